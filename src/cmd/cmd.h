@@ -1,0 +1,34 @@
+/* cmd.h — every subcommand's entry point, and the flag helpers they share.
+ *
+ * A subcommand is `int cmd_NAME(int argc, char **argv)` in src/cmd/NAME.c,
+ * listed once in src/main.c's table.  argv[0] is the subcommand name.  It
+ * returns the process exit status: 0 ok, 1 runtime failure, 2 bad input
+ * (unknown flag, bad window, bad filter, unusable database).  Errors are one
+ * line on stderr, "kubetally NAME: message". */
+#ifndef KT_CMD_H
+#define KT_CMD_H
+
+#include <stdio.h>
+
+#include "util/err.h"
+
+int cmd_allocation(int argc, char **argv);
+int cmd_assets(int argc, char **argv);
+int cmd_clusters(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_prices(int argc, char **argv);
+int cmd_reprice(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+enum kt_output { KT_OUT_TABLE, KT_OUT_JSON, KT_OUT_CSV };
+
+/* Parse -o/--output value; returns -1 on an unknown format. */
+int cmd_parse_output(const char *v, enum kt_output *out);
+/* Print "kubetally NAME: msg" and return err->code (2 when unset). */
+int cmd_report(const char *name, const kt_err *err);
+/* Parse "true"/"false"/"1"/"0"/"yes"/"no"; -1 when neither. */
+int cmd_parse_bool(const char *v);
+
+#endif

@@ -1,0 +1,26 @@
+/* common.c — flag helpers shared by the subcommands; see cmd.h. */
+#include "cmd/cmd.h"
+
+#include <string.h>
+
+int cmd_parse_output(const char *v, enum kt_output *out)
+{
+    if (!strcmp(v, "table")) *out = KT_OUT_TABLE;
+    else if (!strcmp(v, "json")) *out = KT_OUT_JSON;
+    else if (!strcmp(v, "csv")) *out = KT_OUT_CSV;
+    else return -1;
+    return 0;
+}
+
+int cmd_report(const char *name, const kt_err *err)
+{
+    fprintf(stderr, "kubetally %s: %s\n", name, err->msg[0] ? err->msg : "failed");
+    return err->code ? err->code : KT_EINPUT;
+}
+
+int cmd_parse_bool(const char *v)
+{
+    if (!v || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes")) return 1;
+    if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no")) return 0;
+    return -1;
+}

@@ -1,0 +1,63 @@
+/* main.c — kubetally's subcommand table, and nothing else.
+ * Invoked as kubectl-tally (a kubectl plugin), `kubectl tally namespace`
+ * means `kubetally allocation --aggregate namespace`. */
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "util/log.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *help;
+} commands[] = {
+    {"allocation", cmd_allocation, "cost by cluster, namespace, workload, pod, label… over a window"},
+    {"assets", cmd_assets, "cost of nodes, disks, load balancers and cluster fees"},
+    {"clusters", cmd_clusters, "clusters known to the store, with health"},
+    {"demo", cmd_demo, "write a synthetic multi-cloud fleet into the store"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: kubetally COMMAND [flags]   (kubetally COMMAND --help for flags)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nstore: --db sqlite:PATH | postgresql://… (or KUBETALLY_DB)\n");
+}
+
+/* kubectl tally namespace … → allocation --aggregate namespace … */
+static int kubectl_plugin(int argc, char **argv)
+{
+    static char agg[] = "--aggregate";
+    char *args[256];
+    int n = 0;
+    args[n++] = "allocation";
+    if (argc > 1 && argv[1][0] != '-') {
+        args[n++] = agg;
+        args[n++] = argv[1];
+        argv++, argc--;
+    }
+    for (int i = 1; i < argc && n < 255; i++)
+        args[n++] = argv[i];
+    args[n] = NULL;
+    return cmd_allocation(n, args);
+}
+
+int main(int argc, char **argv)
+{
+    kt_log_init();
+    if (!strcmp(basename(argv[0]), "kubectl-tally"))
+        return kubectl_plugin(argc, argv);
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "kubetally: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

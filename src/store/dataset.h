@@ -1,0 +1,182 @@
+/* dataset.h — the facts for one time window, in dense arrays: what the engine
+ * computes over and what store_load fills.
+ *
+ * Every string is an id in ds->strs (0 = ""); every reference between
+ * records is an index into the owning array (cluster, node, pod, …), so the
+ * engine never hashes strings on its hot path.  Facts carry their span
+ * [t, t+dur) and have already been prorated to the window: a row that only
+ * half overlaps the window holds half its quantities (and dur is unchanged,
+ * price fields are rates so they need no proration).
+ *
+ * Tests build datasets by hand with the ds_add_* helpers; store_load builds
+ * them from a database. */
+#ifndef KT_DATASET_H
+#define KT_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strtab.h"
+
+#define KT_NONE UINT32_MAX
+
+typedef struct ds_cluster {
+    uint32_t name, provider, region, currency;
+} ds_cluster;
+
+typedef struct ds_node {
+    uint32_t cluster, name, provider, region, zone, instance_type, pool, provider_id;
+    uint8_t spot;
+    double cpu_cores, ram_bytes, gpus;
+} ds_node;
+
+typedef struct ds_kv {
+    uint32_t key, value;
+} ds_kv;
+
+typedef struct ds_pod {
+    uint32_t cluster, node; /* node may be KT_NONE */
+    uint32_t namespace_, name, controller_kind, controller;
+    uint32_t label_off, n_labels;    /* into ds->kvs, sorted by key */
+    uint32_t ann_off, n_anns;        /* into ds->kvs, sorted by key */
+    uint32_t svc_off, n_svcs;        /* into ds->svcs */
+    uint32_t ns_index;               /* into ds->namespaces, or KT_NONE */
+} ds_pod;
+
+typedef struct ds_container {
+    uint32_t pod, name;
+} ds_container;
+
+typedef struct ds_namespace {
+    uint32_t cluster, name;
+    uint32_t label_off, n_labels, ann_off, n_anns;
+} ds_namespace;
+
+typedef struct ds_volume {
+    uint32_t cluster, name, storage_class, claim_ns, claim_name, provider_id;
+} ds_volume;
+
+typedef struct ds_lb {
+    uint32_t cluster, namespace_, name, ip;
+    uint8_t private_ip;
+} ds_lb;
+
+typedef struct ds_container_fact {
+    uint32_t container;
+    int32_t dur;
+    int64_t t;
+    double seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc, gpu, cpu_peak, ram_peak;
+} ds_container_fact;
+
+typedef struct ds_node_fact {
+    uint32_t node, source;
+    int32_t dur;
+    int64_t t;
+    double hours, cpu_price, ram_price, gpu_price, hourly;
+} ds_node_fact;
+
+typedef struct ds_volume_fact {
+    uint32_t volume, source;
+    int32_t dur;
+    int64_t t;
+    double hours, bytes, price_gib_hour;
+} ds_volume_fact;
+
+typedef struct ds_pod_volume_fact {
+    uint32_t pod, volume;
+    int32_t dur;
+    int64_t t;
+    double hours;
+} ds_pod_volume_fact;
+
+typedef struct ds_lb_fact {
+    uint32_t lb, source;
+    int32_t dur;
+    int64_t t;
+    double hours, hourly;
+} ds_lb_fact;
+
+typedef struct ds_pod_lb_fact {
+    uint32_t pod, lb;
+    int32_t dur;
+    int64_t t;
+    double hours;
+} ds_pod_lb_fact;
+
+typedef struct ds_fee_fact {
+    uint32_t cluster, kind;
+    int32_t dur;
+    int64_t t;
+    double hours, hourly;
+} ds_fee_fact;
+
+typedef struct ds_network_fact {
+    uint32_t pod;
+    int32_t dur;
+    int64_t t;
+    double tx_internet, tx_region, tx_zone, rx_bytes, cost_internet, cost_region, cost_zone;
+} ds_network_fact;
+
+#define DS_ARRAY(type, name) type *name; size_t n_##name, cap_##name
+
+typedef struct kt_dataset {
+    kt_strtab strs;
+    int64_t start, end; /* the window the facts were loaded for */
+    DS_ARRAY(ds_cluster, clusters);
+    DS_ARRAY(ds_node, nodes);
+    DS_ARRAY(ds_pod, pods);
+    DS_ARRAY(ds_container, containers);
+    DS_ARRAY(ds_namespace, namespaces);
+    DS_ARRAY(ds_volume, volumes);
+    DS_ARRAY(ds_lb, lbs);
+    DS_ARRAY(ds_kv, kvs);
+    DS_ARRAY(uint32_t, svcs);
+    DS_ARRAY(ds_container_fact, cfacts);
+    DS_ARRAY(ds_node_fact, nfacts);
+    DS_ARRAY(ds_volume_fact, vfacts);
+    DS_ARRAY(ds_pod_volume_fact, pvfacts);
+    DS_ARRAY(ds_lb_fact, lbfacts);
+    DS_ARRAY(ds_pod_lb_fact, plbfacts);
+    DS_ARRAY(ds_fee_fact, feefacts);
+    DS_ARRAY(ds_network_fact, netfacts);
+} kt_dataset;
+
+void ds_init(kt_dataset *ds);
+void ds_free(kt_dataset *ds);
+/* Resident bytes held by the dataset (for benchmarks and query limits). */
+size_t ds_bytes(const kt_dataset *ds);
+
+/* Builders used by store_load and by tests.  Each returns the new index.
+ * Strings are interned; NULL means "". */
+uint32_t ds_add_cluster(kt_dataset *ds, const char *name, const char *provider, const char *region,
+                        const char *currency);
+uint32_t ds_add_node(kt_dataset *ds, uint32_t cluster, const char *name, const char *provider,
+                     const char *region, const char *zone, const char *instance_type, int spot,
+                     double cpu_cores, double ram_bytes, double gpus);
+/* labels/annotations: NULL-terminated {key, value, key, value, …, NULL}. */
+uint32_t ds_add_pod(kt_dataset *ds, uint32_t cluster, uint32_t node, const char *ns, const char *name,
+                    const char *controller_kind, const char *controller, const char *const *labels,
+                    const char *const *annotations, const char *const *services);
+uint32_t ds_add_namespace(kt_dataset *ds, uint32_t cluster, const char *name, const char *const *labels,
+                          const char *const *annotations);
+uint32_t ds_add_container(kt_dataset *ds, uint32_t pod, const char *name);
+uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
+                       const char *claim_ns, const char *claim_name);
+uint32_t ds_add_lb(kt_dataset *ds, uint32_t cluster, const char *ns, const char *name);
+/* Append a fact (copied). */
+void ds_push_cfact(kt_dataset *ds, const ds_container_fact *f);
+void ds_push_nfact(kt_dataset *ds, const ds_node_fact *f);
+void ds_push_vfact(kt_dataset *ds, const ds_volume_fact *f);
+void ds_push_pvfact(kt_dataset *ds, const ds_pod_volume_fact *f);
+void ds_push_lbfact(kt_dataset *ds, const ds_lb_fact *f);
+void ds_push_plbfact(kt_dataset *ds, const ds_pod_lb_fact *f);
+void ds_push_feefact(kt_dataset *ds, const ds_fee_fact *f);
+void ds_push_netfact(kt_dataset *ds, const ds_network_fact *f);
+/* Link each pod to its namespace record (call after adding both). */
+void ds_link_namespaces(kt_dataset *ds);
+
+/* Value of label (or annotation when annotation=1) `key` on pod p, falling
+ * back to the pod's namespace labels; 0 ("") when absent. */
+uint32_t ds_pod_label(const kt_dataset *ds, const ds_pod *p, uint32_t key, int annotation);
+
+#endif

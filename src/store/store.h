@@ -1,0 +1,205 @@
+/* store.h — where metered facts live: the contract every backend keeps.
+ *
+ * Writers (the live collector, `kubetally demo`, `kubetally import
+ * prometheus`) describe things (clusters, nodes, pods, containers, volumes,
+ * load balancers) and put hourly facts about them.  Readers (the engine via
+ * store_load) get a dense, interned kt_dataset for a time window.
+ *
+ * Rules every backend keeps:
+ *  - Things are upserted by natural key and get a stable int64 id:
+ *      cluster (name), node (cluster, name), pod (cluster, namespace, name),
+ *      container (pod, name), volume (cluster, name),
+ *      load balancer (cluster, namespace, name).
+ *    Keying pods by name, not uid, is deliberate: the live collector and a
+ *    Prometheus import describe the same pod the same way, so they can never
+ *    double count it.
+ *  - Facts are keyed by (hour start, thing[, thing]) and a put REPLACES the
+ *    row: a writer flushing the current hour every minute writes the hour's
+ *    total so far, and importing the same window twice changes nothing.
+ *  - All writes happen between store_begin and store_commit.  Commit is
+ *    atomic (a crash or kill -9 leaves the previous commit), and it rebuilds
+ *    the daily roll-ups of every day touched in the transaction.
+ *  - Hourly rows older than retention.hourly_days and daily rows older than
+ *    retention.daily_days are deleted by store_prune.
+ *  - A database written by a newer kubetally (schema version above ours) is
+ *    refused with a message and never modified.
+ *
+ * Units: times are unix seconds (UTC); hour facts start on an hour boundary;
+ * quantities are integrated over the fact's span: core-hours, byte-hours,
+ * GPU-hours, hours.  Prices are per hour (node, load balancer, fee), per
+ * core-hour, per GiB-hour (2^30 bytes) and per GPU-hour, in the cluster's
+ * currency. */
+#ifndef KT_STORE_H
+#define KT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+#include "store/dataset.h"
+
+typedef struct kt_store kt_store;
+
+enum { KT_STORE_READONLY = 1, KT_STORE_CREATE = 2 };
+
+/* URL: "sqlite:PATH", a bare path, or "postgresql://…".  NULL means the
+ * default: $KUBETALLY_DB, else sqlite:$XDG_DATA_HOME/kubetally/kubetally.db
+ * (XDG_DATA_HOME defaults to ~/.local/share).  READONLY refuses a missing
+ * database with "no database at PATH; run `kubetally demo` or `kubetally
+ * collect` first".  CREATE makes the directories and the schema. */
+int store_open(const char *url, int flags, kt_store **out, kt_err *err);
+void store_close(kt_store *s);
+/* The URL actually opened, with any password removed. */
+const char *store_describe(const kt_store *s);
+/* Resolve the default URL (see store_open) into buf. */
+void store_default_url(char *buf, size_t n);
+
+int store_begin(kt_store *s, kt_err *err);
+int store_commit(kt_store *s, kt_err *err);
+void store_rollback(kt_store *s);
+
+typedef struct kt_kv {
+    const char *key, *value;
+} kt_kv;
+
+typedef struct kt_cluster_rec {
+    const char *name;     /* required: the cluster's id in kubetally */
+    const char *provider; /* aws, gcp, azure, onprem, … ("" unknown) */
+    const char *region;
+    const char *currency; /* "" ⇒ USD */
+    const char *source;   /* how it is known: "kube", "prometheus", "demo" */
+} kt_cluster_rec;
+
+typedef struct kt_node_rec {
+    int64_t cluster_id;
+    const char *name, *provider, *region, *zone, *instance_type, *pool, *provider_id, *gpu_type;
+    const char *arch, *os;
+    int spot;
+    double cpu_cores, ram_bytes, gpus; /* capacity, not allocatable */
+} kt_node_rec;
+
+typedef struct kt_pod_rec {
+    int64_t cluster_id, node_id;        /* node_id 0 ⇒ not scheduled */
+    const char *namespace, *name, *uid;
+    const char *controller_kind, *controller; /* "" ⇒ none */
+    const kt_kv *labels;
+    size_t n_labels;
+    const kt_kv *annotations;
+    size_t n_annotations;
+    const char *const *services;        /* services selecting the pod */
+    size_t n_services;
+} kt_pod_rec;
+
+typedef struct kt_volume_rec {
+    int64_t cluster_id;
+    const char *name, *storage_class, *claim_namespace, *claim_name, *provider_id, *volume_type;
+} kt_volume_rec;
+
+typedef struct kt_lb_rec {
+    int64_t cluster_id;
+    const char *namespace, *name, *ip;
+    int private_ip;
+} kt_lb_rec;
+
+int store_put_cluster(kt_store *s, const kt_cluster_rec *c, int64_t *id, kt_err *err);
+int store_put_node(kt_store *s, const kt_node_rec *n, int64_t *id, kt_err *err);
+/* Labels, annotations and services replace the pod's previous sets. */
+int store_put_pod(kt_store *s, const kt_pod_rec *p, int64_t *id, kt_err *err);
+int store_put_container(kt_store *s, int64_t pod_id, const char *name, int64_t *id, kt_err *err);
+int store_put_volume(kt_store *s, const kt_volume_rec *v, int64_t *id, kt_err *err);
+int store_put_lb(kt_store *s, const kt_lb_rec *l, int64_t *id, kt_err *err);
+int store_put_namespace(kt_store *s, int64_t cluster_id, const char *name, const kt_kv *labels,
+                        size_t n_labels, const kt_kv *annotations, size_t n_annotations, kt_err *err);
+
+/* Hourly facts.  t = hour start; everything integrated over that hour. */
+typedef struct kt_container_hour {
+    int64_t container_id, t;
+    double seconds;                       /* running time in the hour */
+    double cpu_req, cpu_use, cpu_alloc;   /* core-hours; alloc = ∫max(req,use) */
+    double ram_req, ram_use, ram_alloc;   /* byte-hours */
+    double gpu;                           /* GPU-hours (requested GPUs × hours) */
+    double cpu_peak, ram_peak;            /* cores, bytes */
+    int usage_measured;                   /* 0 ⇒ usage unknown, use = request */
+} kt_container_hour;
+
+typedef struct kt_node_hour {
+    int64_t node_id, t;
+    double hours;
+    double cpu_price, ram_price, gpu_price; /* per core-h, per GiB-h, per GPU-h */
+    double hourly;                          /* whole-node price per hour */
+    const char *price_source;               /* custom, price-list, catalog, default, spot-estimate */
+} kt_node_hour;
+
+typedef struct kt_volume_hour {
+    int64_t volume_id, t;
+    double hours, bytes, price_gib_hour;
+    const char *price_source;
+} kt_volume_hour;
+
+/* Volume-hours of one volume attributed to one pod (the meter splits an
+ * hour among the pods mounting the claim by overlapping time). */
+typedef struct kt_pod_volume_hour {
+    int64_t pod_id, volume_id, t;
+    double hours;
+} kt_pod_volume_hour;
+
+typedef struct kt_lb_hour {
+    int64_t lb_id, t;
+    double hours, hourly;
+    const char *price_source;
+} kt_lb_hour;
+
+typedef struct kt_pod_lb_hour {
+    int64_t pod_id, lb_id, t;
+    double hours;
+} kt_pod_lb_hour;
+
+typedef struct kt_fee_hour {
+    int64_t cluster_id, t;
+    double hours, hourly;
+    const char *kind; /* "eks", "gke", "aks", … */
+} kt_fee_hour;
+
+/* Network bytes a pod sent in the hour, by destination, with their cost
+ * (priced by the writer from the cluster's egress rates). */
+typedef struct kt_pod_network_hour {
+    int64_t pod_id, t;
+    double tx_internet, tx_region, tx_zone, rx_bytes; /* bytes */
+    double cost_internet, cost_region, cost_zone;
+} kt_pod_network_hour;
+
+int store_put_container_hour(kt_store *s, const kt_container_hour *f, kt_err *err);
+int store_put_node_hour(kt_store *s, const kt_node_hour *f, kt_err *err);
+int store_put_volume_hour(kt_store *s, const kt_volume_hour *f, kt_err *err);
+int store_put_pod_volume_hour(kt_store *s, const kt_pod_volume_hour *f, kt_err *err);
+int store_put_lb_hour(kt_store *s, const kt_lb_hour *f, kt_err *err);
+int store_put_pod_lb_hour(kt_store *s, const kt_pod_lb_hour *f, kt_err *err);
+int store_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err);
+int store_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err);
+
+/* Load everything the engine needs for [start, end).  Full UTC days inside
+ * the window come from daily roll-ups unless hourly is set (a step under a
+ * day needs hours); the rest from hourly rows, prorated at the edges. */
+int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *out, kt_err *err);
+
+typedef struct kt_retention {
+    int hourly_days; /* default 15 */
+    int daily_days;  /* default 1095 */
+} kt_retention;
+int store_get_retention(kt_store *s, kt_retention *r, kt_err *err);
+int store_set_retention(kt_store *s, const kt_retention *r, kt_err *err);
+/* Delete rows past retention relative to `now`. */
+int store_prune(kt_store *s, int64_t now, kt_err *err);
+
+/* Per-cluster summary for `kubetally clusters`. */
+typedef struct kt_cluster_status {
+    char name[128], provider[32], region[64], source[32], last_error[256];
+    int64_t last_contact, first_fact, last_fact;
+    long nodes, pods;
+} kt_cluster_status;
+int store_cluster_status(kt_store *s, kt_cluster_status **out, size_t *n, kt_err *err);
+/* Record collector health: last contact time and last error ("" ⇒ none). */
+int store_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error,
+                              kt_err *err);
+
+#endif

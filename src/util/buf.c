@@ -1,0 +1,142 @@
+/* buf.c — see buf.h. */
+#include "util/buf.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) { fputs("kubetally: out of memory\n", stderr); abort(); }
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) { fputs("kubetally: out of memory\n", stderr); abort(); }
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) { fputs("kubetally: out of memory\n", stderr); abort(); }
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+void grow_array(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need < *cap)
+        return;
+    size_t c = *cap ? *cap : 16;
+    while (c <= need)
+        c *= 2;
+    *arr = xrealloc(*arr, c * size);
+    memset((char *)*arr + *cap * size, 0, (c - *cap) * size);
+    *cap = c;
+}
+
+void buf_reserve(kt_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t c = b->cap ? b->cap : 256;
+    while (c < b->len + extra + 1)
+        c *= 2;
+    b->data = xrealloc(b->data, c);
+    b->cap = c;
+}
+
+void buf_add(kt_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
+void buf_puts(kt_buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+void buf_putc(kt_buf *b, char c) { buf_add(b, &c, 1); }
+
+void buf_printf(kt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_json_str(kt_buf *b, const char *s)
+{
+    buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': buf_add(b, "\\\"", 2); break;
+        case '\\': buf_add(b, "\\\\", 2); break;
+        case '\n': buf_add(b, "\\n", 2); break;
+        case '\r': buf_add(b, "\\r", 2); break;
+        case '\t': buf_add(b, "\\t", 2); break;
+        case '<': buf_add(b, "\\u003c", 6); break; /* safe inside HTML too */
+        case '>': buf_add(b, "\\u003e", 6); break;
+        case '&': buf_add(b, "\\u0026", 6); break;
+        default:
+            if (*p < 0x20) buf_printf(b, "\\u%04x", *p);
+            else buf_putc(b, (char)*p);
+        }
+    }
+    buf_putc(b, '"');
+}
+
+void buf_json_num(kt_buf *b, double v)
+{
+    if (isnan(v) || isinf(v)) {
+        buf_puts(b, "null");
+        return;
+    }
+    double r = round(v * 100000.0) / 100000.0;
+    if (r == 0)
+        r = 0; /* no "-0" */
+    buf_printf(b, "%.15g", r);
+}
+
+void buf_reset(kt_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = 0;
+}
+
+void buf_free(kt_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *buf_steal(kt_buf *b)
+{
+    if (!b->data)
+        return xstrdup("");
+    char *d = b->data;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return d;
+}

@@ -1,0 +1,173 @@
+/* strtab.c — interning and the u64 map; see strtab.h. */
+#include "util/strtab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+uint64_t kt_hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static char *arena_copy(kt_strtab *t, const char *s, size_t len)
+{
+    if (t->chunk_used + len + 1 > t->chunk_cap) {
+        size_t cap = len + 1 > 65536 ? len + 1 : 65536;
+        t->chunk = xmalloc(cap);
+        t->chunk_cap = cap;
+        t->chunk_used = 0;
+        grow_array((void **)&t->chunks, &t->chunks_cap, t->nchunks, sizeof *t->chunks);
+        t->chunks[t->nchunks++] = t->chunk;
+    }
+    char *d = t->chunk + t->chunk_used;
+    memcpy(d, s, len);
+    d[len] = 0;
+    t->chunk_used += len + 1;
+    return d;
+}
+
+static void rehash(kt_strtab *t)
+{
+    size_t ns = t->nslots ? t->nslots * 2 : 1024;
+    uint32_t *slots = xcalloc(ns, sizeof *slots);
+    for (size_t id = 0; id < t->n; id++) {
+        size_t i = kt_hash_bytes(t->strs[id], t->lens[id]) & (ns - 1);
+        while (slots[i])
+            i = (i + 1) & (ns - 1);
+        slots[i] = (uint32_t)id + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = ns;
+}
+
+void strtab_init(kt_strtab *t)
+{
+    memset(t, 0, sizeof *t);
+    strtab_intern(t, "");
+}
+
+void strtab_free(kt_strtab *t)
+{
+    for (size_t i = 0; i < t->nchunks; i++)
+        free(t->chunks[i]);
+    free(t->chunks);
+    free(t->strs);
+    free(t->lens);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+static uint32_t lookup(const kt_strtab *t, const char *s, size_t len, size_t *slot)
+{
+    if (!t->nslots)
+        return UINT32_MAX;
+    size_t i = kt_hash_bytes(s, len) & (t->nslots - 1);
+    while (t->slots[i]) {
+        uint32_t id = t->slots[i] - 1;
+        if (t->lens[id] == len && !memcmp(t->strs[id], s, len))
+            return id;
+        i = (i + 1) & (t->nslots - 1);
+    }
+    if (slot)
+        *slot = i;
+    return UINT32_MAX;
+}
+
+uint32_t strtab_intern_n(kt_strtab *t, const char *s, size_t len)
+{
+    if ((t->n + 1) * 2 > t->nslots)
+        rehash(t);
+    size_t slot = 0;
+    uint32_t id = lookup(t, s, len, &slot);
+    if (id != UINT32_MAX)
+        return id;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 256;
+        t->strs = xrealloc(t->strs, t->cap * sizeof *t->strs);
+        t->lens = xrealloc(t->lens, t->cap * sizeof *t->lens);
+    }
+    id = (uint32_t)t->n++;
+    t->strs[id] = arena_copy(t, s, len);
+    t->lens[id] = (uint32_t)len;
+    t->slots[slot] = id + 1;
+    return id;
+}
+
+uint32_t strtab_intern(kt_strtab *t, const char *s) { return strtab_intern_n(t, s ? s : "", s ? strlen(s) : 0); }
+
+uint32_t strtab_find(const kt_strtab *t, const char *s) { return lookup(t, s, strlen(s), NULL); }
+
+size_t strtab_bytes(const kt_strtab *t)
+{
+    size_t b = t->cap * (sizeof *t->strs + sizeof *t->lens) + t->nslots * sizeof *t->slots;
+    for (size_t i = 0; i < t->nchunks; i++)
+        b += i + 1 == t->nchunks ? t->chunk_cap : 65536;
+    return b;
+}
+
+void u64map_init(kt_u64map *m) { memset(m, 0, sizeof *m); }
+
+void u64map_free(kt_u64map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static void u64map_grow(kt_u64map *m)
+{
+    size_t nc = m->cap ? m->cap * 2 : 1024;
+    uint64_t *k = xmalloc(nc * sizeof *k), *v = xmalloc(nc * sizeof *v);
+    memset(k, 0xff, nc * sizeof *k);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->keys[i] == UINT64_MAX)
+            continue;
+        size_t j = kt_hash_u64(m->keys[i]) & (nc - 1);
+        while (k[j] != UINT64_MAX)
+            j = (j + 1) & (nc - 1);
+        k[j] = m->keys[i];
+        v[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = k;
+    m->vals = v;
+    m->cap = nc;
+}
+
+void u64map_put(kt_u64map *m, uint64_t key, uint64_t val)
+{
+    if ((m->n + 1) * 2 > m->cap)
+        u64map_grow(m);
+    size_t j = kt_hash_u64(key) & (m->cap - 1);
+    while (m->keys[j] != UINT64_MAX && m->keys[j] != key)
+        j = (j + 1) & (m->cap - 1);
+    if (m->keys[j] == UINT64_MAX)
+        m->n++;
+    m->keys[j] = key;
+    m->vals[j] = val;
+}
+
+int u64map_get(const kt_u64map *m, uint64_t key, uint64_t *val)
+{
+    if (!m->cap)
+        return 0;
+    size_t j = kt_hash_u64(key) & (m->cap - 1);
+    while (m->keys[j] != UINT64_MAX) {
+        if (m->keys[j] == key) {
+            *val = m->vals[j];
+            return 1;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    return 0;
+}

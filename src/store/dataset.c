@@ -1,0 +1,173 @@
+/* dataset.c — building and freeing kt_dataset; see dataset.h. */
+#include "store/dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+#define PUSH(ds, arr, val) do { \
+        grow_array((void **)&(ds)->arr, &(ds)->cap_##arr, (ds)->n_##arr, sizeof *(ds)->arr); \
+        (ds)->arr[(ds)->n_##arr++] = (val); } while (0)
+
+void ds_init(kt_dataset *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    strtab_init(&ds->strs);
+}
+
+void ds_free(kt_dataset *ds)
+{
+    strtab_free(&ds->strs);
+    free(ds->clusters); free(ds->nodes); free(ds->pods); free(ds->containers);
+    free(ds->namespaces); free(ds->volumes); free(ds->lbs); free(ds->kvs); free(ds->svcs);
+    free(ds->cfacts); free(ds->nfacts); free(ds->vfacts); free(ds->pvfacts);
+    free(ds->lbfacts); free(ds->plbfacts); free(ds->feefacts); free(ds->netfacts);
+    memset(ds, 0, sizeof *ds);
+}
+
+size_t ds_bytes(const kt_dataset *ds)
+{
+    return strtab_bytes(&ds->strs) + ds->cap_clusters * sizeof *ds->clusters +
+           ds->cap_nodes * sizeof *ds->nodes + ds->cap_pods * sizeof *ds->pods +
+           ds->cap_containers * sizeof *ds->containers + ds->cap_namespaces * sizeof *ds->namespaces +
+           ds->cap_volumes * sizeof *ds->volumes + ds->cap_lbs * sizeof *ds->lbs +
+           ds->cap_kvs * sizeof *ds->kvs + ds->cap_svcs * sizeof *ds->svcs +
+           ds->cap_cfacts * sizeof *ds->cfacts + ds->cap_nfacts * sizeof *ds->nfacts +
+           ds->cap_vfacts * sizeof *ds->vfacts + ds->cap_pvfacts * sizeof *ds->pvfacts +
+           ds->cap_lbfacts * sizeof *ds->lbfacts + ds->cap_plbfacts * sizeof *ds->plbfacts +
+           ds->cap_feefacts * sizeof *ds->feefacts + ds->cap_netfacts * sizeof *ds->netfacts;
+}
+
+static uint32_t S(kt_dataset *ds, const char *s) { return strtab_intern(&ds->strs, s ? s : ""); }
+
+uint32_t ds_add_cluster(kt_dataset *ds, const char *name, const char *provider, const char *region,
+                        const char *currency)
+{
+    ds_cluster c = {S(ds, name), S(ds, provider), S(ds, region), S(ds, currency && *currency ? currency : "USD")};
+    PUSH(ds, clusters, c);
+    return (uint32_t)ds->n_clusters - 1;
+}
+
+uint32_t ds_add_node(kt_dataset *ds, uint32_t cluster, const char *name, const char *provider,
+                     const char *region, const char *zone, const char *instance_type, int spot,
+                     double cpu_cores, double ram_bytes, double gpus)
+{
+    ds_node n = {.cluster = cluster, .name = S(ds, name), .provider = S(ds, provider),
+                 .region = S(ds, region), .zone = S(ds, zone), .instance_type = S(ds, instance_type),
+                 .spot = (uint8_t)(spot != 0), .cpu_cores = cpu_cores, .ram_bytes = ram_bytes, .gpus = gpus};
+    PUSH(ds, nodes, n);
+    return (uint32_t)ds->n_nodes - 1;
+}
+
+static int kv_cmp(const void *a, const void *b, void *strs)
+{
+    const ds_kv *x = a, *y = b;
+    return strcmp(strtab_get(strs, x->key), strtab_get(strs, y->key));
+}
+
+/* Append NULL-terminated key/value pairs sorted by key; returns the offset. */
+static uint32_t add_kvs(kt_dataset *ds, const char *const *pairs, uint32_t *count)
+{
+    uint32_t off = (uint32_t)ds->n_kvs, n = 0;
+    for (; pairs && pairs[0] && pairs[1]; pairs += 2, n++) {
+        ds_kv kv = {S(ds, pairs[0]), S(ds, pairs[1])};
+        PUSH(ds, kvs, kv);
+    }
+    qsort_r(ds->kvs + off, n, sizeof *ds->kvs, kv_cmp, &ds->strs);
+    *count = n;
+    return off;
+}
+
+uint32_t ds_add_pod(kt_dataset *ds, uint32_t cluster, uint32_t node, const char *ns, const char *name,
+                    const char *controller_kind, const char *controller, const char *const *labels,
+                    const char *const *annotations, const char *const *services)
+{
+    ds_pod p = {.cluster = cluster, .node = node, .namespace_ = S(ds, ns), .name = S(ds, name),
+                .controller_kind = S(ds, controller_kind), .controller = S(ds, controller),
+                .ns_index = KT_NONE};
+    p.label_off = add_kvs(ds, labels, &p.n_labels);
+    p.ann_off = add_kvs(ds, annotations, &p.n_anns);
+    p.svc_off = (uint32_t)ds->n_svcs;
+    for (; services && *services; services++, p.n_svcs++) {
+        uint32_t id = S(ds, *services);
+        PUSH(ds, svcs, id);
+    }
+    PUSH(ds, pods, p);
+    return (uint32_t)ds->n_pods - 1;
+}
+
+uint32_t ds_add_namespace(kt_dataset *ds, uint32_t cluster, const char *name, const char *const *labels,
+                          const char *const *annotations)
+{
+    ds_namespace n = {.cluster = cluster, .name = S(ds, name)};
+    n.label_off = add_kvs(ds, labels, &n.n_labels);
+    n.ann_off = add_kvs(ds, annotations, &n.n_anns);
+    PUSH(ds, namespaces, n);
+    return (uint32_t)ds->n_namespaces - 1;
+}
+
+uint32_t ds_add_container(kt_dataset *ds, uint32_t pod, const char *name)
+{
+    ds_container c = {pod, S(ds, name)};
+    PUSH(ds, containers, c);
+    return (uint32_t)ds->n_containers - 1;
+}
+
+uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
+                       const char *claim_ns, const char *claim_name)
+{
+    ds_volume v = {cluster, S(ds, name), S(ds, storage_class), S(ds, claim_ns), S(ds, claim_name), 0};
+    PUSH(ds, volumes, v);
+    return (uint32_t)ds->n_volumes - 1;
+}
+
+uint32_t ds_add_lb(kt_dataset *ds, uint32_t cluster, const char *ns, const char *name)
+{
+    ds_lb l = {cluster, S(ds, ns), S(ds, name), 0, 0};
+    PUSH(ds, lbs, l);
+    return (uint32_t)ds->n_lbs - 1;
+}
+
+void ds_push_cfact(kt_dataset *ds, const ds_container_fact *f) { PUSH(ds, cfacts, *f); }
+void ds_push_nfact(kt_dataset *ds, const ds_node_fact *f) { PUSH(ds, nfacts, *f); }
+void ds_push_vfact(kt_dataset *ds, const ds_volume_fact *f) { PUSH(ds, vfacts, *f); }
+void ds_push_pvfact(kt_dataset *ds, const ds_pod_volume_fact *f) { PUSH(ds, pvfacts, *f); }
+void ds_push_lbfact(kt_dataset *ds, const ds_lb_fact *f) { PUSH(ds, lbfacts, *f); }
+void ds_push_plbfact(kt_dataset *ds, const ds_pod_lb_fact *f) { PUSH(ds, plbfacts, *f); }
+void ds_push_feefact(kt_dataset *ds, const ds_fee_fact *f) { PUSH(ds, feefacts, *f); }
+void ds_push_netfact(kt_dataset *ds, const ds_network_fact *f) { PUSH(ds, netfacts, *f); }
+
+void ds_link_namespaces(kt_dataset *ds)
+{
+    kt_u64map m;
+    u64map_init(&m);
+    for (size_t i = 0; i < ds->n_namespaces; i++)
+        u64map_put(&m, (uint64_t)ds->namespaces[i].cluster << 32 | ds->namespaces[i].name, i);
+    for (size_t i = 0; i < ds->n_pods; i++) {
+        uint64_t idx;
+        ds_pod *p = &ds->pods[i];
+        p->ns_index = u64map_get(&m, (uint64_t)p->cluster << 32 | p->namespace_, &idx) ? (uint32_t)idx : KT_NONE;
+    }
+    u64map_free(&m);
+}
+
+static uint32_t find_kv(const kt_dataset *ds, uint32_t off, uint32_t n, uint32_t key)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (ds->kvs[off + i].key == key)
+            return ds->kvs[off + i].value;
+    return KT_NONE;
+}
+
+uint32_t ds_pod_label(const kt_dataset *ds, const ds_pod *p, uint32_t key, int annotation)
+{
+    uint32_t v = annotation ? find_kv(ds, p->ann_off, p->n_anns, key) : find_kv(ds, p->label_off, p->n_labels, key);
+    if (v != KT_NONE)
+        return v;
+    if (p->ns_index == KT_NONE)
+        return 0;
+    const ds_namespace *n = &ds->namespaces[p->ns_index];
+    v = annotation ? find_kv(ds, n->ann_off, n->n_anns, key) : find_kv(ds, n->label_off, n->n_labels, key);
+    return v == KT_NONE ? 0 : v;
+}

@@ -191,7 +191,7 @@ int store_set_retention(kt_store *s, const kt_retention *r, kt_err *err);
 /* Delete rows past retention relative to `now`. */
 int store_prune(kt_store *s, int64_t now, kt_err *err);
 
-/* Per-cluster summary for `kubetally clusters`. */
+/* Per-cluster summary for `kubetally clusters`; *out is freed with free(). */
 typedef struct kt_cluster_status {
     char name[128], provider[32], region[64], source[32], last_error[256];
     int64_t last_contact, first_fact, last_fact;

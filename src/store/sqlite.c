@@ -1,0 +1,289 @@
+/* sqlite.c — the embedded store: opening, schema migrations, transactions.
+ *
+ * One file, WAL journal (readers never block the collector), synchronous=
+ * NORMAL (a power cut may lose the last commit, never corrupt the file; a
+ * kill -9 loses nothing committed).  The schema version lives in
+ * meta('schema_version'); a newer one than KT_SCHEMA_VERSION is refused
+ * before anything is written. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+
+const char *const sq_fact_table[FT_COUNT] = {"container", "node", "volume", "pod_volume",
+                                             "lb", "pod_lb", "fee", "network"};
+
+/* Columns of each fact table after t and the key columns. */
+static const char *const fact_schema[FT_COUNT] = {
+    "t INTEGER NOT NULL, container_id INTEGER NOT NULL, seconds REAL, cpu_req REAL, cpu_use REAL, "
+    "cpu_alloc REAL, ram_req REAL, ram_use REAL, ram_alloc REAL, gpu REAL, cpu_peak REAL, ram_peak REAL, "
+    "measured INTEGER, PRIMARY KEY (t, container_id)",
+    "t INTEGER NOT NULL, node_id INTEGER NOT NULL, hours REAL, cpu_price REAL, ram_price REAL, "
+    "gpu_price REAL, hourly REAL, source TEXT, PRIMARY KEY (t, node_id)",
+    "t INTEGER NOT NULL, volume_id INTEGER NOT NULL, hours REAL, bytes REAL, price REAL, source TEXT, "
+    "PRIMARY KEY (t, volume_id)",
+    "t INTEGER NOT NULL, pod_id INTEGER NOT NULL, volume_id INTEGER NOT NULL, hours REAL, "
+    "PRIMARY KEY (t, pod_id, volume_id)",
+    "t INTEGER NOT NULL, lb_id INTEGER NOT NULL, hours REAL, hourly REAL, source TEXT, PRIMARY KEY (t, lb_id)",
+    "t INTEGER NOT NULL, pod_id INTEGER NOT NULL, lb_id INTEGER NOT NULL, hours REAL, "
+    "PRIMARY KEY (t, pod_id, lb_id)",
+    "t INTEGER NOT NULL, cluster_id INTEGER NOT NULL, hours REAL, hourly REAL, kind TEXT, "
+    "PRIMARY KEY (t, cluster_id)",
+    "t INTEGER NOT NULL, pod_id INTEGER NOT NULL, tx_internet REAL, tx_region REAL, tx_zone REAL, rx REAL, "
+    "cost_internet REAL, cost_region REAL, cost_zone REAL, PRIMARY KEY (t, pod_id)",
+};
+
+static const char *const schema_v1 =
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE clusters (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, provider TEXT, region TEXT,"
+    " currency TEXT, source TEXT, last_contact INTEGER, last_error TEXT);"
+    "CREATE TABLE nodes (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    " provider TEXT, region TEXT, zone TEXT, instance_type TEXT, pool TEXT, provider_id TEXT, gpu_type TEXT,"
+    " arch TEXT, os TEXT, spot INTEGER, cpu_cores REAL, ram_bytes REAL, gpus REAL, UNIQUE (cluster_id, name));"
+    "CREATE TABLE pods (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, node_id INTEGER,"
+    " namespace TEXT NOT NULL, name TEXT NOT NULL, uid TEXT, controller_kind TEXT, controller TEXT,"
+    " UNIQUE (cluster_id, namespace, name));"
+    /* kind: 0 label, 1 annotation, 2 service */
+    "CREATE TABLE pod_labels (pod_id INTEGER NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,"
+    " PRIMARY KEY (pod_id, kind, key)) WITHOUT ROWID;"
+    "CREATE TABLE containers (id INTEGER PRIMARY KEY, pod_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    " UNIQUE (pod_id, name));"
+    "CREATE TABLE namespaces (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    " UNIQUE (cluster_id, name));"
+    "CREATE TABLE namespace_labels (ns_id INTEGER NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL,"
+    " value TEXT, PRIMARY KEY (ns_id, kind, key)) WITHOUT ROWID;"
+    "CREATE TABLE volumes (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    " storage_class TEXT, claim_namespace TEXT, claim_name TEXT, provider_id TEXT, volume_type TEXT,"
+    " UNIQUE (cluster_id, name));"
+    "CREATE TABLE lbs (id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, namespace TEXT NOT NULL,"
+    " name TEXT NOT NULL, ip TEXT, private_ip INTEGER, UNIQUE (cluster_id, namespace, name));"
+    "CREATE TABLE dirty_days (day INTEGER PRIMARY KEY);";
+
+int sq_fail(kt_store *s, const char *what, kt_err *err)
+{
+    int code = sqlite3_errcode(s->db);
+    const char *msg = sqlite3_errmsg(s->db);
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return kt_fail(err, KT_EINPUT, "store %s: %s: the database is locked by another kubetally; try again",
+                       s->url, what);
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+        return kt_fail(err, KT_EINPUT, "store %s: not a usable kubetally database (%s)", s->url, msg);
+    return kt_fail(err, KT_ERUNTIME, "store %s: %s: %s", s->url, what, msg);
+}
+
+int sq_exec(kt_store *s, const char *sql, const char *what, kt_err *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(s, what, err);
+    return 0;
+}
+
+sqlite3_stmt *sq_stmt(kt_store *s, int slot, const char *sql, kt_err *err)
+{
+    sqlite3_stmt *st = s->stmt[slot];
+    if (!st) {
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[slot], NULL) != SQLITE_OK) {
+            sq_fail(s, "prepare", err);
+            return NULL;
+        }
+        return s->stmt[slot];
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+int sq_step(kt_store *s, sqlite3_stmt *st, const char *what, kt_err *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        sq_fail(s, what, err);
+        sqlite3_reset(st);
+        return -1;
+    }
+    return rc;
+}
+
+static int read_version(kt_store *s, int *version, kt_err *err)
+{
+    sqlite3_stmt *st;
+    *version = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master WHERE name='meta'", -1, &st, NULL))
+        return sq_fail(s, "reading the schema", err);
+    int has_meta = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    if (!has_meta)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL))
+        return sq_fail(s, "reading the schema version", err);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int sq_migrate(kt_store *s, kt_err *err)
+{
+    int version;
+    if (read_version(s, &version, err))
+        return -1;
+    if (version > KT_SCHEMA_VERSION)
+        return kt_fail(err, KT_EINPUT, "store %s: written by a newer kubetally (schema %d, this one knows %d); "
+                       "upgrade kubetally, the database was not touched", s->url, version, KT_SCHEMA_VERSION);
+    if (version == KT_SCHEMA_VERSION)
+        return 0;
+    if (s->readonly)
+        return kt_fail(err, KT_EINPUT, "store %s: no kubetally data yet; run `kubetally demo` or "
+                       "`kubetally collect` first", s->url);
+    kt_buf sql = {0};
+    buf_puts(&sql, "BEGIN IMMEDIATE;");
+    if (version < 1) {
+        buf_puts(&sql, schema_v1);
+        for (int f = 0; f < FT_COUNT; f++)
+            buf_printf(&sql, "CREATE TABLE %s_h (%s) WITHOUT ROWID; CREATE TABLE %s_d (%s) WITHOUT ROWID;",
+                       sq_fact_table[f], fact_schema[f], sq_fact_table[f], fact_schema[f]);
+        buf_puts(&sql, "INSERT INTO meta VALUES ('retention_hourly_days','15'),('retention_daily_days','1095');");
+    }
+    /* Later versions append their steps here: if (version < 2) { … } */
+    buf_printf(&sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version','%d'); COMMIT;", KT_SCHEMA_VERSION);
+    int rc = sq_exec(s, sql.data, "creating the schema", err);
+    if (rc)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    buf_free(&sql);
+    return rc;
+}
+
+void store_default_url(char *buf, size_t n)
+{
+    const char *env = getenv("KUBETALLY_DB");
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        return;
+    }
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, n, "sqlite:%s/kubetally/kubetally.db", xdg);
+    else
+        snprintf(buf, n, "sqlite:%s/.local/share/kubetally/kubetally.db", home && *home ? home : ".");
+}
+
+static void make_parent_dirs(const char *path)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            mkdir(tmp, 0700);
+            *p = '/';
+        }
+}
+
+static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
+{
+    if (!*path)
+        return kt_fail(err, KT_EINPUT, "store: empty sqlite path");
+    int exists = access(path, F_OK) == 0;
+    if (!exists && !(flags & KT_STORE_CREATE))
+        return kt_fail(err, KT_EINPUT, "store: no database at %s; run `kubetally demo` or `kubetally collect` "
+                       "first, or pass --db", path);
+    if (!exists)
+        make_parent_dirs(path);
+    int oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+        return sq_fail(s, "open", err);
+    sqlite3_busy_timeout(s->db, s->readonly ? 3000 : 10000);
+    sqlite3_stmt *st;
+    /* Touch the file header now so a corrupt file fails here, clearly. */
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "reading", err);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(s, "reading", err);
+    if (!s->readonly && (sq_exec(s, "PRAGMA journal_mode=WAL", "enabling WAL", err) ||
+                         sq_exec(s, "PRAGMA synchronous=NORMAL", "setting synchronous", err)))
+        return -1;
+    return sq_migrate(s, err);
+}
+
+int store_open(const char *url, int flags, kt_store **out, kt_err *err)
+{
+    char def[1024];
+    if (!url || !*url) {
+        store_default_url(def, sizeof def);
+        url = def;
+    }
+    *out = NULL;
+    kt_store *s = xcalloc(1, sizeof *s);
+    s->readonly = (flags & KT_STORE_READONLY) != 0;
+    u64map_init(&s->dirty);
+    int rc;
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
+        snprintf(s->url, sizeof s->url, "postgresql://…");
+        rc = kt_fail(err, KT_EINPUT, "store: the PostgreSQL backend is not in this build yet; use sqlite:PATH");
+    } else {
+        const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+        if (!strncmp(path, "//", 2))
+            path += 2;
+        snprintf(s->url, sizeof s->url, "%s", path);
+        rc = open_sqlite(s, path, flags, err);
+    }
+    if (rc) {
+        store_close(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(kt_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_txn)
+        store_rollback(s);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    if (s->db)
+        sqlite3_close(s->db);
+    u64map_free(&s->dirty);
+    free(s);
+}
+
+const char *store_describe(const kt_store *s) { return s->url; }
+
+int store_begin(kt_store *s, kt_err *err)
+{
+    if (s->readonly)
+        return kt_fail(err, KT_EINPUT, "store %s: opened read-only", s->url);
+    if (sq_exec(s, "BEGIN IMMEDIATE", "begin", err))
+        return -1;
+    s->in_txn = 1;
+    u64map_free(&s->dirty);
+    u64map_init(&s->dirty);
+    return 0;
+}
+
+int store_commit(kt_store *s, kt_err *err)
+{
+    if (sq_rollup_dirty(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
+        store_rollback(s);
+        return -1;
+    }
+    s->in_txn = 0;
+    return 0;
+}
+
+void store_rollback(kt_store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_txn = 0;
+    u64map_free(&s->dirty);
+    u64map_init(&s->dirty);
+}

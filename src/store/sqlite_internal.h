@@ -1,0 +1,44 @@
+/* sqlite_internal.h — state shared by the SQLite backend's files
+ * (sqlite.c: open, schema, transactions; sqlite_write.c: puts;
+ * sqlite_rollup.c: daily roll-ups and retention; sqlite_load.c: store_load).
+ * Not an API: everything outside src/store uses store.h. */
+#ifndef KT_SQLITE_INTERNAL_H
+#define KT_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "util/strtab.h"
+
+#define KT_SCHEMA_VERSION 1
+
+/* Fact tables: each exists as NAME_h (hourly) and NAME_d (daily). */
+enum { FT_CONTAINER, FT_NODE, FT_VOLUME, FT_POD_VOLUME, FT_LB, FT_POD_LB, FT_FEE, FT_NETWORK, FT_COUNT };
+
+enum { ST_CLUSTER, ST_NODE, ST_POD, ST_POD_LABELS_DEL, ST_POD_LABEL, ST_CONTAINER, ST_VOLUME, ST_LB,
+       ST_NS, ST_NS_LABELS_DEL, ST_NS_LABEL, ST_FACT0, ST_COUNT = ST_FACT0 + FT_COUNT };
+
+struct kt_store {
+    sqlite3 *db;
+    char url[1024];      /* for messages; sqlite paths hold no secrets */
+    int readonly, in_txn;
+    sqlite3_stmt *stmt[ST_COUNT];
+    kt_u64map dirty;     /* days touched in the open transaction */
+};
+
+/* Run SQL with no results; on failure fill err naming `what`. */
+int sq_exec(kt_store *s, const char *sql, const char *what, kt_err *err);
+/* Prepare (once) and return a cached statement, reset and cleared. */
+sqlite3_stmt *sq_stmt(kt_store *s, int slot, const char *sql, kt_err *err);
+/* Step a statement expecting SQLITE_DONE or SQLITE_ROW; message names `what`. */
+int sq_step(kt_store *s, sqlite3_stmt *st, const char *what, kt_err *err);
+int sq_fail(kt_store *s, const char *what, kt_err *err);
+
+/* Rebuild the daily rows of every dirty day (called inside the transaction). */
+int sq_rollup_dirty(kt_store *s, kt_err *err);
+/* Create or upgrade the schema; refuse newer versions. */
+int sq_migrate(kt_store *s, kt_err *err);
+
+extern const char *const sq_fact_table[FT_COUNT];
+
+#endif

@@ -1,0 +1,413 @@
+/* sqlite_load.c — store_load for SQLite: facts of a window into a dataset.
+ *
+ * Order: facts first (remembering which things they name), then the things
+ * (clusters, nodes, pods with labels, containers, volumes, load balancers,
+ * namespaces), then the facts' database ids are rewritten into dataset
+ * indexes.  Full days come from the *_d tables unless hourly detail is
+ * asked for; hourly rows that straddle the window's edges are prorated. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/window.h"
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+
+typedef struct loader {
+    kt_store *s;
+    kt_dataset *ds;
+    int64_t start, end;
+    kt_u64map want_pod, want_container; /* db id -> 1 before dims, dense index after */
+    kt_u64map cluster_ix, node_ix, volume_ix, lb_ix;
+    kt_err *err;
+} loader;
+
+typedef struct range {
+    const char *suffix;
+    int64_t lo, hi;
+} range;
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+/* Fraction of [t, t+dur) inside the window. */
+static double overlap(const loader *L, int64_t t, int dur)
+{
+    int64_t a = t > L->start ? t : L->start, b = t + dur < L->end ? t + dur : L->end;
+    return b > a ? (double)(b - a) / dur : 0;
+}
+
+static sqlite3_stmt *prep(loader *L, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(L->s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        sq_fail(L->s, "loading", L->err);
+        return NULL;
+    }
+    return st;
+}
+
+static int finish(loader *L, sqlite3_stmt *st, int rc)
+{
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : sq_fail(L->s, "loading", L->err);
+}
+
+static uint32_t id32(int64_t id) { return id > 0 && id < UINT32_MAX ? (uint32_t)id : KT_NONE; }
+
+static int load_facts(loader *L, const range *r)
+{
+    char sql[512];
+    int dur = r->suffix[0] == 'd' ? 86400 : 3600;
+    kt_dataset *ds = L->ds;
+    sqlite3_stmt *st;
+    int rc;
+#define FACT_QUERY(table, cols) \
+    snprintf(sql, sizeof sql, "SELECT t, %s FROM %s_%s WHERE t >= ?1 AND t < ?2", cols, table, r->suffix); \
+    if (!(st = prep(L, sql))) return -1; \
+    sqlite3_bind_int64(st, 1, r->lo); sqlite3_bind_int64(st, 2, r->hi); \
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+#define D(i) sqlite3_column_double(st, i)
+
+    FACT_QUERY("container", "container_id, seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc,"
+                            " gpu, cpu_peak, ram_peak") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_container_fact f = {id32(sqlite3_column_int64(st, 1)), dur, t, D(2) * k, D(3) * k, D(4) * k, D(5) * k,
+                               D(6) * k, D(7) * k, D(8) * k, D(9) * k, D(10), D(11)};
+        if (k <= 0 || f.container == KT_NONE) continue;
+        u64map_put(&L->want_container, f.container, KT_NONE);
+        ds_push_cfact(ds, &f);
+    }
+    if (finish(L, st, rc)) return -1;
+    FACT_QUERY("node", "node_id, hours, cpu_price, ram_price, gpu_price, hourly, source") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_node_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 7)), dur, t,
+                          D(2) * k, D(3), D(4), D(5), D(6)};
+        if (k > 0 && f.node != KT_NONE) ds_push_nfact(ds, &f);
+    }
+    if (finish(L, st, rc)) return -1;
+    FACT_QUERY("volume", "volume_id, hours, bytes, price, source") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_volume_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 5)), dur, t,
+                            D(2) * k, D(3), D(4)};
+        if (k > 0 && f.volume != KT_NONE) ds_push_vfact(ds, &f);
+    }
+    if (finish(L, st, rc)) return -1;
+    FACT_QUERY("pod_volume", "pod_id, volume_id, hours") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_pod_volume_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, t, D(3) * k};
+        if (k <= 0 || f.pod == KT_NONE) continue;
+        u64map_put(&L->want_pod, f.pod, KT_NONE);
+        ds_push_pvfact(ds, &f);
+    }
+    if (finish(L, st, rc)) return -1;
+    FACT_QUERY("lb", "lb_id, hours, hourly, source") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_lb_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, t,
+                        D(2) * k, D(3)};
+        if (k > 0 && f.lb != KT_NONE) ds_push_lbfact(ds, &f);
+    }
+    if (finish(L, st, rc)) return -1;
+    FACT_QUERY("pod_lb", "pod_id, lb_id, hours") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_pod_lb_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, t, D(3) * k};
+        if (k <= 0 || f.pod == KT_NONE) continue;
+        u64map_put(&L->want_pod, f.pod, KT_NONE);
+        ds_push_plbfact(ds, &f);
+    }
+    if (finish(L, st, rc)) return -1;
+    FACT_QUERY("fee", "cluster_id, hours, hourly, kind") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_fee_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, t,
+                         D(2) * k, D(3)};
+        if (k > 0 && f.cluster != KT_NONE) ds_push_feefact(ds, &f);
+    }
+    if (finish(L, st, rc)) return -1;
+    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone") {
+        int64_t t = sqlite3_column_int64(st, 0);
+        double k = overlap(L, t, dur);
+        ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, t, D(2) * k, D(3) * k, D(4) * k, D(5) * k,
+                             D(6) * k, D(7) * k, D(8) * k};
+        if (k <= 0 || f.pod == KT_NONE) continue;
+        u64map_put(&L->want_pod, f.pod, KT_NONE);
+        ds_push_netfact(ds, &f);
+    }
+    return finish(L, st, rc);
+#undef FACT_QUERY
+#undef D
+}
+
+static int load_clusters_nodes(loader *L)
+{
+    kt_dataset *ds = L->ds;
+    sqlite3_stmt *st = prep(L, "SELECT id, name, provider, region, currency FROM clusters ORDER BY id");
+    int rc;
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        u64map_put(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 0),
+                   ds_add_cluster(ds, col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4)));
+    if (finish(L, st, rc)) return -1;
+    st = prep(L, "SELECT id, cluster_id, name, provider, region, zone, instance_type, spot, cpu_cores, ram_bytes,"
+                 " gpus, pool, provider_id FROM nodes ORDER BY id");
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t cl;
+        if (!u64map_get(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 1), &cl))
+            continue;
+        uint32_t n = ds_add_node(ds, (uint32_t)cl, col_text(st, 2), col_text(st, 3), col_text(st, 4),
+                                 col_text(st, 5), col_text(st, 6), sqlite3_column_int(st, 7),
+                                 sqlite3_column_double(st, 8), sqlite3_column_double(st, 9),
+                                 sqlite3_column_double(st, 10));
+        ds->nodes[n].pool = strtab_intern(&ds->strs, col_text(st, 11));
+        ds->nodes[n].provider_id = strtab_intern(&ds->strs, col_text(st, 12));
+        u64map_put(&L->node_ix, (uint64_t)sqlite3_column_int64(st, 0), n);
+    }
+    return finish(L, st, rc);
+}
+
+/* Containers we need, and the pods they belong to. */
+static int load_containers_pass1(loader *L, int64_t **rows, size_t *n)
+{
+    sqlite3_stmt *st = prep(L, "SELECT id, pod_id FROM containers");
+    int rc;
+    size_t cap = 0;
+    if (!st) return -1;
+    *rows = NULL, *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t v, id = (uint64_t)sqlite3_column_int64(st, 0);
+        if (!u64map_get(&L->want_container, id, &v))
+            continue;
+        u64map_put(&L->want_pod, (uint64_t)sqlite3_column_int64(st, 1), KT_NONE);
+        grow_array((void **)rows, &cap, *n, sizeof **rows);
+        (*rows)[(*n)++] = (int64_t)id;
+    }
+    return finish(L, st, rc);
+}
+
+/* Labels of one kind for the pod at the cursor; returns the next row code. */
+typedef struct label_cursor {
+    sqlite3_stmt *st;
+    int rc;
+} label_cursor;
+
+static void collect_pod_labels(label_cursor *lc, int64_t pod_id, kt_buf *keys, const char ***lab, size_t *nl,
+                               const char ***ann, size_t *na, const char ***svc, size_t *ns)
+{
+    (void)keys;
+    while (lc->rc == SQLITE_ROW && sqlite3_column_int64(lc->st, 0) < pod_id)
+        lc->rc = sqlite3_step(lc->st);
+    while (lc->rc == SQLITE_ROW && sqlite3_column_int64(lc->st, 0) == pod_id) {
+        int kind = sqlite3_column_int(lc->st, 1);
+        const char *k = xstrdup(col_text(lc->st, 2)), *v = xstrdup(col_text(lc->st, 3));
+        if (kind == 2) {
+            *svc = xrealloc(*svc, (*ns + 2) * sizeof **svc);
+            (*svc)[(*ns)++] = k;
+            (*svc)[*ns] = NULL;
+            free((void *)v);
+        } else {
+            const char ***arr = kind ? ann : lab;
+            size_t *cnt = kind ? na : nl;
+            *arr = xrealloc(*arr, (*cnt + 3) * sizeof **arr);
+            (*arr)[(*cnt)++] = k;
+            (*arr)[(*cnt)++] = v;
+            (*arr)[*cnt] = NULL;
+        }
+        lc->rc = sqlite3_step(lc->st);
+    }
+}
+
+static void free_strv(const char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((void *)v[i]);
+    free(v);
+}
+
+static int load_pods(loader *L)
+{
+    kt_dataset *ds = L->ds;
+    sqlite3_stmt *st = prep(L, "SELECT id, cluster_id, node_id, namespace, name, controller_kind, controller"
+                               " FROM pods ORDER BY id");
+    label_cursor lc = {prep(L, "SELECT pod_id, kind, key, value FROM pod_labels ORDER BY pod_id, kind, key"), 0};
+    int rc;
+    if (!st || !lc.st) {
+        sqlite3_finalize(st);
+        sqlite3_finalize(lc.st);
+        return -1;
+    }
+    lc.rc = sqlite3_step(lc.st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t v, cl, node = KT_NONE, id = (uint64_t)sqlite3_column_int64(st, 0);
+        if (!u64map_get(&L->want_pod, id, &v) || !u64map_get(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 1), &cl))
+            continue;
+        u64map_get(&L->node_ix, (uint64_t)sqlite3_column_int64(st, 2), &node);
+        const char **lab = NULL, **ann = NULL, **svc = NULL;
+        size_t nl = 0, na = 0, ns = 0;
+        collect_pod_labels(&lc, (int64_t)id, NULL, &lab, &nl, &ann, &na, &svc, &ns);
+        uint32_t p = ds_add_pod(ds, (uint32_t)cl, (uint32_t)node, col_text(st, 3), col_text(st, 4), col_text(st, 5),
+                                col_text(st, 6), lab, ann, svc);
+        free_strv(lab, nl), free_strv(ann, na), free_strv(svc, ns);
+        u64map_put(&L->want_pod, id, p);
+    }
+    sqlite3_finalize(lc.st);
+    return finish(L, st, rc);
+}
+
+static int load_containers_pass2(loader *L, const int64_t *rows, size_t n)
+{
+    sqlite3_stmt *st = prep(L, "SELECT pod_id, name FROM containers WHERE id = ?1");
+    if (!st) return -1;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, rows[i]);
+        uint64_t pod;
+        if (sqlite3_step(st) != SQLITE_ROW || !u64map_get(&L->want_pod, (uint64_t)sqlite3_column_int64(st, 0), &pod) ||
+            pod == KT_NONE)
+            continue;
+        u64map_put(&L->want_container, (uint64_t)rows[i], ds_add_container(L->ds, (uint32_t)pod, col_text(st, 1)));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int load_namespaces(loader *L)
+{
+    sqlite3_stmt *st = prep(L, "SELECT n.id, n.cluster_id, n.name, l.kind, l.key, l.value FROM namespaces n"
+                               " LEFT JOIN namespace_labels l ON l.ns_id = n.id ORDER BY n.id, l.kind, l.key");
+    int rc;
+    if (!st) return -1;
+    rc = sqlite3_step(st);
+    while (rc == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        uint64_t cl;
+        int known = u64map_get(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 1), &cl);
+        char *name = xstrdup(col_text(st, 2));
+        const char **lab = NULL, **ann = NULL;
+        size_t nl = 0, na = 0;
+        for (; rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == id; rc = sqlite3_step(st)) {
+            if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+                continue;
+            const char ***arr = sqlite3_column_int(st, 3) ? &ann : &lab;
+            size_t *cnt = sqlite3_column_int(st, 3) ? &na : &nl;
+            *arr = xrealloc(*arr, (*cnt + 3) * sizeof **arr);
+            (*arr)[(*cnt)++] = xstrdup(col_text(st, 4));
+            (*arr)[(*cnt)++] = xstrdup(col_text(st, 5));
+            (*arr)[*cnt] = NULL;
+        }
+        if (known)
+            ds_add_namespace(L->ds, (uint32_t)cl, name, lab, ann);
+        free(name), free_strv(lab, nl), free_strv(ann, na);
+    }
+    return finish(L, st, rc);
+}
+
+static int load_volumes_lbs(loader *L)
+{
+    sqlite3_stmt *st = prep(L, "SELECT id, cluster_id, name, storage_class, claim_namespace, claim_name,"
+                               " provider_id FROM volumes");
+    int rc;
+    uint64_t cl;
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!u64map_get(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 1), &cl))
+            continue;
+        uint32_t v = ds_add_volume(L->ds, (uint32_t)cl, col_text(st, 2), col_text(st, 3), col_text(st, 4),
+                                   col_text(st, 5));
+        L->ds->volumes[v].provider_id = strtab_intern(&L->ds->strs, col_text(st, 6));
+        u64map_put(&L->volume_ix, (uint64_t)sqlite3_column_int64(st, 0), v);
+    }
+    if (finish(L, st, rc)) return -1;
+    st = prep(L, "SELECT id, cluster_id, namespace, name, ip, private_ip FROM lbs");
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!u64map_get(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 1), &cl))
+            continue;
+        uint32_t l = ds_add_lb(L->ds, (uint32_t)cl, col_text(st, 2), col_text(st, 3));
+        L->ds->lbs[l].ip = strtab_intern(&L->ds->strs, col_text(st, 4));
+        L->ds->lbs[l].private_ip = (uint8_t)sqlite3_column_int(st, 5);
+        u64map_put(&L->lb_ix, (uint64_t)sqlite3_column_int64(st, 0), l);
+    }
+    return finish(L, st, rc);
+}
+
+/* Rewrite a db id into an index; 0 when unknown (the fact is dropped). */
+static int remap(const kt_u64map *m, uint32_t *field)
+{
+    uint64_t v;
+    if (!u64map_get(m, *field, &v) || v == KT_NONE)
+        return 0;
+    *field = (uint32_t)v;
+    return 1;
+}
+
+#define COMPACT(arr, cond) do { size_t w_ = 0; \
+        for (size_t i_ = 0; i_ < ds->n_##arr; i_++) { __typeof__(ds->arr[0]) *f = &ds->arr[i_]; \
+            if (cond) ds->arr[w_++] = *f; } ds->n_##arr = w_; } while (0)
+
+static void remap_facts(loader *L)
+{
+    kt_dataset *ds = L->ds;
+    COMPACT(cfacts, remap(&L->want_container, &f->container));
+    COMPACT(nfacts, remap(&L->node_ix, &f->node));
+    COMPACT(vfacts, remap(&L->volume_ix, &f->volume));
+    COMPACT(pvfacts, remap(&L->want_pod, &f->pod) && remap(&L->volume_ix, &f->volume));
+    COMPACT(lbfacts, remap(&L->lb_ix, &f->lb));
+    COMPACT(plbfacts, remap(&L->want_pod, &f->pod) && remap(&L->lb_ix, &f->lb));
+    COMPACT(feefacts, remap(&L->cluster_ix, &f->cluster));
+    COMPACT(netfacts, remap(&L->want_pod, &f->pod));
+}
+
+static void loader_free(loader *L)
+{
+    u64map_free(&L->want_pod), u64map_free(&L->want_container), u64map_free(&L->cluster_ix);
+    u64map_free(&L->node_ix), u64map_free(&L->volume_ix), u64map_free(&L->lb_ix);
+}
+
+int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *ds, kt_err *err)
+{
+    loader L = {.s = s, .ds = ds, .start = start, .end = end, .err = err};
+    ds_init(ds);
+    ds->start = start, ds->end = end;
+    range r[3];
+    int nr = 0;
+    int64_t d0 = day_floor(start + 86399), d1 = day_floor(end);
+    if (!hourly && d1 > d0) {
+        r[nr++] = (range){"d", d0, d1};
+        if (start < d0) r[nr++] = (range){"h", hour_floor(start), d0};
+        if (end > d1) r[nr++] = (range){"h", d1, end};
+    } else {
+        r[nr++] = (range){"h", hour_floor(start), end};
+    }
+    int64_t *crow = NULL;
+    size_t ncrow = 0;
+    int rc = s->in_txn ? 0 : sq_exec(s, "BEGIN", "load", err); /* one consistent snapshot */
+    for (int i = 0; !rc && i < nr; i++)
+        rc = load_facts(&L, &r[i]);
+    if (!rc) rc = load_clusters_nodes(&L);
+    if (!rc) rc = load_containers_pass1(&L, &crow, &ncrow);
+    if (!rc) rc = load_pods(&L);
+    if (!rc) rc = load_containers_pass2(&L, crow, ncrow);
+    if (!rc) rc = load_namespaces(&L);
+    if (!rc) rc = load_volumes_lbs(&L);
+    if (!s->in_txn)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    free(crow);
+    if (!rc) {
+        remap_facts(&L);
+        ds_link_namespaces(ds);
+    }
+    loader_free(&L);
+    if (rc)
+        ds_free(ds);
+    return rc;
+}

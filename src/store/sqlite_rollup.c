@@ -1,0 +1,147 @@
+/* sqlite_rollup.c — daily roll-ups, retention and cluster status.
+ *
+ * A daily row is the sum of the day's hourly rows.  Rates (prices, sizes)
+ * become hour-weighted averages chosen so that rate × quantity over the day
+ * equals the sum over its hours: a node's daily cpu_price × hours is exactly
+ * Σ hourly cpu_price × hours, so node and idle costs stay exact; only a
+ * container's share is approximate when its node's price changed within the
+ * day (docs/cost-model.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include <stdlib.h>
+
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+
+/* Per fact table: key columns, and the aggregate expressions for the rest. */
+static const char *const rollup_sql[FT_COUNT] = {
+    "container_id, sum(seconds), sum(cpu_req), sum(cpu_use), sum(cpu_alloc), sum(ram_req), sum(ram_use),"
+    " sum(ram_alloc), sum(gpu), max(cpu_peak), max(ram_peak), min(measured) FROM container_h %s GROUP BY container_id",
+    "node_id, sum(hours), sum(hours*cpu_price)/sum(hours), sum(hours*ram_price)/sum(hours),"
+    " sum(hours*gpu_price)/sum(hours), sum(hours*hourly)/sum(hours), max(source) FROM node_h %s"
+    " GROUP BY node_id HAVING sum(hours) > 0",
+    "volume_id, sum(hours), sum(hours*bytes)/sum(hours),"
+    " CASE WHEN sum(hours*bytes) > 0 THEN sum(hours*bytes*price)/sum(hours*bytes) ELSE max(price) END,"
+    " max(source) FROM volume_h %s GROUP BY volume_id HAVING sum(hours) > 0",
+    "pod_id, volume_id, sum(hours) FROM pod_volume_h %s GROUP BY pod_id, volume_id",
+    "lb_id, sum(hours), sum(hours*hourly)/sum(hours), max(source) FROM lb_h %s GROUP BY lb_id HAVING sum(hours) > 0",
+    "pod_id, lb_id, sum(hours) FROM pod_lb_h %s GROUP BY pod_id, lb_id",
+    "cluster_id, sum(hours), sum(hours*hourly)/sum(hours), max(kind) FROM fee_h %s GROUP BY cluster_id"
+    " HAVING sum(hours) > 0",
+    "pod_id, sum(tx_internet), sum(tx_region), sum(tx_zone), sum(rx), sum(cost_internet), sum(cost_region),"
+    " sum(cost_zone) FROM network_h %s GROUP BY pod_id",
+};
+
+static int rollup_day(kt_store *s, int64_t day, kt_err *err)
+{
+    char where[96], sql[1024], body[700];
+    snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld", (long long)day, (long long)day + 86400);
+    for (int f = 0; f < FT_COUNT; f++) {
+        snprintf(body, sizeof body, rollup_sql[f], where);
+        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld; INSERT INTO %s_d SELECT %lld, %s;",
+                 sq_fact_table[f], (long long)day, sq_fact_table[f], (long long)day, body);
+        if (sq_exec(s, sql, "rolling up a day", err))
+            return -1;
+    }
+    return 0;
+}
+
+int sq_rollup_dirty(kt_store *s, kt_err *err)
+{
+    for (size_t i = 0; i < s->dirty.cap; i++) {
+        if (s->dirty.keys[i] == UINT64_MAX)
+            continue;
+        if (rollup_day(s, (int64_t)s->dirty.keys[i], err))
+            return -1;
+    }
+    return 0;
+}
+
+static int meta_int(kt_store *s, const char *key, int fallback)
+{
+    sqlite3_stmt *st;
+    int v = fallback;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+        return v;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_get_retention(kt_store *s, kt_retention *r, kt_err *err)
+{
+    r->hourly_days = meta_int(s, "retention_hourly_days", 15);
+    r->daily_days = meta_int(s, "retention_daily_days", 1095);
+    return 0;
+}
+
+int store_set_retention(kt_store *s, const kt_retention *r, kt_err *err)
+{
+    if (r->hourly_days < 1 || r->daily_days < r->hourly_days)
+        return kt_fail(err, KT_EINPUT, "retention: hourly days must be >= 1 and daily days >= hourly days");
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('retention_hourly_days','%d'),"
+             "('retention_daily_days','%d')", r->hourly_days, r->daily_days);
+    return sq_exec(s, sql, "saving retention", err);
+}
+
+int store_prune(kt_store *s, int64_t now, kt_err *err)
+{
+    kt_retention r;
+    store_get_retention(s, &r, err);
+    int64_t hcut = now - (int64_t)r.hourly_days * 86400, dcut = now - (int64_t)r.daily_days * 86400;
+    hcut -= ((hcut % 86400) + 86400) % 86400; /* keep whole days of hours */
+    char sql[256];
+    for (int f = 0; f < FT_COUNT; f++) {
+        snprintf(sql, sizeof sql, "DELETE FROM %s_h WHERE t < %lld; DELETE FROM %s_d WHERE t < %lld;",
+                 sq_fact_table[f], (long long)hcut, sq_fact_table[f], (long long)dcut);
+        if (sq_exec(s, sql, "pruning old rows", err))
+            return -1;
+    }
+    return 0;
+}
+
+int store_cluster_status(kt_store *s, kt_cluster_status **out, size_t *n, kt_err *err)
+{
+    static const char *sql =
+        "SELECT c.name, c.provider, c.region, c.source, coalesce(c.last_error,''), coalesce(c.last_contact,0),"
+        " (SELECT min(t) FROM node_d d JOIN nodes x ON x.id = d.node_id WHERE x.cluster_id = c.id),"
+        " (SELECT max(t) FROM node_h h JOIN nodes x ON x.id = h.node_id WHERE x.cluster_id = c.id),"
+        " (SELECT count(*) FROM nodes x WHERE x.cluster_id = c.id),"
+        " (SELECT count(*) FROM pods p WHERE p.cluster_id = c.id) FROM clusters c ORDER BY c.name";
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "listing clusters", err);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        kt_cluster_status *c = &(*out)[(*n)++];
+        memset(c, 0, sizeof *c);
+        snprintf(c->name, sizeof c->name, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(c->provider, sizeof c->provider, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(c->region, sizeof c->region, "%s", (const char *)sqlite3_column_text(st, 2));
+        snprintf(c->source, sizeof c->source, "%s", (const char *)sqlite3_column_text(st, 3));
+        snprintf(c->last_error, sizeof c->last_error, "%s", (const char *)sqlite3_column_text(st, 4));
+        c->last_contact = sqlite3_column_int64(st, 5);
+        c->first_fact = sqlite3_column_int64(st, 6);
+        c->last_fact = sqlite3_column_int64(st, 7);
+        c->nodes = sqlite3_column_int(st, 8);
+        c->pods = sqlite3_column_int(st, 9);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        return sq_fail(s, "listing clusters", err);
+    }
+    return 0;
+}

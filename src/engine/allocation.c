@@ -330,7 +330,7 @@ static void add_pod_fact(kt_alloc *a, ctx *c, const item *it)
         u64map_get(&c->vfact_at, at_key(f->volume, f->t), &vf);
         double bh = f->hours * ds->vfacts[vf].bytes;
         buf_reset(&c->name);
-        buf_printf(&c->name, "%s/%s", strtab_get(&ds->strs, ds->clusters[v->cluster].name),
+        buf_printf(&c->name, "cluster=%s:name=%s", strtab_get(&ds->strs, ds->clusters[v->cluster].name),
                    strtab_get(&ds->strs, v->name));
         a->pv_byte_hours += bh, a->pv_cost += it->other;
         alloc_add_named(&a->pvs, &a->n_pvs, c->name.data, f->hours, bh, it->other);

@@ -69,7 +69,7 @@ typedef struct kt_kvpair {
 } kt_kvpair;
 
 typedef struct kt_named_cost {
-    char *name;          /* pv: "cluster/volume"; lb: "namespace/service" */
+    char *name;          /* pv: "cluster=C:name=V" (OpenCost PVKey); lb: "namespace/service" */
     double hours, byte_hours, cost;
 } kt_named_cost;
 

@@ -1,0 +1,30 @@
+/* format.h — turning engine results into bytes: OpenCost JSON, CSV, tables.
+ *
+ * The CLI (-o json|csv|table) and the HTTP API call the same functions, so
+ * `kubetally allocation -o json` and GET /allocation return identical bytes
+ * for the same query.  JSON follows OpenCost's field names and order:
+ *   {"code":200,"data":[{"<name>":{allocation}, …}, …]}   one map per step. */
+#ifndef KT_FORMAT_H
+#define KT_FORMAT_H
+
+#include "engine/allocation.h"
+#include "engine/assets.h"
+#include "util/buf.h"
+
+void format_alloc_json(const kt_alloc_result *r, kt_buf *out);
+/* One row per allocation and step: window,name,cpuCoreHours,…,totalCost. */
+void format_alloc_csv(const kt_alloc_result *r, kt_buf *out);
+/* Aligned columns, sorted by cost, money with currency, totals line;
+ * `label` names the grouping column ("namespace", "label:team"). */
+void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out);
+
+void format_assets_json(const kt_asset_result *r, kt_buf *out);
+void format_assets_csv(const kt_asset_result *r, kt_buf *out);
+void format_assets_table(const kt_asset_result *r, kt_buf *out);
+
+/* {"code":400,"message":"…"} — the API's error body. */
+void format_error_json(int code, const char *message, kt_buf *out);
+/* "$1,234.56" style money with the currency code when not USD. */
+void format_money(double v, const char *currency, char *buf, size_t n);
+
+#endif

@@ -22,6 +22,10 @@ void format_assets_json(const kt_asset_result *r, kt_buf *out);
 void format_assets_csv(const kt_asset_result *r, kt_buf *out);
 void format_assets_table(const kt_asset_result *r, kt_buf *out);
 
+/* Append a CSV field, quoted when needed; a leading = + - @ is defused
+ * with an apostrophe so a spreadsheet never runs it as a formula. */
+void format_csv_field(kt_buf *out, const char *s);
+
 /* {"code":400,"message":"…"} — the API's error body. */
 void format_error_json(int code, const char *message, kt_buf *out);
 /* "$1,234.56" style money with the currency code when not USD. */

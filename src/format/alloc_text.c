@@ -1,0 +1,116 @@
+/* alloc_text.c — allocation results as CSV and as an aligned table. */
+#include "format/format.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/window.h"
+
+void format_money(double v, const char *currency, char *buf, size_t n)
+{
+    char digits[64];
+    int neg = v < 0;
+    snprintf(digits, sizeof digits, "%.2f", fabs(v));
+    /* thousands separators */
+    char grouped[96];
+    const char *dot = strchr(digits, '.');
+    int intlen = (int)(dot - digits), o = 0;
+    for (int i = 0; i < intlen; i++) {
+        if (i && (intlen - i) % 3 == 0)
+            grouped[o++] = ',';
+        grouped[o++] = digits[i];
+    }
+    snprintf(grouped + o, sizeof grouped - (size_t)o, "%s", dot);
+    if (!currency || !*currency || !strcmp(currency, "USD"))
+        snprintf(buf, n, "%s$%s", neg ? "-" : "", grouped);
+    else
+        snprintf(buf, n, "%s%s %s", neg ? "-" : "", grouped, currency);
+}
+
+void format_csv_field(kt_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r") && s[0] != '=' && s[0] != '+' && s[0] != '-' && s[0] != '@') {
+        buf_puts(b, s);
+        return;
+    }
+    /* Quote, and defuse spreadsheet formulas by a leading apostrophe. */
+    buf_putc(b, '"');
+    if (strchr("=+-@", s[0]))
+        buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+void format_alloc_csv(const kt_alloc_result *r, kt_buf *out)
+{
+    buf_puts(out, "windowStart,windowEnd,name,cpuCoreHours,cpuCoreRequestAverage,cpuCoreUsageAverage,cpuCost,"
+                  "ramByteHours,ramCost,gpuHours,gpuCost,pvByteHours,pvCost,loadBalancerCost,networkCost,"
+                  "sharedCost,externalCost,cpuEfficiency,ramEfficiency,totalEfficiency,totalCost\n");
+    for (size_t s = 0; s < r->n; s++) {
+        const kt_alloc_set *set = &r->sets[s];
+        char ws[24], we[24];
+        time_format(set->window.start, ws);
+        time_format(set->window.end, we);
+        for (size_t i = 0; i < set->n; i++) {
+            const kt_alloc *a = &set->items[i];
+            double h = alloc_minutes(a) / 60.0, per = h > 0 ? 1 / h : 0;
+            buf_printf(out, "%s,%s,", ws, we);
+            format_csv_field(out, a->name);
+            buf_printf(out, ",%.6f,%.6f,%.6f,%.6f,%.1f,%.6f,%.6f,%.6f,%.1f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.4f,%.4f,%.6f\n",
+                       a->cpu_core_hours, a->cpu_req_hours * per, a->cpu_use_hours * per, a->cpu_cost,
+                       a->ram_byte_hours, a->ram_cost, a->gpu_hours, a->gpu_cost, a->pv_byte_hours, a->pv_cost,
+                       a->lb_cost, a->net_cost, a->shared_cost, a->external_cost, alloc_cpu_efficiency(a),
+                       alloc_ram_efficiency(a), alloc_total_efficiency(a), alloc_total(a));
+        }
+    }
+}
+
+/* Truncate a name to width with an ellipsis so columns stay aligned. */
+static void fit(const char *s, int width, char *out, size_t n)
+{
+    if ((int)strlen(s) <= width) {
+        snprintf(out, n, "%s", s);
+        return;
+    }
+    snprintf(out, n, "%.*s…", width - 1, s);
+}
+
+void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out)
+{
+    for (size_t s = 0; s < r->n; s++) {
+        const kt_alloc_set *set = &r->sets[s];
+        char ws[24], we[24], m[5][32], name[64];
+        time_format(set->window.start, ws);
+        time_format(set->window.end, we);
+        if (r->n > 1 || s == 0)
+            buf_printf(out, "%s%s .. %s\n", s ? "\n" : "", ws, we);
+        buf_printf(out, "%-28s %11s %11s %9s %9s %11s %5s\n", label && *label ? label : "allocation", "CPU", "RAM",
+                   "GPU", "PV+LB", "TOTAL", "EFF");
+        double tot[5] = {0};
+        for (size_t i = 0; i < set->n; i++) {
+            const kt_alloc *a = &set->items[i];
+            double v[5] = {a->cpu_cost, a->ram_cost, a->gpu_cost, a->pv_cost + a->lb_cost + a->net_cost,
+                           alloc_total(a)};
+            for (int k = 0; k < 5; k++) {
+                tot[k] += v[k];
+                format_money(v[k], set->currency, m[k], sizeof m[k]);
+            }
+            fit(a->name, 28, name, sizeof name);
+            /* width pads by bytes; the ellipsis is 3 bytes wide for 1 column */
+            int pad = 28 + (strstr(name, "…") ? 2 : 0);
+            buf_printf(out, "%-*s %11s %11s %9s %9s %11s ", pad, name, m[0], m[1], m[2], m[3], m[4]);
+            if (a->kind == AK_NORMAL)
+                buf_printf(out, "%4.0f%%\n", alloc_total_efficiency(a) * 100);
+            else
+                buf_puts(out, "    -\n");
+        }
+        for (int k = 0; k < 5; k++)
+            format_money(tot[k], set->currency, m[k], sizeof m[k]);
+        buf_printf(out, "%-28s %11s %11s %9s %9s %11s\n", "TOTAL", m[0], m[1], m[2], m[3], m[4]);
+    }
+}

@@ -13,9 +13,12 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
 PKGS    := libcurl yaml-0.1 jansson sqlite3 libpq libmicrohttpd openssl
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
-           -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+OPT     ?= -O2 -g
+SAN     ?=
+# CFLAGS/LDFLAGS from the environment or command line are added, never replace ours.
+KT_CFLAGS := $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+           -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+KT_LDFLAGS := $(SAN) $(LDFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 LIB_SRC  := $(shell find src -name '*.c' ! -path src/main.c | sort)
@@ -29,19 +32,19 @@ all: $(BUILD)/kubetally
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KT_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libkubetally.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/kubetally: $(BUILD)/src/main.o $(BUILD)/libkubetally.a
-	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(KT_CFLAGS) $^ -o $@ $(KT_LDFLAGS) $(LDLIBS)
 	@ln -sf kubetally $(BUILD)/kubectl-tally
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkubetally.a tests/unit/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libkubetally.a -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(KT_CFLAGS) -Itests/unit $< $(BUILD)/libkubetally.a -o $@ $(KT_LDFLAGS) $(LDLIBS)
 
 test: $(TEST_BIN) $(BUILD)/kubetally
 	@fail=0; for t in $(TEST_BIN); do \
@@ -49,8 +52,8 @@ test: $(TEST_BIN) $(BUILD)/kubetally
 	done; exit $$fail
 
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" test
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 install: $(BUILD)/kubetally
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -104,7 +104,8 @@ void alloc_merge_pod(kt_alloc *a, const kt_dataset *ds, uint32_t pod, uint32_t c
         copy_kvs(&a->anns, &a->n_anns, ds->kvs + p->ann_off, p->n_anns);
         a->n_services = p->n_svcs;
         a->services = p->n_svcs ? xmalloc(p->n_svcs * sizeof *a->services) : NULL;
-        memcpy(a->services, ds->svcs + p->svc_off, p->n_svcs * sizeof *a->services);
+        if (p->n_svcs)
+            memcpy(a->services, ds->svcs + p->svc_off, p->n_svcs * sizeof *a->services);
         a->last_pod = pod;
         return;
     }
@@ -210,7 +211,11 @@ static int by_cost(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-void alloc_set_sort(kt_alloc_set *s) { qsort(s->items, s->n, sizeof *s->items, by_cost); }
+void alloc_set_sort(kt_alloc_set *s)
+{
+    if (s->n > 1)
+        qsort(s->items, s->n, sizeof *s->items, by_cost);
+}
 
 double alloc_share_over(kt_alloc_set *s, double amount, int even)
 {

@@ -187,7 +187,8 @@ int assets_compute(const kt_dataset *ds, kt_window w, const char *aggregate, kt_
             a->preemptible /= a->hours;
         out->total += a->cost;
     }
-    qsort(out->items, out->n, sizeof *out->items, by_cost);
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof *out->items, by_cost);
     snprintf(out->currency, sizeof out->currency, "%s",
              ds->n_clusters ? strtab_get(&ds->strs, ds->clusters[0].currency) : "USD");
     strtab_free(&A.names);

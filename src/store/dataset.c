@@ -74,7 +74,8 @@ static uint32_t add_kvs(kt_dataset *ds, const char *const *pairs, uint32_t *coun
         ds_kv kv = {S(ds, pairs[0]), S(ds, pairs[1])};
         PUSH(ds, kvs, kv);
     }
-    qsort_r(ds->kvs + off, n, sizeof *ds->kvs, kv_cmp, &ds->strs);
+    if (n > 1)
+        qsort_r(ds->kvs + off, n, sizeof *ds->kvs, kv_cmp, &ds->strs);
     *count = n;
     return off;
 }

@@ -295,11 +295,13 @@ static int match_leaf(const kt_filter *f, kt_filter_get get, void *ctx)
     if (f->field == F_SERVICES) {
         const char *v;
         int any = 0;
-        for (int i = 0; (v = get(ctx, F_SERVICES, NULL, i)); i++, any = 1)
+        for (int i = 0; (v = get(ctx, F_SERVICES, NULL, i)); i++) {
+            any = 1;
             if (test_one(f, v)) {
                 hit = 1;
                 break;
             }
+        }
         if (!any)
             hit = test_one(f, "");
     } else {

@@ -89,8 +89,8 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
         time_format(set->window.end, we);
         if (r->n > 1 || s == 0)
             buf_printf(out, "%s%s .. %s\n", s ? "\n" : "", ws, we);
-        buf_printf(out, "%-28s %11s %11s %9s %9s %11s %5s\n", label && *label ? label : "allocation", "CPU", "RAM",
-                   "GPU", "PV+LB", "TOTAL", "EFF");
+        buf_printf(out, "%-20s %10s %10s %8s %9s %11s %5s\n", label && *label ? label : "allocation", "CPU", "RAM",
+                   "GPU", "PV+LB+NET", "TOTAL", "EFF");
         double tot[5] = {0};
         for (size_t i = 0; i < set->n; i++) {
             const kt_alloc *a = &set->items[i];
@@ -100,10 +100,10 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
                 tot[k] += v[k];
                 format_money(v[k], set->currency, m[k], sizeof m[k]);
             }
-            fit(a->name, 28, name, sizeof name);
+            fit(a->name, 20, name, sizeof name);
             /* width pads by bytes; the ellipsis is 3 bytes wide for 1 column */
-            int pad = 28 + (strstr(name, "…") ? 2 : 0);
-            buf_printf(out, "%-*s %11s %11s %9s %9s %11s ", pad, name, m[0], m[1], m[2], m[3], m[4]);
+            int pad = 20 + (strstr(name, "…") ? 2 : 0);
+            buf_printf(out, "%-*s %10s %10s %8s %9s %11s ", pad, name, m[0], m[1], m[2], m[3], m[4]);
             if (a->kind == AK_NORMAL)
                 buf_printf(out, "%4.0f%%\n", alloc_total_efficiency(a) * 100);
             else
@@ -111,6 +111,10 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
         }
         for (int k = 0; k < 5; k++)
             format_money(tot[k], set->currency, m[k], sizeof m[k]);
-        buf_printf(out, "%-28s %11s %11s %9s %9s %11s\n", "TOTAL", m[0], m[1], m[2], m[3], m[4]);
+        buf_printf(out, "%-20s %10s %10s %8s %9s %11s\n", "TOTAL", m[0], m[1], m[2], m[3], m[4]);
+        if (set->overrun_cost > 0.005) {
+            format_money(set->overrun_cost, set->currency, m[0], sizeof m[0]);
+            buf_printf(out, "(allocations exceed node capacity by %s: usage above requests on full nodes)\n", m[0]);
+        }
     }
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# CLI end to end: the demo fleet through `kubetally` as a user types it.
+# Bad input (unknown aggregate, malformed window or filter, missing, locked,
+# corrupt or newer-version database) must give one line naming the problem
+# and exit 2 without writing anything; kill -9 during a write must leave a
+# consistent database with every earlier commit.
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+kt=$PWD/build/kubetally
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+fails=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fails=$((fails+1)); }
+
+expect_err() { # name, expected substring, command...
+  local name=$1 want=$2; shift 2
+  local out rc
+  out=$("$@" 2>&1 >/dev/null); rc=$?
+  if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"$want"* ]]; then ok "$name"
+  else bad "$name (exit $rc): $out"; fi
+}
+
+db=$tmp/demo.db
+$kt demo --db "sqlite:$db" --days 3 --pods 120 -q >/dev/null || bad "demo"
+sum_before=$(sqlite3 "$db" "SELECT count(*), sum(cpu_alloc) FROM container_h")
+
+expect_err "unknown aggregate" "unknown property 'bogus'" $kt allocation --db "$db" --aggregate bogus
+expect_err "malformed window" "window '7x' not understood" $kt allocation --db "$db" --window 7x
+expect_err "malformed filter" "column 10" $kt allocation --db "$db" --filter 'namespace=x'
+expect_err "bad share split" "shareSplit" $kt allocation --db "$db" --share-split half
+expect_err "unknown flag" "unknown flag '--windw'" $kt allocation --db "$db" --windw 7d
+expect_err "bad output" "-o: expected" $kt allocation --db "$db" -o yaml
+expect_err "missing database" "no database at $tmp/none.db" $kt allocation --db "$tmp/none.db"
+head -c 4096 /dev/urandom > "$tmp/corrupt.db"
+expect_err "corrupt database" "not a usable kubetally database" $kt allocation --db "$tmp/corrupt.db"
+cp "$db" "$tmp/newer.db"
+sqlite3 "$tmp/newer.db" "UPDATE meta SET value='99' WHERE key='schema_version'"
+before=$(md5sum < "$tmp/newer.db")
+expect_err "newer database" "written by a newer kubetally" $kt demo --db "$tmp/newer.db" --days 1 --pods 10 -q
+[ "$(md5sum < "$tmp/newer.db")" = "$before" ] && ok "newer database untouched" || bad "newer database was modified"
+# a writer holding the lock: the demo (a writer too) gives up with a clear message
+python3 -c "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); time.sleep(14)" "$db" &
+pids+=($!)
+sleep 1
+expect_err "locked database" "locked" timeout 30 $kt demo --db "$db" --days 1 --pods 10 -q
+[ "$(sqlite3 "$db" "SELECT count(*), sum(cpu_alloc) FROM container_h")" = "$sum_before" ] && ok "nothing written on errors" || bad "data changed by failed commands"
+wait
+
+# JSON is OpenCost's shape; CSV and table totals agree with it.
+$kt allocation --db "$db" --window 3d --aggregate namespace -o json > "$tmp/a.json"
+jq -e '.code == 200 and (.data | length) == 1 and (.data[0] | to_entries | all(.value.name == .key))' "$tmp/a.json" >/dev/null \
+  && ok "json shape" || bad "json shape"
+jq -e '.data[0] | to_entries[0].value | has("cpuCoreRequestAverage") and has("ramByteUsageAverage") and has("totalEfficiency") and has("pvs") and has("lbAllocations") and has("properties") and has("window")' "$tmp/a.json" >/dev/null \
+  && ok "json fields" || bad "json fields"
+jt=$(jq '[.data[0][] | .totalCost] | add' "$tmp/a.json")
+ct=$($kt allocation --db "$db" --window 3d --aggregate namespace -o csv | awk -F, 'NR>1 {s+=$NF} END {printf "%.4f", s}')
+awk "BEGIN{exit !(($jt - $ct)^2 < 1e-4)}" && ok "csv total = json total ($ct)" || bad "csv $ct vs json $jt"
+at=$($kt assets --db "$db" --window 3d -o json | jq '[.data[0][] | .totalCost] | add')
+# allocation = assets + overrun (usage above requests on full nodes), so ≥ and within 1%
+awk "BEGIN{exit !($jt >= $at - 1e-3 && ($jt - $at) < 0.01 * $at)}" && ok "allocation total $jt vs assets $at" || bad "allocation $jt vs assets $at"
+$kt allocation --db "$db" --window 3d --aggregate namespace --step 1d -o json | jq -e '.data | length == 3' >/dev/null \
+  && ok "step 1d gives 3 sets" || bad "step sets"
+# kubectl plugin form
+ln -sf "$kt" "$tmp/kubectl-tally"
+"$tmp/kubectl-tally" namespace --db "$db" --window 3d -o json | cmp -s - "$tmp/a.json" && ok "kubectl-tally namespace" || bad "kubectl-tally"
+# the table fits 80 columns
+w=$($kt allocation --db "$db" --window 3d --aggregate namespace | awk '{ if (length($0) > m) m = length($0) } END { print m }')
+[ "$w" -le 80 ] && ok "table width $w <= 80" || bad "table width $w"
+
+# kill -9 in the middle of writing: earlier commits survive, the file is consistent
+db2=$tmp/kill.db
+$kt demo --db "$db2" --days 20 --pods 400 -q >/dev/null 2>&1 &
+pid=$!; pids+=($pid)
+sleep 1.5; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+[ "$(sqlite3 "$db2" 'PRAGMA integrity_check')" = ok ] && ok "integrity after kill -9" || bad "integrity after kill -9"
+n=$(sqlite3 "$db2" "SELECT count(DISTINCT t) FROM node_d" 2>/dev/null || echo 0)
+$kt allocation --db "$db2" --window 30d >/dev/null && [ "${n:-0}" -ge 1 ] && ok "readable after kill -9 ($n days committed)" \
+  || bad "unreadable after kill -9"
+
+[ $fails -eq 0 ] && echo "cli: all passed" || { echo "cli: $fails failed"; exit 1; }

@@ -45,7 +45,7 @@ static const cluster_def clusters[] = {
      "managed-csi", 0.0, 0.075, 0.025, 0.20,
      {{"Standard_D8s_v5", 8, 32, 0, 0.46, 0}, {"Standard_E4s_v5", 4, 32, 0, 0.304, 0}}},
     {"onprem-dc1", "onprem", "dc1", {"rack-a", "rack-b", "rack-c"}, "", "local-ssd", 0.0, 0.05, 0.0, 0.15,
-     {{"dell-r650", 16, 64, 0, 0, 0}, {"dell-r650-gpu", 16, 64, 1, 0, 0}}},
+     {{"dell-r650", 16, 64, 0, 0, 0}, {"dell-r650-gpu", 16, 64, 2, 0, 0}}},
 };
 #define N_CLUSTERS (int)(sizeof clusters / sizeof *clusters)
 
@@ -72,6 +72,8 @@ typedef struct fleet {
     int first_node[N_CLUSTERS + 1];
     int64_t *pod_id, *ctr_id, *side_id, *vol_id; size_t np, capp;
     int *pod_node;
+    double *node_used;              /* requested cores per node, for placement */
+    int gpu_workloads;
     int64_t *lb_id; size_t nlb, caplb;
     kt_demo_stats *st;
 } fleet;
@@ -114,10 +116,11 @@ static void add_workload(fleet *f, int cl, const char *ns, const char *team, int
         w->cpu_req = 0.1, w->ram_req = 0.125 * KT_GIB;
     w->phase = rnd(f) * 4 - 2;
     w->sidecar = rnd(f) < 0.3;
-    w->max_replicas = kind == W_DEPLOY ? replicas + replicas / 2 + 1 : replicas;
+    w->max_replicas = kind == W_DEPLOY ? (int)ceil(replicas * 1.2) : replicas;
     w->base_replicas = replicas;
-    if (!strcmp(clusters[cl].provider, "onprem") && !strcmp(team, "ml") && kind == W_DEPLOY)
-        w->gpu = 1, w->max_replicas = w->base_replicas = 1;
+    if (!strcmp(clusters[cl].provider, "onprem") && !strcmp(team, "ml") && kind == W_DEPLOY &&
+        f->gpu_workloads < 2) /* the on-prem GPU server has two GPUs */
+        w->gpu = 1, w->max_replicas = w->base_replicas = 1, f->gpu_workloads++;
 }
 
 /* Namespaces and workloads for every cluster until the pod budget is met. */
@@ -149,7 +152,8 @@ static void plan_workloads(fleet *f)
     }
 }
 
-/* Nodes: enough that peak requests fill about 85% of CPU. */
+/* Nodes: 10% above the requests at peak replicas, so autoscaling peaks fit
+ * and quiet hours leave idle capacity, as in a real fleet. */
 static int write_nodes(fleet *f, kt_err *err)
 {
     for (int cl = 0; cl < N_CLUSTERS; cl++) {
@@ -161,7 +165,7 @@ static int write_nodes(fleet *f, kt_err *err)
         for (size_t i = 0; i < f->nw; i++)
             if (f->w[i].cluster == cl && f->w[i].kind != W_DAEMON)
                 peak += f->w[i].max_replicas * f->w[i].cpu_req * (f->w[i].sidecar ? 1.1 : 1);
-        int n = (int)ceil(peak / 0.85 / c->types[0].cpu) + 1;
+        int n = (int)ceil(peak * 1.1 / c->types[0].cpu) + 1;
         f->first_node[cl] = (int)f->nn;
         for (int k = 0; k < n; k++) {
             int type = k % 4 == 3 ? 1 : 0, spot = c->types[type].spot_hourly > 0 && k % 3 == 2;
@@ -243,9 +247,24 @@ static int write_pod(fleet *f, workload *w, int r, int node, kt_err *err)
     return 0;
 }
 
+/* The node in [lo, hi) with the smallest share of its CPU requested, as a
+ * scheduler spreading pods would pick.  hi excludes the on-prem GPU server
+ * for ordinary pods (hi == lo means the cluster has only that node). */
+static int least_full(fleet *f, int lo, int hi)
+{
+    int best = lo;
+    double best_fill = 1e300;
+    for (int n = lo; n < (hi > lo ? hi : lo + 1); n++) {
+        double fill = f->node_used[n] / clusters[f->node_cluster[n]].types[f->node_type[n]].cpu;
+        if (fill < best_fill)
+            best = n, best_fill = fill;
+    }
+    return best;
+}
+
 static int write_pods(fleet *f, kt_err *err)
 {
-    int rr[N_CLUSTERS] = {0};
+    f->node_used = xcalloc(f->nn + 1, sizeof *f->node_used);
     for (size_t i = 0; i < f->nw; i++) {
         workload *w = &f->w[i];
         int lo = f->first_node[w->cluster], hi = f->first_node[w->cluster + 1];
@@ -253,9 +272,10 @@ static int write_pods(fleet *f, kt_err *err)
             w->max_replicas = w->base_replicas = hi - lo;
         w->first_pod = (int64_t)f->np;
         for (int r = 0; r < w->max_replicas; r++) {
-            int node = w->kind == W_DAEMON ? lo + r : lo + (rr[w->cluster]++ % (hi - lo));
+            int node = w->kind == W_DAEMON ? lo + r : least_full(f, lo, hi - (w->gpu > 0 ? 0 : 1));
             if (w->gpu > 0)
                 node = hi - 1; /* the GPU server */
+            f->node_used[node] += w->cpu_req * (w->sidecar ? 1.1 : 1);
             if (write_pod(f, w, r, node, err))
                 return -1;
         }
@@ -409,6 +429,6 @@ int demo_write(kt_store *s, const kt_demo_opts *o, kt_demo_stats *stats, kt_err 
     stats->clusters = N_CLUSTERS;
     stats->nodes = (long)f.nn;
     free(f.w); free(f.node_id); free(f.node_cluster); free(f.node_type); free(f.node_spot);
-    free(f.pod_id); free(f.ctr_id); free(f.side_id); free(f.vol_id); free(f.pod_node); free(f.lb_id);
+    free(f.pod_id); free(f.ctr_id); free(f.side_id); free(f.vol_id); free(f.pod_node); free(f.lb_id); free(f.node_used);
     return rc;
 }

@@ -70,14 +70,17 @@ void format_alloc_csv(const kt_alloc_result *r, kt_buf *out)
     }
 }
 
-/* Truncate a name to width with an ellipsis so columns stay aligned. */
+/* Shorten a name to width with an ellipsis in the middle, so both the
+ * start and the distinguishing end ("…/__idle__") stay visible. */
 static void fit(const char *s, int width, char *out, size_t n)
 {
-    if ((int)strlen(s) <= width) {
+    int len = (int)strlen(s);
+    if (len <= width) {
         snprintf(out, n, "%s", s);
         return;
     }
-    snprintf(out, n, "%.*s…", width - 1, s);
+    int head = (width - 1) / 2, tail = width - 1 - head;
+    snprintf(out, n, "%.*s…%s", head, s, s + len - tail);
 }
 
 void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out)

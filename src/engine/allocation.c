@@ -34,6 +34,36 @@ typedef struct item {
 
 typedef struct res3 { double cpu, ram, gpu; } res3;
 
+/* Facts grouped by the set (step) their start falls in: a counting sort,
+ * so each set visits only its own facts. */
+enum { B_C, B_N, B_V, B_PV, B_LB, B_PLB, B_FEE, B_NET, B_COUNT };
+typedef struct bucket {
+    uint32_t *idx;
+    size_t *off; /* n_sets + 1 offsets into idx */
+} bucket;
+
+static void bucket_build(bucket *b, const void *base, size_t n, size_t stride, size_t t_off, kt_window w,
+                         int64_t step, size_t n_sets)
+{
+    b->off = xcalloc(n_sets + 2, sizeof *b->off);
+    b->idx = xmalloc((n ? n : 1) * sizeof *b->idx);
+    for (size_t i = 0; i < n; i++) {
+        int64_t t = *(const int64_t *)((const char *)base + i * stride + t_off);
+        if (t >= w.start && t < w.end)
+            b->off[(size_t)((t - w.start) / step) + 2]++;
+    }
+    for (size_t k = 2; k < n_sets + 2; k++)
+        b->off[k] += b->off[k - 1];
+    for (size_t i = 0; i < n; i++) { /* off[k+1] is set k's write cursor, ending at its end */
+        int64_t t = *(const int64_t *)((const char *)base + i * stride + t_off);
+        if (t >= w.start && t < w.end)
+            b->idx[b->off[(size_t)((t - w.start) / step) + 1]++] = (uint32_t)i;
+    }
+}
+
+#define BUCKET(c, which, arr, type, w, step, n_sets) \
+    bucket_build(&(c)->b[which], (c)->ds->arr, (c)->ds->n_##arr, sizeof(type), offsetof(type, t), w, step, n_sets)
+
 typedef struct ctx {
     const kt_dataset *ds;
     const kt_alloc_query *q;
@@ -50,7 +80,14 @@ typedef struct ctx {
     double *lb_attr;
     set_index index;
     kt_buf name;
+    bucket b[B_COUNT]; /* facts of each kind, grouped by set */
+    size_t set_k;      /* the set being computed */
 } ctx;
+
+/* Iterate the indexes of facts of kind `which` that fall in the current set. */
+#define EACH_FACT(c, which, i) \
+    for (size_t j_ = (c)->b[which].off[(c)->set_k], i = 0; \
+         j_ < (c)->b[which].off[(c)->set_k + 1] && ((i = (c)->b[which].idx[j_]), 1); j_++)
 
 static uint64_t at_key(uint32_t thing, int64_t t) { return (uint64_t)thing << 32 | (uint32_t)(t / 60); }
 
@@ -176,7 +213,7 @@ static int in_set(int64_t t, const kt_window *w) { return t >= w->start && t < w
 static void price_containers(ctx *c, const kt_window *w)
 {
     const kt_dataset *ds = c->ds;
-    for (uint32_t i = 0; i < ds->n_cfacts; i++) {
+    EACH_FACT(c, B_C, i) {
         const ds_container_fact *f = &ds->cfacts[i];
         if (!in_set(f->t, w))
             continue;
@@ -202,7 +239,7 @@ static void price_containers(ctx *c, const kt_window *w)
 static void price_pod_facts(ctx *c, const kt_window *w)
 {
     const kt_dataset *ds = c->ds;
-    for (uint32_t i = 0; i < ds->n_pvfacts; i++) {
+    EACH_FACT(c, B_PV, i) {
         const ds_pod_volume_fact *f = &ds->pvfacts[i];
         uint64_t vf;
         uint32_t ct = c->pod_container[f->pod];
@@ -213,7 +250,7 @@ static void price_pod_facts(ctx *c, const kt_window *w)
         it->other = f->hours * v->bytes / KT_GIB * v->price_gib_hour;
         c->vol_attr[f->volume] += it->other;
     }
-    for (uint32_t i = 0; i < ds->n_plbfacts; i++) {
+    EACH_FACT(c, B_PLB, i) {
         const ds_pod_lb_fact *f = &ds->plbfacts[i];
         uint64_t lf;
         uint32_t ct = c->pod_container[f->pod];
@@ -223,7 +260,7 @@ static void price_pod_facts(ctx *c, const kt_window *w)
         it->other = f->hours * ds->lbfacts[lf].hourly;
         c->lb_attr[f->lb] += it->other;
     }
-    for (uint32_t i = 0; i < ds->n_netfacts; i++) {
+    EACH_FACT(c, B_NET, i) {
         const ds_network_fact *f = &ds->netfacts[i];
         uint32_t ct = c->pod_container[f->pod];
         if (!in_set(f->t, w) || ct == KT_NONE)
@@ -238,7 +275,7 @@ static double price_assets(ctx *c, const kt_window *w)
 {
     const kt_dataset *ds = c->ds;
     double total = 0;
-    for (size_t i = 0; i < ds->n_nfacts; i++) {
+    EACH_FACT(c, B_N, i) {
         const ds_node_fact *f = &ds->nfacts[i];
         if (!in_set(f->t, w))
             continue;
@@ -249,19 +286,19 @@ static double price_assets(ctx *c, const kt_window *w)
         r->cpu += cpu, r->ram += ram, r->gpu += gpu;
         total += cpu + ram + gpu;
     }
-    for (size_t i = 0; i < ds->n_vfacts; i++)
+    EACH_FACT(c, B_V, i)
         if (in_set(ds->vfacts[i].t, w))
             total += ds->vfacts[i].hours * ds->vfacts[i].bytes / KT_GIB * ds->vfacts[i].price_gib_hour;
-    for (size_t i = 0; i < ds->n_lbfacts; i++)
+    EACH_FACT(c, B_LB, i)
         if (in_set(ds->lbfacts[i].t, w))
             total += ds->lbfacts[i].hours * ds->lbfacts[i].hourly;
-    for (size_t i = 0; i < ds->n_feefacts; i++)
+    EACH_FACT(c, B_FEE, i)
         if (in_set(ds->feefacts[i].t, w)) {
             double fee = ds->feefacts[i].hours * ds->feefacts[i].hourly;
             c->cl_fee[ds->feefacts[i].cluster] += fee;
             total += fee;
         }
-    for (size_t i = 0; i < ds->n_netfacts; i++)
+    EACH_FACT(c, B_NET, i)
         if (in_set(ds->netfacts[i].t, w))
             total += ds->netfacts[i].cost_internet + ds->netfacts[i].cost_region + ds->netfacts[i].cost_zone;
     return total;
@@ -472,12 +509,12 @@ static void unmounted_rows(ctx *c, kt_alloc_set *set)
 {
     const kt_dataset *ds = c->ds;
     double *left = xcalloc(ds->n_clusters + 1, sizeof *left);
-    for (size_t i = 0; i < ds->n_vfacts; i++) {
+    EACH_FACT(c, B_V, i) {
         const ds_volume_fact *f = &ds->vfacts[i];
         if (in_set(f->t, &set->window))
             left[ds->volumes[f->volume].cluster] += f->hours * f->bytes / KT_GIB * f->price_gib_hour;
     }
-    for (size_t i = 0; i < ds->n_lbfacts; i++) {
+    EACH_FACT(c, B_LB, i) {
         const ds_lb_fact *f = &ds->lbfacts[i];
         if (in_set(f->t, &set->window))
             left[ds->lbs[f->lb].cluster] += f->hours * f->hourly;
@@ -566,6 +603,10 @@ static void ctx_free(ctx *c)
     u64map_free(&c->nfact_at); u64map_free(&c->vfact_at); u64map_free(&c->lbfact_at);
     set_index_free(&c->index);
     buf_free(&c->name);
+    for (int b = 0; b < B_COUNT; b++) {
+        free(c->b[b].idx);
+        free(c->b[b].off);
+    }
 }
 
 int alloc_compute(const kt_dataset *ds, const kt_alloc_query *q, kt_alloc_result *out, kt_err *err)
@@ -594,8 +635,17 @@ int alloc_compute(const kt_dataset *ds, const kt_alloc_query *q, kt_alloc_result
     c.lb_attr = xcalloc(ds->n_lbs + 1, sizeof *c.lb_attr);
     prepare_containers(&c);
     index_asset_facts(&c);
+    BUCKET(&c, B_C, cfacts, ds_container_fact, w, step, (size_t)n_sets);
+    BUCKET(&c, B_N, nfacts, ds_node_fact, w, step, (size_t)n_sets);
+    BUCKET(&c, B_V, vfacts, ds_volume_fact, w, step, (size_t)n_sets);
+    BUCKET(&c, B_PV, pvfacts, ds_pod_volume_fact, w, step, (size_t)n_sets);
+    BUCKET(&c, B_LB, lbfacts, ds_lb_fact, w, step, (size_t)n_sets);
+    BUCKET(&c, B_PLB, plbfacts, ds_pod_lb_fact, w, step, (size_t)n_sets);
+    BUCKET(&c, B_FEE, feefacts, ds_fee_fact, w, step, (size_t)n_sets);
+    BUCKET(&c, B_NET, netfacts, ds_network_fact, w, step, (size_t)n_sets);
     out->sets = xcalloc((size_t)n_sets, sizeof *out->sets);
     for (int64_t k = 0; k < n_sets; k++) {
+        c.set_k = (size_t)k;
         kt_alloc_set *set = &out->sets[out->n++];
         set->window.start = w.start + k * step;
         set->window.end = set->window.start + step < w.end ? set->window.start + step : w.end;

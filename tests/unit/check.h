@@ -30,6 +30,17 @@ static int check_failures, check_count;
     if (!g_ || strcmp(g_, w_)) { check_failures++; \
     fprintf(stderr, "%s:%d: %s = \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got, g_ ? g_ : "(null)", w_); } } while (0)
 
+/* Named parameters for code that reads them through a getter (query.h). */
+typedef struct kv { const char *k[8], *v[8]; int n; } kv;
+static inline const char *kv_get(void *p, const char *name)
+{
+    kv *q = p;
+    for (int i = 0; i < q->n; i++)
+        if (!strcmp(q->k[i], name))
+            return q->v[i];
+    return NULL;
+}
+
 static inline int check_done(void)
 {
     printf("%d checks, %d failed\n", check_count, check_failures);

@@ -146,15 +146,6 @@ TEST(aggregates)
     CHECK(aggregate_parse("namespace,,pod", &a, &err) == -1);
 }
 
-typedef struct kv { const char *k[6], *v[6]; int n; } kv;
-static const char *pget(void *p, const char *name)
-{
-    kv *q = p;
-    for (int i = 0; i < q->n; i++)
-        if (!strcmp(q->k[i], name))
-            return q->v[i];
-    return NULL;
-}
 
 TEST(query_params)
 {
@@ -162,7 +153,7 @@ TEST(query_params)
     kt_query_holder h;
     kt_err err = {0};
     kv ok = {{"window", "shareSplit", "shareCost", "idle", "step"}, {"7d", "even", "300", "false", "1d"}, 5};
-    CHECK(alloc_query_parse(pget, &ok, NOW, &q, &h, &err) == 0);
+    CHECK(alloc_query_parse(kv_get, &ok, NOW, &q, &h, &err) == 0);
     CHECK(q.share_even == 1 && q.share_cost_monthly == 300 && q.include_idle == 0 && q.step == DAY);
     query_holder_free(&h);
     const char *bad[][2] = {{"shareCost", "-1"}, {"shareCost", "1e400"}, {"shareSplit", "half"},
@@ -170,12 +161,12 @@ TEST(query_params)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         kv b = {{"window", bad[i][0]}, {"7d", bad[i][1]}, 2};
         memset(&err, 0, sizeof err);
-        CHECK(alloc_query_parse(pget, &b, NOW, &q, &h, &err) == -1);
+        CHECK(alloc_query_parse(kv_get, &b, NOW, &q, &h, &err) == -1);
         CHECK(err.code == KT_EINPUT);
         query_holder_free(&h);
     }
     kv none = {{"aggregate"}, {"namespace"}, 1};
-    CHECK(alloc_query_parse(pget, &none, NOW, &q, &h, &err) == -1 && strstr(err.msg, "window: required"));
+    CHECK(alloc_query_parse(kv_get, &none, NOW, &q, &h, &err) == -1 && strstr(err.msg, "window: required"));
     query_holder_free(&h);
 }
 

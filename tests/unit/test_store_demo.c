@@ -33,22 +33,13 @@ static double group_sum(const kt_alloc_set *s)
     return t;
 }
 
-typedef struct kv { const char *k[8], *v[8]; int n; } kv;
-static const char *get(void *p, const char *name)
-{
-    kv *q = p;
-    for (int i = 0; i < q->n; i++)
-        if (!strcmp(q->k[i], name))
-            return q->v[i];
-    return NULL;
-}
 
 static int query(kt_store *s, kv *params, kt_alloc_result *r, kt_dataset *ds)
 {
     kt_alloc_query q;
     kt_query_holder h;
     kt_err err = {0};
-    if (alloc_query_parse(get, params, NOW, &q, &h, &err)) {
+    if (alloc_query_parse(kv_get, params, NOW, &q, &h, &err)) {
         fprintf(stderr, "query: %s\n", err.msg);
         return -1;
     }

@@ -209,7 +209,7 @@ static int write_pod(fleet *f, workload *w, int r, int node, kt_err *err)
 {
     static const char *kinds[] = {"deployment", "statefulset", "daemonset", "job"};
     char pod[160], ctrl[96], hash[16];
-    snprintf(hash, sizeof hash, "%05x", (unsigned)(f->rng & 0xfffff));
+    snprintf(hash, sizeof hash, "%05x", (unsigned)(f->rng >> 44)); /* one hash per rollout, as a ReplicaSet */
     if (w->kind == W_DEPLOY) snprintf(pod, sizeof pod, "%s-%s-%d", w->name, hash, r);
     else if (w->kind == W_CRON) snprintf(pod, sizeof pod, "%s-%d", w->name, r);
     else if (w->kind == W_DAEMON) snprintf(pod, sizeof pod, "%s-n%d", w->name, r);
@@ -380,6 +380,30 @@ static int write_workload_hour(fleet *f, const workload *w, int64_t t, kt_err *e
     return 0;
 }
 
+/* A Deployment rollout: new pods, with new names, replace the old ones on the
+ * same nodes — how pods come and go in a fleet that ships every few days. */
+static int rollout(fleet *f, workload *w, kt_err *err)
+{
+    int64_t old = w->first_pod;
+    w->first_pod = (int64_t)f->np;
+    rnd(f);
+    for (int r = 0; r < w->max_replicas; r++)
+        if (write_pod(f, w, r, f->pod_node[old + r], err))
+            return -1;
+    return 0;
+}
+
+static int rollouts(fleet *f, int day_index, kt_err *err)
+{
+    for (size_t i = 0; i < f->nw; i++) {
+        workload *w = &f->w[i];
+        if (day_index > 0 && w->kind == W_DEPLOY && (day_index + (int)(w->phase * 10 + 20)) % 3 == 0 &&
+            rollout(f, w, err))
+            return -1;
+    }
+    return 0;
+}
+
 static int write_history(fleet *f, kt_err *err)
 {
     int64_t end = hour_floor(f->o->now), start = end - (int64_t)f->o->days * 86400;
@@ -388,6 +412,8 @@ static int write_history(fleet *f, kt_err *err)
         int64_t next = day_floor(day) + 86400 < end ? day_floor(day) + 86400 : end;
         if (store_begin(f->s, err))
             return -1;
+        if (rollouts(f, (int)((day - start) / 86400), err))
+            goto fail;
         for (int64_t t = day; t < next; t += 3600) {
             if (write_assets_hour(f, t, err))
                 goto fail;
@@ -426,6 +452,7 @@ int demo_write(kt_store *s, const kt_demo_opts *o, kt_demo_stats *stats, kt_err 
         rc = write_history(&f, err);
     if (!rc)
         rc = store_prune(s, o->now, err);
+    stats->pods = (long)f.np;
     stats->clusters = N_CLUSTERS;
     stats->nodes = (long)f.nn;
     free(f.w); free(f.node_id); free(f.node_cluster); free(f.node_type); free(f.node_spot);

@@ -98,6 +98,41 @@ uint32_t ds_add_pod(kt_dataset *ds, uint32_t cluster, uint32_t node, const char 
     return (uint32_t)ds->n_pods - 1;
 }
 
+static uint32_t add_kv_ids(kt_dataset *ds, const uint32_t *ids, uint32_t n)
+{
+    uint32_t off = (uint32_t)ds->n_kvs;
+    for (uint32_t i = 0; i < n; i++) {
+        ds_kv kv = {ids[2 * i], ids[2 * i + 1]};
+        PUSH(ds, kvs, kv);
+    }
+    if (n > 1)
+        qsort_r(ds->kvs + off, n, sizeof *ds->kvs, kv_cmp, &ds->strs);
+    return off;
+}
+
+uint32_t ds_add_pod_ids(kt_dataset *ds, uint32_t cluster, uint32_t node, uint32_t ns, uint32_t name,
+                        uint32_t controller_kind, uint32_t controller, const uint32_t *labels, uint32_t n_labels,
+                        const uint32_t *anns, uint32_t n_anns, const uint32_t *svcs, uint32_t n_svcs)
+{
+    ds_pod p = {.cluster = cluster, .node = node, .namespace_ = ns, .name = name,
+                .controller_kind = controller_kind, .controller = controller, .ns_index = KT_NONE,
+                .n_labels = n_labels, .n_anns = n_anns, .n_svcs = n_svcs};
+    p.label_off = add_kv_ids(ds, labels, n_labels);
+    p.ann_off = add_kv_ids(ds, anns, n_anns);
+    p.svc_off = (uint32_t)ds->n_svcs;
+    for (uint32_t i = 0; i < n_svcs; i++)
+        PUSH(ds, svcs, svcs[i]);
+    PUSH(ds, pods, p);
+    return (uint32_t)ds->n_pods - 1;
+}
+
+uint32_t ds_add_container_id(kt_dataset *ds, uint32_t pod, uint32_t name)
+{
+    ds_container c = {pod, name};
+    PUSH(ds, containers, c);
+    return (uint32_t)ds->n_containers - 1;
+}
+
 uint32_t ds_add_namespace(kt_dataset *ds, uint32_t cluster, const char *name, const char *const *labels,
                           const char *const *annotations)
 {

@@ -160,6 +160,12 @@ uint32_t ds_add_pod(kt_dataset *ds, uint32_t cluster, uint32_t node, const char 
 uint32_t ds_add_namespace(kt_dataset *ds, uint32_t cluster, const char *name, const char *const *labels,
                           const char *const *annotations);
 uint32_t ds_add_container(kt_dataset *ds, uint32_t pod, const char *name);
+/* The same with strings already interned in ds->strs (the loader's fast
+ * path): kv arrays are {key, value, key, value, …}, n pairs. */
+uint32_t ds_add_pod_ids(kt_dataset *ds, uint32_t cluster, uint32_t node, uint32_t ns, uint32_t name,
+                        uint32_t controller_kind, uint32_t controller, const uint32_t *labels, uint32_t n_labels,
+                        const uint32_t *anns, uint32_t n_anns, const uint32_t *svcs, uint32_t n_svcs);
+uint32_t ds_add_container_id(kt_dataset *ds, uint32_t pod, uint32_t name);
 uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
                        const char *claim_ns, const char *claim_name);
 uint32_t ds_add_lb(kt_dataset *ds, uint32_t cluster, const char *ns, const char *name);

@@ -195,7 +195,7 @@ static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
     if (!exists)
         make_parent_dirs(path);
     int oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return sq_fail(s, "open", err);
     sqlite3_busy_timeout(s->db, s->readonly ? 3000 : 10000);
     sqlite3_stmt *st;

@@ -13,11 +13,38 @@
 #include "store/sqlite_internal.h"
 #include "util/buf.h"
 
+/* Database id -> dataset index, as a plain array: SQLite's integer keys are
+ * dense, and this sits on the per-fact path (millions of lookups). */
+typedef struct idvec {
+    uint32_t *v;
+    size_t cap;
+} idvec;
+#define WANTED (KT_NONE - 1) /* named by a fact, not loaded yet */
+
+static void idv_set(idvec *x, uint32_t id, uint32_t val)
+{
+    if (id >= x->cap) {
+        size_t cap = x->cap ? x->cap : 4096;
+        while (cap <= id)
+            cap *= 2;
+        x->v = xrealloc(x->v, cap * sizeof *x->v);
+        memset(x->v + x->cap, 0xff, (cap - x->cap) * sizeof *x->v);
+        x->cap = cap;
+    }
+    x->v[id] = val;
+}
+
+static uint32_t idv_get(const idvec *x, uint32_t id) { return id < x->cap ? x->v[id] : KT_NONE; }
+
+typedef struct ctr_row {
+    uint32_t id, pod_id, name;
+} ctr_row;
+
 typedef struct loader {
     kt_store *s;
     kt_dataset *ds;
     int64_t start, end;
-    kt_u64map want_pod, want_container; /* db id -> 1 before dims, dense index after */
+    idvec want_pod, want_container; /* db id -> WANTED before dims, dense index after */
     kt_u64map cluster_ix, node_ix, volume_ix, lb_ix;
     kt_err *err;
 } loader;
@@ -79,7 +106,7 @@ static int load_facts(loader *L, const range *r)
         ds_container_fact f = {id32(sqlite3_column_int64(st, 1)), dur, t, D(2) * k, D(3) * k, D(4) * k, D(5) * k,
                                D(6) * k, D(7) * k, D(8) * k, D(9) * k, D(10), D(11)};
         if (k <= 0 || f.container == KT_NONE) continue;
-        u64map_put(&L->want_container, f.container, KT_NONE);
+        idv_set(&L->want_container, f.container, WANTED);
         ds_push_cfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
@@ -104,7 +131,7 @@ static int load_facts(loader *L, const range *r)
         double k = overlap(L, t, dur);
         ds_pod_volume_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, t, D(3) * k};
         if (k <= 0 || f.pod == KT_NONE) continue;
-        u64map_put(&L->want_pod, f.pod, KT_NONE);
+        idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_pvfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
@@ -121,7 +148,7 @@ static int load_facts(loader *L, const range *r)
         double k = overlap(L, t, dur);
         ds_pod_lb_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, t, D(3) * k};
         if (k <= 0 || f.pod == KT_NONE) continue;
-        u64map_put(&L->want_pod, f.pod, KT_NONE);
+        idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_plbfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
@@ -139,7 +166,7 @@ static int load_facts(loader *L, const range *r)
         ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, t, D(2) * k, D(3) * k, D(4) * k, D(5) * k,
                              D(6) * k, D(7) * k, D(8) * k};
         if (k <= 0 || f.pod == KT_NONE) continue;
-        u64map_put(&L->want_pod, f.pod, KT_NONE);
+        idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_netfact(ds, &f);
     }
     return finish(L, st, rc);
@@ -175,54 +202,95 @@ static int load_clusters_nodes(loader *L)
     return finish(L, st, rc);
 }
 
-/* Containers we need, and the pods they belong to. */
-static int load_containers_pass1(loader *L, int64_t **rows, size_t *n)
+/* Containers we need, and the pods they belong to; added once pods are. */
+static int load_containers_pass1(loader *L, ctr_row **rows, size_t *n)
 {
-    sqlite3_stmt *st = prep(L, "SELECT id, pod_id FROM containers");
+    sqlite3_stmt *st = prep(L, "SELECT id, pod_id, name FROM containers");
     int rc;
     size_t cap = 0;
     if (!st) return -1;
     *rows = NULL, *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        uint64_t v, id = (uint64_t)sqlite3_column_int64(st, 0);
-        if (!u64map_get(&L->want_container, id, &v))
+        uint32_t id = id32(sqlite3_column_int64(st, 0)), pod = id32(sqlite3_column_int64(st, 1));
+        if (id == KT_NONE || pod == KT_NONE || idv_get(&L->want_container, id) != WANTED)
             continue;
-        u64map_put(&L->want_pod, (uint64_t)sqlite3_column_int64(st, 1), KT_NONE);
+        idv_set(&L->want_pod, pod, WANTED);
         grow_array((void **)rows, &cap, *n, sizeof **rows);
-        (*rows)[(*n)++] = (int64_t)id;
+        (*rows)[(*n)++] = (ctr_row){id, pod, strtab_intern(&L->ds->strs, col_text(st, 2))};
     }
     return finish(L, st, rc);
 }
 
-/* Labels of one kind for the pod at the cursor; returns the next row code. */
+/* Interned labels (kind 0), annotations (1) and services (2) of the pod at
+ * the cursor, which walks pod_labels in pod id order beside the pods. */
 typedef struct label_cursor {
     sqlite3_stmt *st;
     int rc;
+    uint32_t *ids[3];
+    uint32_t n[3], cap[3];
 } label_cursor;
 
-static void collect_pod_labels(label_cursor *lc, int64_t pod_id, kt_buf *keys, const char ***lab, size_t *nl,
-                               const char ***ann, size_t *na, const char ***svc, size_t *ns)
+static void collect_pod_labels(label_cursor *lc, kt_dataset *ds, int64_t pod_id)
 {
-    (void)keys;
+    lc->n[0] = lc->n[1] = lc->n[2] = 0;
     while (lc->rc == SQLITE_ROW && sqlite3_column_int64(lc->st, 0) < pod_id)
         lc->rc = sqlite3_step(lc->st);
-    while (lc->rc == SQLITE_ROW && sqlite3_column_int64(lc->st, 0) == pod_id) {
+    for (; lc->rc == SQLITE_ROW && sqlite3_column_int64(lc->st, 0) == pod_id; lc->rc = sqlite3_step(lc->st)) {
         int kind = sqlite3_column_int(lc->st, 1);
-        const char *k = xstrdup(col_text(lc->st, 2)), *v = xstrdup(col_text(lc->st, 3));
-        if (kind == 2) {
-            *svc = xrealloc(*svc, (*ns + 2) * sizeof **svc);
-            (*svc)[(*ns)++] = k;
-            (*svc)[*ns] = NULL;
-            free((void *)v);
-        } else {
-            const char ***arr = kind ? ann : lab;
-            size_t *cnt = kind ? na : nl;
-            *arr = xrealloc(*arr, (*cnt + 3) * sizeof **arr);
-            (*arr)[(*cnt)++] = k;
-            (*arr)[(*cnt)++] = v;
-            (*arr)[*cnt] = NULL;
+        if (kind < 0 || kind > 2)
+            continue;
+        if (lc->n[kind] + 2 > lc->cap[kind]) {
+            lc->cap[kind] = lc->cap[kind] ? lc->cap[kind] * 2 : 16;
+            lc->ids[kind] = xrealloc(lc->ids[kind], lc->cap[kind] * sizeof **lc->ids);
         }
-        lc->rc = sqlite3_step(lc->st);
+        lc->ids[kind][lc->n[kind]++] = strtab_intern(&ds->strs, col_text(lc->st, 2));
+        if (kind < 2)
+            lc->ids[kind][lc->n[kind]++] = strtab_intern(&ds->strs, col_text(lc->st, 3));
+    }
+}
+
+static int load_pods(loader *L)
+{
+    kt_dataset *ds = L->ds;
+    sqlite3_stmt *st = prep(L, "SELECT id, cluster_id, node_id, namespace, name, controller_kind, controller"
+                               " FROM pods ORDER BY id");
+    label_cursor lc = {prep(L, "SELECT pod_id, kind, key, value FROM pod_labels ORDER BY pod_id, kind, key"), 0,
+                       {NULL, NULL, NULL}, {0, 0, 0}, {0, 0, 0}};
+    int rc = SQLITE_DONE;
+    if (st && lc.st) {
+        lc.rc = sqlite3_step(lc.st);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            uint64_t cl, node = KT_NONE;
+            uint32_t id = id32(sqlite3_column_int64(st, 0));
+            if (id == KT_NONE || idv_get(&L->want_pod, id) != WANTED ||
+                !u64map_get(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 1), &cl))
+                continue;
+            u64map_get(&L->node_ix, (uint64_t)sqlite3_column_int64(st, 2), &node);
+            collect_pod_labels(&lc, ds, id);
+            uint32_t p = ds_add_pod_ids(ds, (uint32_t)cl, (uint32_t)node, strtab_intern(&ds->strs, col_text(st, 3)),
+                                        strtab_intern(&ds->strs, col_text(st, 4)),
+                                        strtab_intern(&ds->strs, col_text(st, 5)),
+                                        strtab_intern(&ds->strs, col_text(st, 6)), lc.ids[0], lc.n[0] / 2,
+                                        lc.ids[1], lc.n[1] / 2, lc.ids[2], lc.n[2]);
+            idv_set(&L->want_pod, id, p);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        free(lc.ids[k]);
+    sqlite3_finalize(lc.st);
+    if (!st || !lc.st) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return finish(L, st, rc);
+}
+
+static void add_containers(loader *L, const ctr_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t pod = idv_get(&L->want_pod, rows[i].pod_id);
+        if (pod < WANTED)
+            idv_set(&L->want_container, rows[i].id, ds_add_container_id(L->ds, pod, rows[i].name));
     }
 }
 
@@ -231,53 +299,6 @@ static void free_strv(const char **v, size_t n)
     for (size_t i = 0; i < n; i++)
         free((void *)v[i]);
     free(v);
-}
-
-static int load_pods(loader *L)
-{
-    kt_dataset *ds = L->ds;
-    sqlite3_stmt *st = prep(L, "SELECT id, cluster_id, node_id, namespace, name, controller_kind, controller"
-                               " FROM pods ORDER BY id");
-    label_cursor lc = {prep(L, "SELECT pod_id, kind, key, value FROM pod_labels ORDER BY pod_id, kind, key"), 0};
-    int rc;
-    if (!st || !lc.st) {
-        sqlite3_finalize(st);
-        sqlite3_finalize(lc.st);
-        return -1;
-    }
-    lc.rc = sqlite3_step(lc.st);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        uint64_t v, cl, node = KT_NONE, id = (uint64_t)sqlite3_column_int64(st, 0);
-        if (!u64map_get(&L->want_pod, id, &v) || !u64map_get(&L->cluster_ix, (uint64_t)sqlite3_column_int64(st, 1), &cl))
-            continue;
-        u64map_get(&L->node_ix, (uint64_t)sqlite3_column_int64(st, 2), &node);
-        const char **lab = NULL, **ann = NULL, **svc = NULL;
-        size_t nl = 0, na = 0, ns = 0;
-        collect_pod_labels(&lc, (int64_t)id, NULL, &lab, &nl, &ann, &na, &svc, &ns);
-        uint32_t p = ds_add_pod(ds, (uint32_t)cl, (uint32_t)node, col_text(st, 3), col_text(st, 4), col_text(st, 5),
-                                col_text(st, 6), lab, ann, svc);
-        free_strv(lab, nl), free_strv(ann, na), free_strv(svc, ns);
-        u64map_put(&L->want_pod, id, p);
-    }
-    sqlite3_finalize(lc.st);
-    return finish(L, st, rc);
-}
-
-static int load_containers_pass2(loader *L, const int64_t *rows, size_t n)
-{
-    sqlite3_stmt *st = prep(L, "SELECT pod_id, name FROM containers WHERE id = ?1");
-    if (!st) return -1;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, rows[i]);
-        uint64_t pod;
-        if (sqlite3_step(st) != SQLITE_ROW || !u64map_get(&L->want_pod, (uint64_t)sqlite3_column_int64(st, 0), &pod) ||
-            pod == KT_NONE)
-            continue;
-        u64map_put(&L->want_container, (uint64_t)rows[i], ds_add_container(L->ds, (uint32_t)pod, col_text(st, 1)));
-    }
-    sqlite3_finalize(st);
-    return 0;
 }
 
 static int load_namespaces(loader *L)
@@ -341,6 +362,15 @@ static int load_volumes_lbs(loader *L)
 }
 
 /* Rewrite a db id into an index; 0 when unknown (the fact is dropped). */
+static int remap_id(const idvec *m, uint32_t *field)
+{
+    uint32_t v = idv_get(m, *field);
+    if (v >= WANTED)
+        return 0;
+    *field = v;
+    return 1;
+}
+
 static int remap(const kt_u64map *m, uint32_t *field)
 {
     uint64_t v;
@@ -357,19 +387,19 @@ static int remap(const kt_u64map *m, uint32_t *field)
 static void remap_facts(loader *L)
 {
     kt_dataset *ds = L->ds;
-    COMPACT(cfacts, remap(&L->want_container, &f->container));
+    COMPACT(cfacts, remap_id(&L->want_container, &f->container));
     COMPACT(nfacts, remap(&L->node_ix, &f->node));
     COMPACT(vfacts, remap(&L->volume_ix, &f->volume));
-    COMPACT(pvfacts, remap(&L->want_pod, &f->pod) && remap(&L->volume_ix, &f->volume));
+    COMPACT(pvfacts, remap_id(&L->want_pod, &f->pod) && remap(&L->volume_ix, &f->volume));
     COMPACT(lbfacts, remap(&L->lb_ix, &f->lb));
-    COMPACT(plbfacts, remap(&L->want_pod, &f->pod) && remap(&L->lb_ix, &f->lb));
+    COMPACT(plbfacts, remap_id(&L->want_pod, &f->pod) && remap(&L->lb_ix, &f->lb));
     COMPACT(feefacts, remap(&L->cluster_ix, &f->cluster));
-    COMPACT(netfacts, remap(&L->want_pod, &f->pod));
+    COMPACT(netfacts, remap_id(&L->want_pod, &f->pod));
 }
 
 static void loader_free(loader *L)
 {
-    u64map_free(&L->want_pod), u64map_free(&L->want_container), u64map_free(&L->cluster_ix);
+    free(L->want_pod.v), free(L->want_container.v), u64map_free(&L->cluster_ix);
     u64map_free(&L->node_ix), u64map_free(&L->volume_ix), u64map_free(&L->lb_ix);
 }
 
@@ -388,7 +418,7 @@ int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *
     } else {
         r[nr++] = (range){"h", hour_floor(start), end};
     }
-    int64_t *crow = NULL;
+    ctr_row *crow = NULL;
     size_t ncrow = 0;
     int rc = s->in_txn ? 0 : sq_exec(s, "BEGIN", "load", err); /* one consistent snapshot */
     for (int i = 0; !rc && i < nr; i++)
@@ -396,7 +426,7 @@ int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *
     if (!rc) rc = load_clusters_nodes(&L);
     if (!rc) rc = load_containers_pass1(&L, &crow, &ncrow);
     if (!rc) rc = load_pods(&L);
-    if (!rc) rc = load_containers_pass2(&L, crow, ncrow);
+    if (!rc) add_containers(&L, crow, ncrow);
     if (!rc) rc = load_namespaces(&L);
     if (!rc) rc = load_volumes_lbs(&L);
     if (!s->in_txn)

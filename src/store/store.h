@@ -24,6 +24,10 @@
  *  - A database written by a newer kubetally (schema version above ours) is
  *    refused with a message and never modified.
  *
+ * Threads: a kt_store handle belongs to one thread at a time (the SQLite
+ * connection is opened without its own mutex); a server opens one handle
+ * per worker thread or per request.  Many handles on one database are fine.
+ *
  * Units: times are unix seconds (UTC); hour facts start on an hour boundary;
  * quantities are integrated over the fact's span: core-hours, byte-hours,
  * GPU-hours, hours.  Prices are per hour (node, load balancer, fee), per

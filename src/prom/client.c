@@ -1,0 +1,268 @@
+/* client.c — libcurl multi-handle client for the Prometheus API; see client.h. */
+#include "prom/client.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/window.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+struct kt_prom_client {
+    char *url;
+    char *auth_header; /* "Authorization: Bearer …" or NULL; never printed */
+    kt_prom_client_opts o;
+    CURLM *multi;
+};
+
+/* One request's transfer state across attempts. */
+typedef struct xfer {
+    CURL *h;
+    kt_buf body;
+    char *form;
+    int attempt;
+    double next_try; /* monotonic seconds; 0 ⇒ now */
+    int active, done;
+} xfer;
+
+static double now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int read_token(const char *path, char **header, kt_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return kt_fail(err, KT_EINPUT, "--bearer-token-file %s: %s", path, strerror(errno));
+    kt_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&b, chunk, n);
+    fclose(f);
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' || b.data[b.len - 1] == ' '))
+        b.data[--b.len] = 0;
+    if (!b.len || strpbrk(b.data, "\r\n")) {
+        buf_free(&b);
+        return kt_fail(err, KT_EINPUT, "--bearer-token-file %s: expected one token on one line", path);
+    }
+    kt_buf h = {0};
+    buf_printf(&h, "Authorization: Bearer %s", b.data);
+    memset(b.data, 0, b.len);
+    buf_free(&b);
+    *header = buf_steal(&h);
+    return 0;
+}
+
+int prom_client_new(const kt_prom_client_opts *o, kt_prom_client **out, kt_err *err)
+{
+    static int curl_ready;
+    if (!o->url || (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8)))
+        return kt_fail(err, KT_EINPUT, "--url: expected http:// or https:// URL of Prometheus or Thanos, got '%s'",
+                       o->url ? o->url : "");
+    if (!curl_ready) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        curl_ready = 1;
+    }
+    kt_prom_client *c = xcalloc(1, sizeof *c);
+    c->o = *o;
+    c->url = xstrdup(o->url);
+    for (size_t n = strlen(c->url); n > 0 && c->url[n - 1] == '/'; n--)
+        c->url[n - 1] = 0;
+    c->o.url = c->url;
+    if (!c->o.timeout_s) c->o.timeout_s = 120;
+    if (c->o.retries < 0) c->o.retries = 3;
+    if (c->o.concurrency <= 0) c->o.concurrency = 4;
+    if (o->bearer_token_file && read_token(o->bearer_token_file, &c->auth_header, err)) {
+        prom_client_free(c);
+        return -1;
+    }
+    c->multi = curl_multi_init();
+    *out = c;
+    return 0;
+}
+
+void prom_client_free(kt_prom_client *c)
+{
+    if (!c)
+        return;
+    if (c->auth_header) {
+        memset(c->auth_header, 0, strlen(c->auth_header));
+        free(c->auth_header);
+    }
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
+    free(c->url);
+    free(c);
+}
+
+const char *prom_client_url(const kt_prom_client *c) { return c->url; }
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+    buf_add(ud, p, size * n);
+    return size * n;
+}
+
+static char *make_form(CURL *h, const kt_prom_request *r, int timeout_s)
+{
+    kt_buf b = {0};
+    char *q = curl_easy_escape(h, r->promql, 0);
+    buf_printf(&b, "query=%s&timeout=%ds&partial_response=false", q, timeout_s);
+    curl_free(q);
+    if (r->step)
+        buf_printf(&b, "&start=%lld&end=%lld&step=%lld", (long long)r->start, (long long)r->end, (long long)r->step);
+    else
+        buf_printf(&b, "&time=%lld", (long long)r->end);
+    return buf_steal(&b);
+}
+
+static void start_xfer(kt_prom_client *c, kt_prom_request *r, xfer *x, struct curl_slist *hdrs)
+{
+    char url[2048];
+    snprintf(url, sizeof url, "%s/api/v1/%s", c->url, r->step ? "query_range" : "query");
+    if (!x->h)
+        x->h = curl_easy_init();
+    else
+        curl_easy_reset(x->h);
+    buf_reset(&x->body);
+    if (!x->form)
+        x->form = make_form(x->h, r, c->o.timeout_s);
+    curl_easy_setopt(x->h, CURLOPT_URL, url);
+    curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->form);
+    curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(x->h, CURLOPT_WRITEDATA, &x->body);
+    curl_easy_setopt(x->h, CURLOPT_TIMEOUT, (long)c->o.timeout_s);
+    curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(x->h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip: Prometheus answers compress ~10x */
+    curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+    curl_multi_add_handle(c->multi, x->h);
+    x->active = 1;
+}
+
+static void describe(const kt_prom_request *r, char *out, size_t n)
+{
+    char a[32], b[32];
+    time_format(r->step ? r->start : r->end, a);
+    time_format(r->end, b);
+    if (r->step)
+        snprintf(out, n, "%s %s..%s", r->what, a, b);
+    else
+        snprintf(out, n, "%s at %s", r->what, b);
+}
+
+/* Judge a finished attempt: 0 success (result decoded), 1 retry, -1 final failure. */
+static int finish(kt_prom_client *c, kt_prom_request *r, xfer *x, CURLcode cc, kt_err *err)
+{
+    char what[256];
+    describe(r, what, sizeof what);
+    if (cc != CURLE_OK) {
+        if (cc == CURLE_OPERATION_TIMEDOUT)
+            kt_fail(err, KT_ERUNTIME, "Prometheus at %s did not answer %s within %d s; raise --timeout or "
+                    "shorten --chunk", c->url, what, c->o.timeout_s);
+        else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST)
+            kt_fail(err, KT_ERUNTIME, "cannot reach Prometheus at %s: %s (is it running?)", c->url,
+                    curl_easy_strerror(cc));
+        else
+            kt_fail(err, KT_ERUNTIME, "Prometheus at %s, %s: %s", c->url, what, curl_easy_strerror(cc));
+        return 1;
+    }
+    long code = 0;
+    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
+    kt_prom_decode_opts d = {c->o.max_series, c->o.allow_partial};
+    kt_err derr = {0};
+    int rc = prom_decode(x->body.data ? x->body.data : "", x->body.len, &d, &r->result, &derr);
+    if (code == 200 && !rc)
+        return 0;
+    if (!rc)
+        prom_result_free(&r->result); /* a well-formed answer with a failing HTTP status */
+    if (code == 401 || code == 403) {
+        kt_fail(err, KT_ERUNTIME, "Prometheus at %s refused %s (HTTP %ld); check --bearer-token-file", c->url,
+                what, code);
+        return -1;
+    }
+    if (code == 200 || (code >= 400 && code < 500 && code != 429)) {
+        kt_fail(err, KT_ERUNTIME, "%s: %s", what, derr.msg);
+        return -1;
+    }
+    kt_fail(err, KT_ERUNTIME, "Prometheus at %s, %s: HTTP %ld: %s", c->url, what, code, derr.msg);
+    return 1;
+}
+
+static void free_all(kt_prom_request *reqs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        prom_result_free(&reqs[i].result);
+}
+
+int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
+{
+    struct curl_slist *hdrs = curl_slist_append(NULL, "Accept: application/json");
+    if (c->auth_header)
+        hdrs = curl_slist_append(hdrs, c->auth_header);
+    xfer *xs = xcalloc(n ? n : 1, sizeof *xs);
+    size_t done = 0;
+    int active = 0, rc = 0;
+    while (done < n && !rc) {
+        double now = now_mono();
+        for (size_t i = 0; i < n && active < c->o.concurrency; i++)
+            if (!xs[i].active && !xs[i].done && xs[i].next_try <= now) {
+                start_xfer(c, &reqs[i], &xs[i], hdrs);
+                active++;
+            }
+        int running;
+        curl_multi_perform(c->multi, &running);
+        CURLMsg *m;
+        int left;
+        while (!rc && (m = curl_multi_info_read(c->multi, &left))) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            xfer *x;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+            size_t i = (size_t)(x - xs);
+            CURLcode cc = m->data.result;
+            curl_multi_remove_handle(c->multi, x->h);
+            x->active = 0;
+            active--;
+            int v = finish(c, &reqs[i], x, cc, err);
+            if (v == 0) {
+                x->done = 1;
+                done++;
+                buf_free(&x->body);
+            } else if (v > 0 && x->attempt < c->o.retries) {
+                double wait = 0.5 * (double)(1 << x->attempt++);
+                log_debug("retrying in %.1f s: %s", wait, err->msg);
+                x->next_try = now_mono() + wait;
+            } else {
+                if (v > 0 && x->attempt)
+                    kt_wrap(err, "after %d attempts: ", x->attempt + 1);
+                rc = -1;
+            }
+        }
+        if (!rc && done < n)
+            curl_multi_poll(c->multi, NULL, 0, 50, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (xs[i].h) {
+            if (xs[i].active)
+                curl_multi_remove_handle(c->multi, xs[i].h);
+            curl_easy_cleanup(xs[i].h);
+        }
+        buf_free(&xs[i].body);
+        free(xs[i].form);
+    }
+    free(xs);
+    curl_slist_free_all(hdrs);
+    if (rc)
+        free_all(reqs, n);
+    return rc;
+}

@@ -25,7 +25,7 @@ void pm_free(kt_prom_model *m)
     for (size_t i = 0; i < m->n_ctr; i++)
         free(m->ctr[i].v[0]);
     for (size_t i = 0; i < m->n_pod; i++) {
-        free(m->pod[i].run), free(m->pod[i].claims);
+        free(m->pod[i].run), free(m->pod[i].claims), free(m->pod[i].svcs);
         free(m->pod[i].labels.kv), free(m->pod[i].anns.kv);
     }
     for (size_t i = 0; i < m->n_node; i++)
@@ -38,6 +38,7 @@ void pm_free(kt_prom_model *m)
         free(m->ns[i].labels.kv);
     for (size_t i = 0; i < m->k_claim.n; i++)
         if (m->claim_present) free(m->claim_present[i]);
+    free(m->ep);
     free(m->ctr), free(m->pod), free(m->node), free(m->vol), free(m->lb), free(m->ns);
     free(m->claim_vol), free(m->claim_bytes), free(m->claim_present), free(m->rs_kind), free(m->rs_name);
     kt_strtab *tabs[] = {&m->s, &m->k_ctr, &m->k_pod, &m->k_node, &m->k_vol, &m->k_lb, &m->k_ns, &m->k_claim, &m->k_rs};
@@ -280,6 +281,14 @@ static void add_range(kt_prom_model *m, enum pm_kind kind, const kt_prom_series 
 static void add_pod_meta(kt_prom_model *m, enum pm_kind kind, const kt_prom_series *s)
 {
     const char *cl = cluster_of(m, s), *ns = prom_label(s, "namespace");
+    if (kind == PQ_ENDPOINTS) {
+        const char *ip = prom_label(s, "ip"), *ep = prom_label(s, "endpoint");
+        if (!*ip || !*ep || !strcmp(prom_label(s, "ready"), "false"))
+            return;
+        grow_array((void **)&m->ep, &m->cap_ep, m->n_ep, sizeof *m->ep);
+        m->ep[m->n_ep++] = (pm_ep){sid(m, cl), sid(m, ns), sid(m, ep), sid(m, ip)};
+        return;
+    }
     if (kind == PQ_RS_OWNER) {
         const char *kind_ = prom_label(s, "owner_kind");
         int isnew = 0;
@@ -310,6 +319,7 @@ static void add_pod_meta(kt_prom_model *m, enum pm_kind kind, const kt_prom_seri
         read_kvs(m, s, "annotation_", &p->anns);
     } else if (kind == PQ_POD_INFO) {
         p->uid = sid(m, prom_label(s, "uid"));
+        p->ip = sid(m, prom_label(s, "pod_ip"));
         if (!p->node && *prom_label(s, "node"))
             p->node = sid(m, prom_label(s, "node"));
     } else if (kind == PQ_POD_PVC) {
@@ -366,10 +376,49 @@ void pm_add(kt_prom_model *m, enum pm_kind kind, const kt_prom_result *r)
         const kt_prom_series *s = &r->series[i];
         if (kind <= PQ_MEM || (kind >= PQ_NODE_CAP && kind <= PQ_SVC_LB))
             add_range(m, kind, s);
-        else if (kind <= PQ_POD_PVC)
+        else if (kind <= PQ_ENDPOINTS)
             add_pod_meta(m, kind, s);
         else
             add_fleet_meta(m, kind, s);
+    }
+}
+
+static int by_ep(const void *a, const void *b)
+{
+    const pm_ep *x = a, *y = b;
+    if (x->cluster != y->cluster) return x->cluster < y->cluster ? -1 : 1;
+    if (x->ns != y->ns) return x->ns < y->ns ? -1 : 1;
+    return (x->ip > y->ip) - (x->ip < y->ip);
+}
+
+/* Pods behind each endpoint IP (host-network pods share the node's IP, so
+ * one IP may stand for several pods: all of them get the service).
+ * Endpoints are sorted once so each pod finds its own by bisection. */
+static void resolve_services(kt_prom_model *m)
+{
+    if (!m->n_ep)
+        return;
+    qsort(m->ep, m->n_ep, sizeof *m->ep, by_ep);
+    for (size_t i = 0; i < m->n_pod; i++) {
+        pm_pod *p = &m->pod[i];
+        if (!p->ip || !*strtab_get(&m->s, p->ip))
+            continue;
+        pm_ep want = {p->cluster, p->ns, 0, p->ip};
+        size_t lo = 0, hi = m->n_ep;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (by_ep(&m->ep[mid], &want) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        for (size_t e = lo; e < m->n_ep && !by_ep(&m->ep[e], &want); e++) {
+            size_t j = 0;
+            while (j < p->n_svcs && p->svcs[j] != m->ep[e].name)
+                j++;
+            if (j == p->n_svcs) {
+                p->svcs = xrealloc(p->svcs, (p->n_svcs + 1) * sizeof *p->svcs);
+                p->svcs[p->n_svcs++] = m->ep[e].name;
+            }
+        }
     }
 }
 
@@ -416,4 +465,13 @@ void pm_finish(kt_prom_model *m)
         m->vol[v].bytes = m->claim_bytes[c];
         memcpy(m->vol[v].present, m->claim_present[c], m->S);
     }
+    for (size_t i = 0; i < m->n_pod; i++) {
+        pm_pod *p = &m->pod[i];
+        for (size_t j = 0; j < p->n_claims; j++) {
+            long c = key_index(&m->k_claim, strtab_get(&m->s, p->cluster), strtab_get(&m->s, p->ns),
+                               strtab_get(&m->s, p->claims[j]), 0, NULL);
+            p->claims[j] = c >= 0 ? m->claim_vol[c] : 0;
+        }
+    }
+    resolve_services(m);
 }

@@ -24,7 +24,7 @@ enum pm_kind {
     /* range queries, per namespace group */
     PQ_REQ, PQ_RUN, PQ_CPU, PQ_MEM,
     /* instant queries, per namespace group */
-    PQ_OWNER, PQ_RS_OWNER, PQ_POD_LABELS, PQ_POD_ANN, PQ_POD_INFO, PQ_POD_PVC,
+    PQ_OWNER, PQ_RS_OWNER, PQ_POD_LABELS, PQ_POD_ANN, PQ_POD_INFO, PQ_POD_PVC, PQ_ENDPOINTS,
     /* range queries, whole fleet */
     PQ_NODE_CAP, PQ_PV_CAP, PQ_PVC_REQ, PQ_SVC_LB,
     /* instant queries, whole fleet */
@@ -49,10 +49,20 @@ typedef struct pm_ctr {
 typedef struct pm_pod {
     uint32_t cluster, ns, name, node, uid, owner_kind, owner_name; /* model strtab ids */
     pm_kvs labels, anns;
-    uint32_t *claims;     /* claim names (ns is the pod's) */
+    uint32_t *claims;     /* claim names (ns is the pod's); after pm_finish, volume index + 1 (0 unbound) */
     size_t n_claims;
     unsigned char *run;   /* S: any container running */
+    uint32_t ip;          /* pod IP (kube_pod_info), to match endpoints */
+    uint32_t *svcs;       /* services whose endpoints hold the pod's IP */
+    size_t n_svcs;
 } pm_pod;
+
+/* One kube_endpoint_address: service `name` in (cluster, ns) routes to ip.
+ * kube-state-metrics has no service selectors, so a pod belongs to a
+ * service when the service's endpoints list the pod's IP. */
+typedef struct pm_ep {
+    uint32_t cluster, ns, name, ip;
+} pm_ep;
 
 typedef struct pm_node {
     uint32_t cluster, name, provider_id;
@@ -89,6 +99,7 @@ typedef struct kt_prom_model {
     pm_vol *vol; size_t n_vol, cap_vol;
     pm_lb *lb; size_t n_lb, cap_lb;
     pm_ns *ns; size_t n_ns, cap_ns;
+    pm_ep *ep; size_t n_ep, cap_ep;
     uint32_t *claim_vol;              /* k_claim index → vol index + 1 (0 = unbound) */
     double *claim_bytes; unsigned char **claim_present; size_t cap_claim;
     uint32_t *rs_kind, *rs_name; size_t cap_rs; /* k_rs index → its owner */
@@ -101,7 +112,8 @@ void pm_free(kt_prom_model *m);
  * kinds must come before PQ_OWNER is resolved by pm_finish. */
 void pm_add(kt_prom_model *m, enum pm_kind kind, const kt_prom_result *r);
 /* Resolve what needs every answer: running fallbacks, ReplicaSet owners
- * to Deployments, PVC-only volumes. */
+ * to Deployments, PVC-only volumes, pods' claims to volumes, pods'
+ * services from endpoint IPs. */
 void pm_finish(kt_prom_model *m);
 
 #endif

@@ -1,0 +1,165 @@
+/* import.c — `kubetally import prometheus`: cost history from Prometheus,
+ * Thanos or Mimir into the store (src/prom/import.h does the work). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/flags.h"
+#include "engine/window.h"
+#include "prom/import.h"
+#include "util/log.h"
+
+static const kt_flag flags[] = {
+    {"--url", "url", 0, NULL},
+    {"--window", "window", 0, "-w"},
+    {"--cluster-label", "cluster_label", 0, NULL},
+    {"--cluster", "cluster", 0, NULL},
+    {"--resolution", "resolution", 0, NULL},
+    {"--chunk", "chunk", 0, NULL},
+    {"--bearer-token-file", "token_file", 0, NULL},
+    {"--timeout", "timeout", 0, NULL},
+    {"--retries", "retries", 0, NULL},
+    {"--concurrency", "concurrency", 0, NULL},
+    {"--max-series", "max_series", 0, NULL},
+    {"--allow-partial", "allow_partial", 1, NULL},
+    {"--db", "db", 0, NULL},
+    {"--quiet", "quiet", 1, "-q"},
+    {NULL, NULL, 0, NULL},
+};
+
+static const char summary[] =
+    "Import cost history from Prometheus, Thanos or Mimir (kube-state-metrics v1/v2 + cAdvisor).\n"
+    "  kubetally import prometheus --url http://prometheus:9090 [--window 30d]\n"
+    "    --window W            what to import (OpenCost windows; default 30d, ends at the current hour)\n"
+    "    --cluster-label L     label naming the cluster in a multi-cluster Prometheus (default cluster)\n"
+    "    --cluster NAME        cluster name for series without that label (default default)\n"
+    "    --resolution D        query step, dividing an hour (default 5m)\n"
+    "    --chunk D             hours per query chunk (default 6h)\n"
+    "    --bearer-token-file F sent as Authorization: Bearer\n"
+    "    --timeout S, --retries N, --concurrency N (defaults 120, 3, 4)\n"
+    "    --max-series N        refuse chunks with more containers than this (default 100000)\n"
+    "    --allow-partial       accept answers Thanos marks partial (default: refuse)";
+
+static int num(kt_params *p, const char *name, long def, long lo, long hi, long *out, kt_err *err)
+{
+    const char *v = params_get(p, name);
+    char *end;
+    *out = def;
+    if (!v)
+        return 0;
+    *out = strtol(v, &end, 10);
+    if (!*v || *end || *out < lo || *out > hi)
+        return kt_fail(err, KT_EINPUT, "--%s: expected a whole number from %ld to %ld, got '%s'", name, lo, hi, v);
+    return 0;
+}
+
+static int dur(kt_params *p, const char *name, const char *def, int64_t *out, kt_err *err)
+{
+    const char *v = params_get(p, name);
+    if (duration_parse(v ? v : def, out, err))
+        return kt_wrap(err, "--%s: ", name);
+    return 0;
+}
+
+/* A bar on a terminal; one log line per chunk otherwise (CI logs, pipes). */
+static void progress(void *ud, const kt_prom_import_stats *st)
+{
+    int tty = *(int *)ud;
+    char t[32];
+    time_format(st->chunk_end, t);
+    double f = st->chunks ? (double)st->chunks_done / (double)st->chunks : 1;
+    if (tty < 0)
+        return;
+    if (tty) {
+        char bar[31];
+        int n = (int)(f * 30);
+        for (int i = 0; i < 30; i++)
+            bar[i] = i < n ? '#' : '.';
+        bar[30] = 0;
+        fprintf(stderr, "\r[%s] %3.0f%%  chunk %zu/%zu  to %s  %ld container-hours", bar, f * 100, st->chunks_done,
+                st->chunks, t, st->container_hours);
+        if (st->chunks_done == st->chunks)
+            fputc('\n', stderr);
+        fflush(stderr);
+    } else {
+        log_info("import: chunk %zu/%zu to %s read (%ld container-hours so far, %ld queries)", st->chunks_done,
+                 st->chunks, t, st->container_hours, st->queries);
+    }
+}
+
+int cmd_import(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        flags_usage("import prometheus", summary, flags);
+        return 0;
+    }
+    if (argc < 2 || strcmp(argv[1], "prometheus")) {
+        kt_fail(&err, KT_EINPUT, "expected a source: `kubetally import prometheus --url URL` (got '%s')",
+                argc < 2 ? "" : argv[1]);
+        return cmd_report("import", &err);
+    }
+    if (flags_parse(flags, argc - 1, argv + 1, &p, &err))
+        return cmd_report("import", &err);
+    if (p.help) {
+        flags_usage("import prometheus", summary, flags);
+        return 0;
+    }
+    kt_prom_import_opts o = {0};
+    long timeout, retries, conc, maxs;
+    int64_t step, chunk;
+    int64_t now = (int64_t)time(NULL);
+    kt_window w;
+    const char *win = params_get(&p, "window");
+    if (!params_get(&p, "url")) {
+        kt_fail(&err, KT_EINPUT, "--url is required (Prometheus or Thanos base URL, e.g. http://prometheus:9090)");
+        return cmd_report("import", &err);
+    }
+    if (window_parse(win ? win : "30d", now, &w, &err) || dur(&p, "resolution", "5m", &step, &err) ||
+        dur(&p, "chunk", "6h", &chunk, &err) || num(&p, "timeout", 120, 1, 86400, &timeout, &err) ||
+        num(&p, "retries", 3, 0, 20, &retries, &err) || num(&p, "concurrency", 4, 1, 64, &conc, &err) ||
+        num(&p, "max_series", 100000, 1, 100000000, &maxs, &err))
+        return cmd_report("import", &err);
+    o.client = (kt_prom_client_opts){params_get(&p, "url"), params_get(&p, "token_file"), (int)timeout, (int)retries,
+                                     (int)conc, (size_t)maxs, params_get(&p, "allow_partial") != NULL &&
+                                     cmd_parse_bool(params_get(&p, "allow_partial")) == 1};
+    o.cluster_label = params_get(&p, "cluster_label");
+    o.default_cluster = params_get(&p, "cluster");
+    o.step = step, o.chunk = chunk, o.max_series = (size_t)maxs;
+    int mode = params_get(&p, "quiet") ? -1 : isatty(2);
+    o.progress = progress, o.progress_ud = &mode;
+    if (prom_import_check(&o, &err))
+        return cmd_report("import", &err);
+    if (w.end > now)
+        w.end = now; /* history only: the current hour is imported once it is over */
+
+    kt_store *s;
+    if (store_open(params_get(&p, "db"), KT_STORE_CREATE, &s, &err))
+        return cmd_report("import", &err);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    kt_prom_import_stats st;
+    int rc = prom_import(s, &o, w.start, w.end, &st, &err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    if (!rc) {
+        char from[32], to[32];
+        time_format(hour_floor(w.start), from), time_format(hour_floor(w.end), to);
+        printf("imported %s..%s from %s into %s: %ld clusters, %ld nodes, %ld pods, %ld container-hours, "
+               "%ld node-hours, %ld volume-hours, %ld load-balancer-hours (%ld queries, %.1f s)\n",
+               from, to, o.client.url, store_describe(s), st.clusters, st.nodes, st.pods, st.container_hours,
+               st.node_hours, st.volume_hours, st.lb_hours, st.queries,
+               (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+    } else if (mode == 1) {
+        fputc('\n', stderr);
+    }
+    store_close(s);
+    if (rc) {
+        kt_wrap(&err, "nothing imported: ");
+        return cmd_report("import", &err);
+    }
+    return 0;
+}

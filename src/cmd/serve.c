@@ -1,0 +1,184 @@
+/* serve.c — `kubetally serve`: the HTTP API, /metrics and the dashboard over
+ * the store, plus the collectors that keep the store current.
+ *
+ * Signals: SIGTERM and SIGINT are blocked in every thread and taken by
+ * sigwait here, so shutdown is ordinary code: stop the collectors, let
+ * requests in flight finish, close the store, exit 0. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "cmd/flags.h"
+#include "engine/window.h"
+#include "http/server.h"
+#include "prom/import.h"
+#include "store/store.h"
+#include "util/log.h"
+
+static const kt_flag flags[] = {
+    {"--db", "db", 0, NULL},
+    {"--listen", "listen", 0, NULL},
+    {"--auth-token-file", "authTokenFile", 0, NULL},
+    {"--tls-cert", "tlsCert", 0, NULL},
+    {"--tls-key", "tlsKey", 0, NULL},
+    {"--threads", "threads", 0, NULL},
+    {"--kubeconfig", "kubeconfig", 0, NULL},
+    {"--context", "context", 0, NULL},
+    {"--all-contexts", "allContexts", 1, NULL},
+    {"--prometheus", "prometheus", 0, NULL},
+    {"--prometheus-token-file", "prometheusTokenFile", 0, NULL},
+    {"--prometheus-backfill", "prometheusBackfill", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+/* The Prometheus follower: one thread, one store handle, a tick every
+ * five minutes until told to stop. */
+typedef struct follower {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stop, running;
+    const char *db;
+    kt_prom_follower f;
+} follower;
+
+static void *follow_loop(void *arg)
+{
+    follower *fo = arg;
+    pthread_mutex_lock(&fo->lock);
+    while (!fo->stop) {
+        pthread_mutex_unlock(&fo->lock);
+        kt_store *s;
+        kt_err err = {0};
+        kt_prom_import_stats st = {0};
+        if (store_open(fo->db, KT_STORE_CREATE, &s, &err) ||
+            prom_follow_tick(&fo->f, s, (int64_t)time(NULL), &st, &err))
+            log_warn("prometheus %s: %s", fo->f.opts.client.url, err.msg);
+        else
+            log_info("prometheus %s: %ld container-hours imported", fo->f.opts.client.url, st.container_hours);
+        store_close(s);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 300;
+        pthread_mutex_lock(&fo->lock);
+        while (!fo->stop && pthread_cond_timedwait(&fo->wake, &fo->lock, &until) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&fo->lock);
+    return NULL;
+}
+
+static int start_follower(follower *fo, kt_params *p, kt_err *err)
+{
+    const char *url = params_get(p, "prometheus"), *bf = params_get(p, "prometheusBackfill");
+    memset(fo, 0, sizeof *fo);
+    if (!url)
+        return 0;
+    fo->db = params_get(p, "db");
+    fo->f.opts.client.url = url;
+    fo->f.opts.client.bearer_token_file = params_get(p, "prometheusTokenFile");
+    fo->f.window = 2 * 86400;
+    if (bf && duration_parse(bf, &fo->f.window, err))
+        return kt_wrap(err, "--prometheus-backfill: ");
+    if (prom_import_check(&fo->f.opts, err))
+        return -1;
+    pthread_mutex_init(&fo->lock, NULL);
+    pthread_cond_init(&fo->wake, NULL);
+    if (pthread_create(&fo->thread, NULL, follow_loop, fo))
+        return kt_fail(err, KT_ERUNTIME, "cannot start the Prometheus follower thread");
+    fo->running = 1;
+    return 0;
+}
+
+static void stop_follower(follower *fo)
+{
+    if (!fo->running)
+        return;
+    pthread_mutex_lock(&fo->lock);
+    fo->stop = 1;
+    pthread_cond_signal(&fo->wake);
+    pthread_mutex_unlock(&fo->lock);
+    pthread_join(fo->thread, NULL); /* a tick in progress finishes (it is one transaction) */
+    pthread_mutex_destroy(&fo->lock);
+    pthread_cond_destroy(&fo->wake);
+}
+
+/* The store must exist before the server answers /readyz: create it (an
+ * empty store is a valid, empty fleet). */
+static int prepare_store(const char *db, kt_err *err)
+{
+    kt_store *s;
+    if (store_open(db, KT_STORE_CREATE, &s, err))
+        return -1;
+    log_info("store %s", store_describe(s));
+    store_close(s);
+    return 0;
+}
+
+static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->listen = params_get(p, "listen");
+    c->db_url = params_get(p, "db");
+    c->auth_token_file = params_get(p, "authTokenFile");
+    c->tls_cert = params_get(p, "tlsCert");
+    c->tls_key = params_get(p, "tlsKey");
+    const char *t = params_get(p, "threads");
+    if (t) {
+        char *end;
+        long n = strtol(t, &end, 10);
+        if (*end || n < 1 || n > 64)
+            return kt_fail(err, KT_EINPUT, "--threads: expected 1 to 64, got '%s'", t);
+        c->threads = (unsigned)n;
+    }
+    /* TODO(kube collector): start it here once src/kube exposes a start/stop
+     * function; until then refuse rather than serve a store that silently
+     * stops growing. */
+    if (params_get(p, "kubeconfig") || params_get(p, "context") || params_get(p, "allContexts"))
+        return kt_fail(err, KT_EINPUT, "--kubeconfig/--context/--all-contexts: the live Kubernetes collector is not "
+                       "in this build yet; use `kubetally import prometheus` or --prometheus URL");
+    return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    kt_http_config cfg;
+    kt_http_server *srv;
+    follower fo;
+    if (flags_parse(flags, argc, argv, &p, &err))
+        return cmd_report("serve", &err);
+    if (p.help) {
+        flags_usage("serve", "HTTP API (OpenCost's /allocation, /assets), /metrics and the dashboard at /; "
+                    "loopback 127.0.0.1:9003 unless --listen says otherwise.", flags);
+        return 0;
+    }
+    if (parse_config(&p, &cfg, &err) || prepare_store(cfg.db_url, &err))
+        return cmd_report("serve", &err);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts, so all inherit it */
+    signal(SIGPIPE, SIG_IGN);
+    if (http_server_start(&cfg, &srv, &err))
+        return cmd_report("serve", &err);
+    if (start_follower(&fo, &p, &err)) {
+        http_server_stop(srv);
+        return cmd_report("serve", &err);
+    }
+    log_info("serving on %s%s (port %u)%s", cfg.tls_cert ? "https://" : "http://",
+             cfg.listen ? cfg.listen : "127.0.0.1:9003", http_server_port(srv),
+             cfg.auth_token_file ? ", bearer token required" : "");
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    stop_follower(&fo);
+    http_server_stop(srv);
+    return 0;
+}

@@ -1,0 +1,96 @@
+/* app.h — what every route handler gets and gives back, and the route table.
+ *
+ * The server (server.c) owns sockets, TLS, auth, headers and limits; it
+ * turns a request into (route, params) and calls the handler with a store
+ * handle owned by the calling thread.  Handlers are plain functions from
+ * (app, store, params) to a response: no MHD types, so they are testable
+ * and the same code answers the API, /metrics and the dashboard.
+ *
+ * Routes are matched by exact path (an optional "/model" prefix is accepted
+ * for Kubecost-style URLs); nothing is ever read from the file system, so
+ * there is no path to traverse. */
+#ifndef KT_HTTP_APP_H
+#define KT_HTTP_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/params.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+/* Query-cost limits: one request cannot exhaust memory or CPU. */
+typedef struct kt_http_limits {
+    int64_t max_window_s;        /* longest window (default 400 days) */
+    long max_steps;              /* window / step (default 2000) */
+    double max_cells;            /* containers in the window × steps (default 20e6) */
+    size_t max_results;          /* allocations per set (kt_alloc_query.max_results) */
+} kt_http_limits;
+
+enum { KT_ROUTES_MAX = 24 };
+
+typedef struct kt_route_stats {
+    unsigned long requests, errors_4xx, errors_5xx;
+    unsigned long bucket[12]; /* latency histogram, see health.c */
+    double seconds;
+} kt_route_stats;
+
+typedef struct kt_http_app {
+    const char *db_url;
+    kt_http_limits limits;
+    int64_t started;
+    int auth_enabled, tls_enabled;
+    kt_route_stats stats[KT_ROUTES_MAX]; /* indexed like the route table; guarded by stats_lock */
+    void *stats_lock;                    /* pthread_mutex_t*, owned by the server */
+} kt_http_app;
+
+typedef struct kt_http_resp {
+    int status;
+    const char *content_type; /* static string */
+    char filename[96];        /* set ⇒ Content-Disposition: attachment */
+    kt_buf body;
+} kt_http_resp;
+
+typedef void (*kt_http_handler)(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now,
+                                kt_http_resp *r);
+
+typedef struct kt_route {
+    const char *path;
+    kt_http_handler handler;
+    const char *const *params; /* accepted parameter names, NULL-terminated */
+    int public_;               /* served without the bearer token (probes) */
+    int needs_store;
+} kt_route;
+
+/* Find the route for a path; NULL ⇒ 404.  *index gets its table position. */
+const kt_route *http_route_find(const char *path, int *index);
+/* The table itself (for /metrics labels); n routes. */
+const kt_route *http_routes(int *n);
+
+void http_limits_default(kt_http_limits *l);
+/* Refuse a query whose cost is over the limits: window length, number of
+ * steps (step 0 ⇒ one), and, once loaded, containers × steps.  containers
+ * 0 skips the last check (used before loading).  Messages name the
+ * parameter to change. */
+int http_query_cost(const kt_http_limits *l, int64_t start, int64_t end, int64_t step, size_t containers,
+                    kt_err *err);
+
+/* Response helpers. */
+void resp_json_error(kt_http_resp *r, int status, const char *message);
+void resp_set(kt_http_resp *r, int status, const char *content_type);
+
+/* Handlers (api.c, metrics_route.c, dash_*.c). */
+void api_allocation(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_clusters(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_healthz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_readyz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_overview(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_prices(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_static_css(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_static_js(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+
+#endif

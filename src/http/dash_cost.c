@@ -1,0 +1,221 @@
+/* dash_cost.c — /ui/cost: the cost explorer.  One window, one grouping,
+ * one filter; a bar chart of the biggest groups, cost over time, and a
+ * table whose rows drill down (fleet → provider → cluster → namespace →
+ * controller → pod → container) by adding a filter clause. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/query.h"
+#include "http/dash.h"
+#include "http/html.h"
+
+#define TOP_SERIES 5
+
+static const char *const aggregates[] = {"provider", "cluster", "namespace", "controller", "pod", "container",
+                                         "node", "region", "zone", "controllerKind", "service", NULL};
+
+typedef struct crumbs {
+    kt_buf *b;
+    const char *filter, *window;
+} crumbs;
+
+static void crumb(void *ctx, const char *clause, size_t len, size_t end)
+{
+    crumbs *c = ctx;
+    char prefix[KT_HTTP_MAX_VALUE + 1], text[KT_HTTP_MAX_VALUE + 1];
+    const char *next = dash_clause_next(clause, len);
+    snprintf(prefix, sizeof prefix, "%.*s", (int)end, c->filter);
+    snprintf(text, sizeof text, "%.*s", (int)len, clause);
+    const char *kv[] = {"window", c->window, "aggregate", next ? next : "namespace", "filter", prefix};
+    buf_puts(c->b, " › <a href=\"");
+    html_href(c->b, "/ui/cost", kv, 3);
+    buf_puts(c->b, "\">");
+    html_escape(c->b, text);
+    buf_puts(c->b, "</a>");
+}
+
+static void breadcrumbs(kt_buf *b, const char *window, const char *filter)
+{
+    const char *kv[] = {"window", window};
+    buf_puts(b, "<nav class=\"crumbs\" aria-label=\"drill-down\"><a href=\"");
+    html_href(b, "/ui/cost", kv, 1);
+    buf_puts(b, "\">Fleet</a>");
+    crumbs c = {b, filter, window};
+    dash_filter_clauses(filter, crumb, &c);
+    buf_puts(b, "</nav>\n");
+}
+
+static void csv_link(kt_buf *b, const dash_params *d)
+{
+    const char *kv[] = {"window", dash_params_get((void *)d, "window"), "aggregate",
+                        dash_params_get((void *)d, "aggregate"), "filter", dash_params_get((void *)d, "filter"),
+                        "idle", dash_params_get((void *)d, "idle"), "format", "csv"};
+    buf_puts(b, "<a class=\"csv\" download href=\"");
+    html_href(b, "/allocation", kv, 5);
+    buf_puts(b, "\">Download CSV</a>");
+}
+
+static void row(kt_buf *b, const kt_alloc *a, const char *cur, const dash_params *d, kt_buf *tmp)
+{
+    const char *agg = dash_params_get((void *)d, "aggregate"), *next;
+    buf_puts(b, "<tr><td class=\"name\">");
+    if (a->kind == AK_NORMAL && !dash_drill(agg, a->name, dash_params_get((void *)d, "filter"), tmp, &next)) {
+        const char *kv[] = {"window", dash_params_get((void *)d, "window"), "aggregate", next, "filter", tmp->data,
+                            "idle", dash_params_get((void *)d, "idle")};
+        buf_puts(b, "<a class=\"drill\" href=\"");
+        html_href(b, "/ui/cost", kv, 4);
+        buf_puts(b, "\">");
+        html_escape(b, a->name);
+        buf_puts(b, "</a>");
+    } else {
+        html_escape(b, a->name);
+    }
+    buf_puts(b, "</td>");
+    double v[] = {a->cpu_cost, a->ram_cost, a->gpu_cost, a->pv_cost, a->lb_cost, a->net_cost,
+                  a->shared_cost + a->external_cost, alloc_total(a)};
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+        buf_puts(b, k == 7 ? "<td class=\"num total\">" : "<td class=\"num\">");
+        html_money(b, v[k], cur);
+        buf_puts(b, "</td>");
+    }
+    if (a->kind == AK_NORMAL)
+        buf_printf(b, "<td class=\"num\">%.0f%%</td></tr>\n", alloc_total_efficiency(a) * 100);
+    else
+        buf_puts(b, "<td class=\"num\">–</td></tr>\n");
+}
+
+static void table(kt_buf *b, const kt_alloc_set *set, const dash_params *d)
+{
+    kt_buf tmp = {0};
+    double tot[8] = {0};
+    buf_puts(b, "<div class=\"tablewrap\"><table id=\"alloc\"><thead><tr><th>Name</th><th>CPU</th><th>RAM</th>"
+                "<th>GPU</th><th>PV</th><th>LB</th><th>Network</th><th>Shared</th><th>Total</th>"
+                "<th>Efficiency</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < set->n; i++) {
+        const kt_alloc *a = &set->items[i];
+        row(b, a, set->currency, d, &tmp);
+        double v[] = {a->cpu_cost, a->ram_cost, a->gpu_cost, a->pv_cost, a->lb_cost, a->net_cost,
+                      a->shared_cost + a->external_cost, alloc_total(a)};
+        for (int k = 0; k < 8; k++)
+            tot[k] += v[k];
+    }
+    buf_puts(b, "</tbody><tfoot><tr><th>Total</th>");
+    for (int k = 0; k < 8; k++) {
+        buf_puts(b, k == 7 ? "<td class=\"num total\" id=\"grand-total\">" : "<td class=\"num\">");
+        html_money(b, tot[k], set->currency);
+        buf_puts(b, "</td>");
+    }
+    buf_puts(b, "<td></td></tr></tfoot></table></div>\n");
+    buf_free(&tmp);
+}
+
+static void bars(kt_buf *b, const kt_alloc_set *set)
+{
+    kt_chart_bar top[12];
+    int n = 0;
+    for (size_t i = 0; i < set->n && n < 12; i++)
+        top[n++] = (kt_chart_bar){set->items[i].name, alloc_total(&set->items[i])};
+    if (n)
+        svg_hbars(b, "Biggest groups by total cost", top, n, set->currency);
+}
+
+/* Columns per step, stacked by the TOP_SERIES biggest groups of the table
+ * and "other". */
+static void over_time(kt_buf *b, const kt_alloc_result *steps, const kt_alloc_set *whole)
+{
+    int ns = 0, nc = (int)steps->n;
+    const char *series[TOP_SERIES + 1];
+    for (size_t i = 0; i < whole->n && ns < TOP_SERIES; i++)
+        series[ns++] = whole->items[i].name;
+    series[ns] = "other";
+    double *v = xcalloc((size_t)(ns + 1) * (size_t)(nc ? nc : 1), sizeof *v);
+    char (*labels)[24] = xcalloc((size_t)(nc ? nc : 1), sizeof *labels);
+    const char **lp = xcalloc((size_t)(nc ? nc : 1), sizeof *lp);
+    for (int c = 0; c < nc; c++) {
+        const kt_alloc_set *set = &steps->sets[c];
+        time_format(set->window.start, labels[c]);
+        if (set->window.end - set->window.start < 86400)
+            memmove(labels[c], labels[c] + 11, 6); /* HH:MM */
+        else
+            memmove(labels[c], labels[c] + 5, 6);  /* MM-DD */
+        labels[c][5] = 0;
+        lp[c] = labels[c];
+        for (size_t i = 0; i < set->n; i++) {
+            int s = 0;
+            while (s < ns && strcmp(series[s], set->items[i].name))
+                s++;
+            v[s * nc + c] += alloc_total(&set->items[i]);
+        }
+    }
+    if (nc > 1)
+        svg_columns(b, "Cost over time", lp, nc, series, ns + 1, v, whole->currency);
+    free(v);
+    free(labels);
+    free(lp);
+}
+
+static int64_t chart_step(int64_t span)
+{
+    return span <= 2 * 86400 ? 3600 : span <= 120 * 86400 ? 86400 : 7 * 86400;
+}
+
+void dash_cost(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    dash_params d = {0};
+    dash_param(&d, p, "window", "7d");
+    dash_param(&d, p, "aggregate", "provider");
+    dash_param(&d, p, "filter", NULL);
+    dash_param(&d, p, "idle", NULL);
+    kt_err err = {0};
+    kt_alloc_query q, qs;
+    kt_query_holder h;
+    kt_dataset ds;
+    kt_alloc_result whole = {0}, steps = {0};
+    if (alloc_query_parse(dash_params_get, &d, now, &q, &h, &err) ||
+        http_query_cost(&app->limits, q.window.start, q.window.end, chart_step(q.window.end - q.window.start), 0,
+                        &err)) {
+        query_holder_free(&h);
+        dash_error(r, 400, "Cost explorer", err.msg);
+        return;
+    }
+    q.max_results = app->limits.max_results;
+    qs = q;
+    qs.step = chart_step(q.window.end - q.window.start);
+    int rc = store_load(s, q.window.start, q.window.end, alloc_query_needs_hours(&qs), &ds, &err);
+    if (!rc)
+        rc = http_query_cost(&app->limits, q.window.start, q.window.end, qs.step, ds.n_containers, &err);
+    if (!rc)
+        rc = alloc_compute(&ds, &q, &whole, &err);
+    if (!rc)
+        rc = alloc_compute(&ds, &qs, &steps, &err);
+    if (rc) {
+        dash_error(r, err.code == KT_EINPUT ? 400 : 500, "Cost explorer", err.msg);
+    } else {
+        kt_buf *b = &r->body;
+        char **keys = dash_label_keys(&ds, 64);
+        resp_set(r, 200, "text/html; charset=utf-8");
+        html_begin(b, "Cost explorer", "cost");
+        dash_form(b, "/ui/cost", dash_params_get(&d, "window"), dash_params_get(&d, "aggregate"),
+                  dash_params_get(&d, "filter"), aggregates, (const char *const *)keys, 1);
+        breadcrumbs(b, dash_params_get(&d, "window"), dash_params_get(&d, "filter"));
+        kt_alloc_set *set = &whole.sets[0];
+        alloc_set_sort(set);
+        char ws[24], we[24];
+        time_format(set->window.start, ws);
+        time_format(set->window.end, we);
+        buf_printf(b, "<p class=\"window\">%s – %s · %zu groups · ", ws, we, set->n);
+        csv_link(b, &d);
+        buf_puts(b, "</p><div class=\"charts\">");
+        bars(b, set);
+        over_time(b, &steps, set);
+        buf_puts(b, "</div>");
+        table(b, set, &d);
+        html_end(b);
+        free(keys);
+    }
+    alloc_result_free(&whole);
+    alloc_result_free(&steps);
+    ds_free(&ds);
+    query_holder_free(&h);
+}

@@ -1,0 +1,53 @@
+/* metrics_route.c — GET /metrics: OpenCost cost metrics for the newest hour
+ * in the store (metrics.h) followed by kubetally's own health (health.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "http/app.h"
+#include "http/health.h"
+#include "http/metrics.h"
+
+/* Database file plus its WAL; -1 when the store is not a local file. */
+static double store_bytes(kt_store *s)
+{
+    const char *path = store_describe(s);
+    struct stat st;
+    char wal[1100];
+    if (!path || strstr(path, "://") || stat(path, &st))
+        return -1;
+    double total = (double)st.st_size;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (!stat(wal, &st))
+        total += (double)st.st_size;
+    return total;
+}
+
+void api_metrics(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    kt_err err = {0};
+    kt_cluster_status *c;
+    size_t n;
+    if (store_cluster_status(s, &c, &n, &err)) {
+        resp_json_error(r, 500, err.msg);
+        return;
+    }
+    int64_t latest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].last_fact > latest)
+            latest = c[i].last_fact;
+    if (latest > 0) {
+        kt_dataset ds;
+        if (store_load(s, latest, latest + 3600, 1, &ds, &err)) {
+            free(c);
+            resp_json_error(r, 500, err.msg);
+            return;
+        }
+        metrics_render_costs(&ds, &r->body);
+        ds_free(&ds);
+    }
+    health_render(app, c, n, store_bytes(s), now, &r->body);
+    free(c);
+    resp_set(r, 200, "text/plain; version=0.0.4; charset=utf-8");
+}

@@ -1,0 +1,74 @@
+/* routes.c — the route table and response helpers; see app.h. */
+#include "http/app.h"
+
+#include <string.h>
+
+#include "format/format.h"
+
+static const char *const alloc_params[] = {
+    "window", "aggregate", "step", "accumulate", "idle", "includeIdle", "shareIdle", "idleByNode", "filter",
+    "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "shareTenancyCosts", "resolution", "format",
+    NULL};
+static const char *const assets_params[] = {"window", "aggregate", "format", NULL};
+static const char *const format_only[] = {"format", NULL};
+static const char *const none[] = {NULL};
+static const char *const dash_params[] = {"window", "aggregate", "filter", "idle", NULL};
+static const char *const dash_assets_params[] = {"window", "aggregate", NULL};
+
+static const kt_route routes[] = {
+    {"/allocation", api_allocation, alloc_params, 0, 1},
+    {"/allocation/compute", api_allocation, alloc_params, 0, 1},
+    {"/assets", api_assets, assets_params, 0, 1},
+    {"/clusters", api_clusters, format_only, 0, 1},
+    {"/healthz", api_healthz, none, 1, 0},
+    {"/readyz", api_readyz, none, 1, 1},
+    {"/metrics", api_metrics, none, 0, 1},
+    {"/", dash_overview, none, 0, 1},
+    {"/ui/cost", dash_cost, dash_params, 0, 1},
+    {"/ui/assets", dash_assets, dash_assets_params, 0, 1},
+    {"/ui/prices", dash_prices, format_only, 0, 1},
+    {"/static/app.css", dash_static_css, none, 0, 0},
+    {"/static/app.js", dash_static_js, none, 0, 0},
+};
+
+const kt_route *http_routes(int *n)
+{
+    *n = (int)(sizeof routes / sizeof *routes);
+    return routes;
+}
+
+const kt_route *http_route_find(const char *path, int *index)
+{
+    /* Kubecost serves the API under /model; accept it for its clients. */
+    if (!strncmp(path, "/model/", 7))
+        path += 6;
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+        if (!strcmp(path, routes[i].path)) {
+            if (index)
+                *index = (int)i;
+            return &routes[i];
+        }
+    return NULL;
+}
+
+void http_limits_default(kt_http_limits *l)
+{
+    l->max_window_s = 400 * 86400LL;
+    l->max_steps = 2000;
+    l->max_cells = 20e6;
+    l->max_results = 100000;
+}
+
+void resp_set(kt_http_resp *r, int status, const char *content_type)
+{
+    r->status = status;
+    r->content_type = content_type;
+}
+
+void resp_json_error(kt_http_resp *r, int status, const char *message)
+{
+    buf_reset(&r->body);
+    r->filename[0] = 0;
+    resp_set(r, status, "application/json");
+    format_error_json(status, message, &r->body);
+}

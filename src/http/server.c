@@ -1,0 +1,342 @@
+/* server.c — sockets, TLS, auth, headers, limits and dispatch; see server.h. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/health.h"
+#include "util/log.h"
+
+#define MAX_STORES 64
+
+struct kt_http_server {
+    struct MHD_Daemon *d;
+    kt_http_app app;
+    pthread_mutex_t stats_lock;
+    unsigned char token_sha[SHA256_DIGEST_LENGTH];
+    char *cert, *key;
+    char db_url[1024];
+    pthread_mutex_t stores_lock;
+    kt_store *stores[MAX_STORES];
+    int n_stores;
+    unsigned port;
+};
+
+/* One store handle per pool thread: SQLite handles belong to one thread. */
+static _Thread_local kt_store *tl_store;
+
+static const char csp[] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+                          "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+int http_parse_listen(const char *listen, char *host, size_t hostlen, unsigned *port, kt_err *err)
+{
+    const char *colon = strrchr(listen, ':'), *h = listen;
+    size_t hl;
+    if (!colon)
+        return kt_fail(err, KT_EINPUT, "--listen: expected HOST:PORT, got '%s'", listen);
+    hl = (size_t)(colon - listen);
+    if (*h == '[') {
+        if (hl < 2 || listen[hl - 1] != ']')
+            return kt_fail(err, KT_EINPUT, "--listen: expected [IPv6]:PORT, got '%s'", listen);
+        h++, hl -= 2;
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || p < 0 || p > 65535)
+        return kt_fail(err, KT_EINPUT, "--listen: port must be 0..65535, got '%s'", colon + 1);
+    if (hl == 0 || hl >= hostlen)
+        return kt_fail(err, KT_EINPUT, "--listen: expected an IP address before ':', got '%s'", listen);
+    memcpy(host, h, hl);
+    host[hl] = 0;
+    *port = (unsigned)p;
+    return 0;
+}
+
+static char *read_file(const char *path, const char *flag, size_t max, kt_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kt_fail(err, KT_EINPUT, "%s %s: %s", flag, path, strerror(errno));
+        return NULL;
+    }
+    kt_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max)
+        buf_add(&b, chunk, n);
+    fclose(f);
+    if (b.len > max || !b.len) {
+        buf_free(&b);
+        kt_fail(err, KT_EINPUT, "%s %s: %s", flag, path, b.len ? "too large" : "empty");
+        return NULL;
+    }
+    return buf_steal(&b);
+}
+
+static void token_digest(const char *t, size_t n, unsigned char *out)
+{
+    SHA256((const unsigned char *)t, n, out);
+}
+
+/* Compare digests, not tokens: CRYPTO_memcmp is constant-time for equal
+ * lengths, and hashing first makes the length irrelevant too. */
+static int authorized(kt_http_server *s, struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7))
+        return 0;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    token_digest(h, strlen(h), d);
+    return CRYPTO_memcmp(d, s->token_sha, sizeof d) == 0;
+}
+
+static kt_store *thread_store(kt_http_server *s, kt_err *err)
+{
+    if (tl_store)
+        return tl_store;
+    kt_store *st;
+    if (store_open(s->db_url[0] ? s->db_url : NULL, KT_STORE_READONLY, &st, err))
+        return NULL;
+    pthread_mutex_lock(&s->stores_lock);
+    if (s->n_stores < MAX_STORES) {
+        s->stores[s->n_stores++] = st;
+        tl_store = st;
+    }
+    pthread_mutex_unlock(&s->stores_lock);
+    if (!tl_store) { /* more threads than slots: use a handle for this request only */
+        kt_fail(err, KT_ERUNTIME, "too many server threads");
+        store_close(st);
+    }
+    return tl_store;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    http_params_add(cls, key, value);
+    return MHD_YES;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, const kt_route *route,
+                                 kt_http_resp *r, double t0, int route_index, const char *url)
+{
+    size_t len = r->body.len;
+    char *body = len ? buf_steal(&r->body) : NULL;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    double dt = now_s() - t0;
+    char timing[64], disp[160];
+    snprintf(timing, sizeof timing, "app;dur=%.2f", dt * 1000);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type ? r->content_type : "text/plain");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Server-Timing", timing);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            route && !route->needs_store && r->status == 200 ? "max-age=300" : "no-store");
+    if (s->app.tls_enabled)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    if (r->filename[0]) {
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", r->filename);
+        MHD_add_response_header(resp, "Content-Disposition", disp);
+    }
+    if (r->status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"kubetally\"");
+    if (r->status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    enum MHD_Result rc = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    health_record(&s->app, route_index, r->status, dt);
+    log_debug("http %d %s %.1f ms", r->status, url, dt * 1000);
+    return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    kt_http_server *s = cls;
+    double t0 = now_s();
+    kt_http_resp r = {0};
+    int index = -1;
+    const kt_route *route = NULL;
+    enum MHD_Result rc;
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        resp_json_error(&r, 405, "only GET and HEAD are served");
+    } else if (!(route = http_route_find(url, &index))) {
+        resp_json_error(&r, 404, "no such endpoint; see docs/api.md");
+    } else if (s->app.auth_enabled && !route->public_ && !authorized(s, c)) {
+        resp_json_error(&r, 401, "missing or wrong bearer token");
+    } else {
+        kt_http_params p;
+        kt_err err = {0};
+        kt_store *st = NULL;
+        http_params_init(&p);
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &p);
+        if (http_params_check(&p, route->params, &err))
+            resp_json_error(&r, 400, err.msg);
+        else if (route->needs_store && !(st = thread_store(s, &err)))
+            resp_json_error(&r, 503, err.msg);
+        else
+            route->handler(&s->app, st, &p, (int64_t)time(NULL), &r);
+        http_params_free(&p);
+    }
+    rc = send_resp(s, c, route, &r, t0, index, url);
+    buf_free(&r.body);
+    return rc;
+}
+
+static int make_addr(const char *listen, struct sockaddr_storage *ss, unsigned *port, kt_err *err)
+{
+    char host[128];
+    if (http_parse_listen(listen, host, sizeof host, port, err))
+        return -1;
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)*port);
+    } else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)*port);
+    } else {
+        return kt_fail(err, KT_EINPUT, "--listen: '%s' is not an IP address", host);
+    }
+    return 0;
+}
+
+static int load_secrets(kt_http_server *s, const kt_http_config *cfg, kt_err *err)
+{
+    if (cfg->auth_token_file) {
+        char *t = read_file(cfg->auth_token_file, "--auth-token-file", 4096, err);
+        if (!t)
+            return -1;
+        size_t n = strlen(t);
+        while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' ' || t[n - 1] == '\t'))
+            n--;
+        if (n < 16) {
+            OPENSSL_cleanse(t, strlen(t));
+            free(t);
+            return kt_fail(err, KT_EINPUT, "--auth-token-file %s: the token must be at least 16 characters",
+                           cfg->auth_token_file);
+        }
+        token_digest(t, n, s->token_sha);
+        OPENSSL_cleanse(t, strlen(t));
+        free(t);
+        s->app.auth_enabled = 1;
+    }
+    if (!cfg->tls_cert != !cfg->tls_key)
+        return kt_fail(err, KT_EINPUT, "--tls-cert and --tls-key go together");
+    if (cfg->tls_cert) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+            return kt_fail(err, KT_EINPUT, "--tls-cert: this libmicrohttpd was built without TLS");
+        if (!(s->cert = read_file(cfg->tls_cert, "--tls-cert", 1 << 20, err)) ||
+            !(s->key = read_file(cfg->tls_key, "--tls-key", 1 << 20, err)))
+            return -1;
+        s->app.tls_enabled = 1;
+    }
+    return 0;
+}
+
+int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *err)
+{
+    kt_http_server *s = xcalloc(1, sizeof *s);
+    struct sockaddr_storage ss;
+    unsigned port;
+    *out = NULL;
+    pthread_mutex_init(&s->stats_lock, NULL);
+    pthread_mutex_init(&s->stores_lock, NULL);
+    s->app.stats_lock = &s->stats_lock;
+    s->app.started = (int64_t)time(NULL);
+    s->app.limits = cfg->limits;
+    if (!s->app.limits.max_window_s)
+        http_limits_default(&s->app.limits);
+    snprintf(s->db_url, sizeof s->db_url, "%s", cfg->db_url ? cfg->db_url : "");
+    s->app.db_url = s->db_url;
+    if (make_addr(cfg->listen ? cfg->listen : "127.0.0.1:9003", &ss, &port, err) || load_secrets(s, cfg, err)) {
+        http_server_stop(s);
+        return -1;
+    }
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (s->app.tls_enabled)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 4u,
+                            MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 512u,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip ? cfg->max_per_ip : 256u,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+                            MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+                            MHD_OPTION_ARRAY, s->app.tls_enabled ? tls : tls + 2,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        kt_fail(err, KT_ERUNTIME, "cannot listen on %s (address in use, or not an address of this host?)",
+                cfg->listen ? cfg->listen : "127.0.0.1:9003");
+        http_server_stop(s);
+        return -1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : port;
+    *out = s;
+    return 0;
+}
+
+unsigned http_server_port(const kt_http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(kt_http_server *s)
+{
+    if (!s)
+        return;
+    if (s->d) {
+        MHD_socket l = MHD_quiesce_daemon(s->d); /* stop accepting; requests in flight finish */
+        MHD_stop_daemon(s->d);
+        if (l != MHD_INVALID_SOCKET)
+            close(l);
+    }
+    for (int i = 0; i < s->n_stores; i++)
+        store_close(s->stores[i]);
+    if (s->key) {
+        OPENSSL_cleanse(s->key, strlen(s->key));
+        free(s->key);
+    }
+    free(s->cert);
+    OPENSSL_cleanse(s->token_sha, sizeof s->token_sha);
+    pthread_mutex_destroy(&s->stats_lock);
+    pthread_mutex_destroy(&s->stores_lock);
+    free(s);
+}

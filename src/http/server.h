@@ -1,0 +1,49 @@
+/* server.h — kubetally's HTTP server: libmicrohttpd with a thread pool.
+ *
+ * Contract:
+ *  - Listens on cfg.listen ("127.0.0.1:9003" by default, "0.0.0.0:9003",
+ *    "[::1]:9003"); loopback unless told otherwise.
+ *  - Only GET and HEAD; exact-path routes (app.h); every response carries
+ *    Content-Security-Policy (frame-ancestors 'none'), X-Content-Type-Options
+ *    nosniff, X-Frame-Options DENY, Referrer-Policy no-referrer and
+ *    Cache-Control, and a Server-Timing header with the server's time.
+ *  - auth_token_file set ⇒ every route but /healthz and /readyz needs
+ *    "Authorization: Bearer TOKEN" (compared in constant time through
+ *    SHA-256 digests, so neither content nor length leaks); 401 otherwise.
+ *    The token is read once and never logged or echoed.
+ *  - tls_cert and tls_key (PEM files) ⇒ HTTPS through MHD's GnuTLS.
+ *  - Limits: connections (total and per IP), per-connection memory (which
+ *    bounds the request line and headers), idle timeout, and the query-cost
+ *    limits of app.h.
+ *  - Each pool thread opens its own read-only store handle on first use and
+ *    keeps it; http_server_stop closes them after the threads have ended.
+ *  - http_server_stop stops accepting, lets requests in flight finish, and
+ *    frees everything. */
+#ifndef KT_HTTP_SERVER_H
+#define KT_HTTP_SERVER_H
+
+#include "http/app.h"
+#include "util/err.h"
+
+typedef struct kt_http_config {
+    const char *listen;          /* NULL ⇒ 127.0.0.1:9003 */
+    const char *db_url;          /* store URL (NULL ⇒ default) */
+    const char *auth_token_file; /* NULL ⇒ no auth */
+    const char *tls_cert, *tls_key;
+    unsigned threads;            /* 0 ⇒ 4 */
+    unsigned max_connections;    /* 0 ⇒ 512 */
+    unsigned max_per_ip;         /* 0 ⇒ 256 */
+    kt_http_limits limits;       /* zeroed ⇒ http_limits_default */
+} kt_http_config;
+
+typedef struct kt_http_server kt_http_server;
+
+int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *err);
+/* The port actually bound (useful with port 0). */
+unsigned http_server_port(const kt_http_server *s);
+void http_server_stop(kt_http_server *s);
+
+/* Split "host:port" / "[v6]:port" into host and port; pure, for tests. */
+int http_parse_listen(const char *listen, char *host, size_t hostlen, unsigned *port, kt_err *err);
+
+#endif

@@ -17,7 +17,7 @@ void html_begin(kt_buf *b, const char *title, const char *nav)
     };
     buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                "<link rel=\"stylesheet\" href=\"/static/app.css\"><title>");
+                "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/app.css\"><title>");
     html_escape(b, title);
     buf_puts(b, " · kubetally</title></head><body><header><a class=\"brand\" href=\"/\">kubetally</a><nav>");
     for (size_t i = 0; i < sizeof items / sizeof *items; i++)
@@ -80,7 +80,7 @@ void svg_hbars(kt_buf *b, const char *title, const kt_chart_bar *bars, int n, co
     for (int i = 0; i < n; i++)
         if (bars[i].value > max)
             max = bars[i].value;
-    int row = 22, h = n * row + 8, w = 640, lw = 190, vw = 110;
+    int row = 22, h = n * row + 8, w = 480, lw = 170, vw = 80;
     buf_printf(b, "<figure class=\"chart\"><svg class=\"hbars\" viewBox=\"0 0 %d %d\" role=\"img\" "
                   "preserveAspectRatio=\"xMinYMin meet\"><title>", w, h);
     html_escape(b, title);
@@ -89,7 +89,7 @@ void svg_hbars(kt_buf *b, const char *title, const kt_chart_bar *bars, int n, co
         double bw = max > 0 ? (w - lw - vw) * bars[i].value / max : 0;
         int y = 4 + i * row;
         buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\" text-anchor=\"end\">", lw - 6, y + 15);
-        short_label(b, bars[i].label, 28);
+        short_label(b, bars[i].label, 24);
         buf_printf(b, "</text><rect class=\"c%d\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>", i % N_COLORS,
                    lw, y + 3, bw < 0 ? 0 : bw, row - 6);
         html_escape(b, bars[i].label);

@@ -74,26 +74,36 @@ static int hexval(char c)
     return -1;
 }
 
-/* Decode [s, s+n) into a fresh string; a malformed %XX or %00 yields NULL. */
-static char *decode(const char *s, size_t n)
+size_t http_unescape(char *s)
 {
-    char *out = xmalloc(n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            *o++ = ' ';
-        } else if (s[i] == '%') {
-            int hi = i + 1 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-                free(out);
-                return NULL;
-            }
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
+    char *o = s;
+    const char *i = s;
+    while (*i) {
+        if (*i != '%') {
+            *o++ = *i++;
+            continue;
+        }
+        int hi = i[1] ? hexval(i[1]) : -1, lo = hi >= 0 && i[2] ? hexval(i[2]) : -1;
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+            *o++ = '\x01'; /* refused later as a control character */
+            i += 1 + (hi >= 0) + (lo >= 0);
         } else {
-            *o++ = s[i];
+            *o++ = (char)(hi * 16 + lo);
+            i += 3;
         }
     }
     *o = 0;
+    return (size_t)(o - s);
+}
+
+/* Decode [s, s+n) ('+' is a space) into a fresh string. */
+static char *decode(const char *s, size_t n)
+{
+    char *out = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        out[i] = s[i] == '+' ? ' ' : s[i];
+    out[n] = 0;
+    http_unescape(out);
     return out;
 }
 
@@ -106,8 +116,7 @@ int http_params_parse_query(kt_http_params *p, const char *q)
             const char *eq = memchr(q, '=', len);
             size_t nlen = eq ? (size_t)(eq - q) : len;
             char *name = decode(q, nlen), *value = eq ? decode(eq + 1, len - nlen - 1) : xstrdup("");
-            int rc = name && value ? http_params_add(p, name, value)
-                                   : refuse(p, "malformed %%-escape in the query string%s", "");
+            int rc = http_params_add(p, name, value);
             free(name);
             free(value);
             if (rc)

@@ -31,6 +31,11 @@ void http_params_free(kt_http_params *p);
 int http_params_add(kt_http_params *p, const char *name, const char *value);
 /* Parse a raw query string "a=1&b=%20x" (without '?'), decoding %XX and '+'. */
 int http_params_parse_query(kt_http_params *p, const char *query);
+/* Decode %XX in place and return the new length.  A malformed escape or
+ * %00 becomes byte 0x01, so it is refused as a control character instead
+ * of silently cutting the value short.  The server gives it to MHD as
+ * its unescape callback, so URL paths and parameters decode this way. */
+size_t http_unescape(char *s);
 /* The value of `name` or NULL; signature of kt_param_get. */
 const char *http_params_get(void *p, const char *name);
 /* Refuse any parameter not in `allowed` (NULL-terminated); the message lists

@@ -130,6 +130,11 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    return http_unescape(s);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -299,6 +304,7 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip ? cfg->max_per_ip : 256u,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                             MHD_OPTION_ARRAY, s->app.tls_enabled ? tls : tls + 2,
                             MHD_OPTION_END);
     if (!s->d) {

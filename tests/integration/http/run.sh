@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# HTTP end to end: `kubetally serve` on the demo fleet, checked against the
+# CLI (same bytes), malformed parameters (400 JSON naming the parameter),
+# security headers, path traversal, request limits, HTML escaping of hostile
+# names, bearer-token auth (401/200), TLS, graceful SIGTERM, and a real
+# Prometheus scraping /metrics and answering a query on
+# node_total_hourly_cost (`promtool check metrics` too).
+# Starts everything on loopback and stops everything it started.
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+root=$PWD
+kt=$root/build/kubetally
+[ -x "$kt" ] || make >/dev/null || exit 1
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq prometheus >/dev/null || { echo "FAIL cannot install prometheus"; exit 1; }
+fi
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fails=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fails=$((fails+1)); }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_ready() { # url, curl args…
+  local url=$1; shift
+  for _ in $(seq 100); do curl -sf "$@" "$url" >/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
+db=$tmp/x.db
+"$kt" demo --db "sqlite:$db" --days 3 --pods 200 -q >/dev/null || { bad "demo"; exit 1; }
+port=$(free_port)
+base=http://127.0.0.1:$port
+"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+serve_pid=$!
+pids+=("$serve_pid")
+wait_ready "$base/readyz" || { bad "server did not become ready"; cat "$tmp/serve.log"; exit 1; }
+ok "serve ready on $base"
+
+# --- API = CLI, field by field and byte for byte
+python3 "$root/tests/integration/http/compare.py" "$base" "$kt" "sqlite:$db" || fails=$((fails+1))
+
+# --- malformed parameters: 400, JSON body, message names the parameter
+expect_400() { # query, parameter named in the message
+  local out code
+  out=$(curl -s -w '\n%{http_code} %{content_type}' "$base/allocation?$1")
+  code=$(tail -1 <<<"$out")
+  local body; body=$(head -n -1 <<<"$out")
+  if [[ $code == "400 application/json" ]] && jq -e --arg p "$2" '.code == 400 and (.message | startswith($p))' <<<"$body" >/dev/null; then
+    ok "400 for $1: $(jq -r .message <<<"$body" | cut -c1-70)"
+  else bad "expected 400 naming '$2' for $1, got $code ${body:0:200}"; fi
+}
+expect_400 "window=7x" "window"
+expect_400 "aggregate=namespace" "window"
+expect_400 "window=7d&aggregate=bogus" "aggregate"
+expect_400 "window=7d&filter=namespace%3Dx" "filter"
+expect_400 "window=7d&step=7x" "step"
+expect_400 "window=7d&resolution=0m" "resolution"
+expect_400 "window=7d&accumulate=maybe" "accumulate"
+expect_400 "window=7d&idle=perhaps" "idle"
+expect_400 "window=7d&shareSplit=half" "shareSplit"
+expect_400 "window=7d&shareCost=-1" "shareCost"
+expect_400 "window=7d&format=xml" "format"
+expect_400 "window=7d&windw=1d" "windw"
+expect_400 "window=7d&window=1d" "window"
+expect_400 "window=3000d" "window"
+expect_400 "window=90d&step=1h" "step"
+expect_400 "window=7d&filter=%00" "filter"
+expect_400 "window=7d&filter=%zz" "filter"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/assets?window=7d&aggregate=bogus")
+check "/assets with a bad aggregate is 400" '[ "$code" = 400 ]'
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/clusters?format=yaml")
+check "/clusters with a bad format is 400" '[ "$code" = 400 ]'
+
+# --- methods, unknown paths, traversal, limits
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d 'x=1' "$base/allocation?window=7d")
+check "POST is 405" '[ "$code" = 405 ]'
+for p in /nope /../../etc/passwd /static/../../etc/passwd /static/..%2f..%2fetc%2fpasswd /allocation/../assets; do
+  out=$(curl -s --path-as-is -w ' %{http_code}' "$base$p")
+  check "no traversal: $p is 404" '[[ "$out" == *" 404" ]] && [[ "$out" != *root:* ]]'
+done
+raw() { # one raw HTTP request: target, bytes of 'a' appended to it, bytes of an extra header; prints the status
+  python3 - "$port" "$1" "$2" "$3" <<'PY'
+import socket, sys
+port, target, pad, hdr = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+target += "a" * pad
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+req = f"GET {target} HTTP/1.1\r\nHost: x\r\n" + (f"X-Big: {'a' * hdr}\r\n" if hdr else "") + "\r\n"
+try:
+    s.sendall(req.encode())
+    line = s.makefile("rb").readline().decode(errors="replace").split(" ")
+    print(line[1] if len(line) > 1 else "closed")
+except OSError:
+    print("closed")
+PY
+}
+code=$(raw "/allocation?window=7d&filter=" 200000 0)
+check "a 200 kB request line is refused ($code)" '[ "$code" != 200 ]'
+code=$(raw "/healthz" 0 200000)
+check "a 200 kB header is refused ($code)" '[ "$code" != 200 ]'
+check "server alive after oversized requests" 'curl -sf "$base/healthz" >/dev/null'
+
+# --- security headers
+hdr=$(curl -s -D - -o /dev/null "$base/")
+check "CSP with frame-ancestors 'none'" 'grep -qi "^content-security-policy:.*frame-ancestors .none." <<<"$hdr"'
+check "X-Content-Type-Options nosniff" 'grep -qi "^x-content-type-options: nosniff" <<<"$hdr"'
+check "X-Frame-Options DENY" 'grep -qi "^x-frame-options: deny" <<<"$hdr"'
+check "Server-Timing header" 'grep -qi "^server-timing: app;dur=" <<<"$hdr"'
+hdr=$(curl -s -D - -o /dev/null "$base/allocation?window=7d&format=csv")
+check "CSV is a text/csv download" 'grep -qi "^content-type: text/csv" <<<"$hdr" && grep -qi "^content-disposition: attachment" <<<"$hdr"'
+
+# --- dashboard pages: 200, fast, hostile names escaped
+for p in / "/ui/cost?window=7d&aggregate=namespace" "/ui/cost?window=48h&aggregate=pod&filter=namespace:%22growth-prod%22" \
+         "/ui/assets?window=7d&aggregate=cluster" /ui/prices "/ui/prices?format=csv" /static/app.css /static/app.js; do
+  t=$(curl -s -o /dev/null -D - "$base$p" | sed -n 's/^[Ss]erver-[Tt]iming: app;dur=\([0-9.]*\).*/\1/p')
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base$p")
+  check "page $p: $code in ${t} ms server time" '[ "$code" = 200 ] && awk -v t="$t" "BEGIN{exit !(t < 100)}"'
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/ui/cost?window=7x")
+check "dashboard with a bad window is a 400 page" '[ "$code" = 400 ]'
+sqlite3 "$db" "UPDATE pods SET namespace='<script>alert(1)</script>' WHERE namespace='growth-prod'" || bad "sqlite3 update"
+page=$(curl -s "$base/ui/cost?window=7d&aggregate=namespace")
+check "a namespace named <script> is escaped on the page" '[[ "$page" == *"&lt;script&gt;alert(1)&lt;/script&gt;"* ]] && [[ "$page" != *"<script>alert"* ]]'
+sqlite3 "$db" "UPDATE pods SET namespace='growth-prod' WHERE namespace='<script>alert(1)</script>'"
+
+# --- /metrics: promtool, then a real Prometheus scraping it
+curl -s "$base/metrics" >"$tmp/metrics.txt"
+check "promtool check metrics" 'promtool check metrics <"$tmp/metrics.txt"'
+for m in node_cpu_hourly_cost node_ram_hourly_cost node_gpu_hourly_cost node_total_hourly_cost node_gpu_count \
+         kubecost_node_is_spot pv_hourly_cost kubecost_load_balancer_cost kubecost_cluster_management_cost \
+         kubecost_cluster_info container_cpu_allocation container_memory_allocation_bytes container_gpu_allocation \
+         kubetally_http_request_duration_seconds_bucket \
+         kubetally_cluster_last_fact_timestamp_seconds kubetally_store_size_bytes; do
+  grep -q "^$m{\|^$m " "$tmp/metrics.txt" || bad "/metrics has no $m"
+done
+for m in zone region internet; do # the demo fleet has no priced traffic: declared, no samples
+  grep -q "^# TYPE kubecost_network_${m}_egress_cost gauge" "$tmp/metrics.txt" || bad "/metrics does not declare kubecost_network_${m}_egress_cost"
+done
+ok "/metrics has OpenCost's metric names and kubetally's health"
+nodes=$(grep -c '^node_total_hourly_cost{' "$tmp/metrics.txt")
+want_sum=$(awk '/^node_total_hourly_cost\{/ {s += $NF} END {printf "%.6f", s}' "$tmp/metrics.txt")
+pport=$(free_port)
+cat >"$tmp/prometheus.yml" <<YML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: kubetally
+    static_configs: [{targets: ["127.0.0.1:$port"]}]
+YML
+prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom" \
+  --web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
+pids+=($!)
+got=""
+for _ in $(seq 150); do
+  got=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=count(node_total_hourly_cost) or vector(0)' 2>/dev/null \
+        | jq -r '.data.result[0].value[1] // empty' 2>/dev/null)
+  [ -n "$got" ] && [ "$got" != 0 ] && break
+  sleep 0.2
+done
+check "Prometheus scraped $got node_total_hourly_cost series (want $nodes)" '[ "$got" = "$nodes" ]'
+psum=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=sum(node_total_hourly_cost)' | jq -r '.data.result[0].value[1]')
+check "Prometheus sum(node_total_hourly_cost) = $psum (want $want_sum)" 'awk -v a="$psum" -v b="$want_sum" "BEGIN{d=a-b; exit !(d < 1e-6 && d > -1e-6)}"'
+up=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=up{job="kubetally"}' | jq -r '.data.result[0].value[1]')
+check "Prometheus target is up" '[ "$up" = 1 ]'
+
+# --- auth: 401 without or with a wrong token, 200 with it; probes stay open
+token=$(openssl rand -hex 24)
+printf '%s\n' "$token" >"$tmp/token"
+aport=$(free_port)
+"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
+auth_pid=$!
+pids+=("$auth_pid")
+wait_ready "http://127.0.0.1:$aport/healthz" || bad "auth server did not start"
+abase=http://127.0.0.1:$aport
+for p in "/allocation?window=7d" /metrics / /ui/prices; do
+  c1=$(curl -s -o /dev/null -w '%{http_code}' "$abase$p")
+  c2=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer wrong-$token" "$abase$p")
+  c3=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$abase$p")
+  check "auth on $p: none $c1, wrong $c2, right $c3" '[ "$c1" = 401 ] && [ "$c2" = 401 ] && [ "$c3" = 200 ]'
+done
+c=$(curl -s -o /dev/null -w '%{http_code}' "$abase/healthz")
+check "auth on: /healthz stays open ($c)" '[ "$c" = 200 ]'
+check "the token never appears in logs or error bodies" '! grep -q "$token" "$tmp/auth.log" && ! curl -s -H "Authorization: Bearer x$token" "$abase/allocation" | grep -q "$token"'
+c=$(curl -s -o /dev/null -w '%{http_code}' "$base/allocation?window=today")
+check "auth off: 200 without a token ($c)" '[ "$c" = 200 ]'
+printf 'short\n' >"$tmp/short"
+"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$(free_port)" --auth-token-file "$tmp/short" 2>"$tmp/short.log"
+check "a token under 16 characters is refused (exit $?)" 'grep -q "at least 16" "$tmp/short.log"'
+
+# --- TLS
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+tport=$(free_port)
+"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$tport" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2>"$tmp/tls.log" &
+tls_pid=$!
+pids+=("$tls_pid")
+wait_ready "https://127.0.0.1:$tport/healthz" --cacert "$tmp/cert.pem" || bad "TLS server did not start: $(cat "$tmp/tls.log")"
+out=$(curl -s --cacert "$tmp/cert.pem" "https://127.0.0.1:$tport/allocation?window=7d&aggregate=namespace")
+check "TLS: /allocation over https equals the plain answer" '[ "$out" = "$(curl -s "$base/allocation?window=7d&aggregate=namespace")" ]'
+c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$tport/healthz")
+check "TLS: plain http is not served ($c)" '[ "$c" != 200 ]'
+
+# --- graceful SIGTERM
+kill -TERM "$serve_pid"
+for _ in $(seq 50); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+wait "$serve_pid"; rc=$?
+check "SIGTERM: serve exits 0 within 5 s (exit $rc)" '[ "$rc" = 0 ] && grep -q "shutting down" "$tmp/serve.log"'
+
+echo
+[ $fails -eq 0 ] && echo "all HTTP checks passed" || echo "$fails HTTP checks failed"
+exit $((fails > 0))

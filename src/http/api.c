@@ -30,6 +30,19 @@ int http_query_cost(const kt_http_limits *l, int64_t start, int64_t end, int64_t
     return 0;
 }
 
+/* The answer's size is bounded too: rows over all steps, before formatting
+ * (JSON is ~1.5 kB a row). */
+static int too_many_rows(const kt_http_limits *l, const kt_alloc_result *res, kt_err *err)
+{
+    size_t rows = 0;
+    for (size_t i = 0; i < res->n; i++)
+        rows += res->sets[i].n;
+    if (rows > l->max_rows)
+        return kt_fail(err, KT_EINPUT, "aggregate: %zu rows over %zu steps is more than this server returns (%zu); "
+                       "aggregate more coarsely, filter, or use a longer step", rows, res->n, l->max_rows);
+    return 0;
+}
+
 /* format=json (default) or csv; anything else is a 400. */
 static int want_csv(const kt_http_params *p, kt_http_resp *r)
 {
@@ -77,7 +90,9 @@ void api_allocation(kt_http_app *app, kt_store *s, const kt_http_params *p, int6
     if (!rc)
         rc = http_query_cost(&app->limits, q.window.start, q.window.end, q.accumulate ? 0 : q.step,
                              ds.n_containers, &err);
-    if (!rc && !(rc = alloc_compute(&ds, &q, &res, &err))) {
+    if (!rc && !(rc = alloc_compute(&ds, &q, &res, &err)) && (rc = too_many_rows(&app->limits, &res, &err)))
+        alloc_result_free(&res);
+    if (!rc) {
         ok(r, csv, "allocation.csv");
         csv ? format_alloc_csv(&res, &r->body) : format_alloc_json(&res, &r->body);
         alloc_result_free(&res);

@@ -23,8 +23,9 @@
 typedef struct kt_http_limits {
     int64_t max_window_s;        /* longest window (default 400 days) */
     long max_steps;              /* window / step (default 2000) */
-    double max_cells;            /* containers in the window × steps (default 20e6) */
-    size_t max_results;          /* allocations per set (kt_alloc_query.max_results) */
+    double max_cells;            /* containers in the window × steps (default 2e6) */
+    size_t max_results;          /* allocations per set (kt_alloc_query.max_results, 50000) */
+    size_t max_rows;             /* allocations over all steps of an answer (100000) */
 } kt_http_limits;
 
 enum { KT_ROUTES_MAX = 24 };

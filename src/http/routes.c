@@ -55,8 +55,9 @@ void http_limits_default(kt_http_limits *l)
 {
     l->max_window_s = 400 * 86400LL;
     l->max_steps = 2000;
-    l->max_cells = 20e6;
-    l->max_results = 100000;
+    l->max_cells = 2e6;
+    l->max_results = 50000;
+    l->max_rows = 100000;
 }
 
 void resp_set(kt_http_resp *r, int status, const char *content_type)

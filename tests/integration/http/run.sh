@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 root=$PWD
-kt=$root/build/kubetally
+kt=${KT_BIN:-$root/build/kubetally}
 [ -x "$kt" ] || make >/dev/null || exit 1
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -49,6 +49,8 @@ typedef struct kt_http_resp {
     int status;
     const char *content_type; /* static string */
     char filename[96];        /* set ⇒ Content-Disposition: attachment */
+    char location[128];       /* set ⇒ Location (redirects) */
+    char cookie[192];         /* set ⇒ Set-Cookie */
     kt_buf body;
 } kt_http_resp;
 
@@ -61,6 +63,7 @@ typedef struct kt_route {
     const char *const *params; /* accepted parameter names, NULL-terminated */
     int public_;               /* served without the bearer token (probes) */
     int needs_store;
+    int page;                  /* a dashboard page: without a session, redirect to /login */
 } kt_route;
 
 /* Find the route for a path; NULL ⇒ 404.  *index gets its table position. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "http/health.h"
+#include "http/login.h"
 #include "util/log.h"
 
 #define MAX_STORES 64
@@ -25,6 +26,7 @@ struct kt_http_server {
     kt_http_app app;
     pthread_mutex_t stats_lock;
     unsigned char token_sha[SHA256_DIGEST_LENGTH];
+    char session[KT_SESSION_HEX]; /* the dashboard cookie's value (login.h) */
     char *cert, *key;
     char db_url[1024];
     pthread_mutex_t stores_lock;
@@ -91,17 +93,25 @@ static void token_digest(const char *t, size_t n, unsigned char *out)
 
 /* Compare digests, not tokens: CRYPTO_memcmp is constant-time for equal
  * lengths, and hashing first makes the length irrelevant too. */
+static int token_ok(kt_http_server *s, const char *t, size_t n)
+{
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    token_digest(t, n, d);
+    return CRYPTO_memcmp(d, s->token_sha, sizeof d) == 0;
+}
+
+/* A bearer token, or the dashboard's session cookie. */
 static int authorized(kt_http_server *s, struct MHD_Connection *c)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7))
-        return 0;
-    h += 7;
-    while (*h == ' ')
-        h++;
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    token_digest(h, strlen(h), d);
-    return CRYPTO_memcmp(d, s->token_sha, sizeof d) == 0;
+    if (h && !strncasecmp(h, "Bearer ", 7)) {
+        h += 7;
+        while (*h == ' ')
+            h++;
+        return token_ok(s, h, strlen(h));
+    }
+    return login_cookie_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+                                s->session);
 }
 
 static kt_store *thread_store(kt_http_server *s, kt_err *err)
@@ -172,6 +182,10 @@ static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, co
     }
     if (r->status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"kubetally\"");
+    if (r->location[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+    if (r->cookie[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
     if (r->status == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     enum MHD_Result rc = MHD_queue_response(c, (unsigned)r->status, resp);
@@ -179,6 +193,62 @@ static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, co
     health_record(&s->app, route_index, r->status, dt);
     log_debug("http %d %s %.1f ms", r->status, url, dt * 1000);
     return rc;
+}
+
+/* The body of POST /login, collected across MHD's calls. */
+typedef struct login_body {
+    char data[4096];
+    size_t len;
+    int too_long;
+} login_body;
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
+{
+    free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* /login and /logout.  Returns 1 while the POST body is still arriving. */
+static int login_route(kt_http_server *s, const char *url, const char *method, const char *upload,
+                       size_t *upload_size, void **con_cls, kt_http_resp *r)
+{
+    int secure = s->app.tls_enabled;
+    if (!s->app.auth_enabled) {
+        resp_json_error(r, 404, "no sign-in: this server runs without --auth-token-file");
+    } else if (!strcmp(url, "/logout")) {
+        login_revoke(r, secure);
+    } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
+        login_page(r, 200, NULL);
+    } else if (strcmp(method, "POST")) {
+        resp_json_error(r, 405, "only GET and POST are served on /login");
+    } else {
+        login_body *b = *con_cls;
+        if (!b) {
+            *con_cls = xcalloc(1, sizeof *b);
+            return 1;
+        }
+        if (*upload_size) {
+            size_t n = *upload_size < sizeof b->data - 1 - b->len ? *upload_size : sizeof b->data - 1 - b->len;
+            memcpy(b->data + b->len, upload, n);
+            b->len += n;
+            b->too_long |= n < *upload_size;
+            *upload_size = 0;
+            return 1;
+        }
+        kt_http_params p;
+        http_params_init(&p);
+        http_params_parse_query(&p, b->data);
+        const char *t = http_params_get(&p, "token");
+        if (!b->too_long && !p.failed && t && token_ok(s, t, strlen(t)))
+            login_grant(r, s->session, secure);
+        else
+            login_page(r, 401, "That is not the server's token.");
+        OPENSSL_cleanse(b->data, sizeof b->data);
+        for (int i = 0; i < p.n; i++)
+            OPENSSL_cleanse(p.value[i], strlen(p.value[i]));
+        http_params_free(&p);
+    }
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -190,12 +260,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int index = -1;
     const kt_route *route = NULL;
     enum MHD_Result rc;
-    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+    if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
+        if (login_route(s, url, method, upload, upload_size, con_cls, &r))
+            return MHD_YES;
+    } else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
         resp_json_error(&r, 405, "only GET and HEAD are served");
     } else if (!(route = http_route_find(url, &index))) {
         resp_json_error(&r, 404, "no such endpoint; see docs/api.md");
     } else if (s->app.auth_enabled && !route->public_ && !authorized(s, c)) {
-        resp_json_error(&r, 401, "missing or wrong bearer token");
+        if (route->page)
+            login_redirect(&r);
+        else
+            resp_json_error(&r, 401, "missing or wrong bearer token");
     } else {
         kt_http_params p;
         kt_err err = {0};
@@ -251,6 +327,7 @@ static int load_secrets(kt_http_server *s, const kt_http_config *cfg, kt_err *er
                            cfg->auth_token_file);
         }
         token_digest(t, n, s->token_sha);
+        login_session(s->token_sha, s->session);
         OPENSSL_cleanse(t, strlen(t));
         free(t);
         s->app.auth_enabled = 1;
@@ -305,6 +382,7 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u,
                             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                             MHD_OPTION_ARRAY, s->app.tls_enabled ? tls : tls + 2,
                             MHD_OPTION_END);
     if (!s->d) {
@@ -342,6 +420,7 @@ void http_server_stop(kt_http_server *s)
     }
     free(s->cert);
     OPENSSL_cleanse(s->token_sha, sizeof s->token_sha);
+    OPENSSL_cleanse(s->session, sizeof s->session);
     pthread_mutex_destroy(&s->stats_lock);
     pthread_mutex_destroy(&s->stores_lock);
     free(s);

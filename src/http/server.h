@@ -3,14 +3,17 @@
  * Contract:
  *  - Listens on cfg.listen ("127.0.0.1:9003" by default, "0.0.0.0:9003",
  *    "[::1]:9003"); loopback unless told otherwise.
- *  - Only GET and HEAD; exact-path routes (app.h); every response carries
+ *  - Only GET and HEAD (and POST /login, login.h); exact-path routes (app.h);
+ *    every response carries
  *    Content-Security-Policy (frame-ancestors 'none'), X-Content-Type-Options
  *    nosniff, X-Frame-Options DENY, Referrer-Policy no-referrer and
  *    Cache-Control, and a Server-Timing header with the server's time.
- *  - auth_token_file set ⇒ every route but /healthz and /readyz needs
- *    "Authorization: Bearer TOKEN" (compared in constant time through
- *    SHA-256 digests, so neither content nor length leaks); 401 otherwise.
- *    The token is read once and never logged or echoed.
+ *  - auth_token_file set ⇒ every route but /healthz, /readyz and the static
+ *    files needs "Authorization: Bearer TOKEN" (compared in constant time
+ *    through SHA-256 digests, so neither content nor length leaks) or the
+ *    dashboard session cookie from /login; 401 otherwise, or a redirect to
+ *    /login for dashboard pages.  The token is read once and never logged
+ *    or echoed.
  *  - tls_cert and tls_key (PEM files) ⇒ HTTPS through MHD's GnuTLS.
  *  - Limits: connections (total and per IP), per-connection memory (which
  *    bounds the request line and headers), idle timeout, and the query-cost

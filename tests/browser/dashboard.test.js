@@ -148,6 +148,31 @@ async function noScript() {
   await ctx.close();
 }
 
+// With auth on (KT_AUTH_URL, KT_TOKEN): a page sends the browser to /login,
+// a wrong token is refused, the right one opens the dashboard and its CSV links.
+async function signIn() {
+  const url = process.env.KT_AUTH_URL, token = process.env.KT_TOKEN;
+  if (!url || !token) return;
+  const ctx = await launch({ acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(`${url}/ui/cost?window=7d`);
+  ok(new URL(page.url()).pathname === '/login', 'auth on: a dashboard page goes to /login');
+  await page.fill('#token', 'not-the-token-at-all');
+  const bad = await Promise.all([page.waitForNavigation(), page.click('form.controls button')]);
+  ok(bad[0].status() === 401 && (await page.$('.error')), 'auth on: a wrong token is refused');
+  await page.fill('#token', token);
+  await Promise.all([page.waitForNavigation(), page.click('form.controls button')]);
+  ok(new URL(page.url()).pathname === '/' && (await page.$('#mtd')), 'auth on: the token signs in to the overview');
+  await page.goto(`${url}/ui/cost?window=7d&aggregate=namespace`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('a.csv')]);
+  ok(fs.readFileSync(await dl.path(), 'utf8').startsWith('windowStart,'), 'auth on: CSV downloads with the session');
+  const cookies = await ctx.cookies();
+  ok(cookies.some((c) => c.name === 'kt_session' && c.httpOnly && c.sameSite === 'Strict' && !c.value.includes(token)),
+     'auth on: the session cookie is HttpOnly, SameSite=Strict and not the token');
+  await page.screenshot({ path: path.join(ART, 'signed-in.png') });
+  await ctx.close();
+}
+
 // Every browser gets a fresh profile (--user-data-dir), removed on close.
 const profiles = [];
 async function launch(options) {
@@ -177,6 +202,7 @@ async function launch(options) {
     ctx = null;
     await phone();
     await noScript();
+    await signIn();
     ok(consoleErrors.length === 0, `no console errors or CSP violations${consoleErrors.length ? ': ' + consoleErrors.join('; ') : ''}`);
     const max = serverTimes.reduce((m, t) => Math.max(m, t.ms), 0);
     const slowest = serverTimes.find((t) => t.ms === max);

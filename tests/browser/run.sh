@@ -17,12 +17,21 @@ fi
 
 tmp=$(mktemp -d)
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
+apid=""
+cleanup() {
+  for p in $pid $apid; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$kt" demo --db "sqlite:$tmp/x.db" --days 3 --pods 200 -q >/dev/null
 "$kt" serve --db "sqlite:$tmp/x.db" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
 pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
-KT_URL="http://127.0.0.1:$port" node "$here/dashboard.test.js"
+token=$(openssl rand -hex 24)
+printf '%s\n' "$token" >"$tmp/token"
+aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$kt" serve --db "sqlite:$tmp/x.db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
+apid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && curl -sf "http://127.0.0.1:$aport/readyz" >/dev/null && break; sleep 0.1; done
+KT_URL="http://127.0.0.1:$port" KT_AUTH_URL="http://127.0.0.1:$aport" KT_TOKEN="$token" node "$here/dashboard.test.js"

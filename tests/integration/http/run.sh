@@ -178,12 +178,31 @@ auth_pid=$!
 pids+=("$auth_pid")
 wait_ready "http://127.0.0.1:$aport/healthz" || bad "auth server did not start"
 abase=http://127.0.0.1:$aport
-for p in "/allocation?window=7d" /metrics / /ui/prices; do
+for p in "/allocation?window=7d" "/assets?window=7d" /clusters /metrics / /ui/prices; do
   c1=$(curl -s -o /dev/null -w '%{http_code}' "$abase$p")
   c2=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer wrong-$token" "$abase$p")
   c3=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$abase$p")
-  check "auth on $p: none $c1, wrong $c2, right $c3" '[ "$c1" = 401 ] && [ "$c2" = 401 ] && [ "$c3" = 200 ]'
+  want=401; [[ $p == / || $p == /ui/* ]] && want=303 # dashboard pages send browsers to /login
+  check "auth on $p: none $c1, wrong $c2, right $c3" '[ "$c1" = $want ] && [ "$c2" = $want ] && [ "$c3" = 200 ]'
 done
+# browser sign-in: wrong token 401, right token 303 + cookie, cookie opens pages, logout clears it
+c=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "token=wrong-$token" "$abase/login")
+check "POST /login with a wrong token is 401 ($c)" '[ "$c" = 401 ]'
+hdr=$(curl -s -D - -o /dev/null --data-urlencode "token=$token" "$abase/login")
+cookie=$(sed -n 's/^[Ss]et-[Cc]ookie: \(kt_session=[0-9a-f]*\);.*/\1/p' <<<"$hdr")
+check "POST /login with the token: 303 and an HttpOnly SameSite=Strict cookie" \
+  'grep -q "^HTTP/1.1 303" <<<"$hdr" && grep -qi "^set-cookie: kt_session=.*HttpOnly; SameSite=Strict" <<<"$hdr" && [ -n "$cookie" ]'
+check "the session cookie is not the token" '[[ "$cookie" != *"$token"* ]]'
+c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$abase/ui/cost?window=7d")
+check "the session cookie opens the dashboard ($c)" '[ "$c" = 200 ]'
+c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: ${cookie}0" "$abase/ui/cost?window=7d")
+check "a tampered cookie does not ($c)" '[ "$c" = 303 ]'
+hdr=$(curl -s -D - -o /dev/null "$abase/logout")
+check "/logout clears the cookie" 'grep -qi "^set-cookie: kt_session=;.*Max-Age=0" <<<"$hdr"'
+c=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "token=$(head -c 8000 /dev/zero | tr '\0' a)" "$abase/login")
+check "an oversized /login body is refused ($c)" '[ "$c" = 401 ]'
+c=$(curl -s -o /dev/null -w '%{http_code}' --data "token=x" "$base/login")
+check "/login without auth configured is 404 ($c)" '[ "$c" = 404 ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' "$abase/healthz")
 check "auth on: /healthz stays open ($c)" '[ "$c" = 200 ]'
 check "the token never appears in logs or error bodies" '! grep -q "$token" "$tmp/auth.log" && ! curl -s -H "Authorization: Bearer x$token" "$abase/allocation" | grep -q "$token"'

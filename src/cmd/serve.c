@@ -26,6 +26,7 @@ static const kt_flag flags[] = {
     {"--tls-cert", "tlsCert", 0, NULL},
     {"--tls-key", "tlsKey", 0, NULL},
     {"--threads", "threads", 0, NULL},
+    {"--no-cache", "noCache", 1, NULL},
     {"--kubeconfig", "kubeconfig", 0, NULL},
     {"--context", "context", 0, NULL},
     {"--all-contexts", "allContexts", 1, NULL},
@@ -127,6 +128,8 @@ static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
     c->auth_token_file = params_get(p, "authTokenFile");
     c->tls_cert = params_get(p, "tlsCert");
     c->tls_key = params_get(p, "tlsKey");
+    const char *nc = params_get(p, "noCache");
+    c->no_cache = nc && cmd_parse_bool(nc) == 1;
     const char *t = params_get(p, "threads");
     if (t) {
         char *end;

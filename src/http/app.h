@@ -36,6 +36,8 @@ typedef struct kt_route_stats {
     double seconds;
 } kt_route_stats;
 
+typedef struct kt_http_cache kt_http_cache; /* cache.h */
+
 typedef struct kt_http_app {
     const char *db_url;
     kt_http_limits limits;
@@ -43,6 +45,7 @@ typedef struct kt_http_app {
     int auth_enabled, tls_enabled;
     kt_route_stats stats[KT_ROUTES_MAX]; /* indexed like the route table; guarded by stats_lock */
     void *stats_lock;                    /* pthread_mutex_t*, owned by the server */
+    kt_http_cache *cache;                /* NULL ⇒ no answer cache */
 } kt_http_app;
 
 typedef struct kt_http_resp {
@@ -51,6 +54,7 @@ typedef struct kt_http_resp {
     char filename[96];        /* set ⇒ Content-Disposition: attachment */
     char location[128];       /* set ⇒ Location (redirects) */
     char cookie[192];         /* set ⇒ Set-Cookie */
+    int cached;               /* answered from the cache */
     kt_buf body;
 } kt_http_resp;
 
@@ -64,6 +68,7 @@ typedef struct kt_route {
     int public_;               /* served without the bearer token (probes) */
     int needs_store;
     int page;                  /* a dashboard page: without a session, redirect to /login */
+    int cacheable;             /* answers depend only on params, store and minute (cache.h) */
 } kt_route;
 
 /* Find the route for a path; NULL ⇒ 404.  *index gets its table position. */

@@ -1,6 +1,8 @@
 /* health.c — request counters and kubetally_* metrics; see health.h. */
 #include "http/health.h"
 
+#include "http/cache.h"
+
 #include <pthread.h>
 #include <string.h>
 
@@ -112,6 +114,18 @@ void health_render(kt_http_app *app, const kt_cluster_status *c, size_t n, doubl
     if (store_bytes >= 0)
         buf_printf(out, "# HELP kubetally_store_size_bytes Size of the store on disk (database, WAL).\n"
                         "# TYPE kubetally_store_size_bytes gauge\nkubetally_store_size_bytes %.0f\n", store_bytes);
+    if (app->cache) {
+        unsigned long hits, misses;
+        size_t bytes;
+        cache_counts(app->cache, &hits, &misses, &bytes);
+        buf_printf(out, "# HELP kubetally_http_cache_requests_total Cacheable requests, by result.\n"
+                        "# TYPE kubetally_http_cache_requests_total counter\n"
+                        "kubetally_http_cache_requests_total{result=\"hit\"} %lu\n"
+                        "kubetally_http_cache_requests_total{result=\"miss\"} %lu\n"
+                        "# HELP kubetally_http_cache_bytes Bytes of answers held in the cache.\n"
+                        "# TYPE kubetally_http_cache_bytes gauge\nkubetally_http_cache_bytes %zu\n",
+                   hits, misses, bytes);
+    }
     buf_printf(out, "# HELP kubetally_start_time_seconds When this server started.\n"
                     "# TYPE kubetally_start_time_seconds gauge\nkubetally_start_time_seconds %lld\n",
                (long long)app->started);

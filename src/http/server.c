@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/cache.h"
 #include "http/health.h"
 #include "http/login.h"
 #include "util/log.h"
@@ -33,6 +34,7 @@ struct kt_http_server {
     kt_store *stores[MAX_STORES];
     int n_stores;
     unsigned port;
+    kt_http_cache *cache;
 };
 
 /* One store handle per pool thread: SQLite handles belong to one thread. */
@@ -182,6 +184,8 @@ static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, co
     }
     if (r->status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"kubetally\"");
+    if (r->cached)
+        MHD_add_response_header(resp, "X-Kubetally-Cache", "hit");
     if (r->location[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
     if (r->cookie[0])
@@ -251,6 +255,47 @@ static int login_route(kt_http_server *s, const char *url, const char *method, c
     return 0;
 }
 
+static int cmp_param(const void *a, const void *b)
+{
+    return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+}
+
+/* path, then name=value pairs sorted by name, separated by 0x1f (which a
+ * validated parameter cannot contain). */
+static void cache_key(const char *path, const kt_http_params *p, kt_buf *k)
+{
+    char **order[KT_HTTP_MAX_PARAMS];
+    for (int i = 0; i < p->n; i++)
+        order[i] = (char **)&p->name[i];
+    qsort(order, (size_t)p->n, sizeof *order, cmp_param);
+    buf_puts(k, path);
+    for (int i = 0; i < p->n; i++) {
+        int j = (int)(order[i] - (char **)p->name);
+        buf_printf(k, "\x1f%s=%s", p->name[j], p->value[j]);
+    }
+}
+
+/* Run the route's handler, or answer from the cache when the route allows. */
+static void handle(kt_http_server *s, const kt_route *route, kt_store *st, const kt_http_params *p,
+                   kt_http_resp *r)
+{
+    int64_t now = (int64_t)time(NULL);
+    kt_cache_stamp stamp;
+    kt_buf key = {0};
+    int cache = s->cache && route->cacheable && !cache_stamp(store_describe(st), now, &stamp);
+    if (cache) {
+        cache_key(route->path, p, &key);
+        if ((r->cached = cache_get(s->cache, key.data, &stamp, r))) {
+            buf_free(&key);
+            return;
+        }
+    }
+    route->handler(&s->app, st, p, now, r);
+    if (cache)
+        cache_put(s->cache, key.data, &stamp, r);
+    buf_free(&key);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -283,7 +328,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         else if (route->needs_store && !(st = thread_store(s, &err)))
             resp_json_error(&r, 503, err.msg);
         else
-            route->handler(&s->app, st, &p, (int64_t)time(NULL), &r);
+            handle(s, route, st, &p, &r);
         http_params_free(&p);
     }
     rc = send_resp(s, c, route, &r, t0, index, url);
@@ -359,6 +404,8 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
     if (!s->app.limits.max_window_s)
         http_limits_default(&s->app.limits);
     snprintf(s->db_url, sizeof s->db_url, "%s", cfg->db_url ? cfg->db_url : "");
+    if (!cfg->no_cache)
+        s->app.cache = s->cache = cache_new(256, 64u << 20);
     s->app.db_url = s->db_url;
     if (make_addr(cfg->listen ? cfg->listen : "127.0.0.1:9003", &ss, &port, err) || load_secrets(s, cfg, err)) {
         http_server_stop(s);
@@ -414,6 +461,7 @@ void http_server_stop(kt_http_server *s)
     }
     for (int i = 0; i < s->n_stores; i++)
         store_close(s->stores[i]);
+    cache_free(s->cache);
     if (s->key) {
         OPENSSL_cleanse(s->key, strlen(s->key));
         free(s->key);

@@ -18,6 +18,9 @@
  *  - Limits: connections (total and per IP), per-connection memory (which
  *    bounds the request line and headers), idle timeout, and the query-cost
  *    limits of app.h.
+ *  - Repeated requests are answered from cache.h while the store files and
+ *    the minute are unchanged (unless cfg.no_cache); "X-Kubetally-Cache:
+ *    hit" marks them.
  *  - Each pool thread opens its own read-only store handle on first use and
  *    keeps it; http_server_stop closes them after the threads have ended.
  *  - http_server_stop stops accepting, lets requests in flight finish, and
@@ -37,6 +40,7 @@ typedef struct kt_http_config {
     unsigned max_connections;    /* 0 ⇒ 512 */
     unsigned max_per_ip;         /* 0 ⇒ 256 */
     kt_http_limits limits;       /* zeroed ⇒ http_limits_default */
+    int no_cache;                /* answer every request afresh (cache.h) */
 } kt_http_config;
 
 typedef struct kt_http_server kt_http_server;

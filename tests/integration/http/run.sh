@@ -125,7 +125,15 @@ for p in / "/ui/cost?window=7d&aggregate=namespace" "/ui/cost?window=48h&aggrega
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/ui/cost?window=7x")
 check "dashboard with a bad window is a 400 page" '[ "$code" = 400 ]'
+# answer cache: a repeat is a hit with the same bytes; a commit to the store invalidates it
+q="$base/allocation?window=7d&aggregate=namespace"
+a=$(curl -s "$q"); h=$(curl -s -D - -o "$tmp/again.json" "$q")
+check "a repeated /allocation is a cache hit with the same bytes" 'grep -qi "^x-kubetally-cache: hit" <<<"$h" && [ "$a" = "$(cat "$tmp/again.json")" ]'
+h=$(curl -s -D - -o /dev/null "$q&shareIdle=false")
+check "a different query is not a hit" '! grep -qi "^x-kubetally-cache" <<<"$h"'
 sqlite3 "$db" "UPDATE pods SET namespace='<script>alert(1)</script>' WHERE namespace='growth-prod'" || bad "sqlite3 update"
+h=$(curl -s -D - -o "$tmp/after.json" "$q")
+check "after a commit to the store the answer is recomputed" '! grep -qi "^x-kubetally-cache" <<<"$h" && grep -q "script" "$tmp/after.json"'
 page=$(curl -s "$base/ui/cost?window=7d&aggregate=namespace")
 check "a namespace named <script> is escaped on the page" '[[ "$page" == *"&lt;script&gt;alert(1)&lt;/script&gt;"* ]] && [[ "$page" != *"<script>alert"* ]]'
 sqlite3 "$db" "UPDATE pods SET namespace='growth-prod' WHERE namespace='<script>alert(1)</script>'"

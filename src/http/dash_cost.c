@@ -189,6 +189,8 @@ void dash_cost(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t n
         rc = alloc_compute(&ds, &q, &whole, &err);
     if (!rc)
         rc = alloc_compute(&ds, &qs, &steps, &err);
+    if (!rc && !whole.n)
+        rc = kt_fail(&err, KT_ERUNTIME, "the engine returned no allocation set");
     if (rc) {
         dash_error(r, err.code == KT_EINPUT ? 400 : 500, "Cost explorer", err.msg);
     } else {

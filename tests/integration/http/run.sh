@@ -233,6 +233,18 @@ check "TLS: /allocation over https equals the plain answer" '[ "$out" = "$(curl 
 c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$tport/healthz")
 check "TLS: plain http is not served ($c)" '[ "$c" != 200 ]'
 
+# --- an empty store (serve creates it): every page and endpoint answers
+eport=$(free_port)
+"$kt" serve --db "sqlite:$tmp/empty/e.db" --listen "127.0.0.1:$eport" 2>"$tmp/empty.log" &
+pids+=($!)
+wait_ready "http://127.0.0.1:$eport/readyz" || bad "server on an empty store did not start"
+for p in / /ui/cost /ui/assets /ui/prices "/allocation?window=7d" "/assets?window=7d" /clusters /metrics; do
+  c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$eport$p")
+  [ "$c" = 200 ] || bad "empty store: $p answered $c"
+done
+check "empty store: every page answers 200 and /metrics passes promtool" \
+  'curl -s "http://127.0.0.1:$eport/metrics" | promtool check metrics'
+
 # --- graceful SIGTERM
 kill -TERM "$serve_pid"
 for _ in $(seq 50); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done

@@ -2,7 +2,9 @@
 #include "http/params.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void http_params_init(kt_http_params *p)
 {
@@ -188,4 +190,32 @@ void url_escape(kt_buf *b, const char *s)
             buf_putc(b, hex[c & 15]);
         }
     }
+}
+
+int http_loopback_host(const char *host)
+{
+    char h[64];
+    if (!host)
+        return 1; /* HTTP/1.0 without Host: nothing was rebound */
+    size_t n = strlen(host);
+    if (host[0] == '[') {
+        const char *end = strchr(host, ']');
+        if (!end)
+            return 0;
+        n = (size_t)(end - host) + 1;
+    } else {
+        const char *colon = strchr(host, ':');
+        if (colon)
+            n = (size_t)(colon - host);
+    }
+    if (n == 0 || n >= sizeof h)
+        return 0;
+    memcpy(h, host, n);
+    h[n] = 0;
+    if (!strcasecmp(h, "localhost") || !strcmp(h, "[::1]"))
+        return 1;
+    /* 127.0.0.0/8, dotted quad only */
+    unsigned a, b, c, d;
+    char extra;
+    return sscanf(h, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) == 4 && a == 127 && b < 256 && c < 256 && d < 256;
 }

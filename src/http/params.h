@@ -42,6 +42,11 @@ const char *http_params_get(void *p, const char *name);
  * the accepted ones.  Also reports an earlier add failure. */
 int http_params_check(const kt_http_params *p, const char *const *allowed, kt_err *err);
 
+/* Is a Host header ("127.0.0.1:9003", "localhost", "[::1]:9003") a
+ * loopback name?  A server bound to loopback refuses other Host values, so
+ * a web page using DNS rebinding to reach it cannot read its answers. */
+int http_loopback_host(const char *host);
+
 /* Escaping for pages: text and attribute values (& < > " '), and URL
  * query components (everything but unreserved characters is %XX). */
 void html_escape(kt_buf *b, const char *s);

@@ -34,6 +34,7 @@ struct kt_http_server {
     kt_store *stores[MAX_STORES];
     int n_stores;
     unsigned port;
+    int loopback; /* bound to 127.0.0.0/8 or ::1: refuse foreign Host headers */
     kt_http_cache *cache;
 };
 
@@ -305,7 +306,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int index = -1;
     const kt_route *route = NULL;
     enum MHD_Result rc;
-    if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
+    if (s->loopback && !http_loopback_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
+        resp_json_error(&r, 421, "this server listens on loopback and answers only Host: 127.0.0.1, [::1] or localhost; "
+                        "use --listen with another address to serve other names");
+    } else if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
         if (login_route(s, url, method, upload, upload_size, con_cls, &r))
             return MHD_YES;
     } else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
@@ -438,6 +442,9 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
         http_server_stop(s);
         return -1;
     }
+    s->loopback = ss.ss_family == AF_INET
+                      ? (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127
+                      : IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : port;
     *out = s;

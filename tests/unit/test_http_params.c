@@ -180,6 +180,19 @@ TEST(charts_escape_labels)
     buf_free(&b);
 }
 
+TEST(loopback_hosts)
+{
+    const char *yes[] = {"127.0.0.1:9003", "127.0.0.1", "127.1.2.3:80", "localhost", "LOCALHOST:9003", "[::1]:9003",
+                         "[::1]", NULL};
+    const char *no[] = {"evil.example", "evil.example:9003", "127.0.0.1.evil.example", "localhost.evil.example",
+                        "128.0.0.1", "10.0.0.1:9003", "[::2]:9003", "[::1", "", ":9003", "127.0.0.256", NULL};
+    for (int i = 0; yes[i]; i++)
+        CHECK(http_loopback_host(yes[i]));
+    for (int i = 0; no[i]; i++)
+        CHECK(!http_loopback_host(no[i]));
+    CHECK(http_loopback_host(NULL));
+}
+
 static void collect(void *ctx, const char *c, size_t len, size_t end)
 {
     kt_buf *b = ctx;
@@ -212,6 +225,7 @@ int main(void)
     RUN(escaping);
     RUN(drill_down);
     RUN(charts_escape_labels);
+    RUN(loopback_hosts);
     RUN(filter_clauses);
     return check_done();
 }

@@ -107,6 +107,11 @@ code=$(raw "/healthz" 0 200000)
 check "a 200 kB header is refused ($code)" '[ "$code" != 200 ]'
 check "server alive after oversized requests" 'curl -sf "$base/healthz" >/dev/null'
 
+c=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: rebound.example:$port" "$base/allocation?window=7d")
+check "on loopback a foreign Host header is refused, DNS rebinding defence ($c)" '[ "$c" = 421 ]'
+c=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost:$port" "$base/healthz")
+check "Host: localhost is served ($c)" '[ "$c" = 200 ]'
+
 # --- security headers
 hdr=$(curl -s -D - -o /dev/null "$base/")
 check "CSP with frame-ancestors 'none'" 'grep -qi "^content-security-policy:.*frame-ancestors .none." <<<"$hdr"'

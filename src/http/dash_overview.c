@@ -50,12 +50,55 @@ static void project(overview *o, const kt_dataset *ds)
     o->projected = o->mtd + (hours > 0 && left > 0 ? o->mtd / hours * left : 0);
 }
 
+/* Idle share and cost-weighted efficiency from allocations by cluster. */
+static void idle_and_efficiency(overview *o, const kt_alloc_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        double t = alloc_total(&set->items[i]);
+        o->alloc_total += t;
+        if (set->items[i].kind == AK_IDLE) {
+            o->idle += t;
+        } else if (set->items[i].kind == AK_NORMAL) {
+            o->eff_weighted += alloc_total_efficiency(&set->items[i]) * t;
+            o->eff_cost += t;
+        }
+    }
+}
+
+/* The last 14 days by provider, one column per day.  The month's dataset
+ * serves when it covers those days (stepped allocations only read the
+ * facts inside each step, so the answer is the same bytes); early in the
+ * month the 14 days need their own load. */
+static int last_days(overview *o, kt_store *s, const kt_dataset *month, int64_t now, kt_err *err)
+{
+    kt_alloc_query q;
+    kt_dataset own;
+    alloc_query_init(&q);
+    q.now = now, q.step = 86400;
+    aggregate_parse("provider", &q.agg, NULL);
+    if (window_parse("14d", now, &q.window, err))
+        return -1;
+    if (q.window.start >= month->start && q.window.end <= month->end)
+        return alloc_compute(month, &q, &o->days, err);
+    if (store_load(s, q.window.start, q.window.end, 0, &own, err))
+        return -1;
+    int rc = alloc_compute(&own, &q, &o->days, err);
+    ds_free(&own);
+    return rc;
+}
+
 static int compute(overview *o, kt_store *s, int64_t now, kt_err *err)
 {
-    kt_dataset ds, ds14;
+    kt_dataset ds;
     kt_alloc_query q;
     kt_alloc_result by_cluster;
-    if (window_parse("month", now, &o->month, err) || store_load(s, o->month.start, o->month.end, 0, &ds, err))
+    /* Month to date, but ending at the end of today rather than now: no
+     * fact lies beyond now, and whole days load from daily roll-ups (the
+     * current hour's row counts as what it holds so far). */
+    if (window_parse("month", now, &o->month, err))
+        return -1;
+    o->month.end = day_floor(now) + 86400;
+    if (store_load(s, o->month.start, o->month.end, 0, &ds, err))
         return -1;
     o->month_end = month_end(now);
     int rc = assets_compute(&ds, o->month, "provider", &o->by_provider, err);
@@ -63,19 +106,8 @@ static int compute(overview *o, kt_store *s, int64_t now, kt_err *err)
     alloc_query_init(&q);
     q.window = o->month, q.now = now;
     aggregate_parse("cluster", &q.agg, NULL);
-    if (!rc) rc = alloc_compute(&ds, &q, &by_cluster, err);
-    if (!rc) {
-        const kt_alloc_set *set = &by_cluster.sets[0];
-        for (size_t i = 0; i < set->n; i++) {
-            double t = alloc_total(&set->items[i]);
-            o->alloc_total += t;
-            if (set->items[i].kind == AK_IDLE) {
-                o->idle += t;
-            } else if (set->items[i].kind == AK_NORMAL) {
-                o->eff_weighted += alloc_total_efficiency(&set->items[i]) * t;
-                o->eff_cost += t;
-            }
-        }
+    if (!rc && !(rc = alloc_compute(&ds, &q, &by_cluster, err))) {
+        idle_and_efficiency(o, &by_cluster.sets[0]);
         alloc_result_free(&by_cluster);
         q.agg.n = 0, aggregate_parse("namespace", &q.agg, NULL);
         rc = alloc_compute(&ds, &q, &o->by_ns, err);
@@ -83,18 +115,9 @@ static int compute(overview *o, kt_store *s, int64_t now, kt_err *err)
     o->mtd = o->by_provider.total;
     snprintf(o->currency, sizeof o->currency, "%s", o->by_provider.currency);
     project(o, &ds);
+    if (!rc)
+        rc = last_days(o, s, &ds, now, err);
     ds_free(&ds);
-    if (rc)
-        return -1;
-    /* 14 days by provider, one column per day */
-    kt_alloc_query q14;
-    alloc_query_init(&q14);
-    q14.now = now, q14.step = 86400;
-    aggregate_parse("provider", &q14.agg, NULL);
-    if (window_parse("14d", now, &q14.window, err) || store_load(s, q14.window.start, q14.window.end, 0, &ds14, err))
-        return -1;
-    rc = alloc_compute(&ds14, &q14, &o->days, err);
-    ds_free(&ds14);
     return rc;
 }
 

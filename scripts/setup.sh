@@ -10,7 +10,7 @@ set -euo pipefail
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libyaml-dev libjansson-dev libsqlite3-dev
             libpq-dev libmicrohttpd-dev libssl-dev sqlite3 curl ca-certificates)
 test_pkgs=(etcd-server prometheus postgresql chromium wrk golang-go rsync dpkg-dev jq nodejs npm openssl
-           procps psmisc time)
+           procps psmisc time python3)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -143,7 +143,17 @@ page=$(curl -s "$base/ui/cost?window=7d&aggregate=namespace")
 check "a namespace named <script> is escaped on the page" '[[ "$page" == *"&lt;script&gt;alert(1)&lt;/script&gt;"* ]] && [[ "$page" != *"<script>alert"* ]]'
 sqlite3 "$db" "UPDATE pods SET namespace='growth-prod' WHERE namespace='<script>alert(1)</script>'"
 
-# --- /metrics: promtool, then a real Prometheus scraping it
+# a second server with a bearer token (auth checks below; Prometheus scrapes it with the token)
+token=$(openssl rand -hex 24)
+printf '%s\n' "$token" >"$tmp/token"
+aport=$(free_port)
+"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
+auth_pid=$!
+pids+=("$auth_pid")
+wait_ready "http://127.0.0.1:$aport/healthz" || bad "auth server did not start"
+abase=http://127.0.0.1:$aport
+
+# --- /metrics: promtool, then a real Prometheus scraping it (plain, and with the bearer token)
 curl -s "$base/metrics" >"$tmp/metrics.txt"
 check "promtool check metrics" 'promtool check metrics <"$tmp/metrics.txt"'
 for m in node_cpu_hourly_cost node_ram_hourly_cost node_gpu_hourly_cost node_total_hourly_cost node_gpu_count \
@@ -165,32 +175,32 @@ global: {scrape_interval: 1s, evaluation_interval: 1s}
 scrape_configs:
   - job_name: kubetally
     static_configs: [{targets: ["127.0.0.1:$port"]}]
+  - job_name: kubetally-auth
+    authorization: {credentials_file: $tmp/token}
+    static_configs: [{targets: ["127.0.0.1:$aport"]}]
 YML
 prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom" \
   --web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
 pids+=($!)
 got=""
 for _ in $(seq 150); do
-  got=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=count(node_total_hourly_cost) or vector(0)' 2>/dev/null \
+  got=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=count(node_total_hourly_cost{job="kubetally"}) or vector(0)' 2>/dev/null \
         | jq -r '.data.result[0].value[1] // empty' 2>/dev/null)
   [ -n "$got" ] && [ "$got" != 0 ] && break
   sleep 0.2
 done
 check "Prometheus scraped $got node_total_hourly_cost series (want $nodes)" '[ "$got" = "$nodes" ]'
-psum=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=sum(node_total_hourly_cost)' | jq -r '.data.result[0].value[1]')
+psum=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=sum(node_total_hourly_cost{job="kubetally"})' | jq -r '.data.result[0].value[1]')
 check "Prometheus sum(node_total_hourly_cost) = $psum (want $want_sum)" 'awk -v a="$psum" -v b="$want_sum" "BEGIN{d=a-b; exit !(d < 1e-6 && d > -1e-6)}"'
 up=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=up{job="kubetally"}' | jq -r '.data.result[0].value[1]')
-check "Prometheus target is up" '[ "$up" = 1 ]'
+check "Prometheus target is up ($up$( [ "$up" = 1 ] || curl -s "http://127.0.0.1:$pport/api/v1/targets" | jq -c '[.data.activeTargets[] | {job: .labels.job, health, lastError}]'))" '[ "$up" = 1 ]'
+for _ in $(seq 50); do
+  up=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=up{job="kubetally-auth"}' | jq -r '.data.result[0].value[1] // empty')
+  [ "$up" = 1 ] && break; sleep 0.2
+done
+check "Prometheus scrapes the token-protected server with credentials_file" '[ "$up" = 1 ]'
 
 # --- auth: 401 without or with a wrong token, 200 with it; probes stay open
-token=$(openssl rand -hex 24)
-printf '%s\n' "$token" >"$tmp/token"
-aport=$(free_port)
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
-auth_pid=$!
-pids+=("$auth_pid")
-wait_ready "http://127.0.0.1:$aport/healthz" || bad "auth server did not start"
-abase=http://127.0.0.1:$aport
 for p in "/allocation?window=7d" "/assets?window=7d" /clusters /metrics / /ui/prices; do
   c1=$(curl -s -o /dev/null -w '%{http_code}' "$abase$p")
   c2=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer wrong-$token" "$abase$p")

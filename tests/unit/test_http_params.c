@@ -86,6 +86,10 @@ TEST(routing)
     CHECK(http_route_find("/healthz", NULL)->public_);
     CHECK(!http_route_find("/metrics", NULL)->public_);
     CHECK(!http_route_find("/", NULL)->public_);
+    /* answers that change with every request are never cached */
+    CHECK(!http_route_find("/metrics", NULL)->cacheable && !http_route_find("/readyz", NULL)->cacheable);
+    CHECK(http_route_find("/allocation", NULL)->cacheable && http_route_find("/ui/cost", NULL)->cacheable);
+    CHECK(http_route_find("/ui/cost", NULL)->page && !http_route_find("/allocation", NULL)->page);
     const char *none[] = {"/allocation/", "/../etc/passwd", "/static/../../etc/passwd", "/static/app.css/..",
                           "/ALLOCATION", "/allocation%2F..", "", "/static/", "/model", "//allocation"};
     for (size_t k = 0; k < sizeof none / sizeof *none; k++)

@@ -155,7 +155,7 @@ int prom_import(kt_store *s, const kt_prom_import_opts *in, int64_t start, int64
         }
     }
     if (!rc) {
-        for (size_t i = 0; i < cls.names.n && !rc; i++)
+        for (size_t i = 0; i + 1 < cls.names.n && !rc; i++) /* id 0 is "" */
             rc = store_set_cluster_contact(s, cls.id[i], (int64_t)time(NULL), "", err);
         if (!rc)
             rc = store_commit(s, err);

@@ -36,7 +36,7 @@ void pm_free(kt_prom_model *m)
         free(m->lb[i].present);
     for (size_t i = 0; i < m->n_ns; i++)
         free(m->ns[i].labels.kv);
-    for (size_t i = 0; i < m->k_claim.n; i++)
+    for (size_t i = 0; i + 1 < m->k_claim.n; i++) /* id 0 is "", not a key */
         if (m->claim_present) free(m->claim_present[i]);
     free(m->ep);
     free(m->ctr), free(m->pod), free(m->node), free(m->vol), free(m->lb), free(m->ns);
@@ -447,7 +447,7 @@ void pm_finish(kt_prom_model *m)
     }
     /* a claim whose volume has no kube_persistentvolume_capacity_bytes: the
      * claim's request stands for the volume, named after the claim */
-    for (size_t c = 0; c < m->k_claim.n; c++) {
+    for (size_t c = 0; c + 1 < m->k_claim.n; c++) {
         if (!m->claim_present[c] || (m->claim_vol[c] && m->vol[m->claim_vol[c] - 1].bytes > 0))
             continue;
         const char *key = strtab_get(&m->k_claim, (uint32_t)c + 1);

@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
 #include "engine/window.h"
+#include "format/format.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -24,29 +25,6 @@ static void ago(int64_t t, int64_t now, char *buf, size_t n)
     else snprintf(buf, n, "%lldd ago", (long long)(now - t) / 86400);
 }
 
-static void print_json(const kt_cluster_status *c, size_t n, kt_buf *b)
-{
-    buf_puts(b, "{\"code\":200,\"data\":[");
-    for (size_t i = 0; i < n; i++) {
-        char lc[24];
-        time_format(c[i].last_contact, lc);
-        buf_printf(b, "%s{\"name\":", i ? "," : "");
-        buf_json_str(b, c[i].name);
-        buf_puts(b, ",\"provider\":");
-        buf_json_str(b, c[i].provider);
-        buf_puts(b, ",\"region\":");
-        buf_json_str(b, c[i].region);
-        buf_puts(b, ",\"source\":");
-        buf_json_str(b, c[i].source);
-        buf_printf(b, ",\"nodes\":%ld,\"pods\":%ld,\"lastContact\":", c[i].nodes, c[i].pods);
-        if (c[i].last_contact > 0) buf_json_str(b, lc); else buf_puts(b, "null");
-        buf_puts(b, ",\"lastError\":");
-        buf_json_str(b, c[i].last_error);
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "]}\n");
-}
-
 int cmd_clusters(int argc, char **argv)
 {
     kt_params p;
@@ -60,7 +38,7 @@ int cmd_clusters(int argc, char **argv)
     }
     const char *o = params_get(&p, "output");
     if (o && cmd_parse_output(o, &out)) {
-        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+        kt_fail(&err, KT_EINPUT, "-o: expected table, json or csv, got '%s'", o);
         return cmd_report("clusters", &err);
     }
     kt_store *s;
@@ -75,7 +53,9 @@ int cmd_clusters(int argc, char **argv)
     kt_buf b = {0};
     int64_t now = (int64_t)time(NULL);
     if (out == KT_OUT_JSON) {
-        print_json(c, n, &b);
+        format_clusters_json(c, n, &b);
+    } else if (out == KT_OUT_CSV) {
+        format_clusters_csv(c, n, &b);
     } else {
         buf_printf(&b, "%-24s %-8s %-16s %-10s %6s %7s %-12s %s\n", "CLUSTER", "PROVIDER", "REGION", "SOURCE",
                    "NODES", "PODS", "CONTACT", "LAST ERROR");

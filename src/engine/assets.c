@@ -98,11 +98,17 @@ static void span(kt_asset *a, int64_t t, int32_t dur, const kt_window *w)
     if (e > a->end) a->end = e;
 }
 
+/* Only facts that start inside the window count: a dataset may have been
+ * loaded for a wider span (the dashboard loads once for several views). */
+static int outside(int64_t t, kt_window w) { return t < w.start || t >= w.end; }
+
 static void add_nodes(acc *A, kt_window w)
 {
     const kt_dataset *ds = A->ds;
     for (size_t i = 0; i < ds->n_nfacts; i++) {
         const ds_node_fact *f = &ds->nfacts[i];
+        if (outside(f->t, w))
+            continue;
         const ds_node *n = &ds->nodes[f->node];
         kt_asset *a = row(A, AS_NODE, n->cluster, n->provider, n->region, n->name, strtab_get(&ds->strs, n->name));
         double cpu = n->cpu_cores * f->hours * f->cpu_price, ram = n->ram_bytes / KT_GIB * f->hours * f->ram_price;
@@ -125,6 +131,8 @@ static void add_others(acc *A, kt_window w)
     const kt_dataset *ds = A->ds;
     for (size_t i = 0; i < ds->n_vfacts; i++) {
         const ds_volume_fact *f = &ds->vfacts[i];
+        if (outside(f->t, w))
+            continue;
         const ds_volume *v = &ds->volumes[f->volume];
         const ds_cluster *c = &ds->clusters[v->cluster];
         kt_asset *a = row(A, AS_DISK, v->cluster, c->provider, c->region, 0, strtab_get(&ds->strs, v->name));
@@ -136,6 +144,8 @@ static void add_others(acc *A, kt_window w)
     }
     for (size_t i = 0; i < ds->n_lbfacts; i++) {
         const ds_lb_fact *f = &ds->lbfacts[i];
+        if (outside(f->t, w))
+            continue;
         const ds_lb *l = &ds->lbs[f->lb];
         const ds_cluster *c = &ds->clusters[l->cluster];
         char nm[512];
@@ -146,6 +156,8 @@ static void add_others(acc *A, kt_window w)
     }
     for (size_t i = 0; i < ds->n_feefacts; i++) {
         const ds_fee_fact *f = &ds->feefacts[i];
+        if (outside(f->t, w))
+            continue;
         const ds_cluster *c = &ds->clusters[f->cluster];
         kt_asset *a = row(A, AS_MGMT, f->cluster, c->provider, c->region, 0, strtab_get(&ds->strs, f->kind));
         a->cost += f->hours * f->hourly, a->hours += f->hours, a->hourly = f->hourly;
@@ -153,6 +165,8 @@ static void add_others(acc *A, kt_window w)
     }
     for (size_t i = 0; i < ds->n_netfacts; i++) {
         const ds_network_fact *f = &ds->netfacts[i];
+        if (outside(f->t, w))
+            continue;
         const ds_pod *p = &ds->pods[f->pod];
         const ds_cluster *c = &ds->clusters[p->cluster];
         kt_asset *a = row(A, AS_NETWORK, p->cluster, c->provider, c->region, 0, "egress");

@@ -3,7 +3,8 @@
  * kt_dataset, like allocation.h; the totals equal allocation's assets_cost.
  *
  * Asset names follow OpenCost: "<cluster>/<type>/<name>" before grouping;
- * aggregate "type", "cluster", "provider" (or a comma list) groups them. */
+ * aggregate "type", "cluster", "provider" (or a comma list) groups them.
+ * Only facts starting inside w count, whatever window the dataset was loaded for. */
 #ifndef KT_ASSETS_H
 #define KT_ASSETS_H
 

@@ -9,6 +9,7 @@
 
 #include "engine/allocation.h"
 #include "engine/assets.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 void format_alloc_json(const kt_alloc_result *r, kt_buf *out);
@@ -21,6 +22,12 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
 void format_assets_json(const kt_asset_result *r, kt_buf *out);
 void format_assets_csv(const kt_asset_result *r, kt_buf *out);
 void format_assets_table(const kt_asset_result *r, kt_buf *out);
+
+/* `kubetally clusters -o json|csv` and GET /clusters: name, provider,
+ * region, source, nodes, pods, lastContact, lastError, firstFact, lastFact
+ * (times RFC3339, null when unknown). */
+void format_clusters_json(const kt_cluster_status *c, size_t n, kt_buf *out);
+void format_clusters_csv(const kt_cluster_status *c, size_t n, kt_buf *out);
 
 /* Append a CSV field, quoted when needed; a leading = + - @ is defused
  * with an apostrophe so a spreadsheet never runs it as a formula. */

@@ -37,7 +37,8 @@ static const char summary[] =
     "    --cluster-label L     label naming the cluster in a multi-cluster Prometheus (default cluster)\n"
     "    --cluster NAME        cluster name for series without that label (default default)\n"
     "    --resolution D        query step, dividing an hour (default 5m)\n"
-    "    --chunk D             hours per query chunk (default 6h)\n"
+    "    --chunk D             time per query chunk, whole hours (default 24h; halved automatically\n"
+    "                          while a chunk's values would pass 256 MiB)\n"
     "    --bearer-token-file F sent as Authorization: Bearer\n"
     "    --timeout S, --retries N, --concurrency N (defaults 120, 3, 4)\n"
     "    --max-series N        refuse chunks with more containers than this (default 100000)\n"
@@ -70,7 +71,7 @@ static void progress(void *ud, const kt_prom_import_stats *st)
     int tty = *(int *)ud;
     char t[32];
     time_format(st->chunk_end, t);
-    double f = st->chunks ? (double)st->chunks_done / (double)st->chunks : 1;
+    double f = st->end > st->start ? (double)(st->chunk_end - st->start) / (double)(st->end - st->start) : 1;
     if (tty < 0)
         return;
     if (tty) {
@@ -79,14 +80,14 @@ static void progress(void *ud, const kt_prom_import_stats *st)
         for (int i = 0; i < 30; i++)
             bar[i] = i < n ? '#' : '.';
         bar[30] = 0;
-        fprintf(stderr, "\r[%s] %3.0f%%  chunk %zu/%zu  to %s  %ld container-hours", bar, f * 100, st->chunks_done,
-                st->chunks, t, st->container_hours);
-        if (st->chunks_done == st->chunks)
+        fprintf(stderr, "\r[%s] %3.0f%%  to %s  %ld container-hours  %ld queries", bar, f * 100, t,
+                st->container_hours, st->queries);
+        if (st->chunk_end >= st->end)
             fputc('\n', stderr);
         fflush(stderr);
     } else {
-        log_info("import: chunk %zu/%zu to %s read (%ld container-hours so far, %ld queries)", st->chunks_done,
-                 st->chunks, t, st->container_hours, st->queries);
+        log_info("import: %3.0f%%, read to %s (%zu chunks, %ld container-hours, %ld queries so far)", f * 100, t,
+                 st->chunks_done, st->container_hours, st->queries);
     }
 }
 
@@ -120,7 +121,7 @@ int cmd_import(int argc, char **argv)
         return cmd_report("import", &err);
     }
     if (window_parse(win ? win : "30d", now, &w, &err) || dur(&p, "resolution", "5m", &step, &err) ||
-        dur(&p, "chunk", "6h", &chunk, &err) || num(&p, "timeout", 120, 1, 86400, &timeout, &err) ||
+        dur(&p, "chunk", "24h", &chunk, &err) || num(&p, "timeout", 120, 1, 86400, &timeout, &err) ||
         num(&p, "retries", 3, 0, 20, &retries, &err) || num(&p, "concurrency", 4, 1, 64, &conc, &err) ||
         num(&p, "max_series", 100000, 1, 100000000, &maxs, &err))
         return cmd_report("import", &err);

@@ -26,7 +26,7 @@ static int by_cluster(const void *a, const void *b)
 
 int prom_import_check(const kt_prom_import_opts *o, kt_err *err)
 {
-    int64_t step = o->step ? o->step : 300, chunk = o->chunk ? o->chunk : 6 * 3600;
+    int64_t step = o->step ? o->step : 300, chunk = o->chunk ? o->chunk : 24 * 3600;
     if (step <= 0 || 3600 % step)
         return kt_fail(err, KT_EINPUT, "--resolution %llds: must divide an hour (1m, 2m, 5m, 10m, 15m, 30m, 1h)",
                        (long long)step);
@@ -67,6 +67,11 @@ static int plan_chunk(kt_prom_client *c, const kt_prom_import_opts *o, int64_t t
         prom_result_free(&d.result);
         return -1;
     }
+    if (total * (double)S * 56 > (double)o->mem_budget && t1 - t0 > 3600) {
+        free(nc);
+        prom_result_free(&d.result);
+        return 1; /* too big for memory: the caller halves the chunk */
+    }
     qsort(nc, d.result.n, sizeof *nc, by_cluster);
     /* each container gives up to 3 request series (cpu, memory, gpu) */
     double per_group = (double)o->points_per_query / (double)S / 3.0;
@@ -93,7 +98,8 @@ static void defaults(const kt_prom_import_opts *in, kt_prom_import_opts *o)
     if (!o->cluster_label) o->cluster_label = "cluster";
     if (!o->default_cluster) o->default_cluster = "default";
     if (!o->step) o->step = 300;
-    if (!o->chunk) o->chunk = 6 * 3600;
+    if (!o->chunk) o->chunk = 24 * 3600;
+    if (!o->mem_budget) o->mem_budget = (size_t)256 << 20;
     if (!o->max_series) o->max_series = 100000;
     if (!o->points_per_query) o->points_per_query = 250000;
     if (!o->client.max_series) o->client.max_series = o->max_series;
@@ -103,9 +109,10 @@ static int import_chunk(kt_prom_client *c, kt_store *s, const kt_prom_import_opt
                         pm_clusters *cls, kt_prom_import_stats *st, kt_err *err)
 {
     pq_list l = {0};
-    if (plan_chunk(c, o, t0, t1, &l, st, err)) {
+    int planned = plan_chunk(c, o, t0, t1, &l, st, err);
+    if (planned) {
         pq_free(&l);
-        return -1;
+        return planned;
     }
     st->queries += (long)l.n;
     if (prom_run(c, l.r, l.n, err)) {
@@ -138,21 +145,30 @@ int prom_import(kt_store *s, const kt_prom_import_opts *in, int64_t start, int64
     start = hour_floor(start), end = hour_floor(end);
     if (end <= start)
         return kt_fail(err, KT_EINPUT, "nothing to import: the window holds no whole hour");
-    st->chunks = (size_t)((end - start + o.chunk - 1) / o.chunk);
+    st->start = start, st->end = end;
     kt_prom_client *c;
     if (prom_client_new(&o.client, &c, err))
         return -1;
     pm_clusters cls;
     pm_clusters_init(&cls);
     int rc = store_begin(s, err);
-    for (int64_t t0 = start; !rc && t0 < end; t0 += o.chunk) {
-        int64_t t1 = t0 + o.chunk < end ? t0 + o.chunk : end;
+    int64_t len = o.chunk;
+    for (int64_t t0 = start; !rc && t0 < end;) {
+        int64_t t1 = t0 + len < end ? t0 + len : end;
         rc = import_chunk(c, s, &o, t0, t1, &cls, st, err);
+        if (rc == 1) { /* over the memory budget: same start, half the length */
+            len = (t1 - t0) / 2 / 3600 * 3600;
+            if (len < 3600) len = 3600;
+            log_debug("chunk at %lld over the memory budget; trying %lld s", (long long)t0, (long long)len);
+            rc = 0;
+            continue;
+        }
         if (!rc) {
             st->chunks_done++, st->chunk_end = t1;
             if (o.progress)
                 o.progress(o.progress_ud, st);
         }
+        t0 = t1;
     }
     if (!rc) {
         for (size_t i = 0; i + 1 < cls.names.n && !rc; i++) /* id 0 is "" */

@@ -12,7 +12,10 @@
  * opts.points_per_query samples; all of a chunk's queries run through one
  * client with bounded concurrency (client.h).  Before fetching a chunk, one
  * cheap count query sizes it; more than opts.max_series containers fails
- * with a message saying so, before anything large is downloaded.
+ * with a message saying so, before anything large is downloaded, and a
+ * chunk whose per-step values would pass opts.mem_budget (containers ×
+ * steps × 56 bytes) is halved in time until it fits (down to one hour), so
+ * memory stays flat however large the fleet.
  *
  * Atomicity: prom_import runs in ONE store transaction: any failure (a
  * query, a write, a partial answer) rolls back and leaves the store as it
@@ -39,8 +42,9 @@
 typedef struct kt_prom_import_stats {
     long clusters, nodes, pods, container_hours, node_hours, volume_hours, lb_hours;
     long queries;
-    size_t chunks_done, chunks;
-    int64_t chunk_end; /* end of the last chunk done */
+    size_t chunks_done;
+    int64_t start, end; /* the whole span being imported */
+    int64_t chunk_end;  /* end of the last chunk done */
 } kt_prom_import_stats;
 
 typedef struct kt_prom_import_opts {
@@ -48,7 +52,8 @@ typedef struct kt_prom_import_opts {
     const char *cluster_label;   /* "cluster" when NULL */
     const char *default_cluster; /* cluster of series without the label; "default" when NULL */
     int64_t step;                /* resolution, seconds, dividing 3600; 300 when 0 */
-    int64_t chunk;               /* seconds per chunk, whole hours; 6 h when 0 */
+    int64_t chunk;               /* seconds per chunk, whole hours; 24 h when 0 */
+    size_t mem_budget;           /* bytes of per-step values per chunk; 256 MiB when 0 */
     size_t max_series;           /* containers per chunk and series per answer; 100000 when 0 */
     size_t points_per_query;     /* samples per answer; 250000 when 0 */
     /* Called after each chunk is read and written (not yet committed). */

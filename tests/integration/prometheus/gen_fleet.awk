@@ -37,6 +37,9 @@ function cbase(i) { return base(i) ",container=\"" PCTR[i] "\"" }
 BEGIN {
   if (!interval) interval = 60
   if (!hours) hours = 48
+  # metadata (labels, owners, info, node prices) changes rarely; the bench
+  # writes it hourly to keep the file small (last_over_time still finds it)
+  mi = mode == "bench" ? 3600 : interval
   G = 1073741824
   d0 = t0 - 3600; d1 = t0 + hours * 3600
   if (mode == "test") {
@@ -69,12 +72,13 @@ BEGIN {
   }
   emit_all()
 }
-function each_t(i, fam, labels, kind,    t, v, cum) {
+function each_t(i, fam, labels, kind, step,    t, v, cum) {
   cum = 0
-  for (t = d0; t <= d1; t += interval) {
+  if (!step) step = interval
+  for (t = d0; t <= d1; t += step) {
     if (t < POBJ0[i] || t > POBJ1[i]) continue
     if (kind == "run") v = (t > PRUN0[i] && t <= PRUN1[i]) ? 1 : 0
-    else if (kind == "cpu") { if (t > PRUN0[i] && t <= PRUN1[i]) cum += cpu_rate(i, t) * interval; v = cum }
+    else if (kind == "cpu") { if (t > PRUN0[i] && t <= PRUN1[i]) cum += cpu_rate(i, t) * step; v = cum }
     else if (kind == "mem") { if (!(t > PRUN0[i] && t <= PRUN1[i])) continue; v = PMUSE[i] }
     else v = kind
     printf "%s{%s} %.17g %d\n", fam, labels, v, t
@@ -94,9 +98,9 @@ function emit_all(   i, f) {
   print "# TYPE kube_node_status_capacity_memory_bytes gauge"
   for (i = 1; i <= nn; i++) if (NV1[i]) node_series("kube_node_status_capacity_memory_bytes", "cluster=\"" NCL[i] "\",node=\"" NNAME[i] "\"", NMEM[i])
   print "# TYPE kube_node_labels gauge"
-  for (i = 1; i <= nn; i++) node_series("kube_node_labels", "cluster=\"" NCL[i] "\",node=\"" NNAME[i] "\"" (NLAB[i] ? "," NLAB[i] : ""), 1)
+  for (i = 1; i <= nn; i++) node_series("kube_node_labels", "cluster=\"" NCL[i] "\",node=\"" NNAME[i] "\"" (NLAB[i] ? "," NLAB[i] : ""), 1, mi)
   print "# TYPE kube_node_info gauge"
-  for (i = 1; i <= nn; i++) node_series("kube_node_info", "cluster=\"" NCL[i] "\",node=\"" NNAME[i] "\",provider_id=\"" NPID[i] "\",kubelet_version=\"v1.28.3\"", 1)
+  for (i = 1; i <= nn; i++) node_series("kube_node_info", "cluster=\"" NCL[i] "\",node=\"" NNAME[i] "\",provider_id=\"" NPID[i] "\",kubelet_version=\"v1.28.3\"", 1, mi)
 
   print "# TYPE kube_pod_container_resource_requests gauge"
   for (i = 1; i <= np; i++) {
@@ -118,19 +122,25 @@ function emit_all(   i, f) {
   print "# TYPE container_memory_working_set_bytes gauge"
   for (i = 1; i <= np; i++) if (PCADV[i]) each_t(i, "container_memory_working_set_bytes", cbase(i) ",image=\"img\"", "mem")
   print "# TYPE kube_pod_owner gauge"
-  for (i = 1; i <= np; i++) each_t(i, "kube_pod_owner", base(i) ",owner_kind=\"" POK[i] "\",owner_name=\"" PON[i] "\",owner_is_controller=\"true\"", 1)
+  for (i = 1; i <= np; i++) each_t(i, "kube_pod_owner", base(i) ",owner_kind=\"" POK[i] "\",owner_name=\"" PON[i] "\",owner_is_controller=\"true\"", 1, mi)
   print "# TYPE kube_replicaset_owner gauge"
   for (i = 1; i <= np; i++) if (POK[i] == "ReplicaSet" && !seen_rs[PCL[i] PNS[i] PON[i]]++) {
     d = PON[i]; sub(/-[^-]*$/, "", d)
-    each_t(i, "kube_replicaset_owner", "cluster=\"" PCL[i] "\",namespace=\"" PNS[i] "\",replicaset=\"" PON[i] "\",owner_kind=\"Deployment\",owner_name=\"" d "\",owner_is_controller=\"true\"", 1)
+    each_t(i, "kube_replicaset_owner", "cluster=\"" PCL[i] "\",namespace=\"" PNS[i] "\",replicaset=\"" PON[i] "\",owner_kind=\"Deployment\",owner_name=\"" d "\",owner_is_controller=\"true\"", 1, mi)
   }
   print "# TYPE kube_pod_labels gauge"
-  for (i = 1; i <= np; i++) each_t(i, "kube_pod_labels", base(i) ",label_app=\"" PNS[i] "\",label_team=\"team-" PNS[i] "\"", 1)
+  for (i = 1; i <= np; i++) each_t(i, "kube_pod_labels", base(i) ",label_app=\"" PNS[i] "\",label_team=\"team-" PNS[i] "\"", 1, mi)
   print "# TYPE kube_pod_info gauge"
-  for (i = 1; i <= np; i++) each_t(i, "kube_pod_info", base(i) ",uid=\"uid-" PPOD[i] "\",node=\"" PNODE[i] "\",pod_ip=\"" PIP[i] "\"", 1)
+  for (i = 1; i <= np; i++) each_t(i, "kube_pod_info", base(i) ",uid=\"uid-" PPOD[i] "\",node=\"" PNODE[i] "\",pod_ip=\"" PIP[i] "\"", 1, mi)
   print "# TYPE kube_namespace_labels gauge"
   for (i = 1; i <= np; i++) if (!seen_ns[PCL[i] "/" PNS[i]]++)
-    node_series("kube_namespace_labels", "cluster=\"" PCL[i] "\",namespace=\"" PNS[i] "\",label_owner=\"team-" PNS[i] "\"", 1)
+    node_series("kube_namespace_labels", "cluster=\"" PCL[i] "\",namespace=\"" PNS[i] "\",label_owner=\"team-" PNS[i] "\"", 1, mi)
+  if (mode == "bench") { # OpenCost's exporter metrics, so PromQL can price like OpenCost does
+    print "# TYPE node_cpu_hourly_cost gauge"
+    for (i = 1; i <= nn; i++) node_series("node_cpu_hourly_cost", "cluster=\"" NCL[i] "\",node=\"" NNAME[i] "\"", 0.031611, mi)
+    print "# TYPE node_ram_hourly_cost gauge"
+    for (i = 1; i <= nn; i++) node_series("node_ram_hourly_cost", "cluster=\"" NCL[i] "\",node=\"" NNAME[i] "\"", 0.004237, mi)
+  }
   if (mode == "test") {
     w = "cluster=\"aws-prod\",namespace=\"web\""
     print "# TYPE kube_pod_spec_volumes_persistentvolumeclaims_info gauge"
@@ -152,6 +162,7 @@ function emit_all(   i, f) {
   print "# EOF"
 }
 # a series present over the whole data range
-function node_series(fam, labels, v,    t) {
-  for (t = d0; t <= d1; t += interval) printf "%s{%s} %.17g %d\n", fam, labels, v, t
+function node_series(fam, labels, v, step,    t) {
+  if (!step) step = interval
+  for (t = d0; t <= d1; t += step) printf "%s{%s} %.17g %d\n", fam, labels, v, t
 }

@@ -110,6 +110,7 @@ int prom_decode(const char *body, size_t len, const kt_prom_decode_opts *o, kt_p
     if (!root || !json_is_object(root)) {
         snippet(body, len, snip, sizeof snip);
         json_decref(root);
+        prom_result_free(out);
         return kt_fail(err, KT_ERUNTIME, "not a Prometheus API response (%s): \"%s\"",
                        root ? "not an object" : je.text, snip);
     }

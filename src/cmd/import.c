@@ -25,6 +25,7 @@ static const kt_flag flags[] = {
     {"--concurrency", "concurrency", 0, NULL},
     {"--max-series", "max_series", 0, NULL},
     {"--allow-partial", "allow_partial", 1, NULL},
+    {"--follow", "follow", 0, NULL},
     {"--db", "db", 0, NULL},
     {"--quiet", "quiet", 1, "-q"},
     {NULL, NULL, 0, NULL},
@@ -42,7 +43,9 @@ static const char summary[] =
     "    --bearer-token-file F sent as Authorization: Bearer\n"
     "    --timeout S, --retries N, --concurrency N (defaults 120, 3, 4)\n"
     "    --max-series N        refuse chunks with more containers than this (default 100000)\n"
-    "    --allow-partial       accept answers Thanos marks partial (default: refuse)";
+    "    --allow-partial       accept answers Thanos marks partial (default: refuse)\n"
+    "    --follow D            keep importing every D (as `serve --prometheus` does); the first round\n"
+    "                          backfills --window";
 
 static int num(kt_params *p, const char *name, long def, long lo, long hi, long *out, kt_err *err)
 {
@@ -89,6 +92,53 @@ static void progress(void *ud, const kt_prom_import_stats *st)
         log_info("import: %3.0f%%, read to %s (%zu chunks, %ld container-hours, %ld queries so far)", f * 100, t,
                  st->chunks_done, st->container_hours, st->queries);
     }
+}
+
+static int import_once(kt_store *s, const kt_prom_import_opts *o, kt_window w, int tty, kt_err *err)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    kt_prom_import_stats st;
+    int rc = prom_import(s, o, w.start, w.end, &st, err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    if (rc) {
+        if (tty)
+            fputc('\n', stderr); /* end the progress bar's line */
+        return -1;
+    }
+    char from[32], to[32];
+    time_format(hour_floor(w.start), from), time_format(hour_floor(w.end), to);
+    printf("imported %s..%s from %s into %s: %ld clusters, %ld nodes, %ld pods, %ld container-hours, "
+           "%ld node-hours, %ld volume-hours, %ld load-balancer-hours (%ld queries, %.1f s)\n",
+           from, to, o->client.url, store_describe(s), st.clusters, st.nodes, st.pods, st.container_hours,
+           st.node_hours, st.volume_hours, st.lb_hours, st.queries,
+           (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+    return 0;
+}
+
+/* --follow: what `serve --prometheus` does, in the foreground.  The first
+ * round backfills the window; later rounds re-import from an hour before
+ * the last end (prom_follow_tick).  A failed round is logged and retried
+ * at the next; every earlier commit stays.  Runs until killed: a round cut
+ * short rolls back with its transaction. */
+static int follow(kt_store *s, const kt_prom_import_opts *o, int64_t window, int64_t every)
+{
+    kt_prom_follower f = {*o, window, 0};
+    f.opts.progress = NULL;
+    for (;;) {
+        kt_prom_import_stats st;
+        kt_err err = {0};
+        char t[32];
+        if (prom_follow_tick(&f, s, (int64_t)time(NULL), &st, &err)) {
+            log_warn("import: round failed, retrying in %lld s: %s", (long long)every, err.msg);
+        } else {
+            time_format(f.done, t);
+            log_info("import: up to %s: %ld container-hours, %ld queries", t, st.container_hours, st.queries);
+        }
+        fflush(stdout);
+        sleep((unsigned)every);
+    }
+    return 0;
 }
 
 int cmd_import(int argc, char **argv)
@@ -138,25 +188,13 @@ int cmd_import(int argc, char **argv)
     if (w.end > now)
         w.end = now; /* history only: the current hour is imported once it is over */
 
+    int64_t every = 0;
+    if (params_get(&p, "follow") && dur(&p, "follow", "5m", &every, &err))
+        return cmd_report("import", &err);
     kt_store *s;
     if (store_open(params_get(&p, "db"), KT_STORE_CREATE, &s, &err))
         return cmd_report("import", &err);
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    kt_prom_import_stats st;
-    int rc = prom_import(s, &o, w.start, w.end, &st, &err);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    if (!rc) {
-        char from[32], to[32];
-        time_format(hour_floor(w.start), from), time_format(hour_floor(w.end), to);
-        printf("imported %s..%s from %s into %s: %ld clusters, %ld nodes, %ld pods, %ld container-hours, "
-               "%ld node-hours, %ld volume-hours, %ld load-balancer-hours (%ld queries, %.1f s)\n",
-               from, to, o.client.url, store_describe(s), st.clusters, st.nodes, st.pods, st.container_hours,
-               st.node_hours, st.volume_hours, st.lb_hours, st.queries,
-               (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
-    } else if (mode == 1) {
-        fputc('\n', stderr);
-    }
+    int rc = every ? follow(s, &o, now - w.start, every) : import_once(s, &o, w, mode == 1, &err);
     store_close(s);
     if (rc) {
         kt_wrap(&err, "nothing imported: ");

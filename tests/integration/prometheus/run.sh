@@ -138,6 +138,16 @@ $kt import prometheus --url "$prom" --window "$((t0 + 7 * 3600)),$((t1 - 5 * 360
 $kt import prometheus --url "$prom" --window "$win" --chunk 6h --concurrency 1 --db "sqlite:$tmp/one.db" -q >/dev/null 2>&1
 [ "$(fingerprint "$tmp/one.db")" = "$fp" ] && ok "6 h chunks, one query at a time: same rows" || bad "chunking changed rows: $(fingerprint "$tmp/one.db")"
 
+# ---- continuous import (--follow: what `serve --prometheus` calls): the first round backfills
+# the last 4 days, the next re-imports the last hour; the fleet's window reads the same
+$kt import prometheus --url "$prom" --window 4d --follow 1s --db "sqlite:$tmp/follow.db" > /dev/null 2> "$tmp/follow.log" &
+fpid=$!; pids+=($fpid)
+for i in $(seq 1 150); do [ "$(grep -c 'import: up to' "$tmp/follow.log")" -ge 2 ] && break; sleep 0.2; done
+kill $fpid 2>/dev/null; wait $fpid 2>/dev/null
+$kt allocation --db "$tmp/follow.db" --window "$win" --aggregate namespace -o json > "$tmp/follow.json" 2>/dev/null
+[ "$(grep -c 'import: up to' "$tmp/follow.log")" -ge 2 ] && cmp -s "$tmp/follow.json" "$tmp/ns.json" \
+  && ok "--follow: backfill, then rounds; same costs as the one-shot import" || bad "--follow: $(tail -2 "$tmp/follow.log")"
+
 # ---- errors: one line, exit 1, database untouched
 half=$tmp/half.db
 $kt import prometheus --url "$prom" --window "$t0,$((t0 + 24 * 3600))" --db "sqlite:$half" -q >/dev/null 2>&1

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,51 @@ typedef struct xfer {
     int attempt;
     double next_try; /* monotonic seconds; 0 ⇒ now */
     int active, done;
+    int decoding;    /* handed to a decoder thread; body belongs to it */
+    int decoded;     /* set by the decoder (under the pool's lock) */
+    int drc;         /* the decoder's prom_decode result */
+    kt_err derr;
 } xfer;
+
+/* Decoding big answers takes most of an import's CPU (jansson builds a
+ * tree per answer); doing it on decoder threads keeps the transfers — and
+ * Prometheus — busy meanwhile instead of stalling them. */
+#define DECODERS 2
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t *queue, head, tail;
+    int stop;
+    xfer *xs;
+    kt_prom_request *reqs;
+    kt_prom_client *c;
+    pthread_t th[DECODERS];
+} pool;
+
+static void *decoder(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->head == p->tail && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->head == p->tail) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        size_t i = p->queue[p->head++];
+        pthread_mutex_unlock(&p->mu);
+        xfer *x = &p->xs[i];
+        kt_prom_decode_opts d = {p->c->o.max_series, p->c->o.allow_partial};
+        kt_err e = {0};
+        int rc = prom_decode(x->body.data ? x->body.data : "", x->body.len, &d, &p->reqs[i].result, &e);
+        buf_free(&x->body);
+        pthread_mutex_lock(&p->mu);
+        x->drc = rc, x->derr = e, x->decoded = 1;
+        pthread_mutex_unlock(&p->mu);
+        curl_multi_wakeup(p->c->multi);
+    }
+}
 
 static double now_mono(void)
 {
@@ -160,7 +205,7 @@ static void describe(const kt_prom_request *r, char *out, size_t n)
         snprintf(out, n, "%s at %s", r->what, b);
 }
 
-/* Judge a finished attempt: 0 success (result decoded), 1 retry, -1 final failure. */
+/* Judge a finished attempt: 2 an answer to decode, 1 retry, -1 final failure. */
 static int finish(kt_prom_client *c, kt_prom_request *r, xfer *x, CURLcode cc, kt_err *err)
 {
     char what[256];
@@ -178,11 +223,11 @@ static int finish(kt_prom_client *c, kt_prom_request *r, xfer *x, CURLcode cc, k
     }
     long code = 0;
     curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
+    if (code == 200)
+        return 2; /* decoded on a decoder thread */
     kt_prom_decode_opts d = {c->o.max_series, c->o.allow_partial};
     kt_err derr = {0};
     int rc = prom_decode(x->body.data ? x->body.data : "", x->body.len, &d, &r->result, &derr);
-    if (code == 200 && !rc)
-        return 0;
     if (!rc)
         prom_result_free(&r->result); /* a well-formed answer with a failing HTTP status */
     if (code == 401 || code == 403) {
@@ -190,7 +235,7 @@ static int finish(kt_prom_client *c, kt_prom_request *r, xfer *x, CURLcode cc, k
                 what, code);
         return -1;
     }
-    if (code == 200 || (code >= 400 && code < 500 && code != 429)) {
+    if (code >= 400 && code < 500 && code != 429) {
         kt_fail(err, KT_ERUNTIME, "%s: %s", what, derr.msg);
         return -1;
     }
@@ -212,10 +257,15 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
     xfer *xs = xcalloc(n ? n : 1, sizeof *xs);
     size_t done = 0;
     int active = 0, rc = 0;
+    pool p = {.queue = xcalloc(n ? n : 1, sizeof(size_t)), .xs = xs, .reqs = reqs, .c = c};
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    for (int t = 0; t < DECODERS; t++)
+        pthread_create(&p.th[t], NULL, decoder, &p);
     while (done < n && !rc) {
         double now = now_mono();
         for (size_t i = 0; i < n && active < c->o.concurrency; i++)
-            if (!xs[i].active && !xs[i].done && xs[i].next_try <= now) {
+            if (!xs[i].active && !xs[i].done && !xs[i].decoding && xs[i].next_try <= now) {
                 start_xfer(c, &reqs[i], &xs[i], hdrs);
                 active++;
             }
@@ -234,10 +284,12 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
             x->active = 0;
             active--;
             int v = finish(c, &reqs[i], x, cc, err);
-            if (v == 0) {
-                x->done = 1;
-                done++;
-                buf_free(&x->body);
+            if (v == 2) {
+                x->decoding = 1;
+                pthread_mutex_lock(&p.mu);
+                p.queue[p.tail++] = i;
+                pthread_cond_signal(&p.cv);
+                pthread_mutex_unlock(&p.mu);
             } else if (v > 0 && x->attempt < c->o.retries) {
                 double wait = 0.5 * (double)(1 << x->attempt++);
                 log_debug("retrying in %.1f s: %s", wait, err->msg);
@@ -248,9 +300,35 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
                 rc = -1;
             }
         }
+        pthread_mutex_lock(&p.mu);
+        for (size_t i = 0; i < n && !rc; i++) {
+            xfer *x = &xs[i];
+            if (!x->decoding || !x->decoded)
+                continue;
+            x->decoding = 0;
+            if (x->drc) {
+                char what[256];
+                describe(&reqs[i], what, sizeof what);
+                rc = kt_fail(err, KT_ERUNTIME, "%s: %s", what, x->derr.msg);
+            } else {
+                x->done = 1;
+                done++;
+            }
+        }
+        pthread_mutex_unlock(&p.mu);
         if (!rc && done < n)
             curl_multi_poll(c->multi, NULL, 0, 50, NULL);
     }
+    pthread_mutex_lock(&p.mu);
+    p.stop = 1;
+    p.head = p.tail; /* drop queued answers: nothing more is needed after a failure */
+    pthread_cond_broadcast(&p.cv);
+    pthread_mutex_unlock(&p.mu);
+    for (int t = 0; t < DECODERS; t++)
+        pthread_join(p.th[t], NULL);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    free(p.queue);
     for (size_t i = 0; i < n; i++) {
         if (xs[i].h) {
             if (xs[i].active)

@@ -91,4 +91,8 @@ printf "query time ratio kubetally / PromQL: %.3f   (PromQL is %.1fx %s)\n" \
 printf "import time / one PromQL answer: %.1f   (import once, then every query is local)\n" \
   "$(awk "BEGIN { print ($best_p > 0) ? $imp_s / $best_p : 0 }")"
 printf "cost over the window: PromQL (requests x price) \$%.2f, kubetally allocated CPU+RAM \$%.2f\n" "$prom_total" "$kt_req"
-echo "(kubetally charges max(request, usage) at each step; this fleet's 0.25-core pods use 0.3 cores, so it is higher)"
+# kubetally charges max(request, usage) at each step: the quarter of the pods requesting 0.25 core use
+# 0.3, so it should be PromQL's figure + 0.05 core x PODS/4 x hours x 0.031611 $/core-h
+want=$(awk -v p="$prom_total" -v n=$pods -v h=$h 'BEGIN { printf "%.2f", p + 0.05 * int((n + 3) / 4) * h * 0.031611 }')
+printf "expected kubetally = PromQL + 0.05 x %d pods x %d h x 0.031611 = \$%s: %s\n" $(( (pods + 3) / 4 )) $h "$want" \
+  "$(awk -v a="$kt_req" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; print (d < 0.01 * (b > 1 ? b : 1)) ? "agrees" : "DISAGREES" }')"

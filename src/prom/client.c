@@ -243,6 +243,66 @@ static int finish(kt_prom_client *c, kt_prom_request *r, xfer *x, CURLcode cc, k
     return 1;
 }
 
+static void pool_start(pool *p, kt_prom_client *c, kt_prom_request *reqs, xfer *xs, size_t n)
+{
+    memset(p, 0, sizeof *p);
+    p->queue = xcalloc(n ? n : 1, sizeof(size_t));
+    p->xs = xs, p->reqs = reqs, p->c = c;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    for (int t = 0; t < DECODERS; t++)
+        pthread_create(&p->th[t], NULL, decoder, p);
+}
+
+/* Hand a finished transfer's body to the decoders. */
+static void pool_push(pool *p, size_t i)
+{
+    p->xs[i].decoding = 1;
+    pthread_mutex_lock(&p->mu);
+    p->queue[p->tail++] = i;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Count answers the decoders finished; the first that failed fails the run. */
+static int pool_collect(pool *p, size_t n, size_t *done, kt_err *err)
+{
+    int rc = 0;
+    pthread_mutex_lock(&p->mu);
+    for (size_t i = 0; i < n && !rc; i++) {
+        xfer *x = &p->xs[i];
+        if (!x->decoding || !x->decoded)
+            continue;
+        x->decoding = 0;
+        if (x->drc) {
+            char what[256];
+            describe(&p->reqs[i], what, sizeof what);
+            rc = kt_fail(err, KT_ERUNTIME, "%s: %s", what, x->derr.msg);
+        } else {
+            x->done = 1;
+            (*done)++;
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+/* Stop the decoders: queued answers are dropped (after a failure nothing
+ * more is needed), one being decoded is finished. */
+static void pool_stop(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    p->head = p->tail;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int t = 0; t < DECODERS; t++)
+        pthread_join(p->th[t], NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p->queue);
+}
+
 static void free_all(kt_prom_request *reqs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -257,11 +317,8 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
     xfer *xs = xcalloc(n ? n : 1, sizeof *xs);
     size_t done = 0;
     int active = 0, rc = 0;
-    pool p = {.queue = xcalloc(n ? n : 1, sizeof(size_t)), .xs = xs, .reqs = reqs, .c = c};
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    for (int t = 0; t < DECODERS; t++)
-        pthread_create(&p.th[t], NULL, decoder, &p);
+    pool p;
+    pool_start(&p, c, reqs, xs, n);
     while (done < n && !rc) {
         double now = now_mono();
         for (size_t i = 0; i < n && active < c->o.concurrency; i++)
@@ -285,11 +342,7 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
             active--;
             int v = finish(c, &reqs[i], x, cc, err);
             if (v == 2) {
-                x->decoding = 1;
-                pthread_mutex_lock(&p.mu);
-                p.queue[p.tail++] = i;
-                pthread_cond_signal(&p.cv);
-                pthread_mutex_unlock(&p.mu);
+                pool_push(&p, i);
             } else if (v > 0 && x->attempt < c->o.retries) {
                 double wait = 0.5 * (double)(1 << x->attempt++);
                 log_debug("retrying in %.1f s: %s", wait, err->msg);
@@ -300,35 +353,12 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
                 rc = -1;
             }
         }
-        pthread_mutex_lock(&p.mu);
-        for (size_t i = 0; i < n && !rc; i++) {
-            xfer *x = &xs[i];
-            if (!x->decoding || !x->decoded)
-                continue;
-            x->decoding = 0;
-            if (x->drc) {
-                char what[256];
-                describe(&reqs[i], what, sizeof what);
-                rc = kt_fail(err, KT_ERUNTIME, "%s: %s", what, x->derr.msg);
-            } else {
-                x->done = 1;
-                done++;
-            }
-        }
-        pthread_mutex_unlock(&p.mu);
+        if (!rc)
+            rc = pool_collect(&p, n, &done, err);
         if (!rc && done < n)
             curl_multi_poll(c->multi, NULL, 0, 50, NULL);
     }
-    pthread_mutex_lock(&p.mu);
-    p.stop = 1;
-    p.head = p.tail; /* drop queued answers: nothing more is needed after a failure */
-    pthread_cond_broadcast(&p.cv);
-    pthread_mutex_unlock(&p.mu);
-    for (int t = 0; t < DECODERS; t++)
-        pthread_join(p.th[t], NULL);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv);
-    free(p.queue);
+    pool_stop(&p);
     for (size_t i = 0; i < n; i++) {
         if (xs[i].h) {
             if (xs[i].active)

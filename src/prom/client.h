@@ -19,7 +19,9 @@
  *    decoded and returns one message naming the request ("container
  *    requests 2026-11-01T00:00:00Z…") and the cause.  On success every
  *    request's result is filled (see series.h) and the caller frees each.
- *  - Thread use: a client belongs to one thread at a time. */
+ *  - Thread use: a client belongs to one thread at a time.  Inside prom_run
+ *    two decoder threads parse answers while transfers continue (parsing
+ *    is most of an import's CPU); they are joined before prom_run returns. */
 #ifndef KT_PROM_CLIENT_H
 #define KT_PROM_CLIENT_H
 

@@ -138,6 +138,11 @@ $kt import prometheus --url "$prom" --window "$((t0 + 7 * 3600)),$((t1 - 5 * 360
 $kt import prometheus --url "$prom" --window "$win" --chunk 6h --concurrency 1 --db "sqlite:$tmp/one.db" -q >/dev/null 2>&1
 [ "$(fingerprint "$tmp/one.db")" = "$fp" ] && ok "6 h chunks, one query at a time: same rows" || bad "chunking changed rows: $(fingerprint "$tmp/one.db")"
 
+# a single-cluster Prometheus (no cluster label on its series): everything lands in --cluster
+out=$($kt import prometheus --url "$prom" --window "$win" --cluster-label cluster_id --cluster solo --db "sqlite:$tmp/solo.db" 2>/dev/null)
+[[ "$out" == *"1 clusters, 4 nodes, 5 pods"* ]] && [ "$(sqlite3 "$tmp/solo.db" "SELECT group_concat(name) FROM clusters")" = "solo" ] \
+  && ok "no cluster label: one cluster named by --cluster" || bad "--cluster-label/--cluster: $out"
+
 # ---- continuous import (--follow: what `serve --prometheus` calls): the first round backfills
 # the last 4 days, the next re-imports the last hour; the fleet's window reads the same
 $kt import prometheus --url "$prom" --window 4d --follow 1s --db "sqlite:$tmp/follow.db" > /dev/null 2> "$tmp/follow.log" &

@@ -160,11 +160,9 @@ static long claim_at(kt_prom_model *m, const char *cl, const char *ns, const cha
         return -1;
     long i = key_index(&m->k_claim, cl, ns, name, 1, &isnew);
     if (isnew) {
-        size_t cap = m->cap_claim;
         grow_array((void **)&m->claim_vol, &m->cap_claim, (size_t)i, sizeof *m->claim_vol);
         m->claim_bytes = xrealloc(m->claim_bytes, m->cap_claim * sizeof *m->claim_bytes);
         m->claim_present = xrealloc(m->claim_present, m->cap_claim * sizeof *m->claim_present);
-        (void)cap;
         m->claim_vol[i] = 0, m->claim_bytes[i] = 0, m->claim_present[i] = NULL;
     }
     return i;
@@ -296,10 +294,8 @@ static void add_pod_meta(kt_prom_model *m, enum pm_kind kind, const kt_prom_seri
             return;
         long i = key_index(&m->k_rs, cl, ns, prom_label(s, "replicaset"), 1, &isnew);
         if (isnew) {
-            size_t cap = m->cap_rs;
             grow_array((void **)&m->rs_kind, &m->cap_rs, (size_t)i, sizeof *m->rs_kind);
             m->rs_name = xrealloc(m->rs_name, m->cap_rs * sizeof *m->rs_name);
-            (void)cap;
         }
         m->rs_kind[i] = sid(m, kind_), m->rs_name[i] = sid(m, prom_label(s, "owner_name"));
         return;

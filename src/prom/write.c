@@ -38,11 +38,9 @@ static size_t cluster_index(pm_clusters *c, const char *name)
     size_t before = c->names.n;
     size_t i = strtab_intern(&c->names, name) - 1;
     if (c->names.n != before) {
-        size_t cap = c->cap;
         grow_array((void **)&c->id, &c->cap, i, sizeof *c->id);
         c->provider = xrealloc(c->provider, c->cap * sizeof *c->provider);
         c->region = xrealloc(c->region, c->cap * sizeof *c->region);
-        (void)cap;
         c->id[i] = 0, c->provider[i][0] = 0, c->region[i][0] = 0;
     }
     return i;

@@ -206,4 +206,11 @@ int store_cluster_status(kt_store *s, kt_cluster_status **out, size_t *n, kt_err
 int store_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error,
                               kt_err *err);
 
+/* Small named values kept with the store (the meta table): markers such as
+ * "live_since:<cluster>" that writers need across restarts.  get returns 1
+ * and fills buf when the key exists, 0 (buf = "") when not, -1 on error.
+ * set replaces; call it inside a transaction to make it atomic with facts. */
+int store_get_meta(kt_store *s, const char *key, char *buf, size_t n, kt_err *err);
+int store_set_meta(kt_store *s, const char *key, const char *value, kt_err *err);
+
 #endif

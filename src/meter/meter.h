@@ -1,0 +1,107 @@
+/* meter.h — one cluster's live inventory, integrated exactly into the
+ * store's hourly facts.
+ *
+ * The watcher feeds decoded objects (kube/objects.h) through meter_sink();
+ * the metrics poller feeds usage samples through meter_usage(); every
+ * minute (and at shutdown) the cluster's thread calls meter_flush(), which
+ * writes, in ONE store transaction, every hour from the first hour not yet
+ * final up to `now`.  A meter belongs to one thread (its cluster's); it
+ * shares that cluster's strtab with the decoder.
+ *
+ * What is metered (times are unix seconds; [a, b) intervals):
+ *  - Containers run over the intervals Kubernetes reports: state.running
+ *    since startedAt (open), state.terminated [startedAt, finishedAt).  A
+ *    new startedAt closes the previous open interval there.  A pod deleted
+ *    (on_delete, or absent from a relist: on_resync) closes its open
+ *    intervals at `now` (or finishedAt when the object says).  Only
+ *    scheduled pods (spec.nodeName set) are metered.  Because intervals come
+ *    from Kubernetes' own timestamps, a watch that drops for a minute loses
+ *    nothing and a relist doubles nothing: the same interval is simply seen
+ *    again.
+ *  - Each container-hour: seconds = |run ∩ hour ∩ [since, now)|,
+ *    cpu_req = request cores × seconds/3600, ram_req likewise, gpu = GPUs ×
+ *    seconds/3600.  Usage (meter_usage) holds over (previous sample of that
+ *    container, t] (at most `window` seconds back); per hour the meter keeps
+ *    measured seconds, ∫use and ∫max(request, use), so
+ *      cpu_use   = ∫use   + request × (seconds − measured)/3600
+ *      cpu_alloc = ∫max(request, use) + request × (seconds − measured)/3600
+ *    (usage unknown ⇒ request, DESIGN.md), peaks are the largest sample
+ *    (the request when none), usage_measured = any sample in the hour.
+ *  - Nodes: present from max(creationTimestamp, since) until deleted;
+ *    node-hours with pricing_node()'s hourly price and split.
+ *  - Volumes (PVs): present from first seen (≥ since) until deleted; bytes =
+ *    capacity; price pricing_volume_gib_hour(cluster provider, region,
+ *    storage class provisioner, type).  Each moment a volume exists is split
+ *    evenly among the running pods whose claims bind to it (pod-volume
+ *    hours); moments with no such pod stay with the volume (__unmounted__).
+ *  - LoadBalancer services: present from first seen until deleted or no
+ *    longer type LoadBalancer; pricing_lb_hourly(); split like volumes among
+ *    the running pods in the service's namespace matching its selector.
+ *  - Cluster fee: pricing_cluster_fee(provider, region) for every second
+ *    metered (provider/region: the most common among the cluster's nodes).
+ *  - Namespaces with labels/annotations; pods with controller resolved
+ *    through ReplicaSet → Deployment and Job → CronJob owners, services
+ *    selecting them, labels and annotations.
+ *
+ * Restarts: facts REPLACE whole hours (store.h), so the meter must never
+ * write an hour it only partly knows.  `since` is when live metering of
+ * this cluster began (the caller keeps it in store meta
+ * "live_since:<cluster>"; first run: now), and `resume` the last flush of a
+ * previous process (0 when none).  The first flush rewrites hours from
+ * hour_floor(max(since, resume)) — an hour a previous process flushed is
+ * recomputed whole from Kubernetes' intervals — and later flushes rewrite
+ * from the hour of the previous flush.  Usage accumulated by a previous
+ * process in that hour is lost (it falls back to request), requests are not.
+ *
+ * Memory: a pod costs its strings (interned) plus a few hundred bytes;
+ * deleted pods are dropped once every hour they touch is final. */
+#ifndef KT_METER_H
+#define KT_METER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kube/objects.h"
+#include "pricing/pricing.h"
+#include "store/store.h"
+
+typedef struct kt_meter kt_meter;
+
+typedef struct kt_meter_opts {
+    const char *cluster;          /* the cluster's name in kubetally (context name) */
+    const kt_pricing *pricing;    /* NULL ⇒ default rates */
+    int64_t since, resume;        /* see above */
+} kt_meter_opts;
+
+kt_meter *meter_new(const kt_meter_opts *o, kt_strtab *strs);
+void meter_free(kt_meter *m);
+
+/* The sink the watcher calls (objects.h contract). */
+kt_kube_sink meter_sink(kt_meter *m);
+
+/* One container's usage from metrics.k8s.io (PodMetrics): cores and
+ * working-set bytes averaged over `window` seconds ending at t.  Strings are
+ * ids in the cluster strtab. */
+typedef struct kt_usage_sample {
+    uint32_t namespace_, pod, container;
+    double cpu_cores, ram_bytes;
+    int64_t t, window;
+} kt_usage_sample;
+void meter_usage(kt_meter *m, const kt_usage_sample *s, size_t n);
+
+/* Write every non-final hour up to now in one transaction (store_begin …
+ * store_commit, rolled back on failure; a failed flush changes neither the
+ * store nor what the next flush will write).  Also upserts the cluster
+ * record (source "kube"), nodes, namespaces, pods, containers, volumes and
+ * load balancers that changed, and sets meta "live_since:<cluster>". */
+int meter_flush(kt_meter *m, kt_store *s, int64_t now, kt_err *err);
+
+typedef struct kt_meter_counts {
+    long nodes, pods, running_containers;
+    const char *provider, *region;   /* summary of the nodes ("" unknown) */
+    size_t bytes;                    /* memory held by the meter */
+    int64_t last_flush;
+} kt_meter_counts;
+void meter_counts(const kt_meter *m, kt_meter_counts *c);
+
+#endif

@@ -16,6 +16,7 @@ static const struct {
     {"allocation", cmd_allocation, "cost by cluster, namespace, workload, pod, label… over a window"},
     {"assets", cmd_assets, "cost of nodes, disks, load balancers and cluster fees"},
     {"clusters", cmd_clusters, "clusters known to the store, with health"},
+    {"collect", cmd_collect, "watch Kubernetes clusters and meter their costs (foreground)"},
     {"demo", cmd_demo, "write a synthetic multi-cloud fleet into the store"},
     {"serve", cmd_serve, "HTTP API, /metrics and dashboard (and the collectors)"},
     {"import", cmd_import, "import cost history from Prometheus or Thanos"},

@@ -1,0 +1,116 @@
+/* collect.c — `kubetally collect`: watch clusters in the foreground until
+ * Ctrl-C or SIGTERM, then flush and exit 0.
+ *
+ * Signals are blocked in every thread and taken by sigwait here (as in
+ * serve.c), so shutdown is ordinary code: each cluster flushes its meter
+ * once more and closes its store handle. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/collect_opts.h"
+#include "engine/window.h"
+#include "pricing/pricing.h"
+#include "util/log.h"
+
+#define MAX_FLAGS 24
+
+static const kt_flag own_flags[] = {
+    {"--db", "db", 0, NULL},
+    {"--duration", "duration", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const char summary[] =
+    "Watch Kubernetes clusters and meter what they cost into the store, until Ctrl-C or SIGTERM.\n"
+    "  kubetally collect [--all-contexts | --context NAME …] [--db URL]\n"
+    "    --db URL              store (default $KUBETALLY_DB or the SQLite file under $XDG_DATA_HOME)\n"
+    "    --duration D          stop by itself after D (e.g. 10m)\n";
+
+/* own_flags + collect_flags in one table for flags_parse. */
+static void build_table(kt_flag *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; own_flags[i].flag; i++)
+        t[n++] = own_flags[i];
+    for (size_t i = 0; collect_flags[i].flag && n + 1 < MAX_FLAGS; i++)
+        t[n++] = collect_flags[i];
+    t[n] = (kt_flag){NULL, NULL, 0, NULL};
+}
+
+/* Wait for SIGINT/SIGTERM, or for `duration` seconds when > 0. */
+static int wait_for_stop(sigset_t *set, int64_t duration)
+{
+    if (duration <= 0) {
+        int sig = 0;
+        sigwait(set, &sig);
+        return sig;
+    }
+    struct timespec ts = {(time_t)duration, 0};
+    int sig = sigtimedwait(set, NULL, &ts);
+    return sig < 0 ? 0 : sig;
+}
+
+static void print_summary(kt_collector *c)
+{
+    kt_cluster_health h[64];
+    size_t n = collector_health(c, h, 64);
+    for (size_t i = 0; i < n; i++)
+        log_info("cluster %s: %ld nodes, %ld pods, %ld events, %ld watch restarts, %ld relists%s%s", h[i].name,
+                 h[i].nodes, h[i].pods, h[i].events, h[i].watch_restarts, h[i].relists,
+                 h[i].last_error[0] ? "; last error: " : "", h[i].last_error);
+}
+
+static int run(kt_params *p, kt_err *err)
+{
+    const char *contexts[KT_MAX_PARAMS];
+    kt_collector_opts o;
+    kt_pricing *pricing = NULL;
+    kt_collector *c = NULL;
+    int64_t duration = 0;
+    const char *d = params_get(p, "duration");
+    if (d && duration_parse(d, &duration, err))
+        return kt_wrap(err, "--duration: ");
+    if (collect_opts_parse(p, &o, contexts, KT_MAX_PARAMS, err))
+        return -1;
+    kt_pricing_opts po = {params_get(p, "pricing"), NULL};
+    if (pricing_load(&po, &pricing, err))
+        return -1;
+    o.cluster.pricing = pricing;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts, so all inherit it */
+    signal(SIGPIPE, SIG_IGN);
+    if (collector_start(&o, &c, err)) {
+        pricing_free(pricing);
+        return -1;
+    }
+    int sig = wait_for_stop(&set, duration);
+    log_info("%s: flushing and stopping", sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "duration reached");
+    print_summary(c);
+    collector_stop(c);
+    pricing_free(pricing);
+    return 0;
+}
+
+int cmd_collect(int argc, char **argv)
+{
+    kt_flag table[MAX_FLAGS];
+    kt_params p;
+    kt_err err = {0};
+    build_table(table);
+    if (flags_parse(table, argc, argv, &p, &err))
+        return cmd_report("collect", &err);
+    if (p.help) {
+        flags_usage("collect", summary, table);
+        fputs(collect_flags_help, stdout);
+        return 0;
+    }
+    if (run(&p, &err))
+        return cmd_report("collect", &err);
+    return 0;
+}

@@ -1,0 +1,87 @@
+/* collect_opts.c — the collector flags `kubetally collect` and `kubetally
+ * serve` share: which clusters, how often, and the price sheet. */
+#include "cmd/collect_opts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/window.h"
+
+const kt_flag collect_flags[] = {
+    {"--kubeconfig", "kubeconfig", 0, NULL},
+    {"--context", "context", 0, NULL},
+    {"--all-contexts", "allContexts", 1, NULL},
+    {"--pricing", "pricing", 0, NULL},
+    {"--flush-interval", "flushInterval", 0, NULL},
+    {"--usage-interval", "usageInterval", 0, NULL},
+    {"--watch-timeout", "watchTimeout", 0, NULL},
+    {"--stall-timeout", "stallTimeout", 0, NULL},
+    {"--request-timeout", "requestTimeout", 0, NULL},
+    {"--page-size", "pageSize", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+const char collect_flags_help[] =
+    "    --kubeconfig F        kubeconfig file (default $KUBECONFIG, else ~/.kube/config; in a pod\n"
+    "                          without one: the service account)\n"
+    "    --context NAME        a context to watch (repeat for several; default current-context)\n"
+    "    --all-contexts        watch every context in the kubeconfig\n"
+    "    --pricing F           custom price sheet (OpenCost CSV)\n"
+    "    --flush-interval D    write hourly facts this often (default 1m)\n"
+    "    --usage-interval D    sample metrics.k8s.io this often (default 30s; 0 = never)\n"
+    "    --watch-timeout D     server-side watch timeout before a watch is renewed (default 5m)\n"
+    "    --stall-timeout D     abandon a watch silent this long (default watch timeout + 1m)\n"
+    "    --request-timeout D   per list request (default 1m)\n"
+    "    --page-size N         objects per list page (default 500)\n";
+
+static int seconds(kt_params *p, const char *name, const char *flag, int zero_ok, int *out, kt_err *err)
+{
+    const char *v = params_get(p, name);
+    int64_t d;
+    if (!v)
+        return 0;
+    if (zero_ok && !strcmp(v, "0")) {
+        *out = -1;
+        return 0;
+    }
+    if (duration_parse(v, &d, err) || d < 1 || d > 86400)
+        return kt_fail(err, KT_EINPUT, "%s: expected a duration from 1s to 24h such as 30s or 5m, got '%s'", flag, v);
+    *out = (int)d;
+    return 0;
+}
+
+int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts, size_t max, kt_err *err)
+{
+    memset(o, 0, sizeof *o);
+    o->kubeconfig = params_get(p, "kubeconfig");
+    const char *all = params_get(p, "allContexts");
+    o->all_contexts = all && cmd_parse_bool(all) == 1;
+    for (int i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], "context") && o->n_contexts < max)
+            contexts[o->n_contexts++] = p->value[i];
+    o->contexts = contexts;
+    if (o->all_contexts && o->n_contexts)
+        return kt_fail(err, KT_EINPUT, "--context and --all-contexts: choose one");
+    o->cluster.db = params_get(p, "db");
+    kt_cluster_opts *c = &o->cluster;
+    if (seconds(p, "flushInterval", "--flush-interval", 0, &c->flush_interval, err) ||
+        seconds(p, "usageInterval", "--usage-interval", 1, &c->usage_interval, err) ||
+        seconds(p, "watchTimeout", "--watch-timeout", 0, &c->watch_timeout, err) ||
+        seconds(p, "stallTimeout", "--stall-timeout", 0, &c->stall_timeout, err) ||
+        seconds(p, "requestTimeout", "--request-timeout", 0, &c->request_timeout, err))
+        return -1;
+    const char *ps = params_get(p, "pageSize");
+    if (ps) {
+        char *end;
+        long n = strtol(ps, &end, 10);
+        if (*end || n < 1 || n > 100000)
+            return kt_fail(err, KT_EINPUT, "--page-size: expected 1 to 100000, got '%s'", ps);
+        c->page_size = (int)n;
+    }
+    return 0;
+}
+
+int collect_wants_kube(kt_params *p)
+{
+    return params_get(p, "kubeconfig") || params_get(p, "context") || params_get(p, "allContexts");
+}

@@ -1,0 +1,19 @@
+/* collect_opts.h — flags shared by `collect` and `serve` for the live
+ * Kubernetes collector (kube/collector.h). */
+#ifndef KT_COLLECT_OPTS_H
+#define KT_COLLECT_OPTS_H
+
+#include "cmd/cmd.h"
+#include "cmd/flags.h"
+#include "kube/collector.h"
+
+extern const kt_flag collect_flags[];     /* NULL-terminated */
+extern const char collect_flags_help[];
+
+/* Fill o from parsed flags; contexts is storage for up to max names. The
+ * caller loads pricing and sets o->cluster.pricing. */
+int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts, size_t max, kt_err *err);
+/* Did the user ask for Kubernetes collection (any cluster-selecting flag)? */
+int collect_wants_kube(kt_params *p);
+
+#endif

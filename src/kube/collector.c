@@ -1,0 +1,80 @@
+/* collector.c — one watcher thread per cluster; see collector.h. */
+#include "kube/collector.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "util/buf.h"
+#include "util/log.h"
+
+struct kt_collector {
+    kt_kube_targets targets;
+    kt_cluster **clusters;
+    size_t n;
+};
+
+/* kubectl's rule for "is there a kubeconfig at all": an explicit path, a
+ * non-empty $KUBECONFIG, or ~/.kube/config. */
+static int have_kubeconfig(const char *path)
+{
+    const char *env = getenv("KUBECONFIG"), *home = getenv("HOME");
+    struct stat st;
+    char buf[4096];
+    if (path || (env && *env))
+        return 1;
+    snprintf(buf, sizeof buf, "%s/.kube/config", home ? home : "");
+    return home && stat(buf, &st) == 0;
+}
+
+static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_err *err)
+{
+    if (!have_kubeconfig(o->kubeconfig) && getenv("KUBERNETES_SERVICE_HOST"))
+        return kube_incluster(ts, err);
+    if (kubeconfig_load(o->kubeconfig, o->contexts, o->n_contexts, o->all_contexts, ts, err))
+        return -1;
+    if (!ts->n)
+        return kt_fail(err, KT_EINPUT, "no cluster selected: the kubeconfig has no current-context; "
+                       "use --context NAME or --all-contexts");
+    return 0;
+}
+
+int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err)
+{
+    kt_collector *c = xcalloc(1, sizeof *c);
+    if (select_targets(o, &c->targets, err)) {
+        free(c);
+        return -1;
+    }
+    c->clusters = xcalloc(c->targets.n, sizeof *c->clusters);
+    for (size_t i = 0; i < c->targets.n; i++) {
+        if (cluster_start(&c->targets.t[i], &o->cluster, &c->clusters[c->n], err)) {
+            collector_stop(c);
+            return -1;
+        }
+        c->n++;
+        log_info("cluster %s: watching %s", c->targets.t[i].name, c->targets.t[i].server);
+    }
+    *out = c;
+    return 0;
+}
+
+void collector_stop(kt_collector *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        cluster_stop(c->clusters[i]);
+    free(c->clusters);
+    kube_targets_free(&c->targets);
+    free(c);
+}
+
+size_t collector_health(kt_collector *c, kt_cluster_health *out, size_t max)
+{
+    size_t n = c->n < max ? c->n : max;
+    for (size_t i = 0; i < n; i++)
+        cluster_health(c->clusters[i], &out[i]);
+    return n;
+}
+
+size_t collector_size(const kt_collector *c) { return c ? c->n : 0; }

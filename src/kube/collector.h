@@ -1,0 +1,34 @@
+/* collector.h — watch every selected cluster at once: the live collector
+ * behind `kubetally collect` and `kubetally serve --kubeconfig …`.
+ *
+ * Which clusters: kubeconfig.h's rules (--kubeconfig, $KUBECONFIG,
+ * ~/.kube/config; --context repeated, --all-contexts, else the current
+ * context); when no kubeconfig exists and the process runs in a pod
+ * (KUBERNETES_SERVICE_HOST), the in-cluster service account.  One thread
+ * per cluster (cluster.h); a cluster that is down is retried and reported
+ * and never holds up the others. */
+#ifndef KT_KUBE_COLLECTOR_H
+#define KT_KUBE_COLLECTOR_H
+
+#include <stddef.h>
+
+#include "kube/cluster.h"
+
+typedef struct kt_collector_opts {
+    const char *kubeconfig;           /* NULL ⇒ $KUBECONFIG or ~/.kube/config */
+    const char *const *contexts;
+    size_t n_contexts;
+    int all_contexts;
+    kt_cluster_opts cluster;
+} kt_collector_opts;
+
+typedef struct kt_collector kt_collector;
+
+int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err);
+/* Stop every cluster (each flushes once more) and free. */
+void collector_stop(kt_collector *c);
+/* Health of each cluster; returns how many (at most max). */
+size_t collector_health(kt_collector *c, kt_cluster_health *out, size_t max);
+size_t collector_size(const kt_collector *c);
+
+#endif

@@ -1,0 +1,394 @@
+/* stream.c — list-then-watch of one resource kind; see stream.h.
+ *
+ * Why a hand-driven state machine rather than a blocking loop per resource:
+ * one thread per cluster keeps the decoder, meter and strtab lock-free, and
+ * curl multi lets nine streams share one HTTP/2 connection. */
+#include "kube/stream.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+
+#define KT_MAX_BODY (512u << 20)
+#define KT_MAX_ERROR_BODY (64u << 10)
+#define KT_BACKOFF_MIN_MS 1000
+#define KT_BACKOFF_MAX_MS 60000
+
+int64_t kube_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+size_t kube_write_buf(char *p, size_t size, size_t n, void *ud)
+{
+    kt_buf *b = ud;
+    if (b->len + n > KT_MAX_BODY)
+        return 0;
+    buf_add(b, p, n);
+    return n;
+}
+
+CURL *kube_request(kt_kube_target *t, const char *path, curl_write_callback write, void *ud,
+                   struct curl_slist **headers, int timeout_s, int connect_timeout_s, kt_err *err)
+{
+    CURL *h = curl_easy_init();
+    if (!h) {
+        kt_fail(err, KT_ERUNTIME, "cannot create an HTTP handle");
+        return NULL;
+    }
+    char *url = kube_url(t, path);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    free(url);
+    *headers = curl_slist_append(NULL, "Accept: application/json");
+    if (kube_auth_apply(t, h, headers, (int64_t)time(NULL), err)) {
+        curl_slist_free_all(*headers);
+        *headers = NULL;
+        curl_easy_cleanup(h);
+        return NULL;
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, *headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, ud);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)timeout_s);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)connect_timeout_s);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "kubetally");
+    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, ud);
+    return h;
+}
+
+void stream_init(kt_stream *s, enum kt_kind kind, kt_stream_env *env)
+{
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->env = env;
+    s->state = ST_LIST;
+}
+
+static void end_transfer(kt_stream *s, CURLM *multi)
+{
+    if (s->h) {
+        curl_multi_remove_handle(multi, s->h);
+        curl_easy_cleanup(s->h);
+        s->h = NULL;
+    }
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+}
+
+void stream_free(kt_stream *s, CURLM *multi)
+{
+    end_transfer(s, multi);
+    buf_free(&s->body);
+    free(s->cont);
+    s->cont = NULL;
+}
+
+static void report(kt_stream *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(kt_stream *s, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    s->env->error(s->env->ud, msg);
+}
+
+/* Wait before the next attempt: exponential, ±25 % jitter so a fleet of
+ * watchers that lost the same network does not come back in lockstep. */
+static void back_off(kt_stream *s, int64_t now_ms)
+{
+    s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : KT_BACKOFF_MIN_MS;
+    if (s->backoff_ms > KT_BACKOFF_MAX_MS)
+        s->backoff_ms = KT_BACKOFF_MAX_MS;
+    int jitter = s->backoff_ms / 4;
+    s->wait_until_ms = now_ms + s->backoff_ms - jitter + (jitter ? rand() % (2 * jitter + 1) : 0);
+    s->state = ST_WAIT;
+}
+
+static void relist(kt_stream *s)
+{
+    s->rv[0] = 0;
+    free(s->cont);
+    s->cont = NULL;
+    s->relists++;
+}
+
+/* ---- watch events ---------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *k1, const char *k2)
+{
+    json_t *v = json_object_get(o, k1);
+    if (k2)
+        v = json_object_get(v, k2);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void remember_rv(kt_stream *s, json_t *obj)
+{
+    const char *rv = jstr(obj, "metadata", "resourceVersion");
+    if (rv && strlen(rv) < sizeof s->rv)
+        strcpy(s->rv, rv);
+}
+
+/* One watch event; returns -1 to abandon the watch (after an ERROR event
+ * or an undecodable one: continuing could miss state). */
+static int handle_event(kt_stream *s, json_t *ev, int64_t now)
+{
+    const char *type = jstr(ev, "type", NULL);
+    json_t *obj = json_object_get(ev, "object");
+    if (!type || !json_is_object(obj)) {
+        report(s, "watch %s: event without type or object", kube_kind_name(s->kind));
+        return -1;
+    }
+    if (!strcmp(type, "ERROR")) {
+        json_int_t code = json_integer_value(json_object_get(obj, "code"));
+        if (code == 410) {
+            log_info("%s: watch %s: resourceVersion too old, relisting", s->env->target->name,
+                     kube_kind_name(s->kind));
+            relist(s);
+            return -1;
+        }
+        const char *m = jstr(obj, "message", NULL);
+        report(s, "watch %s: error %lld: %s", kube_kind_name(s->kind), (long long)code, m ? m : "");
+        return -1;
+    }
+    remember_rv(s, obj);
+    if (!strcmp(type, "BOOKMARK"))
+        return 0;
+    kt_object o;
+    kt_err err = {0};
+    if (kube_decode(s->env->decoder, s->kind, obj, &o, &err)) {
+        report(s, "watch %s: %s", kube_kind_name(s->kind), err.msg);
+        return 0; /* one bad object is skipped, the stream is fine */
+    }
+    s->events++;
+    if (!strcmp(type, "DELETED"))
+        s->env->sink.on_delete(s->env->sink.ctx, &o, now);
+    else
+        s->env->sink.on_upsert(s->env->sink.ctx, &o, now);
+    return 0;
+}
+
+/* Decode every complete line in the buffer; keep the unfinished tail. */
+static int consume_lines(kt_stream *s)
+{
+    size_t start = 0;
+    int64_t now = (int64_t)time(NULL);
+    for (;;) {
+        char *nl = memchr(s->body.data + start, '\n', s->body.len - start);
+        if (!nl)
+            break;
+        size_t len = (size_t)(nl - (s->body.data + start));
+        if (len) {
+            json_error_t jerr;
+            json_t *ev = json_loadb(s->body.data + start, len, 0, &jerr);
+            if (!ev) {
+                report(s, "watch %s: malformed event: %s", kube_kind_name(s->kind), jerr.text);
+                relist(s);
+                return -1;
+            }
+            int rc = handle_event(s, ev, now);
+            json_decref(ev);
+            if (rc)
+                return -1;
+        }
+        start += len + 1;
+    }
+    memmove(s->body.data, s->body.data + start, s->body.len - start);
+    s->body.len -= start;
+    if (s->body.data)
+        s->body.data[s->body.len] = 0;
+    return 0;
+}
+
+static size_t watch_write(char *p, size_t size, size_t n, void *ud)
+{
+    kt_stream *s = ud;
+    long code = 0;
+    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+    s->last_byte_ms = kube_now_ms();
+    if (code != 200) { /* an error body: keep its start for the message */
+        if (s->body.len < KT_MAX_ERROR_BODY)
+            buf_add(&s->body, p, n);
+        return n;
+    }
+    s->env->contact(s->env->ud, (int64_t)time(NULL));
+    if (s->body.len + n > KT_MAX_BODY) {
+        report(s, "watch %s: an event larger than 512 MiB", kube_kind_name(s->kind));
+        s->failed = 1;
+        return 0;
+    }
+    buf_add(&s->body, p, n);
+    if (consume_lines(s)) {
+        s->failed = 1;
+        return 0;
+    }
+    return n;
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+static int start(kt_stream *s, CURLM *multi, int64_t now_ms)
+{
+    kt_buf path = {0};
+    const char *kp = kube_kind_path(s->kind);
+    CURL *esc = curl_easy_init();
+    int watch = s->rv[0] != 0;
+    if (watch) {
+        char *rv = curl_easy_escape(esc, s->rv, 0);
+        /* jitter the server-side timeout so streams do not all rotate at once */
+        int t = s->env->watch_timeout - s->env->watch_timeout / 10 + rand() % (s->env->watch_timeout / 5 + 1);
+        buf_printf(&path, "%s?watch=1&allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d", kp, rv, t);
+        curl_free(rv);
+    } else {
+        buf_printf(&path, "%s?limit=%d", kp, s->env->page_size);
+        if (s->cont) {
+            char *c = curl_easy_escape(esc, s->cont, 0);
+            buf_printf(&path, "&continue=%s", c);
+            curl_free(c);
+        }
+    }
+    curl_easy_cleanup(esc);
+    buf_reset(&s->body);
+    s->failed = 0;
+    kt_err err = {0};
+    s->h = kube_request(s->env->target, path.data, watch ? watch_write : kube_write_buf, watch ? (void *)s : &s->body,
+                        &s->headers, watch ? 0 : s->env->request_timeout, s->env->connect_timeout, &err);
+    buf_free(&path);
+    if (!s->h) {
+        report(s, "%s", err.msg);
+        back_off(s, now_ms);
+        return 0;
+    }
+    curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
+    s->state = watch ? ST_WATCH : ST_LIST;
+    s->last_byte_ms = now_ms;
+    curl_multi_add_handle(multi, s->h);
+    return 1;
+}
+
+int stream_poll(kt_stream *s, CURLM *multi, int64_t now_ms)
+{
+    if (s->h || (s->state == ST_WAIT && now_ms < s->wait_until_ms))
+        return 0;
+    return start(s, multi, now_ms);
+}
+
+int stream_check_stall(kt_stream *s, CURLM *multi, int64_t now_ms)
+{
+    if (!s->h || s->state != ST_WATCH || now_ms - s->last_byte_ms < (int64_t)s->env->stall_timeout * 1000)
+        return 0;
+    report(s, "watch %s: no data for %d s; resuming", kube_kind_name(s->kind), s->env->stall_timeout);
+    end_transfer(s, multi);
+    s->restarts++;
+    back_off(s, now_ms);
+    return 1;
+}
+
+/* The first line of an API error body: a Status object's message. */
+static void error_text(const kt_buf *b, char *out, size_t n)
+{
+    json_t *j = b->len ? json_loadb(b->data, b->len, 0, NULL) : NULL;
+    const char *m = j ? jstr(j, "message", NULL) : NULL;
+    snprintf(out, n, "%s", m ? m : "");
+    json_decref(j);
+}
+
+static int http_failure(kt_stream *s, long code, const char *what, int64_t now_ms)
+{
+    char msg[300];
+    error_text(&s->body, msg, sizeof msg);
+    if (code == 410) { /* the resourceVersion or continue token expired */
+        relist(s);
+        s->state = ST_LIST;
+        s->wait_until_ms = 0;
+        return 0;
+    }
+    if (code == 401)
+        kube_auth_invalidate(s->env->target);
+    report(s, "%s %s: HTTP %ld%s%s%s", what, kube_kind_name(s->kind), code,
+           code == 401 ? " Unauthorized (credentials rejected)" : code == 403 ? " Forbidden" : "",
+           msg[0] ? ": " : "", msg);
+    back_off(s, now_ms);
+    return -1;
+}
+
+static void list_page(kt_stream *s, int64_t now_ms)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(s->body.data ? s->body.data : "", s->body.len, 0, &jerr);
+    json_t *items = json_object_get(j, "items");
+    if (!j || !json_is_array(items)) {
+        report(s, "list %s: malformed answer (%s)", kube_kind_name(s->kind), j ? "no items array" : jerr.text);
+        json_decref(j);
+        relist(s);
+        back_off(s, now_ms);
+        return;
+    }
+    int64_t now = (int64_t)time(NULL);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        kt_object o;
+        kt_err err = {0};
+        if (kube_decode(s->env->decoder, s->kind, it, &o, &err))
+            report(s, "list %s: %s", kube_kind_name(s->kind), err.msg);
+        else
+            s->env->sink.on_upsert(s->env->sink.ctx, &o, now);
+    }
+    const char *cont = jstr(j, "metadata", "continue");
+    free(s->cont);
+    s->cont = cont && *cont ? xstrdup(cont) : NULL;
+    if (!s->cont) {
+        const char *rv = jstr(j, "metadata", "resourceVersion");
+        snprintf(s->rv, sizeof s->rv, "%s", rv ? rv : "");
+        s->listed = 1;
+        s->env->sink.on_resync(s->env->sink.ctx, s->kind, now);
+    }
+    json_decref(j);
+    buf_reset(&s->body);
+    s->backoff_ms = 0;
+    s->state = s->rv[0] ? ST_WATCH : ST_LIST;
+    s->wait_until_ms = 0;
+}
+
+void stream_done(kt_stream *s, CURLM *multi, CURLcode rc, int64_t now_ms)
+{
+    long code = 0;
+    char cerr[CURL_ERROR_SIZE];
+    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+    snprintf(cerr, sizeof cerr, "%s", curl_easy_strerror(rc));
+    enum kt_stream_state was = s->state;
+    end_transfer(s, multi);
+    const char *what = was == ST_WATCH ? "watch" : "list";
+    if (rc == CURLE_OK && code == 200) {
+        s->env->contact(s->env->ud, (int64_t)time(NULL));
+        if (was == ST_LIST) {
+            list_page(s, now_ms);
+        } else { /* the server ended the watch (timeoutSeconds): resume at once */
+            s->backoff_ms = 0;
+            s->state = s->rv[0] ? ST_WATCH : ST_LIST;
+            s->wait_until_ms = 0;
+        }
+        return;
+    }
+    if (rc == CURLE_OK || (was == ST_WATCH && code && code != 200)) {
+        http_failure(s, code, what, now_ms);
+        return;
+    }
+    if (!s->failed)
+        report(s, "%s %s: %s", what, kube_kind_name(s->kind), cerr);
+    if (was == ST_WATCH)
+        s->restarts++;
+    back_off(s, now_ms);
+}

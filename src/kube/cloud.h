@@ -36,6 +36,12 @@ typedef struct kt_cloud {
     /* derived strings live here; the pointers above point here, into label
      * values returned by the lookup, or to static strings */
     char provider_buf[32], region_buf[64], zone_buf[64];
+    /* the capacity-type label as the cloud writes it: eks.amazonaws.com/
+     * capacityType (ON_DEMAND, SPOT), karpenter.sh/capacity-type (on-demand,
+     * spot), kubernetes.azure.com/scalesetpriority (regular, spot),
+     * cloud.google.com/gke-provisioning (standard, spot),
+     * node.kubernetes.io/lifecycle; else "spot" when spot, else "". */
+    const char *capacity_type;
 } kt_cloud;
 
 /* provider_id may be NULL or "".  Every field is set ("" when unknown). */

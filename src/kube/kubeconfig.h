@@ -36,6 +36,7 @@ typedef struct kt_exec_cfg {
     char *api_version;           /* client.authentication.k8s.io/v1 or v1beta1 */
     int provide_cluster_info;
     char *interactive_mode;      /* Never, IfAvailable, Always; kubetally never has a terminal */
+    int timeout_ms;              /* how long the plugin may run before it is killed; 0 = 30 s */
 } kt_exec_cfg;
 
 typedef struct kt_kube_target {
@@ -57,6 +58,8 @@ typedef struct kt_kube_target {
     char *exec_token, *exec_cert, *exec_key;
     int64_t exec_expiry;         /* unix seconds; 0 = no expiry given */
     int in_cluster;
+    /* owned by the target, set on handles by kube_auth_apply (curl keeps the pointer) */
+    struct curl_slist *connect_to;
 } kt_kube_target;
 
 typedef struct kt_kube_targets {

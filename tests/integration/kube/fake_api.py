@@ -1,0 +1,41 @@
+"""fake_api.py — a misbehaving "API server" for kubetally's failure tests.
+
+  python3 fake_api.py PORT CERT KEY malformed   answers every request 200 with broken JSON
+  python3 fake_api.py PORT CERT KEY hang        completes TLS, reads the request, never answers
+"""
+import http.server
+import socketserver
+import ssl
+import sys
+import time
+
+port, cert, key, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        if mode == "hang":
+            time.sleep(3600)
+            return
+        body = b'{"kind":"PodList","items":[{"metadata":{"name":"x"' if "pods" in self.path else b"{not json"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+srv = Server(("127.0.0.1", port), Handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()

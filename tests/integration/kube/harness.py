@@ -1,0 +1,288 @@
+"""harness.py — real Kubernetes API servers on loopback for kubetally's
+tests and benchmarks, and a small client that plays the kubelet.
+
+One etcd serves several kube-apiservers, each with its own --etcd-prefix
+(one per simulated cloud), TLS from a throwaway CA, token and client
+certificate authentication, and RBAC.  No controller-manager, scheduler or
+kubelet runs: the tests create Nodes and Pods (spec.nodeName set) and patch
+their status subresource themselves, as KWOK does.
+"""
+import base64
+import json
+import os
+import secrets
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def rfc3339(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def sh(*args, **kw):
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+class PKI:
+    """A CA, the API servers' serving certificate, a client certificate for
+    the user kubetally-cert, the service-account key pair and the tokens."""
+
+    def __init__(self, d):
+        self.d = d
+        os.makedirs(d, exist_ok=True)
+        p = self.path
+        sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=kubetally-test-ca",
+           "-keyout", p("ca.key"), "-out", p("ca.crt"))
+        sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=someone-else",
+           "-keyout", p("other-ca.key"), "-out", p("other-ca.crt"))
+        with open(p("san.ext"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.test\n")
+        self._signed("server", "/CN=kube-apiserver", ext=p("san.ext"))
+        self._signed("client", "/CN=kubetally-cert")
+        sh("openssl", "genrsa", "-out", p("sa.key"), "2048")
+        sh("openssl", "rsa", "-in", p("sa.key"), "-pubout", "-out", p("sa.pub"))
+        self.admin_token = "admin-" + secrets.token_hex(16)
+        self.kt_token = "kt-" + secrets.token_hex(16)
+        self.exec_token = "exec-" + secrets.token_hex(16)
+        with open(p("tokens.csv"), "w") as f:
+            f.write('%s,admin,1,"system:masters"\n' % self.admin_token)
+            f.write("%s,kubetally-token,2\n" % self.kt_token)
+            f.write("%s,kubetally-exec,3\n" % self.exec_token)
+
+    def path(self, name):
+        return os.path.join(self.d, name)
+
+    def _signed(self, name, subj, ext=None):
+        p = self.path
+        sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", subj, "-keyout", p(name + ".key"),
+           "-out", p(name + ".csr"))
+        cmd = ["openssl", "x509", "-req", "-in", p(name + ".csr"), "-CA", p("ca.crt"), "-CAkey", p("ca.key"),
+               "-CAcreateserial", "-days", "2", "-out", p(name + ".crt")]
+        if ext:
+            cmd += ["-extfile", ext]
+        sh(*cmd)
+
+    def b64(self, name):
+        with open(self.path(name), "rb") as f:
+            return base64.b64encode(f.read()).decode()
+
+
+class Etcd:
+    def __init__(self, d):
+        self.client = "http://127.0.0.1:%d" % free_port()
+        peer = "http://127.0.0.1:%d" % free_port()
+        self.log = open(os.path.join(d, "etcd.log"), "w")
+        self.proc = subprocess.Popen(
+            ["etcd", "--data-dir", os.path.join(d, "etcd"), "--listen-client-urls", self.client,
+             "--advertise-client-urls", self.client, "--listen-peer-urls", peer,
+             "--initial-advertise-peer-urls", peer, "--initial-cluster", "default=" + peer, "--name", "default",
+             "--quota-backend-bytes", str(8 << 30)], stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.client + "/health", timeout=1).read()
+                return
+            except Exception:
+                time.sleep(0.1)
+        raise RuntimeError("etcd did not start; see " + self.log.name)
+
+    def _post(self, path, body):
+        req = urllib.request.Request(self.client + path, data=json.dumps(body).encode(), method="POST")
+        return json.loads(urllib.request.urlopen(req, timeout=10).read())
+
+    def compact(self):
+        """Compact etcd at its current revision: every older resourceVersion is gone."""
+        rev = int(self._post("/v3/kv/range", {"key": base64.b64encode(b"/").decode()})["header"]["revision"])
+        self._post("/v3/kv/compaction", {"revision": rev, "physical": True})
+        return rev
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def kube_apiserver_binary():
+    return subprocess.run([os.path.join(ROOT, "scripts", "kube-apiserver.sh")], check=True,
+                          stdout=subprocess.PIPE).stdout.decode().strip()
+
+
+class APIServer:
+    def __init__(self, name, d, pki, etcd, binary, extra=()):
+        self.name, self.d, self.pki, self.etcd, self.binary = name, d, pki, etcd, binary
+        self.port = free_port()
+        self.extra = list(extra)
+        self.url = "https://127.0.0.1:%d" % self.port
+        self.proc = None
+        self.start()
+        self.admin = Client(self.url, pki.path("ca.crt"), pki.admin_token)
+
+    def start(self):
+        p = self.pki.path
+        self.log = open(os.path.join(self.d, "apiserver-%s.log" % self.name), "a")
+        self.proc = subprocess.Popen(
+            [self.binary, "--etcd-servers", self.etcd.client, "--etcd-prefix", "/" + self.name,
+             "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", str(self.port),
+             "--insecure-port", "0", "--tls-cert-file", p("server.crt"), "--tls-private-key-file", p("server.key"),
+             "--client-ca-file", p("ca.crt"), "--token-auth-file", p("tokens.csv"), "--authorization-mode", "RBAC",
+             "--service-account-key-file", p("sa.pub"), "--service-account-signing-key-file", p("sa.key"),
+             "--service-account-issuer", "https://kubernetes.default.svc",
+             "--api-audiences", "https://kubernetes.default.svc",
+             "--disable-admission-plugins", "ServiceAccount", "--service-cluster-ip-range", "10.0.0.0/16",
+             "--cert-dir", os.path.join(self.d, "cert-" + self.name), "--allow-privileged"] + self.extra,
+            stdout=self.log, stderr=subprocess.STDOUT)
+        ctx = ssl.create_default_context(cafile=p("ca.crt"))
+        for _ in range(900):
+            if self.proc.poll() is not None:
+                break
+            try:
+                req = urllib.request.Request(self.url + "/readyz",
+                                             headers={"Authorization": "Bearer " + self.pki.admin_token})
+                urllib.request.urlopen(req, context=ctx, timeout=2).read()
+                return
+            except Exception:
+                time.sleep(0.2)
+        raise RuntimeError("kube-apiserver %s did not become ready; see %s" % (self.name, self.log.name))
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Client:
+    """Just enough of the Kubernetes REST API to play kubelet and kubectl."""
+
+    def __init__(self, url, cafile, token):
+        self.url, self.token = url, token
+        self.ctx = ssl.create_default_context(cafile=cafile)
+
+    def call(self, method, path, body=None, ctype="application/json"):
+        data = None
+        if body is not None:
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Authorization": "Bearer " + self.token, "Content-Type": ctype,
+                                              "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(req, context=self.ctx, timeout=60) as r:
+                return json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            raise RuntimeError("%s %s: HTTP %d %s" % (method, path, e.code, e.read()[:300].decode(errors="replace")))
+
+    def create(self, path, obj):
+        return self.call("POST", path, obj)
+
+    def apply_yaml_docs(self, text):
+        """Create each document of a multi-document YAML file (the API server parses YAML)."""
+        for doc in text.split("\n---\n"):
+            if "kind:" not in doc:
+                continue
+            kind = [ln.split(":", 1)[1].strip() for ln in doc.splitlines() if ln.startswith("kind:")][0]
+            ns = None
+            for ln in doc.splitlines():
+                if ln.strip().startswith("namespace:") and ln.startswith("  "):
+                    ns = ln.split(":", 1)[1].strip()
+                    break
+            path = {"Namespace": "/api/v1/namespaces",
+                    "ServiceAccount": "/api/v1/namespaces/%s/serviceaccounts" % ns,
+                    "ClusterRole": "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+                    "ClusterRoleBinding": "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"}[kind]
+            self.call("POST", path, doc, ctype="application/yaml")
+
+    def delete(self, path):
+        return self.call("DELETE", path)
+
+    def patch_status(self, path, status):
+        return self.call("PATCH", path + "/status", {"status": status}, ctype="application/merge-patch+json")
+
+    # --- playing the kubelet -------------------------------------------------
+
+    def node(self, name, labels, provider_id, cpu, mem, gpus=0):
+        cap = {"cpu": str(cpu), "memory": mem, "pods": "110"}
+        if gpus:
+            cap["nvidia.com/gpu"] = str(gpus)
+        self.create("/api/v1/nodes", {"apiVersion": "v1", "kind": "Node",
+                                      "metadata": {"name": name, "labels": labels},
+                                      "spec": {"providerID": provider_id}})
+        self.patch_status("/api/v1/nodes/" + name, {"capacity": cap, "allocatable": cap,
+                                                    "conditions": [{"type": "Ready", "status": "True"}]})
+
+    def namespace(self, name, labels=None):
+        self.create("/api/v1/namespaces", {"metadata": {"name": name, "labels": labels or {}}})
+
+    def pod(self, ns, name, node, containers, labels=None, owner=None, claims=()):
+        """containers: [(name, cpu_request, memory_request)]"""
+        meta = {"name": name, "namespace": ns, "labels": labels or {}}
+        if owner:
+            meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": owner[0], "name": owner[1],
+                                        "uid": "00000000-0000-0000-0000-%012d" % (abs(hash(owner)) % 10**12),
+                                        "controller": True}]
+        spec = {"nodeName": node, "containers": [
+            {"name": c, "image": "registry.test/app:1", "resources": {"requests": {"cpu": cpu, "memory": mem}}}
+            for c, cpu, mem in containers]}
+        if claims:
+            spec["volumes"] = [{"name": "v%d" % i, "persistentVolumeClaim": {"claimName": c}}
+                               for i, c in enumerate(claims)]
+        return self.create("/api/v1/namespaces/%s/pods" % ns, {"metadata": meta, "spec": spec})
+
+    def pod_running(self, ns, name, containers, started):
+        self.patch_status("/api/v1/namespaces/%s/pods/%s" % (ns, name), {
+            "phase": "Running", "startTime": rfc3339(started),
+            "containerStatuses": [{"name": c, "ready": True, "restartCount": 0, "image": "registry.test/app:1",
+                                   "imageID": "", "state": {"running": {"startedAt": rfc3339(started)}}}
+                                  for c in containers]})
+
+    def pod_succeeded(self, ns, name, containers, started, finished):
+        self.patch_status("/api/v1/namespaces/%s/pods/%s" % (ns, name), {
+            "phase": "Succeeded", "startTime": rfc3339(started),
+            "containerStatuses": [{"name": c, "ready": False, "restartCount": 0, "image": "registry.test/app:1",
+                                   "imageID": "", "state": {"terminated": {
+                                       "exitCode": 0, "reason": "Completed", "startedAt": rfc3339(started),
+                                       "finishedAt": rfc3339(finished)}}} for c in containers]})
+
+    def delete_pod(self, ns, name):
+        self.delete("/api/v1/namespaces/%s/pods/%s?gracePeriodSeconds=0" % (ns, name))
+
+    def delete_namespace(self, ns):
+        """Play the namespace controller: delete the pods, then finalize."""
+        pods = self.call("GET", "/api/v1/namespaces/%s/pods" % ns)["items"]
+        for p in pods:
+            self.delete_pod(ns, p["metadata"]["name"])
+        self.delete("/api/v1/namespaces/" + ns)
+        obj = self.call("GET", "/api/v1/namespaces/" + ns)
+        obj["spec"]["finalizers"] = []
+        self.call("PUT", "/api/v1/namespaces/%s/finalize" % ns, obj)
+
+    def service_account_token(self, ns, name, seconds=3600):
+        r = self.create("/api/v1/namespaces/%s/serviceaccounts/%s/token" % (ns, name),
+                        {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                         "spec": {"audiences": ["https://kubernetes.default.svc"], "expirationSeconds": seconds}})
+        return r["status"]["token"]
+
+    def bind_reader(self, user):
+        self.create("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
+            "metadata": {"name": "kubetally-reader-" + user},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "kubetally-reader"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]})

@@ -388,7 +388,9 @@ TEST(malformed)
     CHECK(decode_text(K_PV, "{\"metadata\":\"x\"}", &o, &e) == -1);
     CHECK(strstr(e.msg, "persistentvolume") != NULL);
     CHECK(decode_text(K_NAMESPACE, "{\"metadata\":{\"name\":\"\"}}", &o, &e) == -1);
-    CHECK(kube_decode(dec, K_KIND_COUNT, json_object(), &o, &e) == -1);
+    json_t *empty = json_object();
+    CHECK(kube_decode(dec, K_KIND_COUNT, empty, &o, &e) == -1);
+    json_decref(empty);
 
     /* wrong types everywhere are absent, not errors */
     static const char *wrong =

@@ -9,21 +9,31 @@
  * What is kept, per kind (everything else is ignored):
  *  node      metadata.name/uid/creationTimestamp, spec.providerID, labels
  *            through kube_cloud_detect (cloud.h), status.capacity cpu/memory/
- *            nvidia.com/gpu (amd.com/gpu too), nodeInfo architecture/OS.
+ *            nvidia.com/gpu (amd.com/gpu, gpu.intel.com/i915 too), nodeInfo
+ *            architecture/OS when the kubernetes.io/arch and /os labels are absent.
+ *            capacity_type: kt_cloud.capacity_type (cloud.h).
  *  pod       namespace, name, uid, spec.nodeName, status.phase, first
  *            controller ownerReference (kind, name), labels, annotations,
  *            containers' effective requests and limits — Kubernetes' rule:
  *            each resource's effective request is max(Σ regular containers,
  *            max over init containers), and the init excess is charged to
- *            the first container — cpu, memory, nvidia.com/gpu; per
+ *            the first container — cpu, memory, nvidia.com/gpu (amd, intel);
+ *            a resource with a limit but no request requests its limit;
+ *            sidecars (init containers with restartPolicy: Always) are
+ *            containers (after spec.containers), and a plain init
+ *            container's need includes the sidecars started before it; per
  *            container status running/startedAt/finishedAt (state.running,
- *            state.terminated; lastState ignored); volumes'
- *            persistentVolumeClaim.claimName; creationTimestamp,
+ *            state.terminated; lastState ignored; statuses matched by name in
+ *            containerStatuses and initContainerStatuses); volumes'
+ *            persistentVolumeClaim.claimName and generic ephemeral volumes'
+ *            claim "<pod>-<volume>"; creationTimestamp,
  *            status.startTime, deletionTimestamp.
  *  namespace name, labels, annotations.
  *  pv        name, storageClassName, claimRef ns/name, capacity.storage,
  *            csi.driver, csi.volumeHandle or awsElasticBlockStore.volumeID /
- *            gcePersistentDisk.pdName / azureDisk.diskURI as provider_id.
+ *            gcePersistentDisk.pdName / azureDisk.diskURI as provider_id;
+ *            volume_type = csi.volumeAttributes type/skuName/skuname when
+ *            the PV carries its disk type (else "": the class's type).
  *  pvc       namespace, name, spec.volumeName, storageClassName,
  *            status.capacity.storage (spec.resources.requests.storage when unbound).
  *  service   namespace, name, spec.type, spec.selector, the first
@@ -32,8 +42,13 @@
  *  storageclass name, provisioner, parameters.type (or skuName / skuname).
  *  replicaset, job  namespace, name, first controller ownerReference.
  * Times: RFC 3339 ("2026-11-24T10:00:00Z") to unix seconds; absent ⇒ 0.
- * Quantities: see quantity.h.  A field with the wrong JSON type is treated
- * as absent; an object without metadata.name is an error. */
+ * Quantities: see quantity.h (a bare JSON number is read too, as Kubernetes
+ * does); one that does not parse is 0.  A field with the wrong JSON type is treated
+ * as absent; an object without metadata.name (or, for namespaced kinds,
+ * metadata.namespace) is an error.  Label, annotation and selector pairs
+ * with a key or value over 1024 bytes, and kubectl's last-applied-
+ * configuration annotation, are dropped (never cost dimensions, and they
+ * would stay in the strtab for good). */
 #ifndef KT_KUBE_DECODE_H
 #define KT_KUBE_DECODE_H
 

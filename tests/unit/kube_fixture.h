@@ -58,4 +58,12 @@ static inline char *fx_read(const char *path)
     return s;
 }
 
+/* No error message collected in errs may hold any of the secrets; the
+ * errs must be non-trivial (a check that saw nothing proves nothing). */
+#define FX_CHECK_NO_SECRETS(errs, secrets, min_len) do { \
+    CHECK((errs)->len > (min_len)); \
+    for (size_t i_ = 0; i_ < sizeof(secrets) / sizeof *(secrets); i_++) \
+        CHECK(!strstr((errs)->data, (secrets)[i_])); \
+    buf_free(errs); } while (0)
+
 #endif

@@ -12,14 +12,20 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/collect_opts.h"
 #include "cmd/flags.h"
 #include "engine/window.h"
+#include "http/health.h"
+#include "pricing/pricing.h"
 #include "http/server.h"
 #include "prom/import.h"
 #include "store/store.h"
 #include "util/log.h"
 
-static const kt_flag flags[] = {
+#define MAX_FLAGS 32
+
+/* serve's own flags; the collector's (collect_opts.h) are appended. */
+static const kt_flag own_flags[] = {
     {"--db", "db", 0, NULL},
     {"--listen", "listen", 0, NULL},
     {"--auth-token-file", "authTokenFile", 0, NULL},
@@ -27,9 +33,6 @@ static const kt_flag flags[] = {
     {"--tls-key", "tlsKey", 0, NULL},
     {"--threads", "threads", 0, NULL},
     {"--no-cache", "noCache", 1, NULL},
-    {"--kubeconfig", "kubeconfig", 0, NULL},
-    {"--context", "context", 0, NULL},
-    {"--all-contexts", "allContexts", 1, NULL},
     {"--prometheus", "prometheus", 0, NULL},
     {"--prometheus-token-file", "prometheusTokenFile", 0, NULL},
     {"--prometheus-backfill", "prometheusBackfill", 0, NULL},
@@ -138,27 +141,71 @@ static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
             return kt_fail(err, KT_EINPUT, "--threads: expected 1 to 64, got '%s'", t);
         c->threads = (unsigned)n;
     }
-    /* TODO(kube collector): start it here once src/kube exposes a start/stop
-     * function; until then refuse rather than serve a store that silently
-     * stops growing. */
-    if (params_get(p, "kubeconfig") || params_get(p, "context") || params_get(p, "allContexts"))
-        return kt_fail(err, KT_EINPUT, "--kubeconfig/--context/--all-contexts: the live Kubernetes collector is not "
-                       "in this build yet; use `kubetally import prometheus` or --prometheus URL");
     return 0;
+}
+
+static void build_table(kt_flag *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; own_flags[i].flag; i++)
+        t[n++] = own_flags[i];
+    for (size_t i = 0; collect_flags[i].flag && n + 1 < MAX_FLAGS; i++)
+        t[n++] = collect_flags[i];
+    t[n] = (kt_flag){NULL, NULL, 0, NULL};
+}
+
+/* The live collector runs when a cluster flag is given (--kubeconfig,
+ * --context, --all-contexts); in a pod without a kubeconfig those select the
+ * service account (collector.h).  Without one, serve only reads the store,
+ * so serving a demo or imported store never starts watching by surprise. */
+typedef struct live {
+    kt_pricing *pricing;
+    kt_collector *collector;
+    const char *contexts[KT_MAX_PARAMS];
+} live;
+
+static int start_live(live *l, kt_params *p, kt_http_config *cfg, kt_err *err)
+{
+    kt_collector_opts o;
+    memset(l, 0, sizeof *l);
+    if (!collect_wants_kube(p))
+        return 0;
+    kt_pricing_opts po = {params_get(p, "pricing"), NULL};
+    if (collect_opts_parse(p, &o, l->contexts, KT_MAX_PARAMS, err) || pricing_load(&po, &l->pricing, err))
+        return -1;
+    o.cluster.pricing = l->pricing;
+    if (collector_start(&o, &l->collector, err)) {
+        pricing_free(l->pricing);
+        return -1;
+    }
+    cfg->live_metrics = health_render_collector;
+    cfg->live_metrics_ud = l->collector;
+    return 0;
+}
+
+static void stop_live(live *l)
+{
+    collector_stop(l->collector); /* each cluster flushes once more */
+    pricing_free(l->pricing);
 }
 
 int cmd_serve(int argc, char **argv)
 {
+    kt_flag flags[MAX_FLAGS];
     kt_params p;
     kt_err err = {0};
     kt_http_config cfg;
     kt_http_server *srv;
     follower fo;
+    live lv;
+    build_table(flags);
     if (flags_parse(flags, argc, argv, &p, &err))
         return cmd_report("serve", &err);
     if (p.help) {
         flags_usage("serve", "HTTP API (OpenCost's /allocation, /assets), /metrics and the dashboard at /; "
-                    "loopback 127.0.0.1:9003 unless --listen says otherwise.", flags);
+                    "loopback 127.0.0.1:9003 unless --listen says otherwise.\n"
+                    "With --kubeconfig/--context/--all-contexts it also watches those clusters (as collect).", flags);
+        fputs(collect_flags_help, stdout);
         return 0;
     }
     if (parse_config(&p, &cfg, &err) || prepare_store(cfg.db_url, &err))
@@ -169,10 +216,15 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts, so all inherit it */
     signal(SIGPIPE, SIG_IGN);
-    if (http_server_start(&cfg, &srv, &err))
+    if (start_live(&lv, &p, &cfg, &err))
         return cmd_report("serve", &err);
+    if (http_server_start(&cfg, &srv, &err)) {
+        stop_live(&lv);
+        return cmd_report("serve", &err);
+    }
     if (start_follower(&fo, &p, &err)) {
         http_server_stop(srv);
+        stop_live(&lv);
         return cmd_report("serve", &err);
     }
     log_info("serving on %s%s (port %u)%s", cfg.tls_cert ? "https://" : "http://",
@@ -183,5 +235,6 @@ int cmd_serve(int argc, char **argv)
     log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     stop_follower(&fo);
     http_server_stop(srv);
+    stop_live(&lv);
     return 0;
 }

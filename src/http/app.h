@@ -46,6 +46,10 @@ typedef struct kt_http_app {
     kt_route_stats stats[KT_ROUTES_MAX]; /* indexed like the route table; guarded by stats_lock */
     void *stats_lock;                    /* pthread_mutex_t*, owned by the server */
     kt_http_cache *cache;                /* NULL ⇒ no answer cache */
+    /* Metrics only the running process knows (the live collector's watch
+     * restarts, relists, errors), appended to /metrics; may be NULL. */
+    void (*live_metrics)(void *ud, kt_buf *out);
+    void *live_metrics_ud;
 } kt_http_app;
 
 typedef struct kt_http_resp {

@@ -48,6 +48,8 @@ void api_metrics(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
         ds_free(&ds);
     }
     health_render(app, c, n, store_bytes(s), now, &r->body);
+    if (app->live_metrics)
+        app->live_metrics(app->live_metrics_ud, &r->body);
     free(c);
     resp_set(r, 200, "text/plain; version=0.0.4; charset=utf-8");
 }

@@ -42,6 +42,8 @@ typedef struct kt_http_config {
     unsigned max_per_ip;         /* 0 ⇒ 256 */
     kt_http_limits limits;       /* zeroed ⇒ http_limits_default */
     int no_cache;                /* answer every request afresh (cache.h) */
+    void (*live_metrics)(void *ud, kt_buf *out); /* see app.h; NULL ⇒ none */
+    void *live_metrics_ud;
 } kt_http_config;
 
 typedef struct kt_http_server kt_http_server;

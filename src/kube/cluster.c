@@ -35,6 +35,7 @@ struct kt_cluster {
     kt_buf ubody;
     int usage_state;
     int64_t usage_next_ms, flush_next_ms;
+    int64_t started_ms;             /* for the time-to-sync log line */
 };
 
 static void on_error(void *ud, const char *msg)
@@ -223,9 +224,13 @@ static void publish_stream_counts(kt_cluster *c)
         restarts += c->streams[k].restarts, relists += c->streams[k].relists, events += c->streams[k].events;
         synced &= c->streams[k].listed;
     }
+    if (synced && !c->health.synced) { /* c->health.synced is only written by this thread */
+        kt_meter_counts mc;
+        meter_counts(c->meter, &mc);
+        log_info("cluster %s: synced in %.2f s (%ld nodes, %ld pods)", c->t->name,
+                 (double)(kube_now_ms() - c->started_ms) / 1000.0, mc.nodes, mc.pods);
+    }
     pthread_mutex_lock(&c->lock);
-    if (synced && !c->health.synced)
-        log_info("cluster %s: synced (%ld events so far)", c->t->name, events);
     c->health.watch_restarts = restarts, c->health.relists = relists, c->health.events = events;
     c->health.synced = synced;
     pthread_mutex_unlock(&c->lock);
@@ -256,6 +261,7 @@ static void *thread_main(void *arg)
 {
     kt_cluster *c = arg;
     int64_t since, resume, now = (int64_t)time(NULL);
+    c->started_ms = kube_now_ms();
     metering_marks(c, now, &since, &resume);
     kt_meter_opts mo = {c->t->name, c->o.pricing, since, resume};
     c->meter = meter_new(&mo, &c->strs);

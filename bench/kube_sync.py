@@ -1,0 +1,139 @@
+"""kube_sync.py — first full sync of a big cluster: kubetally vs kubectl.
+
+One real kube-apiserver (tests/integration/kube/harness.py) holds NODES nodes
+and PODS running pods (default 2,000 and 100,000).  In the same run:
+  kubectl get pods -A -o json      wall time and peak RSS (/usr/bin/time)
+  kubetally collect                time until every resource is listed
+                                   ("synced in … s" in its log), RSS then,
+                                   and peak RSS after its first flush
+and the ratios.  Targets: kubetally faster than kubectl's list, and at most
+1 KiB of resident memory per pod.
+
+Usage: python3 bench/kube_sync.py [PODS] [NODES]   (KUBETALLY_BIN, KUBECTL to override)
+"""
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "kube"))
+import harness  # noqa: E402
+
+PODS = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
+NODES = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+KT = os.environ.get("KUBETALLY_BIN", os.path.join(ROOT, "build", "kubetally"))
+
+
+def populate(api, started):
+    c = api.admin
+    teams = ["checkout", "search", "payments", "ads", "ml", "data", "platform", "web"]
+
+    def node(i):
+        c.node("node-%04d" % i, {"topology.kubernetes.io/region": "us-east-1",
+                                 "topology.kubernetes.io/zone": "us-east-1%s" % "abc"[i % 3],
+                                 "node.kubernetes.io/instance-type": "m5.4xlarge",
+                                 "eks.amazonaws.com/nodegroup": "ng-%d" % (i % 10)},
+               "aws:///us-east-1a/i-%017x" % i, 16, "64Gi")
+
+    def pod(i):
+        ns = "ns-%03d" % (i % 200)
+        name = "app-%06d" % i
+        c.pod(ns, name, "node-%04d" % (i % NODES), [("app", "250m", "512Mi"), ("sidecar", "50m", "64Mi")],
+              {"app": "app-%d" % (i % 500), "team": teams[i % len(teams)], "tier": "backend",
+               "pod-template-hash": "5d8f7c9b4"}, owner=("ReplicaSet", "app-%d-5d8f7c9b4" % (i % 500)))
+        c.pod_running(ns, name, ["app", "sidecar"], started)
+
+    with concurrent.futures.ThreadPoolExecutor(16) as ex:
+        list(ex.map(node, range(NODES)))
+        for i in range(200):
+            c.namespace("ns-%03d" % i, {"team": teams[i % len(teams)]})
+        t0 = time.time()
+        for k, _ in enumerate(ex.map(pod, range(PODS))):
+            if k and k % 10000 == 0:
+                print("  %d pods created (%.0f/s)" % (k, k / (time.time() - t0)), flush=True)
+
+
+def kubeconfig(path, api, pki):
+    with open(path, "w") as f:
+        f.write("apiVersion: v1\nkind: Config\ncurrent-context: big\nclusters:\n- name: big\n  cluster:\n"
+                "    server: %s\n    certificate-authority: %s\nusers:\n- name: admin\n  user:\n    token: %s\n"
+                "contexts:\n- name: big\n  context: {cluster: big, user: admin}\n"
+                % (api.url, pki.path("ca.crt"), pki.admin_token))
+
+
+def time_kubectl(cfg):
+    kubectl = os.environ.get("KUBECTL") or shutil.which("kubectl")
+    if not kubectl:
+        return None, None
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", kubectl, "--kubeconfig", cfg, "get", "pods", "-A", "-o",
+                          "json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).stderr.decode().split()
+    return float(out[-2]), int(out[-1]) * 1024
+
+
+def rss(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for ln in f:
+            if ln.startswith(field + ":"):
+                return int(ln.split()[1]) * 1024
+    return 0
+
+
+def time_kubetally(cfg, work):
+    log = os.path.join(work, "collect.log")
+    t0 = time.time()
+    p = subprocess.Popen([KT, "collect", "--kubeconfig", cfg, "--db", "sqlite:" + os.path.join(work, "kt.db"),
+                          "--flush-interval", "15s", "--usage-interval", "0"], stderr=open(log, "w"))
+    synced = sync_rss = None
+    while time.time() - t0 < 600 and p.poll() is None:
+        m = re.search(r"synced in ([0-9.]+) s", open(log).read())
+        if m:
+            synced, sync_rss = float(m.group(1)), rss(p.pid, "VmRSS")
+            break
+        time.sleep(0.05)
+    time.sleep(20)  # past the first flush of every pod
+    after_flush, peak = rss(p.pid, "VmRSS"), rss(p.pid, "VmHWM")
+    p.terminate()
+    p.wait()
+    return synced, sync_rss, after_flush, peak, open(log).read()
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="kt-bench-")
+    pki = harness.PKI(os.path.join(work, "pki"))
+    etcd = harness.Etcd(work)
+    api = harness.APIServer("big", work, pki, etcd, harness.kube_apiserver_binary())
+    try:
+        t = time.time()
+        populate(api, int(time.time()) - 3600)
+        print("populated %d nodes, %d pods in %.0f s" % (NODES, PODS, time.time() - t))
+        cfg = os.path.join(work, "kubeconfig")
+        kubeconfig(cfg, api, pki)
+        kc_s, kc_rss = time_kubectl(cfg)
+        synced, sync_rss, flush_rss, peak, log = time_kubetally(cfg, work)
+        print()
+        if synced is None:
+            print("kubetally never synced; log tail:\n" + log[-2000:])
+            sys.exit(1)
+        print("kubetally collect : first full sync %.2f s, RSS %.1f MiB at sync (%.0f B/pod), %.1f MiB after "
+              "first flush, peak %.1f MiB (%.0f B/pod)" % (synced, sync_rss / 2**20, sync_rss / PODS,
+                                                           flush_rss / 2**20, peak / 2**20, peak / PODS))
+        if kc_s is not None:
+            print("kubectl get pods -A -o json : %.2f s, peak RSS %.1f MiB" % (kc_s, kc_rss / 2**20))
+            print("ratio (kubectl / kubetally): time %.2fx, peak memory %.2fx" % (kc_s / synced, kc_rss / peak))
+        else:
+            print("kubectl not found (set KUBECTL): no peer measured")
+        print("target: faster than kubectl's list: %s; <= 1 KiB RSS per pod: %s" %
+              ("yes" if kc_s and synced < kc_s else "no", "yes" if peak / PODS <= 1024 else "no"))
+    finally:
+        api.stop()
+        etcd.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

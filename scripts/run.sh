@@ -10,9 +10,15 @@ make -s -j2
 kt=build/kubetally
 
 kubeconfig="${KUBECONFIG:-$HOME/.kube/config}"
-if [ -f "${kubeconfig%%:*}" ] && $kt collect --help >/dev/null 2>&1 && [ "${KUBETALLY_DEMO:-}" != 1 ]; then
-  echo "kubetally: watching the clusters in $kubeconfig (Ctrl-C stops; costs stay in the store)"
-  exec $kt collect --all-contexts
+if [ -f "${kubeconfig%%:*}" ] && [ "${KUBETALLY_DEMO:-}" != 1 ]; then
+  cat <<NEXT
+kubetally: watching every context in $kubeconfig and serving the dashboard.
+  open http://127.0.0.1:9003/          (costs appear after the first minute)
+  in another terminal:  build/kubetally clusters
+                        build/kubetally allocation --window today --aggregate cluster,namespace
+  Ctrl-C stops; what was metered stays in the store.  KUBETALLY_DEMO=1 shows the demo fleet instead.
+NEXT
+  exec $kt serve --all-contexts
 fi
 
 echo "kubetally: no kubeconfig found; writing the demo fleet (4 clusters in 4 clouds, 30 days)"

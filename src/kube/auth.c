@@ -67,7 +67,7 @@ int kube_read_token_file(const char *path, const char *what, char **out, kt_err 
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return kt_fail(err, KT_EINPUT, "%s %s: %s", what, path, strerror(errno));
+        return kt_fail(err, KT_EINPUT, "%s%s%s: %s", what, *what ? " " : "", path, strerror(errno));
     char buf[16384];
     size_t n = fread(buf, 1, sizeof buf, f);
     int big = n == sizeof buf, bad = ferror(f);
@@ -82,7 +82,7 @@ int kube_read_token_file(const char *path, const char *what, char **out, kt_err 
         ctl |= buf[i] < 0x20 || buf[i] == 0x7f;
     int rc = 0;
     if (bad || big || ctl || n == a)
-        rc = kt_fail(err, KT_EINPUT, "%s %s: %s", what, path,
+        rc = kt_fail(err, KT_EINPUT, "%s%s%s: %s", what, *what ? " " : "", path,
                      bad ? "read error" : big ? "larger than 16 KiB, not a token"
                          : ctl ? "expected one token on one line" : "empty");
     else

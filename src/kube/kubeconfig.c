@@ -230,7 +230,8 @@ static int select_contexts(kc_config *c, const char *const *names, size_t n_name
     if (all) {
         if (!c->contexts.n)
             rc = kt_fail(err, KT_EINPUT, "no contexts in %s", src_desc(c));
-        qsort(c->contexts.e, c->contexts.n, sizeof *c->contexts.e, cmp_entry);
+        else
+            qsort(c->contexts.e, c->contexts.n, sizeof *c->contexts.e, cmp_entry);
         for (size_t i = 0; i < c->contexts.n; i++)
             (*sel)[(*n_sel)++] = &c->contexts.e[i];
     } else if (n_names) {

@@ -22,8 +22,8 @@ enum kube_cred kube_auth_kind(const kt_kube_target *t);
 int kube_auth_header(kt_kube_target *t, int64_t now, char **out, kt_err *err);
 
 /* Read a token file: whole file, surrounding whitespace trimmed; empty or
- * multi-line files and control characters are errors naming `what` and
- * the path (never the content). */
+ * multi-line files and control characters are errors naming `what` (may
+ * be "") and the path (never the content). */
 int kube_read_token_file(const char *path, const char *what, char **out, kt_err *err);
 
 /* Run t->exec and cache its credential in t->exec_token / exec_cert /

@@ -265,7 +265,7 @@ static int fill_user(const kc_at *a, kt_kube_target *t, kt_err *err)
         return field_fail(a, kc_get(a->d, m, "token"), "token", err, "contains a line break");
     if (t->token_file) { /* client-go reads it once up front: fail early, by name */
         char *tok = NULL;
-        if (kube_read_token_file(t->token_file, "tokenFile", &tok, err))
+        if (kube_read_token_file(t->token_file, "", &tok, err))
             return field_fail(a, kc_get(a->d, m, "tokenFile"), "tokenFile", err, "%s", err ? err->msg : "");
         kube_free_secret(tok, tok ? strlen(tok) : 0);
     }

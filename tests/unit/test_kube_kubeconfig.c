@@ -262,14 +262,19 @@ TEST(missing_files)
     char p[512];
     snprintf(p, sizeof p, "%s",
              fx_write("config", "current-context: x\n"
-                                "clusters: [{name: c, cluster: {server: 'https://h:1', certificate-authority: nope.crt}}]\n"
+                                "clusters:\n- {name: c, cluster: {server: 'https://h:1', certificate-authority: nope.crt}}\n"
+                                "- {name: ok, cluster: {server: 'https://ok:1'}}\n"
                                 "users: [{name: u, user: {tokenFile: /nonexistent/token}}]\n"
-                                "contexts: [{name: x, context: {cluster: c}}, {name: y, context: {cluster: c2, user: u}}]\n"
+                                "contexts: [{name: x, context: {cluster: c}}, {name: y, context: {cluster: ok, user: u}}]\n"
                                 "---\n", 0));
     const char *m = fails(p, NULL);
     char want[600];
     snprintf(want, sizeof want, "cluster \"c\": certificate-authority %s/nope.crt: cannot read it (No such file", dir);
     CHECK(strstr(m, want));
+    /* client-go reads a tokenFile up front: so does kubeconfig_load */
+    m = fails(p, "y");
+    CHECK(strstr(m, "context \"y\": kubeconfig ") &&
+          strstr(m, "line 5: user \"u\": tokenFile /nonexistent/token: No such file or directory"));
     fx_cleanup();
 }
 

@@ -29,17 +29,6 @@ static const char summary[] =
     "    --db URL              store (default $KUBETALLY_DB or the SQLite file under $XDG_DATA_HOME)\n"
     "    --duration D          stop by itself after D (e.g. 10m)\n";
 
-/* own_flags + collect_flags in one table for flags_parse. */
-static void build_table(kt_flag *t)
-{
-    size_t n = 0;
-    for (size_t i = 0; own_flags[i].flag; i++)
-        t[n++] = own_flags[i];
-    for (size_t i = 0; collect_flags[i].flag && n + 1 < MAX_FLAGS; i++)
-        t[n++] = collect_flags[i];
-    t[n] = (kt_flag){NULL, NULL, 0, NULL};
-}
-
 /* Wait for SIGINT/SIGTERM, or for `duration` seconds when > 0. */
 static int wait_for_stop(sigset_t *set, int64_t duration)
 {
@@ -102,7 +91,7 @@ int cmd_collect(int argc, char **argv)
     kt_flag table[MAX_FLAGS];
     kt_params p;
     kt_err err = {0};
-    build_table(table);
+    collect_flags_merge(own_flags, table, MAX_FLAGS);
     if (flags_parse(table, argc, argv, &p, &err))
         return cmd_report("collect", &err);
     if (p.help) {

@@ -81,6 +81,16 @@ int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts
     return 0;
 }
 
+void collect_flags_merge(const kt_flag *own, kt_flag *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; own[i].flag && n + 1 < max; i++)
+        out[n++] = own[i];
+    for (size_t i = 0; collect_flags[i].flag && n + 1 < max; i++)
+        out[n++] = collect_flags[i];
+    out[n] = (kt_flag){NULL, NULL, 0, NULL};
+}
+
 int collect_wants_kube(kt_params *p)
 {
     return params_get(p, "kubeconfig") || params_get(p, "context") || params_get(p, "allContexts");

@@ -144,16 +144,6 @@ static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
     return 0;
 }
 
-static void build_table(kt_flag *t)
-{
-    size_t n = 0;
-    for (size_t i = 0; own_flags[i].flag; i++)
-        t[n++] = own_flags[i];
-    for (size_t i = 0; collect_flags[i].flag && n + 1 < MAX_FLAGS; i++)
-        t[n++] = collect_flags[i];
-    t[n] = (kt_flag){NULL, NULL, 0, NULL};
-}
-
 /* The live collector runs when a cluster flag is given (--kubeconfig,
  * --context, --all-contexts); in a pod without a kubeconfig those select the
  * service account (collector.h).  Without one, serve only reads the store,
@@ -198,7 +188,7 @@ int cmd_serve(int argc, char **argv)
     kt_http_server *srv;
     follower fo;
     live lv;
-    build_table(flags);
+    collect_flags_merge(own_flags, flags, MAX_FLAGS);
     if (flags_parse(flags, argc, argv, &p, &err))
         return cmd_report("serve", &err);
     if (p.help) {

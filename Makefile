@@ -34,6 +34,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KT_CFLAGS) -MMD -MP -c $< -o $@
 
+# The built-in price catalog is .incbin'd from data/ (src/pricing/catalog_data.c).
+$(BUILD)/src/pricing/catalog_data.o: $(wildcard data/*.prices)
+
 $(BUILD)/libkubetally.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

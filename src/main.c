@@ -20,6 +20,8 @@ static const struct {
     {"demo", cmd_demo, "write a synthetic multi-cloud fleet into the store"},
     {"serve", cmd_serve, "HTTP API, /metrics and dashboard (and the collectors)"},
     {"import", cmd_import, "import cost history from Prometheus or Thanos"},
+    {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
+    {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},
 };
 
 static void usage(FILE *f)

@@ -18,6 +18,8 @@
 #ifndef KT_PRICING_H
 #define KT_PRICING_H
 
+#include <stddef.h>
+
 #include "pricing/node_split.h"
 #include "util/err.h"
 
@@ -62,5 +64,54 @@ double pricing_lb_hourly(const kt_pricing *p, const char *provider, const char *
 /* Managed control-plane fee per hour (EKS/GKE/AKS); 0 for onprem/unknown.
  * *kind is set to "eks", "gke", "aks" or "". */
 double pricing_cluster_fee(const kt_pricing *p, const char *provider, const char *region, const char **kind);
+
+/* ---- Additions beyond the collector's contract (prices, reprice, import). */
+
+/* Replace *p with a freshly loaded kt_pricing only when loading succeeds:
+ * a broken sheet or list leaves the previous one in use. */
+int pricing_reload(kt_pricing **p, const kt_pricing_opts *o, kt_err *err);
+
+/* One instance type without a cluster (`kubetally prices --instance-type`).
+ * The capacity comes from the catalog or list (known = 0 when neither knows
+ * the type: the price is then the defaults for 0 cores and says so). */
+typedef struct kt_instance_price {
+    kt_price price;
+    double cores, ram_gib, gpus;
+    int known;
+} kt_instance_price;
+kt_instance_price pricing_instance(const kt_pricing *p, const char *provider, const char *region,
+                                   const char *instance_type, int spot);
+
+/* A volume with everything known about it; the custom sheet matches pv rows
+ * by volume name or storage class name. */
+typedef struct kt_volume_desc {
+    const char *cluster, *name, *storage_class, *provider, *region, *provisioner, *type;
+} kt_volume_desc;
+double pricing_volume(const kt_pricing *p, const kt_volume_desc *v, const char **source);
+
+/* The cluster's fee with its tier (--pricing clusters.NAME.tier). */
+double pricing_cluster_fee_for(const kt_pricing *p, const char *cluster, const char *provider, const char *region,
+                               const char **kind);
+
+/* Egress per GB (decimal GB, as the clouds bill it). */
+typedef struct kt_egress {
+    double internet, region, zone;
+    const char *source;
+} kt_egress;
+kt_egress pricing_egress(const kt_pricing *p, const char *cluster, const char *provider, const char *region);
+
+/* The currency every answer is shown in: the sheet's currencyCode, else USD. */
+const char *pricing_currency(const kt_pricing *p);
+
+/* What was loaded, for `kubetally prices --sources`: one line per built-in
+ * file, imported list and sheet ("catalog aws 2024-04-04 USD: source…"). */
+void pricing_describe(const kt_pricing *p, void (*line)(void *ctx, const char *text), void *ctx);
+
+/* The directory imported lists live in (o->data_dir or the default). */
+void pricing_data_dir(const kt_pricing_opts *o, char *buf, size_t n);
+
+/* "aws", "gcp", "azure", "onprem" or "" from what a node or cluster says
+ * (gce → gcp, Azure → azure …). */
+const char *pricing_provider_name(const char *provider);
 
 #endif

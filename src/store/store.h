@@ -213,4 +213,29 @@ int store_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, con
 int store_get_meta(kt_store *s, const char *key, char *buf, size_t n, kt_err *err);
 int store_set_meta(kt_store *s, const char *key, const char *value, kt_err *err);
 
+/* Repricing (`kubetally reprice`): recompute the prices of the hourly node,
+ * volume, load-balancer and fee facts in [start, end) after a sheet or
+ * catalog changed.  Quantities are untouched.  The callbacks price one thing
+ * (pricing is per thing, not per hour, so each is asked once); call between
+ * store_begin and store_commit: every day touched is marked so the commit
+ * rebuilds its daily roll-up. */
+typedef struct kt_reprice_fns {
+    void *ctx;
+    /* cluster: the cluster's name; n: the node as stored. */
+    void (*node)(void *ctx, const char *cluster, const kt_node_rec *n, double *cpu, double *ram, double *gpu,
+                 double *hourly, const char **source);
+    double (*volume)(void *ctx, const char *cluster, const char *provider, const char *region,
+                     const kt_volume_rec *v, const char **source);
+    double (*lb)(void *ctx, const char *cluster, const char *provider, const char *region, const char **source);
+    double (*fee)(void *ctx, const char *cluster, const char *provider, const char *region, const char **kind);
+} kt_reprice_fns;
+
+typedef struct kt_reprice_stats {
+    long nodes, node_hours, volumes, volume_hours, lbs, lb_hours, fee_hours, days;
+    long by_source[5]; /* node-hours by new source: custom, price-list, catalog, spot-estimate, default */
+} kt_reprice_stats;
+
+int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                  kt_err *err);
+
 #endif

@@ -84,7 +84,7 @@ typedef struct pod_spec {
     const char *ns, *name, *node, *owner_kind, *owner;
     ctr_spec c[4];
     int n;
-    const char *labels[9];   /* "key", "value", …, NULL */
+    const char *labels[13];  /* "key", "value", …, NULL (up to 6 pairs) */
     const char *claims[3];   /* NULL-terminated */
 } pod_spec;
 

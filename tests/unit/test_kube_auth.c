@@ -325,6 +325,24 @@ TEST(exec_missing_command_and_cert)
     CHECK(strstr(e.msg, "context \"eks-prod\": exec plugin \"kt-no-such-plugin-4242\" cannot run: No such file or directory (not found on PATH)"));
     kube_targets_free(&ts);
 
+    /* a bare command name is found on PATH, as kubectl finds it */
+    fx_write("kt-path-plugin-4242", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\","
+                                    "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"exec-token-path\"}}'\n", 1);
+    cfg = fx_write("config", "clusters: [{name: c, cluster: {server: 'https://h.example.test'}}]\n"
+                             "users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1,"
+                             " command: kt-path-plugin-4242}}}]\n"
+                             "contexts: [{name: eks-prod, context: {cluster: c, user: u}}]\n", 0);
+    char *old_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), path[2048];
+    snprintf(path, sizeof path, "%s:%s", fx_dir, old_path);
+    setenv("PATH", path, 1);
+    if (!load1(cfg, "eks-prod", &ts)) {
+        CHECK(apply(&ts.t[0], 0, hdr, sizeof hdr, &e) == 0);
+        CHECK_STR(hdr, "Authorization: Bearer exec-token-path");
+        kube_targets_free(&ts);
+    }
+    setenv("PATH", old_path, 1);
+    free(old_path);
+
     /* a plugin giving a client certificate: kept for TLS, no header */
     fx_write("plugin.sh", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
                           "\"status\":{\"clientCertificateData\":\"CERT-PEM\",\"clientKeyData\":\"KEY-PEM\"}}'\n", 1);

@@ -100,7 +100,7 @@ static int get_bool(const kc_at *a, yaml_node_t *map, const char *key, int *out,
     *out = 0;
     if (kc_is_null(n))
         return 0;
-    const char *v = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? kc_scalar(n) : NULL;
+    const char *v = kc_scalar(n) && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? kc_scalar(n) : NULL;
     for (size_t i = 0; v && i < 4; i++) {
         if (!strcasecmp(v, yes[i]))
             return *out = 1, 0;

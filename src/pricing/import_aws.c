@@ -177,8 +177,9 @@ static int aws_page(void *v, kt_reader r, imp_result *res, kt_err *err)
                 snprintf(s->unit, sizeof s->unit, "%.15s", js.str);
             else if (d == 7 && scalar && is(&js, 6, "beginRange"))
                 snprintf(s->begin, sizeof s->begin, "%.15s", js.str);
-            else if ((d == 8 || (d == 9 && (t == JS_OBJ || t == JS_ARR))) && is(&js, 6, "pricePerUnit")) {
-                if (!scalar || d != 8) {
+            else if (((d == 8 && t >= JS_STR) || (d == 9 && (t == JS_OBJ || t == JS_ARR))) &&
+                     is(&js, 6, "pricePerUnit")) {
+                if (!scalar) {
                     rc = type_error(&js, r.name, "a pricePerUnit value is not a price string", err);
                 } else {
                     snprintf(s->price, sizeof s->price, "%.63s", js.str);

@@ -165,8 +165,8 @@ static int az_page(void *v, kt_reader r, imp_result *res, kt_err *err)
                     snprintf(s->f[i], sizeof s->f[i], "%.159s", js.str);
             if (is(&js, 2, "currencyCode") && imp_currency(res, r.name, js.str, err))
                 rc = -1;
-        } else if (d == 3 && (t == JS_OBJ || t == JS_ARR))
-            rc = js_skip(&js, err);
+        } else if (d == 4 && (t == JS_OBJ || t == JS_ARR))
+            rc = js_skip(&js, err); /* savingsPlan and other nested values */
         else if (d == 2 && t == JS_END_OBJ)
             end_item(s);
     }

@@ -146,7 +146,7 @@ static int gcp_page(void *v, kt_reader r, imp_result *res, kt_err *err)
         else if (d == 4 && t == JS_STR && is(&js, 2, "category")) {
             if (is(&js, 3, "resourceGroup")) snprintf(s->group, sizeof s->group, "%s", js.str);
             if (is(&js, 3, "usageType")) snprintf(s->usage, sizeof s->usage, "%s", js.str);
-        } else if (d == 4 && is(&js, 2, "serviceRegions")) {
+        } else if (is(&js, 2, "serviceRegions") && ((d == 4 && t >= JS_STR) || (d == 5 && t <= JS_ARR && t > 0))) {
             if (t != JS_STR)
                 rc = kt_fail(err, KT_EINPUT, "%s: serviceRegions must hold strings (byte %llu)", r.name, js.offset);
             else if (s->n_regions < GCP_MAX_REGIONS)
@@ -156,7 +156,8 @@ static int gcp_page(void *v, kt_reader r, imp_result *res, kt_err *err)
                 rc = js_skip(&js, err); /* later pricing periods */
         } else if (d == 6 && t == JS_STR && is(&js, 4, "pricingExpression") && is(&js, 5, "usageUnit"))
             snprintf(s->unit, sizeof s->unit, "%s", js.str);
-        else if (d == 9 && is(&js, 5, "tieredRates") && is(&js, 7, "unitPrice")) {
+        else if (((d == 9 && t >= JS_STR) || (d == 10 && (t == JS_OBJ || t == JS_ARR))) &&
+                 is(&js, 5, "tieredRates") && is(&js, 7, "unitPrice")) {
             if (is(&js, 8, "currencyCode") && t == JS_STR)
                 snprintf(s->currency, sizeof s->currency, "%.7s", js.str);
             else if (is(&js, 8, "units") && scalar)

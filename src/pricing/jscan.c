@@ -197,6 +197,8 @@ static int value(kt_jscan *js, int c, kt_err *err)
     if (c == 't') return literal(js, "rue", JS_TRUE, err);
     if (c == 'f') return literal(js, "alse", JS_FALSE, err);
     if (c == 'n') return literal(js, "ull", JS_NULL, err);
+    if (c == 'N' || c == 'I')
+        return fail(js, err, "NaN and Infinity are not JSON numbers");
     return fail(js, err, c < 0 ? "unexpected end of input" : "unexpected character");
 }
 

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
+#include "pricing/pricing.h"
 #include "engine/window.h"
 #include "prom/import.h"
 #include "util/log.h"
@@ -27,6 +28,7 @@ static const kt_flag flags[] = {
     {"--allow-partial", "allow_partial", 1, NULL},
     {"--follow", "follow", 0, NULL},
     {"--db", "db", 0, NULL},
+    {"--pricing", "pricing", 0, NULL},
     {"--quiet", "quiet", 1, "-q"},
     {NULL, NULL, 0, NULL},
 };
@@ -44,6 +46,8 @@ static const char summary[] =
     "    --timeout S, --retries N, --concurrency N (defaults 120, 3, 4)\n"
     "    --max-series N        refuse chunks with more containers than this (default 100000)\n"
     "    --allow-partial       accept answers Thanos marks partial (default: refuse)\n"
+    "    --pricing FILE        price with this sheet (OpenCost CSV or rates JSON), imported lists and\n"
+    "                          the catalog (docs/pricing.md); without it, OpenCost's default rates\n"
     "    --follow D            keep importing every D (as `serve --prometheus` does); the first round\n"
     "                          backfills --window";
 
@@ -191,11 +195,23 @@ int cmd_import(int argc, char **argv)
     int64_t every = 0;
     if (params_get(&p, "follow") && dur(&p, "follow", "5m", &every, &err))
         return cmd_report("import", &err);
-    kt_store *s;
-    if (store_open(params_get(&p, "db"), KT_STORE_CREATE, &s, &err))
+    /* Without --pricing the import keeps OpenCost's default rates (source
+     * "default"; tests/integration/prometheus pins those figures) and
+     * `kubetally reprice` applies the catalog later; with it, the full
+     * resolution (sheet > imported lists > catalog > defaults). */
+    kt_pricing_opts po = {params_get(&p, "pricing"), NULL};
+    kt_pricing *pricing = NULL;
+    if (po.custom_file && pricing_load(&po, &pricing, &err))
         return cmd_report("import", &err);
+    o.pricing = pricing;
+    kt_store *s;
+    if (store_open(params_get(&p, "db"), KT_STORE_CREATE, &s, &err)) {
+        pricing_free(pricing);
+        return cmd_report("import", &err);
+    }
     int rc = every ? follow(s, &o, now - w.start, every) : import_once(s, &o, w, mode == 1, &err);
     store_close(s);
+    pricing_free(pricing);
     if (rc) {
         kt_wrap(&err, "nothing imported: ");
         return cmd_report("import", &err);

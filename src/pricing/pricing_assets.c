@@ -22,6 +22,26 @@ static const struct {
     {"disk.csi.azure.com", "azure", "StandardSSD_LRS"}, {"kubernetes.io/azure-disk", "azure", "Standard_LRS"},
 };
 
+/* The storage classes managed Kubernetes creates, by provider, → disk type;
+ * other class names are tried as a type themselves (a class named gp3). */
+static const struct {
+    const char *provider, *class_name, *type;
+} classes[] = {
+    {"aws", "gp2", "gp2"}, {"aws", "gp3", "gp3"},
+    {"gcp", "standard", "pd-standard"}, {"gcp", "standard-rwo", "pd-balanced"}, {"gcp", "premium-rwo", "pd-ssd"},
+    {"azure", "default", "StandardSSD_LRS"}, {"azure", "managed", "StandardSSD_LRS"},
+    {"azure", "managed-csi", "StandardSSD_LRS"}, {"azure", "managed-premium", "Premium_LRS"},
+    {"azure", "managed-csi-premium", "Premium_LRS"}, {"azure", "managed-standard", "Standard_LRS"},
+};
+
+static const char *class_type(const char *provider, const char *class_name)
+{
+    for (size_t i = 0; class_name && i < sizeof classes / sizeof *classes; i++)
+        if (!strcmp(provider, classes[i].provider) && !strcmp(class_name, classes[i].class_name))
+            return classes[i].type;
+    return class_name && *class_name ? class_name : NULL;
+}
+
 double pricing_volume(const kt_pricing *p, const kt_volume_desc *v, const char **source)
 {
     const char *prov = pricing_provider_name(v->provider), *type = v->type && *v->type ? v->type : NULL;
@@ -37,6 +57,8 @@ double pricing_volume(const kt_pricing *p, const kt_volume_desc *v, const char *
             if (!*prov) prov = provisioners[i].provider;
             if (!type) type = provisioners[i].default_type;
         }
+    if (!type)
+        type = class_type(prov, v->storage_class);
     const cat_rec *r = p && type && *prov ? pricing_layer_get(p, CAT_DISK, prov, v->region, type, source) : NULL;
     if (r)
         return r->v[0] / HOURS_PER_MONTH * pricing_negotiated(p);

@@ -151,6 +151,7 @@ int prom_import(kt_store *s, const kt_prom_import_opts *in, int64_t start, int64
         return -1;
     pm_clusters cls;
     pm_clusters_init(&cls);
+    cls.pricing = o.pricing;
     int rc = store_begin(s, err);
     int64_t len = o.chunk;
     for (int64_t t0 = start; !rc && t0 < end;) {

@@ -59,6 +59,8 @@ typedef struct kt_prom_import_opts {
     /* Called after each chunk is read and written (not yet committed). */
     void (*progress)(void *ud, const kt_prom_import_stats *st);
     void *progress_ud;
+    /* Prices nodes, disks and load balancers (pricing/pricing.h); NULL ⇒ OpenCost's default rates. */
+    const struct kt_pricing *pricing;
 } kt_prom_import_opts;
 
 /* Validate options (resolution divides an hour, chunk is whole hours). */

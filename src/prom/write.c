@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pricing/node_split.h"
+#include "pricing/pricing.h"
 #include "prom/integrate.h"
 #include "util/buf.h"
 
@@ -25,12 +25,13 @@ void pm_clusters_free(pm_clusters *c)
     memset(c, 0, sizeof *c);
 }
 
-kt_prom_price prom_price_node(const kt_node_facts *f, double cores, double ram_bytes, double gpus)
+kt_prom_price prom_price_node(const kt_pricing *p, const char *cluster, const char *name, const char *provider_id,
+                              const kt_node_facts *f, double cores, double ram_bytes, double gpus)
 {
-    kt_rates r = kt_default_rates();
-    kt_prom_price p = {kt_price_from_rates(r, cores, ram_bytes, gpus), r.cpu, r.ram, r.gpu, "default"};
-    (void)f;
-    return p;
+    kt_node_desc d = {cluster, name, f->provider, f->region, f->zone, f->instance_type, provider_id, f->spot,
+                      cores, ram_bytes, gpus};
+    kt_price pr = pricing_node(p, &d);
+    return (kt_prom_price){pr.hourly, pr.cpu, pr.ram, pr.gpu, pr.source};
 }
 
 static size_t cluster_index(pm_clusters *c, const char *name)
@@ -114,7 +115,8 @@ static int put_nodes(kt_prom_model *m, kt_store *s, pm_clusters *cl, const kt_no
             return -1;
         if (count_new(cl, "node", strtab_get(&m->s, n->cluster), name, NULL))
             st->nodes++;
-        kt_prom_price p = prom_price_node(f, n->cap[0], n->cap[1], n->cap[2]);
+        kt_prom_price p = prom_price_node(cl->pricing, strtab_get(&m->s, n->cluster), name,
+                                          strtab_get(&m->s, n->provider_id), f, n->cap[0], n->cap[1], n->cap[2]);
         for (size_t h = 0; h < H; h++) {
             size_t k = 0;
             for (size_t j = h * P; j < (h + 1) * P; j++)
@@ -287,12 +289,17 @@ static int put_volumes(kt_prom_model *m, kt_store *s, pm_clusters *cl, const int
                            strtab_get(&m->s, v->claim_name), "", ""};
         if ((rc = store_put_volume(s, &r, &ids[i], err)))
             break;
+        size_t c = cluster_index(cl, strtab_get(&m->s, v->cluster));
+        kt_volume_desc vd = {strtab_get(&m->s, v->cluster), r.name, r.storage_class, cl->provider[c], cl->region[c],
+                             NULL, NULL};
+        const char *vsrc;
+        double vprice = pricing_volume(cl->pricing, &vd, &vsrc);
         for (size_t h = 0; h < H && !rc; h++) {
             size_t k = 0;
             for (size_t j = h * P; j < (h + 1) * P; j++)
                 k += v->present[j];
             kt_volume_hour f = {ids[i], m->t0 + (int64_t)h * 3600, (double)k * (double)m->step / 3600.0, v->bytes,
-                                KT_PROM_DISK_GIB_HOUR, "default"};
+                                vprice, vsrc};
             if (k && !(rc = store_put_volume_hour(s, &f, err)))
                 st->volume_hours++;
         }
@@ -356,12 +363,15 @@ static int put_lbs(kt_prom_model *m, kt_store *s, pm_clusters *cl, const int64_t
                        strtab_get(&m->s, l->ip), 0};
         if (store_put_lb(s, &r, &id, err))
             return -1;
+        size_t c = cluster_index(cl, strtab_get(&m->s, l->cluster));
+        const char *lsrc;
+        double lprice = pricing_lb_hourly(cl->pricing, cl->provider[c], cl->region[c], &lsrc);
         for (size_t h = 0; h < H; h++) {
             size_t k = 0;
             for (size_t j = h * P; j < (h + 1) * P; j++)
                 k += l->present[j];
-            kt_lb_hour f = {id, m->t0 + (int64_t)h * 3600, (double)k * (double)m->step / 3600.0, KT_PROM_LB_HOURLY,
-                            "default"};
+            kt_lb_hour f = {id, m->t0 + (int64_t)h * 3600, (double)k * (double)m->step / 3600.0, lprice,
+                            lsrc};
             if (!k)
                 continue;
             if (store_put_lb_hour(s, &f, err))

@@ -4,9 +4,10 @@
  * Called inside the caller's transaction; a failure leaves the transaction
  * for the caller to roll back.  Every hour the chunk covers is written
  * whole (puts REPLACE rows), so writing the same chunk twice changes
- * nothing.  Prices: nodes through prom_price_node, disks at the default
- * $/GiB-hour, load balancers at the default hourly price; sources say
- * "default" so `kubetally reprice` can replace them when catalogs land. */
+ * nothing.  Prices come from pricing.h (cl->pricing): nodes by cloud,
+ * region and instance type, disks by storage class and region, load
+ * balancers by region, each with its source; `kubetally reprice` can
+ * redo them later. */
 #ifndef KT_PROM_WRITE_H
 #define KT_PROM_WRITE_H
 
@@ -20,6 +21,7 @@ typedef struct pm_clusters {
     int64_t *id;
     char (*provider)[32], (*region)[64];
     size_t cap;
+    const struct kt_pricing *pricing; /* NULL ⇒ OpenCost's default rates */
 } pm_clusters;
 
 typedef struct pm_stats {
@@ -31,16 +33,14 @@ void pm_clusters_free(pm_clusters *c);
 
 int pm_write(kt_prom_model *m, kt_store *s, pm_clusters *cl, pm_stats *st, kt_err *err);
 
-/* Hourly price of a node from its cloud facts and capacity.  Until the
- * catalog (src/pricing/pricing.h) is wired in, every node is priced from
- * OpenCost's default per-resource rates; source "default". */
+/* Hourly price of a node from its cloud facts and capacity (pricing.h;
+ * p NULL ⇒ OpenCost's default per-resource rates, source "default"). */
 typedef struct kt_prom_price {
     double hourly, cpu, ram, gpu; /* $/h, $/core-h, $/GiB-h, $/GPU-h */
     const char *source;
 } kt_prom_price;
-kt_prom_price prom_price_node(const kt_node_facts *f, double cores, double ram_bytes, double gpus);
-
-#define KT_PROM_DISK_GIB_HOUR (0.04 / 730.0) /* OpenCost's default storage price, $/GiB-month over 730 h */
-#define KT_PROM_LB_HOURLY 0.025              /* OpenCost's default load balancer price */
+kt_prom_price prom_price_node(const struct kt_pricing *p, const char *cluster, const char *name,
+                              const char *provider_id, const kt_node_facts *f, double cores, double ram_bytes,
+                              double gpus);
 
 #endif

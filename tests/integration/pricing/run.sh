@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 BIN=${KUBETALLY_BIN:-build/kubetally}
+[ -x /usr/bin/time ] || { echo "installing GNU time (Debian package)"; apt-get install -y time >/dev/null || exit 1; }
 SIZE_MB=${1:-300}
 TMP=$(mktemp -d /tmp/kt-pricing-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

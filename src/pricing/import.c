@@ -3,6 +3,7 @@
 #include "pricing/import.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,31 @@ int imp_price(const char *name, const char *what, const char *text, const char *
         return kt_fail(err, KT_EINPUT, "%s: %s %s is absurd (over %g %s)", name, what, text,
                        catalog_price_cap(currency), currency && *currency ? currency : "");
     return 0;
+}
+
+void imp_table_init(imp_table *t)
+{
+    memset(t, 0, sizeof *t);
+    strtab_init(&t->keys);
+}
+
+void imp_table_free(imp_table *t)
+{
+    strtab_free(&t->keys);
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+double *imp_table_slot(imp_table *t, const char *key)
+{
+    uint32_t id = strtab_intern(&t->keys, key);
+    if (id >= t->cap) {
+        size_t old = t->cap;
+        grow_array((void **)&t->v, &t->cap, id, sizeof *t->v);
+        for (size_t i = old; i < t->cap; i++)
+            t->v[i][0] = t->v[i][1] = t->v[i][2] = t->v[i][3] = NAN;
+    }
+    return t->v[id];
 }
 
 static const imp_ops *ops_for(const char *provider)

@@ -18,6 +18,7 @@
 #include "pricing/reader.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/strtab.h"
 
 typedef struct kt_import_opts {
     const char *provider;            /* aws, gcp, azure */
@@ -59,6 +60,17 @@ extern const imp_ops imp_aws, imp_gcp, imp_azure;
 int imp_currency(imp_result *res, const char *name, const char *currency, kt_err *err);
 /* A price from a JSON string or number: finite, >= 0, believable. */
 int imp_price(const char *name, const char *what, const char *text, const char *currency, double *out, kt_err *err);
+
+/* Rows of up to 4 numbers keyed by a string (NAN until set): what the GCP
+ * and Azure importers merge their pages into before writing records. */
+typedef struct imp_table {
+    kt_strtab keys;
+    double (*v)[4];
+    size_t cap;
+} imp_table;
+void imp_table_init(imp_table *t);
+void imp_table_free(imp_table *t);
+double *imp_table_slot(imp_table *t, const char *key);
 
 /* curl the URL into a temporary FILE (rewound); the message names the URL
  * (with any key= value removed) when the network is down. */

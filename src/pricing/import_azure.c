@@ -23,9 +23,7 @@ static const char *const fields[F_N] = {"currencyCode", "armRegionName", "armSku
                                         "meterName", "serviceName", "unitOfMeasure", "type"};
 
 typedef struct az_state {
-    kt_strtab keys;     /* "n REGION SKU" / "d REGION TYPE" / "l REGION" / "f TIER" → vals */
-    double (*vals)[3];  /* node: od, spot; disk: per GiB-month, tier GiB */
-    size_t cap;
+    imp_table t;        /* "n REGION SKU": od, spot; "d REGION TYPE": per GiB-month, tier GiB; "l REGION"; "f TIER" */
     char f[F_N][160];
     double price;
     int have_price;
@@ -34,28 +32,15 @@ typedef struct az_state {
 static void *az_create(void)
 {
     az_state *s = xcalloc(1, sizeof *s);
-    strtab_init(&s->keys);
+    imp_table_init(&s->t);
     return s;
 }
 
 static void az_destroy(void *v)
 {
     az_state *s = v;
-    strtab_free(&s->keys);
-    free(s->vals);
+    imp_table_free(&s->t);
     free(s);
-}
-
-static double *slot(az_state *s, const char *key)
-{
-    uint32_t id = strtab_intern(&s->keys, key);
-    if (id >= s->cap) {
-        size_t old = s->cap;
-        grow_array((void **)&s->vals, &s->cap, id, sizeof *s->vals);
-        for (size_t i = old; i < s->cap; i++)
-            s->vals[i][0] = s->vals[i][1] = s->vals[i][2] = NAN;
-    }
-    return s->vals[id];
 }
 
 static int ends(const char *s, const char *suffix)
@@ -89,7 +74,7 @@ static void disk_row(az_state *s, const char *region)
         return;
     const char *type = series == 'P' ? "Premium" : series == 'E' ? "StandardSSD" : "Standard";
     snprintf(key, sizeof key, "d %s %s_%s", region, type, redund);
-    double *v = slot(s, key);
+    double *v = imp_table_slot(&s->t, key);
     /* Prefer the smallest tier of at least 128 GiB: the common PVC sizes. */
     int better = isnan(v[1]) || (gib >= 128 && (v[1] < 128 || gib < v[1])) || (v[1] < 128 && gib > v[1]);
     if (better)
@@ -105,23 +90,23 @@ static void end_item(az_state *s)
     if (!strcmp(f[F_SERVICE], "Virtual Machines") && !strcmp(f[F_UOM], "1 Hour") && *region && f[F_ARMSKU][0] &&
         !ends(f[F_PRODUCT], " Windows") && !ends(f[F_METER], "Low Priority") && !ends(f[F_SKU], "Low Priority")) {
         snprintf(key, sizeof key, "n %s %s", region, f[F_ARMSKU]);
-        slot(s, key)[ends(f[F_SKU], " Spot") ? 1 : 0] = s->price;
+        imp_table_slot(&s->t, key)[ends(f[F_SKU], " Spot") ? 1 : 0] = s->price;
     } else if (!strcmp(f[F_SERVICE], "Storage") && strstr(f[F_PRODUCT], "Managed Disks") && *region) {
         disk_row(s, region);
     } else if (strstr(f[F_PRODUCT], "Premium SSD v2") && strstr(f[F_METER], "Provisioned Capacity") && *region &&
                !strcmp(f[F_UOM], "1 GiB/Hour")) {
         snprintf(key, sizeof key, "d %s PremiumV2_LRS", region);
-        slot(s, key)[0] = s->price * 730, slot(s, key)[1] = 1;
+        imp_table_slot(&s->t, key)[0] = s->price * 730, imp_table_slot(&s->t, key)[1] = 1;
     } else if (!strcmp(f[F_SERVICE], "Load Balancer") && strstr(f[F_METER], "Included LB Rules") &&
                !strcmp(f[F_UOM], "1 Hour") && *region) {
         snprintf(key, sizeof key, "l %s", region);
-        slot(s, key)[0] = s->price;
+        imp_table_slot(&s->t, key)[0] = s->price;
     } else if (!strcmp(f[F_SERVICE], "Azure Kubernetes Service") && !strcmp(f[F_UOM], "1 Hour")) {
         const char *tier = !strcmp(f[F_METER], "Standard Uptime SLA") ? "standard"
                          : !strcmp(f[F_METER], "Standard Long Term Support") ? "premium" : NULL;
         if (tier) {
             snprintf(key, sizeof key, "f %s", tier);
-            slot(s, key)[0] = s->price;
+            imp_table_slot(&s->t, key)[0] = s->price;
         }
     }
 done:
@@ -179,10 +164,10 @@ static int az_page(void *v, kt_reader r, imp_result *res, kt_err *err)
 static int az_finish(void *v, imp_result *res, kt_err *err)
 {
     az_state *s = v;
-    for (uint32_t id = 1; id < s->keys.n && id < s->cap; id++) {
+    for (uint32_t id = 1; id < s->t.keys.n && id < s->t.cap; id++) {
         char kind, a[128] = "", b[128] = "";
-        double *x = s->vals[id];
-        if (sscanf(strtab_get(&s->keys, id), "%c %127s %127s", &kind, a, b) < 2)
+        double *x = s->t.v[id];
+        if (sscanf(strtab_get(&s->t.keys, id), "%c %127s %127s", &kind, a, b) < 2)
             continue;
         if (kind == 'n' && isfinite(x[0])) {
             char spot[32] = "-";

@@ -18,9 +18,7 @@
 #define GCP_MAX_REGIONS 64
 
 typedef struct gcp_state {
-    kt_strtab keys;      /* "u|region|family" or "d|region|type" → rates index */
-    double (*rates)[4];  /* cpu, ram, spot cpu, spot ram (units) or price (disks) */
-    size_t cap;
+    imp_table t;         /* "u REGION FAMILY": cpu, ram, spot cpu, spot ram; "d REGION TYPE": price */
     /* the SKU being read */
     char desc[256], family[32], group[32], usage[32], unit[16], currency[8];
     char regions[GCP_MAX_REGIONS][32];
@@ -33,29 +31,15 @@ typedef struct gcp_state {
 static void *gcp_create(void)
 {
     gcp_state *s = xcalloc(1, sizeof *s);
-    strtab_init(&s->keys);
+    imp_table_init(&s->t);
     return s;
 }
 
 static void gcp_destroy(void *v)
 {
     gcp_state *s = v;
-    strtab_free(&s->keys);
-    free(s->rates);
+    imp_table_free(&s->t);
     free(s);
-}
-
-static double *slot(gcp_state *s, const char *key)
-{
-    uint32_t id = strtab_intern(&s->keys, key);
-    if (id >= s->cap) {
-        size_t old = s->cap;
-        grow_array((void **)&s->rates, &s->cap, id, sizeof *s->rates);
-        for (size_t i = old; i < s->cap; i++)
-            for (int k = 0; k < 4; k++)
-                s->rates[i][k] = NAN;
-    }
-    return s->rates[id];
 }
 
 /* "N2D AMD Instance Core running in …" → "n2d"; "Compute optimized Core" → "c2". */
@@ -96,7 +80,7 @@ static void end_sku(gcp_state *s)
                                                (spot || !strcmp(s->usage, "OnDemand")))))
         for (int i = 0; i < s->n_regions; i++) {
             snprintf(key, sizeof key, disk ? "d %s %s" : "u %s %s", s->regions[i], disk ? disk : family);
-            slot(s, key)[col] = s->price;
+            imp_table_slot(&s->t, key)[col] = s->price;
         }
     s->desc[0] = s->group[0] = s->usage[0] = s->unit[0] = 0;
     s->n_regions = s->have_price = 0;
@@ -181,10 +165,10 @@ static int gcp_page(void *v, kt_reader r, imp_result *res, kt_err *err)
 static int gcp_finish(void *v, imp_result *res, kt_err *err)
 {
     gcp_state *s = v;
-    for (uint32_t id = 1; id < s->keys.n && id < s->cap; id++) {
+    for (uint32_t id = 1; id < s->t.keys.n && id < s->t.cap; id++) {
         char kind, region[64], name[64];
-        double *x = s->rates[id];
-        if (sscanf(strtab_get(&s->keys, id), "%c %63s %63s", &kind, region, name) != 3)
+        double *x = s->t.v[id];
+        if (sscanf(strtab_get(&s->t.keys, id), "%c %63s %63s", &kind, region, name) != 3)
             continue;
         if (kind == 'd' && isfinite(x[0])) {
             buf_printf(&res->body, "disk %s %s %.10g\n", region, name, x[0]);

@@ -253,7 +253,7 @@ TEST(hostile_sheets)
     CHECK(load_fails("{\"CPU\": \"abc\"}", "key 'CPU' must be a price"));
     CHECK(load_fails("{\"CPU\": [1]}", "key 'CPU' must be a price"));
     CHECK(load_fails("{\"discount\": \"130%\"}", "key 'discount' must be a fraction"));
-    CHECK(load_fails("{\"CPU\": 0.1", "--pricing") || load_fails("{\"CPU\": 0.1", "kt-sheet"));
+    CHECK(load_fails("{\"CPU\": 0.1", "expected near end of file")); /* truncated JSON, file:line named */
     /* pricing_reload keeps the previous pricing when the new sheet is broken. */
     kt_pricing *p = load(FIX "sheet.csv", NULL);
     kt_pricing_opts bad = {"/nonexistent/sheet.csv", NULL};

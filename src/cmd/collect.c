@@ -4,6 +4,7 @@
  * Signals are blocked in every thread and taken by sigwait here (as in
  * serve.c), so shutdown is ordinary code: each cluster flushes its meter
  * once more and closes its store handle. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ static const char summary[] =
     "    --db URL              store (default $KUBETALLY_DB or the SQLite file under $XDG_DATA_HOME)\n"
     "    --duration D          stop by itself after D (e.g. 10m)\n";
 
-/* Wait for SIGINT/SIGTERM, or for `duration` seconds when > 0. */
+/* Wait for SIGINT/SIGTERM, or for `duration` seconds when > 0 (0 then). */
 static int wait_for_stop(sigset_t *set, int64_t duration)
 {
     if (duration <= 0) {
@@ -37,9 +38,22 @@ static int wait_for_stop(sigset_t *set, int64_t duration)
         sigwait(set, &sig);
         return sig;
     }
-    struct timespec ts = {(time_t)duration, 0};
-    int sig = sigtimedwait(set, NULL, &ts);
-    return sig < 0 ? 0 : sig;
+    struct timespec now, end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += (time_t)duration;
+    for (;;) { /* sigtimedwait returns early on EINTR (e.g. a credential plugin's SIGCHLD) */
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        struct timespec left = {end.tv_sec - now.tv_sec, end.tv_nsec - now.tv_nsec};
+        if (left.tv_nsec < 0)
+            left.tv_sec--, left.tv_nsec += 1000000000L;
+        if (left.tv_sec < 0)
+            return 0;
+        int sig = sigtimedwait(set, NULL, &left);
+        if (sig > 0)
+            return sig;
+        if (errno != EINTR)
+            return 0;
+    }
 }
 
 static void print_summary(kt_collector *c)

@@ -38,15 +38,16 @@ struct kt_cluster {
     int64_t started_ms;             /* for the time-to-sync log line */
 };
 
-static void on_error(void *ud, const char *msg)
+static void on_error(void *ud, const char *msg, int log)
 {
     kt_cluster *c = ud;
+    size_t n = strnlen(msg, sizeof c->health.last_error - 1); /* truncation is fine: it is a summary */
     pthread_mutex_lock(&c->lock);
-    int changed = strncmp(c->health.last_error, msg, sizeof c->health.last_error - 1) != 0;
-    snprintf(c->health.last_error, sizeof c->health.last_error, "%s", msg);
+    memcpy(c->health.last_error, msg, n);
+    c->health.last_error[n] = 0;
     c->health.errors++;
     pthread_mutex_unlock(&c->lock);
-    if (changed) /* the same failure every backoff step is logged once */
+    if (log)
         log_warn("cluster %s: %s", c->t->name, msg);
 }
 
@@ -74,7 +75,7 @@ static int open_store(kt_cluster *c)
     if (c->store)
         return 0;
     if (store_open(c->o.db, KT_STORE_CREATE, &c->store, &err)) {
-        on_error(c, err.msg);
+        on_error(c, err.msg, 1);
         c->store = NULL;
         return -1;
     }
@@ -92,7 +93,7 @@ static void metering_marks(kt_cluster *c, int64_t now, int64_t *since, int64_t *
     snprintf(key, sizeof key, "live_since:%s", c->t->name);
     if (store_get_meta(c->store, key, v, sizeof v, NULL) == 1 && atoll(v) > 0)
         *since = atoll(v);
-    snprintf(key, sizeof key, "live_flushed:%s", c->t->name);
+    snprintf(key, sizeof key, "live_flush:%s", c->t->name); /* written by meter_flush */
     if (store_get_meta(c->store, key, v, sizeof v, NULL) == 1)
         *resume = atoll(v);
 }
@@ -100,16 +101,18 @@ static void metering_marks(kt_cluster *c, int64_t now, int64_t *since, int64_t *
 static int healthy(kt_cluster *c)
 {
     for (int k = 0; k < K_KIND_COUNT; k++)
-        if (!c->streams[k].listed || c->streams[k].state == ST_WAIT)
+        if (!c->streams[k].listed || c->streams[k].state == ST_WAIT) {
+            log_debug("cluster %s: %s not healthy (%s)", c->t->name, kube_kind_name((enum kt_kind)k),
+                      c->streams[k].listed ? "waiting to retry" : "never listed");
             return 0;
+        }
     return 1;
 }
 
 /* Record contact and error after a flush (one small transaction). */
-static int record_contact(kt_cluster *c, int64_t now, kt_err *err)
+static int record_contact(kt_cluster *c, kt_err *err)
 {
     int64_t id;
-    char key[200], v[32];
     pthread_mutex_lock(&c->lock);
     int64_t contact = c->health.last_contact;
     char last_error[256];
@@ -118,12 +121,10 @@ static int record_contact(kt_cluster *c, int64_t now, kt_err *err)
     snprintf(last_error, sizeof last_error, "%s", c->health.last_error);
     pthread_mutex_unlock(&c->lock);
     kt_cluster_rec r = {c->t->name, "", "", "", "kube"};
-    snprintf(key, sizeof key, "live_flushed:%s", c->t->name);
-    snprintf(v, sizeof v, "%lld", (long long)now);
     if (store_begin(c->store, err))
         return -1;
     if (store_put_cluster(c->store, &r, &id, err) || store_set_cluster_contact(c->store, id, contact, last_error, err) ||
-        store_set_meta(c->store, key, v, err) || store_commit(c->store, err)) {
+        store_commit(c->store, err)) {
         store_rollback(c->store);
         return -1;
     }
@@ -135,8 +136,8 @@ static void flush(kt_cluster *c, int64_t now)
     kt_err err = {0};
     if (open_store(c))
         return;
-    if (meter_flush(c->meter, c->store, now, &err) || record_contact(c, now, &err)) {
-        on_error(c, err.msg);
+    if (meter_flush(c->meter, c->store, now, &err) || record_contact(c, &err)) {
+        on_error(c, err.msg, 1);
         return;
     }
     kt_meter_counts mc;

@@ -100,7 +100,9 @@ static void report(kt_stream *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    s->env->error(s->env->ud, msg);
+    int changed = strncmp(s->last_msg, msg, sizeof s->last_msg - 1) != 0;
+    snprintf(s->last_msg, sizeof s->last_msg, "%s", msg);
+    s->env->error(s->env->ud, msg, changed);
 }
 
 /* Wait before the next attempt: exponential, ±25 % jitter so a fleet of
@@ -153,9 +155,10 @@ static int handle_event(kt_stream *s, json_t *ev, int64_t now)
     if (!strcmp(type, "ERROR")) {
         json_int_t code = json_integer_value(json_object_get(obj, "code"));
         if (code == 410) {
-            log_info("%s: watch %s: resourceVersion too old, relisting", s->env->target->name,
+            log_info("cluster %s: watch %s: resourceVersion too old (410 Gone), relisting", s->env->target->name,
                      kube_kind_name(s->kind));
             relist(s);
+            s->relist_now = 1;
             return -1;
         }
         const char *m = jstr(obj, "message", NULL);
@@ -260,7 +263,7 @@ static int start(kt_stream *s, CURLM *multi, int64_t now_ms)
     }
     curl_easy_cleanup(esc);
     buf_reset(&s->body);
-    s->failed = 0;
+    s->failed = s->relist_now = 0;
     kt_err err = {0};
     s->h = kube_request(s->env->target, path.data, watch ? watch_write : kube_write_buf, watch ? (void *)s : &s->body,
                         &s->headers, watch ? 0 : s->env->request_timeout, s->env->connect_timeout, &err);
@@ -271,6 +274,8 @@ static int start(kt_stream *s, CURLM *multi, int64_t now_ms)
         return 0;
     }
     curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
+    log_debug("cluster %s: %s %s%s", s->env->target->name, watch ? "watch" : "list", kube_kind_name(s->kind),
+              watch ? "" : (s->cont ? " (next page)" : ""));
     s->state = watch ? ST_WATCH : ST_LIST;
     s->last_byte_ms = now_ms;
     curl_multi_add_handle(multi, s->h);
@@ -309,6 +314,7 @@ static int http_failure(kt_stream *s, long code, const char *what, int64_t now_m
     char msg[300];
     error_text(&s->body, msg, sizeof msg);
     if (code == 410) { /* the resourceVersion or continue token expired */
+        log_info("cluster %s: %s %s: 410 Gone, relisting", s->env->target->name, what, kube_kind_name(s->kind));
         relist(s);
         s->state = ST_LIST;
         s->wait_until_ms = 0;
@@ -316,6 +322,9 @@ static int http_failure(kt_stream *s, long code, const char *what, int64_t now_m
     }
     if (code == 401)
         kube_auth_invalidate(s->env->target);
+    if (s->unreachable) /* the server is back: its new answers deserve a fresh backoff */
+        s->backoff_ms = 0;
+    s->unreachable = 0;
     report(s, "%s %s: HTTP %ld%s%s%s", what, kube_kind_name(s->kind), code,
            code == 401 ? " Unauthorized (credentials rejected)" : code == 403 ? " Forbidden" : "",
            msg[0] ? ": " : "", msg);
@@ -336,6 +345,7 @@ static void list_page(kt_stream *s, int64_t now_ms)
         return;
     }
     int64_t now = (int64_t)time(NULL);
+    s->env->contact(s->env->ud, now); /* a usable answer: the cluster is reachable */
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
@@ -371,8 +381,9 @@ void stream_done(kt_stream *s, CURLM *multi, CURLcode rc, int64_t now_ms)
     enum kt_stream_state was = s->state;
     end_transfer(s, multi);
     const char *what = was == ST_WATCH ? "watch" : "list";
+    log_debug("cluster %s: %s %s ended: %s, HTTP %ld", s->env->target->name, what, kube_kind_name(s->kind), cerr, code);
     if (rc == CURLE_OK && code == 200) {
-        s->env->contact(s->env->ud, (int64_t)time(NULL));
+        s->last_msg[0] = 0; /* healthy again: the next failure is news */
         if (was == ST_LIST) {
             list_page(s, now_ms);
         } else { /* the server ended the watch (timeoutSeconds): resume at once */
@@ -386,9 +397,15 @@ void stream_done(kt_stream *s, CURLM *multi, CURLcode rc, int64_t now_ms)
         http_failure(s, code, what, now_ms);
         return;
     }
+    if (s->relist_now) { /* a 410 event: expected, not a failure, so no backoff */
+        s->state = ST_LIST;
+        s->wait_until_ms = 0;
+        return;
+    }
     if (!s->failed)
         report(s, "%s %s: %s", what, kube_kind_name(s->kind), cerr);
     if (was == ST_WATCH)
         s->restarts++;
+    s->unreachable = !s->failed;
     back_off(s, now_ms);
 }

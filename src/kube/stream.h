@@ -28,8 +28,9 @@ typedef struct kt_stream_env {
     kt_decoder *decoder;
     kt_kube_sink sink;
     int page_size, watch_timeout, request_timeout, connect_timeout, stall_timeout;
-    /* Report an error for this cluster (already free of secrets). */
-    void (*error)(void *ud, const char *msg);
+    /* Record an error for this cluster (already free of secrets); log it
+     * when `log` (the stream's message changed, so a retry loop logs once). */
+    void (*error)(void *ud, const char *msg, int log);
     void (*contact)(void *ud, int64_t now);
     void *ud;
 } kt_stream_env;
@@ -47,7 +48,10 @@ typedef struct kt_stream {
     int backoff_ms;
     int listed;                       /* a full list has completed */
     int failed;                       /* the transfer failed in a way already reported */
+    int relist_now;                   /* we ended the watch on a 410 event: relist at once */
+    int unreachable;                  /* the last failure was a transport one (server down) */
     long restarts, relists, events;
+    char last_msg[512];               /* the last error logged for this stream */
 } kt_stream;
 
 void stream_init(kt_stream *s, enum kt_kind kind, kt_stream_env *env);

@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 kt=${KUBETALLY_BIN:-$PWD/build/kubetally}
 work=$(mktemp -d /tmp/kt-kube.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-python3 tests/integration/kube/scenario.py "$kt" "$work" || {
-  echo "--- collect.log (tail)"; tail -40 "$work/collect.log" 2>/dev/null
+if python3 tests/integration/kube/scenario.py "$kt" "$work"; then
+  rm -rf "$work"
+else
+  echo "--- collect.log (tail; everything is kept in $work)"; tail -40 "$work/collect.log" 2>/dev/null
   exit 1
-}
+fi

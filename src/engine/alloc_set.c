@@ -145,6 +145,13 @@ void alloc_span(kt_alloc *a, int64_t t, int32_t dur, double seconds, int64_t lo,
         s = t + dur - (int64_t)seconds;
         e = t + (int64_t)seconds;
     }
+    /* Under half the span (a daily roll-up of a pod that ran a few hours,
+     * a day not over yet) the two guesses cross: keep the run whole and
+     * place it at the span's start, so start <= end.  (At exactly half they
+     * meet, which a neighbouring fact usually extends; alloc_minutes never
+     * reports less than the longest fact's running time.) */
+    if (s > e)
+        s = t, e = t + (int64_t)seconds;
     if (s < lo) s = lo;
     if (e > hi) e = hi;
     if (s < a->start) a->start = s;
@@ -174,9 +181,7 @@ double alloc_total(const kt_alloc *a)
 
 double alloc_minutes(const kt_alloc *a)
 {
-    if (a->end <= a->start)
-        return 0;
-    double m = (double)(a->end - a->start) / 60.0;
+    double m = a->end > a->start ? (double)(a->end - a->start) / 60.0 : 0;
     return m < a->min_seconds / 60.0 ? a->min_seconds / 60.0 : m;
 }
 

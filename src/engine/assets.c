@@ -91,9 +91,13 @@ static kt_asset *row(acc *A, enum kt_asset_type type, uint32_t cluster, uint32_t
     return a;
 }
 
-static void span(kt_asset *a, int64_t t, int32_t dur, const kt_window *w)
+/* The asset existed `hours` of the fact's span: a daily roll-up of a node
+ * that ran 3 h covers 3 h, not the day (placed at the span's start; the
+ * cost is hours × price either way, this only makes minutes right). */
+static void span(kt_asset *a, int64_t t, int32_t dur, double hours, const kt_window *w)
 {
-    int64_t s = t < w->start ? w->start : t, e = t + dur > w->end ? w->end : t + dur;
+    int64_t len = hours * 3600 < dur ? (int64_t)(hours * 3600 + 0.5) : dur;
+    int64_t s = t < w->start ? w->start : t, e = t + len > w->end ? w->end : t + len;
     if (s < a->start) a->start = s;
     if (e > a->end) a->end = e;
 }
@@ -122,7 +126,7 @@ static void add_nodes(acc *A, kt_window w)
         a->hourly = f->hourly;
         if (!a->instance_type) a->instance_type = n->instance_type;
         a->provider_id = n->provider_id, a->zone = n->zone, a->source = f->source, a->pool = n->pool;
-        span(a, f->t, f->dur, &w);
+        span(a, f->t, f->dur, f->hours, &w);
     }
 }
 
@@ -140,7 +144,7 @@ static void add_others(acc *A, kt_window w)
         a->byte_hours += f->hours * f->bytes, a->cost += cost, a->hours += f->hours;
         a->storage_class = v->storage_class, a->claim_ns = v->claim_ns, a->claim_name = v->claim_name;
         a->source = f->source;
-        span(a, f->t, f->dur, &w);
+        span(a, f->t, f->dur, f->hours, &w);
     }
     for (size_t i = 0; i < ds->n_lbfacts; i++) {
         const ds_lb_fact *f = &ds->lbfacts[i];
@@ -152,7 +156,7 @@ static void add_others(acc *A, kt_window w)
         snprintf(nm, sizeof nm, "%s/%s", strtab_get(&ds->strs, l->namespace_), strtab_get(&ds->strs, l->name));
         kt_asset *a = row(A, AS_LB, l->cluster, c->provider, c->region, 0, nm);
         a->cost += f->hours * f->hourly, a->hours += f->hours, a->hourly = f->hourly;
-        span(a, f->t, f->dur, &w);
+        span(a, f->t, f->dur, f->hours, &w);
     }
     for (size_t i = 0; i < ds->n_feefacts; i++) {
         const ds_fee_fact *f = &ds->feefacts[i];
@@ -161,7 +165,7 @@ static void add_others(acc *A, kt_window w)
         const ds_cluster *c = &ds->clusters[f->cluster];
         kt_asset *a = row(A, AS_MGMT, f->cluster, c->provider, c->region, 0, strtab_get(&ds->strs, f->kind));
         a->cost += f->hours * f->hourly, a->hours += f->hours, a->hourly = f->hourly;
-        span(a, f->t, f->dur, &w);
+        span(a, f->t, f->dur, f->hours, &w);
     }
     for (size_t i = 0; i < ds->n_netfacts; i++) {
         const ds_network_fact *f = &ds->netfacts[i];
@@ -171,7 +175,7 @@ static void add_others(acc *A, kt_window w)
         const ds_cluster *c = &ds->clusters[p->cluster];
         kt_asset *a = row(A, AS_NETWORK, p->cluster, c->provider, c->region, 0, "egress");
         a->cost += f->cost_internet + f->cost_region + f->cost_zone;
-        span(a, f->t, f->dur, &w);
+        span(a, f->t, f->dur, f->dur / 3600.0, &w); /* traffic has no "present" time: the whole span */
     }
 }
 

@@ -4,6 +4,7 @@
  * a volume shared by two pods, a load balancer and an EKS fee. */
 #include "check.h"
 #include "engine/allocation.h"
+#include "engine/alloc_internal.h"
 #include "pricing/node_split.h"
 
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
@@ -296,10 +297,31 @@ TEST(node_price_split_matches_opencost_rule)
     CHECK_NEAR(4 * r.cpu + 16 * r.ram, 0.192, 1e-15);
 }
 
+/* Running time of facts shorter than their span: an hour fact from 00:30
+ * starts late; a daily roll-up of a pod that ran 3 h (or a day not over
+ * yet) must keep its 180 minutes, not cross its start and end. */
+TEST(span_of_partial_facts)
+{
+    const int64_t day = 1795478400; /* 2026-11-24T00:00:00Z */
+    kt_alloc a = {.start = INT64_MAX, .end = INT64_MIN};
+    alloc_span(&a, day, 3600, 1800, day, day + 86400);    /* half an hour: start and end meet at 00:30 */
+    CHECK(a.start == day + 1800 && a.end == day + 1800);
+    CHECK_NEAR(alloc_minutes(&a), 30, 1e-12);
+    kt_alloc d = {.start = INT64_MAX, .end = INT64_MIN};
+    alloc_span(&d, day, 86400, 3 * 3600, day, day + 86400); /* 3 h in a daily row */
+    CHECK(d.start <= d.end);
+    CHECK_NEAR(alloc_minutes(&d), 180, 1e-12);
+    kt_alloc f = {.start = INT64_MAX, .end = INT64_MIN};
+    alloc_span(&f, day, 86400, 20 * 3600, day, day + 86400); /* 20 h: from 04:00 (late start), to 20:00 (early end) */
+    CHECK(f.start == day + 4 * 3600 && f.end == day + 86400 - 4 * 3600);
+    CHECK_NEAR(alloc_minutes(&f), 20 * 60, 1e-12);        /* never under the 20 h it ran (min_seconds) */
+}
+
 int main(void)
 {
     build();
     RUN(by_container_costs);
+    RUN(span_of_partial_facts);
     RUN(by_namespace_conserves);
     RUN(share_idle_by_resource_cost);
     RUN(idle_by_node_keeps_empty_node);

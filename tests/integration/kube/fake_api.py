@@ -2,6 +2,8 @@
 
   python3 fake_api.py PORT CERT KEY malformed   answers every request 200 with broken JSON
   python3 fake_api.py PORT CERT KEY hang        completes TLS, reads the request, never answers
+  python3 fake_api.py PORT CERT KEY stall       answers lists (empty), then opens every watch and
+                                                never sends a byte on it
 """
 import http.server
 import socketserver
@@ -19,7 +21,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "hang":
             time.sleep(3600)
             return
+        if mode == "stall":
+            self.stall()
+            return
         body = b'{"kind":"PodList","items":[{"metadata":{"name":"x"' if "pods" in self.path else b"{not json"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def stall(self):
+        if "metrics.k8s.io" in self.path:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if "watch=1" in self.path:  # headers, then silence
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.flush()
+            time.sleep(3600)
+            return
+        body = b'{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[]}'
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -143,6 +143,10 @@ clusters:
   cluster:
     server: https://127.0.0.1:%d
     certificate-authority: %s
+- name: stall
+  cluster:
+    server: https://127.0.0.1:%d
+    certificate-authority: %s
 users:
 - name: sa
   user:
@@ -172,8 +176,11 @@ users:
   context: {cluster: broken, user: sa}
 - name: hanging
   context: {cluster: hang, user: sa}
+- name: stalling
+  context: {cluster: stall, user: sa}
 """ % (servers["aws"].url, pki.b64("ca.crt"), servers["gcp"].url, ca, az_port, ca, fake_ports[0], ca,
-       fake_ports[1], ca, sa_token, pki.path("client.crt"), pki.path("client.key"), plugin, extra_users))
+       fake_ports[1], ca, fake_ports[2], ca, sa_token, pki.path("client.crt"), pki.path("client.key"), plugin,
+       extra_users))
 
 
 # --- reading the results -----------------------------------------------------
@@ -214,8 +221,8 @@ def kt(*args):
 def run_collector(pki, etcd, servers, kubeconfig, S):
     log = open(os.path.join(WORK, "collect.log"), "w")
     proc = subprocess.Popen([KT, "collect", "--kubeconfig", kubeconfig, "--all-contexts", "--db", "sqlite:" + DB,
-                             "--flush-interval", "5s", "--watch-timeout", "20s", "--request-timeout", "4s",
-                             "--usage-interval", "10s"], stdout=log, stderr=subprocess.STDOUT,
+                             "--flush-interval", "5s", "--watch-timeout", "20s", "--stall-timeout", "30s",
+                             "--request-timeout", "4s", "--usage-interval", "10s", "--page-size", "2"], stdout=log, stderr=subprocess.STDOUT,
                             env=dict(os.environ, KUBETALLY_LOG=os.environ.get("KUBETALLY_LOG", "info")))
     aws, gcp = servers["aws"].admin, servers["gcp"].admin
     sleep_until(S + 15)
@@ -285,7 +292,10 @@ def check_costs(S, log_text, pki, sa_token):
           "a node removed and a node added mid-run")
     check_allocation(S, E, nodes, expect)
     check_conservation(S)
-    check("relist" in log_text and "azure-westeurope" in log_text, "the Azure watches relisted after 410 Gone")
+    check("cluster azure-westeurope: watch" in log_text and "410 Gone" in log_text,
+          "the Azure watches relisted after 410 Gone")
+    check("cluster stalling: watch pod: no data for 30 s; resuming" in log_text,
+          "a watch that sends nothing is abandoned after --stall-timeout and resumed")
     for secret in (sa_token, pki.exec_token, pki.admin_token, pki.kt_token):
         check(secret not in log_text, "no token in collect's log")
     return db
@@ -405,8 +415,8 @@ def main():
     fakes = []
     try:
         sa_token = servers["aws"].admin.service_account_token("kubetally", "kubetally")
-        fake_ports = [harness.free_port(), harness.free_port()]
-        for port, mode in zip(fake_ports, ("malformed", "hang")):
+        fake_ports = [harness.free_port(), harness.free_port(), harness.free_port()]
+        for port, mode in zip(fake_ports, ("malformed", "hang", "stall")):
             fakes.append(subprocess.Popen([sys.executable, os.path.join(HERE, "fake_api.py"), str(port),
                                            pki.path("server.crt"), pki.path("server.key"), mode]))
         cfg = os.path.join(WORK, "kubeconfig")

@@ -8,6 +8,7 @@ kubelet runs: the tests create Nodes and Pods (spec.nodeName set) and patch
 their status subresource themselves, as KWOK does.
 """
 import base64
+import http.client
 import json
 import os
 import secrets
@@ -15,6 +16,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -55,6 +57,8 @@ class PKI:
             f.write("subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.test\n")
         self._signed("server", "/CN=kube-apiserver", ext=p("san.ext"))
         self._signed("client", "/CN=kubetally-cert")
+        # the aggregator's client certificate towards aggregated API servers (metrics.k8s.io)
+        self._signed("front-proxy", "/CN=front-proxy-client")
         sh("openssl", "genrsa", "-out", p("sa.key"), "2048")
         sh("openssl", "rsa", "-in", p("sa.key"), "-pubout", "-out", p("sa.pub"))
         self.admin_token = "admin-" + secrets.token_hex(16)
@@ -116,6 +120,16 @@ class Etcd:
         self.proc.wait()
 
 
+def host_ipv4():
+    """An address of this machine outside 127/8: Kubernetes refuses loopback
+    endpoints, so an aggregated API server must listen on another one."""
+    out = subprocess.run(["hostname", "-I"], stdout=subprocess.PIPE).stdout.decode().split()
+    for a in out:
+        if "." in a and not a.startswith("127."):
+            return a
+    raise RuntimeError("no non-loopback IPv4 address on this machine (hostname -I: %s)" % out)
+
+
 def kube_apiserver_binary():
     return subprocess.run([os.path.join(ROOT, "scripts", "kube-apiserver.sh")], check=True,
                           stdout=subprocess.PIPE).stdout.decode().strip()
@@ -143,7 +157,13 @@ class APIServer:
              "--service-account-issuer", "https://kubernetes.default.svc",
              "--api-audiences", "https://kubernetes.default.svc",
              "--disable-admission-plugins", "ServiceAccount", "--service-cluster-ip-range", "10.0.0.0/16",
-             "--cert-dir", os.path.join(self.d, "cert-" + self.name), "--allow-privileged"] + self.extra,
+             "--cert-dir", os.path.join(self.d, "cert-" + self.name), "--allow-privileged",
+             # the aggregation layer, so metrics.k8s.io can be served by another process
+             "--requestheader-client-ca-file", p("ca.crt"), "--requestheader-allowed-names", "front-proxy-client",
+             "--requestheader-username-headers", "X-Remote-User", "--requestheader-group-headers", "X-Remote-Group",
+             "--requestheader-extra-headers-prefix", "X-Remote-Extra-", "--proxy-client-cert-file",
+             p("front-proxy.crt"), "--proxy-client-key-file", p("front-proxy.key"),
+             "--enable-aggregator-routing=true"] + self.extra,
             stdout=self.log, stderr=subprocess.STDOUT)
         ctx = ssl.create_default_context(cafile=p("ca.crt"))
         for _ in range(900):
@@ -172,24 +192,39 @@ class APIServer:
 
 
 class Client:
-    """Just enough of the Kubernetes REST API to play kubelet and kubectl."""
+    """Just enough of the Kubernetes REST API to play kubelet and kubectl.
+    One kept-alive HTTPS connection per thread, so filling a server with
+    100,000 pods is not 200,000 TLS handshakes."""
 
     def __init__(self, url, cafile, token):
         self.url, self.token = url, token
+        self.host, self.port = url.split("//")[1].split(":")
         self.ctx = ssl.create_default_context(cafile=cafile)
+        self.local = threading.local()
+
+    def _conn(self, fresh=False):
+        if fresh or not getattr(self.local, "conn", None):
+            self.local.conn = http.client.HTTPSConnection(self.host, int(self.port), context=self.ctx, timeout=60)
+        return self.local.conn
 
     def call(self, method, path, body=None, ctype="application/json"):
         data = None
         if body is not None:
             data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Authorization": "Bearer " + self.token, "Content-Type": ctype,
-                                              "Accept": "application/json"})
-        try:
-            with urllib.request.urlopen(req, context=self.ctx, timeout=60) as r:
-                return json.loads(r.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            raise RuntimeError("%s %s: HTTP %d %s" % (method, path, e.code, e.read()[:300].decode(errors="replace")))
+        headers = {"Authorization": "Bearer " + self.token, "Content-Type": ctype, "Accept": "application/json"}
+        for attempt in range(2):  # a kept-alive connection the server closed: reconnect once
+            try:
+                c = self._conn(fresh=attempt > 0)
+                c.request(method, path, body=data, headers=headers)
+                r = c.getresponse()
+                text = r.read()
+                break
+            except (http.client.HTTPException, OSError):
+                if attempt:
+                    raise
+        if r.status >= 400:
+            raise RuntimeError("%s %s: HTTP %d %s" % (method, path, r.status, text[:300].decode(errors="replace")))
+        return json.loads(text or b"{}")
 
     def create(self, path, obj):
         return self.call("POST", path, obj)
@@ -280,6 +315,29 @@ class Client:
                         {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
                          "spec": {"audiences": ["https://kubernetes.default.svc"], "expirationSeconds": seconds}})
         return r["status"]["token"]
+
+    def aggregate_metrics(self, ip, port, timeout=90):
+        """Register an API server at ip:port as metrics.k8s.io (what installing
+        metrics-server does) and wait until the aggregator calls it Available."""
+        self.create("/api/v1/namespaces/kube-system/services", {
+            "metadata": {"name": "metrics-server", "namespace": "kube-system"},
+            "spec": {"ports": [{"port": 443, "targetPort": port, "protocol": "TCP"}]}})
+        self.create("/api/v1/namespaces/kube-system/endpoints", {
+            "metadata": {"name": "metrics-server", "namespace": "kube-system"},
+            "subsets": [{"addresses": [{"ip": ip}], "ports": [{"port": port, "protocol": "TCP"}]}]})
+        self.create("/apis/apiregistration.k8s.io/v1/apiservices", {
+            "metadata": {"name": "v1beta1.metrics.k8s.io"},
+            "spec": {"service": {"namespace": "kube-system", "name": "metrics-server", "port": 443},
+                     "group": "metrics.k8s.io", "version": "v1beta1", "insecureSkipTLSVerify": True,
+                     "groupPriorityMinimum": 100, "versionPriority": 100}})
+        end = time.time() + timeout
+        while time.time() < end:
+            st = self.call("GET", "/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io")
+            for c in st.get("status", {}).get("conditions", []):
+                if c.get("type") == "Available" and c.get("status") == "True":
+                    return
+            time.sleep(0.5)
+        raise RuntimeError("metrics.k8s.io never became Available: %s" % st.get("status"))
 
     def bind_reader(self, user):
         self.create("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {

@@ -290,7 +290,9 @@ def check_costs(S, log_text, pki, sa_token):
           nodes[(A, "aws-n2")][10] == 1, "cloud, region and spot detected per node")
     check(0 < nodes[(A, "aws-n2")][0] * 3600 < E[A] - since[A] and (A, "aws-n3") in nodes,
           "a node removed and a node added mid-run")
-    check_allocation(S, E, nodes, expect)
+    m = check_usage(db)
+    # web-1 is allocated max(request, usage): 0.25 core more over its m measured hours
+    check_allocation(S, E, nodes, expect, {("aws-prod-us-east-1", "web-1"): 0.25 * m})
     check_conservation(S)
     check("cluster azure-westeurope: watch" in log_text and "410 Gone" in log_text,
           "the Azure watches relisted after 410 Gone")
@@ -301,12 +303,37 @@ def check_costs(S, log_text, pki, sa_token):
     return db
 
 
+def check_usage(db):
+    """web-1's usage came from metrics.k8s.io for part of its run: where measured,
+    CPU counts max(request 0.5, usage 0.75) = usage and RAM max(1Gi, 512Mi) = the
+    request; where not, usage = request.  So, with m = measured hours:
+      cpu_use − cpu_req = (0.75 − 0.5)·m = cpu_alloc − cpu_req
+      ram_req − ram_use = (1 GiB − 512 MiB)·m,  ram_alloc = ram_req."""
+    r = db.execute("""SELECT sum(h.cpu_req), sum(h.cpu_use), sum(h.cpu_alloc), sum(h.ram_req), sum(h.ram_use),
+                             sum(h.ram_alloc), max(h.measured), max(h.cpu_peak)
+                      FROM container_h h JOIN containers k ON k.id = h.container_id JOIN pods p ON p.id = k.pod_id
+                      WHERE p.name = 'web-1'""").fetchone()
+    creq, cuse, calloc, rreq, ruse, ralloc, measured, peak = r
+    m_cpu = (cuse - creq) / 0.25
+    m_ram = (rreq - ruse) / (GiB - 512 * 2**20)
+    check(measured == 1 and m_cpu > 20 / 3600.0, "web-1 usage measured from metrics.k8s.io for %.0f s" % (m_cpu * 3600))
+    check(close(calloc, cuse, 1e-12) and close(ralloc, rreq, 1e-3) and close(m_cpu, m_ram, 1e-9),
+          "usage above request raises CPU allocation, below leaves RAM at request (%.6f = %.6f h measured)" %
+          (m_cpu, m_ram))
+    check(close(peak, 0.75, 1e-12), "CPU peak is the sampled 0.75 cores (%s)" % peak)
+    other = db.execute("""SELECT max(h.measured), sum(abs(h.cpu_use - h.cpu_req)) FROM container_h h
+                          JOIN containers k ON k.id = h.container_id JOIN pods p ON p.id = k.pod_id
+                          WHERE p.name != 'web-1'""").fetchone()
+    check(other[0] == 0 and close(other[1], 0, 1e-12), "pods without samples: usage = request, not measured")
+    return m_cpu
+
+
 def window(S):
     h = S - S % 3600
     return "%d,%d" % (h - 3600, h + 7200)
 
 
-def check_allocation(S, E, nodes, expect):
+def check_allocation(S, E, nodes, expect, above_request):
     rc, out, err = kt("allocation", "--window", window(S), "--aggregate", "cluster,namespace,pod", "-o", "json")
     check(rc == 0, "allocation by cluster,namespace,pod answers (%s)" % err.strip())
     if rc:
@@ -323,7 +350,7 @@ def check_allocation(S, E, nodes, expect):
         key = "%s/%s/%s" % (c, ns, pod)
         r = rows.get(key, {})
         side = expect.get((c, ns, pod, "sidecar"))
-        ch = cores * secs / 3600 + (side[1] * side[0] / 3600 if side else 0)
+        ch = cores * secs / 3600 + (side[1] * side[0] / 3600 if side else 0) + above_request.get((c, pod), 0)
         gh = ram * secs / 3600 / GiB + (side[2] * side[0] / 3600 / GiB if side else 0)
         # cost = core-hours × $/core-h + GiB-hours × $/GiB-h (5-decimal rounding in the JSON);
         # totalCost also carries the shared EKS/GKE fee, so CPU and RAM are compared
@@ -419,6 +446,13 @@ def main():
         for port, mode in zip(fake_ports, ("malformed", "hang", "stall")):
             fakes.append(subprocess.Popen([sys.executable, os.path.join(HERE, "fake_api.py"), str(port),
                                            pki.path("server.crt"), pki.path("server.key"), mode]))
+        # AWS serves metrics.k8s.io through the real aggregator, from a stand-in metrics-server:
+        # web-1's app uses 750m CPU (above its 500m request) and 512Mi (below its 1Gi)
+        mport = harness.free_port()
+        fakes.append(subprocess.Popen([sys.executable, os.path.join(HERE, "fake_metrics.py"), str(mport),
+                                       pki.path("server.crt"), pki.path("server.key"),
+                                       json.dumps({"shop/web-1": {"app": ["750m", "512Mi"]}})]))
+        servers["aws"].admin.aggregate_metrics(harness.host_ipv4(), mport)
         cfg = os.path.join(WORK, "kubeconfig")
         write_kubeconfig(cfg, pki, servers, sa_token, fake_ports)
         S = int(time.time()) + 12  # after the fleet is built and the collector started

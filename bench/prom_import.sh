@@ -53,7 +53,7 @@ ppid=$!; pids+=($ppid)
 for i in $(seq 1 300); do curl -sf "$prom/-/ready" >/dev/null && break; sleep 0.2; done
 
 # 1. import
-/usr/bin/time -v "$kt" import prometheus --url "$prom" --window "$t0,$t1" --resolution "${interval}s" ${KT_IMPORT_FLAGS:-} \
+/usr/bin/time -v "$kt" import prometheus --pricing default --url "$prom" --window "$t0,$t1" --resolution "${interval}s" ${KT_IMPORT_FLAGS:-} \
   --db "sqlite:$tmp/kt.db" -q > "$tmp/import.out" 2> "$tmp/import.time" || { cat "$tmp/import.time"; exit 1; }
 imp_s=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }' "$tmp/import.time")
 imp_kb=$(awk -F': ' '/Maximum resident/ { print $2 }' "$tmp/import.time")

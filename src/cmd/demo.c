@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
 #include "demo/fleet.h"
+#include "pricing/pricing.h"
 
 static const kt_flag flags[] = {
     {"--days", "days", 0, NULL},
@@ -14,6 +15,7 @@ static const kt_flag flags[] = {
     {"--seed", "seed", 0, NULL},
     {"--db", "db", 0, NULL},
     {"--quiet", "quiet", 1, "-q"},
+    {"--pricing", "pricing", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -44,16 +46,23 @@ int cmd_demo(int argc, char **argv)
     if (int_param(&p, "days", 30, 1, 400, &days, &err) || int_param(&p, "pods", 600, 10, 100000, &pods, &err) ||
         int_param(&p, "seed", 1, 0, 1L << 30, &seed, &err))
         return cmd_report("demo", &err);
-    kt_store *s;
-    if (store_open(params_get(&p, "db"), KT_STORE_CREATE, &s, &err))
+    kt_pricing_opts po = {params_get(&p, "pricing"), NULL};
+    kt_pricing *pricing;
+    if (pricing_load(&po, &pricing, &err))
         return cmd_report("demo", &err);
+    kt_store *s;
+    if (store_open(params_get(&p, "db"), KT_STORE_CREATE, &s, &err)) {
+        pricing_free(pricing);
+        return cmd_report("demo", &err);
+    }
     kt_demo_opts o = {(int)days, (int)pods, (uint64_t)seed, (int64_t)time(NULL),
-                      params_get(&p, "quiet") != NULL || !isatty(2)};
+                      params_get(&p, "quiet") != NULL || !isatty(2), pricing};
     kt_demo_stats st;
     int rc = demo_write(s, &o, &st, &err);
     if (!rc)
         printf("demo fleet written to %s: %ld clusters, %ld nodes, %ld pods, %ld container-hours over %ld days\n",
                store_describe(s), st.clusters, st.nodes, st.pods, st.container_hours, days);
     store_close(s);
+    pricing_free(pricing);
     return rc ? cmd_report("demo", &err) : 0;
 }

@@ -46,8 +46,9 @@ static const char summary[] =
     "    --timeout S, --retries N, --concurrency N (defaults 120, 3, 4)\n"
     "    --max-series N        refuse chunks with more containers than this (default 100000)\n"
     "    --allow-partial       accept answers Thanos marks partial (default: refuse)\n"
-    "    --pricing FILE        price with this sheet (OpenCost CSV or rates JSON), imported lists and\n"
-    "                          the catalog (docs/pricing.md); without it, OpenCost's default rates\n"
+    "    --pricing FILE        price with this sheet (OpenCost CSV or rates JSON) before imported lists\n"
+    "                          and the built-in catalog (docs/pricing.md); --pricing default: OpenCost's\n"
+    "                          default rates only (what OpenCost's own exporter charges)\n"
     "    --follow D            keep importing every D (as `serve --prometheus` does); the first round\n"
     "                          backfills --window";
 
@@ -195,13 +196,13 @@ int cmd_import(int argc, char **argv)
     int64_t every = 0;
     if (params_get(&p, "follow") && dur(&p, "follow", "5m", &every, &err))
         return cmd_report("import", &err);
-    /* Without --pricing the import keeps OpenCost's default rates (source
-     * "default"; tests/integration/prometheus pins those figures) and
-     * `kubetally reprice` applies the catalog later; with it, the full
-     * resolution (sheet > imported lists > catalog > defaults). */
+    /* Prices resolve as everywhere (sheet > imported lists > catalog >
+     * defaults); "--pricing default" keeps OpenCost's default rates only,
+     * to compare with what OpenCost's exporter reports for the same data. */
     kt_pricing_opts po = {params_get(&p, "pricing"), NULL};
     kt_pricing *pricing = NULL;
-    if (po.custom_file && pricing_load(&po, &pricing, &err))
+    int defaults_only = po.custom_file && !strcmp(po.custom_file, "default");
+    if (!defaults_only && pricing_load(&po, &pricing, &err))
         return cmd_report("import", &err);
     o.pricing = pricing;
     kt_store *s;

@@ -20,32 +20,28 @@
 
 typedef struct itype {
     const char *name;
-    double cpu, ram_gib, gpus, hourly, spot_hourly; /* spot_hourly 0 ⇒ no spot */
+    double cpu, ram_gib, gpus;
+    int spot; /* some nodes of this type run on spot capacity */
 } itype;
 
 typedef struct cluster_def {
-    const char *name, *provider, *region, *zones[3], *fee_kind, *storage_class;
-    double fee_hourly, disk_gib_month, lb_hourly, share;
+    const char *name, *provider, *region, *zones[3], *storage_class, *provisioner, *disk_type;
+    double share;
     itype types[2];
 } cluster_def;
 
-/* Published Linux on-demand prices (USD/hour): AWS us-east-1 and GCP
- * europe-west1 from the clouds' price lists as of 2024-2026 (see
- * docs/demo.md), Azure westeurope retail prices; spot figures are the
- * recent averages from the same sources.  On-premises nodes are priced per
- * core and GiB at OpenCost's default rates. */
+/* Real instance types; what they cost comes from the pricing module (the
+ * built-in catalog or the user's sheet), as for a live cluster. */
 static const cluster_def clusters[] = {
-    {"aws-prod-us-east-1", "aws", "us-east-1", {"us-east-1a", "us-east-1b", "us-east-1c"}, "eks", "gp3",
-     0.10, 0.08, 0.0225, 0.40,
-     {{"m5.2xlarge", 8, 32, 0, 0.384, 0.14976}, {"c5.2xlarge", 8, 16, 0, 0.34, 0.1428}}},
-    {"gcp-prod-europe-west1", "gcp", "europe-west1", {"europe-west1-b", "europe-west1-c", "europe-west1-d"}, "gke",
-     "pd-balanced", 0.10, 0.10, 0.025, 0.25,
-     {{"n2-standard-8", 8, 32, 0, 0.427336, 0.093776}, {"e2-standard-8", 8, 32, 0, 0.29486184, 0}}},
-    {"azure-prod-westeurope", "azure", "westeurope", {"westeurope-1", "westeurope-2", "westeurope-3"}, "aks-free",
-     "managed-csi", 0.0, 0.075, 0.025, 0.20,
-     {{"Standard_D8s_v5", 8, 32, 0, 0.46, 0}, {"Standard_E4s_v5", 4, 32, 0, 0.304, 0}}},
-    {"onprem-dc1", "onprem", "dc1", {"rack-a", "rack-b", "rack-c"}, "", "local-ssd", 0.0, 0.05, 0.0, 0.15,
-     {{"dell-r650", 16, 64, 0, 0, 0}, {"dell-r650-gpu", 16, 64, 2, 0, 0}}},
+    {"aws-prod-us-east-1", "aws", "us-east-1", {"us-east-1a", "us-east-1b", "us-east-1c"}, "gp3", "ebs.csi.aws.com",
+     "gp3", 0.40, {{"m5.2xlarge", 8, 32, 0, 1}, {"c5.2xlarge", 8, 16, 0, 1}}},
+    {"gcp-prod-europe-west1", "gcp", "europe-west1", {"europe-west1-b", "europe-west1-c", "europe-west1-d"},
+     "pd-balanced", "pd.csi.storage.gke.io", "pd-balanced", 0.25, {{"n2-standard-8", 8, 32, 0, 1}, {"e2-standard-8", 8, 32, 0, 0}}},
+    {"azure-prod-westeurope", "azure", "westeurope", {"westeurope-1", "westeurope-2", "westeurope-3"},
+     "managed-csi", "disk.csi.azure.com", "StandardSSD_LRS", 0.20,
+     {{"Standard_D8s_v5", 8, 32, 0, 0}, {"Standard_E4s_v5", 4, 32, 0, 0}}},
+    {"onprem-dc1", "onprem", "dc1", {"rack-a", "rack-b", "rack-c"}, "local-ssd", "local.csi", "local-ssd", 0.15,
+     {{"dell-r650", 16, 64, 0, 0}, {"dell-r650-gpu", 16, 64, 2, 0}}},
 };
 #define N_CLUSTERS (int)(sizeof clusters / sizeof *clusters)
 
@@ -69,6 +65,9 @@ typedef struct fleet {
     workload *w; size_t nw, capw;
     int64_t cluster_id[N_CLUSTERS];
     int64_t *node_id; int *node_cluster, *node_type, *node_spot; size_t nn, capn;
+    kt_price *node_price;           /* resolved once per node (pricing.h) */
+    double fee[N_CLUSTERS], disk_gib_hour[N_CLUSTERS], lb_hourly[N_CLUSTERS];
+    const char *fee_kind[N_CLUSTERS], *disk_src[N_CLUSTERS], *lb_src[N_CLUSTERS];
     int first_node[N_CLUSTERS + 1];
     int64_t *pod_id, *ctr_id, *side_id, *vol_id; size_t np, capp;
     int *pod_node;
@@ -161,6 +160,11 @@ static int write_nodes(fleet *f, kt_err *err)
         kt_cluster_rec cr = {c->name, c->provider, c->region, "USD", "demo"};
         if (store_put_cluster(f->s, &cr, &f->cluster_id[cl], err))
             return -1;
+        const kt_pricing *pr = f->o->pricing;
+        f->fee[cl] = pricing_cluster_fee(pr, c->provider, c->region, &f->fee_kind[cl]);
+        f->disk_gib_hour[cl] = pricing_volume_gib_hour(pr, c->provider, c->region, c->provisioner, c->disk_type,
+                                                       &f->disk_src[cl]);
+        f->lb_hourly[cl] = pricing_lb_hourly(pr, c->provider, c->region, &f->lb_src[cl]);
         double peak = 0;
         for (size_t i = 0; i < f->nw; i++)
             if (f->w[i].cluster == cl && f->w[i].kind != W_DAEMON)
@@ -168,7 +172,7 @@ static int write_nodes(fleet *f, kt_err *err)
         int n = (int)ceil(peak * 1.1 / c->types[0].cpu) + 1;
         f->first_node[cl] = (int)f->nn;
         for (int k = 0; k < n; k++) {
-            int type = k % 4 == 3 ? 1 : 0, spot = c->types[type].spot_hourly > 0 && k % 3 == 2;
+            int type = k % 4 == 3 ? 1 : 0, spot = c->types[type].spot && k % 3 == 2;
             if (!strcmp(c->provider, "onprem"))
                 type = k == n - 1 ? 1 : 0;
             const itype *it = &c->types[type];
@@ -186,7 +190,11 @@ static int write_nodes(fleet *f, kt_err *err)
             f->node_cluster = xrealloc(f->node_cluster, f->capn * sizeof(int));
             f->node_type = xrealloc(f->node_type, f->capn * sizeof(int));
             f->node_spot = xrealloc(f->node_spot, f->capn * sizeof(int));
+            f->node_price = xrealloc(f->node_price, f->capn * sizeof *f->node_price);
             f->node_cluster[f->nn] = cl, f->node_type[f->nn] = type, f->node_spot[f->nn] = spot;
+            kt_node_desc d = {c->name, name, c->provider, c->region, c->zones[k % 3], it->name, pid, spot,
+                              it->cpu, it->ram_gib * KT_GIB, it->gpus};
+            f->node_price[f->nn] = pricing_node(f->o->pricing, &d);
             f->nn++;
         }
     }
@@ -324,22 +332,14 @@ static int write_container_hour(fleet *f, int64_t ctr, const workload *w, int64_
 static int write_assets_hour(fleet *f, int64_t t, kt_err *err)
 {
     for (size_t n = 0; n < f->nn; n++) {
-        const cluster_def *c = &clusters[f->node_cluster[n]];
-        const itype *it = &c->types[f->node_type[n]];
-        double hourly = f->node_spot[n] ? it->spot_hourly : it->hourly;
-        kt_rates r = kt_split_node_price(hourly, it->cpu, it->ram_gib * KT_GIB, it->gpus, kt_default_rates());
-        const char *src = f->node_spot[n] ? "spot-estimate" : "catalog";
-        if (!strcmp(c->provider, "onprem")) {
-            r = kt_default_rates(), src = "default";
-            hourly = kt_price_from_rates(r, it->cpu, it->ram_gib * KT_GIB, it->gpus);
-        }
-        kt_node_hour h = {f->node_id[n], t, 1.0, r.cpu, r.ram, r.gpu, hourly, src};
+        const kt_price *p = &f->node_price[n];
+        kt_node_hour h = {f->node_id[n], t, 1.0, p->cpu, p->ram, p->gpu, p->hourly, p->source};
         if (store_put_node_hour(f->s, &h, err))
             return -1;
     }
     for (int cl = 0; cl < N_CLUSTERS; cl++)
-        if (clusters[cl].fee_kind[0]) {
-            kt_fee_hour fee = {f->cluster_id[cl], t, 1.0, clusters[cl].fee_hourly, clusters[cl].fee_kind};
+        if (f->fee_kind[cl][0]) {
+            kt_fee_hour fee = {f->cluster_id[cl], t, 1.0, f->fee[cl], f->fee_kind[cl]};
             if (store_put_fee_hour(f->s, &fee, err))
                 return -1;
         }
@@ -348,7 +348,6 @@ static int write_assets_hour(fleet *f, int64_t t, kt_err *err)
 
 static int write_workload_hour(fleet *f, const workload *w, int64_t t, kt_err *err)
 {
-    const cluster_def *c = &clusters[w->cluster];
     double lb_pods = 0;
     for (int r = 0; r < w->max_replicas; r++)
         lb_pods += run_seconds(w, r, t) / 3600.0;
@@ -356,7 +355,8 @@ static int write_workload_hour(fleet *f, const workload *w, int64_t t, kt_err *e
         size_t i = (size_t)w->first_pod + (size_t)r;
         double secs = run_seconds(w, r, t);
         if (w->kind == W_STATEFUL) { /* volumes exist all hour; the pod mounts them all hour */
-            kt_volume_hour v = {f->vol_id[i], t, 1.0, (r % 3 + 1) * 50 * KT_GIB, c->disk_gib_month / 730.0, "catalog"};
+            kt_volume_hour v = {f->vol_id[i], t, 1.0, (r % 3 + 1) * 50 * KT_GIB, f->disk_gib_hour[w->cluster],
+                                f->disk_src[w->cluster]};
             kt_pod_volume_hour pv = {f->pod_id[i], f->vol_id[i], t, 1.0};
             if (store_put_volume_hour(f->s, &v, err) || store_put_pod_volume_hour(f->s, &pv, err))
                 return -1;
@@ -373,7 +373,7 @@ static int write_workload_hour(fleet *f, const workload *w, int64_t t, kt_err *e
         }
     }
     if (w->lb_index >= 0) {
-        kt_lb_hour lb = {f->lb_id[w->lb_index], t, 1.0, c->lb_hourly, "catalog"};
+        kt_lb_hour lb = {f->lb_id[w->lb_index], t, 1.0, f->lb_hourly[w->cluster], f->lb_src[w->cluster]};
         if (store_put_lb_hour(f->s, &lb, err))
             return -1;
     }
@@ -455,7 +455,7 @@ int demo_write(kt_store *s, const kt_demo_opts *o, kt_demo_stats *stats, kt_err 
     stats->pods = (long)f.np;
     stats->clusters = N_CLUSTERS;
     stats->nodes = (long)f.nn;
-    free(f.w); free(f.node_id); free(f.node_cluster); free(f.node_type); free(f.node_spot);
+    free(f.w); free(f.node_id); free(f.node_cluster); free(f.node_type); free(f.node_spot); free(f.node_price);
     free(f.pod_id); free(f.ctr_id); free(f.side_id); free(f.vol_id); free(f.pod_node); free(f.lb_id); free(f.node_used);
     return rc;
 }

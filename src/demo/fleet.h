@@ -3,8 +3,9 @@
  *
  * Four clusters (AWS EKS us-east-1, GCP GKE europe-west1, Azure AKS
  * westeurope, an on-premises cluster), on-demand and spot nodes of real
- * instance types at their published on-demand prices (data/README in
- * docs/demo.md lists them), ~30 namespaces owned by teams, Deployments that
+ * instance types priced like live clusters are (pricing.h: the built-in
+ * catalog of the clouds' published prices, or the user's sheet; on-prem at
+ * default or sheet rates), ~30 namespaces owned by teams, Deployments that
  * autoscale with a daily and weekly cycle, StatefulSets with volumes,
  * DaemonSets, hourly CronJobs, LoadBalancer services, pods using more than
  * they request, and idle capacity.  The same seed gives the same fleet. */
@@ -13,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "pricing/pricing.h"
 #include "store/store.h"
 
 typedef struct kt_demo_opts {
@@ -21,6 +23,7 @@ typedef struct kt_demo_opts {
     uint64_t seed;
     int64_t now;   /* unix seconds; history ends at its hour */
     int quiet;     /* no progress on stderr */
+    const kt_pricing *pricing; /* NULL ⇒ OpenCost's default rates */
 } kt_demo_opts;
 
 typedef struct kt_demo_stats {

@@ -66,7 +66,7 @@ fingerprint() { # everything a re-import could change
 }
 
 # ---- import
-out=$($kt import prometheus --url "$prom" --window "$win" --db "sqlite:$db" 2>"$tmp/import.err")
+out=$($kt import prometheus --pricing default --url "$prom" --window "$win" --db "sqlite:$db" 2>"$tmp/import.err")
 rc=$?
 [ $rc -eq 0 ] && ok "import: $out" || { bad "import exit $rc: $(cat "$tmp/import.err")"; exit 1; }
 grep -q "import: 100%, read to" "$tmp/import.err" && ok "plain progress lines when stderr is not a terminal" || bad "no progress lines"
@@ -78,7 +78,7 @@ check() { # namespace field want what
   local got; got=$(val "$1" "$2")
   near "$got" "$3" && ok "$1 $2 = $3 ($4)" || bad "$1 $2 = $got, want $3 ($4)"
 }
-# Default prices (no catalog yet): 0.031611 $/core-h, 0.004237 $/GiB-h, 0.95 $/GPU-h;
+# OpenCost's default prices (--pricing default): 0.031611 $/core-h, 0.004237 $/GiB-h, 0.95 $/GPU-h;
 # disks 0.04/730 $/GiB-h; load balancers 0.025 $/h.  Window: 48 h.
 # web (aws-prod, KSM v2): 2 pods x 0.5 core x 48 h = 48 core-h (usage 0.25 < request)
 check web cpuCoreHours 48 "2 x 0.5 x 48"
@@ -110,6 +110,22 @@ sqlite3 "$db" "SELECT name, provider, region, zone, instance_type, spot FROM nod
 grep -qx "aws-node-2|aws|us-east-1|us-east-1b|m5.xlarge|1" "$tmp/nodes.txt" && ok "aws spot node from providerID + EKS labels" || bad "aws node: $(cat "$tmp/nodes.txt")"
 grep -qx "gke-node-1|gcp|europe-west1|europe-west1-b|n2-standard-8|1" "$tmp/nodes.txt" && ok "gcp spot node from beta labels, region from zone" || bad "gcp node: $(grep gke "$tmp/nodes.txt")"
 grep -qx "metal-1|onprem||||0" "$tmp/nodes.txt" && ok "node without providerID is onprem" || bad "metal: $(grep metal "$tmp/nodes.txt")"
+# ---- catalog prices: without --pricing every node is priced from its cloud's own list, source recorded
+# (the checks above pin OpenCost's default rates with --pricing default, as OpenCost's exporter charges)
+$kt import prometheus --url "$prom" --window "$win" --db "sqlite:$tmp/catalog.db" -q >/dev/null 2>&1 || bad "catalog import"
+sqlite3 -separator ' ' "$tmp/catalog.db" "SELECT n.name, max(h.hourly), min(h.source) FROM node_h h
+  JOIN nodes n ON n.id = h.node_id GROUP BY 1 ORDER BY 1" > "$tmp/catalog.txt"
+# aws-node-1 m5.xlarge us-east-1 on-demand 0.192 $/h (AWS list price); aws-node-2 the same type on spot
+# 0.07104 (the catalog's spot average); gke-node-1 n2-standard-8 europe-west1 spot 0.093776 (GCP spot list);
+# metal-1 on-prem, no sheet: default rates 16 x 0.031611 + 64 x 0.004237 + 2 x 0.95 = 2.676944
+printf '%s\n' "aws-node-1 0.192 catalog" "aws-node-2 0.07104 catalog" "gke-node-1 0.093776 catalog" \
+  "metal-1 2.676944 default" > "$tmp/catalog.want"
+if awk 'NR == FNR { w[$1] = $2 " " $3; next } { split(w[$1], x, " "); d = $2 - x[1]; if (d < 0) d = -d;
+        if (d > 1e-9 || $3 != x[2]) bad = 1; n++ } END { exit bad || n != 4 }' "$tmp/catalog.want" "$tmp/catalog.txt"; then
+  ok "catalog prices and sources per node ($(tr '\n' ';' < "$tmp/catalog.txt"))"
+else
+  bad "catalog prices: $(tr '\n' ';' < "$tmp/catalog.txt")"
+fi
 ctl=$(sqlite3 "$db" "SELECT controller_kind || ':' || controller FROM pods WHERE name='web-0'")
 [ "$ctl" = "deployment:web" ] && ok "ReplicaSet resolved to its Deployment" || bad "web-0 controller $ctl"
 
@@ -131,21 +147,21 @@ fi
 
 # ---- idempotence
 fp=$(fingerprint "$db")
-$kt import prometheus --url "$prom" --window "$win" --db "$db" -q >/dev/null 2>&1 || bad "re-import failed"
+$kt import prometheus --pricing default --url "$prom" --window "$win" --db "$db" -q >/dev/null 2>&1 || bad "re-import failed"
 [ "$(fingerprint "$db")" = "$fp" ] && ok "re-importing the same window changes nothing" || bad "re-import changed: $fp -> $(fingerprint "$db")"
-$kt import prometheus --url "$prom" --window "$((t0 + 7 * 3600)),$((t1 - 5 * 3600))" --chunk 3h --db "$db" -q >/dev/null 2>&1 || bad "overlap import failed"
+$kt import prometheus --pricing default --url "$prom" --window "$((t0 + 7 * 3600)),$((t1 - 5 * 3600))" --chunk 3h --db "$db" -q >/dev/null 2>&1 || bad "overlap import failed"
 [ "$(fingerprint "$db")" = "$fp" ] && ok "an overlapping window with 3 h chunks changes nothing" || bad "overlap changed: $(fingerprint "$db")"
-$kt import prometheus --url "$prom" --window "$win" --chunk 6h --concurrency 1 --db "sqlite:$tmp/one.db" -q >/dev/null 2>&1
+$kt import prometheus --pricing default --url "$prom" --window "$win" --chunk 6h --concurrency 1 --db "sqlite:$tmp/one.db" -q >/dev/null 2>&1
 [ "$(fingerprint "$tmp/one.db")" = "$fp" ] && ok "6 h chunks, one query at a time: same rows" || bad "chunking changed rows: $(fingerprint "$tmp/one.db")"
 
 # a single-cluster Prometheus (no cluster label on its series): everything lands in --cluster
-out=$($kt import prometheus --url "$prom" --window "$win" --cluster-label cluster_id --cluster solo --db "sqlite:$tmp/solo.db" 2>/dev/null)
+out=$($kt import prometheus --pricing default --url "$prom" --window "$win" --cluster-label cluster_id --cluster solo --db "sqlite:$tmp/solo.db" 2>/dev/null)
 [[ "$out" == *"1 clusters, 4 nodes, 5 pods"* ]] && [ "$(sqlite3 "$tmp/solo.db" "SELECT group_concat(name) FROM clusters")" = "solo" ] \
   && ok "no cluster label: one cluster named by --cluster" || bad "--cluster-label/--cluster: $out"
 
 # ---- continuous import (--follow: what `serve --prometheus` calls): the first round backfills
 # the last 4 days, the next re-imports the last hour; the fleet's window reads the same
-$kt import prometheus --url "$prom" --window 4d --follow 1s --db "sqlite:$tmp/follow.db" > /dev/null 2> "$tmp/follow.log" &
+$kt import prometheus --pricing default --url "$prom" --window 4d --follow 1s --db "sqlite:$tmp/follow.db" > /dev/null 2> "$tmp/follow.log" &
 fpid=$!; pids+=($fpid)
 for i in $(seq 1 150); do [ "$(grep -c 'import: up to' "$tmp/follow.log")" -ge 2 ] && break; sleep 0.2; done
 kill $fpid 2>/dev/null; wait $fpid 2>/dev/null
@@ -155,12 +171,12 @@ $kt allocation --db "$tmp/follow.db" --window "$win" --aggregate namespace -o js
 
 # ---- errors: one line, exit 1, database untouched
 half=$tmp/half.db
-$kt import prometheus --url "$prom" --window "$t0,$((t0 + 24 * 3600))" --db "sqlite:$half" -q >/dev/null 2>&1
+$kt import prometheus --pricing default --url "$prom" --window "$t0,$((t0 + 24 * 3600))" --db "sqlite:$half" -q >/dev/null 2>&1
 half_fp=$(fingerprint "$half")
 expect_fail() { # name, substring, secret-that-must-not-appear, args...
   local name=$1 want=$2 secret=$3; shift 3
   local err rc
-  err=$(timeout 120 $kt import prometheus --db "$half" -q "$@" 2>&1 >/dev/null); rc=$?
+  err=$(timeout 120 $kt import prometheus --pricing default --db "$half" -q "$@" 2>&1 >/dev/null); rc=$?
   if [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]] &&
      { [ -z "$secret" ] || [[ "$err" != *"$secret"* ]]; } && [ "$(fingerprint "$half")" = "$half_fp" ]; then
     ok "$name: $err"
@@ -186,10 +202,10 @@ fake html;    expect_fail "HTML instead of the API" "not a Prometheus API respon
 fake flaky "$prom" 60; expect_fail "failure mid-import rolls back" "HTTP 503" "" --url "$u" --window "$win" --retries 1
 echo wrong > "$tmp/bad.token"; echo s3cret > "$tmp/good.token"
 fake auth "$prom"; expect_fail "wrong bearer token" "check --bearer-token-file" "wrong" --url "$u" --window "$win" --bearer-token-file "$tmp/bad.token"
-$kt import prometheus --url "$u" --window "$win" --bearer-token-file "$tmp/good.token" --db "sqlite:$tmp/auth.db" -q >/dev/null 2>"$tmp/auth.err" &&
+$kt import prometheus --pricing default --url "$u" --window "$win" --bearer-token-file "$tmp/good.token" --db "sqlite:$tmp/auth.db" -q >/dev/null 2>"$tmp/auth.err" &&
   [ "$(fingerprint "$tmp/auth.db")" = "$fp" ] && ok "bearer token file accepted" || bad "token import: $(cat "$tmp/auth.err")"
 expect_fail "$explode series in one metric" "above the limit" "" --url "$prom" --window "$((boom_t - 3600)),$((boom_t + 3600))" --max-series $((explode / 10))
-err=$($kt import prometheus --url "$prom" --window "$win" --resolution 7m --db "$half" 2>&1); rc=$?
+err=$($kt import prometheus --pricing default --url "$prom" --window "$win" --resolution 7m --db "$half" 2>&1); rc=$?
 [ $rc -eq 2 ] && [[ "$err" == *"must divide an hour"* ]] && ok "bad input exits 2: $err" || bad "bad resolution (exit $rc): $err"
 
 if [ $fails -eq 0 ]; then echo "PASS prometheus import"; exit 0; fi

@@ -8,6 +8,7 @@
 #ifndef KT_CMD_H
 #define KT_CMD_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "util/err.h"
@@ -30,5 +31,15 @@ int cmd_parse_output(const char *v, enum kt_output *out);
 int cmd_report(const char *name, const kt_err *err);
 /* Parse "true"/"false"/"1"/"0"/"yes"/"no"; -1 when neither. */
 int cmd_parse_bool(const char *v);
+
+/* For long-running commands (serve, collect): create the store once, before
+ * threads open it at the same moment and race to create its schema; logs
+ * where it is. */
+int cmd_prepare_store(const char *db, kt_err *err);
+
+/* Block SIGINT and SIGTERM in this thread and every thread started after
+ * (so the command takes them with sigwait, as ordinary code), ignore
+ * SIGPIPE; *set receives the two signals. */
+void cmd_block_signals(sigset_t *set);
 
 #endif

@@ -83,12 +83,8 @@ static int run(kt_params *p, kt_err *err)
         return -1;
     o.cluster.pricing = pricing;
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts, so all inherit it */
-    signal(SIGPIPE, SIG_IGN);
-    if (collector_start(&o, &c, err)) {
+    cmd_block_signals(&set); /* before any thread starts, so all inherit it */
+    if (cmd_prepare_store(o.cluster.db, err) || collector_start(&o, &c, err)) {
         pricing_free(pricing);
         return -1;
     }

@@ -1,7 +1,11 @@
 /* common.c — flag helpers shared by the subcommands; see cmd.h. */
 #include "cmd/cmd.h"
 
+#include <pthread.h>
 #include <string.h>
+
+#include "store/store.h"
+#include "util/log.h"
 
 int cmd_parse_output(const char *v, enum kt_output *out)
 {
@@ -23,4 +27,23 @@ int cmd_parse_bool(const char *v)
     if (!v || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes")) return 1;
     if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no")) return 0;
     return -1;
+}
+
+int cmd_prepare_store(const char *db, kt_err *err)
+{
+    kt_store *s;
+    if (store_open(db, KT_STORE_CREATE, &s, err))
+        return -1;
+    log_info("store %s", store_describe(s));
+    store_close(s);
+    return 0;
+}
+
+void cmd_block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
 }

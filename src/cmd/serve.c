@@ -111,18 +111,6 @@ static void stop_follower(follower *fo)
     pthread_cond_destroy(&fo->wake);
 }
 
-/* The store must exist before the server answers /readyz: create it (an
- * empty store is a valid, empty fleet). */
-static int prepare_store(const char *db, kt_err *err)
-{
-    kt_store *s;
-    if (store_open(db, KT_STORE_CREATE, &s, err))
-        return -1;
-    log_info("store %s", store_describe(s));
-    store_close(s);
-    return 0;
-}
-
 static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
 {
     memset(c, 0, sizeof *c);
@@ -198,14 +186,12 @@ int cmd_serve(int argc, char **argv)
         fputs(collect_flags_help, stdout);
         return 0;
     }
-    if (parse_config(&p, &cfg, &err) || prepare_store(cfg.db_url, &err))
+    /* the store must exist before the server answers /readyz (an empty store
+     * is a valid, empty fleet) and before collector threads open it */
+    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err))
         return cmd_report("serve", &err);
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts, so all inherit it */
-    signal(SIGPIPE, SIG_IGN);
+    cmd_block_signals(&set); /* before any thread starts, so all inherit it */
     if (start_live(&lv, &p, &cfg, &err))
         return cmd_report("serve", &err);
     if (http_server_start(&cfg, &srv, &err)) {

@@ -237,6 +237,24 @@ static void publish_stream_counts(kt_cluster *c)
     pthread_mutex_unlock(&c->lock);
 }
 
+/* How long the loop may sleep: until the next stream may start (a page
+ * just finished, a backoff ends), at most 250 ms so stop requests, stalls
+ * and flushes are noticed.  Sleeping a fixed 250 ms after every finished
+ * page would cap a list at 4 pages a second. */
+static int poll_ms(kt_cluster *c, int64_t now_ms)
+{
+    int64_t wait = 250;
+    for (int k = 0; k < K_KIND_COUNT; k++) {
+        const kt_stream *s = &c->streams[k];
+        if (s->h)
+            continue;
+        int64_t due = s->state == ST_WAIT ? s->wait_until_ms - now_ms : 0;
+        if (due < wait)
+            wait = due < 0 ? 0 : due;
+    }
+    return (int)wait;
+}
+
 static void loop(kt_cluster *c)
 {
     while (!stopping(c)) {
@@ -254,7 +272,7 @@ static void loop(kt_cluster *c)
             flush(c, (int64_t)time(NULL));
             c->flush_next_ms = kube_now_ms() + (int64_t)c->o.flush_interval * 1000;
         }
-        curl_multi_poll(c->multi, NULL, 0, 250, NULL);
+        curl_multi_poll(c->multi, NULL, 0, poll_ms(c, kube_now_ms()), NULL);
     }
 }
 

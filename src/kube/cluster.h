@@ -7,7 +7,7 @@
  * keep it fresh); 410 Gone relists; failures back off exponentially with
  * jitter (1 s doubling to 60 s); a watch with no bytes for stall_timeout is
  * abandoned and resumed.  All streams of a cluster share one curl multi
- * handle (HTTP/2 multiplexes them on one connection) and one thread, so the
+ * handle (one kept-alive HTTP/1.1 connection each) and one thread, so the
  * decoder, the meter and the cluster's strtab need no locks.
  *
  * Usage comes from metrics.k8s.io PodMetrics every usage_interval when the

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "store/store.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -39,23 +38,10 @@ static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_er
     return 0;
 }
 
-/* Create the store (schema, directories) once, before cluster threads
- * open it concurrently; a store that cannot be opened stops here with the
- * reason rather than as one error per cluster. */
-static int prepare_store(const char *db, kt_err *err)
-{
-    kt_store *s;
-    if (store_open(db, KT_STORE_CREATE, &s, err))
-        return -1;
-    log_info("store %s", store_describe(s));
-    store_close(s);
-    return 0;
-}
-
 int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err)
 {
     kt_collector *c = xcalloc(1, sizeof *c);
-    if (select_targets(o, &c->targets, err) || prepare_store(o->cluster.db, err)) {
+    if (select_targets(o, &c->targets, err)) {
         kube_targets_free(&c->targets);
         free(c);
         return -1;

@@ -6,7 +6,9 @@
  * context); when no kubeconfig exists and the process runs in a pod
  * (KUBERNETES_SERVICE_HOST), the in-cluster service account.  One thread
  * per cluster (cluster.h); a cluster that is down is retried and reported
- * and never holds up the others. */
+ * and never holds up the others.  The store must already exist (create it
+ * once first: cluster threads opening a brand-new store at the same moment
+ * would race to create its schema). */
 #ifndef KT_KUBE_COLLECTOR_H
 #define KT_KUBE_COLLECTOR_H
 

@@ -2,7 +2,7 @@
  *
  * Why a hand-driven state machine rather than a blocking loop per resource:
  * one thread per cluster keeps the decoder, meter and strtab lock-free, and
- * curl multi lets nine streams share one HTTP/2 connection. */
+ * curl multi drives the nine streams' connections from that one thread. */
 #include "kube/stream.h"
 
 #include <jansson.h>
@@ -60,7 +60,11 @@ CURL *kube_request(kt_kube_target *t, const char *path, curl_write_callback writ
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)connect_timeout_s);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "kubetally");
-    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    /* HTTP/1.1, one connection per stream: multiplexed over HTTP/2, a large
+     * paginated list stalled after ~40 pages of 2 MB (the server stopped
+     * sending; measured with libcurl 7.88 against kube-apiserver), and nine
+     * kept-alive connections per cluster cost nothing worth that risk. */
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(h, CURLOPT_PRIVATE, ud);
     return h;
 }

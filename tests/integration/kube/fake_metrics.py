@@ -10,10 +10,12 @@ USAGE_JSON: {"ns/pod": {"container": ["cpu quantity", "memory quantity"]}}
 """
 import http.server
 import json
-import socketserver
-import ssl
+import os
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 
 port, cert, key, usage = int(sys.argv[1]), sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 
@@ -59,12 +61,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-
-
-srv = Server(("0.0.0.0", port), Handler)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(cert, key)
-srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-srv.serve_forever()
+harness.serve_tls(Handler, "0.0.0.0", port, cert, key)

@@ -25,6 +25,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 
 
+def serve_tls(handler, host, port, cert, key):
+    """Serve `handler` (a BaseHTTPRequestHandler) over TLS, one thread per
+    connection, forever: the stand-in servers' common part."""
+    import http.server
+    import socketserver
+
+    class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+
+    srv = Server((host, port), handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    srv.serve_forever()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -237,7 +237,7 @@ int main(void)
     kt_store *s;
     kt_err err;
     kt_demo_stats st;
-    kt_demo_opts o = {4, 150, 7, NOW, 1};
+    kt_demo_opts o = {4, 150, 7, NOW, 1, NULL}; /* NULL pricing: OpenCost's default rates */
     if (store_open(dbpath, KT_STORE_CREATE, &s, &err) || demo_write(s, &o, &st, &err)) {
         fprintf(stderr, "demo: %s\n", err.msg);
         return 1;

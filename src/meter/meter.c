@@ -47,6 +47,7 @@ void meter_free(kt_meter *m)
         slab_free(s);
     }
     free(m->use);
+    base_free(&m->base);
     free(m->cluster);
     free(m);
 }

@@ -34,10 +34,14 @@ typedef struct flush {
 
 static const char *str(const flush *f, uint32_t id) { return strtab_get(f->m->strs, id); }
 
-/* The part of hour h being metered: [max(h, since), min(h + 1h, now)). */
+/* The part of hour h being metered: [max(h, since), min(h + 1h, now)); in
+ * the resumed hour only from the last flush of the previous process on
+ * (the rest is its stored baseline, meter_baseline.c). */
 static int hour_window(const flush *f, int64_t h, int64_t *wa, int64_t *wb)
 {
     *wa = h > f->m->since ? h : f->m->since;
+    if (base_active(f->m, h) && f->m->base.resume > *wa)
+        *wa = f->m->base.resume;
     *wb = h + 3600 < f->now ? h + 3600 : f->now;
     return *wb > *wa;
 }
@@ -89,6 +93,8 @@ static int put_node(flush *f, mt_node *n)
     for (int64_t t = f->h0, wa, wb; t <= f->h1; t += 3600) {
         int64_t sec = hour_window(f, t, &wa, &wb) ? ivs_overlap(&n->present, wa, wb) : 0;
         kt_node_hour nh = {n->store_id, t, (double)sec / 3600.0, p.cpu, p.ram, p.gpu, p.hourly, p.source};
+        if (sec && base_active(f->m, t))
+            nh.hours += base_node_hours(f->m, str(f, o->name));
         if (sec && store_put_node_hour(f->s, &nh, f->err))
             return -1;
     }
@@ -212,6 +218,8 @@ static int put_pod_hours(flush *f, mt_pod *p, uint32_t pi)
                 (!c->store_id && store_put_container(f->s, p->store_id, str(f, c->name), &c->store_id, f->err)))
                 return -1;
             ch.container_id = c->store_id;
+            if (base_active(f->m, t))
+                base_add_container(f->m, str(f, p->ns), str(f, p->name), str(f, c->name), &ch);
             if (store_put_container_hour(f->s, &ch, f->err))
                 return -1;
         }
@@ -259,8 +267,16 @@ static size_t pairs_from(const mt_pair *v, size_t n, uint32_t thing)
     return lo;
 }
 
+/* The previous process's share of the resumed hour for one pod: of the
+ * volume `name`, or of the load balancer `ns/name` when lb_ns is set. */
+static double base_share(const flush *f, const mt_pod *p, const char *lb_ns, const char *name)
+{
+    return lb_ns ? base_pod_lb_hours(f->m, str(f, p->ns), str(f, p->name), lb_ns, name)
+                 : base_pod_volume_hours(f->m, str(f, p->ns), str(f, p->name), name);
+}
+
 static int put_shares(flush *f, const mt_pair *v, size_t n, uint32_t thing, const mt_ivs *present, int64_t thing_id,
-                      int64_t t, int64_t wa, int64_t wb, put_share_fn put)
+                      int64_t t, int64_t wa, int64_t wb, put_share_fn put, const char *lb_ns, const char *name)
 {
     size_t lo = pairs_from(v, n, thing), hi = lo;
     while (hi < n && v[hi].thing == thing)
@@ -278,6 +294,8 @@ static int put_shares(flush *f, const mt_pair *v, size_t n, uint32_t thing, cons
         mt_pod *p = slab_at(ps, v[i].pod);
         if (f->share[i - lo] <= 0)
             continue;
+        if (base_active(f->m, t))
+            f->share[i - lo] += base_share(f, p, lb_ns, name);
         if (ensure_pod(f, p, v[i].pod) || put(f, p->store_id, thing_id, t, f->share[i - lo]))
             return -1;
     }
@@ -304,9 +322,11 @@ static int put_volume(flush *f, mt_vol *v, uint32_t vi)
     for (int64_t t = f->h0, wa, wb; t <= f->h1; t += 3600) {
         int64_t sec = hour_window(f, t, &wa, &wb) ? ivs_overlap(&v->present, wa, wb) : 0;
         kt_volume_hour vh = {v->store_id, t, (double)sec / 3600.0, o->bytes, price, src};
+        if (sec && base_active(f->m, t))
+            vh.hours += base_volume_hours(f->m, str(f, o->name));
         if (sec && (store_put_volume_hour(f->s, &vh, f->err) ||
                     put_shares(f, f->j.vol_pods, f->j.n_vol_pods, vi, &v->present, v->store_id, t, wa, wb,
-                               put_pod_volume)))
+                               put_pod_volume, NULL, str(f, o->name))))
             return -1;
     }
     return 0;
@@ -327,8 +347,11 @@ static int put_lb(flush *f, mt_svc *l, uint32_t li)
     for (int64_t t = f->h0, wa, wb; t <= f->h1; t += 3600) {
         int64_t sec = hour_window(f, t, &wa, &wb) ? ivs_overlap(&l->lb, wa, wb) : 0;
         kt_lb_hour lh = {l->store_id, t, (double)sec / 3600.0, hourly, src};
+        if (sec && base_active(f->m, t))
+            lh.hours += base_lb_hours(f->m, str(f, l->ns), str(f, l->name));
         if (sec && (store_put_lb_hour(f->s, &lh, f->err) ||
-                    put_shares(f, f->j.lb_pods, f->j.n_lb_pods, li, &l->lb, l->store_id, t, wa, wb, put_pod_lb)))
+                    put_shares(f, f->j.lb_pods, f->j.n_lb_pods, li, &l->lb, l->store_id, t, wa, wb, put_pod_lb,
+                               str(f, l->ns), str(f, l->name))))
             return -1;
     }
     return 0;
@@ -360,7 +383,7 @@ static int put_fees(flush *f)
         kt_fee_hour fh = {f->m->cluster_id, t, 0, hourly, kind};
         if (!hour_window(f, t, &wa, &wb))
             continue;
-        fh.hours = (double)(wb - wa) / 3600.0;
+        fh.hours = (double)(wb - wa) / 3600.0 + (base_active(f->m, t) ? base_fee_hours(f->m) : 0);
         if (store_put_fee_hour(f->s, &fh, f->err))
             return -1;
     }
@@ -460,7 +483,7 @@ int meter_flush(kt_meter *m, kt_store *s, int64_t now, kt_err *err)
     f.region = strtab_get(m->strs, f.j.region);
     int rc = store_begin(s, err);
     if (!rc) {
-        rc = put_cluster(&f) || put_nodes(&f) || put_namespaces(&f) || put_pods(&f) || put_volumes_and_lbs(&f) ||
+        rc = base_load(m, s, err) || put_cluster(&f) || put_nodes(&f) || put_namespaces(&f) || put_pods(&f) || put_volumes_and_lbs(&f) ||
              put_fees(&f) || put_meta(&f) || store_commit(s, err) ? -1 : 0;
         if (rc) {
             store_rollback(s);
@@ -476,5 +499,7 @@ int meter_flush(kt_meter *m, kt_store *s, int64_t now, kt_err *err)
         m->next_hour = f.h1;
     m->last_flush = now;
     finalize(m, m->next_hour);
+    if (m->base.loaded && m->next_hour > m->base.hour)
+        base_finish(&m->base); /* the resumed hour is final: its baseline is written for good */
     return 0;
 }

@@ -9,6 +9,7 @@
  *   meter_resolve.c    flush-time joins: controllers, services, claims, provider
  *   meter_share.c      splitting a volume's / load balancer's time among pods
  *   meter_flush.c      writing things and hourly facts in one transaction
+ *   meter_baseline.c   the resumed hour as a previous process left it
  *
  * Memory: every kind lives in a slab (one array of fixed-size items plus a
  * hash map from its natural key), so a pod costs its item, its containers
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "meter/meter.h"
+#include "store/dataset.h"
 
 #define MT_OPEN INT64_MAX   /* end of an interval still running */
 #define MT_NONE UINT32_MAX
@@ -174,6 +176,19 @@ typedef struct mt_ref {
     uint32_t a, b;
 } mt_ref;
 
+/* meter_baseline.c: the resumed hour's rows for [hour, resume), read once
+ * at the first flush after a restart and added to what this process
+ * measures over [resume, now) until that hour is final. */
+typedef struct mt_base {
+    int loaded, done;             /* done: written for good, never load again */
+    int64_t hour, resume;
+    kt_dataset ds;                /* that hour as stored (this cluster's facts indexed) */
+    kt_strtab keys;               /* natural key → fact index, through idx */
+    uint32_t *idx;
+    size_t cap;
+    double fee_hours;
+} mt_base;
+
 struct kt_meter {
     char *cluster;
     const kt_pricing *pricing;
@@ -189,7 +204,22 @@ struct kt_meter {
     uint32_t use_free;            /* free list head + 1 */
     size_t block_bytes;           /* per-item allocations (containers, labels …) */
     uint32_t s_lb;                /* "LoadBalancer" */
+    mt_base base;
 };
+
+int base_load(kt_meter *m, kt_store *s, kt_err *err);
+void base_free(mt_base *b);
+/* The resumed hour is final: free the baseline for good. */
+void base_finish(mt_base *b);
+/* Is `hour` the resumed hour, to be written as baseline + [resume, now)? */
+int base_active(const kt_meter *m, int64_t hour);
+void base_add_container(const kt_meter *m, const char *ns, const char *pod, const char *ctr, kt_container_hour *o);
+double base_node_hours(const kt_meter *m, const char *node);
+double base_volume_hours(const kt_meter *m, const char *vol);
+double base_lb_hours(const kt_meter *m, const char *ns, const char *name);
+double base_pod_volume_hours(const kt_meter *m, const char *ns, const char *pod, const char *vol);
+double base_pod_lb_hours(const kt_meter *m, const char *ns, const char *pod, const char *lb_ns, const char *lb);
+double base_fee_hours(const kt_meter *m);
 
 /* meter_resolve.c: flush-time joins, rebuilt every flush (objects may
  * arrive in any order: a ReplicaSet after its pods, a PVC after the pod). */

@@ -72,13 +72,75 @@ TEST(kill_and_resume_matches_one_meter)
         CHECK_NEAR(r->cpu_req, cpu[i], 1e-12);
         CHECK_NEAR(b->ram_req / GIB, ram[i], 1e-12);
         CHECK_NEAR(r->ram_req / GIB, ram[i], 1e-12);
-        /* A's usage is lost with A: B's use falls back to the request */
-        CHECK_NEAR(b->cpu_use, cpu[i], 1e-12);
+        /* A's usage stays: B writes the stored 10:00–10:20 (A's sample at 10:15
+         * over 300 s at 3 cores for p) plus its own 10:20–10:40 at request:
+         * p 2400/3600 + (3 − 1) × 300/3600 = 0.8333; q 0.25 */
+        CHECK_NEAR(b->cpu_use, i == 0 ? 3000.0 / 3600 : cpu[i], 1e-12);
     }
     CHECK(da.n_cfacts == 2 && da.n_pods == 2 && da.n_nodes == 1); /* nothing doubled */
     CHECK_NEAR(nfact(&da, "n1", HM(10, 0)) ? nfact(&da, "n1", HM(10, 0))->hours : -1, 40.0 / 60, 1e-12);
     ds_free(&dr), ds_free(&da);
     fx_close(&ref);
+    fx_close(&a);
+}
+
+/* What only the killed process saw must survive the restart: web ran
+ * 10:00–10:10 and was replaced under the same name from 10:15 (as a
+ * StatefulSet pod is), a container restarted at 10:12.  A flushes at 10:20
+ * and dies; B sees only the current pods and containers. */
+TEST(restart_keeps_what_only_the_dead_process_saw)
+{
+    fx a;
+    fx_open(&a, "replaced", HM(10, 0), 0);
+    fx_node(&a, "n1", "", "", 4, 16, T0, HM(10, 0));
+    pod_spec old = {"a", "web", "n1", NULL, NULL, {{"c", 1, 1, HM(10, 0), 0, 1}}, 1, {NULL}, {NULL}};
+    fx_pod(&a, &old, HM(10, 1));
+    old.c[0] = (ctr_spec){"c", 1, 1, HM(10, 0), HM(10, 10), 0};
+    fx_pod_delete(&a, &old, HM(10, 10));                     /* 600 s, then gone */
+    pod_spec new_ = {"a", "web", "n1", NULL, NULL, {{"c", 1, 1, HM(10, 15), 0, 1}}, 1, {NULL}, {NULL}};
+    fx_pod(&a, &new_, HM(10, 15));
+    pod_spec crash = {"a", "job", "n1", NULL, NULL, {{"c", 0.5, 1, HM(10, 0), 0, 1}}, 1, {NULL}, {NULL}};
+    fx_pod(&a, &crash, HM(10, 5));
+    crash.c[0].started = HM(10, 12);                         /* restarted: the 10:00 run ended at 10:12 */
+    fx_pod(&a, &crash, HM(10, 12));
+    CHECK(fx_flush(&a, HM(10, 20)) == 0);
+    meter_free(a.m);                                         /* kill -9 */
+
+    kt_meter_opts o = {"c1", NULL, HM(10, 0), HM(10, 20)};
+    strtab_free(&a.st);
+    strtab_init(&a.st);
+    a.m = meter_new(&o, &a.st);
+    a.k = meter_sink(a.m);
+    fx_node(&a, "n1", "", "", 4, 16, T0, HM(10, 25));
+    fx_pod(&a, &new_, HM(10, 25));                           /* only the current incarnations */
+    fx_pod(&a, &crash, HM(10, 25));
+    a.k.on_resync(a.k.ctx, K_NODE, HM(10, 25));
+    a.k.on_resync(a.k.ctx, K_POD, HM(10, 25));
+    CHECK(fx_flush(&a, HM(10, 40)) == 0);
+    CHECK(fx_flush(&a, HM(10, 50)) == 0);                    /* the baseline counts once per write, not per flush */
+
+    kt_dataset d;
+    fx_load(&a, HM(10, 0), HM(11, 0), &d);
+    const ds_container_fact *w = cfact(&d, "web", "c", HM(10, 0)), *j = cfact(&d, "job", "c", HM(10, 0));
+    /* web: 10:00–10:10 (old) + 10:15–10:50 (new) = 600 + 2100 = 2700 s; 1 core ⇒ 0.75 core-h.
+     * job: 10:00–10:12 + 10:12–10:50 = 3000 s; 0.5 core ⇒ 3000/7200 core-h.
+     * Recomputing 10:00 from B's view alone would give 2100 s and 2280 s. */
+    CHECK(w && j);
+    if (w && j) {
+        CHECK_NEAR(w->seconds, 2700, 1e-9);
+        CHECK_NEAR(w->cpu_req, 0.75, 1e-12);
+        CHECK_NEAR(j->seconds, 3000, 1e-9);
+        CHECK_NEAR(j->cpu_req, 3000.0 / 7200, 1e-12);
+    }
+    /* the node: 10:00–10:50, once (0.8333 h), and the baseline is not added again in the next hour */
+    CHECK_NEAR(nfact(&d, "n1", HM(10, 0)) ? nfact(&d, "n1", HM(10, 0))->hours : -1, 50.0 / 60, 1e-12);
+    ds_free(&d);
+    CHECK(fx_flush(&a, HM(11, 10)) == 0);
+    fx_load(&a, HM(10, 0), HM(12, 0), &d);
+    w = cfact(&d, "web", "c", HM(10, 0));
+    const ds_container_fact *w11 = cfact(&d, "web", "c", HM(11, 0));
+    CHECK(w && w11 && w->seconds == 2700 + 600 && w11->seconds == 600); /* 10:50–11:00 added, 11:00–11:10 */
+    ds_free(&d);
     fx_close(&a);
 }
 
@@ -149,6 +211,7 @@ TEST(failed_flush_changes_nothing)
 int main(void)
 {
     RUN(kill_and_resume_matches_one_meter);
+    RUN(restart_keeps_what_only_the_dead_process_saw);
     RUN(failed_flush_changes_nothing);
     return check_done();
 }

@@ -232,7 +232,9 @@ void use_drop_before(kt_meter *m, mt_ctr *c, int64_t hour)
 }
 
 /* A sample holds over (max(previous sample, t − window), t], counted only
- * while the container ran and only in hours still being written. */
+ * while the container ran, only in hours still being written, and never
+ * before the previous process's last flush (`resume`: the store's baseline
+ * holds what was measured until then, meter_baseline.c). */
 static void usage_one(kt_meter *m, const kt_usage_sample *s)
 {
     uint32_t i = slab_find(&m->kinds[K_POD], mt_key(s->namespace_, s->pod));
@@ -244,6 +246,7 @@ static void usage_one(kt_meter *m, const kt_usage_sample *s)
         return;
     double cpu = s->cpu_cores > 0 ? s->cpu_cores : 0, ram = s->ram_bytes > 0 ? s->ram_bytes : 0;
     int64_t lo = max64(max64(c->last_sample, s->t - s->window), max64(m->since, m->next_hour));
+    lo = max64(lo, m->resume);
     c->last_sample = s->t;
     mt_iv *iv = NULL;
     size_t n = 0, cap = 0;

@@ -116,6 +116,10 @@ TEST(restart_keeps_what_only_the_dead_process_saw)
     fx_pod(&a, &crash, HM(10, 25));
     a.k.on_resync(a.k.ctx, K_NODE, HM(10, 25));
     a.k.on_resync(a.k.ctx, K_POD, HM(10, 25));
+    /* B's first sample reaches 5 minutes back, into what the baseline holds:
+     * only 10:20–10:21 is B's to count */
+    kt_usage_sample u = {S(&a, "a"), S(&a, "web"), S(&a, "c"), 3, 1 * GIB, HM(10, 21), 300};
+    meter_usage(a.m, &u, 1);
     CHECK(fx_flush(&a, HM(10, 40)) == 0);
     CHECK(fx_flush(&a, HM(10, 50)) == 0);                    /* the baseline counts once per write, not per flush */
 
@@ -129,6 +133,9 @@ TEST(restart_keeps_what_only_the_dead_process_saw)
     if (w && j) {
         CHECK_NEAR(w->seconds, 2700, 1e-9);
         CHECK_NEAR(w->cpu_req, 0.75, 1e-12);
+        /* use: A's 900 s at request + 60 s at 3 cores + 1740 s at request = (900 + 180 + 1740)/3600;
+         * counting the sample from 10:16 would give (900 + 900 + 1500)/3600 */
+        CHECK_NEAR(w->cpu_use, 2820.0 / 3600, 1e-12);
         CHECK_NEAR(j->seconds, 3000, 1e-9);
         CHECK_NEAR(j->cpu_req, 3000.0 / 7200, 1e-12);
     }

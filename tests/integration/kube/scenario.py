@@ -15,7 +15,8 @@ exact and computed here by hand:
 While the collector runs, the GCP API server is killed (SIGKILL) and
 restarted, the Azure one is restarted after an etcd compaction (its watches
 come back 410 Gone and must relist), nodes come and go, a pod is replaced on
-another node and a namespace is deleted.  Nothing may be lost or doubled.
+another node and a namespace is deleted, and kubetally itself is killed -9
+and restarted.  Nothing may be lost or doubled.
 
 Usage: scenario.py KUBETALLY_BIN WORKDIR
 """
@@ -218,12 +219,17 @@ def kt(*args):
 
 # --- the run -----------------------------------------------------------------
 
+def start_collector(kubeconfig, log):
+    return subprocess.Popen([KT, "collect", "--kubeconfig", kubeconfig, "--all-contexts", "--db", "sqlite:" + DB,
+                             "--flush-interval", "5s", "--watch-timeout", "20s", "--stall-timeout", "30s",
+                             "--request-timeout", "4s", "--usage-interval", "10s", "--page-size", "2"],
+                            stdout=log, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, KUBETALLY_LOG=os.environ.get("KUBETALLY_LOG", "info")))
+
+
 def run_collector(pki, etcd, servers, kubeconfig, S):
     log = open(os.path.join(WORK, "collect.log"), "w")
-    proc = subprocess.Popen([KT, "collect", "--kubeconfig", kubeconfig, "--all-contexts", "--db", "sqlite:" + DB,
-                             "--flush-interval", "5s", "--watch-timeout", "20s", "--stall-timeout", "30s",
-                             "--request-timeout", "4s", "--usage-interval", "10s", "--page-size", "2"], stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(os.environ, KUBETALLY_LOG=os.environ.get("KUBETALLY_LOG", "info")))
+    proc = start_collector(kubeconfig, log)
     aws, gcp = servers["aws"].admin, servers["gcp"].admin
     sleep_until(S + 15)
     servers["gcp"].kill()                                   # GCP's API server dies mid-watch…
@@ -244,7 +250,11 @@ def run_collector(pki, etcd, servers, kubeconfig, S):
     aws.pod_succeeded("tmp", "scratch-1", ["sh"], S, S + 50)
     sleep_until(S + 51)
     aws.delete_namespace("tmp")                             # a namespace deleted
-    sleep_until(S + 70)
+    sleep_until(S + 58)
+    proc.kill()                                             # kubetally itself killed -9 …
+    proc.wait()
+    proc = start_collector(kubeconfig, log)                 # … and restarted: the old web-2 and scratch-1
+    sleep_until(S + 70)                                     # are known only to the dead process
     proc.terminate()
     rc = proc.wait(timeout=60)
     log.close()

@@ -102,10 +102,9 @@ int base_load(kt_meter *m, kt_store *s, kt_err *err)
         return 0;
     b->hour = hour_floor(m->resume);
     b->resume = m->resume;
-    ds_init(&b->ds);
-    strtab_init(&b->keys);
-    if (store_load(s, b->hour, b->hour + 3600, 1, &b->ds, err))
+    if (store_load(s, b->hour, b->hour + 3600, 1, &b->ds, err)) /* inits b->ds; frees it on failure */
         return kt_wrap(err, "reading the hour kubetally last flushed: ");
+    strtab_init(&b->keys);
     b->loaded = 1;
     for (size_t c = 0; c < b->ds.n_clusters; c++)
         if (!strcmp(S(&b->ds, b->ds.clusters[c].name), m->cluster))

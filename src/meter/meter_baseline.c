@@ -19,18 +19,23 @@
 
 enum { B_CTR, B_NODE, B_VOL, B_LB, B_POD_VOL, B_POD_LB };
 
+/* A thing's natural key: its kind and up to four names. */
+static const char *key(char *k, size_t n, int kind, const char *a, const char *b, const char *c, const char *d)
+{
+    snprintf(k, n, "%d\x1f%s\x1f%s\x1f%s\x1f%s", kind, a, b ? b : "", c ? c : "", d ? d : "");
+    return k;
+}
+
 static uint32_t key_id(kt_strtab *keys, int kind, const char *a, const char *b, const char *c, const char *d)
 {
     char k[1200];
-    snprintf(k, sizeof k, "%d\x1f%s\x1f%s\x1f%s\x1f%s", kind, a, b ? b : "", c ? c : "", d ? d : "");
-    return strtab_intern(keys, k);
+    return strtab_intern(keys, key(k, sizeof k, kind, a, b, c, d));
 }
 
 static uint32_t key_find(const kt_strtab *keys, int kind, const char *a, const char *b, const char *c, const char *d)
 {
     char k[1200];
-    snprintf(k, sizeof k, "%d\x1f%s\x1f%s\x1f%s\x1f%s", kind, a, b ? b : "", c ? c : "", d ? d : "");
-    return strtab_find(keys, k);
+    return strtab_find(keys, key(k, sizeof k, kind, a, b, c, d));
 }
 
 /* Remember fact index i under key id k. */

@@ -5,7 +5,6 @@
   python3 fake_api.py PORT CERT KEY stall       answers lists (empty), then opens every watch and
                                                 never sends a byte on it
 """
-import http.server
 import os
 import sys
 import time
@@ -16,9 +15,7 @@ import harness  # noqa: E402
 port, cert, key, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class Handler(harness.QuietHandler):
     def do_GET(self):
         if mode == "hang":
             time.sleep(3600)
@@ -47,15 +44,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(3600)
             return
-        body = b'{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[]}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *a):
-        pass
+        harness.reply(self, 200, {"kind": "List", "apiVersion": "v1", "metadata": {"resourceVersion": "7"},
+                                  "items": []})
 
 
 harness.serve_tls(Handler, "127.0.0.1", port, cert, key)

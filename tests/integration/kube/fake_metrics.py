@@ -8,7 +8,6 @@ request, which lets the test compute by hand what kubetally must make of it.
   python3 fake_metrics.py PORT CERT KEY USAGE_JSON
 USAGE_JSON: {"ns/pod": {"container": ["cpu quantity", "memory quantity"]}}
 """
-import http.server
 import json
 import os
 import sys
@@ -36,9 +35,7 @@ def pod_metrics():
     return {"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items}
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class Handler(harness.QuietHandler):
     def do_GET(self):
         path = self.path.split("?")[0].rstrip("/")
         if path == "/apis/metrics.k8s.io/v1beta1":
@@ -50,15 +47,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               "message": "not found"})
 
     def answer(self, code, obj):
-        body = json.dumps(obj).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *a):
-        pass
+        harness.reply(self, code, obj)
 
 
 harness.serve_tls(Handler, "0.0.0.0", port, cert, key)

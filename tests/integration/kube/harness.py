@@ -9,11 +9,13 @@ their status subresource themselves, as KWOK does.
 """
 import base64
 import http.client
+import http.server
 import json
 import os
 import secrets
 import signal
 import socket
+import socketserver
 import ssl
 import subprocess
 import threading
@@ -25,11 +27,28 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 
 
+def reply(handler, code, body):
+    """Answer a stand-in server's request: body is bytes, or an object sent as JSON."""
+    if not isinstance(body, bytes):
+        body = json.dumps(body).encode()
+    handler.send_response(code)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive, no access log."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+
 def serve_tls(handler, host, port, cert, key):
     """Serve `handler` (a BaseHTTPRequestHandler) over TLS, one thread per
     connection, forever: the stand-in servers' common part."""
-    import http.server
-    import socketserver
 
     class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         daemon_threads = True

@@ -18,6 +18,7 @@
 #include "http/cache.h"
 #include "http/health.h"
 #include "http/login.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define MAX_STORES 64
@@ -148,13 +149,6 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
     return http_unescape(s);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, const kt_route *route,
                                  kt_http_resp *r, double t0, int route_index, const char *url)
 {
@@ -166,7 +160,7 @@ static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, co
         free(body);
         return MHD_NO;
     }
-    double dt = now_s() - t0;
+    double dt = kt_mono_s() - t0;
     char timing[64], disp[160];
     snprintf(timing, sizeof timing, "app;dur=%.2f", dt * 1000);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type ? r->content_type : "text/plain");
@@ -301,7 +295,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     kt_http_server *s = cls;
-    double t0 = now_s();
+    double t0 = kt_mono_s();
     kt_http_resp r = {0};
     int index = -1;
     const kt_route *route = NULL;

@@ -11,6 +11,7 @@
 #include "kube/usage.h"
 #include "meter/meter.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 enum { USAGE_UNKNOWN, USAGE_YES, USAGE_NO };
@@ -229,7 +230,7 @@ static void publish_stream_counts(kt_cluster *c)
         kt_meter_counts mc;
         meter_counts(c->meter, &mc);
         log_info("cluster %s: synced in %.2f s (%ld nodes, %ld pods)", c->t->name,
-                 (double)(kube_now_ms() - c->started_ms) / 1000.0, mc.nodes, mc.pods);
+                 (double)(kt_mono_ms() - c->started_ms) / 1000.0, mc.nodes, mc.pods);
     }
     pthread_mutex_lock(&c->lock);
     c->health.watch_restarts = restarts, c->health.relists = relists, c->health.events = events;
@@ -258,7 +259,7 @@ static int poll_ms(kt_cluster *c, int64_t now_ms)
 static void loop(kt_cluster *c)
 {
     while (!stopping(c)) {
-        int64_t now_ms = kube_now_ms();
+        int64_t now_ms = kt_mono_ms();
         for (int k = 0; k < K_KIND_COUNT; k++) {
             stream_check_stall(&c->streams[k], c->multi, now_ms);
             stream_poll(&c->streams[k], c->multi, now_ms);
@@ -266,13 +267,13 @@ static void loop(kt_cluster *c)
         usage_start(c, now_ms);
         int running;
         curl_multi_perform(c->multi, &running);
-        dispatch(c, kube_now_ms());
+        dispatch(c, kt_mono_ms());
         publish_stream_counts(c);
         if (now_ms >= c->flush_next_ms) {
             flush(c, (int64_t)time(NULL));
-            c->flush_next_ms = kube_now_ms() + (int64_t)c->o.flush_interval * 1000;
+            c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
         }
-        curl_multi_poll(c->multi, NULL, 0, poll_ms(c, kube_now_ms()), NULL);
+        curl_multi_poll(c->multi, NULL, 0, poll_ms(c, kt_mono_ms()), NULL);
     }
 }
 
@@ -280,12 +281,12 @@ static void *thread_main(void *arg)
 {
     kt_cluster *c = arg;
     int64_t since, resume, now = (int64_t)time(NULL);
-    c->started_ms = kube_now_ms();
+    c->started_ms = kt_mono_ms();
     metering_marks(c, now, &since, &resume);
     kt_meter_opts mo = {c->t->name, c->o.pricing, since, resume};
     c->meter = meter_new(&mo, &c->strs);
     c->env.sink = meter_sink(c->meter);
-    c->flush_next_ms = kube_now_ms() + (int64_t)c->o.flush_interval * 1000;
+    c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
     loop(c);
     flush(c, (int64_t)time(NULL));
     return NULL;

@@ -155,10 +155,15 @@ uint32_t decode_str(kt_decoder *d, json_t *v)
     return n ? strtab_intern_n(d->strs, json_string_value(v), n) : 0;
 }
 
-const char *decode_get_str(json_t *obj, const char *key)
+const char *kube_json_str(json_t *o, const char *k1, const char *k2)
 {
-    return json_string_value(json_object_get(obj, key)); /* NULL for non-objects and non-strings */
+    json_t *v = json_object_get(o, k1); /* NULL for non-objects */
+    if (k2)
+        v = json_object_get(v, k2);
+    return json_string_value(v);        /* NULL for non-strings */
 }
+
+const char *decode_get_str(json_t *obj, const char *key) { return kube_json_str(obj, key, NULL); }
 
 json_t *decode_get_obj(json_t *obj, const char *key)
 {

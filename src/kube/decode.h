@@ -70,6 +70,11 @@ int kube_decode(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_object *out, k
 const char *kube_kind_path(enum kt_kind kind);
 const char *kube_kind_name(enum kt_kind kind);
 
+/* The string at o[k1] (or o[k1][k2] when k2 is set); NULL when a level is
+ * missing or of another JSON type.  For readers of API answers beside the
+ * decoder (watch events, list metadata, PodMetrics). */
+const char *kube_json_str(json_t *o, const char *k1, const char *k2);
+
 /* RFC 3339 time to unix seconds; 0 when s is NULL, empty or malformed. */
 int64_t kube_parse_time(const char *s);
 

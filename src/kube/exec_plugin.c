@@ -26,6 +26,7 @@
 
 #include "engine/window.h"
 #include "util/base64.h"
+#include "util/clock.h"
 
 extern char **environ;
 
@@ -36,13 +37,6 @@ typedef struct plugin_run {
     int status;        /* waitpid status */
     int timed_out;
 } plugin_run;
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 char *kube_exec_info(const kt_kube_target *t)
 {
@@ -111,7 +105,7 @@ static void collect(int fo, int fe, plugin_run *r, int64_t deadline)
     struct pollfd p[2] = {{fo, POLLIN, 0}, {fe, POLLIN, 0}};
     char chunk[4096];
     while ((p[0].fd >= 0 || p[1].fd >= 0) && !r->timed_out) {
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - kt_mono_ms();
         if (left <= 0 || poll(p, 2, (int)left) == 0) {
             r->timed_out = 1;
             break;
@@ -142,7 +136,7 @@ static void reap(pid_t pid, plugin_run *r, int64_t deadline)
             return;
         if (w < 0 && errno != EINTR)
             return;
-        if (now_ms() >= deadline)
+        if (kt_mono_ms() >= deadline)
             r->timed_out = 1;
         else
             usleep(5000);
@@ -188,7 +182,7 @@ static int spawn(const kt_kube_target *t, plugin_run *r, kt_err *err)
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &all);
     pid_t pid;
-    int64_t deadline = now_ms() + (x->timeout_ms > 0 ? x->timeout_ms : DEFAULT_TIMEOUT_MS);
+    int64_t deadline = kt_mono_ms() + (x->timeout_ms > 0 ? x->timeout_ms : DEFAULT_TIMEOUT_MS);
     int rc = posix_spawnp(&pid, x->command, &fa, &at, argv, envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);

@@ -11,19 +11,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/clock.h"
 #include "util/log.h"
 
 #define KT_MAX_BODY (512u << 20)
 #define KT_MAX_ERROR_BODY (64u << 10)
 #define KT_BACKOFF_MIN_MS 1000
 #define KT_BACKOFF_MAX_MS 60000
-
-int64_t kube_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 size_t kube_write_buf(char *p, size_t size, size_t n, void *ud)
 {
@@ -131,17 +125,9 @@ static void relist(kt_stream *s)
 
 /* ---- watch events ---------------------------------------------------- */
 
-static const char *jstr(json_t *o, const char *k1, const char *k2)
-{
-    json_t *v = json_object_get(o, k1);
-    if (k2)
-        v = json_object_get(v, k2);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static void remember_rv(kt_stream *s, json_t *obj)
 {
-    const char *rv = jstr(obj, "metadata", "resourceVersion");
+    const char *rv = kube_json_str(obj, "metadata", "resourceVersion");
     if (rv && strlen(rv) < sizeof s->rv)
         strcpy(s->rv, rv);
 }
@@ -150,7 +136,7 @@ static void remember_rv(kt_stream *s, json_t *obj)
  * or an undecodable one: continuing could miss state). */
 static int handle_event(kt_stream *s, json_t *ev, int64_t now)
 {
-    const char *type = jstr(ev, "type", NULL);
+    const char *type = kube_json_str(ev, "type", NULL);
     json_t *obj = json_object_get(ev, "object");
     if (!type || !json_is_object(obj)) {
         report(s, "watch %s: event without type or object", kube_kind_name(s->kind));
@@ -165,7 +151,7 @@ static int handle_event(kt_stream *s, json_t *ev, int64_t now)
             s->relist_now = 1;
             return -1;
         }
-        const char *m = jstr(obj, "message", NULL);
+        const char *m = kube_json_str(obj, "message", NULL);
         report(s, "watch %s: error %lld: %s", kube_kind_name(s->kind), (long long)code, m ? m : "");
         return -1;
     }
@@ -223,7 +209,7 @@ static size_t watch_write(char *p, size_t size, size_t n, void *ud)
     kt_stream *s = ud;
     long code = 0;
     curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
-    s->last_byte_ms = kube_now_ms();
+    s->last_byte_ms = kt_mono_ms();
     if (code != 200) { /* an error body: keep its start for the message */
         if (s->body.len < KT_MAX_ERROR_BODY)
             buf_add(&s->body, p, n);
@@ -249,10 +235,10 @@ static int start(kt_stream *s, CURLM *multi, int64_t now_ms)
 {
     kt_buf path = {0};
     const char *kp = kube_kind_path(s->kind);
-    CURL *esc = curl_easy_init();
     int watch = s->rv[0] != 0;
+    /* curl_easy_escape ignores its handle since libcurl 7.82 (Debian 12: 7.88) */
     if (watch) {
-        char *rv = curl_easy_escape(esc, s->rv, 0);
+        char *rv = curl_easy_escape(NULL, s->rv, 0);
         /* jitter the server-side timeout so streams do not all rotate at once */
         int t = s->env->watch_timeout - s->env->watch_timeout / 10 + rand() % (s->env->watch_timeout / 5 + 1);
         buf_printf(&path, "%s?watch=1&allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d", kp, rv, t);
@@ -260,12 +246,11 @@ static int start(kt_stream *s, CURLM *multi, int64_t now_ms)
     } else {
         buf_printf(&path, "%s?limit=%d", kp, s->env->page_size);
         if (s->cont) {
-            char *c = curl_easy_escape(esc, s->cont, 0);
+            char *c = curl_easy_escape(NULL, s->cont, 0);
             buf_printf(&path, "&continue=%s", c);
             curl_free(c);
         }
     }
-    curl_easy_cleanup(esc);
     buf_reset(&s->body);
     s->failed = s->relist_now = 0;
     kt_err err = {0};
@@ -308,7 +293,7 @@ int stream_check_stall(kt_stream *s, CURLM *multi, int64_t now_ms)
 static void error_text(const kt_buf *b, char *out, size_t n)
 {
     json_t *j = b->len ? json_loadb(b->data, b->len, 0, NULL) : NULL;
-    const char *m = j ? jstr(j, "message", NULL) : NULL;
+    const char *m = j ? kube_json_str(j, "message", NULL) : NULL;
     snprintf(out, n, "%s", m ? m : "");
     json_decref(j);
 }
@@ -360,11 +345,11 @@ static void list_page(kt_stream *s, int64_t now_ms)
         else
             s->env->sink.on_upsert(s->env->sink.ctx, &o, now);
     }
-    const char *cont = jstr(j, "metadata", "continue");
+    const char *cont = kube_json_str(j, "metadata", "continue");
     free(s->cont);
     s->cont = cont && *cont ? xstrdup(cont) : NULL;
     if (!s->cont) {
-        const char *rv = jstr(j, "metadata", "resourceVersion");
+        const char *rv = kube_json_str(j, "metadata", "resourceVersion");
         snprintf(s->rv, sizeof s->rv, "%s", rv ? rv : "");
         s->listed = 1;
         s->env->sink.on_resync(s->env->sink.ctx, s->kind, now);

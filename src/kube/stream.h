@@ -72,6 +72,5 @@ CURL *kube_request(kt_kube_target *t, const char *path, curl_write_callback writ
 /* A write callback appending to the kt_buf `ud`, refusing bodies past
  * 512 MiB (a list page that large means a misconfigured page size). */
 size_t kube_write_buf(char *p, size_t size, size_t n, void *ud);
-int64_t kube_now_ms(void);
 
 #endif

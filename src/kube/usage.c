@@ -30,19 +30,11 @@ long kube_parse_go_duration(const char *s)
     return w < 1 ? 1 : w;
 }
 
-static const char *str_at(json_t *o, const char *a, const char *b)
-{
-    json_t *v = json_object_get(o, a);
-    if (b)
-        v = json_object_get(v, b);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static void add_pod(json_t *item, kt_strtab *strs, kt_usage_batch *b)
 {
-    const char *ns = str_at(item, "metadata", "namespace"), *name = str_at(item, "metadata", "name");
-    int64_t t = kube_parse_time(str_at(item, "timestamp", NULL));
-    long window = kube_parse_go_duration(str_at(item, "window", NULL));
+    const char *ns = kube_json_str(item, "metadata", "namespace"), *name = kube_json_str(item, "metadata", "name");
+    int64_t t = kube_parse_time(kube_json_str(item, "timestamp", NULL));
+    long window = kube_parse_go_duration(kube_json_str(item, "window", NULL));
     json_t *ctrs = json_object_get(item, "containers");
     if (!ns || !name || !t || !json_is_array(ctrs)) {
         b->skipped++;
@@ -52,7 +44,7 @@ static void add_pod(json_t *item, kt_strtab *strs, kt_usage_batch *b)
     size_t i;
     json_t *c;
     json_array_foreach(ctrs, i, c) {
-        const char *cn = str_at(c, "name", NULL), *cpu = str_at(c, "usage", "cpu"), *mem = str_at(c, "usage", "memory");
+        const char *cn = kube_json_str(c, "name", NULL), *cpu = kube_json_str(c, "usage", "cpu"), *mem = kube_json_str(c, "usage", "memory");
         double cores, bytes;
         if (!cn || !cpu || !mem || kube_parse_quantity(cpu, &cores) || kube_parse_quantity(mem, &bytes)) {
             b->skipped++;

@@ -11,6 +11,7 @@
 
 #include "engine/window.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 struct kt_prom_client {
@@ -72,13 +73,6 @@ static void *decoder(void *arg)
         pthread_mutex_unlock(&p->mu);
         curl_multi_wakeup(p->c->multi);
     }
-}
-
-static double now_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int read_token(const char *path, char **header, kt_err *err)
@@ -320,7 +314,7 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
     pool p;
     pool_start(&p, c, reqs, xs, n);
     while (done < n && !rc) {
-        double now = now_mono();
+        double now = kt_mono_s();
         for (size_t i = 0; i < n && active < c->o.concurrency; i++)
             if (!xs[i].active && !xs[i].done && !xs[i].decoding && xs[i].next_try <= now) {
                 start_xfer(c, &reqs[i], &xs[i], hdrs);
@@ -346,7 +340,7 @@ int prom_run(kt_prom_client *c, kt_prom_request *reqs, size_t n, kt_err *err)
             } else if (v > 0 && x->attempt < c->o.retries) {
                 double wait = 0.5 * (double)(1 << x->attempt++);
                 log_debug("retrying in %.1f s: %s", wait, err->msg);
-                x->next_try = now_mono() + wait;
+                x->next_try = kt_mono_s() + wait;
             } else {
                 if (v > 0 && x->attempt)
                     kt_wrap(err, "after %d attempts: ", x->attempt + 1);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "pricing/node_split.h"
 #include "util/buf.h"
 #include "util/log.h"

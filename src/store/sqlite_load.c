@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "store/sqlite_internal.h"
 #include "util/buf.h"
 

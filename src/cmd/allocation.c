@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
+#include "engine/engine.h"
 #include "engine/query.h"
 #include "format/format.h"
 #include "store/store.h"
@@ -55,24 +56,24 @@ int cmd_allocation(int argc, char **argv)
         return cmd_report("allocation", &err);
     }
     kt_store *s;
-    kt_dataset ds;
-    kt_alloc_result r;
     if (store_open(params_get(&p, "db"), KT_STORE_READONLY, &s, &err)) {
         query_holder_free(&h);
         return cmd_report("allocation", &err);
     }
-    int rc = store_load(s, q.window.start, q.window.end, alloc_query_needs_hours(&q), &ds, &err);
+    kt_ask ask = {.kind = KT_ASK_ALLOCATION, .alloc = q};
+    kt_answer a;
+    int rc = engine_ask(s, &ask, 1, &cmd_limits, &a, &err);
     store_close(s);
-    if (!rc && !(rc = alloc_compute(&ds, &q, &r, &err))) {
+    if (!rc) {
         kt_buf b = {0};
-        if (out == KT_OUT_JSON) format_alloc_json(&r, &b);
-        else if (out == KT_OUT_CSV) format_alloc_csv(&r, &b);
-        else format_alloc_table(&r, params_get(&p, "aggregate"), &b);
+        const kt_alloc_result *r = &a.replies[0].alloc;
+        if (out == KT_OUT_JSON) format_alloc_json(r, &b);
+        else if (out == KT_OUT_CSV) format_alloc_csv(r, &b);
+        else format_alloc_table(r, params_get(&p, "aggregate"), &b);
         fwrite(b.data, 1, b.len, stdout);
         buf_free(&b);
-        alloc_result_free(&r);
+        engine_answer_free(&a);
     }
-    ds_free(&ds);
     query_holder_free(&h);
     return rc ? cmd_report("allocation", &err) : 0;
 }

@@ -2,6 +2,7 @@
 #include "engine/window.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,20 +96,34 @@ static int pair_window(const char *s, kt_window *w)
     char *end;
     if (!isdigit((unsigned char)s[0]))
         return 0;
+    errno = 0;
     long long x = strtoll(s, &end, 10);
-    if (*end != ',' && *end != '-')
+    if (errno || (*end != ',' && *end != '-'))
         return 0;
     const char *p = end + 1;
     if (!isdigit((unsigned char)*p))
         return 0;
     long long y = strtoll(p, &end, 10);
-    if (*end)
+    if (errno || *end)
         return 0;
     *w = (kt_window){x, y};
     return 1;
 }
 
+static int parse_window(const char *s, int64_t now, kt_window *w, kt_err *err);
+
+/* Every window lies in [1970, 10000): beyond that no fact exists and the
+ * arithmetic on steps and hours would overflow. */
 int window_parse(const char *s, int64_t now, kt_window *w, kt_err *err)
+{
+    if (parse_window(s, now, w, err))
+        return -1;
+    if (w->start < 0 || w->end > KT_TIME_MAX)
+        return kt_fail(err, KT_EINPUT, "window '%.100s': outside 1970-01-01 … 9999-12-31", s);
+    return 0;
+}
+
+static int parse_window(const char *s, int64_t now, kt_window *w, kt_err *err)
 {
     if (!s || !*s)
         return kt_fail(err, KT_EINPUT, "window is empty; use e.g. 7d, today, lastweek or an RFC3339 pair");

@@ -17,6 +17,9 @@
 #include "util/err.h"
 #include "util/time.h"
 
+/* 10000-01-01T00:00:00Z: no window reaches past it. */
+#define KT_TIME_MAX 253402300800LL
+
 typedef struct kt_window {
     int64_t start, end; /* [start, end) unix seconds */
 } kt_window;

@@ -15,18 +15,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/engine.h"
 #include "http/params.h"
 #include "store/store.h"
 #include "util/buf.h"
 
-/* Query-cost limits: one request cannot exhaust memory or CPU. */
-typedef struct kt_http_limits {
-    int64_t max_window_s;        /* longest window (default 400 days) */
-    long max_steps;              /* window / step (default 2000) */
-    double max_cells;            /* containers in the window × steps (default 2e6) */
-    size_t max_results;          /* allocations per set (kt_alloc_query.max_results, 50000) */
-    size_t max_rows;             /* allocations over all steps of an answer (100000) */
-} kt_http_limits;
+/* Query-cost limits: one request cannot exhaust memory or CPU (defaults in
+ * http_limits_default: 400 days, 2000 steps, 2e6 cells, 50000 results, 100000 rows). */
+typedef kt_engine_limits kt_http_limits;
 
 enum { KT_ROUTES_MAX = 24 };
 
@@ -85,8 +81,6 @@ void http_limits_default(kt_http_limits *l);
  * steps (step 0 ⇒ one), and, once loaded, containers × steps.  containers
  * 0 skips the last check (used before loading).  Messages name the
  * parameter to change. */
-int http_query_cost(const kt_http_limits *l, int64_t start, int64_t end, int64_t step, size_t containers,
-                    kt_err *err);
 
 /* Response helpers. */
 void resp_json_error(kt_http_resp *r, int status, const char *message);

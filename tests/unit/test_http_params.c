@@ -123,12 +123,12 @@ TEST(query_cost_limits)
     kt_err err;
     http_limits_default(&l);
     int64_t d = 86400;
-    CHECK(http_query_cost(&l, 0, 7 * d, 0, 0, &err) == 0);
-    CHECK(http_query_cost(&l, 0, 7 * d, 3600, 10000, &err) == 0);
-    CHECK(http_query_cost(&l, 0, 7 * d, 3600, 100000, &err) == -1);
-    CHECK(http_query_cost(&l, 0, 500 * d, 0, 0, &err) == -1 && strstr(err.msg, "window:"));
-    CHECK(http_query_cost(&l, 0, 90 * d, 3600, 0, &err) == -1 && strstr(err.msg, "step:"));
-    CHECK(http_query_cost(&l, 0, 60 * d, 3600, 20000, &err) == -1 && strstr(err.msg, "containers"));
+    CHECK(engine_check_cost(&l, (kt_window){0, 7 * d}, 0, 0, &err) == 0);
+    CHECK(engine_check_cost(&l, (kt_window){0, 7 * d}, 3600, 10000, &err) == 0);
+    CHECK(engine_check_cost(&l, (kt_window){0, 7 * d}, 3600, 100000, &err) == -1);
+    CHECK(engine_check_cost(&l, (kt_window){0, 500 * d}, 0, 0, &err) == -1 && strstr(err.msg, "window:"));
+    CHECK(engine_check_cost(&l, (kt_window){0, 90 * d}, 3600, 0, &err) == -1 && strstr(err.msg, "step:"));
+    CHECK(engine_check_cost(&l, (kt_window){0, 60 * d}, 3600, 20000, &err) == -1 && strstr(err.msg, "containers"));
     CHECK(err.code == KT_EINPUT);
 }
 

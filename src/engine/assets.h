@@ -21,6 +21,7 @@ typedef struct kt_asset {
     char *name;
     enum kt_asset_type type;  /* of the members when they agree */
     int mixed_type;
+    /* string ids (the cluster's name too); 0 when the members differ */
     uint32_t cluster, provider, region, zone, node, instance_type, provider_id, source, storage_class;
     uint32_t claim_ns, claim_name, pool;
     int64_t start, end;

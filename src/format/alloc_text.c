@@ -115,9 +115,5 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
         for (int k = 0; k < 5; k++)
             format_money(tot[k], set->currency, m[k], sizeof m[k]);
         buf_printf(out, "%-20s %10s %10s %8s %9s %11s\n", "TOTAL", m[0], m[1], m[2], m[3], m[4]);
-        if (set->overrun_cost > 0.005) {
-            format_money(set->overrun_cost, set->currency, m[0], sizeof m[0]);
-            buf_printf(out, "(allocations exceed node capacity by %s: usage above requests on full nodes)\n", m[0]);
-        }
     }
 }

@@ -207,3 +207,52 @@ uint32_t ds_pod_label(const kt_dataset *ds, const ds_pod *p, uint32_t key, int a
     v = annotation ? find_kv(ds, n->ann_off, n->n_anns, key) : find_kv(ds, n->label_off, n->n_labels, key);
     return v == KT_NONE ? 0 : v;
 }
+
+/* Part of [t, t+dur) inside [start, end). */
+static double inside(int64_t t, int32_t dur, int64_t start, int64_t end)
+{
+    int64_t a = t > start ? t : start, b = t + dur < end ? t + dur : end;
+    return b > a ? (double)(b - a) / dur : 0;
+}
+
+static void scale(double *v, size_t n, double k)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] *= k;
+}
+
+/* Keep facts overlapping the window, scaled by their part inside it.  The
+ * fields listed per kind are the integrated ones (rates and peaks stay). */
+#define PRORATE(arr, body) do { size_t w_ = 0; \
+        for (size_t i_ = 0; i_ < ds->n_##arr; i_++) { __typeof__(ds->arr[0]) f = ds->arr[i_]; \
+            double k = inside(f.t, f.dur, start, end); \
+            if (k <= 0) continue; \
+            if (k < 1) { body; } \
+            ds->arr[w_++] = f; } ds->n_##arr = w_; } while (0)
+
+void ds_prorate(kt_dataset *ds, int64_t start, int64_t end)
+{
+    PRORATE(cfacts, f.seconds *= k; f.cpu_req *= k; f.cpu_use *= k; f.cpu_alloc *= k; f.ram_req *= k;
+            f.ram_use *= k; f.ram_alloc *= k; f.gpu *= k; scale(f.cost, R_N, k); scale(f.idle_node, R_N, k);
+            scale(f.idle_cluster, R_N, k); f.fee *= k);
+    PRORATE(nfacts, f.hours *= k; scale(f.cost, R_N, k); scale(f.idle, R_N, k); scale(f.idle_left_node, R_N, k);
+            scale(f.idle_left_cluster, R_N, k));
+    PRORATE(vfacts, f.hours *= k; f.cost *= k);
+    PRORATE(pvfacts, f.hours *= k; f.cost *= k);
+    PRORATE(lbfacts, f.hours *= k; f.cost *= k);
+    PRORATE(plbfacts, f.hours *= k; f.cost *= k);
+    PRORATE(feefacts, f.hours *= k; f.cost *= k; f.unshared *= k);
+    PRORATE(netfacts, f.tx_internet *= k; f.tx_region *= k; f.tx_zone *= k; f.rx_bytes *= k;
+            f.cost_internet *= k; f.cost_region *= k; f.cost_zone *= k);
+}
+
+double ds_fact_part(const kt_dataset *ds, int64_t t, int32_t dur, int64_t a, int64_t b)
+{
+    int64_t lo = t, hi = t + dur;
+    if (ds->start < ds->end) { /* what proration kept of the fact */
+        if (lo < ds->start) lo = ds->start;
+        if (hi > ds->end) hi = ds->end;
+    }
+    int64_t x = lo > a ? lo : a, y = hi < b ? hi : b;
+    return hi > lo && y > x ? (double)(y - x) / (double)(hi - lo) : 0;
+}

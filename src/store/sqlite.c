@@ -98,6 +98,22 @@ sqlite3_stmt *sq_stmt(kt_store *s, int slot, const char *sql, kt_err *err)
     return st;
 }
 
+/* Columns only daily rows have: what settlement gave their hours
+ * (settle.h).  Appended after the hourly columns, so the v1 → v2 migration
+ * is ALTER TABLE … ADD COLUMN in this order. */
+const char *const sq_daily_extra[FT_COUNT][10] = {
+    {"cpu_cost", "ram_cost", "gpu_cost", "idle_node_cpu", "idle_node_ram", "idle_node_gpu", "idle_cl_cpu",
+     "idle_cl_ram", "idle_cl_gpu", "fee"},
+    {"idle_cpu", "idle_ram", "idle_gpu", "left_node_cpu", "left_node_ram", "left_node_gpu", "left_cl_cpu",
+     "left_cl_ram", "left_cl_gpu"},
+    {NULL},
+    {"cost"},
+    {NULL},
+    {"cost"},
+    {"unshared"},
+    {NULL},
+};
+
 int sq_step(kt_store *s, sqlite3_stmt *st, const char *what, kt_err *err)
 {
     int rc = sqlite3_step(st);
@@ -149,7 +165,15 @@ int sq_migrate(kt_store *s, kt_err *err)
                        sq_fact_table[f], fact_schema[f], sq_fact_table[f], fact_schema[f]);
         buf_puts(&sql, "INSERT INTO meta VALUES ('retention_hourly_days','15'),('retention_daily_days','1095');");
     }
-    /* Later versions append their steps here: if (version < 2) { … } */
+    if (version < 2) { /* v2: daily rows carry their settlement; every day with hours is rolled up again */
+        for (int f = 0; f < FT_COUNT; f++)
+            for (int c = 0; c < 10 && sq_daily_extra[f][c]; c++)
+                buf_printf(&sql, "ALTER TABLE %s_d ADD COLUMN %s REAL DEFAULT 0;", sq_fact_table[f],
+                           sq_daily_extra[f][c]);
+        if (version >= 1)
+            buf_puts(&sql, "INSERT OR IGNORE INTO dirty_days SELECT DISTINCT t - t % 86400 FROM node_h;");
+    }
+    /* Later versions append their steps here: if (version < 3) { … } */
     buf_printf(&sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version','%d'); COMMIT;", KT_SCHEMA_VERSION);
     int rc = sq_exec(s, sql.data, "creating the schema", err);
     if (rc)

@@ -38,13 +38,18 @@ static int rollup_day(kt_store *s, int64_t day, kt_err *err)
     char where[96], sql[1024], body[700];
     snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld", (long long)day, (long long)day + 86400);
     for (int f = 0; f < FT_COUNT; f++) {
+        char zeros[64] = ""; /* the settlement columns, filled by sq_settle_day */
+        for (int c = 0; c < 10 && sq_daily_extra[f][c]; c++)
+            strcat(zeros, ", 0");
         snprintf(body, sizeof body, rollup_sql[f], where);
-        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld; INSERT INTO %s_d SELECT %lld, %s;",
-                 sq_fact_table[f], (long long)day, sq_fact_table[f], (long long)day, body);
+        char *group = strstr(body, " FROM ");
+        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld; INSERT INTO %s_d SELECT %lld, %.*s%s%s;",
+                 sq_fact_table[f], (long long)day, sq_fact_table[f], (long long)day, (int)(group - body), body, zeros,
+                 group);
         if (sq_exec(s, sql, "rolling up a day", err))
             return -1;
     }
-    return 0;
+    return sq_settle_day(s, day, err);
 }
 
 int sq_rollup_dirty(kt_store *s, kt_err *err)

@@ -85,5 +85,6 @@ void query_holder_free(kt_query_holder *h)
 
 int alloc_query_needs_hours(const kt_alloc_query *q)
 {
-    return !q->accumulate && q->step > 0 && q->step % 86400 != 0;
+    /* a step boundary off midnight UTC cuts days: exact only from hours */
+    return !q->accumulate && q->step > 0 && (q->step % 86400 != 0 || day_floor(q->window.start) != q->window.start);
 }

@@ -24,8 +24,10 @@ int alloc_query_parse(kt_param_get get, void *ctx, int64_t now, kt_alloc_query *
                       kt_err *err);
 void query_holder_free(kt_query_holder *h);
 
-/* True when the query needs hourly rows (a step under a day, or a window
- * edge inside a day is handled by proration, so only the step matters). */
+/* True when the query needs hourly rows: some step boundary is not at
+ * midnight UTC (a step that is not whole days, or whole-day steps from a
+ * window starting inside a day).  Window edges need no hours asked: the
+ * store reads the edge days from hours anyway. */
 int alloc_query_needs_hours(const kt_alloc_query *q);
 
 #endif

@@ -143,6 +143,9 @@ static int read_version(kt_store *s, int *version, kt_err *err)
     return 0;
 }
 
+static int rollup_pending(kt_store *s, kt_err *err);
+static int migrate_readonly(kt_store *s, kt_err *err);
+
 int sq_migrate(kt_store *s, kt_err *err)
 {
     int version;
@@ -153,9 +156,11 @@ int sq_migrate(kt_store *s, kt_err *err)
                        "upgrade kubetally, the database was not touched", s->url, version, KT_SCHEMA_VERSION);
     if (version == KT_SCHEMA_VERSION)
         return 0;
-    if (s->readonly)
+    if (s->readonly && version == 0)
         return kt_fail(err, KT_EINPUT, "store %s: no kubetally data yet; run `kubetally demo` or "
                        "`kubetally collect` first", s->url);
+    if (s->readonly) /* an older schema: upgrade it once, then read */
+        return migrate_readonly(s, err);
     kt_buf sql = {0};
     buf_puts(&sql, "BEGIN IMMEDIATE;");
     if (version < 1) {
@@ -179,6 +184,46 @@ int sq_migrate(kt_store *s, kt_err *err)
     if (rc)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     buf_free(&sql);
+    return rc ? rc : rollup_pending(s, err);
+}
+
+/* Days a migration marked (dirty_days) are rolled up again, in one
+ * transaction; a crash before it ends leaves them marked for next time. */
+static int rollup_pending(kt_store *s, kt_err *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT day FROM dirty_days", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "reading days to roll up", err);
+    if (store_begin(s, err)) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW)
+        u64map_put(&s->dirty, (uint64_t)sqlite3_column_int64(st, 0), 1);
+    sqlite3_finalize(st);
+    if (sq_exec(s, "DELETE FROM dirty_days", "rolling up", err)) {
+        store_rollback(s);
+        return -1;
+    }
+    return store_commit(s, err);
+}
+
+/* Opened read-only on an older schema: reopen writable to upgrade (the
+ * upgrade is what any writer would do first), then read-only again. */
+static int migrate_readonly(kt_store *s, kt_err *err)
+{
+    sqlite3_close(s->db);
+    s->db = NULL;
+    s->readonly = 0;
+    int rc = sqlite3_open_v2(s->url, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
+                 ? kt_fail(err, KT_EINPUT, "store %s: written by an older kubetally and not writable here; run "
+                           "any kubetally command that writes (collect, demo) once to upgrade it", s->url)
+                 : sq_migrate(s, err);
+    sqlite3_close(s->db);
+    s->readonly = 1;
+    if (sqlite3_open_v2(s->url, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK && !rc)
+        rc = sq_fail(s, "open", err);
+    sqlite3_busy_timeout(s->db, 3000);
     return rc;
 }
 

@@ -168,7 +168,7 @@ int sq_migrate(kt_store *s, kt_err *err)
         for (int f = 0; f < FT_COUNT; f++)
             buf_printf(&sql, "CREATE TABLE %s_h (%s) WITHOUT ROWID; CREATE TABLE %s_d (%s) WITHOUT ROWID;",
                        sq_fact_table[f], fact_schema[f], sq_fact_table[f], fact_schema[f]);
-        buf_puts(&sql, "INSERT INTO meta VALUES ('retention_hourly_days','15'),('retention_daily_days','1095');");
+        buf_puts(&sql, "INSERT INTO meta VALUES ('retention_hourly_days','3'),('retention_daily_days','1095');");
     }
     if (version < 2) { /* v2: daily rows carry their settlement; every day with hours is rolled up again */
         for (int f = 0; f < FT_COUNT; f++)
@@ -341,7 +341,7 @@ int store_begin(kt_store *s, kt_err *err)
 
 int store_commit(kt_store *s, kt_err *err)
 {
-    if (sq_rollup_dirty(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
+    if (sq_rollup_dirty(s, err) || sq_auto_prune(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
         store_rollback(s);
         return -1;
     }

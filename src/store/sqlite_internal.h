@@ -49,6 +49,8 @@ int sq_settle_day(kt_store *s, int64_t day, kt_err *err);
 
 /* Rebuild the daily rows of every dirty day (called inside the transaction). */
 int sq_rollup_dirty(kt_store *s, kt_err *err);
+/* Drop hourly rows past retention, relative to the newest hour (commit). */
+int sq_auto_prune(kt_store *s, kt_err *err);
 /* Create or upgrade the schema; refuse newer versions. */
 int sq_migrate(kt_store *s, kt_err *err);
 

@@ -191,8 +191,10 @@ int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *
  * writer resuming the hour (the meter after a restart). */
 int store_load_raw(kt_store *s, int64_t hour, kt_dataset *out, kt_err *err);
 
+/* Every commit also drops hourly rows older than hourly_days before the
+ * newest hour (their daily rows stay). */
 typedef struct kt_retention {
-    int hourly_days; /* default 15 */
+    int hourly_days; /* default 3 (Kubecost keeps 49 hours) */
     int daily_days;  /* default 1095 */
 } kt_retention;
 int store_get_retention(kt_store *s, kt_retention *r, kt_err *err);

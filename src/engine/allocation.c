@@ -327,7 +327,10 @@ static void add_container_fact(kt_alloc *a, const ctx *c, const item *it, const 
     a->ram_byte_hours += f->ram_alloc * k, a->ram_req_hours += f->ram_req * k, a->ram_use_hours += f->ram_use * k;
     a->gpu_hours += f->gpu * k;
     a->cpu_cost += it->cpu, a->ram_cost += it->ram, a->gpu_cost += it->gpu;
-    alloc_span(a, f->t, f->dur, f->seconds * k, w->start, w->end);
+    if (f->last) /* summed over many spans: when it really ran */
+        alloc_run(a, f->first, f->last, f->longest, w->start, w->end);
+    else
+        alloc_span(a, f->t, f->dur, f->seconds * k, w->start, w->end);
 }
 
 static void add_pod_fact(kt_alloc *a, ctx *c, const item *it)

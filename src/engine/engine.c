@@ -31,11 +31,17 @@ int engine_check_cost(const kt_engine_limits *lim, kt_window w, int64_t step, si
     return 0;
 }
 
-/* What a question needs read: a window and whether hourly rows are needed. */
-static void need(const kt_ask *a, kt_window *w, int *hourly)
+/* What a question needs read: a window, whether hourly rows are needed,
+ * and whether facts may come summed per thing (one set over the window). */
+static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
 {
+    *summed = 0;
     switch (a->kind) {
-    case KT_ASK_ALLOCATION: *w = a->alloc.window, *hourly = a->hourly || alloc_query_needs_hours(&a->alloc); break;
+    case KT_ASK_ALLOCATION:
+        *w = a->alloc.window, *hourly = a->hourly || alloc_query_needs_hours(&a->alloc);
+        *summed = !*hourly && (a->alloc.accumulate || a->alloc.step <= 0 || a->alloc.step >= w->end - w->start);
+        break;
+    case KT_ASK_ASSETS: *w = a->window, *hourly = a->hourly, *summed = !a->hourly; break;
     case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
     default: *w = a->window, *hourly = 0; break;
     }
@@ -51,8 +57,8 @@ static int validate(const kt_ask *asks, size_t n, const kt_engine_limits *lim, k
 {
     for (size_t i = 0; i < n; i++) {
         kt_window w;
-        int hourly;
-        need(&asks[i], &w, &hourly);
+        int hourly, summed;
+        need(&asks[i], &w, &hourly, &summed);
         if (engine_check_cost(lim, w, step_of(&asks[i]), 0, err))
             return -1;
         if (asks[i].kind == KT_ASK_ASSETS) {
@@ -135,17 +141,17 @@ static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer
                             kt_err *err)
 {
     kt_window w;
-    int hourly;
-    need(&asks[i], &w, &hourly);
+    int hourly, summed;
+    need(&asks[i], &w, &hourly, &summed);
     for (size_t j = 0; j < i; j++) {
         kt_window wj;
-        int hj;
-        need(&asks[j], &wj, &hj);
-        if (wj.start == w.start && wj.end == w.end && hj == hourly)
+        int hj, sj;
+        need(&asks[j], &wj, &hj, &sj);
+        if (wj.start == w.start && wj.end == w.end && hj == hourly && sj == summed)
             return out->loads[load_of[j]];
     }
     kt_dataset *ds = xmalloc(sizeof *ds);
-    if (store_load(s, w.start, w.end, hourly, ds, err)) {
+    if (summed ? store_load_summed(s, w.start, w.end, ds, err) : store_load(s, w.start, w.end, hourly, ds, err)) {
         free(ds);
         return NULL;
     }

@@ -256,3 +256,115 @@ double ds_fact_part(const kt_dataset *ds, int64_t t, int32_t dur, int64_t a, int
     int64_t x = lo > a ? lo : a, y = hi < b ? hi : b;
     return hi > lo && y > x ? (double)(y - x) / (double)(hi - lo) : 0;
 }
+
+void ds_guess_run(int64_t t, int32_t dur, double seconds, int64_t *start, int64_t *end)
+{
+    int64_t s = t, e = t + dur;
+    if (seconds < dur) {
+        s = t + dur - (int64_t)seconds;
+        e = t + (int64_t)seconds;
+    }
+    if (s > e)
+        s = t, e = t + (int64_t)seconds;
+    *start = s, *end = e;
+}
+
+/* Summing: the first fact of each thing becomes the accumulator. */
+static void sum_container(ds_container_fact *a, const ds_container_fact *f, int first)
+{
+    int64_t s, e;
+    if (f->last)
+        s = f->first, e = f->last;
+    else
+        ds_guess_run(f->t, f->dur, f->seconds, &s, &e);
+    double longest = f->last ? f->longest : f->seconds;
+    if (first) {
+        *a = *f;
+        a->first = s, a->last = e, a->longest = longest;
+        return;
+    }
+    a->seconds += f->seconds, a->cpu_req += f->cpu_req, a->cpu_use += f->cpu_use, a->cpu_alloc += f->cpu_alloc;
+    a->ram_req += f->ram_req, a->ram_use += f->ram_use, a->ram_alloc += f->ram_alloc, a->gpu += f->gpu;
+    if (f->cpu_peak > a->cpu_peak) a->cpu_peak = f->cpu_peak;
+    if (f->ram_peak > a->ram_peak) a->ram_peak = f->ram_peak;
+    for (int r = 0; r < R_N; r++)
+        a->cost[r] += f->cost[r], a->idle_node[r] += f->idle_node[r], a->idle_cluster[r] += f->idle_cluster[r];
+    a->fee += f->fee;
+    if (s < a->first) a->first = s;
+    if (e > a->last) a->last = e;
+    if (longest > a->longest) a->longest = longest;
+}
+
+static void sum_node(ds_node_fact *a, const ds_node_fact *f, int first)
+{
+    if (first) {
+        *a = *f;
+        a->cpu_price *= f->hours, a->ram_price *= f->hours, a->gpu_price *= f->hours, a->hourly *= f->hours;
+        return;
+    }
+    a->hours += f->hours;
+    a->cpu_price += f->cpu_price * f->hours, a->ram_price += f->ram_price * f->hours;
+    a->gpu_price += f->gpu_price * f->hours, a->hourly += f->hourly * f->hours;
+    for (int r = 0; r < R_N; r++)
+        a->cost[r] += f->cost[r], a->idle[r] += f->idle[r], a->idle_left_node[r] += f->idle_left_node[r],
+            a->idle_left_cluster[r] += f->idle_left_cluster[r];
+    if (f->t > a->t) a->source = f->source;
+}
+
+/* Group facts by key; `merge(acc, fact, first)` folds each into its group's
+ * first slot; the array is compacted to one fact per group spanning the
+ * window. */
+#define SUM_BY(arr, keyexpr, merge, after) do { \
+        kt_u64map m_; u64map_init(&m_); size_t w_ = 0; \
+        for (size_t i_ = 0; i_ < ds->n_##arr; i_++) { \
+            __typeof__(ds->arr[0]) f_ = ds->arr[i_], *f = &f_; uint64_t slot_; \
+            if (u64map_get(&m_, (keyexpr), &slot_)) { merge(&ds->arr[slot_], f, 0); continue; } \
+            u64map_put(&m_, (keyexpr), w_); merge(&ds->arr[w_], f, 1); w_++; } \
+        ds->n_##arr = w_; u64map_free(&m_); \
+        for (size_t i_ = 0; i_ < w_; i_++) { __typeof__(ds->arr[0]) *a = &ds->arr[i_]; \
+            a->t = ds->start, a->dur = (int32_t)(ds->end - ds->start); after; } } while (0)
+
+#define ADD_FIELDS(a, f, first, body) do { if (first) { *(a) = *(f); } else { body; } } while (0)
+static void sum_volume(ds_volume_fact *a, const ds_volume_fact *f, int first)
+{
+    /* bytes as an hour-weighted average; cost is what decides money */
+    ADD_FIELDS(a, f, first, (a->bytes = (a->bytes * a->hours + f->bytes * f->hours) / (a->hours + f->hours > 0 ? a->hours + f->hours : 1),
+                             a->hours += f->hours, a->cost += f->cost));
+}
+static void sum_pv(ds_pod_volume_fact *a, const ds_pod_volume_fact *f, int first)
+{
+    ADD_FIELDS(a, f, first, (a->hours += f->hours, a->cost += f->cost));
+}
+static void sum_lb(ds_lb_fact *a, const ds_lb_fact *f, int first)
+{
+    ADD_FIELDS(a, f, first, (a->hours += f->hours, a->cost += f->cost, a->hourly = f->hourly));
+}
+static void sum_plb(ds_pod_lb_fact *a, const ds_pod_lb_fact *f, int first)
+{
+    ADD_FIELDS(a, f, first, (a->hours += f->hours, a->cost += f->cost));
+}
+static void sum_fee(ds_fee_fact *a, const ds_fee_fact *f, int first)
+{
+    ADD_FIELDS(a, f, first, (a->hours += f->hours, a->cost += f->cost, a->unshared += f->unshared, a->hourly = f->hourly));
+}
+static void sum_net(ds_network_fact *a, const ds_network_fact *f, int first)
+{
+    ADD_FIELDS(a, f, first, (a->tx_internet += f->tx_internet, a->tx_region += f->tx_region, a->tx_zone += f->tx_zone,
+                             a->rx_bytes += f->rx_bytes, a->cost_internet += f->cost_internet,
+                             a->cost_region += f->cost_region, a->cost_zone += f->cost_zone));
+}
+
+void ds_sum(kt_dataset *ds)
+{
+    SUM_BY(cfacts, f->container, sum_container, (void)a);
+    SUM_BY(nfacts, f->node, sum_node,
+           (a->hours > 0 ? (a->cpu_price /= a->hours, a->ram_price /= a->hours, a->gpu_price /= a->hours,
+                            a->hourly /= a->hours) : 0));
+    SUM_BY(vfacts, f->volume, sum_volume,
+           (a->price_gib_hour = a->hours * a->bytes > 0 ? a->cost / (a->hours * a->bytes / 1073741824.0) : a->price_gib_hour));
+    SUM_BY(pvfacts, (uint64_t)f->pod << 32 | f->volume, sum_pv, (void)a);
+    SUM_BY(lbfacts, f->lb, sum_lb, (void)a);
+    SUM_BY(plbfacts, (uint64_t)f->pod << 32 | f->lb, sum_plb, (void)a);
+    SUM_BY(feefacts, f->cluster, sum_fee, (void)a);
+    SUM_BY(netfacts, f->pod, sum_net, (void)a);
+}

@@ -78,6 +78,10 @@ typedef struct ds_container_fact {
     double idle_node[R_N];    /* its share of its node's idle (shareIdle, idleByNode) */
     double idle_cluster[R_N]; /* its share of its cluster's idle (shareIdle) */
     double fee;               /* its share of the cluster management fee */
+    /* Set only on facts summed over many spans (ds_sum): when the container
+     * first and last ran, and its longest single run; 0 otherwise. */
+    int64_t first, last;
+    double longest;
 } ds_container_fact;
 
 typedef struct ds_node_fact {
@@ -206,6 +210,18 @@ void ds_prorate(kt_dataset *ds, int64_t start, int64_t end);
 /* The part of a fact [t, t+dur) — as prorated to the dataset's window —
  * that lies in [a, b): 1 for a fact wholly inside, 0 for one outside. */
 double ds_fact_part(const kt_dataset *ds, int64_t t, int32_t dur, int64_t a, int64_t b);
+/* When a fact of span [t, t+dur) that ran `seconds` ran: a fact shorter
+ * than its span either started late (a pod's first hour) or stopped early
+ * (its last); assume the former for the start and the latter for the end,
+ * exact for a pod that runs continuously.  Under half the span the two
+ * guesses cross: the run is kept whole at the span's start. */
+void ds_guess_run(int64_t t, int32_t dur, double seconds, int64_t *start, int64_t *end);
+/* Sum the facts of each thing (container, node, volume, pod-volume, load
+ * balancer, pod-LB, fee, network) into one fact spanning the dataset's
+ * window: for a question with one set, the engine then sees one fact per
+ * thing instead of one per day.  Rates become cost-weighted averages;
+ * container facts keep when they first and last ran. */
+void ds_sum(kt_dataset *ds);
 /* Link each pod to its namespace record (call after adding both). */
 void ds_link_namespaces(kt_dataset *ds);
 

@@ -105,7 +105,7 @@ static int load_facts(loader *L, const range *r)
                             " gpu, cpu_peak, ram_peak", ", cpu_cost, ram_cost, gpu_cost, idle_node_cpu, idle_node_ram,"
                             " idle_node_gpu, idle_cl_cpu, idle_cl_ram, idle_cl_gpu, fee") {
         ds_container_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8),
-                               D(9), D(10), D(11), {0}, {0}, {0}, 0};
+                               D(9), D(10), D(11), {0}, {0}, {0}, 0, 0, 0, 0};
         if (f.container == KT_NONE) continue;
         if (daily)
             for (int k = 0; k < R_N; k++)
@@ -561,4 +561,12 @@ int store_load_raw(kt_store *s, int64_t hour, kt_dataset *ds, kt_err *err)
     if (rc)
         ds_free(ds);
     return rc;
+}
+
+int store_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *ds, kt_err *err)
+{
+    if (store_load(s, start, end, 0, ds, err))
+        return -1;
+    ds_sum(ds);
+    return 0;
 }

@@ -187,6 +187,11 @@ int store_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err
  * settled per hour then prorated at the edges.  A day whose hourly rows are
  * past retention comes from its daily row, prorated. */
 int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *out, kt_err *err);
+/* The same with each thing's facts summed into one fact spanning the
+ * window (ds_sum): what a question with one set needs, in a fraction of the
+ * memory.  Served from the day files (daycache) when the window is whole
+ * days they all cover, else from the rows. */
+int store_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *out, kt_err *err);
 /* The hourly rows of one hour exactly as written (not settled): for a
  * writer resuming the hour (the meter after a restart). */
 int store_load_raw(kt_store *s, int64_t hour, kt_dataset *out, kt_err *err);

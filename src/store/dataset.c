@@ -311,17 +311,17 @@ static void sum_node(ds_node_fact *a, const ds_node_fact *f, int first)
     if (f->t > a->t) a->source = f->source;
 }
 
-/* Group facts by key; `merge(acc, fact, first)` folds each into its group's
- * first slot; the array is compacted to one fact per group spanning the
- * window. */
-#define SUM_BY(arr, keyexpr, merge, after) do { \
-        kt_u64map m_; u64map_init(&m_); size_t w_ = 0; \
-        for (size_t i_ = 0; i_ < ds->n_##arr; i_++) { \
+/* Fold the facts of `arr` from index `from` on into the group of their key
+ * (the group's first fact, its slot kept in map `m`), compacting the array. */
+#define FOLD(arr, m, from, keyexpr, merge) do { \
+        size_t w_ = from; \
+        for (size_t i_ = from; i_ < ds->n_##arr; i_++) { \
             __typeof__(ds->arr[0]) f_ = ds->arr[i_], *f = &f_; uint64_t slot_; \
-            if (u64map_get(&m_, (keyexpr), &slot_)) { merge(&ds->arr[slot_], f, 0); continue; } \
-            u64map_put(&m_, (keyexpr), w_); merge(&ds->arr[w_], f, 1); w_++; } \
-        ds->n_##arr = w_; u64map_free(&m_); \
-        for (size_t i_ = 0; i_ < w_; i_++) { __typeof__(ds->arr[0]) *a = &ds->arr[i_]; \
+            if (u64map_get(m, (keyexpr), &slot_)) { merge(&ds->arr[slot_], f, 0); continue; } \
+            u64map_put(m, (keyexpr), w_); merge(&ds->arr[w_], f, 1); w_++; } \
+        ds->n_##arr = w_; } while (0)
+#define SPAN_ALL(arr, after) do { for (size_t i_ = 0; i_ < ds->n_##arr; i_++) { \
+            __typeof__(ds->arr[0]) *a = &ds->arr[i_]; \
             a->t = ds->start, a->dur = (int32_t)(ds->end - ds->start); after; } } while (0)
 
 #define ADD_FIELDS(a, f, first, body) do { if (first) { *(a) = *(f); } else { body; } } while (0)
@@ -354,17 +354,49 @@ static void sum_net(ds_network_fact *a, const ds_network_fact *f, int first)
                              a->cost_region += f->cost_region, a->cost_zone += f->cost_zone));
 }
 
+void ds_sum_begin(ds_sum_state *st)
+{
+    for (int i = 0; i < 8; i++) {
+        u64map_init(&st->m[i]);
+        st->from[i] = 0;
+    }
+}
+
+void ds_sum_more(kt_dataset *ds, ds_sum_state *st)
+{
+    FOLD(cfacts, &st->m[0], st->from[0], f->container, sum_container);
+    FOLD(nfacts, &st->m[1], st->from[1], f->node, sum_node);
+    FOLD(vfacts, &st->m[2], st->from[2], f->volume, sum_volume);
+    FOLD(pvfacts, &st->m[3], st->from[3], (uint64_t)f->pod << 32 | f->volume, sum_pv);
+    FOLD(lbfacts, &st->m[4], st->from[4], f->lb, sum_lb);
+    FOLD(plbfacts, &st->m[5], st->from[5], (uint64_t)f->pod << 32 | f->lb, sum_plb);
+    FOLD(feefacts, &st->m[6], st->from[6], f->cluster, sum_fee);
+    FOLD(netfacts, &st->m[7], st->from[7], f->pod, sum_net);
+    st->from[0] = ds->n_cfacts, st->from[1] = ds->n_nfacts, st->from[2] = ds->n_vfacts, st->from[3] = ds->n_pvfacts;
+    st->from[4] = ds->n_lbfacts, st->from[5] = ds->n_plbfacts, st->from[6] = ds->n_feefacts;
+    st->from[7] = ds->n_netfacts;
+}
+
+void ds_sum_end(kt_dataset *ds, ds_sum_state *st)
+{
+    SPAN_ALL(cfacts, (void)a);
+    SPAN_ALL(nfacts, (a->hours > 0 ? (a->cpu_price /= a->hours, a->ram_price /= a->hours, a->gpu_price /= a->hours,
+                                      a->hourly /= a->hours) : 0));
+    SPAN_ALL(vfacts, (a->price_gib_hour = a->hours * a->bytes > 0 ? a->cost / (a->hours * a->bytes / 1073741824.0)
+                                                                   : a->price_gib_hour));
+    SPAN_ALL(pvfacts, (void)a);
+    SPAN_ALL(lbfacts, (void)a);
+    SPAN_ALL(plbfacts, (void)a);
+    SPAN_ALL(feefacts, (void)a);
+    SPAN_ALL(netfacts, (void)a);
+    for (int i = 0; i < 8; i++)
+        u64map_free(&st->m[i]);
+}
+
 void ds_sum(kt_dataset *ds)
 {
-    SUM_BY(cfacts, f->container, sum_container, (void)a);
-    SUM_BY(nfacts, f->node, sum_node,
-           (a->hours > 0 ? (a->cpu_price /= a->hours, a->ram_price /= a->hours, a->gpu_price /= a->hours,
-                            a->hourly /= a->hours) : 0));
-    SUM_BY(vfacts, f->volume, sum_volume,
-           (a->price_gib_hour = a->hours * a->bytes > 0 ? a->cost / (a->hours * a->bytes / 1073741824.0) : a->price_gib_hour));
-    SUM_BY(pvfacts, (uint64_t)f->pod << 32 | f->volume, sum_pv, (void)a);
-    SUM_BY(lbfacts, f->lb, sum_lb, (void)a);
-    SUM_BY(plbfacts, (uint64_t)f->pod << 32 | f->lb, sum_plb, (void)a);
-    SUM_BY(feefacts, f->cluster, sum_fee, (void)a);
-    SUM_BY(netfacts, f->pod, sum_net, (void)a);
+    ds_sum_state st;
+    ds_sum_begin(&st);
+    ds_sum_more(ds, &st);
+    ds_sum_end(ds, &st);
 }

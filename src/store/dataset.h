@@ -222,6 +222,15 @@ void ds_guess_run(int64_t t, int32_t dur, double seconds, int64_t *start, int64_
  * thing instead of one per day.  Rates become cost-weighted averages;
  * container facts keep when they first and last ran. */
 void ds_sum(kt_dataset *ds);
+/* The same in pieces, for facts arriving in batches (a day at a time):
+ * begin; more after each batch is appended; end once. */
+typedef struct ds_sum_state {
+    kt_u64map m[8];
+    size_t from[8];
+} ds_sum_state;
+void ds_sum_begin(ds_sum_state *st);
+void ds_sum_more(kt_dataset *ds, ds_sum_state *st);
+void ds_sum_end(kt_dataset *ds, ds_sum_state *st);
 /* Link each pod to its namespace record (call after adding both). */
 void ds_link_namespaces(kt_dataset *ds);
 

@@ -346,6 +346,11 @@ int store_commit(kt_store *s, kt_err *err)
         return -1;
     }
     s->in_txn = 0;
+    /* the days just rolled up get their day files (a cache: failure only
+     * means questions over those days read the rows) */
+    for (size_t i = 0; i < s->dirty.cap; i++)
+        if (s->dirty.keys[i] != UINT64_MAX)
+            sq_daycache_write(s, (int64_t)s->dirty.keys[i]);
     return 0;
 }
 

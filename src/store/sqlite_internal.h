@@ -38,9 +38,14 @@ int sq_fail(kt_store *s, const char *what, kt_err *err);
 typedef struct sq_ids {
     int64_t *container, *pod, *node, *volume, *lb, *cluster;
 } sq_ids;
-/* The hourly rows of [lo, hi) as a settled dataset, with the database id of
- * every thing in it; inside a transaction. */
-int sq_load_hours(kt_store *s, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err);
+/* The hourly ("h") or daily ("d") rows of [lo, hi) as a settled dataset,
+ * with the database id of every thing in it; inside a transaction. */
+int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err);
+/* Day files (sqlite_daycache.c): write DAY's after the commit that rolled
+ * it up; load [start, end) summed per thing from them, -1 (nothing loaded)
+ * unless the window is whole days all in current files. */
+int sq_daycache_write(kt_store *s, int64_t day);
+int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds);
 void sq_ids_free(sq_ids *ids);
 
 /* Write what settling the day's hours gives over its daily rows (after the

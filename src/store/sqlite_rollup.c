@@ -66,6 +66,10 @@ static int rollup_day(kt_store *s, int64_t day, kt_err *err)
         if (sq_exec(s, sql, "rolling up a day", err))
             return -1;
     }
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('day_gen:%lld', coalesce((SELECT value FROM meta "
+             "WHERE key = 'day_gen:%lld'), 0) + 1)", (long long)day, (long long)day);
+    if (sq_exec(s, sql, "rolling up a day", err))
+        return -1;
     return sq_settle_day(s, day, err);
 }
 
@@ -152,6 +156,11 @@ int store_prune(kt_store *s, int64_t now, kt_err *err)
         if (sq_exec(s, sql, "pruning old rows", err))
             return -1;
     }
+    /* days without rows lose their generation, so their day files go unused */
+    snprintf(sql, sizeof sql, "DELETE FROM meta WHERE key >= 'day_gen:' AND key < 'day_gen;' AND "
+             "CAST(substr(key, 9) AS INTEGER) < %lld", (long long)dcut);
+    if (sq_exec(s, sql, "pruning old rows", err))
+        return -1;
     return 0;
 }
 

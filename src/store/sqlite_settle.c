@@ -121,7 +121,7 @@ int sq_settle_day(kt_store *s, int64_t day, kt_err *err)
 {
     kt_dataset ds;
     sq_ids ids;
-    if (sq_load_hours(s, day, day + 86400, &ds, &ids, err))
+    if (sq_load_rows(s, "h", day, day + 86400, &ds, &ids, err))
         return -1;
     int rc = settle_containers(s, day, &ds, &ids, err);
     if (!rc)

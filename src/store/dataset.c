@@ -1,6 +1,7 @@
 /* dataset.c — building and freeing kt_dataset; see dataset.h. */
 #include "store/dataset.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,6 +321,27 @@ static void sum_node(ds_node_fact *a, const ds_node_fact *f, int first)
             if (u64map_get(m, (keyexpr), &slot_)) { merge(&ds->arr[slot_], f, 0); continue; } \
             u64map_put(m, (keyexpr), w_); merge(&ds->arr[w_], f, 1); w_++; } \
         ds->n_##arr = w_; } while (0)
+/* The same with a dense key (a thing's index): an array, not a hash. */
+static uint32_t *slot_of(ds_sum_state *st, int k, uint32_t key)
+{
+    if (key >= st->slot_cap[k]) {
+        size_t cap = st->slot_cap[k] ? st->slot_cap[k] : 1024;
+        while (cap <= key)
+            cap *= 2;
+        st->slot[k] = xrealloc(st->slot[k], cap * sizeof *st->slot[k]);
+        memset(st->slot[k] + st->slot_cap[k], 0xff, (cap - st->slot_cap[k]) * sizeof *st->slot[k]);
+        st->slot_cap[k] = cap;
+    }
+    return &st->slot[k][key];
+}
+
+#define FOLD_DENSE(arr, k, keyexpr, merge) do { \
+        size_t w_ = st->from[k]; \
+        for (size_t i_ = st->from[k]; i_ < ds->n_##arr; i_++) { \
+            __typeof__(ds->arr[0]) f_ = ds->arr[i_], *f = &f_; uint32_t *slot_ = slot_of(st, k, (keyexpr)); \
+            if (*slot_ != UINT32_MAX) { merge(&ds->arr[*slot_], f, 0); continue; } \
+            *slot_ = (uint32_t)w_; merge(&ds->arr[w_], f, 1); w_++; } \
+        ds->n_##arr = w_; } while (0)
 #define SPAN_ALL(arr, after) do { for (size_t i_ = 0; i_ < ds->n_##arr; i_++) { \
             __typeof__(ds->arr[0]) *a = &ds->arr[i_]; \
             a->t = ds->start, a->dur = (int32_t)(ds->end - ds->start); after; } } while (0)
@@ -356,25 +378,38 @@ static void sum_net(ds_network_fact *a, const ds_network_fact *f, int first)
 
 void ds_sum_begin(ds_sum_state *st)
 {
-    for (int i = 0; i < 8; i++) {
+    memset(st, 0, sizeof *st);
+    for (int i = 0; i < 8; i++)
         u64map_init(&st->m[i]);
-        st->from[i] = 0;
-    }
 }
 
 void ds_sum_more(kt_dataset *ds, ds_sum_state *st)
 {
-    FOLD(cfacts, &st->m[0], st->from[0], f->container, sum_container);
-    FOLD(nfacts, &st->m[1], st->from[1], f->node, sum_node);
-    FOLD(vfacts, &st->m[2], st->from[2], f->volume, sum_volume);
+    FOLD_DENSE(cfacts, 0, f->container, sum_container);
+    FOLD_DENSE(nfacts, 1, f->node, sum_node);
+    FOLD_DENSE(vfacts, 2, f->volume, sum_volume);
     FOLD(pvfacts, &st->m[3], st->from[3], (uint64_t)f->pod << 32 | f->volume, sum_pv);
-    FOLD(lbfacts, &st->m[4], st->from[4], f->lb, sum_lb);
+    FOLD_DENSE(lbfacts, 4, f->lb, sum_lb);
     FOLD(plbfacts, &st->m[5], st->from[5], (uint64_t)f->pod << 32 | f->lb, sum_plb);
-    FOLD(feefacts, &st->m[6], st->from[6], f->cluster, sum_fee);
-    FOLD(netfacts, &st->m[7], st->from[7], f->pod, sum_net);
+    FOLD_DENSE(feefacts, 6, f->cluster, sum_fee);
+    FOLD_DENSE(netfacts, 7, f->pod, sum_net);
     st->from[0] = ds->n_cfacts, st->from[1] = ds->n_nfacts, st->from[2] = ds->n_vfacts, st->from[3] = ds->n_pvfacts;
     st->from[4] = ds->n_lbfacts, st->from[5] = ds->n_plbfacts, st->from[6] = ds->n_feefacts;
     st->from[7] = ds->n_netfacts;
+}
+
+void ds_sum_cfact(kt_dataset *ds, ds_sum_state *st, const ds_container_fact *f)
+{
+    assert(st->from[0] == ds->n_cfacts); /* every earlier container fact is folded */
+    uint32_t *slot = slot_of(st, 0, f->container);
+    if (*slot != UINT32_MAX) {
+        sum_container(&ds->cfacts[*slot], f, 0);
+        return;
+    }
+    *slot = (uint32_t)ds->n_cfacts;
+    ds_push_cfact(ds, f);
+    sum_container(&ds->cfacts[*slot], f, 1);
+    st->from[0] = ds->n_cfacts;
 }
 
 void ds_sum_end(kt_dataset *ds, ds_sum_state *st)
@@ -389,8 +424,10 @@ void ds_sum_end(kt_dataset *ds, ds_sum_state *st)
     SPAN_ALL(plbfacts, (void)a);
     SPAN_ALL(feefacts, (void)a);
     SPAN_ALL(netfacts, (void)a);
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 8; i++) {
         u64map_free(&st->m[i]);
+        free(st->slot[i]);
+    }
 }
 
 void ds_sum(kt_dataset *ds)

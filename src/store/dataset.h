@@ -225,12 +225,16 @@ void ds_sum(kt_dataset *ds);
 /* The same in pieces, for facts arriving in batches (a day at a time):
  * begin; more after each batch is appended; end once. */
 typedef struct ds_sum_state {
-    kt_u64map m[8];
+    kt_u64map m[8];       /* pair keys (pod, volume), (pod, lb) */
+    uint32_t *slot[8];    /* thing index -> its fact (dense keys: no hashing) */
+    size_t slot_cap[8];
     size_t from[8];
 } ds_sum_state;
 void ds_sum_begin(ds_sum_state *st);
 void ds_sum_more(kt_dataset *ds, ds_sum_state *st);
 void ds_sum_end(kt_dataset *ds, ds_sum_state *st);
+/* Fold one container fact straight in (no copy appended first). */
+void ds_sum_cfact(kt_dataset *ds, ds_sum_state *st, const ds_container_fact *f);
 /* Link each pod to its namespace record (call after adding both). */
 void ds_link_namespaces(kt_dataset *ds);
 

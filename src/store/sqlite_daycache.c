@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -174,14 +175,39 @@ int sq_daycache_write(kt_store *s, int64_t day)
 
 /* --- reading -------------------------------------------------------------- */
 
+/* Database id -> dataset index as a plain array: ids are dense (SQLite
+ * rowids), and a hash probe per thing per day was most of the read time. */
+typedef struct idmap {
+    uint32_t *v;
+    size_t cap;
+} idmap;
+
+static uint32_t idmap_get(const idmap *m, int64_t id)
+{
+    return id >= 0 && (uint64_t)id < m->cap ? m->v[id] : KT_NONE;
+}
+
+static void idmap_put(idmap *m, int64_t id, uint32_t val)
+{
+    if (id < 0 || id > (int64_t)UINT32_MAX * 4)
+        return;
+    if ((uint64_t)id >= m->cap) {
+        size_t cap = m->cap ? m->cap : 4096;
+        while (cap <= (uint64_t)id)
+            cap *= 2;
+        m->v = xrealloc(m->v, cap * sizeof *m->v);
+        memset(m->v + m->cap, 0xff, (cap - m->cap) * sizeof *m->v);
+        m->cap = cap;
+    }
+    m->v[id] = val;
+}
+
 typedef struct reader {
     kt_dataset *ds;
     ds_sum_state sum;
-    /* database id -> dataset index, per kind of thing (0 = not yet) */
-    kt_u64map seen[6];
+    /* database id -> dataset index, per kind of thing */
+    idmap seen[6];
     kt_u64map ns_seen; /* (cluster, name) -> namespace */
-    char *buf;
-    size_t cap;
 } reader;
 
 enum { K_CLUSTER, K_NODE, K_POD, K_CONTAINER, K_VOLUME, K_LB };
@@ -238,11 +264,7 @@ static uint32_t str(reader *R, dayfile *d, uint32_t local)
 }
 
 /* The dataset index of thing `kind` with database id `id`, or KT_NONE. */
-static uint32_t known(const reader *R, int kind, int64_t id)
-{
-    uint64_t v;
-    return u64map_get(&R->seen[kind], (uint64_t)id, &v) ? (uint32_t)v : KT_NONE;
-}
+static uint32_t known(const reader *R, int kind, int64_t id) { return idmap_get(&R->seen[kind], id); }
 
 #define SEC(d, i, type) ((const type *)(d)->sec[i])
 
@@ -263,7 +285,7 @@ static int add_things(reader *R, dayfile *d, uint32_t **lidx)
             grow_array((void **)&ds->clusters, &ds->cap_clusters, ds->n_clusters, sizeof *ds->clusters);
             ds->clusters[ds->n_clusters++] = (ds_cluster){str(R, d, c->name), str(R, d, c->provider),
                                                           str(R, d, c->region), str(R, d, c->currency)};
-            u64map_put(&R->seen[K_CLUSTER], (uint64_t)*id, g);
+            idmap_put(&R->seen[K_CLUSTER], *id, g);
         }
         lidx[K_CLUSTER][i] = g;
     }
@@ -280,7 +302,7 @@ static int add_things(reader *R, dayfile *d, uint32_t **lidx)
             g = (uint32_t)ds->n_nodes;
             grow_array((void **)&ds->nodes, &ds->cap_nodes, ds->n_nodes, sizeof *ds->nodes);
             ds->nodes[ds->n_nodes++] = x;
-            u64map_put(&R->seen[K_NODE], (uint64_t)*id, g);
+            idmap_put(&R->seen[K_NODE], *id, g);
         }
         lidx[K_NODE][i] = g;
     }
@@ -305,7 +327,7 @@ static int add_things(reader *R, dayfile *d, uint32_t **lidx)
             g = ds_add_pod_ids(ds, lidx[K_CLUSTER][p->cluster], p->node == KT_NONE ? KT_NONE : lidx[K_NODE][p->node],
                                str(R, d, p->namespace_), str(R, d, p->name), str(R, d, p->controller_kind),
                                str(R, d, p->controller), lab, p->n_labels, ann, p->n_anns, tmp, p->n_svcs);
-            u64map_put(&R->seen[K_POD], (uint64_t)*id, g);
+            idmap_put(&R->seen[K_POD], *id, g);
         }
         lidx[K_POD][i] = g;
     }
@@ -316,7 +338,7 @@ static int add_things(reader *R, dayfile *d, uint32_t **lidx)
             if (c->pod >= n[S_PODS])
                 return -1;
             g = ds_add_container_id(ds, lidx[K_POD][c->pod], str(R, d, c->name));
-            u64map_put(&R->seen[K_CONTAINER], (uint64_t)*id, g);
+            idmap_put(&R->seen[K_CONTAINER], *id, g);
         }
         lidx[K_CONTAINER][i] = g;
     }
@@ -332,7 +354,7 @@ static int add_things(reader *R, dayfile *d, uint32_t **lidx)
             g = (uint32_t)ds->n_volumes;
             grow_array((void **)&ds->volumes, &ds->cap_volumes, ds->n_volumes, sizeof *ds->volumes);
             ds->volumes[ds->n_volumes++] = v;
-            u64map_put(&R->seen[K_VOLUME], (uint64_t)*id, g);
+            idmap_put(&R->seen[K_VOLUME], *id, g);
         }
         lidx[K_VOLUME][i] = g;
     }
@@ -347,7 +369,7 @@ static int add_things(reader *R, dayfile *d, uint32_t **lidx)
             g = (uint32_t)ds->n_lbs;
             grow_array((void **)&ds->lbs, &ds->cap_lbs, ds->n_lbs, sizeof *ds->lbs);
             ds->lbs[ds->n_lbs++] = l;
-            u64map_put(&R->seen[K_LB], (uint64_t)*id, g);
+            idmap_put(&R->seen[K_LB], *id, g);
         }
         lidx[K_LB][i] = g;
     }
@@ -382,7 +404,11 @@ static int add_facts(reader *R, dayfile *d, uint32_t **lidx)
 #define FACTS(sec, type, push, body) \
     for (uint64_t i = 0; i < n[sec]; i++) { type f = SEC(d, sec, type)[i]; body; push(ds, &f); }
 #define REF(field, kind, sec) if (f.field >= n[sec]) return -1; f.field = lidx[kind][f.field]
-    FACTS(S_CF, ds_container_fact, ds_push_cfact, REF(container, K_CONTAINER, S_CONTAINERS))
+    for (uint64_t i = 0; i < n[S_CF]; i++) {
+        ds_container_fact f = SEC(d, S_CF, ds_container_fact)[i];
+        REF(container, K_CONTAINER, S_CONTAINERS);
+        ds_sum_cfact(ds, &R->sum, &f);
+    }
     FACTS(S_NF, ds_node_fact, ds_push_nfact, REF(node, K_NODE, S_NODES); f.source = str(R, d, f.source))
     FACTS(S_VF, ds_volume_fact, ds_push_vfact, REF(volume, K_VOLUME, S_VOLUMES); f.source = str(R, d, f.source))
     FACTS(S_PVF, ds_pod_volume_fact, ds_push_pvfact, REF(pod, K_POD, S_PODS); REF(volume, K_VOLUME, S_VOLUMES))
@@ -396,33 +422,24 @@ static int add_facts(reader *R, dayfile *d, uint32_t **lidx)
     return 0;
 }
 
-static int read_whole(reader *R, const char *path, size_t *len)
+/* Map a day file (populated at once: one fault per file, not per page);
+ * unmapped after its day, so at most one day is resident at a time. */
+static const char *map_file(const char *path, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0)
-        return -1;
+        return NULL;
     if (fstat(fd, &st) || st.st_size <= 0 || (uint64_t)st.st_size > DC_MAX_FILE) {
         close(fd);
-        return -1;
+        return NULL;
     }
-    if ((size_t)st.st_size > R->cap) {
-        free(R->buf);
-        R->cap = (size_t)st.st_size;
-        R->buf = xmalloc(R->cap);
-    }
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, R->buf + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    *len = got;
-    return got == (size_t)st.st_size ? 0 : -1;
+    if (p == MAP_FAILED)
+        return NULL;
+    *len = (size_t)st.st_size;
+    return p;
 }
 
 static int read_day(reader *R, kt_store *s, int64_t day, int64_t gen)
@@ -431,8 +448,13 @@ static int read_day(reader *R, kt_store *s, int64_t day, int64_t gen)
     size_t len;
     dayfile d;
     file_of(s, day, path, sizeof path);
-    if (read_whole(R, path, &len) || parse(R->buf, len, day, gen, &d))
+    const char *buf = map_file(path, &len);
+    if (!buf)
         return -1;
+    if (parse(buf, len, day, gen, &d)) {
+        munmap((void *)buf, len);
+        return -1;
+    }
     d.lmap = xmalloc(d.h->n[S_STRS] * sizeof *d.lmap);
     memset(d.lmap, 0xff, d.h->n[S_STRS] * sizeof *d.lmap);
     uint32_t *lidx[6] = {NULL};
@@ -442,6 +464,7 @@ static int read_day(reader *R, kt_store *s, int64_t day, int64_t gen)
     for (int k = 0; k < 6; k++)
         free(lidx[k]);
     free(d.lmap);
+    munmap((void *)buf, len);
     return rc;
 }
 
@@ -488,8 +511,6 @@ int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds)
     R.ds = ds;
     ds_init(ds);
     ds->start = start, ds->end = end;
-    for (int k = 0; k < 6; k++)
-        u64map_init(&R.seen[k]);
     u64map_init(&R.ns_seen);
     ds_sum_begin(&R.sum);
     int rc = 0;
@@ -497,9 +518,8 @@ int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds)
         rc = read_day(&R, s, day, g[(day - start) / 86400]);
     ds_sum_end(ds, &R.sum);
     for (int k = 0; k < 6; k++)
-        u64map_free(&R.seen[k]);
+        free(R.seen[k].v);
     u64map_free(&R.ns_seen);
-    free(R.buf);
     free(g);
     if (rc) {
         ds_free(ds);

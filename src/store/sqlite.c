@@ -348,9 +348,15 @@ int store_commit(kt_store *s, kt_err *err)
     s->in_txn = 0;
     /* the days just rolled up get their day files (a cache: failure only
      * means questions over those days read the rows) */
+    int64_t newest = 0;
     for (size_t i = 0; i < s->dirty.cap; i++)
-        if (s->dirty.keys[i] != UINT64_MAX)
+        if (s->dirty.keys[i] != UINT64_MAX) {
             sq_daycache_write(s, (int64_t)s->dirty.keys[i]);
+            if ((int64_t)s->dirty.keys[i] > newest)
+                newest = (int64_t)s->dirty.keys[i];
+        }
+    if (newest)
+        sq_daycache_blocks(s, newest);
     return 0;
 }
 

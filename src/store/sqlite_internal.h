@@ -46,6 +46,8 @@ int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dat
  * unless the window is whole days all in current files. */
 int sq_daycache_write(kt_store *s, int64_t day);
 int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds);
+/* Blocks of 2–16 days summed, for the complete ones just before `today`. */
+int sq_daycache_blocks(kt_store *s, int64_t today);
 void sq_ids_free(sq_ids *ids);
 
 /* Write what settling the day's hours gives over its daily rows (after the

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "check.h"
 #include "demo/fleet.h"
 #include "engine/engine.h"
@@ -433,6 +435,43 @@ static void json_of(int64_t a, int64_t b, const char *agg, const char *const *op
     engine_answer_free(&ans);
 }
 
+/* Same structure, same strings, numbers within a relative 1e-12 (blocks add
+ * the same numbers in another order than the rows). */
+static int same_json(const json_t *a, const json_t *b)
+{
+    if (json_is_number(a) && json_is_number(b)) {
+        double x = json_number_value(a), y = json_number_value(b);
+        return fabs(x - y) <= 1e-12 * fmax(fabs(x), fabs(y));
+    }
+    if (json_typeof(a) != json_typeof(b))
+        return 0;
+    if (json_is_object(a)) {
+        const char *k;
+        json_t *v;
+        if (json_object_size(a) != json_object_size(b))
+            return 0;
+        json_object_foreach((json_t *)a, k, v) if (!json_object_get(b, k) || !same_json(v, json_object_get(b, k))) return 0;
+        return 1;
+    }
+    if (json_is_array(a)) {
+        if (json_array_size(a) != json_array_size(b))
+            return 0;
+        for (size_t i = 0; i < json_array_size(a); i++)
+            if (!same_json(json_array_get(a, i), json_array_get(b, i)))
+                return 0;
+        return 1;
+    }
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
+static int same_answer(const kt_buf *x, const kt_buf *y)
+{
+    json_t *a = json_loadb(x->data, x->len, 0, NULL), *b = json_loadb(y->data, y->len, 0, NULL);
+    int ok = a && b && same_json(a, b);
+    json_decref(a), json_decref(b);
+    return ok;
+}
+
 TEST(day_files_answer_like_the_rows)
 {
     const char *aggs[] = {"namespace", "label:team", "cluster,node", "pod", ""};
@@ -444,30 +483,31 @@ TEST(day_files_answer_like_the_rows)
             setenv("KUBETALLY_NO_DAYFILES", "1", 1);
             json_of(DAY0 - 3 * D, DAY0 + D, aggs[i], opt_sets[o], &y);
             unsetenv("KUBETALLY_NO_DAYFILES");
-            CHECK(x.len > 100 && x.len == y.len && !memcmp(x.data, y.data, x.len));
+            CHECK(x.len > 100 && same_answer(&x, &y));
         }
     buf_free(&x), buf_free(&y);
 }
 
-/* A damaged day file is not used: the answer comes from the rows. */
+/* Damaged day and block files are not used: the answer comes from the rows.
+ * Every file is cut to half its length, then one has a count scribbled over. */
 TEST(damaged_day_files_fall_back_to_rows)
 {
     kt_buf x = {0}, y = {0};
     json_of(DAY0 - 2 * D, DAY0 + D, "namespace", NULL, &x);
-    char path[1200];
+    char cmd[1400], path[1200];
+    snprintf(cmd, sizeof cmd, "for f in %s.days/*; do truncate -s $(( $(stat -c %%s $f) / 2 )) $f; done",
+             store_describe(store));
+    CHECK(system(cmd) == 0);
     snprintf(path, sizeof path, "%s.days/%lld.ktd", store_describe(store), (long long)(DAY0 - D));
     FILE *f = fopen(path, "r+b");
     CHECK(f != NULL);
-    if (f) { /* truncate it to half, then scribble over a count */
-        fseek(f, 0, SEEK_END);
-        long len = ftell(f);
-        CHECK(ftruncate(fileno(f), len / 2) == 0);
+    if (f) {
         fseek(f, 100, SEEK_SET);
         fputs("\xff\xff\xff\xff\xff\xff\xff\xff", f);
         fclose(f);
     }
     json_of(DAY0 - 2 * D, DAY0 + D, "namespace", NULL, &y);
-    CHECK(x.len == y.len && !memcmp(x.data, y.data, x.len));
+    CHECK(same_answer(&x, &y));
     buf_free(&x), buf_free(&y);
 }
 

@@ -31,7 +31,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY01\n"
+#define DC_MAGIC "KTDAY02\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 
 /* Sections, in file order. */
@@ -80,6 +80,13 @@ static void put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids)
     buf_add(b, (const char *)(ids->lb), ds->n_lbs * sizeof(int64_t));
 }
 
+/* Every section starts 8-byte aligned, so its structs can be read in place. */
+static void align8(kt_buf *b)
+{
+    static const char pad[8];
+    buf_add(b, pad, (8 - b->len % 8) % 8);
+}
+
 static void serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
 {
     dc_header h;
@@ -104,11 +111,11 @@ static void serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int6
     buf_add(b, (const char *)(offs), (ds->strs.n + 1) * sizeof *offs);
     for (size_t i = 0; i < ds->strs.n; i++)
         buf_add(b, (const char *)(ds->strs.strs[i]), ds->strs.lens[i] + 1);
-    static const char pad[8];
-    buf_add(b, (const char *)(pad), (8 - b->len % 8) % 8); /* the structs that follow stay aligned */
-#define RAW(arr) buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr)
+    align8(b);
+#define RAW(arr) (buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr), align8(b))
     RAW(clusters), RAW(nodes), RAW(pods), RAW(kvs), RAW(svcs), RAW(containers), RAW(namespaces), RAW(volumes), RAW(lbs);
     put_ids(b, ds, ids);
+    align8(b);
     RAW(cfacts), RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
 #undef RAW
     free(offs);
@@ -231,14 +238,14 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
         return -1;
     size_t off = sizeof(dc_header);
     for (int i = 0; i < S_COUNT; i++) {
-        if (d->h->n[i] > len / (elem_size[i] ? elem_size[i] : 1))
+        if (off > len || d->h->n[i] > len / (elem_size[i] ? elem_size[i] : 1))
             return -1;
         size_t size = (size_t)d->h->n[i] * elem_size[i];
         if (size > len - off)
             return -1;
         d->sec[i] = buf + off;
         off += size;
-        if (i == S_STRBYTES) /* keep every later section aligned for its structs */
+        if (i != S_STRS) /* the offsets are followed by the bytes; every other section ends aligned */
             off = (off + 7) & ~(size_t)7;
     }
     if (off != len || d->h->n[S_STRS] < 1)

@@ -60,7 +60,8 @@ void buf_reserve(kt_buf *b, size_t extra)
 void buf_add(kt_buf *b, const char *s, size_t n)
 {
     buf_reserve(b, n);
-    memcpy(b->data + b->len, s, n);
+    if (n) /* an empty array may be NULL */
+        memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = 0;
 }

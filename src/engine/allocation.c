@@ -25,15 +25,20 @@
 enum { IT_CONTAINER, IT_VOLUME, IT_LB, IT_NET };
 enum { CF_MATCH = 1, CF_SHARED = 2 };
 
+/* A fact's part in the set; its money is read from the fact when placed
+ * (keeping items small: one per fact, a hundred thousand in a 30-day ask). */
 typedef struct item {
     uint8_t type;
     uint32_t container;
     uint32_t fact;
     double frac;                     /* the part of the fact in this set */
+} item;
+
+typedef struct money {
     double cpu, ram, gpu, other;     /* costs */
     double idle[R_N];                /* its share of idle (when shareIdle) */
     double fee;                      /* its share of the cluster fee (when tenancy is shared) */
-} item;
+} money;
 
 /* Facts of each kind cut by the sets (steps) they overlap: a fact that
  * crosses a step boundary contributes to each step in proportion to its
@@ -244,18 +249,35 @@ static item *new_item(ctx *c, int type, uint32_t container, uint32_t fact, doubl
 
 static void container_items(ctx *c)
 {
-    const kt_dataset *ds = c->ds;
     double k;
-    EACH_FACT(c, B_C, i, k) {
-        const ds_container_fact *f = &ds->cfacts[i];
-        item *it = new_item(c, IT_CONTAINER, f->container, (uint32_t)i, k);
-        it->cpu = f->cost[R_CPU] * k, it->ram = f->cost[R_RAM] * k, it->gpu = f->cost[R_GPU] * k;
+    EACH_FACT(c, B_C, i, k)
+        new_item(c, IT_CONTAINER, c->ds->cfacts[i].container, (uint32_t)i, k);
+}
+
+/* What an item brings to its row, as the query asks it shared. */
+static money item_money(const ctx *c, const item *it)
+{
+    const kt_dataset *ds = c->ds;
+    double k = it->frac;
+    money m;
+    memset(&m, 0, sizeof m);
+    if (it->type == IT_CONTAINER) {
+        const ds_container_fact *f = &ds->cfacts[it->fact];
+        m.cpu = f->cost[R_CPU] * k, m.ram = f->cost[R_RAM] * k, m.gpu = f->cost[R_GPU] * k;
         const double *idle = c->q->idle_by_node ? f->idle_node : f->idle_cluster;
         if (c->q->share_idle)
             for (int r = 0; r < R_N; r++)
-                it->idle[r] = idle[r] * k;
-        it->fee = c->q->share_tenancy ? f->fee * k : 0;
+                m.idle[r] = idle[r] * k;
+        m.fee = c->q->share_tenancy ? f->fee * k : 0;
+    } else if (it->type == IT_VOLUME) {
+        m.other = ds->pvfacts[it->fact].cost * k;
+    } else if (it->type == IT_LB) {
+        m.other = ds->plbfacts[it->fact].cost * k;
+    } else {
+        const ds_network_fact *f = &ds->netfacts[it->fact];
+        m.other = (f->cost_internet + f->cost_region + f->cost_zone) * k;
     }
+    return m;
 }
 
 static void pod_items(ctx *c)
@@ -266,7 +288,7 @@ static void pod_items(ctx *c)
         uint32_t ct = c->pod_container[ds->pvfacts[i].pod];
         c->cl_unmounted[ds->volumes[ds->pvfacts[i].volume].cluster] -= ds->pvfacts[i].cost * k;
         if (ct != KT_NONE)
-            new_item(c, IT_VOLUME, ct, (uint32_t)i, k)->other = ds->pvfacts[i].cost * k;
+            new_item(c, IT_VOLUME, ct, (uint32_t)i, k);
         else /* a pod without containers: its share stays with the volume */
             c->cl_unmounted[ds->volumes[ds->pvfacts[i].volume].cluster] += ds->pvfacts[i].cost * k;
     }
@@ -275,13 +297,13 @@ static void pod_items(ctx *c)
         if (ct == KT_NONE)
             continue;
         c->cl_unmounted[ds->lbs[ds->plbfacts[i].lb].cluster] -= ds->plbfacts[i].cost * k;
-        new_item(c, IT_LB, ct, (uint32_t)i, k)->other = ds->plbfacts[i].cost * k;
+        new_item(c, IT_LB, ct, (uint32_t)i, k);
     }
     EACH_FACT(c, B_NET, i, k) {
         const ds_network_fact *f = &ds->netfacts[i];
         uint32_t ct = c->pod_container[f->pod];
         if (ct != KT_NONE)
-            new_item(c, IT_NET, ct, (uint32_t)i, k)->other = (f->cost_internet + f->cost_region + f->cost_zone) * k;
+            new_item(c, IT_NET, ct, (uint32_t)i, k);
     }
 }
 
@@ -319,21 +341,21 @@ static double asset_totals(ctx *c)
 
 /* --- step 2: items into rows --------------------------------------------- */
 
-static void add_container_fact(kt_alloc *a, const ctx *c, const item *it, const kt_window *w)
+static void add_container_fact(kt_alloc *a, const ctx *c, const item *it, const money *m, const kt_window *w)
 {
     const ds_container_fact *f = &c->ds->cfacts[it->fact];
     double k = it->frac;
     a->cpu_core_hours += f->cpu_alloc * k, a->cpu_req_hours += f->cpu_req * k, a->cpu_use_hours += f->cpu_use * k;
     a->ram_byte_hours += f->ram_alloc * k, a->ram_req_hours += f->ram_req * k, a->ram_use_hours += f->ram_use * k;
     a->gpu_hours += f->gpu * k;
-    a->cpu_cost += it->cpu, a->ram_cost += it->ram, a->gpu_cost += it->gpu;
+    a->cpu_cost += m->cpu, a->ram_cost += m->ram, a->gpu_cost += m->gpu;
     if (f->last) /* summed over many spans: when it really ran */
         alloc_run(a, f->first, f->last, f->longest, w->start, w->end);
     else
         alloc_span(a, f->t, f->dur, f->seconds * k, w->start, w->end);
 }
 
-static void add_pod_fact(kt_alloc *a, ctx *c, const item *it)
+static void add_pod_fact(kt_alloc *a, ctx *c, const item *it, const money *m)
 {
     const kt_dataset *ds = c->ds;
     double k = it->frac;
@@ -344,20 +366,20 @@ static void add_pod_fact(kt_alloc *a, ctx *c, const item *it)
         buf_printf(&c->name, "cluster=%s:name=%s", strtab_get(&ds->strs, ds->clusters[v->cluster].name),
                    strtab_get(&ds->strs, v->name));
         double bh = c->vol_bytes[f->volume] * f->hours * k;
-        a->pv_byte_hours += bh, a->pv_cost += it->other;
-        alloc_add_named(&a->pvs, &a->n_pvs, c->name.data, f->hours * k, bh, it->other);
+        a->pv_byte_hours += bh, a->pv_cost += m->other;
+        alloc_add_named(&a->pvs, &a->n_pvs, c->name.data, f->hours * k, bh, m->other);
     } else if (it->type == IT_LB) {
         const ds_pod_lb_fact *f = &ds->plbfacts[it->fact];
         const ds_lb *l = &ds->lbs[f->lb];
         buf_reset(&c->name);
         buf_printf(&c->name, "%s/%s", strtab_get(&ds->strs, l->namespace_), strtab_get(&ds->strs, l->name));
-        a->lb_cost += it->other;
-        alloc_add_named(&a->lbs, &a->n_lbs, c->name.data, f->hours * k, 0, it->other);
+        a->lb_cost += m->other;
+        alloc_add_named(&a->lbs, &a->n_lbs, c->name.data, f->hours * k, 0, m->other);
     } else {
         const ds_network_fact *f = &ds->netfacts[it->fact];
         a->net_tx += (f->tx_internet + f->tx_region + f->tx_zone) * k, a->net_rx += f->rx_bytes * k;
         a->net_internet += f->cost_internet * k, a->net_region += f->cost_region * k, a->net_zone += f->cost_zone * k;
-        a->net_cost += it->other;
+        a->net_cost += m->other;
     }
 }
 
@@ -368,22 +390,22 @@ static double place_items(ctx *c, kt_alloc_set *set)
     for (size_t i = 0; i < c->n_items; i++) {
         item *it = &c->items[i];
         uint8_t flag = c->cflag[it->container];
-        double base = it->cpu + it->ram + it->gpu + it->other;
+        if (!(flag & (CF_SHARED | CF_MATCH)))
+            continue;
+        money m = item_money(c, it);
         if (flag & CF_SHARED) {
-            pool += base + it->idle[R_CPU] + it->idle[R_RAM] + it->idle[R_GPU] + it->fee;
+            pool += m.cpu + m.ram + m.gpu + m.other + m.idle[R_CPU] + m.idle[R_RAM] + m.idle[R_GPU] + m.fee;
             continue;
         }
-        if (!(flag & CF_MATCH))
-            continue;
         kt_alloc *a = set_row(set, &c->index, strtab_get(&c->keys, c->ckey[it->container]), AK_NORMAL);
         alloc_merge_pod(a, ds, ds->containers[it->container].pod, it->container);
         if (it->type == IT_CONTAINER)
-            add_container_fact(a, c, it, &set->window);
+            add_container_fact(a, c, it, &m, &set->window);
         else
-            add_pod_fact(a, c, it);
-        a->cpu_cost += it->idle[R_CPU], a->ram_cost += it->idle[R_RAM], a->gpu_cost += it->idle[R_GPU];
-        a->cpu_cost_idle += it->idle[R_CPU], a->ram_cost_idle += it->idle[R_RAM], a->gpu_cost_idle += it->idle[R_GPU];
-        a->shared_cost += it->fee;
+            add_pod_fact(a, c, it, &m);
+        a->cpu_cost += m.idle[R_CPU], a->ram_cost += m.idle[R_RAM], a->gpu_cost += m.idle[R_GPU];
+        a->cpu_cost_idle += m.idle[R_CPU], a->ram_cost_idle += m.idle[R_RAM], a->gpu_cost_idle += m.idle[R_GPU];
+        a->shared_cost += m.fee;
     }
     return pool;
 }

@@ -437,3 +437,20 @@ void ds_sum(kt_dataset *ds)
     ds_sum_more(ds, &st);
     ds_sum_end(ds, &st);
 }
+
+static void reserve(void **arr, size_t *cap, size_t n, size_t more, size_t size)
+{
+    if (n + more <= *cap)
+        return;
+    *arr = xrealloc(*arr, (n + more) * size);
+    *cap = n + more;
+}
+
+void ds_reserve(kt_dataset *ds, size_t cfacts, size_t pods, size_t containers, size_t kvs, size_t svcs)
+{
+    reserve((void **)&ds->cfacts, &ds->cap_cfacts, ds->n_cfacts, cfacts, sizeof *ds->cfacts);
+    reserve((void **)&ds->pods, &ds->cap_pods, ds->n_pods, pods, sizeof *ds->pods);
+    reserve((void **)&ds->containers, &ds->cap_containers, ds->n_containers, containers, sizeof *ds->containers);
+    reserve((void **)&ds->kvs, &ds->cap_kvs, ds->n_kvs, kvs, sizeof *ds->kvs);
+    reserve((void **)&ds->svcs, &ds->cap_svcs, ds->n_svcs, svcs, sizeof *ds->svcs);
+}

@@ -195,6 +195,9 @@ uint32_t ds_add_container_id(kt_dataset *ds, uint32_t pod, uint32_t name);
 uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
                        const char *claim_ns, const char *claim_name);
 uint32_t ds_add_lb(kt_dataset *ds, uint32_t cluster, const char *ns, const char *name);
+/* Make room for at least n more of each, without touching the memory (an
+ * upper bound costs nothing until used; growing by doubling copies). */
+void ds_reserve(kt_dataset *ds, size_t cfacts, size_t pods, size_t containers, size_t kvs, size_t svcs);
 /* Append a fact (copied). */
 void ds_push_cfact(kt_dataset *ds, const ds_container_fact *f);
 void ds_push_nfact(kt_dataset *ds, const ds_node_fact *f);

@@ -411,10 +411,19 @@ static int add_facts(reader *R, dayfile *d, uint32_t **lidx)
 #define FACTS(sec, type, push, body) \
     for (uint64_t i = 0; i < n[sec]; i++) { type f = SEC(d, sec, type)[i]; body; push(ds, &f); }
 #define REF(field, kind, sec) if (f.field >= n[sec]) return -1; f.field = lidx[kind][f.field]
+    const char *done = (const char *)d->sec[S_CF]; /* folded pages are given back as we go */
     for (uint64_t i = 0; i < n[S_CF]; i++) {
         ds_container_fact f = SEC(d, S_CF, ds_container_fact)[i];
         REF(container, K_CONTAINER, S_CONTAINERS);
         ds_sum_cfact(ds, &R->sum, &f);
+        const char *at = (const char *)(SEC(d, S_CF, ds_container_fact) + i);
+        if (at - done >= (1 << 20)) {
+            const char *lo = (const char *)(((uintptr_t)done + 4095) & ~(uintptr_t)4095);
+            const char *hi = (const char *)((uintptr_t)at & ~(uintptr_t)4095);
+            if (hi > lo)
+                madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+            done = at;
+        }
     }
     FACTS(S_NF, ds_node_fact, ds_push_nfact, REF(node, K_NODE, S_NODES); f.source = str(R, d, f.source))
     FACTS(S_VF, ds_volume_fact, ds_push_vfact, REF(volume, K_VOLUME, S_VOLUMES); f.source = str(R, d, f.source))
@@ -505,28 +514,63 @@ static int file_valid(const char *path, int64_t day, int64_t gen)
     return ok;
 }
 
-/* Read [start, end) greedily: at each day the largest valid aligned block
- * that fits, else the day file.  g: the days' generations. */
-static int read_range(reader *R, kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level)
-{
+typedef struct piece {
     char path[1100];
+    int64_t day, gen;
+} piece;
+
+/* Which files answer [start, end): at each day the largest valid aligned
+ * block that fits, else the day file.  g: the days' generations. */
+static piece *plan_pieces(kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level, size_t *n)
+{
+    piece *p = xmalloc(((size_t)((end - start) / 86400) + 1) * sizeof *p);
+    *n = 0;
     for (int64_t day = start; day < end;) {
         size_t i = (size_t)((day - start) / 86400);
         int level = max_level;
+        piece *x = &p[(*n)++];
         for (; level > 0; level--) {
             int64_t span = 86400LL << level;
             if ((day / 86400) % (1 << level) == 0 && day + span <= end) {
-                block_of(s, day, level, path, sizeof path);
-                if (file_valid(path, day, block_gen(g + i, (size_t)1 << level, level)))
+                block_of(s, day, level, x->path, sizeof x->path);
+                if (file_valid(x->path, day, block_gen(g + i, (size_t)1 << level, level)))
                     break;
             }
         }
-        block_of(s, day, level, path, sizeof path);
-        if (read_file(R, path, day, block_gen(g + i, (size_t)1 << level, level)))
-            return -1;
+        block_of(s, day, level, x->path, sizeof x->path);
+        x->day = day, x->gen = block_gen(g + i, (size_t)1 << level, level);
         day += 86400LL << level;
     }
-    return 0;
+    return p;
+}
+
+/* Room for what the files hold (an upper bound: things repeat across them). */
+static void reserve_for(reader *R, const piece *p, size_t n)
+{
+    uint64_t cf = 0, pods = 0, ctrs = 0, kvs = 0, svcs = 0;
+    for (size_t i = 0; i < n; i++) {
+        int fd = open(p[i].path, O_RDONLY | O_CLOEXEC);
+        dc_header h;
+        if (fd < 0)
+            continue;
+        if (read(fd, &h, sizeof h) == (ssize_t)sizeof h && !memcmp(h.magic, DC_MAGIC, 8))
+            cf += h.n[S_CF], pods += h.n[S_PODS], ctrs += h.n[S_CONTAINERS], kvs += h.n[S_KVS], svcs += h.n[S_SVCS];
+        close(fd);
+    }
+    if (cf < (1u << 28) && pods < (1u << 28) && kvs < (1u << 28))
+        ds_reserve(R->ds, (size_t)cf, (size_t)pods, (size_t)ctrs, (size_t)kvs, (size_t)svcs);
+}
+
+static int read_range(reader *R, kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level)
+{
+    size_t n;
+    piece *p = plan_pieces(s, start, end, g, max_level, &n);
+    reserve_for(R, p, n);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = read_file(R, p[i].path, p[i].day, p[i].gen);
+    free(p);
+    return rc;
 }
 
 /* Generations of the days [start, end), or -1 when any day has none. */

@@ -127,7 +127,8 @@ typedef struct ctx {
     uint32_t *pod_container; /* pod -> its first container (KT_NONE if none) */
     item *items; size_t n_items, cap_items;
     res3 *node_idle;         /* per node: idle of the set to show (all, or what sharing left) */
-    double *cl_unmounted;    /* per cluster */
+    double *cl_unmounted;    /* per cluster: volume and LB cost no pod held */
+    double *cl_attached;     /* per cluster: volume and LB cost */
     double fees_unshared;
     double *vol_bytes;       /* per volume: its size */
     set_index index;
@@ -324,10 +325,12 @@ static double asset_totals(ctx *c)
     EACH_FACT(c, B_V, i, k) {
         total += ds->vfacts[i].cost * k;
         c->cl_unmounted[ds->volumes[ds->vfacts[i].volume].cluster] += ds->vfacts[i].cost * k;
+        c->cl_attached[ds->volumes[ds->vfacts[i].volume].cluster] += ds->vfacts[i].cost * k;
     }
     EACH_FACT(c, B_LB, i, k) {
         total += ds->lbfacts[i].cost * k;
         c->cl_unmounted[ds->lbs[ds->lbfacts[i].lb].cluster] += ds->lbfacts[i].cost * k;
+        c->cl_attached[ds->lbs[ds->lbfacts[i].lb].cluster] += ds->lbfacts[i].cost * k;
     }
     EACH_FACT(c, B_FEE, i, k) {
         const ds_fee_fact *f = &ds->feefacts[i];
@@ -483,7 +486,7 @@ static void unmounted_rows(ctx *c, kt_alloc_set *set)
 {
     for (uint32_t cl = 0; cl < c->ds->n_clusters; cl++) {
         double left = c->cl_unmounted[cl];
-        if (left <= 1e-12 * (1 + fabs(left)))
+        if (left <= 1e-12 * c->cl_attached[cl]) /* rounding dust of cost − Σ shares, not a volume */
             continue;
         kt_alloc *a = special_row(c, set, cl, KT_NONE, "__unmounted__", AK_UNMOUNTED);
         if (a)
@@ -498,6 +501,7 @@ static void reset_set_state(ctx *c)
     c->fees_unshared = 0;
     memset(c->node_idle, 0, (ds->n_nodes + 1) * sizeof *c->node_idle);
     memset(c->cl_unmounted, 0, (ds->n_clusters + 1) * sizeof *c->cl_unmounted);
+    memset(c->cl_attached, 0, (ds->n_clusters + 1) * sizeof *c->cl_attached);
     set_index_clear(&c->index);
 }
 
@@ -545,7 +549,7 @@ static void ctx_free(ctx *c)
 {
     strtab_free(&c->keys);
     free(c->ckey); free(c->cflag); free(c->pod_container); free(c->items);
-    free(c->node_idle); free(c->cl_unmounted); free(c->vol_bytes);
+    free(c->node_idle); free(c->cl_unmounted); free(c->cl_attached); free(c->vol_bytes);
     set_index_free(&c->index);
     buf_free(&c->name);
     for (int b = 0; b < B_COUNT; b++) {
@@ -585,6 +589,7 @@ int alloc_compute(const kt_dataset *ds, const kt_alloc_query *q, kt_alloc_result
     set_index_init(&c.index);
     c.node_idle = xcalloc(ds->n_nodes + 1, sizeof *c.node_idle);
     c.cl_unmounted = xcalloc(ds->n_clusters + 1, sizeof *c.cl_unmounted);
+    c.cl_attached = xcalloc(ds->n_clusters + 1, sizeof *c.cl_attached);
     c.vol_bytes = volume_bytes(ds);
     prepare_containers(&c);
     span_ctx sc = {w, ds->start < ds->end ? ds->start : INT64_MIN / 2, ds->start < ds->end ? ds->end : INT64_MAX / 2,

@@ -10,7 +10,8 @@
  *    roll-up in the same transaction as the rows), and is used only when
  *    that matches; a stale, missing, truncated or foreign file sends the
  *    whole question to the rows;
- *  - every count and offset is checked against the file's size before use.
+ *  - every count and offset is checked against the file's size before use,
+ *    and a checksum of the body catches bytes changed on disk.
  * The layout is this build's structs (dataset.h) written raw; the header
  * records their sizes, so another build's files are simply not used.
  *
@@ -20,6 +21,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY02\n"
+#define DC_MAGIC "KTDAY03\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 
 /* Sections, in file order. */
@@ -41,6 +43,7 @@ enum { S_STRS, S_STRBYTES, S_CLUSTERS, S_NODES, S_PODS, S_KVS, S_SVCS, S_CONTAIN
 typedef struct dc_header {
     char magic[8];
     int64_t day, gen;
+    uint64_t sum;           /* of everything after the header (body_sum): a flipped byte is caught */
     uint32_t elem[S_COUNT]; /* sizeof each element: another build's layout is refused */
     uint64_t n[S_COUNT];    /* elements per section */
 } dc_header;
@@ -50,6 +53,30 @@ static const uint32_t elem_size[S_COUNT] = {
     sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(int64_t),
     sizeof(ds_container_fact), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
     sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
+
+/* A fast word-wise checksum of a body whose length is a multiple of 8
+ * (every section is padded): detects corruption, not tampering.  Pages of
+ * a mapped file are given back as they are summed, so checking a large
+ * block does not hold it resident. */
+static uint64_t body_sum(const char *p, size_t n, int mapped)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    const char *done = p;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+        if (mapped && p + i - done >= (1 << 20)) {
+            const char *lo = (const char *)(((uintptr_t)done + 4095) & ~(uintptr_t)4095);
+            const char *hi = (const char *)((uintptr_t)(p + i) & ~(uintptr_t)4095);
+            if (hi > lo)
+                madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+            done = p + i;
+        }
+    }
+    return h;
+}
 
 static void dir_of(const kt_store *s, char *buf, size_t n) { snprintf(buf, n, "%s.days", s->url); }
 
@@ -118,6 +145,8 @@ static void serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int6
     align8(b);
     RAW(cfacts), RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
 #undef RAW
+    uint64_t sum = body_sum(b->data + sizeof h, b->len - sizeof h, 0);
+    memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
     free(offs);
 }
 
@@ -235,6 +264,8 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     d->h = (const dc_header *)buf;
     if (memcmp(d->h->magic, DC_MAGIC, 8) || d->h->day != day || d->h->gen != gen ||
         memcmp(d->h->elem, elem_size, sizeof elem_size))
+        return -1;
+    if ((len - sizeof(dc_header)) % 8 || body_sum(buf + sizeof(dc_header), len - sizeof(dc_header), 1) != d->h->sum)
         return -1;
     size_t off = sizeof(dc_header);
     for (int i = 0; i < S_COUNT; i++) {
@@ -551,9 +582,13 @@ static void reserve_for(reader *R, const piece *p, size_t n)
     for (size_t i = 0; i < n; i++) {
         int fd = open(p[i].path, O_RDONLY | O_CLOEXEC);
         dc_header h;
+        struct stat st;
         if (fd < 0)
             continue;
-        if (read(fd, &h, sizeof h) == (ssize_t)sizeof h && !memcmp(h.magic, DC_MAGIC, 8))
+        int ok = fstat(fd, &st) == 0 && read(fd, &h, sizeof h) == (ssize_t)sizeof h && !memcmp(h.magic, DC_MAGIC, 8);
+        for (int k = 0; ok && k < S_COUNT; k++) /* counts the file cannot hold are not believed */
+            ok = h.n[k] <= (uint64_t)st.st_size / (elem_size[k] ? elem_size[k] : 1);
+        if (ok)
             cf += h.n[S_CF], pods += h.n[S_PODS], ctrs += h.n[S_CONTAINERS], kvs += h.n[S_KVS], svcs += h.n[S_SVCS];
         close(fd);
     }
@@ -688,5 +723,28 @@ int sq_daycache_blocks(kt_store *s, int64_t today)
             free(g);
         }
     }
+    return 0;
+}
+
+int store_rebuild_cache(kt_store *s, long *files, kt_err *err)
+{
+    sqlite3_stmt *st;
+    *files = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT t FROM node_d ORDER BY t", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "listing days", err);
+    int64_t *days = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        grow_array((void **)&days, &cap, n, sizeof *days);
+        days[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        if (!sq_daycache_write(s, days[i]))
+            (*files)++;
+        if (i + 1 == n || days[i + 1] / 86400 / 16 != days[i] / 86400 / 16) /* blocks as each 16 days end */
+            sq_daycache_blocks(s, days[i] + 86400);
+    }
+    free(days);
     return 0;
 }

@@ -192,6 +192,9 @@ int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *
  * memory.  Served from the day files (daycache) when the window is whole
  * days they all cover, else from the rows. */
 int store_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *out, kt_err *err);
+/* Write every day file and block again (after an upgrade, or if the folder
+ * was removed); *files = how many were written. */
+int store_rebuild_cache(kt_store *s, long *files, kt_err *err);
 /* The hourly rows of one hour exactly as written (not settled): for a
  * writer resuming the hour (the meter after a restart). */
 int store_load_raw(kt_store *s, int64_t hour, kt_dataset *out, kt_err *err);

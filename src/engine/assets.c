@@ -47,6 +47,7 @@ typedef struct acc {
     kt_strtab names;
     kt_u64map rows;
     kt_buf key;
+    size_t *node_row; /* per dataset node: 1 + its row, 0 ⇒ no node fact in the window */
 } acc;
 
 /* The row for one asset (its own name, or its group's). */
@@ -54,6 +55,7 @@ static kt_asset *row(acc *A, enum kt_asset_type type, uint32_t cluster, uint32_t
                      uint32_t node, const char *name)
 {
     const kt_strtab *s = &A->ds->strs;
+    uint32_t cname = A->ds->clusters[cluster].name; /* rows hold names, like provider and region */
     buf_reset(&A->key);
     if (!A->spec.n) {
         buf_printf(&A->key, "%s/%s/%s", strtab_get(s, A->ds->clusters[cluster].name), asset_type_name(type), name);
@@ -74,7 +76,7 @@ static kt_asset *row(acc *A, enum kt_asset_type type, uint32_t cluster, uint32_t
         kt_asset *a = &A->r->items[ix];
         if (a->type != type)
             a->mixed_type = 1;
-        if (a->cluster != cluster) a->cluster = 0;
+        if (a->cluster != cname) a->cluster = 0;
         if (a->provider != provider) a->provider = 0;
         if (a->region != region) a->region = 0;
         if (a->node != node) a->node = 0;
@@ -85,7 +87,7 @@ static kt_asset *row(acc *A, enum kt_asset_type type, uint32_t cluster, uint32_t
     memset(a, 0, sizeof *a);
     a->name = xstrdup(A->key.data);
     a->type = type;
-    a->cluster = cluster, a->provider = provider, a->region = region, a->node = node;
+    a->cluster = cname, a->provider = provider, a->region = region, a->node = node;
     a->start = INT64_MAX, a->end = INT64_MIN;
     u64map_put(&A->rows, id, A->r->n++);
     return a;
@@ -127,6 +129,25 @@ static void add_nodes(acc *A, kt_window w)
         if (!a->instance_type) a->instance_type = n->instance_type;
         a->provider_id = n->provider_id, a->zone = n->zone, a->source = f->source, a->pool = n->pool;
         span(a, f->t, f->dur, f->hours, &w);
+        A->node_row[f->node] = (size_t)(a - A->r->items) + 1;
+    }
+}
+
+/* What the containers used on each node (OpenCost's cpuBreakdown and
+ * ramBreakdown come from the node's measured usage). */
+static void add_usage(acc *A, kt_window w)
+{
+    const kt_dataset *ds = A->ds;
+    for (size_t i = 0; i < ds->n_cfacts; i++) {
+        const ds_container_fact *f = &ds->cfacts[i];
+        if (outside(f->t, w))
+            continue;
+        uint32_t node = ds->pods[ds->containers[f->container].pod].node;
+        if (node == KT_NONE || !A->node_row[node])
+            continue;
+        kt_asset *a = &A->r->items[A->node_row[node] - 1];
+        a->cpu_used_core_hours += f->cpu_use;
+        a->ram_used_byte_hours += f->ram_use;
     }
 }
 
@@ -197,7 +218,10 @@ int assets_compute(const kt_dataset *ds, kt_window w, const char *aggregate, kt_
         return -1;
     strtab_init(&A.names);
     u64map_init(&A.rows);
+    A.node_row = xcalloc(ds->n_nodes ? ds->n_nodes : 1, sizeof *A.node_row);
     add_nodes(&A, w);
+    add_usage(&A, w);
+    free(A.node_row);
     add_others(&A, w);
     for (size_t i = 0; i < out->n; i++) {
         kt_asset *a = &out->items[i];

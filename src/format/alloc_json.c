@@ -175,12 +175,13 @@ static void one_alloc(kt_buf *b, const kt_strtab *s, const kt_alloc *a, const kt
     buf_putc(b, '}');
 }
 
-void format_alloc_json(const kt_alloc_result *r, kt_buf *out)
+/* The sets of one reply, each a {name: allocation} map, comma-led after the first of the answer. */
+static void json_sets(const kt_alloc_result *r, int *first, kt_buf *out)
 {
-    buf_puts(out, "{\"code\":200,\"data\":[");
     for (size_t s = 0; s < r->n; s++) {
         const kt_alloc_set *set = &r->sets[s];
-        buf_puts(out, s ? ",{" : "{");
+        buf_puts(out, *first ? "{" : ",{");
+        *first = 0;
         for (size_t i = 0; i < set->n; i++) {
             if (i)
                 buf_putc(out, ',');
@@ -190,6 +191,14 @@ void format_alloc_json(const kt_alloc_result *r, kt_buf *out)
         }
         buf_putc(out, '}');
     }
+}
+
+void format_alloc_json(const kt_answer *a, kt_buf *out)
+{
+    int first = 1;
+    buf_puts(out, "{\"code\":200,\"status\":\"success\",\"data\":[");
+    for (size_t i = 0; i < a->n; i++)
+        json_sets(&a->replies[i].alloc, &first, out);
     buf_puts(out, "]}\n");
 }
 

@@ -46,11 +46,8 @@ void format_csv_field(kt_buf *b, const char *s)
     buf_putc(b, '"');
 }
 
-void format_alloc_csv(const kt_alloc_result *r, kt_buf *out)
+static void csv_sets(const kt_alloc_result *r, kt_buf *out)
 {
-    buf_puts(out, "windowStart,windowEnd,name,cpuCoreHours,cpuCoreRequestAverage,cpuCoreUsageAverage,cpuCost,"
-                  "ramByteHours,ramCost,gpuHours,gpuCost,pvByteHours,pvCost,loadBalancerCost,networkCost,"
-                  "sharedCost,externalCost,cpuEfficiency,ramEfficiency,totalEfficiency,totalCost\n");
     for (size_t s = 0; s < r->n; s++) {
         const kt_alloc_set *set = &r->sets[s];
         char ws[24], we[24];
@@ -70,6 +67,15 @@ void format_alloc_csv(const kt_alloc_result *r, kt_buf *out)
     }
 }
 
+void format_alloc_csv(const kt_answer *a, kt_buf *out)
+{
+    buf_puts(out, "windowStart,windowEnd,name,cpuCoreHours,cpuCoreRequestAverage,cpuCoreUsageAverage,cpuCost,"
+                  "ramByteHours,ramCost,gpuHours,gpuCost,pvByteHours,pvCost,loadBalancerCost,networkCost,"
+                  "sharedCost,externalCost,cpuEfficiency,ramEfficiency,totalEfficiency,totalCost\n");
+    for (size_t i = 0; i < a->n; i++)
+        csv_sets(&a->replies[i].alloc, out);
+}
+
 /* Shorten a name to width with an ellipsis in the middle, so both the
  * start and the distinguishing end ("…/__idle__") stay visible. */
 static void fit(const char *s, int width, char *out, size_t n)
@@ -83,15 +89,14 @@ static void fit(const char *s, int width, char *out, size_t n)
     snprintf(out, n, "%.*s…%s", head, s, s + len - tail);
 }
 
-void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out)
+static void table_sets(const kt_alloc_result *r, const char *label, kt_buf *out)
 {
     for (size_t s = 0; s < r->n; s++) {
         const kt_alloc_set *set = &r->sets[s];
         char ws[24], we[24], m[5][32], name[64];
         time_format(set->window.start, ws);
         time_format(set->window.end, we);
-        if (r->n > 1 || s == 0)
-            buf_printf(out, "%s%s .. %s\n", s ? "\n" : "", ws, we);
+        buf_printf(out, "%s%s .. %s\n", out->len ? "\n" : "", ws, we);
         buf_printf(out, "%-20s %10s %10s %8s %9s %11s %5s\n", label && *label ? label : "allocation", "CPU", "RAM",
                    "GPU", "PV+LB+NET", "TOTAL", "EFF");
         double tot[5] = {0};
@@ -120,4 +125,10 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
             buf_printf(out, "(allocations exceed node capacity by %s: usage above requests on full nodes)\n", m[0]);
         }
     }
+}
+
+void format_alloc_table(const kt_answer *a, const char *label, kt_buf *out)
+{
+    for (size_t i = 0; i < a->n; i++)
+        table_sets(&a->replies[i].alloc, label, out);
 }

@@ -46,6 +46,13 @@ int http_params_check(const kt_http_params *p, const char *const *allowed, kt_er
  * loopback name?  A server bound to loopback refuses other Host values, so
  * a web page using DNS rebinding to reach it cannot read its answers. */
 int http_loopback_host(const char *host);
+/* Is host's name (port stripped, any case) in the comma list `allowed`?
+ * For the names an operator's reverse proxy sends (--allow-host). */
+int http_host_allowed(const char *allowed, const char *host);
+/* Check a --allow-host list: names of letters, digits, '-', '.', '_' only
+ * (no wildcard: a rebinding page controls its own name, so each name is
+ * one the operator chose). */
+int http_host_list_check(const char *allowed, kt_err *err);
 
 /* Escaping for pages: text and attribute values (& < > " '), and URL
  * query components (everything but unreserved characters is %XX). */

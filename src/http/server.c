@@ -36,6 +36,7 @@ struct kt_http_server {
     int n_stores;
     unsigned port;
     int loopback; /* bound to 127.0.0.0/8 or ::1: refuse foreign Host headers */
+    char allow_hosts[512]; /* … except these (--allow-host) */
     kt_http_cache *cache;
 };
 
@@ -300,9 +301,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int index = -1;
     const kt_route *route = NULL;
     enum MHD_Result rc;
-    if (s->loopback && !http_loopback_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (s->loopback && !http_loopback_host(host) && !http_host_allowed(s->allow_hosts, host)) {
         resp_json_error(&r, 421, "this server listens on loopback and answers only Host: 127.0.0.1, [::1] or localhost; "
-                        "use --listen with another address to serve other names");
+                        "name a reverse proxy's Host with --allow-host (KUBETALLY_ALLOW_HOSTS), or use --listen "
+                        "with another address to serve other names");
     } else if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
         if (login_route(s, url, method, upload, upload_size, con_cls, &r))
             return MHD_YES;
@@ -402,6 +405,14 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
     if (!s->app.limits.max_window_s)
         http_limits_default(&s->app.limits);
     snprintf(s->db_url, sizeof s->db_url, "%s", cfg->db_url ? cfg->db_url : "");
+    if (cfg->allow_hosts && (strlen(cfg->allow_hosts) >= sizeof s->allow_hosts ||
+                             http_host_list_check(cfg->allow_hosts, err))) {
+        if (!err->msg[0])
+            kt_fail(err, KT_EINPUT, "--allow-host: longer than %zu characters", sizeof s->allow_hosts - 1);
+        http_server_stop(s);
+        return -1;
+    }
+    snprintf(s->allow_hosts, sizeof s->allow_hosts, "%s", cfg->allow_hosts ? cfg->allow_hosts : "");
     if (!cfg->no_cache)
         s->app.cache = s->cache = cache_new(256, 64u << 20);
     s->app.db_url = s->db_url;

@@ -35,14 +35,7 @@ import urllib.request
 from datetime import datetime
 
 base, kt, db = sys.argv[1], sys.argv[2], sys.argv[3]
-fails = 0
-
-
-def ok(cond, what):
-    global fails
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        fails += 1
+from checks import ok, done
 
 
 def get(path, params=None):
@@ -221,5 +214,4 @@ bd = [v for v in nodes.values() if "cpuBreakdown" in v]
 ok(len(bd) == len(nodes) and all(abs(v["cpuBreakdown"]["idle"] + v["cpuBreakdown"]["user"] - 1) < 1e-4 for v in bd),
    "every node has cpuBreakdown/ramBreakdown with idle + user = 1")
 
-print(f"kubectl-cost: {'all passed' if not fails else str(fails) + ' failed'}")
-sys.exit(1 if fails else 0)
+sys.exit(done("kubectl-cost"))

@@ -124,14 +124,8 @@ UI_URL="http://127.0.0.1:$uport" ALLOC_JSON=$tmp/alloc.json ASSETS_JSON=$tmp/ass
 # 2. kubectl-cost
 python3 "$here/kubectl_cost.py" "http://127.0.0.1:$kport" "$kt" "$db" || fails=$((fails+1))
 
-# 3. the mixin through Prometheus: not yet passing (the namespace dashboard's PV panels end in
-#    "duplicate series" on kube_persistentvolumeclaim_info, and the workload panels' [1h:5m]
-#    subqueries need 5 minutes of scrapes), so it runs only when asked.
-if [ "${KUBETALLY_MIXIN:-}" = 1 ]; then
-  python3 "$here/mixin.py" "$kt" "$db" "$kport" "$clients/opencost-mixin" "$tmp" || fails=$((fails+1))
-else
-  echo "note: the OpenCost mixin check (mixin.py) runs with KUBETALLY_MIXIN=1; it does not pass yet"
-fi
+# 3. the mixin through Prometheus (eight days of history backfilled from kubetally's /metrics)
+python3 "$here/mixin.py" "$kt" "$db" "$kport" "$clients/opencost-mixin" "$tmp" || fails=$((fails+1))
 
 if [ $fails -gt 0 ]; then echo "opencost clients: $fails failed"; exit 1; fi
 echo "opencost clients: all passed"

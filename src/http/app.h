@@ -69,6 +69,7 @@ typedef struct kt_route {
     int needs_store;
     int page;                  /* a dashboard page: without a session, redirect to /login */
     int cacheable;             /* answers depend only on params, store and minute (cache.h) */
+    int post;                  /* served for POST only, with the body in params->body (≤ 1 MiB) */
 } kt_route;
 
 /* Find the route for a path; NULL ⇒ 404.  *index gets its table position. */
@@ -98,6 +99,7 @@ void api_cloud_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, 
 void api_cost_list(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_cloud_cost_totals(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_custom_cost_total(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_predict_speccost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_custom_cost_timeseries(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_healthz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_readyz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);

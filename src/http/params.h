@@ -22,6 +22,8 @@ typedef struct kt_http_params {
     char *value[KT_HTTP_MAX_PARAMS]; /* "" when the URL had "?name" alone */
     int failed;                      /* first add error kept in err */
     kt_err err;
+    const char *body;                /* a POST route's request body (NUL-terminated), else NULL; not owned */
+    size_t body_len;
 } kt_http_params;
 
 void http_params_init(kt_http_params *p);

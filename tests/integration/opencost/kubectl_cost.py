@@ -22,20 +22,32 @@ allocation path /model/allocation, or /allocation/compute with --opencost):
   node            pkg/cmd/node.go:69-74 + pkg/query/assetsapi.go:38-46
                   GET /model/assets?window=1d&accumulate=true&filterTypes=Node
   predict         pkg/cmd/predict.go:140 + pkg/query/clusterinfo.go:37  GET /model/clusterInfo -> data.id
+                  pkg/cmd/predict.go:151-162 + pkg/query/prediction_speccost.go:53-59
+                  POST /model/prediction/speccost?noUsage=false&windowAvgUsage=…&windowResourceCost=…
+                      &clusterID=…&defaultNamespace=…  body: the manifests -> []SpecCostDiff (:24-32)
 Response structs: allocationResponse{Code int; Data []map[string]opencost.Allocation}
 (pkg/query/allocation.go:20-23), assetResponse{Code int; Data []map[string]AssetNode}
 (pkg/query/assetsapi.go:14-17, AssetNode :77-101), configsResponse (configapi.go:13-17),
 clusterinfoResponse (clusterinfo.go:13-17).
 """
+import calendar
 import json
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 from datetime import datetime
 
 base, kt, db = sys.argv[1], sys.argv[2], sys.argv[3]
 from checks import ok, done
+
+
+def post(path, params, body):
+    q = "?" + urllib.parse.urlencode(sorted(params.items()))
+    req = urllib.request.Request(base + path + q, data=body, method="POST")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, r.read()
 
 
 def get(path, params=None):
@@ -213,5 +225,57 @@ ok(abs(got_total - want_total) < 1e-9, f"node total {got_total:.5f} = CLI {want_
 bd = [v for v in nodes.values() if "cpuBreakdown" in v]
 ok(len(bd) == len(nodes) and all(abs(v["cpuBreakdown"]["idle"] + v["cpuBreakdown"]["user"] - 1) < 1e-4 for v in bd),
    "every node has cpuBreakdown/ramBreakdown with idle + user = 1")
+
+# predict: a Deployment that exists (its cost now is "before") and a new Pod with a GPU
+alloc = json.loads(cli("allocation", "--window", "2d", "--aggregate", "cluster,namespace,controllerKind,controller",
+                       "--filter", f'cluster:"{first}"'))["data"][0]
+existing = max((v for v in alloc.values() if v["properties"].get("controllerKind") == "deployment"),
+               key=lambda v: v["cpuCoreHours"])
+ns, ctl = existing["properties"]["namespace"], existing["properties"]["controller"]
+spec = f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {ctl}, namespace: {ns}}}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+      - {{name: app, resources: {{requests: {{cpu: 500m, memory: 1Gi}}}}}}
+      - {{name: sidecar, resources: {{limits: {{cpu: 100m, memory: 128Mi}}}}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: debug}}
+spec: {{containers: [{{name: x, resources: {{requests: {{cpu: '1', memory: 2Gi}}}}}}]}}
+""".encode()
+params = {"noUsage": "false", "windowAvgUsage": "2d", "windowResourceCost": "7d", "clusterID": ci["data"]["id"],
+          "defaultNamespace": "default"}
+t_req = time.time()
+st, body = post("/model/prediction/speccost", params, spec)
+diffs = json.loads(body)
+PRED = ["totalMonthlyRate", "cpuMonthlyRate", "ramMonthlyRate", "gpuMonthlyRate", "monthlyCPUCoreHours",
+        "monthlyRAMByteHours", "monthlyGPUHours"]
+shape = isinstance(diffs, list) and all(
+    all(is_str(d.get(k)) for k in ("namespace", "controllerKind", "controllerName")) and
+    all(isinstance(d.get(c), dict) and all(is_num(d[c].get(f)) for f in PRED)
+        for c in ("costBefore", "costAfter", "costChange")) for d in diffs)
+ok(st == 200 and shape and len(diffs) == 2, "kubectl cost predict: POST /model/prediction/speccost decodes as []SpecCostDiff")
+if shape and len(diffs) == 2:
+    dep, pod = diffs
+    # after: (0.5 + 0.1) cores × 3 × 730 h = 1314 core-h; (1 GiB + 128 MiB) × 3 × 730 = 2463.75 GiB-h
+    ok(abs(dep["costAfter"]["monthlyCPUCoreHours"] - 1314) < 1e-6 and
+       abs(dep["costAfter"]["monthlyRAMByteHours"] - 2463.75 * 2**30) < 1,
+       f"after: {dep['costAfter']['monthlyCPUCoreHours']} core-h, {dep['costAfter']['monthlyRAMByteHours']:.0f} byte-h a month")
+    # before: the controller's core-hours over the 2d window so far, scaled to 730 h
+    w = existing["window"]
+    start = calendar.timegm(time.strptime(w["start"], "%Y-%m-%dT%H:%M:%SZ"))
+    end = min(calendar.timegm(time.strptime(w["end"], "%Y-%m-%dT%H:%M:%SZ")), t_req)
+    want = existing["cpuCoreHours"] * 730 / ((end - start) / 3600)
+    got = dep["costBefore"]["monthlyCPUCoreHours"]
+    ok(abs(got - want) <= 1e-3 * want, f"before: {ns}/{ctl} {got:.2f} core-h a month = CLI {want:.2f}")
+    ok(abs(dep["costChange"]["totalMonthlyRate"] - (dep["costAfter"]["totalMonthlyRate"] - dep["costBefore"]["totalMonthlyRate"])) < 1e-4,
+       "change = after − before")
+    ok(pod["namespace"] == "default" and pod["costBefore"]["totalMonthlyRate"] == 0 and pod["costAfter"]["monthlyCPUCoreHours"] == 730,
+       "a new Pod lands in defaultNamespace, costs nothing before and 730 core-h after")
 
 sys.exit(done("kubectl-cost"))

@@ -66,9 +66,9 @@ int cmd_allocation(int argc, char **argv)
     store_close(s);
     if (!rc) {
         kt_buf b = {0};
-        if (out == KT_OUT_JSON) format_alloc_json(&a, &b);
-        else if (out == KT_OUT_CSV) format_alloc_csv(&a, &b);
-        else format_alloc_table(&a, params_get(&p, "aggregate"), &b);
+        if (out == KT_OUT_JSON) format_alloc_json(&a, &q.agg, &b);
+        else if (out == KT_OUT_CSV) format_alloc_csv(&a, &q.agg, &b);
+        else format_alloc_table(&a, &q.agg, params_get(&p, "aggregate"), &b);
         fwrite(b.data, 1, b.len, stdout);
         buf_free(&b);
         engine_answer_free(&a);

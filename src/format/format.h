@@ -15,12 +15,17 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-void format_alloc_json(const kt_answer *a, kt_buf *out);
+/* `agg` is the query's grouping: where it has `controller`, an allocation's
+ * name carries the controller's kind as OpenCost's keys do
+ * ("deployment:api", "cluster-a/shop/deployment:api"). */
+void format_alloc_json(const kt_answer *a, const kt_aggregate *agg, kt_buf *out);
 /* One row per allocation and set: window,name,cpuCoreHours,…,totalCost. */
-void format_alloc_csv(const kt_answer *a, kt_buf *out);
+void format_alloc_csv(const kt_answer *a, const kt_aggregate *agg, kt_buf *out);
 /* Aligned columns, sorted by cost, money with currency, totals line;
  * `label` names the grouping column ("namespace", "label:team"). */
-void format_alloc_table(const kt_answer *a, const char *label, kt_buf *out);
+void format_alloc_table(const kt_answer *a, const kt_aggregate *agg, const char *label, kt_buf *out);
+/* An allocation's name as the API shows it (the kind: prefix above) into out (reset first). */
+void format_alloc_name(const kt_alloc *a, const kt_aggregate *agg, const kt_strtab *s, kt_buf *out);
 
 /* OpenCost's /assets: {"code":200,"status":"success","data":{NAME:{asset},…}};
  * range ⇒ "data":[{…}], one set, as Kubecost's /model/assets and

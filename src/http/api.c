@@ -54,7 +54,7 @@ void api_allocation(kt_http_app *app, kt_store *s, const kt_http_params *p, int6
         return;
     }
     ok(r, csv, "allocation.csv");
-    csv ? format_alloc_csv(&a, &r->body) : format_alloc_json(&a, &r->body);
+    csv ? format_alloc_csv(&a, &q.agg, &r->body) : format_alloc_json(&a, &q.agg, &r->body);
     engine_answer_free(&a);
     query_holder_free(&h);
 }

@@ -5,7 +5,7 @@
 #      nginx configured from the UI image's default.nginx.conf.template
 #      (BASE_URL=/model, `proxy_pass http://model/`, so kubetally sees
 #      Host: model and runs with --allow-host model), driven by playwright-core
-#      and /usr/bin/chromium: Home, Allocations and Infra Assets show what
+#      and /usr/bin/chromium: Home, Allocations, Infra Assets and a report show what
 #      `kubetally allocation|assets -o json` answers for the same window;
 #   2. kubectl-cost's requests, sent as its source sends them and decoded as
 #      its Go types decode them (kubectl_cost.py);
@@ -118,7 +118,10 @@ c=$(curl -s -o "$tmp/via.json" -w '%{http_code}' "http://127.0.0.1:$uport/model/
 # 1. the UI: the CLI's answers for the UI's default queries, then the browser
 "$kt" allocation --db "$db" --window 7d --aggregate namespace --accumulate=day -o json >"$tmp/alloc.json" || exit 1
 "$kt" assets --db "$db" --window 7d -o json >"$tmp/assets.json" || exit 1
-UI_URL="http://127.0.0.1:$uport" ALLOC_JSON=$tmp/alloc.json ASSETS_JSON=$tmp/assets.json ARTIFACTS=$art \
+# the Reports page's default report: yesterday as the UI writes it (00:00:00 to 23:59:59 UTC), by namespace, daily
+y=$(date -u -d yesterday +%Y-%m-%d)
+"$kt" allocation --db "$db" --window "${y}T00:00:00Z,${y}T23:59:59Z" --aggregate namespace --accumulate=day -o json >"$tmp/report.json" || exit 1
+UI_URL="http://127.0.0.1:$uport" ALLOC_JSON=$tmp/alloc.json ASSETS_JSON=$tmp/assets.json REPORT_JSON=$tmp/report.json ARTIFACTS=$art \
   node "$here/ui.test.js" || fails=$((fails+1))
 
 # 2. kubectl-cost

@@ -2,7 +2,7 @@
 // in Debian's chromium.  run.sh starts everything and writes what
 // `kubetally allocation|assets -o json` answers for the same window as the
 // UI's defaults (7d; namespace; accumulate=day; idle included).  Checks that
-// Home, Allocations and Infra Assets show those numbers, formatted as the UI
+// Home, Allocations, Infra Assets and the default report show those numbers, formatted as the UI
 // formats them (toCurrency: en-US currency; assets: "$" + toFixed(2)), and
 // that every API call the UI made answered 200.
 'use strict';
@@ -14,6 +14,7 @@ const path = require('path');
 const UI = process.env.UI_URL;
 const alloc = JSON.parse(fs.readFileSync(process.env.ALLOC_JSON, 'utf8'));
 const assets = JSON.parse(fs.readFileSync(process.env.ASSETS_JSON, 'utf8'));
+const report = JSON.parse(fs.readFileSync(process.env.REPORT_JSON, 'utf8'));
 const ART = process.env.ARTIFACTS;
 
 let failures = 0;
@@ -33,6 +34,8 @@ for (const set of alloc.data) {
     allocTotal += a.totalCost;
   }
 }
+let reportTotal = 0;
+for (const set of report.data) for (const a of Object.values(set)) reportTotal += a.totalCost;
 const top = Object.entries(byName).sort((x, y) => y[1] - x[1]).slice(0, 3);
 const assetList = Object.values(assets.data);
 const assetsTotal = assetList.reduce((s, a) => s + a.totalCost, 0);
@@ -103,6 +106,12 @@ async function waitFor(page, strings, ms) {
     ok(text.includes(biggestNode.properties.name) && text.includes(`$${biggestNode.totalCost.toFixed(2)}`),
        `Infra Assets: node ${biggestNode.properties.name} $${biggestNode.totalCost.toFixed(2)}`);
     ok(!text.includes('No assets returned') && !text.includes('Could not load assets'), 'Infra Assets: no error banner');
+
+    // Reports: the default "Namespace Cost Trend" (yesterday, by namespace, daily, metrics=totalCost)
+    await page.goto(`${UI}/report/report-1`, { waitUntil: 'domcontentloaded' });
+    text = await waitFor(page, [money(reportTotal)], 30000);
+    await page.screenshot({ path: path.join(ART, 'opencost-ui-report.png'), fullPage: true });
+    ok(text.includes(money(reportTotal)), `Reports: Namespace Cost Trend total ${money(reportTotal)} = kubetally allocation for yesterday`);
 
     const bad = api.filter((r) => r.status !== 200);
     ok(api.length > 0 && bad.length === 0,

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # OpenCost's own clients against kubetally (issue 11), all on loopback:
-#   1. the OpenCost UI's current build (../shared/clients/opencost-ui-v1.121.0,
+#   1. the OpenCost UI's current and legacy builds (../shared/clients/opencost-ui-v1.121.0,
 #      built with its npm dependencies from the npm registry) served by Debian's
 #      nginx configured from the UI image's default.nginx.conf.template
 #      (BASE_URL=/model, `proxy_pass http://model/`, so kubetally sees
 #      Host: model and runs with --allow-host model), driven by playwright-core
-#      and /usr/bin/chromium: Home, Allocations, Infra Assets and a report show what
+#      and /usr/bin/chromium: Home, Allocations, Infra Assets, a report and the legacy
+#      allocation page show what
 #      `kubetally allocation|assets -o json` answers for the same window;
 #   2. kubectl-cost's requests, sent as its source sends them and decoded as
 #      its Go types decode them (kubectl_cost.py);
@@ -42,13 +43,15 @@ make -s >/dev/null || exit 1
 cache=${KUBETALLY_CACHE:-$HOME/.cache/kubetally}
 ui_src=$clients/opencost-ui-v1.121.0
 ui=$cache/opencost-ui-v1.121.0
-stamp=$(sha256sum "$ui_src/package-lock.json" | cut -c1-16)
+# "-2": the current build in current/, the legacy one (npm run build:legacy) in legacy/
+stamp=$(sha256sum "$ui_src/package-lock.json" | cut -c1-16)-2
 if [ "$(cat "$ui/.kt-built" 2>/dev/null)" != "$stamp" ]; then
-  echo "building the OpenCost UI v1.121.0 into $ui"
+  echo "building the OpenCost UI v1.121.0 (current and legacy) into $ui"
   mkdir -p "$cache" && rm -rf "$ui" "$ui.tmp" && cp -r "$ui_src" "$ui.tmp" && chmod -R u+w "$ui.tmp" || exit 1
   # some @carbon/@ibm packages start telemetry at install time unless told not to
-  (cd "$ui.tmp" && IBM_TELEMETRY_DISABLED=true npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
-     IBM_TELEMETRY_DISABLED=true npm run build >/dev/null) || { echo "FAIL building the UI"; exit 1; }
+  (cd "$ui.tmp" && export IBM_TELEMETRY_DISABLED=true && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+     npm run build >/dev/null && mv build/client current && npm run build:legacy >/dev/null &&
+     mv build/client legacy) || { echo "FAIL building the UI"; exit 1; }
   echo "$stamp" >"$ui.tmp/.kt-built" && mv "$ui.tmp" "$ui"
 fi
 
@@ -83,35 +86,42 @@ c=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: rebound.example' "http://12
 [ "$c" = 421 ] && ok "other names are still refused (DNS rebinding)" || bad "Host: rebound.example: $c"
 
 # nginx exactly as the UI image's entrypoint renders its template, but listening on loopback only.
-uport=$(free_port)
-mkdir -p "$tmp/nginx/conf.d" "$tmp/nginx/tmp"
-API_SERVER=127.0.0.1 API_PORT=$kport UI_PORT=$uport NGINX_ROOT=$ui/build/client UI_PATH=/ BASE_URL=/model \
-  PROXY_CONNECT_TIMEOUT=180 PROXY_SEND_TIMEOUT=180 PROXY_READ_TIMEOUT=180 \
-  envsubst '$API_PORT $API_SERVER $UI_PORT $NGINX_ROOT $UI_PATH $BASE_URL $PROXY_CONNECT_TIMEOUT $PROXY_SEND_TIMEOUT $PROXY_READ_TIMEOUT' \
-  <"$ui_src/default.nginx.conf.template" |
-  sed -e "s|^\( *\)listen $uport;|\1listen 127.0.0.1:$uport;|" -e "/listen \[::\]:$uport;/d" >"$tmp/nginx/conf.d/default.conf"
-cat >"$tmp/nginx/nginx.conf" <<EOF
+# start_nginx NAME ROOT: one instance serving ROOT; sets $uport.
+start_nginx() {
+  local d=$tmp/nginx-$1
+  uport=$(free_port)
+  mkdir -p "$d/conf.d" "$d/tmp"
+  API_SERVER=127.0.0.1 API_PORT=$kport UI_PORT=$uport NGINX_ROOT=$2 UI_PATH=/ BASE_URL=/model \
+    PROXY_CONNECT_TIMEOUT=180 PROXY_SEND_TIMEOUT=180 PROXY_READ_TIMEOUT=180 \
+    envsubst '$API_PORT $API_SERVER $UI_PORT $NGINX_ROOT $UI_PATH $BASE_URL $PROXY_CONNECT_TIMEOUT $PROXY_SEND_TIMEOUT $PROXY_READ_TIMEOUT' \
+    <"$ui_src/default.nginx.conf.template" |
+    sed -e "s|^\\( *\\)listen $uport;|\\1listen 127.0.0.1:$uport;|" -e "/listen \\[::\\]:$uport;/d" >"$d/conf.d/default.conf"
+  cat >"$d/nginx.conf" <<EOF
 daemon off;
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
 worker_processes 1;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
+pid $d/nginx.pid;
+error_log $d/error.log;
 events { worker_connections 64; }
 http {
   include /etc/nginx/mime.types;
-  access_log $tmp/nginx/access.log;
-  client_body_temp_path $tmp/nginx/tmp/body;
-  proxy_temp_path $tmp/nginx/tmp/proxy;
-  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
-  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
-  scgi_temp_path $tmp/nginx/tmp/scgi;
-  include $tmp/nginx/conf.d/default.conf;
+  access_log $d/access.log;
+  client_body_temp_path $d/tmp/body;
+  proxy_temp_path $d/tmp/proxy;
+  fastcgi_temp_path $d/tmp/fastcgi;
+  uwsgi_temp_path $d/tmp/uwsgi;
+  scgi_temp_path $d/tmp/scgi;
+  include $d/conf.d/default.conf;
 }
 EOF
-"$nginx" -t -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>"$tmp/nginx-t.log" || { cat "$tmp/nginx-t.log"; exit 1; }
-"$nginx" -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>>"$tmp/nginx/error.log" &
-pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$uport/healthz" >/dev/null && break; sleep 0.1; done
+  "$nginx" -t -c "$d/nginx.conf" -p "$d" 2>"$d/t.log" || { cat "$d/t.log"; exit 1; }
+  "$nginx" -c "$d/nginx.conf" -p "$d" 2>>"$d/error.log" &
+  pids+=($!)
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$uport/healthz" >/dev/null && break; sleep 0.1; done
+}
+start_nginx legacy "$ui/legacy"
+legacy_port=$uport
+start_nginx current "$ui/current"
 c=$(curl -s -o "$tmp/via.json" -w '%{http_code}' "http://127.0.0.1:$uport/model/allocation/compute?window=7d&aggregate=namespace&includeIdle=true&accumulate=day")
 [ "$c" = 200 ] && ok "nginx proxies /model/allocation/compute to kubetally (200)" || bad "via nginx: $c $(head -c 200 "$tmp/via.json")"
 
@@ -121,7 +131,7 @@ c=$(curl -s -o "$tmp/via.json" -w '%{http_code}' "http://127.0.0.1:$uport/model/
 # the Reports page's default report: yesterday as the UI writes it (00:00:00 to 23:59:59 UTC), by namespace, daily
 y=$(date -u -d yesterday +%Y-%m-%d)
 "$kt" allocation --db "$db" --window "${y}T00:00:00Z,${y}T23:59:59Z" --aggregate namespace --accumulate=day -o json >"$tmp/report.json" || exit 1
-UI_URL="http://127.0.0.1:$uport" ALLOC_JSON=$tmp/alloc.json ASSETS_JSON=$tmp/assets.json REPORT_JSON=$tmp/report.json ARTIFACTS=$art \
+UI_URL="http://127.0.0.1:$uport" LEGACY_URL="http://127.0.0.1:$legacy_port" ALLOC_JSON=$tmp/alloc.json ASSETS_JSON=$tmp/assets.json REPORT_JSON=$tmp/report.json ARTIFACTS=$art \
   node "$here/ui.test.js" || fails=$((fails+1))
 
 # 2. kubectl-cost

@@ -113,6 +113,14 @@ async function waitFor(page, strings, ms) {
     await page.screenshot({ path: path.join(ART, 'opencost-ui-report.png'), fullPage: true });
     ok(text.includes(money(reportTotal)), `Reports: Namespace Cost Trend total ${money(reportTotal)} = kubetally allocation for yesterday`);
 
+    // The legacy build (VITE_LEGACY_MODE): its allocation page, 7d by namespace, accumulate=false (one set)
+    await page.goto(`${process.env.LEGACY_URL}/`, { waitUntil: 'domcontentloaded' });
+    text = await waitFor(page, [money(allocTotal), ...top.map(([, v]) => money(v))], 30000);
+    await page.screenshot({ path: path.join(ART, 'opencost-ui-legacy.png'), fullPage: true });
+    ok(text.includes(money(allocTotal)), `legacy UI: total ${money(allocTotal)}`);
+    for (const [name, v] of top)
+      ok(text.includes(money(v)), `legacy UI: ${name} ${money(v)}`);
+
     const bad = api.filter((r) => r.status !== 200);
     ok(api.length > 0 && bad.length === 0,
        `${api.length} API calls through nginx, all 200${bad.length ? ': ' + bad.map((r) => `${r.status} ${r.path}`).join(', ') : ''}`);

@@ -131,7 +131,7 @@ c=$(curl -s -o "$tmp/via.json" -w '%{http_code}' "http://127.0.0.1:$uport/model/
 # the Reports page's default report: yesterday as the UI writes it (00:00:00 to 23:59:59 UTC), by namespace, daily
 y=$(date -u -d yesterday +%Y-%m-%d)
 "$kt" allocation --db "$db" --window "${y}T00:00:00Z,${y}T23:59:59Z" --aggregate namespace --accumulate=day -o json >"$tmp/report.json" || exit 1
-UI_URL="http://127.0.0.1:$uport" LEGACY_URL="http://127.0.0.1:$legacy_port" ALLOC_JSON=$tmp/alloc.json ASSETS_JSON=$tmp/assets.json REPORT_JSON=$tmp/report.json ARTIFACTS=$art \
+KT=$kt DB=$db UI_URL="http://127.0.0.1:$uport" LEGACY_URL="http://127.0.0.1:$legacy_port" ALLOC_JSON=$tmp/alloc.json ASSETS_JSON=$tmp/assets.json REPORT_JSON=$tmp/report.json ARTIFACTS=$art \
   node "$here/ui.test.js" || fails=$((fails+1))
 
 # 2. kubectl-cost

@@ -7,6 +7,7 @@
 // that every API call the UI made answered 200.
 'use strict';
 const { chromium } = require('playwright-core');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -96,6 +97,22 @@ async function waitFor(page, strings, ms) {
     for (const [name, v] of top)
       ok(text.includes(money(v)), `Allocations: ${name} ${money(v)}`);
     ok(text.includes(money(allocTotal)), `Allocations: totals row ${money(allocTotal)}`);
+
+    // Drill down: a click on the biggest namespace asks for its controller kinds through the v2 filter
+    const ns = top.map(([n]) => n).find((n) => !n.includes('__'));
+    const drill = JSON.parse(execFileSync(process.env.KT, ['allocation', '--db', process.env.DB, '--window', '7d',
+      '--aggregate', 'controllerKind', '--accumulate=day', '--filter', `namespace:"${ns}"`, '-o', 'json']));
+    const kinds = {};
+    for (const set of drill.data) for (const a of Object.values(set)) kinds[a.name] = (kinds[a.name] || 0) + a.totalCost;
+    const kindTotal = Object.values(kinds).reduce((x, y) => x + y, 0);
+    await page.locator('tr.v2-table-row-hover').filter({ has: page.getByRole('cell', { name: ns, exact: true }) })
+      .first().click();
+    text = await waitFor(page, [money(kindTotal), ...Object.values(kinds).map(money)], 30000);
+    ok(Object.values(kinds).every((v) => text.includes(money(v))) && text.includes(money(kindTotal)),
+       `Allocations: drilling into ${ns} shows its controller kinds ` +
+       Object.entries(kinds).map(([k, v]) => `${k} ${money(v)}`).join(', '));
+    ok(api.some((r) => r.path.includes('aggregate=controllerKind') && r.path.includes('filter=namespace')),
+       'the drill-down went through aggregate=controllerKind&filter=namespace:"…"');
 
     // Infra Assets: total of every asset, and the biggest node by name.
     const assetsShown = `$${assetsTotal.toFixed(2)}`;

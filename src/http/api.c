@@ -38,6 +38,16 @@ static void fail(kt_http_resp *r, const kt_err *err)
     resp_json_error(r, err->code == KT_EINPUT ? 400 : 500, err->msg[0] ? err->msg : "failed");
 }
 
+/* OpenCost's handler defaults includeIdle to false (pkg/costmodel/aggregation.go);
+ * the API follows it, the CLI keeps idle on.  `idle` (Kubecost's name) still sets it. */
+static const char *api_alloc_param(void *p, const char *name)
+{
+    const char *v = http_params_get(p, name);
+    if (!v && !strcmp(name, "includeIdle") && !http_params_get(p, "idle"))
+        return "false";
+    return v;
+}
+
 void api_allocation(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
 {
     kt_err err = {0};
@@ -47,7 +57,7 @@ void api_allocation(kt_http_app *app, kt_store *s, const kt_http_params *p, int6
     kt_alloc_query q;
     kt_query_holder h;
     kt_answer a;
-    if (alloc_query_parse(http_params_get, (void *)p, now, &q, &h, &err) ||
+    if (alloc_query_parse(api_alloc_param, (void *)p, now, &q, &h, &err) ||
         alloc_query_run(s, &q, &h, &app->limits, &a, &err)) {
         query_holder_free(&h);
         fail(r, &err);

@@ -23,7 +23,8 @@ static const kt_flag flags[] = {
     {"--share-split", "shareSplit", 0, NULL},
     {"--share-tenancy-costs", "shareTenancyCosts", 1, NULL},
     {"--step", "step", 0, NULL},
-    {"--accumulate", "accumulate", 1, NULL},
+    {"--accumulate", "accumulate", 1, NULL}, /* also =all|hour|day|week|weeknow|month|quarter */
+    {"--accumulate-by", "accumulateBy", 0, NULL},
     {"--resolution", "resolution", 0, NULL},
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
@@ -60,16 +61,14 @@ int cmd_allocation(int argc, char **argv)
         query_holder_free(&h);
         return cmd_report("allocation", &err);
     }
-    kt_ask ask = {.kind = KT_ASK_ALLOCATION, .alloc = q};
     kt_answer a;
-    int rc = engine_ask(s, &ask, 1, &cmd_limits, &a, &err);
+    int rc = alloc_query_run(s, &q, &h, &cmd_limits, &a, &err);
     store_close(s);
     if (!rc) {
         kt_buf b = {0};
-        const kt_alloc_result *r = &a.replies[0].alloc;
-        if (out == KT_OUT_JSON) format_alloc_json(r, &b);
-        else if (out == KT_OUT_CSV) format_alloc_csv(r, &b);
-        else format_alloc_table(r, params_get(&p, "aggregate"), &b);
+        if (out == KT_OUT_JSON) format_alloc_json(&a, &q.agg, &b);
+        else if (out == KT_OUT_CSV) format_alloc_csv(&a, &q.agg, &b);
+        else format_alloc_table(&a, &q.agg, params_get(&p, "aggregate"), &b);
         fwrite(b.data, 1, b.len, stdout);
         buf_free(&b);
         engine_answer_free(&a);

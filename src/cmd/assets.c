@@ -46,7 +46,7 @@ int cmd_assets(int argc, char **argv)
     if (!rc) {
         const kt_asset_result *r = &a.replies[0].assets;
         kt_buf b = {0};
-        if (out == KT_OUT_JSON) format_assets_json(r, &b);
+        if (out == KT_OUT_JSON) format_assets_json(r, 0, &b);
         else if (out == KT_OUT_CSV) format_assets_csv(r, &b);
         else format_assets_table(r, &b);
         fwrite(b.data, 1, b.len, stdout);

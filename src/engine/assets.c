@@ -46,6 +46,7 @@ typedef struct acc {
     kt_strtab names;
     kt_u64map rows;
     kt_buf key;
+    size_t *node_row; /* per dataset node: 1 + its row, 0 ⇒ no node fact in the window */
 } acc;
 
 /* A property all members share stays; one they differ in is left empty. */
@@ -128,6 +129,26 @@ static void add_nodes(acc *A, kt_window w)
         merge(&a->instance_type, n->instance_type, first), merge(&a->provider_id, n->provider_id, first);
         merge(&a->zone, n->zone, first), merge(&a->source, f->source, first), merge(&a->pool, n->pool, first);
         span(a, f->t, f->dur, f->hours, &w);
+        A->node_row[f->node] = (size_t)(a - A->r->items) + 1;
+    }
+}
+
+/* What the containers used on each node (OpenCost's cpuBreakdown and
+ * ramBreakdown come from the node's measured usage). */
+static void add_usage(acc *A, kt_window w)
+{
+    const kt_dataset *ds = A->ds;
+    for (size_t i = 0; i < ds->n_cfacts; i++) {
+        const ds_container_fact *f = &ds->cfacts[i];
+        double k = ds_fact_part(ds, f->t, f->dur, w.start, w.end);
+        if (k <= 0)
+            continue;
+        uint32_t node = ds->pods[ds->containers[f->container].pod].node;
+        if (node == KT_NONE || !A->node_row[node])
+            continue;
+        kt_asset *a = &A->r->items[A->node_row[node] - 1];
+        a->cpu_used_core_hours += f->cpu_use * k;
+        a->ram_used_byte_hours += f->ram_use * k;
     }
 }
 
@@ -201,7 +222,10 @@ int assets_compute(const kt_dataset *ds, kt_window w, const char *aggregate, kt_
         return -1;
     strtab_init(&A.names);
     u64map_init(&A.rows);
+    A.node_row = xcalloc(ds->n_nodes ? ds->n_nodes : 1, sizeof *A.node_row);
     add_nodes(&A, w);
+    add_usage(&A, w);
+    free(A.node_row);
     add_others(&A, w);
     for (size_t i = 0; i < out->n; i++) {
         kt_asset *a = &out->items[i];

@@ -28,6 +28,7 @@ typedef struct kt_asset {
     double hours;                      /* asset-hours (summed over members) */
     double cpu_cores, ram_bytes, gpus; /* node capacity (summed) */
     double cpu_core_hours, ram_byte_hours, gpu_hours, byte_hours;
+    double cpu_used_core_hours, ram_used_byte_hours; /* nodes: the containers' measured usage on them */
     double cpu_cost, ram_cost, gpu_cost, cost; /* cost = total */
     double preemptible;                /* 1 spot, 0 on-demand, fraction when mixed */
     double hourly;                     /* list price per hour (nodes, lbs, fees) */

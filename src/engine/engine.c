@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/query.h"
 #include "util/buf.h"
@@ -52,6 +53,52 @@ static int64_t step_of(const kt_ask *a)
     return a->kind == KT_ASK_ALLOCATION && !a->alloc.accumulate ? a->alloc.step : 0;
 }
 
+/* Bit (1 << type) for each asset type named in a comma list; 0 ⇒ all. */
+static int asset_type_mask(const char *types, unsigned *mask, kt_err *err)
+{
+    *mask = 0;
+    for (const char *p = types; p && *p;) {
+        size_t n = strcspn(p, ",");
+        int found = 0;
+        for (int t = AS_NODE; t <= AS_NETWORK; t++)
+            if (n == strlen(asset_type_name(t)) && !strncasecmp(p, asset_type_name(t), n))
+                *mask |= 1u << t, found = 1;
+        if (!found && n)
+            return kt_fail(err, KT_EINPUT, "filterTypes: unknown asset type '%.*s'; use Node, Disk, LoadBalancer, "
+                           "ClusterManagement or Network", (int)(n > 64 ? 64 : n), p);
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+/* Keep the assets whose type is in mask (mixed groups are kept whole only
+ * when mask is 0); the total follows. */
+static void keep_types(kt_asset_result *r, unsigned mask)
+{
+    size_t k = 0;
+    r->total = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        kt_asset *a = &r->items[i];
+        if (!a->mixed_type && (mask & (1u << a->type))) {
+            r->total += a->cost;
+            r->items[k++] = *a;
+        } else {
+            free(a->name);
+        }
+    }
+    r->n = k;
+}
+
+static int assets_answer(const kt_dataset *ds, const kt_ask *a, kt_asset_result *out, kt_err *err)
+{
+    unsigned mask;
+    if (asset_type_mask(a->types, &mask, err) || assets_compute(ds, a->window, a->aggregate, out, err))
+        return -1;
+    if (mask)
+        keep_types(out, mask);
+    return 0;
+}
+
 /* Refuse before loading: windows, steps, aggregates. */
 static int validate(const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_err *err)
 {
@@ -65,7 +112,7 @@ static int validate(const kt_ask *asks, size_t n, const kt_engine_limits *lim, k
             kt_asset_result r;
             kt_dataset empty;
             ds_init(&empty);
-            int rc = assets_compute(&empty, w, asks[i].aggregate, &r, err);
+            int rc = assets_answer(&empty, &asks[i], &r, err);
             if (!rc)
                 assets_free(&r);
             ds_free(&empty);
@@ -128,7 +175,7 @@ static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_lim
                            r->alloc.n, lim->max_rows);
         return 0;
     }
-    case KT_ASK_ASSETS: return assets_compute(ds, a->window, a->aggregate, &r->assets, err);
+    case KT_ASK_ASSETS: return assets_answer(ds, a, &r->assets, err);
     case KT_ASK_FACTS: r->facts = ds; return 0;
     case KT_ASK_PROJECTION: return project(ds, a, &r->projection, err);
     }

@@ -44,6 +44,8 @@ typedef struct kt_ask {
     kt_alloc_query alloc;  /* KT_ASK_ALLOCATION */
     kt_window window;      /* the other kinds */
     const char *aggregate; /* KT_ASK_ASSETS: NULL ⇒ one row per asset */
+    const char *types;     /* KT_ASK_ASSETS: comma list of asset types to keep (Node, Disk, LoadBalancer,
+                            * ClusterManagement, Network; any case); NULL or "" ⇒ all */
     int64_t month_end;     /* KT_ASK_PROJECTION */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */

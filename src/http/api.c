@@ -38,49 +38,81 @@ static void fail(kt_http_resp *r, const kt_err *err)
     resp_json_error(r, err->code == KT_EINPUT ? 400 : 500, err->msg[0] ? err->msg : "failed");
 }
 
+/* OpenCost's handler defaults includeIdle to false (pkg/costmodel/aggregation.go);
+ * the API follows it, the CLI keeps idle on.  `idle` (Kubecost's name) still sets it. */
+static const char *api_alloc_param(void *p, const char *name)
+{
+    const char *v = http_params_get(p, name);
+    if (!v && !strcmp(name, "includeIdle") && !http_params_get(p, "idle"))
+        return "false";
+    return v;
+}
+
 void api_allocation(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
 {
     kt_err err = {0};
     int csv = want_csv(p, r);
     if (csv < 0)
         return;
-    kt_ask ask = {.kind = KT_ASK_ALLOCATION};
+    kt_alloc_query q;
     kt_query_holder h;
     kt_answer a;
-    if (alloc_query_parse(http_params_get, (void *)p, now, &ask.alloc, &h, &err) ||
-        engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
+    if (alloc_query_parse(api_alloc_param, (void *)p, now, &q, &h, &err) ||
+        alloc_query_run(s, &q, &h, &app->limits, &a, &err)) {
         query_holder_free(&h);
         fail(r, &err);
         return;
     }
     ok(r, csv, "allocation.csv");
-    csv ? format_alloc_csv(&a.replies[0].alloc, &r->body) : format_alloc_json(&a.replies[0].alloc, &r->body);
+    csv ? format_alloc_csv(&a, &q.agg, &r->body) : format_alloc_json(&a, &q.agg, &r->body);
     engine_answer_free(&a);
     query_holder_free(&h);
 }
 
-void api_assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+/* OpenCost's /assets handler ignores aggregate, accumulate and step and
+ * answers one set of single assets (its clients group by `type`
+ * themselves); kubetally validates them, groups when asked by its own
+ * names, and reads aggregate=assetType as OpenCost's per-asset set. */
+static void assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, int range, kt_http_resp *r)
 {
     kt_err err = {0};
     int csv = want_csv(p, r);
     if (csv < 0)
         return;
-    const char *win = http_params_get((void *)p, "window");
-    kt_ask ask = {.kind = KT_ASK_ASSETS, .aggregate = http_params_get((void *)p, "aggregate")};
+    const char *win = http_params_get((void *)p, "window"), *agg = http_params_get((void *)p, "aggregate"), *v;
+    kt_ask ask = {.kind = KT_ASK_ASSETS, .aggregate = agg && strcmp(agg, "assetType") ? agg : NULL,
+                  .types = http_params_get((void *)p, "filterTypes")};
     kt_answer a;
+    enum kt_accumulate acc;
+    int64_t step;
     if (!win) {
         resp_json_error(r, 400, "window: required, e.g. window=7d");
         return;
     }
-    if (window_parse(win, now, &ask.window, &err) || engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
+    if (((v = http_params_get((void *)p, "accumulate")) && accumulate_parse("accumulate", v, &acc, &err)) ||
+        ((v = http_params_get((void *)p, "step")) && *v && duration_parse(v, &step, &err) && kt_wrap(&err, "step: ")) ||
+        ((v = http_params_get((void *)p, "includeIdle")) && strcmp(v, "true") && strcmp(v, "false") &&
+         kt_fail(&err, KT_EINPUT, "includeIdle: expected true or false")) ||
+        window_parse(win, now, &ask.window, &err) || engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
         fail(r, &err);
         return;
     }
     ok(r, csv, "assets.csv");
-    csv ? format_assets_csv(&a.replies[0].assets, &r->body) : format_assets_json(&a.replies[0].assets, &r->body);
+    csv ? format_assets_csv(&a.replies[0].assets, &r->body) : format_assets_json(&a.replies[0].assets, range, &r->body);
     engine_answer_free(&a);
 }
 
+void api_assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assets(app, s, p, now, 0, r);
+}
+
+/* Kubecost's /model/assets: the same, as a range of one set (kubectl-cost
+ * decodes "data" as []map[string]AssetNode). */
+void api_assets_range(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assets(app, s, p, now, 1, r);
+}
 
 /* /clusters: the store's per-cluster health; JSON fields as the CLI's
  * `clusters -o json`, plus firstFact and lastFact. */

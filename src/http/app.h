@@ -24,7 +24,7 @@
  * http_limits_default: 400 days, 2000 steps, 2e6 cells, 50000 results, 100000 rows). */
 typedef kt_engine_limits kt_http_limits;
 
-enum { KT_ROUTES_MAX = 24 };
+enum { KT_ROUTES_MAX = 40 };
 
 typedef struct kt_route_stats {
     unsigned long requests, errors_4xx, errors_5xx;
@@ -69,6 +69,7 @@ typedef struct kt_route {
     int needs_store;
     int page;                  /* a dashboard page: without a session, redirect to /login */
     int cacheable;             /* answers depend only on params, store and minute (cache.h) */
+    int post;                  /* served for POST only, with the body in params->body (≤ 1 MiB) */
 } kt_route;
 
 /* Find the route for a path; NULL ⇒ 404.  *index gets its table position. */
@@ -89,7 +90,17 @@ void resp_set(kt_http_resp *r, int status, const char *content_type);
 /* Handlers (api.c, metrics_route.c, dash_*.c). */
 void api_allocation(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_assets_range(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_clusters(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* compat.c */
+void api_configs(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cluster_info(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cloud_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cost_list(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cloud_cost_totals(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_custom_cost_total(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_predict_speccost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_custom_cost_timeseries(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_healthz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_readyz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);

@@ -48,9 +48,11 @@ static void breadcrumbs(kt_buf *b, const char *window, const char *filter)
 
 static void csv_link(kt_buf *b, const dash_params *d)
 {
+    /* the page shows idle unless told not to; the API leaves it out unless asked (OpenCost's default) */
+    const char *idle = dash_params_get((void *)d, "idle");
     const char *kv[] = {"window", dash_params_get((void *)d, "window"), "aggregate",
                         dash_params_get((void *)d, "aggregate"), "filter", dash_params_get((void *)d, "filter"),
-                        "idle", dash_params_get((void *)d, "idle"), "format", "csv"};
+                        "idle", idle && *idle ? idle : "true", "format", "csv"};
     buf_puts(b, "<a class=\"csv\" download href=\"");
     html_href(b, "/allocation", kv, 5);
     buf_puts(b, "\">Download CSV</a>");

@@ -422,7 +422,7 @@ TEST(asset_rows_name_their_own_cluster)
     engine_answer_free(&ans);
 }
 
-/* Whole-day questions read the day files; the same bytes come from rows. */
+/* Whole-day questions read the day files; the same answer comes from rows. */
 static void json_of(int64_t a, int64_t b, const char *agg, const char *const *opts, kt_buf *out)
 {
     kt_answer ans;
@@ -431,7 +431,9 @@ static void json_of(int64_t a, int64_t b, const char *agg, const char *const *op
         CHECK(0);
         return;
     }
-    format_alloc_json(&ans.replies[0].alloc, out);
+    kt_aggregate g;
+    aggregate_parse(agg, &g, NULL);
+    format_alloc_json(&ans, &g, out);
     engine_answer_free(&ans);
 }
 

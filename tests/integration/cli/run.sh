@@ -88,7 +88,7 @@ jq -e '.data[0] | to_entries[0].value | has("cpuCoreRequestAverage") and has("ra
 jt=$(jq '[.data[0][] | .totalCost] | add' "$tmp/a.json")
 ct=$($kt allocation --db "$db" --window 3d --aggregate namespace -o csv | awk -F, 'NR>1 {s+=$NF} END {printf "%.4f", s}')
 awk "BEGIN{exit !(($jt - $ct)^2 < 1e-4)}" && ok "csv total = json total ($ct)" || bad "csv $ct vs json $jt"
-at=$($kt assets --db "$db" --window 3d -o json | jq '[.data[0][] | .totalCost] | add')
+at=$($kt assets --db "$db" --window 3d -o json | jq '[.data[] | .totalCost] | add')
 # conservation: Σ allocations (idle included) = Σ assets, to a relative 1e-9
 awk "BEGIN{d = $jt - $at; exit !(d * d <= (1e-9 * $at)^2)}" && ok "allocation total $jt = assets $at" || bad "allocation $jt vs assets $at"
 $kt allocation --db "$db" --window 3d --aggregate namespace --step 1d -o json | jq -e '.data | length == 3' >/dev/null \

@@ -603,7 +603,8 @@ static int read_range(reader *R, kt_store *s, int64_t start, int64_t end, const 
     reserve_for(R, p, n);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++)
-        rc = read_file(R, p[i].path, p[i].day, p[i].gen);
+        if ((rc = read_file(R, p[i].path, p[i].day, p[i].gen)))
+            log_debug("day file %s not usable (missing, stale or damaged): reading the database", p[i].path);
     free(p);
     return rc;
 }
@@ -685,8 +686,11 @@ int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds)
     if (start % 86400 || end % 86400 || end <= start || end - start > 3700LL * 86400)
         return -1;
     int64_t *g = gens_locked(s, start, end);
-    if (!g)
+    if (!g) {
+        log_debug("day files: a day of [%lld, %lld) has no roll-up generation: reading the database",
+                  (long long)start, (long long)end);
         return -1;
+    }
     int rc = load_range(s, start, end, g, MAX_LEVEL, ds, NULL);
     free(g);
     return rc;
@@ -742,8 +746,7 @@ int store_rebuild_cache(kt_store *s, long *files, kt_err *err)
     for (size_t i = 0; i < n; i++) {
         if (!sq_daycache_write(s, days[i]))
             (*files)++;
-        if (i + 1 == n || days[i + 1] / 86400 / 16 != days[i] / 86400 / 16) /* blocks as each 16 days end */
-            sq_daycache_blocks(s, days[i] + 86400);
+        sq_daycache_blocks(s, days[i] + 86400); /* the blocks this day completes */
     }
     free(days);
     return 0;

@@ -23,15 +23,29 @@ static void head(kt_buf *b, const char *name, const char *help)
     buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* name{k1="v1",…} value — labels as {key, value} string pairs, n pairs. */
+/* name{k1="v1",…} value — labels as {key, value} string pairs, n pairs.
+ * A series naming its cluster_id also carries it as `cluster`, the label
+ * the OpenCost mixin's cluster selector and joins read (one kubetally
+ * serves many clusters; OpenCost leaves it to the scrape config). */
 static void sample(kt_buf *b, const char *name, const char *const *labels, int n, double v)
 {
     if (!isfinite(v))
         return;
     buf_printf(b, "%s{", name);
+    const char *cluster = NULL;
+    int has_cluster = 0;
     for (int i = 0; i < n; i++) {
         buf_printf(b, "%s%s=\"", i ? "," : "", labels[2 * i]);
         prom_label_escape(b, labels[2 * i + 1]);
+        buf_putc(b, '"');
+        if (!strcmp(labels[2 * i], "cluster_id"))
+            cluster = labels[2 * i + 1];
+        else if (!strcmp(labels[2 * i], "cluster"))
+            has_cluster = 1;
+    }
+    if (cluster && !has_cluster) {
+        buf_puts(b, ",cluster=\"");
+        prom_label_escape(b, cluster);
         buf_putc(b, '"');
     }
     buf_printf(b, "} %.15g\n", v); /* 15 digits: byte counts stay exact, rates print as given */
@@ -277,8 +291,14 @@ static const char *owner_kind(const char *k)
 static void render_kube(const kt_dataset *ds, kt_buf *b)
 {
     head(b, "opencost_build_info", "Build information (kubetally serving OpenCost's metrics).");
-    const char *bl[] = {"version", "kubetally", "revision", ""};
-    sample(b, "opencost_build_info", bl, 2, 1);
+    for (size_t c = 0; c < ds->n_clusters; c++) { /* one per cluster: the mixin lists clusters from it */
+        const char *bl[] = {"version", "kubetally", "revision", "", "cluster_id", S(ds, ds->clusters[c].name)};
+        sample(b, "opencost_build_info", bl, 3, 1);
+    }
+    if (!ds->n_clusters) {
+        const char *bl[] = {"version", "kubetally", "revision", ""};
+        sample(b, "opencost_build_info", bl, 2, 1);
+    }
 
     static const char *const node_m[] = {"kube_node_status_capacity", "kube_node_status_allocatable"};
     for (int k = 0; k < 2; k++) {

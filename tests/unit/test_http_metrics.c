@@ -64,44 +64,44 @@ TEST(cost_metrics)
     const char *t = b.data;
     CHECK(strstr(t, "# TYPE node_total_hourly_cost gauge\n"));
     CHECK(strstr(t, "node_total_hourly_cost{cluster_id=\"c1\",instance=\"node-a\",node=\"node-a\","
-                    "instance_type=\"m5.xlarge\",region=\"us-east-1\",provider_id=\"\"} 0.184\n"));
+                    "instance_type=\"m5.xlarge\",region=\"us-east-1\",provider_id=\"\",cluster=\"c1\"} 0.184\n"));
     CHECK(strstr(t, "node_cpu_hourly_cost{cluster_id=\"c1\",instance=\"node-a\""));
     CHECK(strstr(t, "node_gpu_hourly_cost{cluster_id=\"c1\",instance=\"node-b\",node=\"node-b\",instance_type=\"g4dn.xlarge\","
-                    "region=\"us-east-1\",provider_id=\"\"} 0.5\n"));
+                    "region=\"us-east-1\",provider_id=\"\",cluster=\"c1\"} 0.5\n"));
     CHECK(strstr(t, "# TYPE node_gpu_count untyped\n"));
     CHECK(strstr(t, "node_gpu_count{cluster_id=\"c1\",instance=\"node-b\""));
     CHECK(strstr(t, "kubecost_node_is_spot{cluster_id=\"c1\",instance=\"node-b\",node=\"node-b\",instance_type=\"g4dn.xlarge\","
-                    "region=\"us-east-1\",provider_id=\"\"} 1\n"));
-    CHECK(strstr(t, "pv_hourly_cost{cluster_id=\"c1\",volumename=\"pv-1\",persistentvolume=\"pv-1\",provider_id=\"\"} 0.000137\n"));
-    CHECK(strstr(t, "kubecost_load_balancer_cost{cluster_id=\"c1\",namespace=\"web\",service_name=\"web-lb\",ingress_ip=\"\"} 0.025\n"));
-    CHECK(strstr(t, "kubecost_cluster_management_cost{cluster_id=\"c1\",provisioner_name=\"eks\"} 0.1\n"));
-    CHECK(strstr(t, "kubecost_cluster_info{cluster_id=\"c1\",id=\"c1\",provider=\"aws\",provisioner=\"eks\",region=\"us-east-1\"} 1\n"));
+                    "region=\"us-east-1\",provider_id=\"\",cluster=\"c1\"} 1\n"));
+    CHECK(strstr(t, "pv_hourly_cost{cluster_id=\"c1\",volumename=\"pv-1\",persistentvolume=\"pv-1\",provider_id=\"\",cluster=\"c1\"} 0.000137\n"));
+    CHECK(strstr(t, "kubecost_load_balancer_cost{cluster_id=\"c1\",namespace=\"web\",service_name=\"web-lb\",ingress_ip=\"\",cluster=\"c1\"} 0.025\n"));
+    CHECK(strstr(t, "kubecost_cluster_management_cost{cluster_id=\"c1\",provisioner_name=\"eks\",cluster=\"c1\"} 0.1\n"));
+    CHECK(strstr(t, "kubecost_cluster_info{cluster_id=\"c1\",id=\"c1\",provider=\"aws\",provisioner=\"eks\",region=\"us-east-1\",cluster=\"c1\"} 1\n"));
     /* escaped namespace, two facts merged: 1 core-hour over the 1 h span = 1 core; 0.5 GiB-h = 0.5 GiB */
     CHECK(strstr(t, "container_cpu_allocation{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\",container=\"app\","
-                    "instance=\"node-a\",node=\"node-a\"} 1\n"));
+                    "instance=\"node-a\",node=\"node-a\",cluster=\"c1\"} 1\n"));
     CHECK(strstr(t, "container_memory_allocation_bytes{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\","
-                    "container=\"app\",instance=\"node-a\",node=\"node-a\"} 536870912\n"));
+                    "container=\"app\",instance=\"node-a\",node=\"node-a\",cluster=\"c1\"} 536870912\n"));
     /* requests 2 × 0.25 core-h and 2 × 0.125 GiB-h over the hour */
     CHECK(strstr(t, "kube_pod_container_resource_requests{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\","
-                    "container=\"app\",instance=\"node-a\",node=\"node-a\",resource=\"cpu\",unit=\"core\"} 0.5\n"));
-    CHECK(strstr(t, "resource=\"memory\",unit=\"byte\"} 268435456\n"));
+                    "container=\"app\",instance=\"node-a\",node=\"node-a\",resource=\"cpu\",unit=\"core\",cluster=\"c1\"} 0.5\n"));
+    CHECK(strstr(t, "resource=\"memory\",unit=\"byte\",cluster=\"c1\"} 268435456\n"));
     CHECK(strstr(t, "node_gpu_hourly_cost{cluster_id=\"c1\",instance=\"node-a\",node=\"node-a\",instance_type=\"m5.xlarge\","
-                    "region=\"us-east-1\",provider_id=\"\"} 0\n"));
+                    "region=\"us-east-1\",provider_id=\"\",cluster=\"c1\"} 0\n"));
     /* kube-state-style series */
-    CHECK(strstr(t, "opencost_build_info{version=\"kubetally\",revision=\"\"} 1\n"));
-    CHECK(strstr(t, "kube_node_status_capacity{cluster_id=\"c1\",node=\"node-b\",resource=\"nvidia_com_gpu\",unit=\"integer\"} 1\n"));
-    CHECK(strstr(t, "kube_node_status_allocatable{cluster_id=\"c1\",node=\"node-a\",resource=\"memory\",unit=\"byte\"} 17179869184\n"));
+    CHECK(strstr(t, "opencost_build_info{version=\"kubetally\",revision=\"\",cluster_id=\"c1\",cluster=\"c1\"} 1\n"));
+    CHECK(strstr(t, "kube_node_status_capacity{cluster_id=\"c1\",node=\"node-b\",resource=\"nvidia_com_gpu\",unit=\"integer\",cluster=\"c1\"} 1\n"));
+    CHECK(strstr(t, "kube_node_status_allocatable{cluster_id=\"c1\",node=\"node-a\",resource=\"memory\",unit=\"byte\",cluster=\"c1\"} 17179869184\n"));
     CHECK(count(t, "resource=\"nvidia_com_gpu\"") == 2); /* node-b only, capacity and allocatable */
-    CHECK(strstr(t, "kube_persistentvolume_capacity_bytes{cluster_id=\"c1\",persistentvolume=\"pv-1\"} 10737418240\n"));
+    CHECK(strstr(t, "kube_persistentvolume_capacity_bytes{cluster_id=\"c1\",persistentvolume=\"pv-1\",cluster=\"c1\"} 10737418240\n"));
     CHECK(strstr(t, "kube_persistentvolumeclaim_info{cluster_id=\"c1\",namespace=\"web\",persistentvolumeclaim=\"data\","
-                    "storageclass=\"gp3\",volumename=\"pv-1\"} 1\n"));
+                    "storageclass=\"gp3\",volumename=\"pv-1\",cluster=\"c1\"} 1\n"));
     CHECK(strstr(t, "kube_persistentvolumeclaim_resource_requests_storage_bytes{cluster_id=\"c1\",namespace=\"web\","
-                    "persistentvolumeclaim=\"data\"} 10737418240\n"));
-    CHECK(strstr(t, "kube_pod_labels{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\",label_team=\"web\"} 1\n"));
+                    "persistentvolumeclaim=\"data\",cluster=\"c1\"} 10737418240\n"));
+    CHECK(strstr(t, "kube_pod_labels{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\",label_team=\"web\",cluster=\"c1\"} 1\n"));
     CHECK(strstr(t, "kube_pod_owner{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\",owner_kind=\"Deployment\","
-                    "owner_name=\"web\",owner_is_controller=\"true\"} 1\n"));
+                    "owner_name=\"web\",owner_is_controller=\"true\",cluster=\"c1\"} 1\n"));
     CHECK(count(t, "container_cpu_allocation{") == 1);
-    CHECK(strstr(t, "kubecost_network_internet_egress_cost{cluster_id=\"c1\"} 0.09\n"));
+    CHECK(strstr(t, "kubecost_network_internet_egress_cost{cluster_id=\"c1\",cluster=\"c1\"} 0.09\n"));
     CHECK(!strstr(t, "kubecost_network_zone_egress_cost{")); /* no zone traffic ⇒ no series */
     CHECK(count(t, "# HELP ") == count(t, "# TYPE "));
     buf_free(&b);

@@ -1,0 +1,117 @@
+/* manifest.c — manifest files to a flat list of objects; see manifest.h. */
+#include "posture/manifest.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "posture/jx.h"
+#include "util/buf.h"
+
+static void push(kt_manifest *m, json_t *obj, const char *file, int doc, int line)
+{
+    grow_array((void **)&m->o, &m->cap, m->n, sizeof *m->o);
+    m->o[m->n++] = (kt_manifest_obj){json_incref(obj), file, doc, line};
+}
+
+/* A List (kind "List" or "...List" with items) contributes its items. */
+static int add_doc(kt_manifest *m, json_t *v, const char *file, int doc, int line, kt_err *err)
+{
+    if (json_is_null(v))
+        return 0;
+    if (!json_is_object(v))
+        return kt_fail(err, KT_EINPUT, "%s: document %d (line %d) is not a Kubernetes object (a mapping)", file, doc,
+                       line);
+    const char *kind = jx_str(v, "kind");
+    json_t *items = jx_get(v, "items");
+    size_t kl = kind ? strlen(kind) : 0;
+    if (kl >= 4 && !strcmp(kind + kl - 4, "List") && json_is_array(items)) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) {
+            if (!json_is_object(it))
+                return kt_fail(err, KT_EINPUT, "%s: document %d: item %zu of the %s is not an object", file, doc, i,
+                               kind);
+            push(m, it, file, doc, line);
+        }
+        return 0;
+    }
+    push(m, v, file, doc, line);
+    return 0;
+}
+
+int manifest_load_text(kt_manifest *m, const char *name, const char *text, size_t len, kt_err *err)
+{
+    assert(m && name && (text || !len));
+    size_t first = 0;
+    while (first < len && strchr(" \t\r\n", text[first]))
+        first++;
+    json_t *docs = NULL;
+    if (first < len && (text[first] == '{' || text[first] == '[')) {
+        json_error_t je;
+        json_t *v = json_loadb(text, len, 0, &je);
+        if (v) {
+            docs = json_array();
+            if (json_is_array(v)) {   /* a bare JSON array of objects */
+                size_t i;
+                json_t *x;
+                json_array_foreach(v, i, x)
+                    json_array_append_new(docs, json_pack("{s:O,s:i}", "doc", x, "line", 0));
+                json_decref(v);
+            } else {
+                json_array_append_new(docs, json_pack("{s:o,s:i}", "doc", v, "line", 0));
+            }
+        }
+    }
+    if (!docs && !(docs = yaml_to_json(name, text, len, err)))
+        return -1;
+    char *file = xstrdup(name);
+    m->files = xrealloc(m->files, (m->n_files + 1) * sizeof *m->files);
+    m->files[m->n_files++] = file;
+    size_t before = m->n, i;
+    json_t *d;
+    json_array_foreach(docs, i, d) {
+        if (add_doc(m, jx_get(d, "doc"), file, (int)i + 1, (int)json_integer_value(jx_get(d, "line")), err)) {
+            while (m->n > before)
+                json_decref(m->o[--m->n].obj);
+            json_decref(docs);
+            return -1;
+        }
+    }
+    json_decref(docs);
+    return 0;
+}
+
+int manifest_load_file(kt_manifest *m, const char *path, kt_err *err)
+{
+    assert(m && path);
+    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+    if (!f)
+        return kt_fail(err, KT_EINPUT, "%s: %s", path, strerror(errno));
+    kt_buf b = {0};
+    int bad = buf_read_stream(&b, f);
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        buf_free(&b);
+        return kt_fail(err, KT_EINPUT, "%s: read error", path);
+    }
+    int rc = manifest_load_text(m, path, b.data ? b.data : "", b.len, err);
+    buf_free(&b);
+    return rc;
+}
+
+void manifest_free(kt_manifest *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        json_decref(m->o[i].obj);
+    for (size_t i = 0; i < m->n_files; i++)
+        free(m->files[i]);
+    free(m->o);
+    free(m->files);
+    memset(m, 0, sizeof *m);
+}

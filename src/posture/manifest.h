@@ -1,0 +1,45 @@
+/* manifest.h — Kubernetes manifests from files: YAML (multi-document) or
+ * JSON, Lists expanded, each object kept with where it came from.
+ *
+ * Contract: manifest_load_text/manifest_load_file append objects to m in
+ * file order; a `kind: List` (or any kind ending in "List" with an `items`
+ * array) contributes its items instead of itself; empty documents are
+ * skipped.  Input that is not YAML/JSON, or a document that is not a
+ * mapping, fails with one message naming the file (and document number or
+ * line): nothing is appended then.  YAML plain scalars are typed as
+ * Kubernetes' own YAML reader types them (null/~/empty, true/false and the
+ * YAML 1.1 yes/no/on/off, integers, floats; quoted scalars stay strings),
+ * so a manifest and its JSON form decode to the same objects.
+ * manifest_free releases everything; the json_t objects belong to m. */
+#ifndef KT_POSTURE_MANIFEST_H
+#define KT_POSTURE_MANIFEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+typedef struct kt_manifest_obj {
+    json_t *obj;         /* the object (owned by the manifest) */
+    const char *file;    /* path as given (owned by the manifest) */
+    int doc;             /* 1-based document number in that file */
+    int line;            /* 1-based line where the document starts (0 for JSON) */
+} kt_manifest_obj;
+
+typedef struct kt_manifest {
+    kt_manifest_obj *o;
+    size_t n, cap;
+    char **files;
+    size_t n_files;
+} kt_manifest;
+
+int manifest_load_text(kt_manifest *m, const char *name, const char *text, size_t len, kt_err *err);
+int manifest_load_file(kt_manifest *m, const char *path, kt_err *err);
+void manifest_free(kt_manifest *m);
+
+/* Parse YAML text (one or more documents) into a JSON array with one
+ * {"doc": value, "line": N} per document (value null for empty ones).  On error returns NULL and fills err with
+ * "NAME:LINE: problem". */
+json_t *yaml_to_json(const char *name, const char *text, size_t len, kt_err *err);
+
+#endif

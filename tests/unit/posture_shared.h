@@ -1,0 +1,60 @@
+/* posture_shared.h — where the conformance tests find ../shared/data, and
+ * a helper to read one manifest file.  Tests that need shared data print a
+ * "skip" note and pass when it is absent. */
+#ifndef KT_POSTURE_SHARED_H
+#define KT_POSTURE_SHARED_H
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "posture/manifest.h"
+
+/* KUBETALLY_SHARED, else ../shared/data (a clone beside shared/), else
+ * /work/shared/data; NULL when none is a directory. */
+static const char *shared_data(void)
+{
+    static const char *cands[] = {NULL, "../shared/data", "/work/shared/data"};
+    struct stat st;
+    cands[0] = getenv("KUBETALLY_SHARED");
+    for (size_t i = 0; i < 3; i++)
+        if (cands[i] && !stat(cands[i], &st) && S_ISDIR(st.st_mode))
+            return cands[i];
+    return NULL;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted file names in dir (caller frees each and the array); -1 when unreadable. */
+static int list_dir(const char *dir, char ***out, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (*n == cap)
+            *out = realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof **out);
+        (*out)[(*n)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(*out, *n, sizeof **out, name_cmp);
+    return 0;
+}
+
+static void free_list(char **l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(l[i]);
+    free(l);
+}
+
+#endif

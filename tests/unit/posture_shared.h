@@ -5,6 +5,8 @@
 #define KT_POSTURE_SHARED_H
 
 #include <dirent.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -55,6 +57,19 @@ static void free_list(char **l, size_t n)
     for (size_t i = 0; i < n; i++)
         free(l[i]);
     free(l);
+}
+
+/* Load dir/file into m; prints the error and returns -1 when it fails. */
+static int load_in(const char *dir, const char *file, kt_manifest *m)
+{
+    char path[1400];
+    kt_err err = {0};
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    memset(m, 0, sizeof *m);
+    if (manifest_load_file(m, path, &err) == 0)
+        return 0;
+    fprintf(stderr, "%s\n", err.msg);
+    return -1;
 }
 
 #endif

@@ -75,11 +75,8 @@ TEST(psa_testdata)
             size_t n = 0;
             CHECK(list_dir(dir, &files, &n) == 0);
             for (size_t i = 0; i < n; i++) {
-                char path[1024];
-                snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-                kt_manifest m = {0};
-                kt_err err = {0};
-                CHECK(manifest_load_file(&m, path, &err) == 0);
+                kt_manifest m;
+                CHECK(load_in(dir, files[i], &m) == 0);
                 CHECK(m.n == 1);
                 if (m.n != 1) {
                     manifest_free(&m);

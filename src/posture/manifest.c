@@ -2,6 +2,8 @@
 #include "posture/manifest.h"
 
 #include <assert.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,14 +28,17 @@ static int add_doc(kt_manifest *m, json_t *v, const char *file, int doc, int lin
                        line);
     const char *kind = jx_str(v, "kind");
     json_t *items = jx_get(v, "items");
+    if (!kind || !*kind)
+        return kt_fail(err, KT_EINPUT, "%s: document %d (line %d) is not a Kubernetes object (it has no kind)", file,
+                       doc, line);
     size_t kl = kind ? strlen(kind) : 0;
     if (kl >= 4 && !strcmp(kind + kl - 4, "List") && json_is_array(items)) {
         size_t i;
         json_t *it;
         json_array_foreach(items, i, it) {
-            if (!json_is_object(it))
-                return kt_fail(err, KT_EINPUT, "%s: document %d: item %zu of the %s is not an object", file, doc, i,
-                               kind);
+            if (!json_is_object(it) || !jx_str(it, "kind"))
+                return kt_fail(err, KT_EINPUT, "%s: document %d: item %zu of the %s is not a Kubernetes object", file,
+                               doc, i, kind);
             push(m, it, file, doc, line);
         }
         return 0;
@@ -101,6 +106,52 @@ int manifest_load_file(kt_manifest *m, const char *path, kt_err *err)
     int rc = manifest_load_text(m, path, b.data ? b.data : "", b.len, err);
     buf_free(&b);
     return rc;
+}
+
+static int manifest_name(const char *n)
+{
+    size_t l = strlen(n);
+    return (l > 5 && !strcmp(n + l - 5, ".yaml")) || (l > 4 && !strcmp(n + l - 4, ".yml")) ||
+           (l > 5 && !strcmp(n + l - 5, ".json"));
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int manifest_load_path(kt_manifest *m, const char *path, kt_err *err)
+{
+    assert(m && path);
+    struct stat st;
+    if (strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d)
+            return kt_fail(err, KT_EINPUT, "%s: %s", path, strerror(errno));
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (e->d_name[0] != '.') {
+                names = xrealloc(names, (n + 1) * sizeof *names);
+                names[n++] = xstrdup(e->d_name);
+            }
+        closedir(d);
+        qsort(names, n, sizeof *names, by_name);
+        int rc = 0;
+        for (size_t i = 0; i < n; i++) {
+            kt_buf p = {0};
+            buf_printf(&p, "%s/%s", path, names[i]);
+            int dir = !stat(p.data, &st) && S_ISDIR(st.st_mode);
+            if (!rc && (dir || manifest_name(names[i])))
+                rc = manifest_load_path(m, p.data, err);
+            buf_free(&p);
+            free(names[i]);
+        }
+        free(names);
+        return rc;
+    }
+    return manifest_load_file(m, path, err);
 }
 
 void manifest_free(kt_manifest *m)

@@ -35,6 +35,9 @@ typedef struct kt_manifest {
 
 int manifest_load_text(kt_manifest *m, const char *name, const char *text, size_t len, kt_err *err);
 int manifest_load_file(kt_manifest *m, const char *path, kt_err *err);
+/* A file, "-" for standard input, or a directory: every *.yaml, *.yml and
+ * *.json below it, in name order. */
+int manifest_load_path(kt_manifest *m, const char *path, kt_err *err);
 void manifest_free(kt_manifest *m);
 
 /* Parse YAML text (one or more documents) into a JSON array with one

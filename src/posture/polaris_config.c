@@ -152,10 +152,14 @@ int pol_config_parse(pol_config *c, const char *name, const char *text, size_t l
 {
     assert(c && name && text);
     memset(c, 0, sizeof *c);
-    kt_manifest m = {0};
-    if (manifest_load_text(&m, name, text, len, err))
+    json_t *docs = yaml_to_json(name, text, len, err);
+    if (!docs)
         return -1;
-    json_t *root = m.n ? m.o[0].obj : NULL;
+    json_t *root = jx_get(json_array_get(docs, 0), "doc");
+    if (root && !json_is_object(root)) {
+        json_decref(docs);
+        return kt_fail(err, KT_EINPUT, "%s: not a Polaris configuration (expected a mapping)", name);
+    }
     json_t *custom = jx_get(root, "customChecks");
     const char *id;
     json_t *v;
@@ -190,7 +194,7 @@ int pol_config_parse(pol_config *c, const char *name, const char *text, size_t l
     c->disallow_exemptions = jx_true(root, "disallowExemptions");
     c->disallow_config_exemptions = jx_true(root, "disallowConfigExemptions");
     c->disallow_annotation_exemptions = jx_true(root, "disallowAnnotationExemptions");
-    manifest_free(&m);
+    json_decref(docs);
     if (rc)
         pol_config_free(c);
     return rc;

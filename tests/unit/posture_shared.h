@@ -12,26 +12,29 @@
 
 #include "posture/manifest.h"
 
-/* KUBETALLY_SHARED, else ../shared/data (a clone beside shared/), else
- * /work/shared/data; NULL when none is a directory. */
-static const char *shared_data(void)
+/* KUBETALLY_SHARED when set (so KUBETALLY_SHARED=/nonexistent runs the
+ * tests as if shared/ were absent), else ../shared/data (a clone beside
+ * shared/), else /work/shared/data; NULL when it is not a directory. */
+static inline const char *shared_data(void)
 {
-    static const char *cands[] = {NULL, "../shared/data", "/work/shared/data"};
+    static const char *cands[] = {"../shared/data", "/work/shared/data"};
     struct stat st;
-    cands[0] = getenv("KUBETALLY_SHARED");
-    for (size_t i = 0; i < 3; i++)
-        if (cands[i] && !stat(cands[i], &st) && S_ISDIR(st.st_mode))
+    const char *env = getenv("KUBETALLY_SHARED");
+    if (env)
+        return !stat(env, &st) && S_ISDIR(st.st_mode) ? env : NULL;
+    for (size_t i = 0; i < 2; i++)
+        if (!stat(cands[i], &st) && S_ISDIR(st.st_mode))
             return cands[i];
     return NULL;
 }
 
-static int name_cmp(const void *a, const void *b)
+static inline int name_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Sorted file names in dir (caller frees each and the array); -1 when unreadable. */
-static int list_dir(const char *dir, char ***out, size_t *n)
+static inline int list_dir(const char *dir, char ***out, size_t *n)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -52,7 +55,7 @@ static int list_dir(const char *dir, char ***out, size_t *n)
     return 0;
 }
 
-static void free_list(char **l, size_t n)
+static inline void free_list(char **l, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(l[i]);
@@ -60,7 +63,7 @@ static void free_list(char **l, size_t n)
 }
 
 /* Load dir/file into m; prints the error and returns -1 when it fails. */
-static int load_in(const char *dir, const char *file, kt_manifest *m)
+static inline int load_in(const char *dir, const char *file, kt_manifest *m)
 {
     char path[1400];
     kt_err err = {0};

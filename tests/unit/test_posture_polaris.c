@@ -34,8 +34,8 @@ TEST(polaris_fixtures)
     }
     char base[512];
     snprintf(base, sizeof base, "%s/k8s-fixtures/posture/polaris-test-checks", root);
-    char **dirs;
-    size_t nd;
+    char **dirs = NULL;
+    size_t nd = 0;
     CHECK(list_dir(base, &dirs, &nd) == 0);
     int files = 0, agree = 0, fail_files = 0, fail_agree = 0, skipped_dirs = 0;
     for (size_t d = 0; d < nd; d++) {
@@ -47,8 +47,8 @@ TEST(polaris_fixtures)
         pol_config_only(&c, dirs[d], POL_DANGER);
         char dir[1024];
         snprintf(dir, sizeof dir, "%s/%s", base, dirs[d]);
-        char **fs;
-        size_t nf;
+        char **fs = NULL;
+        size_t nf = 0;
         CHECK(list_dir(dir, &fs, &nf) == 0);
         for (size_t i = 0; i < nf; i++) {
             kt_manifest m;

@@ -1,0 +1,38 @@
+/* posture.h — one posture audit of a set of manifests or live objects:
+ * Polaris' checks on every object, and the Pod Security Standards on every
+ * pod or pod template, at one level and version.
+ *
+ * Contract: posture_audit reads m (which must outlive the result) and
+ * fills out; it does not fail (bad input was rejected when m was loaded).
+ * A workload meets "privileged" when it fails baseline.  posture_free
+ * releases what posture_audit allocated, never m. */
+#ifndef KT_POSTURE_POSTURE_H
+#define KT_POSTURE_POSTURE_H
+
+#include "posture/manifest.h"
+#include "posture/polaris.h"
+#include "posture/pss.h"
+
+typedef struct kt_posture_pod {
+    size_t obj;                /* index into m */
+    const char *kind, *name, *ns;
+    pss_level met;             /* highest level the pod meets at the version */
+    pss_violation *v;          /* violations at the audited level */
+    size_t n;
+} kt_posture_pod;
+
+typedef struct kt_posture {
+    const kt_manifest *m;
+    pss_level level;
+    int minor;
+    pol_audit polaris;
+    kt_posture_pod *pods;
+    size_t n_pods;
+} kt_posture;
+
+void posture_audit(const kt_manifest *m, const pol_config *polaris, pss_level level, int minor, kt_posture *out);
+void posture_free(kt_posture *p);
+/* The PSS entry for object index obj, or NULL when it has no pod. */
+const kt_posture_pod *posture_pod_of(const kt_posture *p, size_t obj);
+
+#endif

@@ -72,6 +72,40 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
                     "%zu privileged\n",
                pss_level_name(p->level), p->minor, pss_ok, p->n_pods, met[PSS_RESTRICTED], met[PSS_BASELINE],
                met[PSS_PRIVILEGED]);
+    for (size_t i = 0; i < p->n_ns; i++) {
+        const kt_posture_ns *n = &p->ns[i];
+        buf_printf(out, "Namespace %s:", n->name);
+        int any = 0;
+        for (int k = 0; k < 3; k++) {
+            if (!n->mode[k].set)
+                continue;
+            buf_printf(out, "%s %s=%s%s (v1.%d) rejects %zu of %zu pods", any++ ? ";" : "", pss_mode_names[k],
+                       pss_level_name(n->mode[k].level), n->mode[k].invalid ? " [invalid label]" : "",
+                       n->mode[k].minor, n->mode[k].rejected, n->pods);
+        }
+        buf_puts(out, any ? "\n" : " no pod-security.kubernetes.io labels\n");
+    }
+}
+
+static json_t *namespaces_json(const kt_posture *p)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < p->n_ns; i++) {
+        const kt_posture_ns *n = &p->ns[i];
+        json_t *o = json_pack("{s:s,s:I}", "name", n->name, "pods", (json_int_t)n->pods);
+        for (int k = 0; k < 3; k++) {
+            char version[16];
+            snprintf(version, sizeof version, "v1.%d", n->mode[k].minor);
+            json_object_set_new(o, pss_mode_names[k],
+                                n->mode[k].set
+                                    ? json_pack("{s:s,s:s,s:b,s:I}", "level", pss_level_name(n->mode[k].level),
+                                                "version", version, "invalid", n->mode[k].invalid, "rejected",
+                                                (json_int_t)n->mode[k].rejected)
+                                    : json_null());
+        }
+        json_array_append_new(a, o);
+    }
+    return a;
 }
 
 static json_t *result_json(const pol_result *r)
@@ -163,11 +197,11 @@ void format_posture_json(const kt_posture *p, kt_buf *out)
                                                       "Warnings", (json_int_t)cc.warning, "Dangers",
                                                       (json_int_t)cc.danger, "Score", pol_score(cc)));
     }
-    dump(json_pack("{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:{s:s,s:s,s:I,s:I},s:o}", "PolarisOutputVersion", "1.0",
+    dump(json_pack("{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:{s:s,s:s,s:I,s:I,s:o},s:o}", "PolarisOutputVersion", "1.0",
                    "SourceType", "Path", "Score", pol_score(c), "Summary", "Successes", (json_int_t)c.pass, "Warnings",
                    (json_int_t)c.warning, "Dangers", (json_int_t)c.danger, "Categories", cats, "PodSecurity", "level",
                    pss_level_name(p->level), "version", version, "pods", (json_int_t)p->n_pods, "allowed",
-                   (json_int_t)ok, "Results", results),
+                   (json_int_t)ok, "namespaces", namespaces_json(p), "Results", results),
          out);
 }
 

@@ -3,11 +3,47 @@
 #include "posture/posture.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "posture/jx.h"
 #include "posture/workload.h"
 #include "util/buf.h"
+
+const char *const pss_mode_names[3] = {"enforce", "warn", "audit"};
+
+/* Read one namespace's PSA labels and judge its pods by each mode. */
+static void judge_namespace(const kt_manifest *m, json_t *ns_obj, kt_posture_ns *n)
+{
+    json_t *meta = jx_get(ns_obj, "metadata"), *labels = jx_get(meta, "labels");
+    n->name = jx_str(meta, "name") ? jx_str(meta, "name") : "";
+    for (int k = 0; k < 3; k++) {
+        char key[96];
+        snprintf(key, sizeof key, "pod-security.kubernetes.io/%s", pss_mode_names[k]);
+        const char *lv = jx_str(labels, key);
+        snprintf(key, sizeof key, "pod-security.kubernetes.io/%s-version", pss_mode_names[k]);
+        const char *ver = jx_str(labels, key);
+        if (!lv)
+            continue;
+        n->mode[k].set = 1;
+        n->mode[k].minor = PSS_LATEST_MINOR;
+        if (pss_parse_level(lv, &n->mode[k].level) || (ver && pss_parse_version(ver, &n->mode[k].minor))) {
+            n->mode[k].invalid = 1;
+            n->mode[k].level = PSS_RESTRICTED;
+            n->mode[k].minor = PSS_LATEST_MINOR;
+        }
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        kt_workload w;
+        if (!workload_from_object(m->o[i].obj, &w) || strcmp(w.ns, n->name))
+            continue;
+        n->pods++;
+        for (int k = 0; k < 3; k++)
+            if (n->mode[k].set && pss_evaluate(n->mode[k].level, n->mode[k].minor, w.pod_meta, w.pod_spec, NULL, 0))
+                n->mode[k].rejected++;
+    }
+}
 
 void posture_audit(const kt_manifest *m, const pol_config *polaris, pss_level level, int minor, kt_posture *out)
 {
@@ -35,6 +71,14 @@ void posture_audit(const kt_manifest *m, const pol_config *polaris, pss_level le
         if (p->n)
             memcpy(p->v, v, p->n * sizeof *p->v);
     }
+    cap = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const char *kind = jx_str(m->o[i].obj, "kind");
+        if (!kind || strcmp(kind, "Namespace"))
+            continue;
+        grow_array((void **)&out->ns, &cap, out->n_ns, sizeof *out->ns);
+        judge_namespace(m, m->o[i].obj, &out->ns[out->n_ns++]);
+    }
 }
 
 void posture_free(kt_posture *p)
@@ -45,6 +89,7 @@ void posture_free(kt_posture *p)
     for (size_t i = 0; i < p->n_pods; i++)
         free(p->pods[i].v);
     free(p->pods);
+    free(p->ns);
     memset(p, 0, sizeof *p);
 }
 

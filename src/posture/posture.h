@@ -21,6 +21,24 @@ typedef struct kt_posture_pod {
     size_t n;
 } kt_posture_pod;
 
+/* A Namespace among the objects, its Pod Security Admission labels
+ * (pod-security.kubernetes.io/enforce|warn|audit and -version) and how many
+ * of the pods audited in it each mode would reject.  A mode whose level
+ * label is missing is unset; an unknown level or version is kept as
+ * invalid and judged as restricted at the latest version (fail closed). */
+typedef enum { PSS_MODE_ENFORCE, PSS_MODE_WARN, PSS_MODE_AUDIT } pss_mode;
+
+typedef struct kt_posture_ns {
+    const char *name;
+    struct {
+        int set, invalid;
+        pss_level level;
+        int minor;
+        size_t rejected;       /* pods in the namespace this mode rejects */
+    } mode[3];
+    size_t pods;               /* pods audited in the namespace */
+} kt_posture_ns;
+
 typedef struct kt_posture {
     const kt_manifest *m;
     pss_level level;
@@ -28,7 +46,11 @@ typedef struct kt_posture {
     pol_audit polaris;
     kt_posture_pod *pods;
     size_t n_pods;
+    kt_posture_ns *ns;
+    size_t n_ns;
 } kt_posture;
+
+extern const char *const pss_mode_names[3];   /* "enforce", "warn", "audit" */
 
 void posture_audit(const kt_manifest *m, const pol_config *polaris, pss_level level, int minor, kt_posture *out);
 void posture_free(kt_posture *p);

@@ -36,7 +36,7 @@ TEST(config_exemptions_and_score)
     pol_config c;
     kt_err err = {0};
     CHECK(load_in(FIX, "workloads.yaml", &m) == 0);
-    CHECK(m.n == 5);   /* web, kube-proxy, the List's Pod and ConfigMap, legacy */
+    CHECK(m.n == 6);   /* web, kube-proxy, the List's Pod and ConfigMap, legacy, Namespace shop */
     CHECK(pol_config_load(&c, FIX "/polaris-config.yaml", &err) == 0);
     pol_audit a;
     pol_audit_run(&c, &m, &a);
@@ -127,6 +127,15 @@ TEST(pod_security)
     }
     /* kube-proxy at restricted: hostNamespaces is a baseline check */
     CHECK(p.n_pods == 4 && p.pods[1].v[0].level == PSS_BASELINE);
+    /* Namespace shop enforces restricted: web and legacy both break it (2 of
+     * 2); warn=baseline at v1.30: both meet baseline (0); audit unset. */
+    CHECK(p.n_ns == 1);
+    if (p.n_ns == 1) {
+        CHECK(p.ns[0].pods == 2);
+        CHECK(p.ns[0].mode[PSS_MODE_ENFORCE].set && p.ns[0].mode[PSS_MODE_ENFORCE].rejected == 2);
+        CHECK(p.ns[0].mode[PSS_MODE_WARN].minor == 30 && p.ns[0].mode[PSS_MODE_WARN].rejected == 0);
+        CHECK(!p.ns[0].mode[PSS_MODE_AUDIT].set);
+    }
     posture_free(&p);
     pol_config_free(&c);
     manifest_free(&m);

@@ -45,7 +45,10 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
             continue;
         const kt_manifest_obj *mo = &p->m->o[i];
         const char *kind = o ? o->kind : pod->kind, *ns = o ? o->ns : pod->ns, *name = o ? o->name : pod->name;
-        buf_printf(out, "%s%s:%d  %s %s%s%s", shown++ ? "\n" : "", mo->file, mo->line, kind, ns, *ns ? "/" : "", name);
+        buf_printf(out, "%s%s", shown++ ? "\n" : "", mo->file);
+        if (mo->line > 0)
+            buf_printf(out, ":%d", mo->line);
+        buf_printf(out, "  %s %s%s%s", kind, ns, *ns ? "/" : "", name);
         if (pod)
             buf_printf(out, "  pss=%s", pss_level_name(pod->met));
         if (o)

@@ -36,9 +36,16 @@ static int add_doc(kt_manifest *m, json_t *v, const char *file, int doc, int lin
         size_t i;
         json_t *it;
         json_array_foreach(items, i, it) {
-            if (!json_is_object(it) || !jx_str(it, "kind"))
+            if (!json_is_object(it))
                 return kt_fail(err, KT_EINPUT, "%s: document %d: item %zu of the %s is not a Kubernetes object", file,
                                doc, i, kind);
+            /* the API server leaves kind out of a PodList's items: Pod */
+            if (!jx_str(it, "kind") && strcmp(kind, "List"))
+                json_object_set_new(it, "kind", json_stringn(kind, kl - 4));
+            if (!jx_str(it, "apiVersion") && jx_str(v, "apiVersion") && strcmp(kind, "List"))
+                json_object_set_new(it, "apiVersion", json_string(jx_str(v, "apiVersion")));
+            if (!jx_str(it, "kind"))
+                return kt_fail(err, KT_EINPUT, "%s: document %d: item %zu of the List has no kind", file, doc, i);
             push(m, it, file, doc, line);
         }
         return 0;

@@ -164,6 +164,11 @@ TEST(yaml_types)
     const char *json = "{\"kind\":\"List\",\"items\":[{\"kind\":\"Pod\",\"spec\":{}},{\"kind\":\"Pod\",\"spec\":{}}]}";
     CHECK(manifest_load_text(&m, "l.json", json, strlen(json), &err) == 0 && m.n == 2);
     manifest_free(&m);
+    /* an API list: items have no kind; they are the list's kind less "List" */
+    const char *podlist = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[{\"metadata\":{\"name\":\"a\"},\"spec\":{}}]}";
+    CHECK(manifest_load_text(&m, "p.json", podlist, strlen(podlist), &err) == 0 && m.n == 1);
+    CHECK(m.n == 1 && !strcmp(jx_str(m.o[0].obj, "kind"), "Pod") && !strcmp(jx_str(m.o[0].obj, "apiVersion"), "v1"));
+    manifest_free(&m);
 }
 
 /* Run the binary; returns its exit status and its stdout in *out. */

@@ -155,6 +155,32 @@ TEST(own_pods)
     json_decref(u);
 }
 
+/* Real EKS kube-system pods (an API PodList whose items carry no kind):
+ * aws-node and kube-proxy run on the host network with privileged
+ * containers → privileged; coredns adds only NET_BIND_SERVICE after
+ * dropping ALL and forbids privilege escalation, but sets neither
+ * runAsNonRoot nor a seccomp profile → baseline, not restricted. */
+TEST(real_eks)
+{
+    const char *root = shared_data();
+    if (!root) {
+        printf("skip real_eks: ../shared/data not found\n");
+        return;
+    }
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/k8s-fixtures/eks", root);
+    kt_manifest m;
+    CHECK(load_in(dir, "eks_kube-system_podlist_2026.json", &m) == 0);
+    CHECK(m.n == 6);
+    for (size_t i = 0; i < m.n; i++) {
+        kt_workload w;
+        CHECK(workload_from_object(m.o[i].obj, &w) && !strcmp(w.kind, "Pod"));
+        pss_level want = strncmp(w.name, "coredns", 7) ? PSS_PRIVILEGED : PSS_BASELINE;
+        CHECK(pss_level_met(PSS_LATEST_MINOR, w.pod_meta, w.pod_spec) == want);
+    }
+    manifest_free(&m);
+}
+
 TEST(versions_and_levels)
 {
     int m;
@@ -171,6 +197,7 @@ int main(void)
 {
     RUN(psa_testdata);
     RUN(own_pods);
+    RUN(real_eks);
     RUN(versions_and_levels);
     return check_done();
 }

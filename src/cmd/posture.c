@@ -30,29 +30,6 @@ static const kt_flag flags[] = {
 
 enum { OUT_TABLE, OUT_JSON, OUT_SARIF };
 
-/* `--file a b c` means `--file a --file b --file c`: paths after --file up
- * to the next flag.  Returns the rewritten argv (caller frees the array). */
-static char **expand_files(int argc, char **argv, int *out_argc)
-{
-    static char file_flag[] = "--file";
-    char **v = malloc((size_t)(2 * argc + 1) * sizeof *v);
-    int n = 0, in_files = 0;
-    for (int i = 0; i < argc; i++) {
-        if (i > 0 && argv[i][0] != '-' && in_files) {
-            v[n++] = file_flag;
-            v[n++] = argv[i];
-            continue;
-        }
-        in_files = !strcmp(argv[i], "--file") || !strcmp(argv[i], "-f");
-        v[n++] = argv[i];
-        if (in_files && i + 1 < argc)
-            v[n++] = argv[++i];
-    }
-    v[n] = NULL;
-    *out_argc = n;
-    return v;
-}
-
 static int run(kt_params *p)
 {
     kt_err err = {0};
@@ -121,7 +98,7 @@ int cmd_posture(int argc, char **argv)
     kt_params p;
     kt_err err = {0};
     int n;
-    char **v = expand_files(argc, argv, &n);
+    char **v = cmd_expand_multi(argc, argv, "--file", "-f", &n);
     int rc;
     if (flags_parse(flags, n, v, &p, &err)) {
         rc = cmd_report("posture", &err);

@@ -1,0 +1,57 @@
+/* health.h — workload and cluster health from Kubernetes objects (a live
+ * dump such as `kubectl get nodes,pods,jobs -A -o json`, or the collector's
+ * view): nodes NotReady or under memory/disk/PID pressure, pods
+ * crash-looping, OOM-killed, failing to pull images or stuck Pending, failed
+ * Jobs, kubelet versions past end of life or skewed, clusters silent too
+ * long — and one health score per cluster (docs/posture.md defines it).
+ *
+ * Contract: health_check reads m at time `now` (unix seconds) and fills
+ * out; `last_contact` is when the cluster was last heard from (0 when
+ * unknown: the silence check does not run).  Nothing in m is modified;
+ * findings borrow names from m, which must outlive out. */
+#ifndef KT_POSTURE_HEALTH_H
+#define KT_POSTURE_HEALTH_H
+
+#include <stdint.h>
+
+#include "posture/manifest.h"
+
+typedef enum {
+    HEALTH_NODE_NOT_READY, HEALTH_NODE_MEMORY_PRESSURE, HEALTH_NODE_DISK_PRESSURE, HEALTH_NODE_PID_PRESSURE,
+    HEALTH_CRASH_LOOP, HEALTH_OOM_KILLED, HEALTH_IMAGE_PULL, HEALTH_PENDING, HEALTH_JOB_FAILED,
+    HEALTH_VERSION_EOL, HEALTH_VERSION_SKEW, HEALTH_SILENT, HEALTH_NKINDS
+} kt_health_kind;
+
+extern const char *const health_kind_names[HEALTH_NKINDS];   /* "NodeNotReady", "CrashLoopBackOff", … */
+
+typedef struct kt_health_finding {
+    kt_health_kind kind;
+    const char *object_kind, *ns, *name;   /* Node, Pod or Job ("" for cluster-wide) */
+    char detail[200];
+} kt_health_finding;
+
+typedef struct kt_health_opts {
+    int64_t now;
+    int64_t pending_after;     /* seconds a pod may stay Pending (default 600) */
+    int64_t silent_after;      /* seconds without contact before "silent" (default 900) */
+    int64_t last_contact;      /* 0: unknown */
+} kt_health_opts;
+
+typedef struct kt_health {
+    kt_health_finding *f;
+    size_t n, cap;
+    size_t nodes, bad_nodes, pods, bad_pods, jobs, failed_jobs;
+    int eol, silent;           /* some kubelet version is past end of life; cluster silent */
+    int score;                 /* 0…100, docs/posture.md */
+} kt_health;
+
+void health_check(const kt_manifest *m, const kt_health_opts *o, kt_health *out);
+void health_free(kt_health *h);
+
+/* End-of-life date of Kubernetes 1.minor as unix seconds (00:00 UTC), or 0
+ * when the table does not know it.  Table and source: eol.c. */
+int64_t k8s_eol_date(int minor);
+/* "v1.30.2-eks-…" → 30; -1 when not a 1.x version. */
+int k8s_minor(const char *version);
+
+#endif

@@ -4,7 +4,8 @@
  *
  * Exit status: 0 when the audit ran (findings or not); 2 for bad input (a
  * flag, an unreadable or unparsable file: one line naming it); with
- * --set-exit-code-on-danger 3 when any danger or PSS violation was found;
+ * --set-exit-code-on-danger 3 when any danger, PSS violation, residency or
+ * resilience danger was found;
  * with --set-exit-code-below-score N 4 when the Polaris score is below N
  * (Polaris' own codes). */
 #include <stdio.h>
@@ -22,6 +23,7 @@ static const kt_flag flags[] = {
     {"--level", "level", 0, NULL},
     {"--pss-version", "pss-version", 0, NULL},
     {"--config", "config", 0, NULL},
+    {"--rules", "rules", 0, NULL},
     {"--output", "output", 0, "-o"},
     {"--set-exit-code-on-danger", "exit-on-danger", 1, NULL},
     {"--set-exit-code-below-score", "exit-below-score", 0, NULL},
@@ -60,17 +62,24 @@ static int run(kt_params *p)
         return cmd_report("posture", &err);
 
     pol_config pc;
+    kt_posture_rules rules;
+    const char *rules_path = params_get(p, "rules");
     if (cfg ? pol_config_load(&pc, cfg, &err) : (pol_config_default(&pc), 0))
         return cmd_report("posture", &err);
+    if (rules_path ? rules_load(&rules, rules_path, &err) : (rules_default(&rules), 0)) {
+        pol_config_free(&pc);
+        return cmd_report("posture", &err);
+    }
     kt_manifest m = {0};
     for (int i = 0; i < p->n; i++)
         if (!strcmp(p->name[i], "file") && manifest_load_path(&m, p->value[i], &err)) {
             manifest_free(&m);
             pol_config_free(&pc);
+            rules_free(&rules);
             return cmd_report("posture", &err);
         }
     kt_posture r;
-    posture_audit(&m, &pc, level, minor, &r);
+    posture_audit(&m, &pc, &rules, level, minor, &r);
     kt_buf b = {0};
     if (out == OUT_JSON) format_posture_json(&r, &b);
     else if (out == OUT_SARIF) format_posture_sarif(&r, NULL, &b);
@@ -82,6 +91,8 @@ static int run(kt_params *p)
     int pss_bad = 0;
     for (size_t i = 0; i < r.n_pods; i++)
         pss_bad += r.pods[i].n > 0;
+    for (size_t i = 0; i < r.findings.n; i++)
+        pss_bad += r.findings.f[i].danger;
     int rc = 0;
     if (on_danger > 0 && (c.danger || pss_bad))
         rc = 3;
@@ -90,6 +101,7 @@ static int run(kt_params *p)
     posture_free(&r);
     manifest_free(&m);
     pol_config_free(&pc);
+    rules_free(&rules);
     return rc;
 }
 
@@ -107,6 +119,7 @@ int cmd_posture(int argc, char **argv)
                     "Audit Kubernetes manifests (YAML or JSON, multi-document, Lists, Pods and controllers) without a\n"
                     "cluster: Polaris' checks (--config: a Polaris config file) and the Pod Security Standards at\n"
                     "--level baseline|restricted (default baseline) and --pss-version (default latest).\n"
+                    "--rules: data residency rules and the critical-workload marker (docs/posture.md).\n"
                     "-o table|json|sarif.  --file takes several paths; a directory means its *.yaml, *.yml, *.json.",
                     flags);
         rc = 0;

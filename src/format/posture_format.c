@@ -68,6 +68,14 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
             buf_printf(out, "  %-8s %-36s %s\n", "error", id, pod->v[j].detail);
         }
     }
+    if (p->findings.n && shown)
+        buf_putc(out, '\n');
+    for (size_t i = 0; i < p->findings.n; i++) {
+        const kt_finding *f = &p->findings.f[i];
+        buf_printf(out, "%-8s %-26s %s %s%s%s: %s\n", f->danger ? "danger" : "warning", f->check, f->kind, f->ns,
+                   *f->ns ? "/" : "", f->name, f->detail);
+        shown++;
+    }
     pol_counts all = pol_count(&p->polaris, NULL);
     buf_printf(out, "%sPolaris score %d: %ld passed, %ld warnings, %ld dangers over %zu objects\n", shown ? "\n" : "",
                pol_score(all), all.pass, all.warning, all.danger, p->polaris.n);
@@ -88,6 +96,23 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
         }
         buf_puts(out, any ? "\n" : " no pod-security.kubernetes.io labels\n");
     }
+    const kt_resilience_summary *rs = &p->resilience;
+    if (rs->critical)
+        buf_printf(out, "Critical workloads: %zu; of the %zu placed on known nodes, %zu depend on one cloud, %zu on one "
+                        "region, %zu on one zone\n",
+                   rs->critical, rs->placed, rs->one_provider, rs->one_region, rs->one_zone);
+}
+
+static json_t *findings_json(const kt_posture *p)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < p->findings.n; i++) {
+        const kt_finding *f = &p->findings.f[i];
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "check", f->check, "severity",
+                                           f->danger ? "danger" : "warning", "kind", f->kind, "namespace", f->ns,
+                                           "name", f->name, "detail", f->detail));
+    }
+    return a;
 }
 
 static json_t *namespaces_json(const kt_posture *p)
@@ -200,17 +225,22 @@ void format_posture_json(const kt_posture *p, kt_buf *out)
                                                       "Warnings", (json_int_t)cc.warning, "Dangers",
                                                       (json_int_t)cc.danger, "Score", pol_score(cc)));
     }
-    dump(json_pack("{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:{s:s,s:s,s:I,s:I,s:o},s:o}", "PolarisOutputVersion", "1.0",
+    const kt_resilience_summary *rs = &p->resilience;
+    dump(json_pack("{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:{s:s,s:s,s:I,s:I,s:o},s:o,s:{s:I,s:I,s:I,s:I,s:I},s:o}",
+                   "PolarisOutputVersion", "1.0",
                    "SourceType", "Path", "Score", pol_score(c), "Summary", "Successes", (json_int_t)c.pass, "Warnings",
                    (json_int_t)c.warning, "Dangers", (json_int_t)c.danger, "Categories", cats, "PodSecurity", "level",
                    pss_level_name(p->level), "version", version, "pods", (json_int_t)p->n_pods, "allowed",
-                   (json_int_t)ok, "namespaces", namespaces_json(p), "Results", results),
+                   (json_int_t)ok, "namespaces", namespaces_json(p), "Findings", findings_json(p), "Resilience",
+                   "criticalWorkloads", (json_int_t)rs->critical, "placed", (json_int_t)rs->placed, "oneProvider",
+                   (json_int_t)rs->one_provider, "oneRegion", (json_int_t)rs->one_region, "oneZone",
+                   (json_int_t)rs->one_zone, "Results", results),
          out);
 }
 
 /* SARIF rules: every Polaris check, then every PSS check under the id
  * pss-<its level>/<id>; the index of each is its ruleIndex. */
-static json_t *sarif_rules(void)
+static json_t *sarif_rules(const kt_posture *p)
 {
     json_t *rules = json_array();
     for (int i = 0; i < POL_NCHECKS; i++)
@@ -225,6 +255,17 @@ static json_t *sarif_rules(void)
         json_array_append_new(rules, json_pack("{s:s,s:{s:s},s:{s:s},s:{s:s}}", "id", id, "shortDescription", "text",
                                                pss_checks[i].title, "defaultConfiguration", "level", "error",
                                                "properties", "category", "Pod Security Standards"));
+    }
+    for (size_t i = 0; i < p->findings.n; i++) {   /* residency and resilience: one rule per check seen */
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(p->findings.f[j].check, p->findings.f[i].check);
+        if (!seen)
+            json_array_append_new(rules, json_pack("{s:s,s:{s:s},s:{s:s}}", "id", p->findings.f[i].check,
+                                                   "shortDescription", "text", p->findings.f[i].check, "properties",
+                                                   "category",
+                                                   strncmp(p->findings.f[i].check, "residency/", 10) ? "Resilience"
+                                                                                                    : "Data residency"));
     }
     return rules;
 }
@@ -277,8 +318,24 @@ void format_posture_sarif(const kt_posture *p, const char *tool_version, kt_buf 
                                                      sarif_location(p, i, pod->kind, pod->ns, pod->name)));
         }
     }
+    for (size_t i = 0; i < p->findings.n; i++) {
+        const kt_finding *f = &p->findings.f[i];
+        size_t obj = 0;
+        for (size_t k = 0; k < p->m->n; k++) {   /* the object's own document, for the location */
+            json_t *meta = json_object_get(p->m->o[k].obj, "metadata");
+            if (json_object_get(meta, "name") && !strcmp(json_string_value(json_object_get(meta, "name")), f->name)) {
+                obj = k;
+                break;
+            }
+        }
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s (%s %s)", f->detail, f->kind, f->name);
+        json_array_append_new(results, json_pack("{s:s,s:s,s:{s:s},s:o}", "ruleId", f->check, "level",
+                                                 f->danger ? "error" : "warning", "message", "text", msg, "locations",
+                                                 sarif_location(p, obj, f->kind, f->ns, f->name)));
+    }
     json_t *driver = json_pack("{s:s,s:s,s:o}", "name", "kubetally", "version", tool_version ? tool_version : "0",
-                               "rules", sarif_rules());
+                               "rules", sarif_rules(p));
     dump(json_pack("{s:s,s:s,s:[{s:{s:o},s:o}]}", "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
                    "version", "2.1.0", "runs", "tool", "driver", driver, "results", results),
          out);

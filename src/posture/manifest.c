@@ -173,3 +173,23 @@ void manifest_free(kt_manifest *m)
     free(m->files);
     memset(m, 0, sizeof *m);
 }
+
+json_t *config_file_load(const char *path, const char *flag, kt_err *err)
+{
+    assert(path && flag);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kt_fail(err, KT_EINPUT, "%s %s: %s", flag, path, strerror(errno));
+        return NULL;
+    }
+    kt_buf b = {0};
+    int bad = buf_read_stream(&b, f);
+    fclose(f);
+    json_t *docs = NULL;
+    if (bad)
+        kt_fail(err, KT_EINPUT, "%s %s: read error", flag, path);
+    else
+        docs = yaml_to_json(path, b.data ? b.data : "", b.len, err);
+    buf_free(&b);
+    return docs;
+}

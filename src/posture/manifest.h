@@ -45,4 +45,8 @@ void manifest_free(kt_manifest *m);
  * "NAME:LINE: problem". */
 json_t *yaml_to_json(const char *name, const char *text, size_t len, kt_err *err);
 
+/* Read a YAML/JSON configuration file named by command-line flag `flag`
+ * into yaml_to_json's document array (NULL with err on failure). */
+json_t *config_file_load(const char *path, const char *flag, kt_err *err);
+
 #endif

@@ -148,11 +148,10 @@ static int read_names(const json_t *v, const char *field, char ***arr, size_t *n
     return 0;
 }
 
-int pol_config_parse(pol_config *c, const char *name, const char *text, size_t len, kt_err *err)
+/* Fill c from the parsed file (docs: yaml_to_json's array); frees docs. */
+static int from_docs(pol_config *c, const char *name, json_t *docs, kt_err *err)
 {
-    assert(c && name && text);
     memset(c, 0, sizeof *c);
-    json_t *docs = yaml_to_json(name, text, len, err);
     if (!docs)
         return -1;
     json_t *root = jx_get(json_array_get(docs, 0), "doc");
@@ -200,19 +199,16 @@ int pol_config_parse(pol_config *c, const char *name, const char *text, size_t l
     return rc;
 }
 
+int pol_config_parse(pol_config *c, const char *name, const char *text, size_t len, kt_err *err)
+{
+    assert(c && name && text);
+    return from_docs(c, name, yaml_to_json(name, text, len, err), err);
+}
+
 int pol_config_load(pol_config *c, const char *path, kt_err *err)
 {
     assert(c && path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kt_fail(err, KT_EINPUT, "--config %s: cannot read it", path);
-    kt_buf b = {0};
-    int bad = buf_read_stream(&b, f);
-    fclose(f);
-    int rc = bad ? kt_fail(err, KT_EINPUT, "--config %s: read error", path)
-                 : pol_config_parse(c, path, b.data ? b.data : "", b.len, err);
-    buf_free(&b);
-    return rc;
+    return from_docs(c, path, config_file_load(path, "--config", err), err);
 }
 
 /* Any name in arr is a prefix of s (an empty list matches everything). */

@@ -2,6 +2,7 @@
  * including those that look at a second object among the ones audited
  * together (ServiceAccount, NetworkPolicy, PodDisruptionBudget, HPA). */
 #include "posture/polaris_internal.h"
+#include "posture/placement.h"
 
 #include <assert.h>
 #include <math.h>
@@ -83,22 +84,6 @@ POL_CHECK(procMount)
 
 POL_CHECK(topologySpreadConstraint) { return jx_len(spec(x), "topologySpreadConstraints") > 0; }
 
-/* A label selector's matchLabels, non-empty, all present in labels. */
-static int selects(const json_t *selector, const json_t *labels)
-{
-    json_t *ml = jx_get(selector, "matchLabels");
-    if (!json_is_object(ml) || !json_object_size(ml))
-        return 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach(ml, k, v) {
-        json_t *have = jx_get(labels, k);
-        if (!json_is_string(have) || !json_is_string(v) || strcmp(json_string_value(have), json_string_value(v)))
-            return 0;
-    }
-    return 1;
-}
-
 /* Some NetworkPolicy in the namespace selects the pod and has both ingress
  * and egress rules (and, when it lists policyTypes, both types). */
 POL_CHECK(missingNetworkPolicy)
@@ -112,7 +97,7 @@ POL_CHECK(missingNetworkPolicy)
         if (!kind || strcmp(kind, "NetworkPolicy") || !pol_same_ns(jx_str(jx_get(np, "metadata"), "namespace"), x->w->ns))
             continue;
         json_t *s = jx_get(np, "spec"), *types = jx_get(s, "policyTypes");
-        if (!selects(jx_get(s, "podSelector"), labels) || !jx_len(s, "egress") || !jx_len(s, "ingress"))
+        if (!placement_selects(jx_get(s, "podSelector"), labels) || !jx_len(s, "egress") || !jx_len(s, "ingress"))
             continue;
         if (types && !(jx_has_str(types, "Egress", 1) && jx_has_str(types, "Ingress", 1)))
             continue;
@@ -140,16 +125,7 @@ POL_CHECK(metadataAndInstanceMismatched)
 /* The PodDisruptionBudget in the workload's namespace that selects its pods. */
 static json_t *pdb_for(const pol_ctx *x)
 {
-    json_t *labels = jx_get(x->w->pod_meta, "labels");
-    for (size_t i = 0; i < x->m->n; i++) {
-        json_t *o = x->m->o[i].obj;
-        const char *kind = jx_str(o, "kind");
-        if (kind && !strcmp(kind, "PodDisruptionBudget") &&
-            pol_same_ns(jx_str(jx_get(o, "metadata"), "namespace"), x->w->ns) &&
-            selects(jx_path(o, "spec.selector"), labels))
-            return o;
-    }
-    return NULL;
+    return placement_pdb(x->m, x->w->ns, jx_get(x->w->pod_meta, "labels"));
 }
 
 POL_CHECK(missingPodDisruptionBudget)

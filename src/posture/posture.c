@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "posture/jx.h"
+#include "posture/residency.h"
 #include "posture/workload.h"
 #include "util/buf.h"
 
@@ -45,9 +46,10 @@ static void judge_namespace(const kt_manifest *m, json_t *ns_obj, kt_posture_ns 
     }
 }
 
-void posture_audit(const kt_manifest *m, const pol_config *polaris, pss_level level, int minor, kt_posture *out)
+void posture_audit(const kt_manifest *m, const pol_config *polaris, const kt_posture_rules *rules, pss_level level,
+                   int minor, kt_posture *out)
 {
-    assert(m && polaris && out && minor >= 0);
+    assert(m && polaris && rules && out && minor >= 0);
     memset(out, 0, sizeof *out);
     out->m = m;
     out->level = level;
@@ -79,6 +81,11 @@ void posture_audit(const kt_manifest *m, const pol_config *polaris, pss_level le
         grow_array((void **)&out->ns, &cap, out->n_ns, sizeof *out->ns);
         judge_namespace(m, m->o[i].obj, &out->ns[out->n_ns++]);
     }
+    kt_placement pl;
+    placement_build(m, &pl);
+    residency_check(m, rules, &pl, &out->findings);
+    resilience_check(m, rules, &pl, &out->findings, &out->resilience);
+    placement_free(&pl);
 }
 
 void posture_free(kt_posture *p)
@@ -90,6 +97,7 @@ void posture_free(kt_posture *p)
         free(p->pods[i].v);
     free(p->pods);
     free(p->ns);
+    findings_free(&p->findings);
     memset(p, 0, sizeof *p);
 }
 

@@ -9,9 +9,12 @@
 #ifndef KT_POSTURE_POSTURE_H
 #define KT_POSTURE_POSTURE_H
 
+#include "posture/finding.h"
 #include "posture/manifest.h"
 #include "posture/polaris.h"
 #include "posture/pss.h"
+#include "posture/resilience.h"
+#include "posture/rules.h"
 
 typedef struct kt_posture_pod {
     size_t obj;                /* index into m */
@@ -48,11 +51,16 @@ typedef struct kt_posture {
     size_t n_pods;
     kt_posture_ns *ns;
     size_t n_ns;
+    kt_findings findings;      /* residency and resilience */
+    kt_resilience_summary resilience;
 } kt_posture;
 
 extern const char *const pss_mode_names[3];   /* "enforce", "warn", "audit" */
 
-void posture_audit(const kt_manifest *m, const pol_config *polaris, pss_level level, int minor, kt_posture *out);
+/* rules: residency rules and the critical marker (rules_default when the
+ * user gave none). */
+void posture_audit(const kt_manifest *m, const pol_config *polaris, const kt_posture_rules *rules, pss_level level,
+                   int minor, kt_posture *out);
 void posture_free(kt_posture *p);
 /* The PSS entry for object index obj, or NULL when it has no pod. */
 const kt_posture_pod *posture_pod_of(const kt_posture *p, size_t obj);

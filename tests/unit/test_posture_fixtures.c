@@ -110,7 +110,9 @@ TEST(pod_security)
     pol_config c;
     pol_config_only(&c, "hostNetworkSet", POL_DANGER);
     kt_posture p;
-    posture_audit(&m, &c, PSS_RESTRICTED, PSS_LATEST_MINOR, &p);
+    kt_posture_rules rules;
+    rules_default(&rules);
+    posture_audit(&m, &c, &rules, PSS_RESTRICTED, PSS_LATEST_MINOR, &p);
     /* 4 objects with pods (the ConfigMap has none).  web: pod runAsNonRoot
      * covers runAsNonRoot; unset allowPrivilegeEscalation, no drop ALL and
      * no seccomp profile break restricted (3) → meets baseline.  kube-proxy:
@@ -138,6 +140,7 @@ TEST(pod_security)
     }
     posture_free(&p);
     pol_config_free(&c);
+    rules_free(&rules);
     manifest_free(&m);
 }
 
@@ -223,6 +226,14 @@ TEST(cli)
     CHECK(msg.data && strstr(msg.data, "broken.yaml:5: not valid YAML") && strchr(msg.data, '\n') == msg.data + msg.len - 1);
     buf_free(&msg);
     CHECK(run_cli("--file " FIX "/workloads.yaml --level strict", &b) == 2);
+    /* residency and resilience through the CLI: the 2 + 6 findings counted
+     * in test_posture_placement.c */
+    CHECK(run_cli("--rules " FIX "/rules.yaml -o json --file " FIX "/cluster-dump.yaml", &b) == 0);
+    j = json_loads(b.data ? b.data : "", 0, NULL);
+    CHECK(json_array_size(jx_get(j, "Findings")) == 8);
+    CHECK(json_integer_value(jx_path(j, "Resilience.criticalWorkloads")) == 2);
+    json_decref(j);
+    buf_reset(&b);
     /* --set-exit-code-on-danger: dangers exist → 3 */
     CHECK(run_cli("--set-exit-code-on-danger --file " FIX "/workloads.yaml", &b) == 3);
     buf_free(&b);

@@ -1,5 +1,6 @@
 /* posture.c — `kubetally posture --file PATH…`: audit manifests without a
- * cluster, as `polaris audit --audit-path` does: Polaris' checks and the Pod
+ * cluster, as `polaris audit --audit-path` does (or live clusters with
+ * --context/--all-contexts, read on demand): Polaris' checks and the Pod
  * Security Standards, as a table, JSON or SARIF 2.1.0.  See docs/posture.md.
  *
  * Exit status: 0 when the audit ran (findings or not); 2 for bad input (a
@@ -14,12 +15,13 @@
 
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
+#include "cmd/posture_input.h"
 #include "format/posture_format.h"
 #include "posture/posture.h"
 #include "util/buf.h"
 
 static const kt_flag flags[] = {
-    {"--file", "file", 0, "-f"},
+    POSTURE_INPUT_FLAGS,
     {"--level", "level", 0, NULL},
     {"--pss-version", "pss-version", 0, NULL},
     {"--config", "config", 0, NULL},
@@ -56,8 +58,6 @@ static int run(kt_params *p)
     int on_danger = params_get(p, "exit-on-danger") ? cmd_parse_bool(params_get(p, "exit-on-danger")) : 0;
     if (!err.msg[0] && params_get(p, "exit-on-danger") && on_danger < 0)
         kt_fail(&err, KT_EINPUT, "--set-exit-code-on-danger: expected true or false");
-    if (!err.msg[0] && !params_get(p, "file"))
-        kt_fail(&err, KT_EINPUT, "give the manifests to audit with --file PATH… (files, directories or -)");
     if (err.msg[0])
         return cmd_report("posture", &err);
 
@@ -71,13 +71,12 @@ static int run(kt_params *p)
         return cmd_report("posture", &err);
     }
     kt_manifest m = {0};
-    for (int i = 0; i < p->n; i++)
-        if (!strcmp(p->name[i], "file") && manifest_load_path(&m, p->value[i], &err)) {
-            manifest_free(&m);
-            pol_config_free(&pc);
-            rules_free(&rules);
-            return cmd_report("posture", &err);
-        }
+    if (posture_load_inputs(p, &m, &err)) {
+        manifest_free(&m);
+        pol_config_free(&pc);
+        rules_free(&rules);
+        return cmd_report("posture", &err);
+    }
     kt_posture r;
     posture_audit(&m, &pc, &rules, level, minor, &r);
     kt_buf b = {0};
@@ -117,7 +116,7 @@ int cmd_posture(int argc, char **argv)
     } else if (p.help) {
         flags_usage("posture",
                     "Audit Kubernetes manifests (YAML or JSON, multi-document, Lists, Pods and controllers) without a\n"
-                    "cluster: Polaris' checks (--config: a Polaris config file) and the Pod Security Standards at\n"
+                    "cluster, or live clusters (--context, --all-contexts): Polaris' checks (--config: a Polaris config file) and the Pod Security Standards at\n"
                     "--level baseline|restricted (default baseline) and --pss-version (default latest).\n"
                     "--rules: data residency rules and the critical-workload marker (docs/posture.md).\n"
                     "-o table|json|sarif.  --file takes several paths; a directory means its *.yaml, *.yml, *.json.",

@@ -129,18 +129,21 @@ static int check_pod(kt_health *h, const json_t *pod, const kt_health_opts *o)
     return bad;
 }
 
-/* Kubelet versions: each minor past end of life once, and skew beyond
- * three minors between the newest and the oldest kubelet (Kubernetes'
- * version-skew policy allows three). */
+/* Kubelet and API server versions: each minor past end of life once, and
+ * skew beyond three minors between the newest and the oldest (Kubernetes'
+ * version-skew policy lets a kubelet be three minors behind). */
 static void check_versions(kt_health *h, const kt_manifest *m, const kt_health_opts *o)
 {
     int seen[64] = {0}, lo = 1000, hi = -1;
     const json_t *lo_node = NULL;
     for (size_t i = 0; i < m->n; i++) {
         const json_t *n = m->o[i].obj;
-        if (strcmp(kind_of(n), "Node"))
+        if (o->file && m->o[i].file != o->file)
             continue;
-        const char *v = jx_str(jx_path(n, "status.nodeInfo"), "kubeletVersion");
+        int server = !strcmp(kind_of(n), "ServerVersion");   /* the API server's /version (live.c) */
+        if (!server && strcmp(kind_of(n), "Node"))
+            continue;
+        const char *v = server ? jx_str(n, "gitVersion") : jx_str(jx_path(n, "status.nodeInfo"), "kubeletVersion");
         int minor = k8s_minor(v);
         if (minor < 0 || minor >= 64)
             continue;
@@ -152,12 +155,13 @@ static void check_versions(kt_health *h, const kt_manifest *m, const kt_health_o
             char when[32];
             time_format(eol, when);
             when[10] = 0;
-            add(h, HEALTH_VERSION_EOL, n, "Kubernetes 1.%d (kubelet %s) reached end of life on %s", minor, v, when);
+            add(h, HEALTH_VERSION_EOL, n, "Kubernetes 1.%d (%s %s) reached end of life on %s", minor,
+                server ? "API server" : "kubelet", v, when);
             h->eol = 1;
         }
     }
     if (hi - lo > 3)
-        add(h, HEALTH_VERSION_SKEW, lo_node, "kubelet 1.%d is %d minor versions behind the newest node (1.%d)", lo,
+        add(h, HEALTH_VERSION_SKEW, lo_node, "1.%d is %d minor versions behind the newest component (1.%d)", lo,
             hi - lo, hi);
 }
 
@@ -176,6 +180,8 @@ void health_check(const kt_manifest *m, const kt_health_opts *opts, kt_health *o
     for (size_t i = 0; i < m->n; i++) {
         const json_t *obj = m->o[i].obj;
         const char *k = kind_of(obj);
+        if (o.file && m->o[i].file != o.file)
+            continue;
         if (!strcmp(k, "Node")) {
             out->nodes++;
             out->bad_nodes += check_node(out, obj);

@@ -35,6 +35,7 @@ typedef struct kt_health_opts {
     int64_t pending_after;     /* seconds a pod may stay Pending (default 600) */
     int64_t silent_after;      /* seconds without contact before "silent" (default 900) */
     int64_t last_contact;      /* 0: unknown */
+    const char *file;          /* only objects with this manifest file (one cluster); NULL: all */
 } kt_health_opts;
 
 typedef struct kt_health {

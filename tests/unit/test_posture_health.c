@@ -23,7 +23,7 @@ TEST(dump_findings_and_score)
 {
     kt_manifest m;
     CHECK(load_in(FIX, "cluster-dump.yaml", &m) == 0);
-    kt_health_opts o = {0, 0, 0, 0};
+    kt_health_opts o = {0, 0, 0, 0, NULL};
     CHECK(time_parse_rfc3339("2026-11-29T12:00:00Z", &o.now) == 0);
     kt_health h;
     health_check(&m, &o, &h);
@@ -73,7 +73,7 @@ TEST(healthy_is_100)
     kt_manifest m = {0};
     kt_err err = {0};
     CHECK(manifest_load_text(&m, "ok.yaml", y, strlen(y), &err) == 0);
-    kt_health_opts o = {0, 0, 0, 0};
+    kt_health_opts o = {0, 0, 0, 0, NULL};
     CHECK(time_parse_rfc3339("2026-11-29T12:00:00Z", &o.now) == 0);
     kt_health h;
     health_check(&m, &o, &h);

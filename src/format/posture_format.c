@@ -31,6 +31,52 @@ static void pss_rule_id(const pss_violation *v, char *buf, size_t n)
     snprintf(buf, n, "pss-%s/%s", pss_level_name(v->level), v->check);
 }
 
+
+/* Polaris counts per namespace or per cluster (input file / context):
+ * group[i] is the key of object result i; keys in first-seen order. */
+typedef struct group_score {
+    const char *key;
+    pol_counts c;
+} group_score;
+
+static size_t group_scores(const kt_posture *p, int by_cluster, group_score *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->polaris.n; i++) {
+        const pol_object_result *o = &p->polaris.o[i];
+        const char *key = by_cluster ? p->m->o[o->obj].file : o->ns;
+        size_t k = 0;
+        while (k < n && strcmp(out[k].key, key))
+            k++;
+        if (k == n) {
+            if (n == cap)
+                continue;
+            out[n++] = (group_score){key, {0, 0, 0}};
+        }
+        pol_counts c = object_counts(o);
+        out[k].c.pass += c.pass, out[k].c.warning += c.warning, out[k].c.danger += c.danger;
+    }
+    return n;
+}
+
+static int by_score(const void *a, const void *b)
+{
+    int x = pol_score(((const group_score *)a)->c), y = pol_score(((const group_score *)b)->c);
+    return x != y ? x - y : strcmp(((const group_score *)a)->key, ((const group_score *)b)->key);
+}
+
+static json_t *groups_json(const kt_posture *p, int by_cluster)
+{
+    group_score g[512];
+    size_t n = group_scores(p, by_cluster, g, 512);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:s,s:i,s:I,s:I,s:I}", by_cluster ? "cluster" : "namespace", g[i].key,
+                                           "score", pol_score(g[i].c), "passed", (json_int_t)g[i].c.pass, "warnings",
+                                           (json_int_t)g[i].c.warning, "dangers", (json_int_t)g[i].c.danger));
+    return a;
+}
+
 void format_posture_table(const kt_posture *p, kt_buf *out)
 {
     assert(p && out);
@@ -76,6 +122,19 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
                    *f->ns ? "/" : "", f->name, f->detail);
         shown++;
     }
+    group_score g[512];
+    size_t ng = group_scores(p, 0, g, 512);
+    qsort(g, ng, sizeof *g, by_score);
+    if (ng > 1) {
+        buf_printf(out, "%sWorst namespaces by Polaris score:", shown ? "\n" : "");
+        for (size_t i = 0; i < ng && i < 5; i++)
+            buf_printf(out, "%s %s %d", i ? "," : "", *g[i].key ? g[i].key : "(none)", pol_score(g[i].c));
+        buf_putc(out, '\n');
+        shown = 0;
+    }
+    size_t nc = group_scores(p, 1, g, 512);
+    for (size_t i = 0; nc > 1 && i < nc; i++)
+        buf_printf(out, "Cluster %s: Polaris score %d\n", g[i].key, pol_score(g[i].c));
     pol_counts all = pol_count(&p->polaris, NULL);
     buf_printf(out, "%sPolaris score %d: %ld passed, %ld warnings, %ld dangers over %zu objects\n", shown ? "\n" : "",
                pol_score(all), all.pass, all.warning, all.danger, p->polaris.n);
@@ -85,7 +144,8 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
                met[PSS_PRIVILEGED]);
     for (size_t i = 0; i < p->n_ns; i++) {
         const kt_posture_ns *n = &p->ns[i];
-        buf_printf(out, "Namespace %s:", n->name);
+        buf_printf(out, "Namespace %s%s%s%s:", n->name, p->m->n_files > 1 ? " (" : "", p->m->n_files > 1 ? n->cluster : "",
+                   p->m->n_files > 1 ? ")" : "");
         int any = 0;
         for (int k = 0; k < 3; k++) {
             if (!n->mode[k].set)
@@ -120,7 +180,7 @@ static json_t *namespaces_json(const kt_posture *p)
     json_t *a = json_array();
     for (size_t i = 0; i < p->n_ns; i++) {
         const kt_posture_ns *n = &p->ns[i];
-        json_t *o = json_pack("{s:s,s:I}", "name", n->name, "pods", (json_int_t)n->pods);
+        json_t *o = json_pack("{s:s,s:s,s:I}", "name", n->name, "cluster", n->cluster, "pods", (json_int_t)n->pods);
         for (int k = 0; k < 3; k++) {
             char version[16];
             snprintf(version, sizeof version, "v1.%d", n->mode[k].minor);
@@ -226,10 +286,11 @@ void format_posture_json(const kt_posture *p, kt_buf *out)
                                                       (json_int_t)cc.danger, "Score", pol_score(cc)));
     }
     const kt_resilience_summary *rs = &p->resilience;
-    dump(json_pack("{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:{s:s,s:s,s:I,s:I,s:o},s:o,s:{s:I,s:I,s:I,s:I,s:I},s:o}",
+    dump(json_pack("{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:o,s:o,s:{s:s,s:s,s:I,s:I,s:o},s:o,s:{s:I,s:I,s:I,s:I,s:I},s:o}",
                    "PolarisOutputVersion", "1.0",
                    "SourceType", "Path", "Score", pol_score(c), "Summary", "Successes", (json_int_t)c.pass, "Warnings",
-                   (json_int_t)c.warning, "Dangers", (json_int_t)c.danger, "Categories", cats, "PodSecurity", "level",
+                   (json_int_t)c.warning, "Dangers", (json_int_t)c.danger, "Categories", cats, "NamespaceScores",
+                   groups_json(p, 0), "ClusterScores", groups_json(p, 1), "PodSecurity", "level",
                    pss_level_name(p->level), "version", version, "pods", (json_int_t)p->n_pods, "allowed",
                    (json_int_t)ok, "namespaces", namespaces_json(p), "Findings", findings_json(p), "Resilience",
                    "criticalWorkloads", (json_int_t)rs->critical, "placed", (json_int_t)rs->placed, "oneProvider",

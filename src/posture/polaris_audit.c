@@ -71,8 +71,11 @@ void pol_audit_run(const pol_config *c, const kt_manifest *m, pol_audit *out)
     assert(c && m && out);
     memset(out, 0, sizeof *out);
     size_t cap = 0;
+    json_t *owners = workload_owners(m);
     for (size_t o = 0; o < m->n; o++) {
         json_t *obj = m->o[o].obj;
+        if (workload_owned(owners, obj))
+            continue;   /* judged through its controller */
         kt_workload w;
         pol_ctx x = {m, obj, NULL, NULL, 0};
         acc a = {0};
@@ -98,6 +101,7 @@ void pol_audit_run(const pol_config *c, const kt_manifest *m, pol_audit *out)
         r->r = a.r;
         r->n = a.n;
     }
+    json_decref(owners);
 }
 
 void pol_audit_free(pol_audit *a)

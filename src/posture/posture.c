@@ -15,8 +15,11 @@
 const char *const pss_mode_names[3] = {"enforce", "warn", "audit"};
 
 /* Read one namespace's PSA labels and judge its pods by each mode. */
-static void judge_namespace(const kt_manifest *m, json_t *ns_obj, kt_posture_ns *n)
+/* Pods count only in the same cluster (input file or context) as the Namespace. */
+static void judge_namespace(const kt_manifest *m, const json_t *owners, size_t ns_idx, kt_posture_ns *n)
 {
+    json_t *ns_obj = m->o[ns_idx].obj;
+    n->cluster = m->o[ns_idx].file;
     json_t *meta = jx_get(ns_obj, "metadata"), *labels = jx_get(meta, "labels");
     n->name = jx_str(meta, "name") ? jx_str(meta, "name") : "";
     for (int k = 0; k < 3; k++) {
@@ -37,7 +40,8 @@ static void judge_namespace(const kt_manifest *m, json_t *ns_obj, kt_posture_ns 
     }
     for (size_t i = 0; i < m->n; i++) {
         kt_workload w;
-        if (!workload_from_object(m->o[i].obj, &w) || strcmp(w.ns, n->name))
+        if (m->o[i].file != m->o[ns_idx].file || !workload_from_object(m->o[i].obj, &w) || strcmp(w.ns, n->name) ||
+            workload_owned(owners, m->o[i].obj))
             continue;
         n->pods++;
         for (int k = 0; k < 3; k++)
@@ -55,10 +59,11 @@ void posture_audit(const kt_manifest *m, const pol_config *polaris, const kt_pos
     out->level = level;
     out->minor = minor;
     pol_audit_run(polaris, m, &out->polaris);
+    json_t *owners = workload_owners(m);
     size_t cap = 0;
     for (size_t i = 0; i < m->n; i++) {
         kt_workload w;
-        if (!workload_from_object(m->o[i].obj, &w))
+        if (!workload_from_object(m->o[i].obj, &w) || workload_owned(owners, m->o[i].obj))
             continue;
         grow_array((void **)&out->pods, &cap, out->n_pods, sizeof *out->pods);
         kt_posture_pod *p = &out->pods[out->n_pods++];
@@ -79,8 +84,9 @@ void posture_audit(const kt_manifest *m, const pol_config *polaris, const kt_pos
         if (!kind || strcmp(kind, "Namespace"))
             continue;
         grow_array((void **)&out->ns, &cap, out->n_ns, sizeof *out->ns);
-        judge_namespace(m, m->o[i].obj, &out->ns[out->n_ns++]);
+        judge_namespace(m, owners, i, &out->ns[out->n_ns++]);
     }
+    json_decref(owners);
     kt_placement pl;
     placement_build(m, &pl);
     residency_check(m, rules, &pl, &out->findings);

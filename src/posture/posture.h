@@ -33,6 +33,7 @@ typedef enum { PSS_MODE_ENFORCE, PSS_MODE_WARN, PSS_MODE_AUDIT } pss_mode;
 
 typedef struct kt_posture_ns {
     const char *name;
+    const char *cluster;       /* the input file or context it came from */
     struct {
         int set, invalid;
         pss_level level;

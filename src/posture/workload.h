@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "posture/manifest.h"
+
 typedef struct kt_workload {
     json_t *obj;            /* the whole object */
     const char *kind, *name, *ns;
@@ -21,6 +23,15 @@ typedef struct kt_workload {
 } kt_workload;
 
 int workload_from_object(json_t *obj, kt_workload *w);
+
+/* Objects whose controller is among the same objects are judged through
+ * that controller, as Polaris reports the top controller and not its
+ * pods: a Pod of a ReplicaSet of a Deployment, a Job of a CronJob.
+ * workload_owners indexes m (kind, namespace, name; caller decrefs);
+ * workload_owned says whether obj has a controller ownerReference to an
+ * object in that index. */
+json_t *workload_owners(const kt_manifest *m);
+int workload_owned(const json_t *index, const json_t *obj);
 
 /* The container lists PSA inspects, in its order. */
 extern const char *const workload_container_lists[3];   /* containers, initContainers, ephemeralContainers */

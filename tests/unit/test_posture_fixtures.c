@@ -144,6 +144,36 @@ TEST(pod_security)
     manifest_free(&m);
 }
 
+/* A live dump holds a Deployment, its ReplicaSet and their Pod: only the
+ * Deployment is judged (as Polaris reports top controllers).  A Pod whose
+ * ReplicaSet is not among the objects is judged itself → 2 of 4 objects. */
+TEST(owned_objects)
+{
+    const char *y =
+        "kind: Deployment\nmetadata: {name: d, namespace: n}\nspec: {template: {spec: {containers: [{name: c}]}}}\n"
+        "---\nkind: ReplicaSet\nmetadata: {name: d-1, namespace: n, ownerReferences: [{kind: Deployment, name: d, "
+        "controller: true}]}\nspec: {template: {spec: {containers: [{name: c}]}}}\n"
+        "---\nkind: Pod\nmetadata: {name: d-1-x, namespace: n, ownerReferences: [{kind: ReplicaSet, name: d-1, "
+        "controller: true}]}\nspec: {containers: [{name: c}]}\n"
+        "---\nkind: Pod\nmetadata: {name: lone, namespace: n, ownerReferences: [{kind: ReplicaSet, name: gone, "
+        "controller: true}]}\nspec: {containers: [{name: c}]}\n";
+    kt_manifest m = {0};
+    kt_err err = {0};
+    CHECK(manifest_load_text(&m, "owned.yaml", y, strlen(y), &err) == 0 && m.n == 4);
+    pol_config c;
+    pol_config_only(&c, "hostNetworkSet", POL_DANGER);
+    kt_posture_rules rules;
+    rules_default(&rules);
+    kt_posture p;
+    posture_audit(&m, &c, &rules, PSS_BASELINE, PSS_LATEST_MINOR, &p);
+    CHECK(p.polaris.n == 2 && p.n_pods == 2);
+    CHECK(p.n_pods == 2 && !strcmp(p.pods[0].name, "d") && !strcmp(p.pods[1].name, "lone"));
+    posture_free(&p);
+    rules_free(&rules);
+    pol_config_free(&c);
+    manifest_free(&m);
+}
+
 TEST(yaml_types)
 {
     /* Plain scalars are typed as Kubernetes' YAML reader types them; quoted
@@ -199,6 +229,21 @@ TEST(cli)
     json_t *j = json_loads(b.data ? b.data : "", 0, NULL);
     CHECK(json_integer_value(jx_get(j, "Score")) == 75);
     CHECK(json_integer_value(jx_path(j, "PodSecurity.allowed")) == 3);   /* baseline: all but kube-proxy */
+    /* per namespace (results counted in config_exemptions_and_score):
+     * shop = web 5 pass 1 danger + legacy 3 pass → 16/(16+2) = 88;
+     * kube-system 1 pass 2 warnings → 2/4 = 50; default 2 pass 1 warning
+     * 1 danger → 4/7 = 57 */
+    json_t *ns = jx_get(j, "NamespaceScores");
+    int want_ns = 0;
+    size_t k;
+    json_t *g;
+    json_array_foreach(ns, k, g) {
+        const char *name = jx_str(g, "namespace");
+        int sc = (int)json_integer_value(jx_get(g, "score"));
+        want_ns += (!strcmp(name, "shop") && sc == 88) + (!strcmp(name, "kube-system") && sc == 50) +
+                   (!strcmp(name, "default") && sc == 57);
+    }
+    CHECK(json_array_size(ns) == 3 && want_ns == 3);
     json_decref(j);
     buf_reset(&b);
     /* SARIF: failed results sidecar tag, kube-proxy cpu + root, debug root +
@@ -244,6 +289,7 @@ int main(void)
     RUN(config_exemptions_and_score);
     RUN(config_errors);
     RUN(pod_security);
+    RUN(owned_objects);
     RUN(yaml_types);
     RUN(cli);
     return check_done();

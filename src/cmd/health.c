@@ -13,6 +13,7 @@
 #include "cmd/flags.h"
 #include "cmd/posture_input.h"
 #include "engine/window.h"
+#include "format/health_format.h"
 #include "store/store.h"
 #include "posture/health.h"
 #include "util/buf.h"
@@ -27,34 +28,6 @@ static const kt_flag flags[] = {
     {"--output", "output", 0, "-o"},
     {NULL, NULL, 0, NULL},
 };
-
-static json_t *cluster_json(const char *name, const kt_health *h)
-{
-    json_t *f = json_array();
-    for (size_t i = 0; i < h->n; i++)
-        json_array_append_new(f, json_pack("{s:s,s:s,s:s,s:s,s:s}", "check", health_kind_names[h->f[i].kind], "kind",
-                                           h->f[i].object_kind, "namespace", h->f[i].ns, "name", h->f[i].name,
-                                           "detail", h->f[i].detail));
-    return json_pack("{s:s,s:i,s:{s:I,s:I},s:{s:I,s:I},s:{s:I,s:I},s:b,s:b,s:o}", "cluster", name, "score", h->score,
-                     "nodes", "total",
-                          (json_int_t)h->nodes, "unhealthy", (json_int_t)h->bad_nodes, "pods", "total",
-                          (json_int_t)h->pods, "unhealthy", (json_int_t)h->bad_pods, "jobs", "total",
-                          (json_int_t)h->jobs, "failed", (json_int_t)h->failed_jobs, "endOfLife", h->eol, "silent",
-                          h->silent, "findings", f);
-}
-
-static void print_table(const char *name, const kt_health *h, kt_buf *b)
-{
-    buf_printf(b, "%s== %s\n", b->len ? "\n" : "", name);
-    for (size_t i = 0; i < h->n; i++) {
-        const kt_health_finding *f = &h->f[i];
-        buf_printf(b, "%-17s %s %s%s%s: %s\n", health_kind_names[f->kind], *f->object_kind ? f->object_kind : "Cluster",
-                   f->ns, *f->ns ? "/" : "", f->name, f->detail);
-    }
-    buf_printf(b, "%sHealth score %d: %zu of %zu nodes unhealthy, %zu of %zu pods unhealthy, %zu of %zu Jobs failed%s%s\n",
-               h->n ? "\n" : "", h->score, h->bad_nodes, h->nodes, h->bad_pods, h->pods, h->failed_jobs, h->jobs,
-               h->eol ? ", a Kubernetes version past end of life" : "", h->silent ? ", cluster silent" : "");
-}
 
 static int parse_time_flag(kt_params *p, const char *name, int64_t *t, kt_err *err)
 {
@@ -105,48 +78,24 @@ int cmd_health(int argc, char **argv)
         return cmd_report("health", &err);
     }
     /* last contact per cluster from the store, when there is one */
-    kt_cluster_status *st = NULL;
-    size_t n_st = 0;
+    kt_health_contacts ct = {NULL, 0};
     kt_store *store;
     kt_err store_err = {0};
     if (!store_open(params_get(&p, "db"), KT_STORE_READONLY, &store, &store_err)) {
-        store_cluster_status(store, &st, &n_st, &store_err);
+        store_cluster_status(store, &ct.st, &ct.n, &store_err);
         store_close(store);
     }
+    kt_cluster_health_result *r;
+    size_t nr = health_fleet(&m, &o, health_contact_from_store, &ct, &r);
     kt_buf b = {0};
-    json_t *all = json_array();
-    for (size_t i = 0; i < m.n; i++) {
-        int first = 1;   /* one run per cluster: the first object of each file */
-        for (size_t k = 0; k < i && first; k++)
-            first = m.o[k].file != m.o[i].file;
-        if (!first)
-            continue;
-        kt_health_opts co = o;
-        co.file = m.o[i].file;
-        for (size_t k = 0; k < n_st && !params_get(&p, "last-contact"); k++)
-            if (!strcmp(st[k].name, co.file))
-                co.last_contact = st[k].last_contact;
-        kt_health h;
-        health_check(&m, &co, &h);
-        if (out && !strcmp(out, "json"))
-            json_array_append_new(all, cluster_json(co.file, &h));
-        else
-            print_table(co.file, &h, &b);
-        health_free(&h);
-    }
-    if (out && !strcmp(out, "json")) {
-        json_t *j = json_pack("{s:o}", "clusters", all);
-        char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        buf_puts(&b, s);
-        buf_putc(&b, '\n');
-        free(s);
-        json_decref(j);
-    } else {
-        json_decref(all);
-    }
+    if (out && !strcmp(out, "json"))
+        format_health_json(r, nr, &b);
+    else
+        format_health_table(r, nr, &b);
     fwrite(b.data, 1, b.len, stdout);
     buf_free(&b);
-    free(st);
+    health_fleet_free(r, nr);
+    free(ct.st);
     manifest_free(&m);
     return 0;
 }

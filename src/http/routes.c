@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "format/format.h"
+#include "http/posture_api.h"
 
 static const char *const alloc_params[] = {
     "window", "aggregate", "step", "accumulate", "idle", "includeIdle", "shareIdle", "idleByNode", "filter",
@@ -21,6 +22,8 @@ static const kt_route routes[] = {
     {"/allocation/compute", api_allocation, alloc_params, 0, 1, 0, 1},
     {"/assets", api_assets, assets_params, 0, 1, 0, 1},
     {"/clusters", api_clusters, format_only, 0, 1, 0, 1},
+    {"/posture", api_posture, none, 0, 1, 0, 0},
+    {"/health", api_health, none, 0, 1, 0, 0},
     {"/healthz", api_healthz, none, 1, 0, 0, 0},
     {"/readyz", api_readyz, none, 1, 1, 0, 0},
     {"/metrics", api_metrics, none, 0, 1, 0, 0},

@@ -10,6 +10,7 @@
 
 #include "engine/window.h"
 #include "posture/jx.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 const char *const health_kind_names[HEALTH_NKINDS] = {
@@ -217,4 +218,44 @@ void health_free(kt_health *h)
         return;
     free(h->f);
     memset(h, 0, sizeof *h);
+}
+
+size_t health_fleet(const kt_manifest *m, const kt_health_opts *o, int64_t (*contact)(void *ud, const char *cluster),
+                    void *ud, kt_cluster_health_result **out)
+{
+    assert(m && o && out);
+    size_t n = 0;
+    *out = NULL;
+    for (size_t i = 0; i < m->n; i++) {
+        int first = 1;   /* one run per cluster: the first object of each file */
+        for (size_t k = 0; k < i && first; k++)
+            first = m->o[k].file != m->o[i].file;
+        if (!first)
+            continue;
+        kt_health_opts co = *o;
+        co.file = m->o[i].file;
+        if (!co.last_contact && contact)
+            co.last_contact = contact(ud, co.file);
+        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        (*out)[n].cluster = co.file;
+        health_check(m, &co, &(*out)[n].h);
+        n++;
+    }
+    return n;
+}
+
+void health_fleet_free(kt_cluster_health_result *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        health_free(&r[i].h);
+    free(r);
+}
+
+int64_t health_contact_from_store(void *ud, const char *cluster)
+{
+    const kt_health_contacts *c = ud;
+    for (size_t k = 0; k < c->n; k++)
+        if (!strcmp(c->st[k].name, cluster))
+            return c->st[k].last_contact;
+    return 0;
 }

@@ -49,6 +49,27 @@ typedef struct kt_health {
 void health_check(const kt_manifest *m, const kt_health_opts *o, kt_health *out);
 void health_free(kt_health *h);
 
+/* One result per cluster of m (each input file or context, in order).
+ * contact(ud, cluster) gives a cluster's last contact (0: unknown) unless
+ * o->last_contact is set; contact may be NULL.  Free with health_fleet_free. */
+typedef struct kt_cluster_health_result {
+    const char *cluster;
+    kt_health h;
+} kt_cluster_health_result;
+
+size_t health_fleet(const kt_manifest *m, const kt_health_opts *o, int64_t (*contact)(void *ud, const char *cluster),
+                    void *ud, kt_cluster_health_result **out);
+void health_fleet_free(kt_cluster_health_result *r, size_t n);
+
+/* A contact callback over the store's cluster rows (store.h's
+ * kt_cluster_status, by name): pass a kt_health_contacts as ud. */
+struct kt_cluster_status;
+typedef struct kt_health_contacts {
+    struct kt_cluster_status *st;
+    size_t n;
+} kt_health_contacts;
+int64_t health_contact_from_store(void *ud, const char *cluster);
+
 /* End-of-life date of Kubernetes 1.minor as unix seconds (00:00 UTC), or 0
  * when the table does not know it.  Table and source: eol.c. */
 int64_t k8s_eol_date(int minor);

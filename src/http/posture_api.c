@@ -211,6 +211,20 @@ void posture_service_metrics(kt_posture_service *s, int64_t now, kt_buf *out)
     get(s, NULL, now, &s->metrics, out);
 }
 
+int posture_service_answer(kt_posture_service *s, kt_store *store, int64_t now, int health, kt_buf *out,
+                           kt_err *err)
+{
+    assert(s && out);
+    kt_buf b = {0};
+    int rc = get(s, store, now, health ? &s->health : &s->posture, &b);
+    if (rc)
+        kt_fail(err, KT_ERUNTIME, "%s", b.data);
+    else
+        buf_add(out, b.data, b.len);
+    buf_free(&b);
+    return rc;
+}
+
 static void answer(kt_http_app *app, kt_store *st, int64_t now, int health, kt_http_resp *r)
 {
     kt_posture_service *s = app->posture;
@@ -219,8 +233,9 @@ static void answer(kt_http_app *app, kt_store *st, int64_t now, int health, kt_h
         return;
     }
     kt_buf b = {0};
-    if (get(s, st, now, health ? &s->health : &s->posture, &b)) {
-        resp_json_error(r, 503, b.data);
+    kt_err err = {0};
+    if (posture_service_answer(s, st, now, health, &b, &err)) {
+        resp_json_error(r, 503, err.msg);
         buf_free(&b);
         return;
     }

@@ -40,7 +40,14 @@ void posture_service_free(kt_posture_service *s);
 /* Append the posture/health series (refreshing first when stale). */
 void posture_service_metrics(kt_posture_service *s, int64_t now, kt_buf *out);
 
+/* The /posture (health 0) or /health (1) JSON into out, refreshing when
+ * stale; -1 with err when there is no answer yet. */
+int posture_service_answer(kt_posture_service *s, kt_store *store, int64_t now, int health, kt_buf *out,
+                           kt_err *err);
+
 void api_posture(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r);
 void api_health(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r);
+/* /ui/posture (dash_posture.c) */
+void dash_posture(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r);
 
 #endif

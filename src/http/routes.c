@@ -31,6 +31,7 @@ static const kt_route routes[] = {
     {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1},
     {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1},
     {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1},
+    {"/ui/posture", dash_posture, none, 0, 1, 1, 0},
     /* the sign-in page needs the stylesheet before a session exists */
     {"/static/app.css", dash_static_css, none, 1, 0, 0, 0},
     {"/static/app.js", dash_static_js, none, 1, 0, 0, 0},

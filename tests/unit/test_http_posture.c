@@ -51,6 +51,18 @@ TEST(routes_and_metrics)
     CHECK(m.data && strstr(m.data, "kubetally_health_findings{cluster=\"" FIX "/cluster-dump.yaml\",check=\"OOMKilled\"} 1\n"));
     buf_free(&m);
     buf_free(&r.body);
+
+    /* the dashboard page, drawn from the same answers: the fleet score,
+     * the worst namespaces, and the 8 findings, each with a cost link */
+    memset(&r, 0, sizeof r);
+    dash_posture(&app, NULL, NULL, now, &r);
+    CHECK(r.status == 200 && r.body.data);
+    CHECK(r.body.data && strstr(r.body.data, "id=\"fleet-score\""));
+    CHECK(r.body.data && strstr(r.body.data, "<p>8 findings</p>"));
+    CHECK(r.body.data && strstr(r.body.data, "residency/eu"));
+    /* the critical Deployment web links to its pods' cost */
+    CHECK(r.body.data && strstr(r.body.data, "controllerName%3A%22web%22"));
+    buf_free(&r.body);
     posture_service_free(svc);
 
     /* not configured: 404 with a message saying how to turn it on */

@@ -18,13 +18,6 @@ static pol_counts object_counts(const pol_object_result *o)
     return pol_count(&one, NULL);
 }
 
-static const pol_object_result *polaris_of(const kt_posture *p, size_t obj)
-{
-    for (size_t i = 0; i < p->polaris.n; i++)
-        if (p->polaris.o[i].obj == obj)
-            return &p->polaris.o[i];
-    return NULL;
-}
 
 static void pss_rule_id(const pss_violation *v, char *buf, size_t n)
 {
@@ -82,7 +75,7 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
     assert(p && out);
     size_t shown = 0, pss_ok = 0, met[3] = {0, 0, 0};
     for (size_t i = 0; i < p->m->n; i++) {
-        const pol_object_result *o = polaris_of(p, i);
+        const pol_object_result *o = posture_polaris_of(p, i);
         const kt_posture_pod *pod = posture_pod_of(p, i);
         pol_counts c = o ? object_counts(o) : (pol_counts){0, 0, 0};
         if (pod)
@@ -217,7 +210,7 @@ static json_t *pss_json(const kt_posture *p, const kt_posture_pod *pod)
 
 static json_t *object_json(const kt_posture *p, size_t i)
 {
-    const pol_object_result *o = polaris_of(p, i);
+    const pol_object_result *o = posture_polaris_of(p, i);
     const kt_posture_pod *pod = posture_pod_of(p, i);
     const kt_manifest_obj *mo = &p->m->o[i];
     json_t *ctl = json_object(), *podr = json_object(), *ctrs = json_array();
@@ -267,10 +260,6 @@ static void dump(json_t *j, kt_buf *out)
 void format_posture_json(const kt_posture *p, kt_buf *out)
 {
     assert(p && out);
-    json_t *results = json_array();
-    for (size_t i = 0; i < p->m->n; i++)
-        if (polaris_of(p, i) || posture_pod_of(p, i))
-            json_array_append_new(results, object_json(p, i));
     pol_counts c = pol_count(&p->polaris, NULL);
     size_t ok = 0;
     for (size_t i = 0; i < p->n_pods; i++)
@@ -286,17 +275,36 @@ void format_posture_json(const kt_posture *p, kt_buf *out)
                                                       (json_int_t)cc.danger, "Score", pol_score(cc)));
     }
     const kt_resilience_summary *rs = &p->resilience;
-    dump(json_pack("{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:o,s:o,s:{s:s,s:s,s:I,s:I,s:o},s:o,s:{s:I,s:I,s:I,s:I,s:I},s:o}",
-                   "PolarisOutputVersion", "1.0",
-                   "SourceType", "Path", "Score", pol_score(c), "Summary", "Successes", (json_int_t)c.pass, "Warnings",
-                   (json_int_t)c.warning, "Dangers", (json_int_t)c.danger, "Categories", cats, "NamespaceScores",
-                   groups_json(p, 0), "ClusterScores", groups_json(p, 1), "PodSecurity", "level",
-                   pss_level_name(p->level), "version", version, "pods", (json_int_t)p->n_pods, "allowed",
-                   (json_int_t)ok, "namespaces", namespaces_json(p), "Findings", findings_json(p), "Resilience",
-                   "criticalWorkloads", (json_int_t)rs->critical, "placed", (json_int_t)rs->placed, "oneProvider",
-                   (json_int_t)rs->one_provider, "oneRegion", (json_int_t)rs->one_region, "oneZone",
-                   (json_int_t)rs->one_zone, "Results", results),
-         out);
+    json_t *head = json_pack(
+        "{s:s,s:s,s:i,s:{s:I,s:I,s:I},s:o,s:o,s:o,s:{s:s,s:s,s:I,s:I,s:o},s:o,s:{s:I,s:I,s:I,s:I,s:I}}",
+        "PolarisOutputVersion", "1.0", "SourceType", "Path", "Score", pol_score(c), "Summary", "Successes",
+        (json_int_t)c.pass, "Warnings", (json_int_t)c.warning, "Dangers", (json_int_t)c.danger, "Categories", cats,
+        "NamespaceScores", groups_json(p, 0), "ClusterScores", groups_json(p, 1), "PodSecurity", "level",
+        pss_level_name(p->level), "version", version, "pods", (json_int_t)p->n_pods, "allowed", (json_int_t)ok,
+        "namespaces", namespaces_json(p), "Findings", findings_json(p), "Resilience", "criticalWorkloads",
+        (json_int_t)rs->critical, "placed", (json_int_t)rs->placed, "oneProvider", (json_int_t)rs->one_provider,
+        "oneRegion", (json_int_t)rs->one_region, "oneZone", (json_int_t)rs->one_zone);
+    /* The head, then Results one object at a time: a 100,000-pod cluster's
+     * answer is never a single JSON tree in memory. */
+    char *h = json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(head);
+    buf_add(out, h, strlen(h) - 1);   /* without the closing brace */
+    free(h);
+    buf_puts(out, ",\"Results\":[");
+    int first = 1;
+    for (size_t i = 0; i < p->m->n; i++) {
+        if (!posture_polaris_of(p, i) && !posture_pod_of(p, i))
+            continue;
+        json_t *o = object_json(p, i);
+        char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!first)
+            buf_putc(out, ',');
+        buf_puts(out, t);
+        first = 0;
+        free(t);
+        json_decref(o);
+    }
+    buf_puts(out, "]}\n");
 }
 
 /* SARIF rules: every Polaris check, then every PSS check under the id
@@ -350,7 +358,7 @@ void format_posture_sarif(const kt_posture *p, const char *tool_version, kt_buf 
     assert(p && out);
     json_t *results = json_array();
     for (size_t i = 0; i < p->m->n; i++) {
-        const pol_object_result *o = polaris_of(p, i);
+        const pol_object_result *o = posture_polaris_of(p, i);
         const kt_posture_pod *pod = posture_pod_of(p, i);
         for (size_t j = 0; o && j < o->n; j++) {
             const pol_result *r = &o->r[j];

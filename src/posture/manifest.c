@@ -193,3 +193,22 @@ json_t *config_file_load(const char *path, const char *flag, kt_err *err)
     buf_free(&b);
     return docs;
 }
+
+json_t *manifest_kind_index(const kt_manifest *m)
+{
+    assert(m);
+    json_t *idx = json_object();
+    for (size_t i = 0; i < m->n; i++) {
+        const char *kind = jx_str(m->o[i].obj, "kind");
+        json_t *list = json_object_get(idx, kind);
+        if (!list)
+            json_object_set_new(idx, kind, list = json_array());
+        json_array_append_new(list, json_integer((json_int_t)i));
+    }
+    return idx;
+}
+
+json_t *manifest_kind_list(const json_t *idx, const char *kind)
+{
+    return json_object_get(idx, kind);
+}

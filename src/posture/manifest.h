@@ -45,6 +45,13 @@ void manifest_free(kt_manifest *m);
  * "NAME:LINE: problem". */
 json_t *yaml_to_json(const char *name, const char *text, size_t len, kt_err *err);
 
+/* An index of m by kind: {"Pod": [0, 4, …], …} (caller decrefs), so checks
+ * that look for another object (a ServiceAccount, a PDB) scan that kind
+ * only.  manifest_kind_list gives the indices (JSON integers) of one kind,
+ * NULL when there are none (json_array_foreach accepts NULL). */
+json_t *manifest_kind_index(const kt_manifest *m);
+json_t *manifest_kind_list(const json_t *idx, const char *kind);
+
 /* Read a YAML/JSON configuration file named by command-line flag `flag`
  * into yaml_to_json's document array (NULL with err on failure). */
 json_t *config_file_load(const char *path, const char *flag, kt_err *err);

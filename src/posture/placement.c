@@ -19,11 +19,12 @@ void placement_build(const kt_manifest *m, kt_placement *p)
 {
     assert(m && p);
     memset(p, 0, sizeof *p);
-    for (size_t i = 0; i < m->n; i++) {
-        json_t *n = m->o[i].obj;
-        const char *kind = jx_str(n, "kind");
-        if (!kind || strcmp(kind, "Node"))
-            continue;
+    p->m = m;
+    p->kinds = manifest_kind_index(m);
+    size_t k;
+    json_t *idx;
+    json_array_foreach(manifest_kind_list(p->kinds, "Node"), k, idx) {
+        json_t *n = m->o[json_integer_value(idx)].obj;
         p->nodes = xrealloc(p->nodes, (p->n_nodes + 1) * sizeof *p->nodes);
         kt_place *pl = &p->nodes[p->n_nodes++];
         pl->name = jx_str(jx_get(n, "metadata"), "name") ? jx_str(jx_get(n, "metadata"), "name") : "";
@@ -36,6 +37,7 @@ void placement_free(kt_placement *p)
     if (!p)
         return;
     free(p->nodes);
+    json_decref(p->kinds);
     memset(p, 0, sizeof *p);
 }
 
@@ -120,13 +122,15 @@ int placement_owns(const kt_workload *w, const json_t *pod)
     return 1;
 }
 
-json_t *placement_namespace(const kt_manifest *m, const char *ns)
+json_t *placement_namespace(const kt_placement *pl, const char *ns)
 {
-    for (size_t i = 0; ns && i < m->n; i++) {
-        const char *kind = jx_str(m->o[i].obj, "kind");
-        if (kind && !strcmp(kind, "Namespace") && jx_str(jx_get(m->o[i].obj, "metadata"), "name") &&
-            !strcmp(jx_str(jx_get(m->o[i].obj, "metadata"), "name"), ns))
-            return m->o[i].obj;
+    size_t k;
+    json_t *i;
+    json_array_foreach(ns ? manifest_kind_list(pl->kinds, "Namespace") : NULL, k, i) {
+        json_t *o = pl->m->o[json_integer_value(i)].obj;
+        const char *name = jx_str(jx_get(o, "metadata"), "name");
+        if (name && !strcmp(name, ns))
+            return o;
     }
     return NULL;
 }
@@ -146,13 +150,14 @@ int placement_selects(const json_t *selector, const json_t *labels)
     return 1;
 }
 
-json_t *placement_pdb(const kt_manifest *m, const char *ns, const json_t *labels)
+json_t *placement_pdb(const kt_manifest *m, const json_t *kinds, const char *ns, const json_t *labels)
 {
-    for (size_t i = 0; i < m->n; i++) {
-        json_t *o = m->o[i].obj;
-        const char *kind = jx_str(o, "kind"), *pns = jx_str(jx_get(o, "metadata"), "namespace");
-        if (kind && !strcmp(kind, "PodDisruptionBudget") && (!pns || !ns || !*pns || !*ns || !strcmp(pns, ns)) &&
-            placement_selects(jx_path(o, "spec.selector"), labels))
+    size_t k;
+    json_t *i;
+    json_array_foreach(manifest_kind_list(kinds, "PodDisruptionBudget"), k, i) {
+        json_t *o = m->o[json_integer_value(i)].obj;
+        const char *pns = jx_str(jx_get(o, "metadata"), "namespace");
+        if ((!pns || !ns || !*pns || !*ns || !strcmp(pns, ns)) && placement_selects(jx_path(o, "spec.selector"), labels))
             return o;
     }
     return NULL;

@@ -15,6 +15,8 @@ typedef struct kt_place {
 } kt_place;
 
 typedef struct kt_placement {
+    const kt_manifest *m;
+    json_t *kinds;             /* m by kind (manifest_kind_index) */
     kt_place *nodes;
     size_t n_nodes;
 } kt_placement;
@@ -31,9 +33,10 @@ void placement_volume(const json_t *pv, kt_cloud *out);
 int placement_owns(const kt_workload *w, const json_t *pod);
 /* A label selector's matchLabels, non-empty, all present in labels. */
 int placement_selects(const json_t *selector, const json_t *labels);
-/* The PodDisruptionBudget among m in namespace ns selecting labels, or NULL. */
-json_t *placement_pdb(const kt_manifest *m, const char *ns, const json_t *labels);
-/* The namespace object named ns among m, or NULL. */
-json_t *placement_namespace(const kt_manifest *m, const char *ns);
+/* The PodDisruptionBudget among m in namespace ns selecting labels, or
+ * NULL; kinds is m's manifest_kind_index. */
+json_t *placement_pdb(const kt_manifest *m, const json_t *kinds, const char *ns, const json_t *labels);
+/* The namespace object named ns among the objects, or NULL. */
+json_t *placement_namespace(const kt_placement *pl, const char *ns);
 
 #endif

@@ -71,13 +71,13 @@ void pol_audit_run(const pol_config *c, const kt_manifest *m, pol_audit *out)
     assert(c && m && out);
     memset(out, 0, sizeof *out);
     size_t cap = 0;
-    json_t *owners = workload_owners(m);
+    json_t *owners = workload_owners(m), *kinds = manifest_kind_index(m);
     for (size_t o = 0; o < m->n; o++) {
         json_t *obj = m->o[o].obj;
         if (workload_owned(owners, obj))
             continue;   /* judged through its controller */
         kt_workload w;
-        pol_ctx x = {m, obj, NULL, NULL, 0};
+        pol_ctx x = {m, kinds, obj, NULL, NULL, 0};
         acc a = {0};
         const char *kind = jx_str(obj, "kind") ? jx_str(obj, "kind") : "";
         if (workload_from_object(obj, &w)) {
@@ -102,6 +102,7 @@ void pol_audit_run(const pol_config *c, const kt_manifest *m, pol_audit *out)
         r->n = a.n;
     }
     json_decref(owners);
+    json_decref(kinds);
 }
 
 void pol_audit_free(pol_audit *a)

@@ -9,6 +9,7 @@
 
 typedef struct pol_ctx {
     const kt_manifest *m;      /* every object audited together (for lookups) */
+    const json_t *kinds;       /* m by kind (manifest_kind_index) */
     json_t *obj;               /* the object checked */
     const kt_workload *w;      /* its pod, for container/pod/controller checks; else NULL */
     const json_t *container;   /* container checks: the container */

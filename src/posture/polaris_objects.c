@@ -15,10 +15,12 @@ int pol_same_ns(const char *a, const char *b)
 
 json_t *pol_find(const pol_ctx *x, const char *kind, const char *name, const char *ns)
 {
-    for (size_t i = 0; name && i < x->m->n; i++) {
-        json_t *o = x->m->o[i].obj, *meta = jx_get(o, "metadata");
-        const char *k = jx_str(o, "kind"), *n = jx_str(meta, "name");
-        if (k && n && !strcmp(k, kind) && !strcmp(n, name) && (!ns || pol_same_ns(jx_str(meta, "namespace"), ns)))
+    size_t k;
+    json_t *i;
+    json_array_foreach(name ? manifest_kind_list(x->kinds, kind) : NULL, k, i) {
+        json_t *o = x->m->o[json_integer_value(i)].obj, *meta = jx_get(o, "metadata");
+        const char *n = jx_str(meta, "name");
+        if (n && !strcmp(n, name) && (!ns || pol_same_ns(jx_str(meta, "namespace"), ns)))
             return o;
     }
     return NULL;

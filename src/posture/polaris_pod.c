@@ -91,10 +91,11 @@ POL_CHECK(missingNetworkPolicy)
     json_t *labels = jx_get(x->w->pod_meta, "labels");
     if (labels && (!json_is_object(labels) || !json_object_size(labels)))
         return 0;
-    for (size_t i = 0; i < x->m->n; i++) {
-        json_t *np = x->m->o[i].obj;
-        const char *kind = jx_str(np, "kind");
-        if (!kind || strcmp(kind, "NetworkPolicy") || !pol_same_ns(jx_str(jx_get(np, "metadata"), "namespace"), x->w->ns))
+    size_t k;
+    json_t *i;
+    json_array_foreach(manifest_kind_list(x->kinds, "NetworkPolicy"), k, i) {
+        json_t *np = x->m->o[json_integer_value(i)].obj;
+        if (!pol_same_ns(jx_str(jx_get(np, "metadata"), "namespace"), x->w->ns))
             continue;
         json_t *s = jx_get(np, "spec"), *types = jx_get(s, "policyTypes");
         if (!placement_selects(jx_get(s, "podSelector"), labels) || !jx_len(s, "egress") || !jx_len(s, "ingress"))
@@ -125,7 +126,7 @@ POL_CHECK(metadataAndInstanceMismatched)
 /* The PodDisruptionBudget in the workload's namespace that selects its pods. */
 static json_t *pdb_for(const pol_ctx *x)
 {
-    return placement_pdb(x->m, x->w->ns, jx_get(x->w->pod_meta, "labels"));
+    return placement_pdb(x->m, x->kinds, x->w->ns, jx_get(x->w->pod_meta, "labels"));
 }
 
 POL_CHECK(missingPodDisruptionBudget)
@@ -137,10 +138,12 @@ POL_CHECK(missingPodDisruptionBudget)
 /* The HPA whose scaleTargetRef names this workload. */
 static json_t *hpa_for(const pol_ctx *x)
 {
-    for (size_t i = 0; i < x->m->n; i++) {
-        json_t *o = x->m->o[i].obj, *ref = jx_path(o, "spec.scaleTargetRef");
-        const char *kind = jx_str(o, "kind"), *rk = jx_str(ref, "kind"), *rn = jx_str(ref, "name");
-        if (kind && !strcmp(kind, "HorizontalPodAutoscaler") && rk && !strcmp(rk, x->w->kind) && rn &&
+    size_t k;
+    json_t *i;
+    json_array_foreach(manifest_kind_list(x->kinds, "HorizontalPodAutoscaler"), k, i) {
+        json_t *o = x->m->o[json_integer_value(i)].obj, *ref = jx_path(o, "spec.scaleTargetRef");
+        const char *rk = jx_str(ref, "kind"), *rn = jx_str(ref, "name");
+        if (rk && !strcmp(rk, x->w->kind) && rn &&
             !strcmp(rn, x->w->name) && pol_same_ns(jx_str(jx_get(o, "metadata"), "namespace"), x->w->ns))
             return o;
     }

@@ -3,6 +3,7 @@
 #include "posture/posture.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,14 @@ void posture_audit(const kt_manifest *m, const pol_config *polaris, const kt_pos
         judge_namespace(m, owners, i, &out->ns[out->n_ns++]);
     }
     json_decref(owners);
+    out->pol_of = xmalloc((m->n ? m->n : 1) * sizeof *out->pol_of);
+    out->pod_of = xmalloc((m->n ? m->n : 1) * sizeof *out->pod_of);
+    for (size_t i = 0; i < m->n; i++)
+        out->pol_of[i] = out->pod_of[i] = SIZE_MAX;
+    for (size_t i = 0; i < out->polaris.n; i++)
+        out->pol_of[out->polaris.o[i].obj] = i;
+    for (size_t i = 0; i < out->n_pods; i++)
+        out->pod_of[out->pods[i].obj] = i;
     kt_placement pl;
     placement_build(m, &pl);
     residency_check(m, rules, &pl, &out->findings);
@@ -103,14 +112,18 @@ void posture_free(kt_posture *p)
         free(p->pods[i].v);
     free(p->pods);
     free(p->ns);
+    free(p->pol_of);
+    free(p->pod_of);
     findings_free(&p->findings);
     memset(p, 0, sizeof *p);
 }
 
 const kt_posture_pod *posture_pod_of(const kt_posture *p, size_t obj)
 {
-    for (size_t i = 0; i < p->n_pods; i++)
-        if (p->pods[i].obj == obj)
-            return &p->pods[i];
-    return NULL;
+    return obj < p->m->n && p->pod_of[obj] != SIZE_MAX ? &p->pods[p->pod_of[obj]] : NULL;
+}
+
+const pol_object_result *posture_polaris_of(const kt_posture *p, size_t obj)
+{
+    return obj < p->m->n && p->pol_of[obj] != SIZE_MAX ? &p->polaris.o[p->pol_of[obj]] : NULL;
 }

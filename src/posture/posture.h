@@ -53,6 +53,7 @@ typedef struct kt_posture {
     kt_posture_ns *ns;
     size_t n_ns;
     kt_findings findings;      /* residency and resilience */
+    size_t *pol_of, *pod_of;   /* per object of m: index into polaris.o / pods, or SIZE_MAX */
     kt_resilience_summary resilience;
 } kt_posture;
 
@@ -65,5 +66,7 @@ void posture_audit(const kt_manifest *m, const pol_config *polaris, const kt_pos
 void posture_free(kt_posture *p);
 /* The PSS entry for object index obj, or NULL when it has no pod. */
 const kt_posture_pod *posture_pod_of(const kt_posture *p, size_t obj);
+/* The Polaris results of object index obj, or NULL when it has none. */
+const pol_object_result *posture_polaris_of(const kt_posture *p, size_t obj);
 
 #endif

@@ -17,12 +17,12 @@ int residency_allows(const kt_residency_rule *rule, const char *region)
 }
 
 /* The rule applies to obj: its own labels or its namespace's carry the rule's label. */
-static int applies(const kt_manifest *m, const kt_residency_rule *rule, const json_t *obj)
+static int applies(const kt_placement *pl, const kt_residency_rule *rule, const json_t *obj)
 {
     json_t *meta = jx_get(obj, "metadata");
     if (rules_label_match(jx_get(meta, "labels"), rule->key, rule->value))
         return 1;
-    json_t *ns = placement_namespace(m, jx_str(meta, "namespace"));
+    json_t *ns = placement_namespace(pl, jx_str(meta, "namespace"));
     return ns && rules_label_match(jx_path(ns, "metadata.labels"), rule->key, rule->value);
 }
 
@@ -81,7 +81,7 @@ void residency_check(const kt_manifest *m, const kt_posture_rules *r, const kt_p
         for (size_t i = 0; i < m->n; i++) {
             const json_t *o = m->o[i].obj;
             const char *kind = jx_str(o, "kind");
-            if (!kind || !applies(m, rule, o))
+            if (!kind || !applies(pl, rule, o))
                 continue;
             if (!strcmp(kind, "Pod"))
                 check_pod(m, rule, pl, o, out, check);

@@ -16,10 +16,10 @@ static int controller_kind(const char *k)
            !strcmp(k, "ReplicationController");
 }
 
-int resilience_is_critical(const kt_manifest *m, const kt_posture_rules *r, const kt_workload *w)
+int resilience_is_critical(const kt_placement *pl, const kt_posture_rules *r, const kt_workload *w)
 {
     const char *k = r->critical_key, *v = r->critical_value;
-    json_t *ns = placement_namespace(m, w->ns);
+    json_t *ns = placement_namespace(pl, w->ns);
     return rules_label_match(jx_get(w->meta, "labels"), k, v) ||
            rules_label_match(jx_get(w->meta, "annotations"), k, v) ||
            rules_label_match(jx_get(w->pod_meta, "labels"), k, v) ||
@@ -63,10 +63,12 @@ typedef struct spread {
 static void spread_of(const kt_manifest *m, const kt_placement *pl, const kt_workload *w, const char *file,
                       spread *s)
 {
-    for (size_t i = 0; i < m->n; i++) {
+    size_t k;
+    json_t *idx;
+    json_array_foreach(manifest_kind_list(pl->kinds, "Pod"), k, idx) {
+        size_t i = (size_t)json_integer_value(idx);
         const json_t *pod = m->o[i].obj;
-        const char *kind = jx_str(pod, "kind");
-        if (!kind || strcmp(kind, "Pod") || m->o[i].file != file || !placement_owns(w, pod) || !pod_ready(pod))
+        if (m->o[i].file != file || !placement_owns(w, pod) || !pod_ready(pod))
             continue;
         s->ready++;
         const kt_place *n = placement_node(pl, jx_str(jx_get(pod, "spec"), "nodeName"));
@@ -80,10 +82,12 @@ static void spread_of(const kt_manifest *m, const kt_placement *pl, const kt_wor
     }
 }
 
-static int any_pods(const kt_manifest *m, const char *file)
+static int any_pods(const kt_manifest *m, const kt_placement *pl, const char *file)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (m->o[i].file == file && jx_str(m->o[i].obj, "kind") && !strcmp(jx_str(m->o[i].obj, "kind"), "Pod"))
+    size_t k;
+    json_t *idx;
+    json_array_foreach(manifest_kind_list(pl->kinds, "Pod"), k, idx)
+        if (m->o[json_integer_value(idx)].file == file)
             return 1;
     return 0;
 }
@@ -96,11 +100,11 @@ static void check_one(const kt_manifest *m, const kt_placement *pl, const kt_wor
     if (want < 2)
         findings_add(out, "resilience/replicas", 1, w->kind, w->ns, w->name,
                      "critical workload runs %lld replica%s: one failure takes it down", want, want == 1 ? "" : "s");
-    if (!placement_pdb(m, w->ns, jx_get(w->pod_meta, "labels")))
+    if (!placement_pdb(m, pl->kinds, w->ns, jx_get(w->pod_meta, "labels")))
         findings_add(out, "resilience/pdb", 0, w->kind, w->ns, w->name,
                      "no PodDisruptionBudget selects its pods: a drain may evict them all at once");
     spread_of(m, pl, w, file, s);
-    if (!s->ready && any_pods(m, file))
+    if (!s->ready && any_pods(m, pl, file))
         findings_add(out, "resilience/unavailable", 1, w->kind, w->ns, w->name, "none of its pods is Ready");
     if (s->placed > 1 && !s->node.several)
         findings_add(out, "resilience/node", 1, w->kind, w->ns, w->name, "all %zu Ready pods run on node %s",
@@ -130,7 +134,7 @@ void resilience_check(const kt_manifest *m, const kt_posture_rules *r, const kt_
     size_t n_apps = 0;
     for (size_t i = 0; i < m->n; i++) {
         kt_workload *w = &ws[i];
-        if (!workload_from_object(m->o[i].obj, w) || !controller_kind(w->kind) || !resilience_is_critical(m, r, w))
+        if (!workload_from_object(m->o[i].obj, w) || !controller_kind(w->kind) || !resilience_is_critical(pl, r, w))
             continue;
         spread s;
         memset(&s, 0, sizeof s);

@@ -33,6 +33,6 @@ typedef struct kt_resilience_summary {
 
 void resilience_check(const kt_manifest *m, const kt_posture_rules *r, const kt_placement *pl, kt_findings *out,
                       kt_resilience_summary *sum);
-int resilience_is_critical(const kt_manifest *m, const kt_posture_rules *r, const kt_workload *w);
+int resilience_is_critical(const kt_placement *pl, const kt_posture_rules *r, const kt_workload *w);
 
 #endif

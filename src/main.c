@@ -22,8 +22,8 @@ static const struct {
     {"import", cmd_import, "import cost history from Prometheus or Thanos"},
     {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
     {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},
-    {"health", cmd_health, "health of a cluster dump: nodes, pods, Jobs, versions; health score"},
-    {"posture", cmd_posture, "audit manifests: Pod Security Standards and Polaris checks (table, JSON, SARIF)"},
+    {"health", cmd_health, "cluster health (dumps or live): nodes, pods, Jobs, versions; health score"},
+    {"posture", cmd_posture, "Pod Security Standards, Polaris checks, residency, resilience (files or live)"},
 };
 
 static void usage(FILE *f)

@@ -116,7 +116,8 @@ int cmd_posture(int argc, char **argv)
     } else if (p.help) {
         flags_usage("posture",
                     "Audit Kubernetes manifests (YAML or JSON, multi-document, Lists, Pods and controllers) without a\n"
-                    "cluster, or live clusters (--context, --all-contexts): Polaris' checks (--config: a Polaris config file) and the Pod Security Standards at\n"
+                    "cluster, or live clusters (--context, --all-contexts): Polaris' checks (--config: a Polaris\n"
+                    "config file) and the Pod Security Standards at\n"
                     "--level baseline|restricted (default baseline) and --pss-version (default latest).\n"
                     "--rules: data residency rules and the critical-workload marker (docs/posture.md).\n"
                     "-o table|json|sarif.  --file takes several paths; a directory means its *.yaml, *.yml, *.json.",

@@ -204,6 +204,31 @@ TEST(yaml_types)
     manifest_free(&m);
 }
 
+/* A directory is every *.yaml, *.yml and *.json below it, in name order.
+ * tests/fixtures/posture holds broken.yaml, so reading it fails naming that
+ * file; a folder built here from copies of two good files (and a text file
+ * that is not read) gives all their objects. */
+TEST(directories)
+{
+    kt_manifest m = {0};
+    kt_err err = {0};
+    CHECK(manifest_load_path(&m, FIX, &err) == -1 && strstr(err.msg, "broken.yaml"));
+    manifest_free(&m);
+    char dir[] = "/tmp/kt-posture-dir-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/sub && cp " FIX "/workloads.yaml %s/a.yaml && cp " FIX
+             "/cluster-dump.yaml %s/sub/b.yml && echo 'not yaml: [' > %s/notes.txt",
+             dir, dir, dir, dir);
+    CHECK(system(cmd) == 0);
+    /* a.yaml: 6 objects; sub/b.yml: the List's 16 items; notes.txt skipped */
+    CHECK(manifest_load_path(&m, dir, &err) == 0);
+    CHECK(m.n == 22 && m.n_files == 2);
+    manifest_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* Run the binary; returns its exit status and its stdout in *out. */
 static int run_cli(const char *args, kt_buf *out)
 {
@@ -290,6 +315,7 @@ int main(void)
     RUN(config_errors);
     RUN(pod_security);
     RUN(owned_objects);
+    RUN(directories);
     RUN(yaml_types);
     RUN(cli);
     return check_done();

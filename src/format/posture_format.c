@@ -135,10 +135,12 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
                     "%zu privileged\n",
                pss_level_name(p->level), p->minor, pss_ok, p->n_pods, met[PSS_RESTRICTED], met[PSS_BASELINE],
                met[PSS_PRIVILEGED]);
+    const char *cl[2];
+    int several = manifest_clusters(p->m, cl, 2) > 1;
     for (size_t i = 0; i < p->n_ns; i++) {
         const kt_posture_ns *n = &p->ns[i];
-        buf_printf(out, "Namespace %s%s%s%s:", n->name, p->m->n_files > 1 ? " (" : "", p->m->n_files > 1 ? n->cluster : "",
-                   p->m->n_files > 1 ? ")" : "");
+        buf_printf(out, "Namespace %s%s%s%s:", n->name, several ? " (" : "", several ? n->cluster : "",
+                   several ? ")" : "");
         int any = 0;
         for (int k = 0; k < 3; k++) {
             if (!n->mode[k].set)

@@ -100,19 +100,21 @@ static void render_metrics(const kt_posture *p, const kt_cluster_health_result *
 {
     buf_puts(b, "# HELP kubetally_posture_score Polaris score (0-100) over a cluster's objects.\n"
                 "# TYPE kubetally_posture_score gauge\n");
-    for (size_t f = 0; f < p->m->n_files; f++) {
+    const char *clusters[256];
+    size_t nc = manifest_clusters(p->m, clusters, 256);
+    for (size_t f = 0; f < nc && f < 256; f++) {
         pol_counts c = {0, 0, 0};
         int any = 0;
         for (size_t i = 0; i < p->polaris.n; i++) {
             const pol_object_result *o = &p->polaris.o[i];
-            if (strcmp(p->m->o[o->obj].file, p->m->files[f]))
+            if (p->m->o[o->obj].file != clusters[f])
                 continue;
             pol_audit one = {(pol_object_result *)o, 1};
             pol_counts oc = pol_count(&one, NULL);
             c.pass += oc.pass, c.warning += oc.warning, c.danger += oc.danger, any = 1;
         }
         if (any)
-            series(b, "kubetally_posture_score", p->m->files[f], NULL, NULL, NULL, NULL, pol_score(c));
+            series(b, "kubetally_posture_score", clusters[f], NULL, NULL, NULL, NULL, pol_score(c));
     }
     count_row *rows = NULL;
     size_t n = 0;

@@ -83,17 +83,22 @@ static int fetch_list(kt_kube_target *t, const char *path, int page_size, int ti
             break;
         }
         size_t before = m->n;
-        if (manifest_load_text(m, t->name, body->data ? body->data : "", body->len, err)) {
+        json_error_t je;
+        json_t *page = json_loadb(body->data ? body->data : "", body->len, 0, &je);
+        if (!page) {
+            rc = kt_fail(err, KT_ERUNTIME, "cluster %s: GET %s: not JSON (%s)", t->name, path, je.text);
+            break;
+        }
+        const char *c = jx_str(jx_get(page, "metadata"), "continue");
+        if (c && *c)
+            cont = strdup(c);
+        rc = manifest_load_json(m, t->name, page, err);
+        json_decref(page);
+        if (rc) {
             rc = kt_wrap(err, "cluster %s: ", t->name);
             break;
         }
         same_cluster(m, before, file);
-        json_error_t je;
-        json_t *meta = json_loadb(body->data, body->len, 0, &je);   /* only for metadata.continue */
-        const char *c = jx_str(jx_get(meta, "metadata"), "continue");
-        if (c && *c)
-            cont = strdup(c);
-        json_decref(meta);
     } while (cont);
     free(cont);
     return rc;

@@ -54,6 +54,26 @@ static int add_doc(kt_manifest *m, json_t *v, const char *file, int doc, int lin
     return 0;
 }
 
+/* Append every document of docs (yaml_to_json's shape), which it frees. */
+static int add_docs(kt_manifest *m, const char *name, json_t *docs, kt_err *err)
+{
+    char *file = xstrdup(name);
+    m->files = xrealloc(m->files, (m->n_files + 1) * sizeof *m->files);
+    m->files[m->n_files++] = file;
+    size_t before = m->n, i;
+    json_t *d;
+    json_array_foreach(docs, i, d) {
+        if (add_doc(m, jx_get(d, "doc"), file, (int)i + 1, (int)json_integer_value(jx_get(d, "line")), err)) {
+            while (m->n > before)
+                json_decref(m->o[--m->n].obj);
+            json_decref(docs);
+            return -1;
+        }
+    }
+    json_decref(docs);
+    return 0;
+}
+
 int manifest_load_text(kt_manifest *m, const char *name, const char *text, size_t len, kt_err *err)
 {
     assert(m && name && (text || !len));
@@ -79,21 +99,13 @@ int manifest_load_text(kt_manifest *m, const char *name, const char *text, size_
     }
     if (!docs && !(docs = yaml_to_json(name, text, len, err)))
         return -1;
-    char *file = xstrdup(name);
-    m->files = xrealloc(m->files, (m->n_files + 1) * sizeof *m->files);
-    m->files[m->n_files++] = file;
-    size_t before = m->n, i;
-    json_t *d;
-    json_array_foreach(docs, i, d) {
-        if (add_doc(m, jx_get(d, "doc"), file, (int)i + 1, (int)json_integer_value(jx_get(d, "line")), err)) {
-            while (m->n > before)
-                json_decref(m->o[--m->n].obj);
-            json_decref(docs);
-            return -1;
-        }
-    }
-    json_decref(docs);
-    return 0;
+    return add_docs(m, name, docs, err);
+}
+
+int manifest_load_json(kt_manifest *m, const char *name, json_t *v, kt_err *err)
+{
+    assert(m && name && v);
+    return add_docs(m, name, json_pack("[{s:O,s:i}]", "doc", v, "line", 0), err);
 }
 
 int manifest_load_file(kt_manifest *m, const char *path, kt_err *err)
@@ -211,4 +223,26 @@ json_t *manifest_kind_index(const kt_manifest *m)
 json_t *manifest_kind_list(const json_t *idx, const char *kind)
 {
     return json_object_get(idx, kind);
+}
+
+size_t manifest_clusters(const kt_manifest *m, const char **out, size_t cap)
+{
+    assert(m && (out || !cap));
+    size_t n = 0;
+    const char *last = NULL;
+    for (size_t i = 0; i < m->n; i++) {
+        const char *f = m->o[i].file;
+        if (f == last)
+            continue;   /* objects of one file are contiguous: the common case costs nothing */
+        last = f;
+        int seen = 0;
+        for (size_t k = 0; k < n && k < cap && !seen; k++)
+            seen = out[k] == f;
+        if (!seen) {
+            if (n < cap)
+                out[n] = f;
+            n++;
+        }
+    }
+    return n;
 }

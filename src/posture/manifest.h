@@ -35,6 +35,8 @@ typedef struct kt_manifest {
 
 int manifest_load_text(kt_manifest *m, const char *name, const char *text, size_t len, kt_err *err);
 int manifest_load_file(kt_manifest *m, const char *path, kt_err *err);
+/* An already decoded object or List (v is borrowed), as if read from name. */
+int manifest_load_json(kt_manifest *m, const char *name, json_t *v, kt_err *err);
 /* A file, "-" for standard input, or a directory: every *.yaml, *.yml and
  * *.json below it, in name order. */
 int manifest_load_path(kt_manifest *m, const char *path, kt_err *err);
@@ -44,6 +46,11 @@ void manifest_free(kt_manifest *m);
  * {"doc": value, "line": N} per document (value null for empty ones).  On error returns NULL and fills err with
  * "NAME:LINE: problem". */
 json_t *yaml_to_json(const char *name, const char *text, size_t len, kt_err *err);
+
+/* The clusters among m: each distinct object "file" (an input path, or a
+ * live cluster's name shared by all its pages), in first-seen order; up
+ * to cap are stored in out, the count is returned. */
+size_t manifest_clusters(const kt_manifest *m, const char **out, size_t cap);
 
 /* An index of m by kind: {"Pod": [0, 4, …], …} (caller decrefs), so checks
  * that look for another object (a ServiceAccount, a PDB) scan that kind

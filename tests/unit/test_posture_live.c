@@ -67,6 +67,8 @@ TEST(live_fetch_and_health)
     for (size_t i = 0; i < m.n; i++)
         CHECK(!strcmp(m.o[i].file, "fake") && m.o[i].file == m.o[0].file);
     CHECK(m.n == 4 && !strcmp(jx_str(m.o[3].obj, "kind"), "ServerVersion"));
+    const char *cl[4];
+    CHECK(manifest_clusters(&m, cl, 4) == 1 && !strcmp(cl[0], "fake"));   /* three pages, one cluster */
     CHECK(m.n >= 2 && !strcmp(jx_str(m.o[1].obj, "kind"), "Node"));   /* kind filled in from NodeList */
     /* 21 lists (nodes twice) + /version = 23 requests */
     CHECK(requests == 23);

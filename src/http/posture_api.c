@@ -17,6 +17,8 @@ struct kt_posture_service {
     pol_config polaris;
     kt_posture_rules rules;
     pthread_mutex_t lock;
+    pthread_cond_t done;           /* a refresh finished */
+    int refreshing;
     int64_t computed_at;           /* 0: never */
     kt_buf posture, health, metrics;
     char error[512];               /* the last refresh's failure, "" when it worked */
@@ -39,6 +41,7 @@ int posture_service_new(const kt_posture_service_opts *o, kt_posture_service **o
         return -1;
     }
     pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->done, NULL);
     *out = s;
     return 0;
 }
@@ -53,6 +56,7 @@ void posture_service_free(kt_posture_service *s)
     buf_free(&s->health);
     buf_free(&s->metrics);
     pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->done);
     free(s);
 }
 
@@ -154,50 +158,68 @@ static void render_metrics(const kt_posture *p, const kt_cluster_health_result *
         }
 }
 
-/* Recompute the answers (caller holds the lock). */
+/* Recompute the answers.  Runs without the lock (reading clusters can take
+ * a while, and /metrics must not wait for it): builds new bodies, then
+ * swaps them in under the lock.  Only one refresh runs at a time. */
 static void refresh(kt_posture_service *s, kt_store *store, int64_t now)
 {
     kt_manifest m = {0};
     kt_err err = {0};
     int rc = 0;
+    kt_buf posture = {0}, health = {0}, metrics = {0};
     for (size_t i = 0; i < s->o.n_files && !rc; i++)
         rc = manifest_load_path(&m, s->o.files[i], &err);
     for (size_t i = 0; s->o.targets && i < s->o.targets->n && !rc; i++)
         rc = live_fetch(&s->o.targets->t[i], 500, 60, &m, &err);
+    if (!rc) {
+        kt_posture p;
+        posture_audit(&m, &s->polaris, &s->rules, s->o.level, s->o.minor, &p);
+        kt_health_contacts ct = {NULL, 0};
+        kt_err store_err = {0};
+        if (store)
+            store_cluster_status(store, &ct.st, &ct.n, &store_err);
+        kt_health_opts ho = {now, 0, 0, 0, NULL};
+        kt_cluster_health_result *h;
+        size_t nh = health_fleet(&m, &ho, health_contact_from_store, &ct, &h);
+        format_posture_json(&p, &posture);
+        format_health_json(h, nh, &health);
+        render_metrics(&p, h, nh, &metrics);
+        health_fleet_free(h, nh);
+        free(ct.st);
+        posture_free(&p);
+    }
+    manifest_free(&m);
+    pthread_mutex_lock(&s->lock);
     s->computed_at = now;
     if (rc) {
-        snprintf(s->error, sizeof s->error, "%s", err.msg);
-        manifest_free(&m);
-        return;
+        snprintf(s->error, sizeof s->error, "%s", err.msg);   /* keep the previous answers */
+    } else {
+        s->error[0] = 0;
+        buf_free(&s->posture), buf_free(&s->health), buf_free(&s->metrics);
+        s->posture = posture, s->health = health, s->metrics = metrics;
+        posture = health = metrics = (kt_buf){0};
     }
-    s->error[0] = 0;
-    kt_posture p;
-    posture_audit(&m, &s->polaris, &s->rules, s->o.level, s->o.minor, &p);
-    kt_health_contacts ct = {NULL, 0};
-    if (store)
-        store_cluster_status(store, &ct.st, &ct.n, &err);
-    kt_health_opts ho = {now, 0, 0, 0, NULL};
-    kt_cluster_health_result *h;
-    size_t nh = health_fleet(&m, &ho, health_contact_from_store, &ct, &h);
-    buf_reset(&s->posture);
-    buf_reset(&s->health);
-    buf_reset(&s->metrics);
-    format_posture_json(&p, &s->posture);
-    format_health_json(h, nh, &s->health);
-    render_metrics(&p, h, nh, &s->metrics);
-    health_fleet_free(h, nh);
-    free(ct.st);
-    posture_free(&p);
-    manifest_free(&m);
+    s->refreshing = 0;
+    pthread_cond_broadcast(&s->done);
+    pthread_mutex_unlock(&s->lock);
+    buf_free(&posture), buf_free(&health), buf_free(&metrics);
 }
 
 /* Copy one of the answers into out; 0, or -1 with a message in out when
- * there is no answer yet. */
+ * there is no answer yet.  A stale answer is refreshed by the first caller
+ * that sees it; others meanwhile get the previous one (or wait, when there
+ * is none yet). */
 static int get(kt_posture_service *s, kt_store *store, int64_t now, const kt_buf *which, kt_buf *out)
 {
     pthread_mutex_lock(&s->lock);
-    if (!s->computed_at || now - s->computed_at >= s->o.refresh_s)
+    int mine = (!s->computed_at || now - s->computed_at >= s->o.refresh_s) && !s->refreshing;
+    s->refreshing |= mine;
+    while (!mine && s->refreshing && !which->len)
+        pthread_cond_wait(&s->done, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+    if (mine)
         refresh(s, store, now);
+    pthread_mutex_lock(&s->lock);
     int ok = which->len > 0;
     if (ok)
         buf_add(out, which->data, which->len);

@@ -13,7 +13,8 @@
  *             {cluster,check,severity}, kubetally_health_score{cluster},
  *             kubetally_health_findings{cluster,check}
  * A refresh that fails keeps the previous answer and reports the error
- * (503 when there is none yet).  Thread-safe: one refresh at a time. */
+ * (503 when there is none yet).  Thread-safe: one refresh at a time, run
+ * without holding other requests up (they get the previous answer). */
 #ifndef KT_HTTP_POSTURE_API_H
 #define KT_HTTP_POSTURE_API_H
 

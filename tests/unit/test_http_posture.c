@@ -3,6 +3,7 @@
  * 2026-11-29T12:00:00Z: the numbers are those worked out in
  * test_posture_health.c (health 35) and test_posture_fixtures.c. */
 #include <jansson.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "check.h"
@@ -11,14 +12,21 @@
 
 #define FIX "tests/fixtures/posture"
 
+static kt_posture_service *service(const char *const *files, size_t n, const char *rules, const char *config)
+{
+    kt_posture_service_opts o = {files, n, NULL, rules, config, PSS_BASELINE, PSS_LATEST_MINOR, 300};
+    kt_posture_service *svc = NULL;
+    kt_err err = {0};
+    CHECK(posture_service_new(&o, &svc, &err) == 0);
+    return svc;
+}
+
 TEST(routes_and_metrics)
 {
     const char *files[] = {FIX "/cluster-dump.yaml", FIX "/workloads.yaml"};
-    kt_posture_service_opts o = {files, 2, NULL, FIX "/rules.yaml", FIX "/polaris-config.yaml", PSS_BASELINE,
-                                 PSS_LATEST_MINOR, 300};
-    kt_posture_service *svc;
-    kt_err err = {0};
-    CHECK(posture_service_new(&o, &svc, &err) == 0);
+    kt_posture_service *svc = service(files, 2, FIX "/rules.yaml", FIX "/polaris-config.yaml");
+    if (!svc)
+        return;
     kt_http_app app;
     memset(&app, 0, sizeof app);
     app.posture = svc;
@@ -73,8 +81,52 @@ TEST(routes_and_metrics)
     buf_free(&r.body);
 }
 
+/* Four requests at once on a fresh service: one refreshes, the others wait
+ * for that first answer; all get the same 200 body. */
+typedef struct req {
+    kt_http_app *app;
+    int64_t now;
+    kt_http_resp r;
+} req;
+
+static void *ask(void *arg)
+{
+    req *q = arg;
+    api_health(q->app, NULL, NULL, q->now, &q->r);
+    return NULL;
+}
+
+TEST(concurrent_first_requests)
+{
+    const char *files[] = {FIX "/cluster-dump.yaml"};
+    kt_posture_service *svc = service(files, 1, NULL, NULL);
+    if (!svc)
+        return;
+    kt_http_app app;
+    memset(&app, 0, sizeof app);
+    app.posture = svc;
+    req q[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        memset(&q[i], 0, sizeof q[i]);
+        q[i].app = &app;
+        CHECK(time_parse_rfc3339("2026-11-29T12:00:00Z", &q[i].now) == 0);
+        pthread_create(&t[i], NULL, ask, &q[i]);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        CHECK(q[i].r.status == 200);
+        CHECK(q[i].r.body.len == q[0].r.body.len && !memcmp(q[i].r.body.data, q[0].r.body.data, q[0].r.body.len));
+    }
+    for (int i = 0; i < 4; i++)
+        buf_free(&q[i].r.body);
+    posture_service_free(svc);
+}
+
 int main(void)
 {
     RUN(routes_and_metrics);
+    RUN(concurrent_first_requests);
     return check_done();
 }

@@ -23,14 +23,16 @@ static int add_doc(kt_manifest *m, json_t *v, const char *file, int doc, int lin
 {
     if (json_is_null(v))
         return 0;
+    char where[64];   /* JSON has no line to name */
+    snprintf(where, sizeof where, line > 0 ? " (line %d)" : "", line);
+    const char *name = strcmp(file, "-") ? file : "standard input";
     if (!json_is_object(v))
-        return kt_fail(err, KT_EINPUT, "%s: document %d (line %d) is not a Kubernetes object (a mapping)", file, doc,
-                       line);
+        return kt_fail(err, KT_EINPUT, "%s: document %d%s is not a Kubernetes object (a mapping)", name, doc, where);
     const char *kind = jx_str(v, "kind");
     json_t *items = jx_get(v, "items");
     if (!kind || !*kind)
-        return kt_fail(err, KT_EINPUT, "%s: document %d (line %d) is not a Kubernetes object (it has no kind)", file,
-                       doc, line);
+        return kt_fail(err, KT_EINPUT, "%s: document %d%s is not a Kubernetes object (it has no kind)", name, doc,
+                       where);
     size_t kl = kind ? strlen(kind) : 0;
     if (kl >= 4 && !strcmp(kind + kl - 4, "List") && json_is_array(items)) {
         size_t i;

@@ -9,9 +9,10 @@
 #include "posture/manifest.h"
 
 /* Flag table rows for the inputs, to copy into a command's table. */
+/* --cluster is --context: a cluster's name in kubetally is its context's. */
 #define POSTURE_INPUT_FLAGS                                                                                        \
-    {"--file", "file", 0, "-f"}, {"--context", "context", 0, NULL}, {"--all-contexts", "all-contexts", 1, NULL}, \
-        {"--kubeconfig", "kubeconfig", 0, NULL}
+    {"--file", "file", 0, "-f"}, {"--context", "context", 0, NULL}, {"--cluster", "context", 0, NULL},            \
+        {"--all-contexts", "all-contexts", 1, NULL}, {"--kubeconfig", "kubeconfig", 0, NULL}
 
 /* Load every input into m; fails (bad input, exit 2; unreachable cluster,
  * exit 1) with one message naming the file or cluster. */

@@ -31,6 +31,7 @@
 #define KT_POSTURE_POLARIS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "posture/manifest.h"
 #include "util/err.h"
@@ -65,6 +66,7 @@ typedef struct pol_exemption {
     char *ns;                  /* NULL: any namespace */
     char **controllers, **containers, **rules;
     size_t n_controllers, n_containers, n_rules;
+    uint64_t rule_bits;        /* bit i: rules names pol_checks[i] (set when the config is read) */
 } pol_exemption;
 
 typedef struct pol_config {

@@ -83,6 +83,20 @@ static void split_words(const char *s, char ***arr, size_t *n)
     }
 }
 
+/* Each exemption's rules as check bits, so pol_actionable compares bits. */
+static void index_rules(pol_config *c)
+{
+    for (size_t i = 0; i < c->n_ex; i++) {
+        pol_exemption *e = &c->ex[i];
+        e->rule_bits = 0;
+        for (size_t j = 0; j < e->n_rules; j++) {
+            int k = pol_check_index(e->rules[j]);
+            if (k >= 0)
+                e->rule_bits |= (uint64_t)1 << k;
+        }
+    }
+}
+
 static pol_exemption *new_exemption(pol_config *c)
 {
     c->ex = xrealloc(c->ex, (c->n_ex + 1) * sizeof *c->ex);
@@ -103,6 +117,7 @@ void pol_config_default(pol_config *c)
         split_words(default_exemptions[i].controllers, &e->controllers, &e->n_controllers);
         split_words(default_exemptions[i].rules, &e->rules, &e->n_rules);
     }
+    index_rules(c);
 }
 
 void pol_config_only(pol_config *c, const char *id, pol_severity sev)
@@ -190,6 +205,7 @@ static int from_docs(pol_config *c, const char *name, json_t *docs, kt_err *err)
             break;
         }
     }
+    index_rules(c);
     c->disallow_exemptions = jx_true(root, "disallowExemptions");
     c->disallow_config_exemptions = jx_true(root, "disallowConfigExemptions");
     c->disallow_annotation_exemptions = jx_true(root, "disallowAnnotationExemptions");
@@ -236,9 +252,9 @@ int pol_actionable(const pol_config *c, int check, const json_t *obj, const char
     if (c->disallow_exemptions)
         return 1;
     json_t *meta = jx_get(obj, "metadata");
-    if (!c->disallow_annotation_exemptions) {
+    json_t *ann = jx_get(meta, "annotations");
+    if (!c->disallow_annotation_exemptions && json_object_size(ann)) {
         char key[128];
-        json_t *ann = jx_get(meta, "annotations");
         snprintf(key, sizeof key, "polaris.fairwinds.com/%s-exempt", pol_checks[check].id);
         if (annotation_true(ann, "polaris.fairwinds.com/exempt") || annotation_true(ann, key))
             return 0;
@@ -246,14 +262,12 @@ int pol_actionable(const pol_config *c, int check, const json_t *obj, const char
     if (c->disallow_config_exemptions)
         return 1;
     const char *ns = jx_str(meta, "namespace"), *name = jx_str(meta, "name");
+    uint64_t bit = (uint64_t)1 << check;
     for (size_t i = 0; i < c->n_ex; i++) {
         const pol_exemption *e = &c->ex[i];
-        if (e->ns && strcmp(e->ns, ns ? ns : ""))
+        if ((e->n_rules && !(e->rule_bits & bit)) || (e->ns && strcmp(e->ns, ns ? ns : "")))
             continue;
-        int rule = !e->n_rules;
-        for (size_t j = 0; j < e->n_rules && !rule; j++)
-            rule = !strcmp(e->rules[j], pol_checks[check].id);
-        if (rule && prefix_match(e->controllers, e->n_controllers, name ? name : "") &&
+        if (prefix_match(e->controllers, e->n_controllers, name ? name : "") &&
             prefix_match(e->containers, e->n_containers, container ? container : ""))
             return 0;
     }

@@ -73,8 +73,18 @@ void posture_audit(const kt_manifest *m, const pol_config *polaris, const kt_pos
         p->kind = w.kind;
         p->name = w.name;
         p->ns = w.ns;
-        p->met = pss_level_met(minor, w.pod_meta, w.pod_spec);
         p->n = pss_evaluate(level, minor, w.pod_meta, w.pod_spec, v, PSS_NCHECKS);
+        /* the level met, reusing the audited level's verdict (two runs, not three) */
+        if (level == PSS_BASELINE)
+            p->met = p->n ? PSS_PRIVILEGED
+                          : pss_evaluate(PSS_RESTRICTED, minor, w.pod_meta, w.pod_spec, NULL, 0) ? PSS_BASELINE
+                                                                                                : PSS_RESTRICTED;
+        else if (level == PSS_RESTRICTED)
+            p->met = !p->n ? PSS_RESTRICTED
+                           : pss_evaluate(PSS_BASELINE, minor, w.pod_meta, w.pod_spec, NULL, 0) ? PSS_PRIVILEGED
+                                                                                               : PSS_BASELINE;
+        else
+            p->met = pss_level_met(minor, w.pod_meta, w.pod_spec);
         p->v = p->n ? xmalloc(p->n * sizeof *p->v) : NULL;
         if (p->n)
             memcpy(p->v, v, p->n * sizeof *p->v);

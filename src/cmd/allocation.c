@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
+#include "engine/engine.h"
 #include "engine/query.h"
 #include "format/format.h"
 #include "store/store.h"
@@ -22,7 +23,8 @@ static const kt_flag flags[] = {
     {"--share-split", "shareSplit", 0, NULL},
     {"--share-tenancy-costs", "shareTenancyCosts", 1, NULL},
     {"--step", "step", 0, NULL},
-    {"--accumulate", "accumulate", 1, NULL},
+    {"--accumulate", "accumulate", 1, NULL}, /* also =all|hour|day|week|weeknow|month|quarter */
+    {"--accumulate-by", "accumulateBy", 0, NULL},
     {"--resolution", "resolution", 0, NULL},
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
@@ -55,24 +57,22 @@ int cmd_allocation(int argc, char **argv)
         return cmd_report("allocation", &err);
     }
     kt_store *s;
-    kt_dataset ds;
-    kt_alloc_result r;
     if (store_open(params_get(&p, "db"), KT_STORE_READONLY, &s, &err)) {
         query_holder_free(&h);
         return cmd_report("allocation", &err);
     }
-    int rc = store_load(s, q.window.start, q.window.end, alloc_query_needs_hours(&q), &ds, &err);
+    kt_answer a;
+    int rc = alloc_query_run(s, &q, &h, &cmd_limits, &a, &err);
     store_close(s);
-    if (!rc && !(rc = alloc_compute(&ds, &q, &r, &err))) {
+    if (!rc) {
         kt_buf b = {0};
-        if (out == KT_OUT_JSON) format_alloc_json(&r, &b);
-        else if (out == KT_OUT_CSV) format_alloc_csv(&r, &b);
-        else format_alloc_table(&r, params_get(&p, "aggregate"), &b);
+        if (out == KT_OUT_JSON) format_alloc_json(&a, &q.agg, &b);
+        else if (out == KT_OUT_CSV) format_alloc_csv(&a, &q.agg, &b);
+        else format_alloc_table(&a, &q.agg, params_get(&p, "aggregate"), &b);
         fwrite(b.data, 1, b.len, stdout);
         buf_free(&b);
-        alloc_result_free(&r);
+        engine_answer_free(&a);
     }
-    ds_free(&ds);
     query_holder_free(&h);
     return rc ? cmd_report("allocation", &err) : 0;
 }

@@ -4,7 +4,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
-#include "engine/assets.h"
+#include "engine/engine.h"
 #include "format/format.h"
 #include "store/store.h"
 
@@ -36,25 +36,22 @@ int cmd_assets(int argc, char **argv)
     }
     if (window_parse(win ? win : "7d", (int64_t)time(NULL), &w, &err))
         return cmd_report("assets", &err);
-    kt_asset_result r;
-    if (assets_compute(&(kt_dataset){0}, w, params_get(&p, "aggregate"), &r, &err)) /* validate first */
-        return cmd_report("assets", &err);
-    assets_free(&r);
     kt_store *s;
-    kt_dataset ds;
     if (store_open(params_get(&p, "db"), KT_STORE_READONLY, &s, &err))
         return cmd_report("assets", &err);
-    int rc = store_load(s, w.start, w.end, 0, &ds, &err);
+    kt_ask ask = {.kind = KT_ASK_ASSETS, .window = w, .aggregate = params_get(&p, "aggregate")};
+    kt_answer a;
+    int rc = engine_ask(s, &ask, 1, &cmd_limits, &a, &err);
     store_close(s);
-    if (!rc && !(rc = assets_compute(&ds, w, params_get(&p, "aggregate"), &r, &err))) {
+    if (!rc) {
+        const kt_asset_result *r = &a.replies[0].assets;
         kt_buf b = {0};
-        if (out == KT_OUT_JSON) format_assets_json(&r, &b);
-        else if (out == KT_OUT_CSV) format_assets_csv(&r, &b);
-        else format_assets_table(&r, &b);
+        if (out == KT_OUT_JSON) format_assets_json(r, 0, &b);
+        else if (out == KT_OUT_CSV) format_assets_csv(r, &b);
+        else format_assets_table(r, &b);
         fwrite(b.data, 1, b.len, stdout);
         buf_free(&b);
-        assets_free(&r);
+        engine_answer_free(&a);
     }
-    ds_free(&ds);
     return rc ? cmd_report("assets", &err) : 0;
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "engine/engine.h"
 #include "util/err.h"
 
 int cmd_allocation(int argc, char **argv);
@@ -22,6 +23,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 int cmd_reprice(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_posture(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 
@@ -29,6 +31,8 @@ enum kt_output { KT_OUT_TABLE, KT_OUT_JSON, KT_OUT_CSV };
 
 /* Parse -o/--output value; returns -1 on an unknown format. */
 int cmd_parse_output(const char *v, enum kt_output *out);
+/* What one CLI question may cost: windows up to ten years, 10,000 steps. */
+extern const kt_engine_limits cmd_limits;
 /* Print "kubetally NAME: msg" and return err->code (2 when unset). */
 int cmd_report(const char *name, const kt_err *err);
 /* `FLAG a b c` means `FLAG a FLAG b FLAG c` (values up to the next flag):

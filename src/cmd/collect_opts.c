@@ -63,12 +63,12 @@ int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts
     if (o->all_contexts && o->n_contexts)
         return kt_fail(err, KT_EINPUT, "--context and --all-contexts: choose one");
     o->cluster.db = params_get(p, "db");
-    kt_cluster_opts *c = &o->cluster;
-    if (seconds(p, "flushInterval", "--flush-interval", 0, &c->flush_interval, err) ||
-        seconds(p, "usageInterval", "--usage-interval", 1, &c->usage_interval, err) ||
-        seconds(p, "watchTimeout", "--watch-timeout", 0, &c->watch_timeout, err) ||
-        seconds(p, "stallTimeout", "--stall-timeout", 0, &c->stall_timeout, err) ||
-        seconds(p, "requestTimeout", "--request-timeout", 0, &c->request_timeout, err))
+    kt_watch_opts *w = &o->cluster.watch;
+    if (seconds(p, "flushInterval", "--flush-interval", 0, &o->cluster.flush_interval, err) ||
+        seconds(p, "usageInterval", "--usage-interval", 1, &w->usage_interval, err) ||
+        seconds(p, "watchTimeout", "--watch-timeout", 0, &w->watch_timeout, err) ||
+        seconds(p, "stallTimeout", "--stall-timeout", 0, &w->stall_timeout, err) ||
+        seconds(p, "requestTimeout", "--request-timeout", 0, &w->request_timeout, err))
         return -1;
     const char *ps = params_get(p, "pageSize");
     if (ps) {
@@ -76,7 +76,7 @@ int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts
         long n = strtol(ps, &end, 10);
         if (*end || n < 1 || n > 100000)
             return kt_fail(err, KT_EINPUT, "--page-size: expected 1 to 100000, got '%s'", ps);
-        c->page_size = (int)n;
+        w->page_size = (int)n;
     }
     return 0;
 }

@@ -1,11 +1,11 @@
 /* collect_opts.h — flags shared by `collect` and `serve` for the live
- * Kubernetes collector (kube/collector.h). */
+ * Kubernetes collector (collector/collector.h). */
 #ifndef KT_COLLECT_OPTS_H
 #define KT_COLLECT_OPTS_H
 
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
-#include "kube/collector.h"
+#include "collector/collector.h"
 
 extern const kt_flag collect_flags[];     /* NULL-terminated */
 extern const char collect_flags_help[];

@@ -95,13 +95,15 @@ static int nodes(kt_params *p, const kt_pricing *pr, enum kt_output out, kt_err 
     if (window_parse(win ? win : "7d", (int64_t)time(NULL), &w, err))
         return -1;
     kt_store *s;
-    kt_dataset ds;
     if (store_open(params_get(p, "db"), KT_STORE_READONLY, &s, err))
         return -1;
-    int rc = store_load(s, w.start, w.end, 0, &ds, err);
+    kt_ask ask = {.kind = KT_ASK_FACTS, .window = w};
+    kt_answer a;
+    int rc = engine_ask(s, &ask, 1, &cmd_limits, &a, err);
     store_close(s);
     if (rc)
         return -1;
+    const kt_dataset *ds = a.replies[0].facts;
     int unpriced = cmd_parse_bool(params_get(p, "unpriced")) == 1 && params_get(p, "unpriced");
     kt_buf b = {0};
     if (out == KT_OUT_JSON)
@@ -113,10 +115,10 @@ static int nodes(kt_params *p, const kt_pricing *pr, enum kt_output out, kt_err 
         buf_printf(&b, "%-16s %-28s %-6s %-16s %-18s %-4s %10s %10s %10s %8s  %s\n", "CLUSTER", "NODE", "CLOUD",
                    "REGION", "TYPE", "SPOT", "HOURLY", "CPU/CORE-H", "RAM/GIB-H", "GPU/H", "SOURCE");
     long shown = 0;
-    for (size_t i = 0; i < ds.n_nodes; i++) {
-        const ds_node *n = &ds.nodes[i];
-#define STR(id) strtab_get(&ds.strs, (id))
-        kt_node_desc d = {STR(ds.clusters[n->cluster].name), STR(n->name), STR(n->provider), STR(n->region),
+    for (size_t i = 0; i < ds->n_nodes; i++) {
+        const ds_node *n = &ds->nodes[i];
+#define STR(id) strtab_get(&ds->strs, (id))
+        kt_node_desc d = {STR(ds->clusters[n->cluster].name), STR(n->name), STR(n->provider), STR(n->region),
                           STR(n->zone), STR(n->instance_type), STR(n->provider_id), n->spot, n->cpu_cores,
                           n->ram_bytes, n->gpus};
         kt_price pp = pricing_node(pr, &d);
@@ -154,7 +156,7 @@ static int nodes(kt_params *p, const kt_pricing *pr, enum kt_output out, kt_err 
                    pricing_currency(pr));
     fwrite(b.data, 1, b.len, stdout);
     buf_free(&b);
-    ds_free(&ds);
+    engine_answer_free(&a);
     return 0;
 }
 

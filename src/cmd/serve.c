@@ -29,6 +29,7 @@
 static const kt_flag own_flags[] = {
     {"--db", "db", 0, NULL},
     {"--listen", "listen", 0, NULL},
+    {"--allow-host", "allowHost", 0, NULL},
     {"--auth-token-file", "authTokenFile", 0, NULL},
     {"--tls-cert", "tlsCert", 0, NULL},
     {"--tls-key", "tlsKey", 0, NULL},
@@ -121,6 +122,10 @@ static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
 {
     memset(c, 0, sizeof *c);
     c->listen = params_get(p, "listen");
+    /* names a reverse proxy sends as Host (the OpenCost UI's nginx sends its upstream's name, "model") */
+    c->allow_hosts = params_get(p, "allowHost") ? params_get(p, "allowHost") : getenv("KUBETALLY_ALLOW_HOSTS");
+    if (c->allow_hosts && http_host_list_check(c->allow_hosts, err))
+        return -1;
     c->db_url = params_get(p, "db");
     c->auth_token_file = params_get(p, "authTokenFile");
     c->tls_cert = params_get(p, "tlsCert");

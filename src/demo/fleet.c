@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "pricing/node_split.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -134,7 +134,12 @@ static void plan_workloads(fleet *f)
         while (budget > 0) {
             const char *team = teams[(cl * 3 + nsn) % 8];
             char ns[48];
-            snprintf(ns, sizeof ns, "%s-%s", team, nsn % 2 ? "prod" : "jobs");
+            /* team and suffix repeat every 8 namespaces: number the repeats, or two
+             * workloads would share pod and load-balancer names (and be merged) */
+            if (nsn < 8)
+                snprintf(ns, sizeof ns, "%s-%s", team, nsn % 2 ? "prod" : "jobs");
+            else
+                snprintf(ns, sizeof ns, "%s-%s-%d", team, nsn % 2 ? "prod" : "jobs", nsn / 8);
             int n_apps = 2 + (int)(rnd(f) * 3);
             for (int a = 0; a < n_apps && budget > 0; a++) {
                 int reps = 1 + (int)(rnd(f) * (f->o->pods > 2000 ? 40 : 6));

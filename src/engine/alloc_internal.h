@@ -29,6 +29,8 @@ kt_alloc *set_row(kt_alloc_set *s, set_index *x, const char *name, enum kt_alloc
 void alloc_merge_pod(kt_alloc *a, const kt_dataset *ds, uint32_t pod, uint32_t container);
 /* Widen a row's time span with a fact [t, t+dur) that ran `seconds`. */
 void alloc_span(kt_alloc *a, int64_t t, int32_t dur, double seconds, int64_t lo, int64_t hi);
+/* The same for a run known exactly: [first, last), longest single run. */
+void alloc_run(kt_alloc *a, int64_t first, int64_t last, double longest, int64_t lo, int64_t hi);
 /* Add a named sub-cost (pv or lb) to a row's list. */
 void alloc_add_named(kt_named_cost **list, size_t *n, const char *name, double hours, double byte_hours,
                      double cost);

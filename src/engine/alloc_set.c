@@ -134,29 +134,21 @@ void alloc_merge_pod(kt_alloc *a, const kt_dataset *ds, uint32_t pod, uint32_t c
     a->n_services = w;
 }
 
+void alloc_run(kt_alloc *a, int64_t first, int64_t last, double longest, int64_t lo, int64_t hi)
+{
+    if (first < lo) first = lo;
+    if (last > hi) last = hi;
+    if (first < a->start) a->start = first;
+    if (last > a->end) a->end = last;
+    if (longest > a->min_seconds) a->min_seconds = longest;
+}
+
 void alloc_span(kt_alloc *a, int64_t t, int32_t dur, double seconds, int64_t lo, int64_t hi)
 {
-    /* A fact shorter than its span either started late (first hour of a
-     * pod) or stopped early (its last hour); assume the former for the
-     * start and the latter for the end, which is exact for a pod that runs
-     * continuously. */
-    int64_t s = t, e = t + dur;
-    if (seconds < dur) {
-        s = t + dur - (int64_t)seconds;
-        e = t + (int64_t)seconds;
-    }
-    /* Under half the span (a daily roll-up of a pod that ran a few hours,
-     * a day not over yet) the two guesses cross: keep the run whole and
-     * place it at the span's start, so start <= end.  (At exactly half they
-     * meet, which a neighbouring fact usually extends; alloc_minutes never
-     * reports less than the longest fact's running time.) */
-    if (s > e)
-        s = t, e = t + (int64_t)seconds;
-    if (s < lo) s = lo;
-    if (e > hi) e = hi;
-    if (s < a->start) a->start = s;
-    if (e > a->end) a->end = e;
-    if (seconds > a->min_seconds) a->min_seconds = seconds;
+    int64_t s, e; /* at exactly half a span start and end meet, which a neighbouring fact usually extends;
+                   * alloc_minutes never reports less than the longest run */
+    ds_guess_run(t, dur, seconds, &s, &e);
+    alloc_run(a, s, e, seconds, lo, hi);
 }
 
 void alloc_add_named(kt_named_cost **list, size_t *n, const char *name, double hours, double byte_hours,

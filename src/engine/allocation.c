@@ -1,18 +1,19 @@
 /* allocation.c — computing allocation sets from a dataset; see allocation.h.
  *
- * Per set (one step of the window):
- *   1. price every fact that belongs to a pod (container, pod-volume,
- *      pod-load-balancer, network) into an `item`, and total the cost of
- *      every asset (node, volume, load balancer, fee) in the set;
- *   2. idle per node and resource = node cost − Σ item cost on the node,
- *      floored at 0 (the excess is the set's overrun);
- *   3. each item joins its group's row, with its share of idle (when
- *      shareIdle) and of its cluster's fees (when tenancy is shared);
- *      items of shared namespaces/labels go to a pool instead;
- *   4. leftovers become __idle__, __unmounted__ and __shared__ rows, and the
+ * Facts arrive settled (store/settle.h): every cost is final money.  Per
+ * set (one step of the window), with each fact cut by the part of it in the
+ * set:
+ *   1. facts that belong to a pod (container, pod-volume, pod-load-balancer,
+ *      network) become `items` carrying their cost and, as asked, their
+ *      share of idle and of the cluster fee; assets are totalled, with what
+ *      no item carries (idle, unheld volumes and load balancers, fees);
+ *   2. each item joins its group's row; items of shared namespaces/labels
+ *      go to a pool instead;
+ *   3. leftovers become __idle__, __unmounted__ and __shared__ rows, and the
  *      pool plus the fixed shared cost is split over the rows.
  * Everything a container knows (its group, filter match, shared or not) is
  * worked out once per container, not per fact. */
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,49 +21,102 @@
 #include <string.h>
 
 #include "engine/alloc_internal.h"
-#include "pricing/node_split.h"
 
 enum { IT_CONTAINER, IT_VOLUME, IT_LB, IT_NET };
 enum { CF_MATCH = 1, CF_SHARED = 2 };
 
+/* A fact's part in the set; its money is read from the fact when placed
+ * (keeping items small: one per fact, a hundred thousand in a 30-day ask). */
 typedef struct item {
     uint8_t type;
-    uint32_t container, node_slot;   /* node_slot = n_nodes for "no node" */
+    uint32_t container;
     uint32_t fact;
-    double cpu, ram, gpu, other;     /* costs */
+    double frac;                     /* the part of the fact in this set */
 } item;
 
-typedef struct res3 { double cpu, ram, gpu; } res3;
+typedef struct money {
+    double cpu, ram, gpu, other;     /* costs */
+    double idle[R_N];                /* its share of idle (when shareIdle) */
+    double fee;                      /* its share of the cluster fee (when tenancy is shared) */
+} money;
 
-/* Facts grouped by the set (step) their start falls in: a counting sort,
- * so each set visits only its own facts. */
+/* Facts of each kind cut by the sets (steps) they overlap: a fact that
+ * crosses a step boundary contributes to each step in proportion to its
+ * time there, so a step boundary inside a daily row or an hour is
+ * prorated like a window edge. */
 enum { B_C, B_N, B_V, B_PV, B_LB, B_PLB, B_FEE, B_NET, B_COUNT };
 typedef struct bucket {
     uint32_t *idx;
+    double *frac;
     size_t *off; /* n_sets + 1 offsets into idx */
 } bucket;
 
-static void bucket_build(bucket *b, const void *base, size_t n, size_t stride, size_t t_off, kt_window w,
-                         int64_t step, size_t n_sets)
+typedef struct span_ctx {
+    kt_window w;        /* the query window */
+    int64_t lo, hi;     /* what the dataset's facts were prorated to */
+    int64_t step;
+    size_t n_sets;
+} span_ctx;
+
+/* Sets [k0, k1] a fact overlaps, and the part of its (prorated) span in set k. */
+static int fact_sets(const span_ctx *sc, int64_t t, int32_t dur, size_t *k0, size_t *k1)
 {
-    b->off = xcalloc(n_sets + 2, sizeof *b->off);
-    b->idx = xmalloc((n ? n : 1) * sizeof *b->idx);
-    for (size_t i = 0; i < n; i++) {
-        int64_t t = *(const int64_t *)((const char *)base + i * stride + t_off);
-        if (t >= w.start && t < w.end)
-            b->off[(size_t)((t - w.start) / step) + 2]++;
-    }
-    for (size_t k = 2; k < n_sets + 2; k++)
-        b->off[k] += b->off[k - 1];
-    for (size_t i = 0; i < n; i++) { /* off[k+1] is set k's write cursor, ending at its end */
-        int64_t t = *(const int64_t *)((const char *)base + i * stride + t_off);
-        if (t >= w.start && t < w.end)
-            b->idx[b->off[(size_t)((t - w.start) / step) + 1]++] = (uint32_t)i;
-    }
+    int64_t a = t > sc->lo ? t : sc->lo, b = t + dur < sc->hi ? t + dur : sc->hi;
+    if (a < sc->w.start) a = sc->w.start;
+    if (b > sc->w.end) b = sc->w.end;
+    if (b <= a)
+        return 0;
+    *k0 = (size_t)((a - sc->w.start) / sc->step);
+    *k1 = (size_t)((b - 1 - sc->w.start) / sc->step);
+    return 1;
 }
 
-#define BUCKET(c, which, arr, type, w, step, n_sets) \
-    bucket_build(&(c)->b[which], (c)->ds->arr, (c)->ds->n_##arr, sizeof(type), offsetof(type, t), w, step, n_sets)
+static double fact_frac(const span_ctx *sc, int64_t t, int32_t dur, size_t k)
+{
+    int64_t a = t > sc->lo ? t : sc->lo, b = t + dur < sc->hi ? t + dur : sc->hi;
+    int64_t s0 = sc->w.start + (int64_t)k * sc->step, s1 = s0 + sc->step < sc->w.end ? s0 + sc->step : sc->w.end;
+    int64_t x = a > s0 ? a : s0, y = b < s1 ? b : s1;
+    return y > x && b > a ? (double)(y - x) / (double)(b - a) : 0;
+}
+
+static void bucket_build(bucket *bk, const void *base, size_t n, size_t stride, size_t t_off, size_t dur_off,
+                         const span_ctx *sc)
+{
+    size_t *cnt = xcalloc(sc->n_sets + 1, sizeof *cnt), total = 0;
+    bk->off = xcalloc(sc->n_sets + 1, sizeof *bk->off);
+    for (size_t i = 0; i < n; i++) {
+        const char *f = (const char *)base + i * stride;
+        size_t k0, k1;
+        if (fact_sets(sc, *(const int64_t *)(f + t_off), *(const int32_t *)(f + dur_off), &k0, &k1))
+            for (size_t k = k0; k <= k1; k++)
+                cnt[k]++, total++;
+    }
+    for (size_t k = 0; k < sc->n_sets; k++)
+        bk->off[k + 1] = bk->off[k] + cnt[k];
+    bk->idx = xmalloc((total ? total : 1) * sizeof *bk->idx);
+    bk->frac = xmalloc((total ? total : 1) * sizeof *bk->frac);
+    memset(cnt, 0, (sc->n_sets + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) {
+        const char *f = (const char *)base + i * stride;
+        int64_t t = *(const int64_t *)(f + t_off);
+        int32_t dur = *(const int32_t *)(f + dur_off);
+        size_t k0, k1;
+        if (!fact_sets(sc, t, dur, &k0, &k1))
+            continue;
+        for (size_t k = k0; k <= k1; k++) {
+            size_t at = bk->off[k] + cnt[k]++;
+            bk->idx[at] = (uint32_t)i;
+            bk->frac[at] = k0 == k1 ? 1.0 : fact_frac(sc, t, dur, k);
+        }
+    }
+    free(cnt);
+}
+
+#define BUCKET(c, which, arr, type, sc) \
+    bucket_build(&(c)->b[which], (c)->ds->arr, (c)->ds->n_##arr, sizeof(type), offsetof(type, t), \
+                 offsetof(type, dur), sc)
+
+typedef struct res3 { double cpu, ram, gpu; } res3;
 
 typedef struct ctx {
     const kt_dataset *ds;
@@ -71,25 +125,23 @@ typedef struct ctx {
     uint32_t *ckey;          /* container -> key id */
     uint8_t *cflag;
     uint32_t *pod_container; /* pod -> its first container (KT_NONE if none) */
-    kt_u64map nfact_at, vfact_at, lbfact_at; /* (thing, minute) -> fact */
     item *items; size_t n_items, cap_items;
-    res3 *node_cost, *node_alloc;  /* per node slot */
-    res3 *cl_idle, *cl_alloc;      /* per cluster, when idle is by cluster */
-    double *cl_fee, *cl_total;     /* per cluster */
-    double *vol_attr;  /* per volume: cost attributed in the set */
-    double *lb_attr;
+    res3 *node_idle;         /* per node: idle of the set to show (all, or what sharing left) */
+    double *cl_unmounted;    /* per cluster: volume and LB cost no pod held */
+    double *cl_attached;     /* per cluster: volume and LB cost */
+    double fees_unshared;
+    double *vol_bytes;       /* per volume: its size */
     set_index index;
     kt_buf name;
-    bucket b[B_COUNT]; /* facts of each kind, grouped by set */
+    bucket b[B_COUNT]; /* facts of each kind, cut by set */
     size_t set_k;      /* the set being computed */
 } ctx;
 
-/* Iterate the indexes of facts of kind `which` that fall in the current set. */
-#define EACH_FACT(c, which, i) \
+/* Iterate the facts of kind `which` in the current set: index i, part k. */
+#define EACH_FACT(c, which, i, k) \
     for (size_t j_ = (c)->b[which].off[(c)->set_k], i = 0; \
-         j_ < (c)->b[which].off[(c)->set_k + 1] && ((i = (c)->b[which].idx[j_]), 1); j_++)
-
-static uint64_t at_key(uint32_t thing, int64_t t) { return (uint64_t)thing << 32 | (uint32_t)(t / 60); }
+         j_ < (c)->b[which].off[(c)->set_k + 1] && ((i = (c)->b[which].idx[j_]), (k = (c)->b[which].frac[j_]), 1); \
+         j_++)
 
 /* --- per-container facts, once ------------------------------------------ */
 
@@ -182,20 +234,9 @@ static void prepare_containers(ctx *c)
     }
 }
 
-static void index_asset_facts(ctx *c)
-{
-    const kt_dataset *ds = c->ds;
-    for (size_t i = 0; i < ds->n_nfacts; i++)
-        u64map_put(&c->nfact_at, at_key(ds->nfacts[i].node, ds->nfacts[i].t), i);
-    for (size_t i = 0; i < ds->n_vfacts; i++)
-        u64map_put(&c->vfact_at, at_key(ds->vfacts[i].volume, ds->vfacts[i].t), i);
-    for (size_t i = 0; i < ds->n_lbfacts; i++)
-        u64map_put(&c->lbfact_at, at_key(ds->lbfacts[i].lb, ds->lbfacts[i].t), i);
-}
+/* --- step 1: the set's facts into items and asset totals ----------------- */
 
-/* --- step 1: price facts into items ------------------------------------- */
-
-static item *new_item(ctx *c, int type, uint32_t container, uint32_t fact)
+static item *new_item(ctx *c, int type, uint32_t container, uint32_t fact, double frac)
 {
     grow_array((void **)&c->items, &c->cap_items, c->n_items, sizeof *c->items);
     item *it = &c->items[c->n_items++];
@@ -203,204 +244,146 @@ static item *new_item(ctx *c, int type, uint32_t container, uint32_t fact)
     it->type = (uint8_t)type;
     it->container = container;
     it->fact = fact;
-    uint32_t node = c->ds->pods[c->ds->containers[container].pod].node;
-    it->node_slot = node == KT_NONE ? (uint32_t)c->ds->n_nodes : node;
+    it->frac = frac;
     return it;
 }
 
-static int in_set(int64_t t, const kt_window *w) { return t >= w->start && t < w->end; }
-
-static void price_containers(ctx *c, const kt_window *w)
+static void container_items(ctx *c)
 {
-    const kt_dataset *ds = c->ds;
-    EACH_FACT(c, B_C, i) {
-        const ds_container_fact *f = &ds->cfacts[i];
-        if (!in_set(f->t, w))
-            continue;
-        item *it = new_item(c, IT_CONTAINER, f->container, i);
-        uint64_t nf;
-        uint32_t node = ds->pods[ds->containers[f->container].pod].node;
-        if (node == KT_NONE || !u64map_get(&c->nfact_at, at_key(node, f->t), &nf)) {
-            /* No priced node for this hour: price at the default rates; the
-             * cost has no asset behind it and is reported as overrun. */
-            kt_rates r = kt_default_rates();
-            it->cpu = f->cpu_alloc * r.cpu, it->ram = f->ram_alloc / KT_GIB * r.ram, it->gpu = f->gpu * r.gpu;
-            if (node != KT_NONE)
-                it->node_slot = (uint32_t)ds->n_nodes;
-        } else {
-            const ds_node_fact *n = &ds->nfacts[nf];
-            it->cpu = f->cpu_alloc * n->cpu_price;
-            it->ram = f->ram_alloc / KT_GIB * n->ram_price;
-            it->gpu = f->gpu * n->gpu_price;
-        }
-    }
+    double k;
+    EACH_FACT(c, B_C, i, k)
+        new_item(c, IT_CONTAINER, c->ds->cfacts[i].container, (uint32_t)i, k);
 }
 
-static void price_pod_facts(ctx *c, const kt_window *w)
+/* What an item brings to its row, as the query asks it shared. */
+static money item_money(const ctx *c, const item *it)
 {
     const kt_dataset *ds = c->ds;
-    EACH_FACT(c, B_PV, i) {
-        const ds_pod_volume_fact *f = &ds->pvfacts[i];
-        uint64_t vf;
-        uint32_t ct = c->pod_container[f->pod];
-        if (!in_set(f->t, w) || ct == KT_NONE || !u64map_get(&c->vfact_at, at_key(f->volume, f->t), &vf))
-            continue;
-        const ds_volume_fact *v = &ds->vfacts[vf];
-        item *it = new_item(c, IT_VOLUME, ct, i);
-        it->other = f->hours * v->bytes / KT_GIB * v->price_gib_hour;
-        c->vol_attr[f->volume] += it->other;
+    double k = it->frac;
+    money m;
+    memset(&m, 0, sizeof m);
+    if (it->type == IT_CONTAINER) {
+        const ds_container_fact *f = &ds->cfacts[it->fact];
+        m.cpu = f->cost[R_CPU] * k, m.ram = f->cost[R_RAM] * k, m.gpu = f->cost[R_GPU] * k;
+        const double *idle = c->q->idle_by_node ? f->idle_node : f->idle_cluster;
+        if (c->q->share_idle)
+            for (int r = 0; r < R_N; r++)
+                m.idle[r] = idle[r] * k;
+        m.fee = c->q->share_tenancy ? f->fee * k : 0;
+    } else if (it->type == IT_VOLUME) {
+        m.other = ds->pvfacts[it->fact].cost * k;
+    } else if (it->type == IT_LB) {
+        m.other = ds->plbfacts[it->fact].cost * k;
+    } else {
+        const ds_network_fact *f = &ds->netfacts[it->fact];
+        m.other = (f->cost_internet + f->cost_region + f->cost_zone) * k;
     }
-    EACH_FACT(c, B_PLB, i) {
-        const ds_pod_lb_fact *f = &ds->plbfacts[i];
-        uint64_t lf;
-        uint32_t ct = c->pod_container[f->pod];
-        if (!in_set(f->t, w) || ct == KT_NONE || !u64map_get(&c->lbfact_at, at_key(f->lb, f->t), &lf))
-            continue;
-        item *it = new_item(c, IT_LB, ct, i);
-        it->other = f->hours * ds->lbfacts[lf].hourly;
-        c->lb_attr[f->lb] += it->other;
+    return m;
+}
+
+static void pod_items(ctx *c)
+{
+    const kt_dataset *ds = c->ds;
+    double k;
+    EACH_FACT(c, B_PV, i, k) {
+        uint32_t ct = c->pod_container[ds->pvfacts[i].pod];
+        c->cl_unmounted[ds->volumes[ds->pvfacts[i].volume].cluster] -= ds->pvfacts[i].cost * k;
+        if (ct != KT_NONE)
+            new_item(c, IT_VOLUME, ct, (uint32_t)i, k);
+        else /* a pod without containers: its share stays with the volume */
+            c->cl_unmounted[ds->volumes[ds->pvfacts[i].volume].cluster] += ds->pvfacts[i].cost * k;
     }
-    EACH_FACT(c, B_NET, i) {
+    EACH_FACT(c, B_PLB, i, k) {
+        uint32_t ct = c->pod_container[ds->plbfacts[i].pod];
+        if (ct == KT_NONE)
+            continue;
+        c->cl_unmounted[ds->lbs[ds->plbfacts[i].lb].cluster] -= ds->plbfacts[i].cost * k;
+        new_item(c, IT_LB, ct, (uint32_t)i, k);
+    }
+    EACH_FACT(c, B_NET, i, k) {
         const ds_network_fact *f = &ds->netfacts[i];
         uint32_t ct = c->pod_container[f->pod];
-        if (!in_set(f->t, w) || ct == KT_NONE)
-            continue;
-        item *it = new_item(c, IT_NET, ct, i);
-        it->other = f->cost_internet + f->cost_region + f->cost_zone;
+        if (ct != KT_NONE)
+            new_item(c, IT_NET, ct, (uint32_t)i, k);
     }
 }
 
-/* Asset costs of the set; node costs per resource into node_cost. */
-static double price_assets(ctx *c, const kt_window *w)
+/* Asset costs of the set, and what of them no item carries: idle per node,
+ * fees, volumes and load balancers nobody holds. */
+static double asset_totals(ctx *c)
 {
     const kt_dataset *ds = c->ds;
-    double total = 0;
-    EACH_FACT(c, B_N, i) {
+    double total = 0, k;
+    EACH_FACT(c, B_N, i, k) {
         const ds_node_fact *f = &ds->nfacts[i];
-        if (!in_set(f->t, w))
-            continue;
-        const ds_node *n = &ds->nodes[f->node];
-        res3 *r = &c->node_cost[f->node];
-        double cpu = n->cpu_cores * f->hours * f->cpu_price, ram = n->ram_bytes / KT_GIB * f->hours * f->ram_price;
-        double gpu = n->gpus * f->hours * f->gpu_price;
-        r->cpu += cpu, r->ram += ram, r->gpu += gpu;
-        total += cpu + ram + gpu;
+        const double *shown = !c->q->share_idle ? f->idle : c->q->idle_by_node ? f->idle_left_node
+                                                                                : f->idle_left_cluster;
+        res3 *r = &c->node_idle[f->node];
+        r->cpu += shown[R_CPU] * k, r->ram += shown[R_RAM] * k, r->gpu += shown[R_GPU] * k;
+        total += (f->cost[R_CPU] + f->cost[R_RAM] + f->cost[R_GPU]) * k;
     }
-    EACH_FACT(c, B_V, i)
-        if (in_set(ds->vfacts[i].t, w))
-            total += ds->vfacts[i].hours * ds->vfacts[i].bytes / KT_GIB * ds->vfacts[i].price_gib_hour;
-    EACH_FACT(c, B_LB, i)
-        if (in_set(ds->lbfacts[i].t, w))
-            total += ds->lbfacts[i].hours * ds->lbfacts[i].hourly;
-    EACH_FACT(c, B_FEE, i)
-        if (in_set(ds->feefacts[i].t, w)) {
-            double fee = ds->feefacts[i].hours * ds->feefacts[i].hourly;
-            c->cl_fee[ds->feefacts[i].cluster] += fee;
-            total += fee;
-        }
-    EACH_FACT(c, B_NET, i)
-        if (in_set(ds->netfacts[i].t, w))
-            total += ds->netfacts[i].cost_internet + ds->netfacts[i].cost_region + ds->netfacts[i].cost_zone;
+    EACH_FACT(c, B_V, i, k) {
+        total += ds->vfacts[i].cost * k;
+        c->cl_unmounted[ds->volumes[ds->vfacts[i].volume].cluster] += ds->vfacts[i].cost * k;
+        c->cl_attached[ds->volumes[ds->vfacts[i].volume].cluster] += ds->vfacts[i].cost * k;
+    }
+    EACH_FACT(c, B_LB, i, k) {
+        total += ds->lbfacts[i].cost * k;
+        c->cl_unmounted[ds->lbs[ds->lbfacts[i].lb].cluster] += ds->lbfacts[i].cost * k;
+        c->cl_attached[ds->lbs[ds->lbfacts[i].lb].cluster] += ds->lbfacts[i].cost * k;
+    }
+    EACH_FACT(c, B_FEE, i, k) {
+        const ds_fee_fact *f = &ds->feefacts[i];
+        total += f->cost * k;
+        c->fees_unshared += (c->q->share_tenancy ? f->unshared : f->cost) * k;
+    }
+    EACH_FACT(c, B_NET, i, k)
+        total += (ds->netfacts[i].cost_internet + ds->netfacts[i].cost_region + ds->netfacts[i].cost_zone) * k;
     return total;
 }
 
-/* --- step 2: idle --------------------------------------------------------- */
+/* --- step 2: items into rows --------------------------------------------- */
 
-static uint32_t item_cluster(const ctx *c, const item *it)
-{
-    return c->ds->pods[c->ds->containers[it->container].pod].cluster;
-}
-
-static double floor_idle(double have, double used, double *overrun)
-{
-    if (used > have) {
-        *overrun += used - have;
-        return 0;
-    }
-    return have - used;
-}
-
-/* Turns node_cost into idle per node (or per cluster in cl_idle). */
-static double compute_idle(ctx *c)
-{
-    const kt_dataset *ds = c->ds;
-    double overrun = 0;
-    for (size_t i = 0; i < c->n_items; i++) {
-        item *it = &c->items[i];
-        res3 *a = &c->node_alloc[it->node_slot];
-        a->cpu += it->cpu, a->ram += it->ram, a->gpu += it->gpu;
-        c->cl_total[item_cluster(c, it)] += it->cpu + it->ram + it->gpu + it->other;
-    }
-    for (size_t n = 0; n <= ds->n_nodes; n++) {
-        res3 *h = &c->node_cost[n], *u = &c->node_alloc[n];
-        h->cpu = floor_idle(h->cpu, u->cpu, &overrun);
-        h->ram = floor_idle(h->ram, u->ram, &overrun);
-        h->gpu = floor_idle(h->gpu, u->gpu, &overrun);
-        if (n < ds->n_nodes && !c->q->idle_by_node) {
-            uint32_t cl = ds->nodes[n].cluster;
-            c->cl_idle[cl].cpu += h->cpu, c->cl_idle[cl].ram += h->ram, c->cl_idle[cl].gpu += h->gpu;
-            c->cl_alloc[cl].cpu += u->cpu, c->cl_alloc[cl].ram += u->ram, c->cl_alloc[cl].gpu += u->gpu;
-        }
-    }
-    return overrun;
-}
-
-/* --- step 3: items into rows --------------------------------------------- */
-
-static void add_container_fact(kt_alloc *a, const ctx *c, const item *it, const kt_window *w)
+static void add_container_fact(kt_alloc *a, const ctx *c, const item *it, const money *m, const kt_window *w)
 {
     const ds_container_fact *f = &c->ds->cfacts[it->fact];
-    a->cpu_core_hours += f->cpu_alloc, a->cpu_req_hours += f->cpu_req, a->cpu_use_hours += f->cpu_use;
-    a->ram_byte_hours += f->ram_alloc, a->ram_req_hours += f->ram_req, a->ram_use_hours += f->ram_use;
-    a->gpu_hours += f->gpu;
-    a->cpu_cost += it->cpu, a->ram_cost += it->ram, a->gpu_cost += it->gpu;
-    alloc_span(a, f->t, f->dur, f->seconds, w->start, w->end);
+    double k = it->frac;
+    a->cpu_core_hours += f->cpu_alloc * k, a->cpu_req_hours += f->cpu_req * k, a->cpu_use_hours += f->cpu_use * k;
+    a->ram_byte_hours += f->ram_alloc * k, a->ram_req_hours += f->ram_req * k, a->ram_use_hours += f->ram_use * k;
+    a->gpu_hours += f->gpu * k;
+    a->cpu_cost += m->cpu, a->ram_cost += m->ram, a->gpu_cost += m->gpu;
+    if (f->last) /* summed over many spans: when it really ran */
+        alloc_run(a, f->first, f->last, f->longest, w->start, w->end);
+    else
+        alloc_span(a, f->t, f->dur, f->seconds * k, w->start, w->end);
 }
 
-static void add_pod_fact(kt_alloc *a, ctx *c, const item *it)
+static void add_pod_fact(kt_alloc *a, ctx *c, const item *it, const money *m)
 {
     const kt_dataset *ds = c->ds;
+    double k = it->frac;
     if (it->type == IT_VOLUME) {
         const ds_pod_volume_fact *f = &ds->pvfacts[it->fact];
         const ds_volume *v = &ds->volumes[f->volume];
-        uint64_t vf;
-        u64map_get(&c->vfact_at, at_key(f->volume, f->t), &vf);
-        double bh = f->hours * ds->vfacts[vf].bytes;
         buf_reset(&c->name);
         buf_printf(&c->name, "cluster=%s:name=%s", strtab_get(&ds->strs, ds->clusters[v->cluster].name),
                    strtab_get(&ds->strs, v->name));
-        a->pv_byte_hours += bh, a->pv_cost += it->other;
-        alloc_add_named(&a->pvs, &a->n_pvs, c->name.data, f->hours, bh, it->other);
+        double bh = c->vol_bytes[f->volume] * f->hours * k;
+        a->pv_byte_hours += bh, a->pv_cost += m->other;
+        alloc_add_named(&a->pvs, &a->n_pvs, c->name.data, f->hours * k, bh, m->other);
     } else if (it->type == IT_LB) {
         const ds_pod_lb_fact *f = &ds->plbfacts[it->fact];
         const ds_lb *l = &ds->lbs[f->lb];
         buf_reset(&c->name);
         buf_printf(&c->name, "%s/%s", strtab_get(&ds->strs, l->namespace_), strtab_get(&ds->strs, l->name));
-        a->lb_cost += it->other;
-        alloc_add_named(&a->lbs, &a->n_lbs, c->name.data, f->hours, 0, it->other);
+        a->lb_cost += m->other;
+        alloc_add_named(&a->lbs, &a->n_lbs, c->name.data, f->hours * k, 0, m->other);
     } else {
         const ds_network_fact *f = &ds->netfacts[it->fact];
-        a->net_tx += f->tx_internet + f->tx_region + f->tx_zone, a->net_rx += f->rx_bytes;
-        a->net_internet += f->cost_internet, a->net_region += f->cost_region, a->net_zone += f->cost_zone;
-        a->net_cost += it->other;
+        a->net_tx += (f->tx_internet + f->tx_region + f->tx_zone) * k, a->net_rx += f->rx_bytes * k;
+        a->net_internet += f->cost_internet * k, a->net_region += f->cost_region * k, a->net_zone += f->cost_zone * k;
+        a->net_cost += m->other;
     }
-}
-
-/* This item's share of idle (by resource cost on its node or cluster). */
-static res3 idle_share(const ctx *c, const item *it)
-{
-    res3 s = {0, 0, 0};
-    const res3 *idle, *alloc;
-    if (c->q->idle_by_node || it->node_slot == c->ds->n_nodes) {
-        idle = &c->node_cost[it->node_slot], alloc = &c->node_alloc[it->node_slot];
-    } else {
-        uint32_t cl = c->ds->nodes[it->node_slot].cluster;
-        idle = &c->cl_idle[cl], alloc = &c->cl_alloc[cl];
-    }
-    if (alloc->cpu > 0) s.cpu = idle->cpu * it->cpu / alloc->cpu;
-    if (alloc->ram > 0) s.ram = idle->ram * it->ram / alloc->ram;
-    if (alloc->gpu > 0) s.gpu = idle->gpu * it->gpu / alloc->gpu;
-    return s;
 }
 
 static double place_items(ctx *c, kt_alloc_set *set)
@@ -410,30 +393,27 @@ static double place_items(ctx *c, kt_alloc_set *set)
     for (size_t i = 0; i < c->n_items; i++) {
         item *it = &c->items[i];
         uint8_t flag = c->cflag[it->container];
-        uint32_t cl = item_cluster(c, it);
-        res3 idle = c->q->share_idle ? idle_share(c, it) : (res3){0, 0, 0};
-        double base = it->cpu + it->ram + it->gpu + it->other;
-        double fee = c->q->share_tenancy && c->cl_total[cl] > 0 ? c->cl_fee[cl] * base / c->cl_total[cl] : 0;
+        if (!(flag & (CF_SHARED | CF_MATCH)))
+            continue;
+        money m = item_money(c, it);
         if (flag & CF_SHARED) {
-            pool += base + idle.cpu + idle.ram + idle.gpu + fee;
+            pool += m.cpu + m.ram + m.gpu + m.other + m.idle[R_CPU] + m.idle[R_RAM] + m.idle[R_GPU] + m.fee;
             continue;
         }
-        if (!(flag & CF_MATCH))
-            continue;
         kt_alloc *a = set_row(set, &c->index, strtab_get(&c->keys, c->ckey[it->container]), AK_NORMAL);
         alloc_merge_pod(a, ds, ds->containers[it->container].pod, it->container);
         if (it->type == IT_CONTAINER)
-            add_container_fact(a, c, it, &set->window);
+            add_container_fact(a, c, it, &m, &set->window);
         else
-            add_pod_fact(a, c, it);
-        a->cpu_cost += idle.cpu, a->ram_cost += idle.ram, a->gpu_cost += idle.gpu;
-        a->cpu_cost_idle += idle.cpu, a->ram_cost_idle += idle.ram, a->gpu_cost_idle += idle.gpu;
-        a->shared_cost += fee;
+            add_pod_fact(a, c, it, &m);
+        a->cpu_cost += m.idle[R_CPU], a->ram_cost += m.idle[R_RAM], a->gpu_cost += m.idle[R_GPU];
+        a->cpu_cost_idle += m.idle[R_CPU], a->ram_cost_idle += m.idle[R_RAM], a->gpu_cost_idle += m.idle[R_GPU];
+        a->shared_cost += m.fee;
     }
     return pool;
 }
 
-/* --- step 4: leftover rows ------------------------------------------------ */
+/* --- step 3: leftover rows ------------------------------------------------ */
 
 typedef struct idle_ctx { const kt_dataset *ds; uint32_t cluster, node; } idle_ctx;
 
@@ -457,7 +437,8 @@ static const char *idle_get(void *vp, enum kt_field f, const char *key, int idx)
 #define CLUSTER_FIELDS (1u << F_CLUSTER | 1u << F_PROVIDER | 1u << F_REGION)
 #define NODE_FIELDS (CLUSTER_FIELDS | 1u << F_NODE | 1u << F_ZONE)
 
-/* A cluster- or node-level row (idle, unmounted), if the filter allows it. */
+/* A cluster- or node-level row (idle, unmounted), if the filter allows it.
+ * Members from different clusters or nodes leave that property empty. */
 static kt_alloc *special_row(ctx *c, kt_alloc_set *set, uint32_t cluster, uint32_t node, const char *suffix,
                              enum kt_alloc_kind kind)
 {
@@ -467,12 +448,16 @@ static kt_alloc *special_row(ctx *c, kt_alloc_set *set, uint32_t cluster, uint32
         return NULL;
     aggregate_idle_key(c->ds, &c->q->agg, cluster, node, suffix, &c->name);
     kt_alloc *a = set_row(set, &c->index, c->name.data, kind);
+    uint32_t cl_name = c->ds->clusters[cluster].name, node_name = node == KT_NONE ? 0 : c->ds->nodes[node].name;
     if (!a->props_init) {
         a->props_init = 1;
-        a->cluster = c->ds->clusters[cluster].name;
-        a->node = node == KT_NONE ? 0 : c->ds->nodes[node].name;
+        a->cluster = cl_name;
+        a->node = node_name;
         a->start = set->window.start;
         a->end = set->window.end;
+    } else {
+        if (a->cluster != cl_name) a->cluster = 0;
+        if (a->node != node_name) a->node = 0;
     }
     return a;
 }
@@ -480,16 +465,8 @@ static kt_alloc *special_row(ctx *c, kt_alloc_set *set, uint32_t cluster, uint32
 static void idle_rows(ctx *c, kt_alloc_set *set)
 {
     const kt_dataset *ds = c->ds;
-    int by_node = c->q->idle_by_node;
-    size_t n_slots = by_node ? ds->n_nodes : ds->n_clusters;
-    for (size_t i = 0; i < n_slots; i++) {
-        res3 idle = by_node ? c->node_cost[i] : c->cl_idle[i];
-        res3 alloc = by_node ? c->node_alloc[i] : c->cl_alloc[i];
-        if (c->q->share_idle) { /* what found no allocation to ride on stays idle */
-            if (alloc.cpu > 0) idle.cpu = 0;
-            if (alloc.ram > 0) idle.ram = 0;
-            if (alloc.gpu > 0) idle.gpu = 0;
-        }
+    for (uint32_t n = 0; n < ds->n_nodes; n++) {
+        res3 idle = c->node_idle[n];
         double sum = idle.cpu + idle.ram + idle.gpu;
         if (sum <= 0)
             continue;
@@ -497,54 +474,34 @@ static void idle_rows(ctx *c, kt_alloc_set *set)
             set->idle_dropped += sum;
             continue;
         }
-        uint32_t cl = by_node ? ds->nodes[i].cluster : (uint32_t)i;
-        kt_alloc *a = special_row(c, set, cl, by_node ? (uint32_t)i : KT_NONE, "__idle__", AK_IDLE);
-        if (!a)
-            continue;
-        a->cpu_cost += idle.cpu, a->ram_cost += idle.ram, a->gpu_cost += idle.gpu;
+        kt_alloc *a = special_row(c, set, ds->nodes[n].cluster, c->q->idle_by_node ? n : KT_NONE, "__idle__",
+                                  AK_IDLE);
+        if (a)
+            a->cpu_cost += idle.cpu, a->ram_cost += idle.ram, a->gpu_cost += idle.gpu;
     }
 }
 
+/* Volumes and load balancers no pod held: one __unmounted__ row per cluster. */
 static void unmounted_rows(ctx *c, kt_alloc_set *set)
 {
-    const kt_dataset *ds = c->ds;
-    double *left = xcalloc(ds->n_clusters + 1, sizeof *left);
-    EACH_FACT(c, B_V, i) {
-        const ds_volume_fact *f = &ds->vfacts[i];
-        if (in_set(f->t, &set->window))
-            left[ds->volumes[f->volume].cluster] += f->hours * f->bytes / KT_GIB * f->price_gib_hour;
-    }
-    EACH_FACT(c, B_LB, i) {
-        const ds_lb_fact *f = &ds->lbfacts[i];
-        if (in_set(f->t, &set->window))
-            left[ds->lbs[f->lb].cluster] += f->hours * f->hourly;
-    }
-    for (size_t v = 0; v < ds->n_volumes; v++)
-        left[ds->volumes[v].cluster] -= c->vol_attr[v];
-    for (size_t l = 0; l < ds->n_lbs; l++)
-        left[ds->lbs[l].cluster] -= c->lb_attr[l];
-    for (uint32_t cl = 0; cl < ds->n_clusters; cl++) {
-        if (left[cl] <= 1e-12 * (1 + fabs(left[cl])))
+    for (uint32_t cl = 0; cl < c->ds->n_clusters; cl++) {
+        double left = c->cl_unmounted[cl];
+        if (left <= 1e-12 * c->cl_attached[cl]) /* rounding dust of cost − Σ shares, not a volume */
             continue;
         kt_alloc *a = special_row(c, set, cl, KT_NONE, "__unmounted__", AK_UNMOUNTED);
         if (a)
-            a->pv_cost += left[cl];
+            a->pv_cost += left;
     }
-    free(left);
 }
 
 static void reset_set_state(ctx *c)
 {
     const kt_dataset *ds = c->ds;
     c->n_items = 0;
-    memset(c->node_cost, 0, (ds->n_nodes + 1) * sizeof *c->node_cost);
-    memset(c->node_alloc, 0, (ds->n_nodes + 1) * sizeof *c->node_alloc);
-    memset(c->cl_idle, 0, (ds->n_clusters + 1) * sizeof *c->cl_idle);
-    memset(c->cl_alloc, 0, (ds->n_clusters + 1) * sizeof *c->cl_alloc);
-    memset(c->cl_fee, 0, (ds->n_clusters + 1) * sizeof *c->cl_fee);
-    memset(c->cl_total, 0, (ds->n_clusters + 1) * sizeof *c->cl_total);
-    memset(c->vol_attr, 0, (ds->n_volumes + 1) * sizeof *c->vol_attr);
-    memset(c->lb_attr, 0, (ds->n_lbs + 1) * sizeof *c->lb_attr);
+    c->fees_unshared = 0;
+    memset(c->node_idle, 0, (ds->n_nodes + 1) * sizeof *c->node_idle);
+    memset(c->cl_unmounted, 0, (ds->n_clusters + 1) * sizeof *c->cl_unmounted);
+    memset(c->cl_attached, 0, (ds->n_clusters + 1) * sizeof *c->cl_attached);
     set_index_clear(&c->index);
 }
 
@@ -552,30 +509,24 @@ static void compute_set(ctx *c, kt_alloc_set *set)
 {
     const kt_dataset *ds = c->ds;
     reset_set_state(c);
-    price_containers(c, &set->window);
-    price_pod_facts(c, &set->window);
-    set->assets_cost = price_assets(c, &set->window);
-    set->overrun_cost = compute_idle(c);
+    container_items(c);
+    pod_items(c);
+    set->assets_cost = asset_totals(c);
     double pool = place_items(c, set);
     for (size_t i = 0; i < set->n; i++)
         set->items[i].weight = alloc_total(&set->items[i]);
     idle_rows(c, set);
     unmounted_rows(c, set);
-    if (!c->q->share_tenancy)
-        for (uint32_t cl = 0; cl < ds->n_clusters; cl++)
-            pool += c->cl_fee[cl];
-    else
-        for (uint32_t cl = 0; cl < ds->n_clusters; cl++)
-            if (c->cl_total[cl] <= 0)
-                pool += c->cl_fee[cl]; /* a cluster with no allocations keeps its fee */
     int64_t end = set->window.end < c->q->now ? set->window.end : c->q->now;
     double hours = end > set->window.start ? (double)(end - set->window.start) / 3600.0 : 0;
     set->external_cost = c->q->share_cost_monthly * hours / 730.0;
     double rest = alloc_share_over(set, pool, c->q->share_even);
     double ext_rest = alloc_share_over(set, set->external_cost, c->q->share_even);
-    if (rest + ext_rest > 0) {
+    /* Fees stay out of the weighted pool: a fee is its own cluster's, never
+     * spread over another cluster's workloads. */
+    if (rest + ext_rest + c->fees_unshared > 0) {
         kt_alloc *a = set_row(set, &c->index, "__shared__", AK_SHARED);
-        a->shared_cost += rest;
+        a->shared_cost += rest + c->fees_unshared;
         a->external_cost += ext_rest;
         a->start = set->window.start;
         a->end = set->window.end;
@@ -598,26 +549,37 @@ static void ctx_free(ctx *c)
 {
     strtab_free(&c->keys);
     free(c->ckey); free(c->cflag); free(c->pod_container); free(c->items);
-    free(c->node_cost); free(c->node_alloc); free(c->cl_idle); free(c->cl_alloc);
-    free(c->cl_fee); free(c->cl_total); free(c->vol_attr); free(c->lb_attr);
-    u64map_free(&c->nfact_at); u64map_free(&c->vfact_at); u64map_free(&c->lbfact_at);
+    free(c->node_idle); free(c->cl_unmounted); free(c->cl_attached); free(c->vol_bytes);
     set_index_free(&c->index);
     buf_free(&c->name);
     for (int b = 0; b < B_COUNT; b++) {
         free(c->b[b].idx);
+        free(c->b[b].frac);
         free(c->b[b].off);
     }
 }
 
+/* A volume's size, for pvByteHours (its newest fact's). */
+static double *volume_bytes(const kt_dataset *ds)
+{
+    double *v = xcalloc(ds->n_volumes + 1, sizeof *v);
+    for (size_t i = 0; i < ds->n_vfacts; i++)
+        v[ds->vfacts[i].volume] = ds->vfacts[i].bytes;
+    return v;
+}
+
 int alloc_compute(const kt_dataset *ds, const kt_alloc_query *q, kt_alloc_result *out, kt_err *err)
 {
+    assert(ds && q && out);
     memset(out, 0, sizeof *out);
     out->ds = ds;
     kt_window w = q->window;
     if (w.end <= w.start)
         return kt_fail(err, KT_EINPUT, "window: end must be after start");
+    if (w.start < 0 || w.end > KT_TIME_MAX)
+        return kt_fail(err, KT_EINPUT, "window: outside 1970-01-01 … 9999-12-31");
     int64_t step = q->accumulate || q->step <= 0 ? w.end - w.start : q->step;
-    int64_t n_sets = (w.end - w.start + step - 1) / step;
+    int64_t n_sets = (w.end - w.start) / step + ((w.end - w.start) % step != 0);
     if (n_sets > 10000)
         return kt_fail(err, KT_EINPUT, "step: %lld steps in the window; at most 10000", (long long)n_sets);
     ctx c;
@@ -625,24 +587,21 @@ int alloc_compute(const kt_dataset *ds, const kt_alloc_query *q, kt_alloc_result
     c.ds = ds, c.q = q;
     strtab_init(&c.keys);
     set_index_init(&c.index);
-    c.node_cost = xcalloc(ds->n_nodes + 1, sizeof *c.node_cost);
-    c.node_alloc = xcalloc(ds->n_nodes + 1, sizeof *c.node_alloc);
-    c.cl_idle = xcalloc(ds->n_clusters + 1, sizeof *c.cl_idle);
-    c.cl_alloc = xcalloc(ds->n_clusters + 1, sizeof *c.cl_alloc);
-    c.cl_fee = xcalloc(ds->n_clusters + 1, sizeof *c.cl_fee);
-    c.cl_total = xcalloc(ds->n_clusters + 1, sizeof *c.cl_total);
-    c.vol_attr = xcalloc(ds->n_volumes + 1, sizeof *c.vol_attr);
-    c.lb_attr = xcalloc(ds->n_lbs + 1, sizeof *c.lb_attr);
+    c.node_idle = xcalloc(ds->n_nodes + 1, sizeof *c.node_idle);
+    c.cl_unmounted = xcalloc(ds->n_clusters + 1, sizeof *c.cl_unmounted);
+    c.cl_attached = xcalloc(ds->n_clusters + 1, sizeof *c.cl_attached);
+    c.vol_bytes = volume_bytes(ds);
     prepare_containers(&c);
-    index_asset_facts(&c);
-    BUCKET(&c, B_C, cfacts, ds_container_fact, w, step, (size_t)n_sets);
-    BUCKET(&c, B_N, nfacts, ds_node_fact, w, step, (size_t)n_sets);
-    BUCKET(&c, B_V, vfacts, ds_volume_fact, w, step, (size_t)n_sets);
-    BUCKET(&c, B_PV, pvfacts, ds_pod_volume_fact, w, step, (size_t)n_sets);
-    BUCKET(&c, B_LB, lbfacts, ds_lb_fact, w, step, (size_t)n_sets);
-    BUCKET(&c, B_PLB, plbfacts, ds_pod_lb_fact, w, step, (size_t)n_sets);
-    BUCKET(&c, B_FEE, feefacts, ds_fee_fact, w, step, (size_t)n_sets);
-    BUCKET(&c, B_NET, netfacts, ds_network_fact, w, step, (size_t)n_sets);
+    span_ctx sc = {w, ds->start < ds->end ? ds->start : INT64_MIN / 2, ds->start < ds->end ? ds->end : INT64_MAX / 2,
+                   step, (size_t)n_sets};
+    BUCKET(&c, B_C, cfacts, ds_container_fact, &sc);
+    BUCKET(&c, B_N, nfacts, ds_node_fact, &sc);
+    BUCKET(&c, B_V, vfacts, ds_volume_fact, &sc);
+    BUCKET(&c, B_PV, pvfacts, ds_pod_volume_fact, &sc);
+    BUCKET(&c, B_LB, lbfacts, ds_lb_fact, &sc);
+    BUCKET(&c, B_PLB, plbfacts, ds_pod_lb_fact, &sc);
+    BUCKET(&c, B_FEE, feefacts, ds_fee_fact, &sc);
+    BUCKET(&c, B_NET, netfacts, ds_network_fact, &sc);
     out->sets = xcalloc((size_t)n_sets, sizeof *out->sets);
     for (int64_t k = 0; k < n_sets; k++) {
         c.set_k = (size_t)k;

@@ -6,14 +6,16 @@
  *     byte-hours / 2^30 × RAM rate, GPU-hours × GPU rate, for each fact's span;
  *   - volume cost is split among pods by their attributed volume-hours, the
  *     rest is __unmounted__; load balancers likewise;
- *   - idle = node cost − allocated cost per node and resource, never
- *     negative; a node whose allocations exceed it reports the excess in
- *     `overrun` instead;
+ *   - costs are settled per node-hour before they reach the engine
+ *     (store/settle.h): requests in full, usage above request from the
+ *     capacity nobody requested, idle = node cost − settled cost ≥ 0;
  *   - cluster fees are shared across that cluster's allocations (weighted by
- *     cost) unless share_tenancy is off, then they show as __shared__.
- * Conservation (checked by the tests for every query):
- *   Σ totalCost over a set (idle included or shared) =
- *       assets_cost + external_cost + overrun_cost.
+ *     compute cost, hour by hour) unless share_tenancy is off, then they
+ *     show as one __shared__ row; an hour of a cluster with no allocations
+ *     keeps its fee on __shared__ too, never on another cluster.
+ * Conservation (checked by the tests for every query, to 1e-9 relative):
+ *   Σ totalCost over a set (idle included or shared) + idle_dropped =
+ *       assets_cost + external_cost   (unfiltered queries).
  */
 #ifndef KT_ALLOCATION_H
 #define KT_ALLOCATION_H
@@ -105,7 +107,6 @@ typedef struct kt_alloc_set {
     kt_alloc *items; size_t n, cap;
     double assets_cost;   /* nodes + volumes + load balancers + fees + network in the set */
     double external_cost; /* share_cost_monthly prorated */
-    double overrun_cost;  /* allocation beyond node capacity (see header) */
     double idle_dropped;  /* idle left out because include_idle = 0 */
     char currency[8];
 } kt_alloc_set;

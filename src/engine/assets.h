@@ -21,12 +21,14 @@ typedef struct kt_asset {
     char *name;
     enum kt_asset_type type;  /* of the members when they agree */
     int mixed_type;
+    /* string ids (the cluster's name too); 0 when the members differ */
     uint32_t cluster, provider, region, zone, node, instance_type, provider_id, source, storage_class;
     uint32_t claim_ns, claim_name, pool;
     int64_t start, end;
     double hours;                      /* asset-hours (summed over members) */
     double cpu_cores, ram_bytes, gpus; /* node capacity (summed) */
     double cpu_core_hours, ram_byte_hours, gpu_hours, byte_hours;
+    double cpu_used_core_hours, ram_used_byte_hours; /* nodes: the containers' measured usage on them */
     double cpu_cost, ram_cost, gpu_cost, cost; /* cost = total */
     double preemptible;                /* 1 spot, 0 on-demand, fraction when mixed */
     double hourly;                     /* list price per hour (nodes, lbs, fees) */

@@ -2,47 +2,11 @@
 #include "engine/window.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-void time_format(int64_t t, char *buf)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-int time_parse_rfc3339(const char *s, int64_t *t)
-{
-    struct tm tm = {0};
-    int used = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec, &used) != 6 || used != 19)
-        return -1;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    int64_t v = (int64_t)timegm(&tm);
-    const char *z = s + 19;
-    if (*z == '.') /* fractional seconds are accepted and dropped */
-        while (isdigit((unsigned char)*++z)) {}
-    if (!strcmp(z, "Z")) {
-        *t = v;
-        return 0;
-    }
-    int hh, mm;
-    if ((z[0] == '+' || z[0] == '-') && sscanf(z + 1, "%2d:%2d", &hh, &mm) == 2 && strlen(z) == 6) {
-        int64_t off = hh * 3600 + mm * 60;
-        *t = z[0] == '+' ? v - off : v + off;
-        return 0;
-    }
-    return -1;
-}
 
 static int64_t unit_seconds(char u)
 {
@@ -132,20 +96,34 @@ static int pair_window(const char *s, kt_window *w)
     char *end;
     if (!isdigit((unsigned char)s[0]))
         return 0;
+    errno = 0;
     long long x = strtoll(s, &end, 10);
-    if (*end != ',' && *end != '-')
+    if (errno || (*end != ',' && *end != '-'))
         return 0;
     const char *p = end + 1;
     if (!isdigit((unsigned char)*p))
         return 0;
     long long y = strtoll(p, &end, 10);
-    if (*end)
+    if (errno || *end)
         return 0;
     *w = (kt_window){x, y};
     return 1;
 }
 
+static int parse_window(const char *s, int64_t now, kt_window *w, kt_err *err);
+
+/* Every window lies in [1970, 10000): beyond that no fact exists and the
+ * arithmetic on steps and hours would overflow. */
 int window_parse(const char *s, int64_t now, kt_window *w, kt_err *err)
+{
+    if (parse_window(s, now, w, err))
+        return -1;
+    if (w->start < 0 || w->end > KT_TIME_MAX)
+        return kt_fail(err, KT_EINPUT, "window '%.100s': outside 1970-01-01 … 9999-12-31", s);
+    return 0;
+}
+
+static int parse_window(const char *s, int64_t now, kt_window *w, kt_err *err)
 {
     if (!s || !*s)
         return kt_fail(err, KT_EINPUT, "window is empty; use e.g. 7d, today, lastweek or an RFC3339 pair");

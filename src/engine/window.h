@@ -15,6 +15,10 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/time.h"
+
+/* 10000-01-01T00:00:00Z: no window reaches past it. */
+#define KT_TIME_MAX 253402300800LL
 
 typedef struct kt_window {
     int64_t start, end; /* [start, end) unix seconds */
@@ -24,12 +28,5 @@ typedef struct kt_window {
 int window_parse(const char *s, int64_t now, kt_window *w, kt_err *err);
 /* Parse "90s", "30m", "1h", "1d", "1w" into seconds (> 0). */
 int duration_parse(const char *s, int64_t *seconds, kt_err *err);
-/* Format unix seconds as RFC3339 UTC ("2026-11-24T00:00:00Z"); buf >= 21 bytes. */
-void time_format(int64_t t, char *buf);
-/* Parse RFC3339 "YYYY-MM-DDTHH:MM:SS(Z|±HH:MM)" into unix seconds. */
-int time_parse_rfc3339(const char *s, int64_t *t);
-/* Start of the UTC day holding t. */
-static inline int64_t day_floor(int64_t t) { return t - ((t % 86400) + 86400) % 86400; }
-static inline int64_t hour_floor(int64_t t) { return t - ((t % 3600) + 3600) % 3600; }
 
 #endif

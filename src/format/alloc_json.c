@@ -112,7 +112,37 @@ static void named_costs(kt_buf *b, const char *k, const kt_named_cost *c, size_t
     buf_putc(b, '}');
 }
 
-static void one_alloc(kt_buf *b, const kt_strtab *s, const kt_alloc *a, const kt_window *w)
+void format_alloc_name(const kt_alloc *a, const kt_aggregate *agg, const kt_strtab *s, kt_buf *out)
+{
+    buf_reset(out);
+    buf_puts(out, a->name);
+    /* OpenCost's AllocationProperties.GenerateKey writes "kind:name" for the
+     * controller property.  The engine's keys are the grouping's values
+     * joined by '/', and only annotation values may hold a '/' themselves,
+     * so the controller's segment is found by position. */
+    int at = -1;
+    for (int i = 0; agg && i < agg->n; i++) {
+        if (agg->props[i] == A_ANNOTATION)
+            return;
+        if (agg->props[i] == A_CONTROLLER)
+            at = i;
+    }
+    if (at < 0 || a->kind != AK_NORMAL || !a->controller || !a->controller_kind || !*strtab_get(s, a->controller_kind))
+        return;
+    const char *seg = a->name;
+    for (int i = 0; i < at && seg; i++)
+        if ((seg = strchr(seg, '/')))
+            seg++;
+    const char *ctl = strtab_get(s, a->controller);
+    size_t n = strlen(ctl);
+    if (!seg || strncmp(seg, ctl, n) || (seg[n] && seg[n] != '/'))
+        return;
+    buf_reset(out);
+    buf_add(out, a->name, (size_t)(seg - a->name));
+    buf_printf(out, "%s:%s", strtab_get(s, a->controller_kind), seg);
+}
+
+static void one_alloc(kt_buf *b, const kt_strtab *s, const kt_alloc *a, const char *name, const kt_window *w)
 {
     int first = 1;
     double mins = alloc_minutes(a), hours = mins / 60.0;
@@ -122,7 +152,7 @@ static void one_alloc(kt_buf *b, const kt_strtab *s, const kt_alloc *a, const kt
     time_format(a->end == INT64_MIN ? w->end : a->end, en);
     buf_putc(b, '{');
     key(b, "name", &first);
-    buf_json_str(b, a->name);
+    buf_json_str(b, name);
     key(b, "properties", &first);
     properties(b, s, a);
     key(b, "window", &first);
@@ -175,21 +205,33 @@ static void one_alloc(kt_buf *b, const kt_strtab *s, const kt_alloc *a, const kt
     buf_putc(b, '}');
 }
 
-void format_alloc_json(const kt_alloc_result *r, kt_buf *out)
+/* The sets of one reply, each a {name: allocation} map, comma-led after the first of the answer. */
+static void json_sets(const kt_alloc_result *r, const kt_aggregate *agg, int *first, kt_buf *out)
 {
-    buf_puts(out, "{\"code\":200,\"data\":[");
+    kt_buf name = {0};
     for (size_t s = 0; s < r->n; s++) {
         const kt_alloc_set *set = &r->sets[s];
-        buf_puts(out, s ? ",{" : "{");
+        buf_puts(out, *first ? "{" : ",{");
+        *first = 0;
         for (size_t i = 0; i < set->n; i++) {
             if (i)
                 buf_putc(out, ',');
-            buf_json_str(out, set->items[i].name);
+            format_alloc_name(&set->items[i], agg, &r->ds->strs, &name);
+            buf_json_str(out, name.data);
             buf_putc(out, ':');
-            one_alloc(out, &r->ds->strs, &set->items[i], &set->window);
+            one_alloc(out, &r->ds->strs, &set->items[i], name.data, &set->window);
         }
         buf_putc(out, '}');
     }
+    buf_free(&name);
+}
+
+void format_alloc_json(const kt_answer *a, const kt_aggregate *agg, kt_buf *out)
+{
+    int first = 1;
+    buf_puts(out, "{\"code\":200,\"status\":\"success\",\"data\":[");
+    for (size_t i = 0; i < a->n; i++)
+        json_sets(&a->replies[i].alloc, agg, &first, out);
     buf_puts(out, "]}\n");
 }
 

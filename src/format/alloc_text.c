@@ -46,11 +46,9 @@ void format_csv_field(kt_buf *b, const char *s)
     buf_putc(b, '"');
 }
 
-void format_alloc_csv(const kt_alloc_result *r, kt_buf *out)
+static void csv_sets(const kt_alloc_result *r, const kt_aggregate *agg, kt_buf *out)
 {
-    buf_puts(out, "windowStart,windowEnd,name,cpuCoreHours,cpuCoreRequestAverage,cpuCoreUsageAverage,cpuCost,"
-                  "ramByteHours,ramCost,gpuHours,gpuCost,pvByteHours,pvCost,loadBalancerCost,networkCost,"
-                  "sharedCost,externalCost,cpuEfficiency,ramEfficiency,totalEfficiency,totalCost\n");
+    kt_buf nm = {0};
     for (size_t s = 0; s < r->n; s++) {
         const kt_alloc_set *set = &r->sets[s];
         char ws[24], we[24];
@@ -60,7 +58,8 @@ void format_alloc_csv(const kt_alloc_result *r, kt_buf *out)
             const kt_alloc *a = &set->items[i];
             double h = alloc_minutes(a) / 60.0, per = h > 0 ? 1 / h : 0;
             buf_printf(out, "%s,%s,", ws, we);
-            format_csv_field(out, a->name);
+            format_alloc_name(a, agg, &r->ds->strs, &nm);
+            format_csv_field(out, nm.data);
             buf_printf(out, ",%.6f,%.6f,%.6f,%.6f,%.1f,%.6f,%.6f,%.6f,%.1f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.4f,%.4f,%.6f\n",
                        a->cpu_core_hours, a->cpu_req_hours * per, a->cpu_use_hours * per, a->cpu_cost,
                        a->ram_byte_hours, a->ram_cost, a->gpu_hours, a->gpu_cost, a->pv_byte_hours, a->pv_cost,
@@ -68,6 +67,16 @@ void format_alloc_csv(const kt_alloc_result *r, kt_buf *out)
                        alloc_ram_efficiency(a), alloc_total_efficiency(a), alloc_total(a));
         }
     }
+    buf_free(&nm);
+}
+
+void format_alloc_csv(const kt_answer *a, const kt_aggregate *agg, kt_buf *out)
+{
+    buf_puts(out, "windowStart,windowEnd,name,cpuCoreHours,cpuCoreRequestAverage,cpuCoreUsageAverage,cpuCost,"
+                  "ramByteHours,ramCost,gpuHours,gpuCost,pvByteHours,pvCost,loadBalancerCost,networkCost,"
+                  "sharedCost,externalCost,cpuEfficiency,ramEfficiency,totalEfficiency,totalCost\n");
+    for (size_t i = 0; i < a->n; i++)
+        csv_sets(&a->replies[i].alloc, agg, out);
 }
 
 /* Shorten a name to width with an ellipsis in the middle, so both the
@@ -83,15 +92,15 @@ static void fit(const char *s, int width, char *out, size_t n)
     snprintf(out, n, "%.*s…%s", head, s, s + len - tail);
 }
 
-void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out)
+static void table_sets(const kt_alloc_result *r, const kt_aggregate *agg, const char *label, kt_buf *out)
 {
+    kt_buf nm = {0};
     for (size_t s = 0; s < r->n; s++) {
         const kt_alloc_set *set = &r->sets[s];
         char ws[24], we[24], m[5][32], name[64];
         time_format(set->window.start, ws);
         time_format(set->window.end, we);
-        if (r->n > 1 || s == 0)
-            buf_printf(out, "%s%s .. %s\n", s ? "\n" : "", ws, we);
+        buf_printf(out, "%s%s .. %s\n", out->len ? "\n" : "", ws, we);
         buf_printf(out, "%-20s %10s %10s %8s %9s %11s %5s\n", label && *label ? label : "allocation", "CPU", "RAM",
                    "GPU", "PV+LB+NET", "TOTAL", "EFF");
         double tot[5] = {0};
@@ -103,7 +112,8 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
                 tot[k] += v[k];
                 format_money(v[k], set->currency, m[k], sizeof m[k]);
             }
-            fit(a->name, 20, name, sizeof name);
+            format_alloc_name(a, agg, &r->ds->strs, &nm);
+            fit(nm.data, 20, name, sizeof name);
             /* width pads by bytes; the ellipsis is 3 bytes wide for 1 column */
             int pad = 20 + (strstr(name, "…") ? 2 : 0);
             buf_printf(out, "%-*s %10s %10s %8s %9s %11s ", pad, name, m[0], m[1], m[2], m[3], m[4]);
@@ -115,9 +125,12 @@ void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out
         for (int k = 0; k < 5; k++)
             format_money(tot[k], set->currency, m[k], sizeof m[k]);
         buf_printf(out, "%-20s %10s %10s %8s %9s %11s\n", "TOTAL", m[0], m[1], m[2], m[3], m[4]);
-        if (set->overrun_cost > 0.005) {
-            format_money(set->overrun_cost, set->currency, m[0], sizeof m[0]);
-            buf_printf(out, "(allocations exceed node capacity by %s: usage above requests on full nodes)\n", m[0]);
-        }
     }
+    buf_free(&nm);
+}
+
+void format_alloc_table(const kt_answer *a, const kt_aggregate *agg, const char *label, kt_buf *out)
+{
+    for (size_t i = 0; i < a->n; i++)
+        table_sets(&a->replies[i].alloc, agg, label, out);
 }

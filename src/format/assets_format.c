@@ -15,11 +15,31 @@ static void props(kt_buf *b, const kt_asset_result *r, const kt_asset *a)
     buf_json_str(b, S(r, a->provider));
     buf_puts(b, ",\"cluster\":");
     buf_json_str(b, S(r, a->cluster));
+    /* OpenCost's properties.name is the asset's own name ("ip-10-0-1-2"), its key "cluster/Type/name" */
+    const char *name = a->name, *cl = S(r, a->cluster), *ty = a->mixed_type ? "" : asset_type_name(a->type);
+    size_t lc = strlen(cl), lt = strlen(ty);
+    if (lc && lt && !strncmp(name, cl, lc) && name[lc] == '/' && !strncmp(name + lc + 1, ty, lt) &&
+        name[lc + 1 + lt] == '/')
+        name += lc + lt + 2;
     buf_puts(b, ",\"name\":");
-    buf_json_str(b, a->name);
+    buf_json_str(b, name);
     buf_puts(b, ",\"providerID\":");
     buf_json_str(b, S(r, a->provider_id));
     buf_puts(b, "}");
+}
+
+/* OpenCost's Breakdown of a node's capacity: the containers' usage is
+ * "user", the rest "idle" (kubetally does not split out system/other). */
+static void breakdown(kt_buf *b, const char *k, double used, double capacity)
+{
+    double u = capacity > 0 ? used / capacity : 0;
+    if (u > 1) u = 1;
+    if (u < 0) u = 0;
+    buf_printf(b, ",\"%s\":{\"idle\":", k);
+    buf_json_num(b, capacity > 0 ? 1 - u : 0);
+    buf_puts(b, ",\"other\":0,\"system\":0,\"user\":");
+    buf_json_num(b, u);
+    buf_putc(b, '}');
 }
 
 static void one(kt_buf *b, const kt_asset_result *r, const kt_asset *a)
@@ -32,7 +52,17 @@ static void one(kt_buf *b, const kt_asset_result *r, const kt_asset *a)
     double minutes = a->end > a->start ? (double)(a->end - a->start) / 60.0 : 0;
     buf_printf(b, "{\"type\":\"%s\",\"properties\":", a->mixed_type ? "Any" : asset_type_name(a->type));
     props(b, r, a);
-    buf_printf(b, ",\"labels\":{},\"window\":{\"start\":\"%s\",\"end\":\"%s\"},\"start\":\"%s\",\"end\":\"%s\","
+    /* the node labels OpenCost's clients read the region and zone from */
+    buf_puts(b, ",\"labels\":{");
+    if (a->region && *S(r, a->region)) {
+        buf_puts(b, "\"topology_kubernetes_io_region\":");
+        buf_json_str(b, S(r, a->region));
+        if (a->zone && *S(r, a->zone)) {
+            buf_puts(b, ",\"topology_kubernetes_io_zone\":");
+            buf_json_str(b, S(r, a->zone));
+        }
+    }
+    buf_printf(b, "},\"window\":{\"start\":\"%s\",\"end\":\"%s\"},\"start\":\"%s\",\"end\":\"%s\","
                "\"minutes\":", ws, we, s, e);
     buf_json_num(b, minutes);
     if (!a->mixed_type && a->type == AS_NODE) {
@@ -63,6 +93,8 @@ static void one(kt_buf *b, const kt_asset_result *r, const kt_asset *a)
         buf_json_num(b, a->ram_cost);
         buf_puts(b, ",\"priceSource\":");
         buf_json_str(b, S(r, a->source));
+        breakdown(b, "cpuBreakdown", a->cpu_used_core_hours, a->cpu_core_hours);
+        breakdown(b, "ramBreakdown", a->ram_used_byte_hours, a->ram_byte_hours);
     } else if (!a->mixed_type && a->type == AS_DISK) {
         double h = minutes / 60.0;
         buf_puts(b, ",\"byteHours\":");
@@ -81,9 +113,10 @@ static void one(kt_buf *b, const kt_asset_result *r, const kt_asset *a)
     buf_putc(b, '}');
 }
 
-void format_assets_json(const kt_asset_result *r, kt_buf *out)
+void format_assets_json(const kt_asset_result *r, int range, kt_buf *out)
 {
-    buf_puts(out, "{\"code\":200,\"data\":[{");
+    buf_puts(out, range ? "{\"code\":200,\"status\":\"success\",\"data\":[{"
+                        : "{\"code\":200,\"status\":\"success\",\"data\":{");
     for (size_t i = 0; i < r->n; i++) {
         if (i)
             buf_putc(out, ',');
@@ -91,7 +124,7 @@ void format_assets_json(const kt_asset_result *r, kt_buf *out)
         buf_putc(out, ':');
         one(out, r, &r->items[i]);
     }
-    buf_puts(out, "}]}\n");
+    buf_puts(out, range ? "}]}\n" : "}}\n");
 }
 
 void format_assets_csv(const kt_asset_result *r, kt_buf *out)

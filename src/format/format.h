@@ -3,23 +3,34 @@
  * The CLI (-o json|csv|table) and the HTTP API call the same functions, so
  * `kubetally allocation -o json` and GET /allocation return identical bytes
  * for the same query.  JSON follows OpenCost's field names and order:
- *   {"code":200,"data":[{"<name>":{allocation}, …}, …]}   one map per step. */
+ *   {"code":200,"status":"success","data":[{"<name>":{allocation}, …}, …]}
+ * one map per set, the sets of every reply of the answer in order (a query
+ * cut by calendar weeks or months is one question per set, query.h). */
 #ifndef KT_FORMAT_H
 #define KT_FORMAT_H
 
 #include "engine/allocation.h"
 #include "engine/assets.h"
+#include "engine/engine.h"
 #include "store/store.h"
 #include "util/buf.h"
 
-void format_alloc_json(const kt_alloc_result *r, kt_buf *out);
-/* One row per allocation and step: window,name,cpuCoreHours,…,totalCost. */
-void format_alloc_csv(const kt_alloc_result *r, kt_buf *out);
+/* `agg` is the query's grouping: where it has `controller`, an allocation's
+ * name carries the controller's kind as OpenCost's keys do
+ * ("deployment:api", "cluster-a/shop/deployment:api"). */
+void format_alloc_json(const kt_answer *a, const kt_aggregate *agg, kt_buf *out);
+/* One row per allocation and set: window,name,cpuCoreHours,…,totalCost. */
+void format_alloc_csv(const kt_answer *a, const kt_aggregate *agg, kt_buf *out);
 /* Aligned columns, sorted by cost, money with currency, totals line;
  * `label` names the grouping column ("namespace", "label:team"). */
-void format_alloc_table(const kt_alloc_result *r, const char *label, kt_buf *out);
+void format_alloc_table(const kt_answer *a, const kt_aggregate *agg, const char *label, kt_buf *out);
+/* An allocation's name as the API shows it (the kind: prefix above) into out (reset first). */
+void format_alloc_name(const kt_alloc *a, const kt_aggregate *agg, const kt_strtab *s, kt_buf *out);
 
-void format_assets_json(const kt_asset_result *r, kt_buf *out);
+/* OpenCost's /assets: {"code":200,"status":"success","data":{NAME:{asset},…}};
+ * range ⇒ "data":[{…}], one set, as Kubecost's /model/assets and
+ * kubectl-cost read it.  Node rows carry cpuBreakdown/ramBreakdown. */
+void format_assets_json(const kt_asset_result *r, int range, kt_buf *out);
 void format_assets_csv(const kt_asset_result *r, kt_buf *out);
 void format_assets_table(const kt_asset_result *r, kt_buf *out);
 

@@ -7,41 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/assets.h"
 #include "engine/query.h"
 #include "engine/window.h"
 #include "format/format.h"
 #include "http/app.h"
-
-int http_query_cost(const kt_http_limits *l, int64_t start, int64_t end, int64_t step, size_t containers,
-                    kt_err *err)
-{
-    int64_t span = end - start;
-    if (span > l->max_window_s)
-        return kt_fail(err, KT_EINPUT, "window: %lld days is longer than this server allows (%lld days)",
-                       (long long)(span / 86400), (long long)(l->max_window_s / 86400));
-    long steps = step > 0 ? (long)((span + step - 1) / step) : 1;
-    if (steps > l->max_steps)
-        return kt_fail(err, KT_EINPUT, "step: %ld steps over the window; at most %ld (use a longer step or "
-                       "a shorter window)", steps, l->max_steps);
-    if (containers && (double)containers * (double)steps > l->max_cells)
-        return kt_fail(err, KT_EINPUT, "window: %zu containers × %ld steps is more than this server computes in "
-                       "one request; narrow the window or use a longer step", containers, steps);
-    return 0;
-}
-
-/* The answer's size is bounded too: rows over all steps, before formatting
- * (JSON is ~1.5 kB a row). */
-static int too_many_rows(const kt_http_limits *l, const kt_alloc_result *res, kt_err *err)
-{
-    size_t rows = 0;
-    for (size_t i = 0; i < res->n; i++)
-        rows += res->sets[i].n;
-    if (rows > l->max_rows)
-        return kt_fail(err, KT_EINPUT, "aggregate: %zu rows over %zu steps is more than this server returns (%zu); "
-                       "aggregate more coarsely, filter, or use a longer step", rows, res->n, l->max_rows);
-    return 0;
-}
 
 /* format=json (default) or csv; anything else is a 400. */
 static int want_csv(const kt_http_params *p, kt_http_resp *r)
@@ -69,6 +38,16 @@ static void fail(kt_http_resp *r, const kt_err *err)
     resp_json_error(r, err->code == KT_EINPUT ? 400 : 500, err->msg[0] ? err->msg : "failed");
 }
 
+/* OpenCost's handler defaults includeIdle to false (pkg/costmodel/aggregation.go);
+ * the API follows it, the CLI keeps idle on.  `idle` (Kubecost's name) still sets it. */
+static const char *api_alloc_param(void *p, const char *name)
+{
+    const char *v = http_params_get(p, name);
+    if (!v && !strcmp(name, "includeIdle") && !http_params_get(p, "idle"))
+        return "false";
+    return v;
+}
+
 void api_allocation(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
 {
     kt_err err = {0};
@@ -77,64 +56,63 @@ void api_allocation(kt_http_app *app, kt_store *s, const kt_http_params *p, int6
         return;
     kt_alloc_query q;
     kt_query_holder h;
-    if (alloc_query_parse(http_params_get, (void *)p, now, &q, &h, &err) ||
-        http_query_cost(&app->limits, q.window.start, q.window.end, q.accumulate ? 0 : q.step, 0, &err)) {
+    kt_answer a;
+    if (alloc_query_parse(api_alloc_param, (void *)p, now, &q, &h, &err) ||
+        alloc_query_run(s, &q, &h, &app->limits, &a, &err)) {
         query_holder_free(&h);
         fail(r, &err);
         return;
     }
-    q.max_results = app->limits.max_results;
-    kt_dataset ds;
-    kt_alloc_result res;
-    int rc = store_load(s, q.window.start, q.window.end, alloc_query_needs_hours(&q), &ds, &err);
-    if (!rc)
-        rc = http_query_cost(&app->limits, q.window.start, q.window.end, q.accumulate ? 0 : q.step,
-                             ds.n_containers, &err);
-    if (!rc && !(rc = alloc_compute(&ds, &q, &res, &err)) && (rc = too_many_rows(&app->limits, &res, &err)))
-        alloc_result_free(&res);
-    if (!rc) {
-        ok(r, csv, "allocation.csv");
-        csv ? format_alloc_csv(&res, &r->body) : format_alloc_json(&res, &r->body);
-        alloc_result_free(&res);
-    }
-    ds_free(&ds);
+    ok(r, csv, "allocation.csv");
+    csv ? format_alloc_csv(&a, &q.agg, &r->body) : format_alloc_json(&a, &q.agg, &r->body);
+    engine_answer_free(&a);
     query_holder_free(&h);
-    if (rc)
-        fail(r, &err);
 }
 
-void api_assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+/* OpenCost's /assets handler ignores aggregate, accumulate and step and
+ * answers one set of single assets (its clients group by `type`
+ * themselves); kubetally validates them, groups when asked by its own
+ * names, and reads aggregate=assetType as OpenCost's per-asset set. */
+static void assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, int range, kt_http_resp *r)
 {
     kt_err err = {0};
     int csv = want_csv(p, r);
     if (csv < 0)
         return;
-    const char *win = http_params_get((void *)p, "window"), *agg = http_params_get((void *)p, "aggregate");
-    kt_window w;
-    kt_asset_result res;
+    const char *win = http_params_get((void *)p, "window"), *agg = http_params_get((void *)p, "aggregate"), *v;
+    kt_ask ask = {.kind = KT_ASK_ASSETS, .aggregate = agg && strcmp(agg, "assetType") ? agg : NULL,
+                  .types = http_params_get((void *)p, "filterTypes")};
+    kt_answer a;
+    enum kt_accumulate acc;
+    int64_t step;
     if (!win) {
         resp_json_error(r, 400, "window: required, e.g. window=7d");
         return;
     }
-    if (window_parse(win, now, &w, &err) ||
-        http_query_cost(&app->limits, w.start, w.end, 0, 0, &err) ||
-        assets_compute(&(kt_dataset){0}, w, agg, &res, &err)) { /* validates aggregate before loading */
+    if (((v = http_params_get((void *)p, "accumulate")) && accumulate_parse("accumulate", v, &acc, &err)) ||
+        ((v = http_params_get((void *)p, "step")) && *v && duration_parse(v, &step, &err) && kt_wrap(&err, "step: ")) ||
+        ((v = http_params_get((void *)p, "includeIdle")) && strcmp(v, "true") && strcmp(v, "false") &&
+         kt_fail(&err, KT_EINPUT, "includeIdle: expected true or false")) ||
+        window_parse(win, now, &ask.window, &err) || engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
         fail(r, &err);
         return;
     }
-    assets_free(&res);
-    kt_dataset ds;
-    int rc = store_load(s, w.start, w.end, 0, &ds, &err);
-    if (!rc && !(rc = assets_compute(&ds, w, agg, &res, &err))) {
-        ok(r, csv, "assets.csv");
-        csv ? format_assets_csv(&res, &r->body) : format_assets_json(&res, &r->body);
-        assets_free(&res);
-    }
-    ds_free(&ds);
-    if (rc)
-        fail(r, &err);
+    ok(r, csv, "assets.csv");
+    csv ? format_assets_csv(&a.replies[0].assets, &r->body) : format_assets_json(&a.replies[0].assets, range, &r->body);
+    engine_answer_free(&a);
 }
 
+void api_assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assets(app, s, p, now, 0, r);
+}
+
+/* Kubecost's /model/assets: the same, as a range of one set (kubectl-cost
+ * decodes "data" as []map[string]AssetNode). */
+void api_assets_range(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assets(app, s, p, now, 1, r);
+}
 
 /* /clusters: the store's per-cluster health; JSON fields as the CLI's
  * `clusters -o json`, plus firstFact and lastFact. */

@@ -15,20 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/engine.h"
 #include "http/params.h"
 #include "store/store.h"
 #include "util/buf.h"
 
-/* Query-cost limits: one request cannot exhaust memory or CPU. */
-typedef struct kt_http_limits {
-    int64_t max_window_s;        /* longest window (default 400 days) */
-    long max_steps;              /* window / step (default 2000) */
-    double max_cells;            /* containers in the window × steps (default 2e6) */
-    size_t max_results;          /* allocations per set (kt_alloc_query.max_results, 50000) */
-    size_t max_rows;             /* allocations over all steps of an answer (100000) */
-} kt_http_limits;
+/* Query-cost limits: one request cannot exhaust memory or CPU (defaults in
+ * http_limits_default: 400 days, 2000 steps, 2e6 cells, 50000 results, 100000 rows). */
+typedef kt_engine_limits kt_http_limits;
 
-enum { KT_ROUTES_MAX = 24 };
+enum { KT_ROUTES_MAX = 40 };
 
 typedef struct kt_route_stats {
     unsigned long requests, errors_4xx, errors_5xx;
@@ -75,6 +71,7 @@ typedef struct kt_route {
     int needs_store;
     int page;                  /* a dashboard page: without a session, redirect to /login */
     int cacheable;             /* answers depend only on params, store and minute (cache.h) */
+    int post;                  /* served for POST only, with the body in params->body (≤ 1 MiB) */
 } kt_route;
 
 /* Find the route for a path; NULL ⇒ 404.  *index gets its table position. */
@@ -87,8 +84,6 @@ void http_limits_default(kt_http_limits *l);
  * steps (step 0 ⇒ one), and, once loaded, containers × steps.  containers
  * 0 skips the last check (used before loading).  Messages name the
  * parameter to change. */
-int http_query_cost(const kt_http_limits *l, int64_t start, int64_t end, int64_t step, size_t containers,
-                    kt_err *err);
 
 /* Response helpers. */
 void resp_json_error(kt_http_resp *r, int status, const char *message);
@@ -97,7 +92,17 @@ void resp_set(kt_http_resp *r, int status, const char *content_type);
 /* Handlers (api.c, metrics_route.c, dash_*.c). */
 void api_allocation(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_assets_range(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_clusters(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* compat.c */
+void api_configs(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cluster_info(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cloud_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cost_list(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cloud_cost_totals(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_custom_cost_total(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_predict_speccost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_custom_cost_timeseries(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_healthz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_readyz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "http/health.h"
-#include "kube/collector.h"
+#include "collector/collector.h"
 
 static void label(kt_buf *out, const char *metric, const char *name)
 {

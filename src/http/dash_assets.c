@@ -42,20 +42,13 @@ void dash_assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
     if (!win || !*win) win = "7d";
     if (!agg || !*agg) agg = "type";
     kt_err err = {0};
-    kt_window w;
-    kt_asset_result res;
-    kt_dataset ds;
-    if (window_parse(win, now, &w, &err) || http_query_cost(&app->limits, w.start, w.end, 0, 0, &err) ||
-        assets_compute(&(kt_dataset){0}, w, agg, &res, &err)) {
-        dash_error(r, 400, "Assets", err.msg);
+    kt_ask ask = {.kind = KT_ASK_ASSETS, .aggregate = agg};
+    kt_answer a;
+    if (window_parse(win, now, &ask.window, &err) || engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
+        dash_error(r, err.code == KT_EINPUT ? 400 : 500, "Assets", err.msg);
         return;
     }
-    assets_free(&res);
-    if (store_load(s, w.start, w.end, 0, &ds, &err) || assets_compute(&ds, w, agg, &res, &err)) {
-        dash_error(r, 500, "Assets", err.msg);
-        ds_free(&ds);
-        return;
-    }
+    const kt_asset_result res = a.replies[0].assets;
     kt_buf *b = &r->body;
     resp_set(r, 200, "text/html; charset=utf-8");
     html_begin(b, "Assets", "assets");
@@ -73,8 +66,7 @@ void dash_assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
     buf_puts(b, "</div>");
     assets_table(b, &res);
     html_end(b);
-    assets_free(&res);
-    ds_free(&ds);
+    engine_answer_free(&a);
 }
 
 static const char *S(const kt_dataset *ds, uint32_t id)
@@ -148,31 +140,33 @@ void dash_prices(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
         return;
     }
     int64_t hour = dash_latest_hour(s, &err);
-    kt_dataset ds;
-    if (hour < 0 || store_load(s, hour, hour + 3600, 1, &ds, &err)) {
+    kt_ask ask = {.kind = KT_ASK_FACTS, .window = {hour, hour + 3600}, .hourly = 1};
+    kt_answer a;
+    if (hour < 0 || engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
         dash_error(r, 500, "Prices", err.msg);
         return;
     }
-    const ds_node_fact **last = xcalloc(ds.n_nodes + 1, sizeof *last);
-    for (size_t i = 0; i < ds.n_nfacts; i++)
-        if (ds.nfacts[i].node < ds.n_nodes)
-            last[ds.nfacts[i].node] = &ds.nfacts[i];
+    const kt_dataset *ds = a.replies[0].facts;
+    const ds_node_fact **last = xcalloc(ds->n_nodes + 1, sizeof *last);
+    for (size_t i = 0; i < ds->n_nfacts; i++)
+        if (ds->nfacts[i].node < ds->n_nodes)
+            last[ds->nfacts[i].node] = &ds->nfacts[i];
     kt_buf *b = &r->body;
     if (fmt && !strcmp(fmt, "csv")) {
         resp_set(r, 200, "text/csv; charset=utf-8");
         snprintf(r->filename, sizeof r->filename, "prices.csv");
-        prices_csv(&ds, last, b);
+        prices_csv(ds, last, b);
     } else {
         char h[24];
-        const char *cur = ds.n_clusters ? S(&ds, ds.clusters[0].currency) : "";
+        const char *cur = ds->n_clusters ? S(ds, ds->clusters[0].currency) : "";
         time_format(hour, h);
         resp_set(r, 200, "text/html; charset=utf-8");
         html_begin(b, "Node prices", "prices");
         buf_printf(b, "<p class=\"window\">Prices in effect for the hour starting %s · "
                       "<a class=\"csv\" download href=\"/ui/prices?format=csv\">Download CSV</a></p>", hour ? h : "–");
-        prices_table(&ds, last, cur, b);
+        prices_table(ds, last, cur, b);
         html_end(b);
     }
     free(last);
-    ds_free(&ds);
+    engine_answer_free(&a);
 }

@@ -48,9 +48,11 @@ static void breadcrumbs(kt_buf *b, const char *window, const char *filter)
 
 static void csv_link(kt_buf *b, const dash_params *d)
 {
+    /* the page shows idle unless told not to; the API leaves it out unless asked (OpenCost's default) */
+    const char *idle = dash_params_get((void *)d, "idle");
     const char *kv[] = {"window", dash_params_get((void *)d, "window"), "aggregate",
                         dash_params_get((void *)d, "aggregate"), "filter", dash_params_get((void *)d, "filter"),
-                        "idle", dash_params_get((void *)d, "idle"), "format", "csv"};
+                        "idle", idle && *idle ? idle : "true", "format", "csv"};
     buf_puts(b, "<a class=\"csv\" download href=\"");
     html_href(b, "/allocation", kv, 5);
     buf_puts(b, "\">Download CSV</a>");
@@ -168,40 +170,31 @@ void dash_cost(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t n
     dash_param(&d, p, "filter", NULL);
     dash_param(&d, p, "idle", NULL);
     kt_err err = {0};
-    kt_alloc_query q, qs;
+    kt_ask ask[2] = {{.kind = KT_ASK_ALLOCATION}, {.kind = KT_ASK_ALLOCATION}};
     kt_query_holder h;
-    kt_dataset ds;
-    kt_alloc_result whole = {0}, steps = {0};
-    if (alloc_query_parse(dash_params_get, &d, now, &q, &h, &err) ||
-        http_query_cost(&app->limits, q.window.start, q.window.end, chart_step(q.window.end - q.window.start), 0,
-                        &err)) {
-        query_holder_free(&h);
-        dash_error(r, 400, "Cost explorer", err.msg);
-        return;
+    kt_answer a = {0};
+    kt_alloc_query *q = &ask[0].alloc, *qs = &ask[1].alloc;
+    int rc = alloc_query_parse(dash_params_get, &d, now, q, &h, &err);
+    if (!rc) {
+        *qs = *q; /* the same question, in steps for the chart; one read serves both */
+        qs->step = chart_step(q->window.end - q->window.start);
+        ask[0].hourly = alloc_query_needs_hours(qs);
+        rc = engine_ask(s, ask, 2, &app->limits, &a, &err);
     }
-    q.max_results = app->limits.max_results;
-    qs = q;
-    qs.step = chart_step(q.window.end - q.window.start);
-    int rc = store_load(s, q.window.start, q.window.end, alloc_query_needs_hours(&qs), &ds, &err);
-    if (!rc)
-        rc = http_query_cost(&app->limits, q.window.start, q.window.end, qs.step, ds.n_containers, &err);
-    if (!rc)
-        rc = alloc_compute(&ds, &q, &whole, &err);
-    if (!rc)
-        rc = alloc_compute(&ds, &qs, &steps, &err);
-    if (!rc && !whole.n)
+    if (!rc && !a.replies[0].alloc.n)
         rc = kt_fail(&err, KT_ERUNTIME, "the engine returned no allocation set");
     if (rc) {
         dash_error(r, err.code == KT_EINPUT ? 400 : 500, "Cost explorer", err.msg);
     } else {
         kt_buf *b = &r->body;
-        char **keys = dash_label_keys(&ds, 64);
+        const kt_alloc_result *whole = &a.replies[0].alloc, *steps = &a.replies[1].alloc;
+        char **keys = dash_label_keys(whole->ds, 64);
         resp_set(r, 200, "text/html; charset=utf-8");
         html_begin(b, "Cost explorer", "cost");
         dash_form(b, "/ui/cost", dash_params_get(&d, "window"), dash_params_get(&d, "aggregate"),
                   dash_params_get(&d, "filter"), aggregates, (const char *const *)keys, 1);
         breadcrumbs(b, dash_params_get(&d, "window"), dash_params_get(&d, "filter"));
-        kt_alloc_set *set = &whole.sets[0];
+        kt_alloc_set *set = &whole->sets[0];
         alloc_set_sort(set);
         char ws[24], we[24];
         time_format(set->window.start, ws);
@@ -210,14 +203,12 @@ void dash_cost(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t n
         csv_link(b, &d);
         buf_puts(b, "</p><div class=\"charts\">");
         bars(b, set);
-        over_time(b, &steps, set);
+        over_time(b, steps, set);
         buf_puts(b, "</div>");
         table(b, set, &d);
         html_end(b);
         free(keys);
     }
-    alloc_result_free(&whole);
-    alloc_result_free(&steps);
-    ds_free(&ds);
+    engine_answer_free(&a);
     query_holder_free(&h);
 }

@@ -16,10 +16,11 @@
 typedef struct overview {
     kt_window month;
     double mtd, projected, idle, alloc_total, eff_weighted, eff_cost;
-    int64_t data_start, data_end, month_end;
-    kt_asset_result by_provider, by_cluster;
-    kt_alloc_result by_ns, days;
+    int64_t data_end;
+    const kt_asset_result *by_provider, *by_cluster;
+    const kt_alloc_result *by_ns, *days;
     char currency[8];
+    kt_answer answer; /* what the pointers above point into */
 } overview;
 
 static int64_t month_end(int64_t now)
@@ -30,24 +31,6 @@ static int64_t month_end(int64_t now)
     tm.tm_mday = 1, tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
     tm.tm_mon += 1;
     return (int64_t)timegm(&tm);
-}
-
-/* Projection = spend so far + the run rate over the hours that have data ×
- * the hours left in the month after the newest data.  Using the hours with
- * data (not the days since the 1st) keeps a fleet that started mid-month
- * from being projected too low. */
-static void project(overview *o, const kt_dataset *ds)
-{
-    o->data_start = 0, o->data_end = 0;
-    for (size_t i = 0; i < ds->n_nfacts; i++) {
-        const ds_node_fact *f = &ds->nfacts[i];
-        if (!o->data_start || f->t < o->data_start) o->data_start = f->t;
-        if (f->t + f->dur > o->data_end) o->data_end = f->t + f->dur;
-    }
-    if (o->data_start < o->month.start) o->data_start = o->month.start;
-    double hours = (double)(o->data_end - o->data_start) / 3600;
-    double left = (double)(o->month_end - o->data_end) / 3600;
-    o->projected = o->mtd + (hours > 0 && left > 0 ? o->mtd / hours * left : 0);
 }
 
 /* Idle share and cost-weighted efficiency from allocations by cluster. */
@@ -65,60 +48,43 @@ static void idle_and_efficiency(overview *o, const kt_alloc_set *set)
     }
 }
 
-/* The last 14 days by provider, one column per day.  The month's dataset
- * serves when it covers those days (stepped allocations only read the
- * facts inside each step, so the answer is the same bytes); early in the
- * month the 14 days need their own load. */
-static int last_days(overview *o, kt_store *s, const kt_dataset *month, int64_t now, kt_err *err)
+/* Every number on the page, asked of the engine at once: the month to date
+ * (ending at the end of today rather than now: no fact lies beyond now, and
+ * whole days come from daily roll-ups), its projection to month end, and
+ * the last 14 days by provider, one column per day. */
+static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits *lim, kt_err *err)
 {
-    kt_alloc_query q;
-    kt_dataset own;
-    alloc_query_init(&q);
-    q.now = now, q.step = 86400;
-    aggregate_parse("provider", &q.agg, NULL);
-    if (window_parse("14d", now, &q.window, err))
-        return -1;
-    if (q.window.start >= month->start && q.window.end <= month->end)
-        return alloc_compute(month, &q, &o->days, err);
-    if (store_load(s, q.window.start, q.window.end, 0, &own, err))
-        return -1;
-    int rc = alloc_compute(&own, &q, &o->days, err);
-    ds_free(&own);
-    return rc;
-}
-
-static int compute(overview *o, kt_store *s, int64_t now, kt_err *err)
-{
-    kt_dataset ds;
-    kt_alloc_query q;
-    kt_alloc_result by_cluster;
-    /* Month to date, but ending at the end of today rather than now: no
-     * fact lies beyond now, and whole days load from daily roll-ups (the
-     * current hour's row counts as what it holds so far). */
     if (window_parse("month", now, &o->month, err))
         return -1;
     o->month.end = day_floor(now) + 86400;
-    if (store_load(s, o->month.start, o->month.end, 0, &ds, err))
-        return -1;
-    o->month_end = month_end(now);
-    int rc = assets_compute(&ds, o->month, "provider", &o->by_provider, err);
-    if (!rc) rc = assets_compute(&ds, o->month, "cluster", &o->by_cluster, err);
-    alloc_query_init(&q);
-    q.window = o->month, q.now = now;
-    aggregate_parse("cluster", &q.agg, NULL);
-    if (!rc && !(rc = alloc_compute(&ds, &q, &by_cluster, err))) {
-        idle_and_efficiency(o, &by_cluster.sets[0]);
-        alloc_result_free(&by_cluster);
-        q.agg.n = 0, aggregate_parse("namespace", &q.agg, NULL);
-        rc = alloc_compute(&ds, &q, &o->by_ns, err);
+    enum { PROVIDER, CLUSTER, PROJECTION, ALLOC_CLUSTER, ALLOC_NS, DAYS, N_ASKS };
+    kt_ask ask[N_ASKS] = {
+        [PROVIDER] = {.kind = KT_ASK_ASSETS, .window = o->month, .aggregate = "provider"},
+        [CLUSTER] = {.kind = KT_ASK_ASSETS, .window = o->month, .aggregate = "cluster"},
+        [PROJECTION] = {.kind = KT_ASK_PROJECTION, .window = o->month, .month_end = month_end(now)},
+        [ALLOC_CLUSTER] = {.kind = KT_ASK_ALLOCATION},
+        [ALLOC_NS] = {.kind = KT_ASK_ALLOCATION},
+        [DAYS] = {.kind = KT_ASK_ALLOCATION},
+    };
+    for (int i = ALLOC_CLUSTER; i <= DAYS; i++) {
+        alloc_query_init(&ask[i].alloc);
+        ask[i].alloc.window = o->month, ask[i].alloc.now = now;
     }
-    o->mtd = o->by_provider.total;
-    snprintf(o->currency, sizeof o->currency, "%s", o->by_provider.currency);
-    project(o, &ds);
-    if (!rc)
-        rc = last_days(o, s, &ds, now, err);
-    ds_free(&ds);
-    return rc;
+    aggregate_parse("cluster", &ask[ALLOC_CLUSTER].alloc.agg, NULL);
+    aggregate_parse("namespace", &ask[ALLOC_NS].alloc.agg, NULL);
+    aggregate_parse("provider", &ask[DAYS].alloc.agg, NULL);
+    ask[DAYS].alloc.step = 86400;
+    if (window_parse("14d", now, &ask[DAYS].alloc.window, err) || engine_ask(s, ask, N_ASKS, lim, &o->answer, err))
+        return -1;
+    const kt_reply *r = o->answer.replies;
+    o->by_provider = &r[PROVIDER].assets, o->by_cluster = &r[CLUSTER].assets;
+    o->by_ns = &r[ALLOC_NS].alloc, o->days = &r[DAYS].alloc;
+    idle_and_efficiency(o, &r[ALLOC_CLUSTER].alloc.sets[0]);
+    o->mtd = r[PROJECTION].projection.spent;
+    o->projected = r[PROJECTION].projection.projected;
+    o->data_end = r[PROJECTION].projection.data_end;
+    snprintf(o->currency, sizeof o->currency, "%s", o->by_provider->currency);
+    return 0;
 }
 
 static void card(kt_buf *b, const char *id, const char *label, const char *value, const char *note)
@@ -286,7 +252,7 @@ void dash_overview(kt_http_app *app, kt_store *s, const kt_http_params *p, int64
     overview o;
     kt_err err = {0};
     memset(&o, 0, sizeof o);
-    if (compute(&o, s, now, &err)) {
+    if (compute(&o, s, now, &app->limits, &err)) {
         dash_error(r, 500, "Overview", err.msg);
     } else {
         kt_buf *b = &r->body;
@@ -294,17 +260,14 @@ void dash_overview(kt_http_app *app, kt_store *s, const kt_http_params *p, int64
         html_begin(b, "Fleet overview", "overview");
         cards(b, &o);
         buf_puts(b, "<div class=\"grid\">");
-        asset_table(b, "by-cloud", "Spend by cloud", &o.by_provider, "provider", "cluster");
-        asset_table(b, "by-cluster", "Spend by cluster", &o.by_cluster, "cluster", "namespace");
-        days_chart(b, &o.days, o.currency);
-        if (o.by_ns.n)
-            namespaces(b, &o.by_ns.sets[0]);
+        asset_table(b, "by-cloud", "Spend by cloud", o.by_provider, "provider", "cluster");
+        asset_table(b, "by-cluster", "Spend by cluster", o.by_cluster, "cluster", "namespace");
+        days_chart(b, o.days, o.currency);
+        if (o.by_ns->n)
+            namespaces(b, &o.by_ns->sets[0]);
         clusters(b, s, now);
         buf_puts(b, "</div>");
         html_end(b);
     }
-    if (o.by_provider.items) assets_free(&o.by_provider);
-    if (o.by_cluster.items) assets_free(&o.by_cluster);
-    alloc_result_free(&o.by_ns);
-    alloc_result_free(&o.days);
+    engine_answer_free(&o.answer);
 }

@@ -12,7 +12,7 @@ void health_record(kt_http_app *app, int route_index, int status, double seconds
 /* Append kubetally_* metrics.  store_bytes < 0 ⇒ unknown (not a file). */
 void health_render(kt_http_app *app, const kt_cluster_status *c, size_t n, double store_bytes, int64_t now,
                    kt_buf *out);
-/* The live collector's per-cluster health (kube/collector.h): watch
+/* The live collector's per-cluster health (collector/collector.h): watch
  * restarts, relists, events, errors, sync, usage availability, meter
  * memory, last flush, as kubetally_watch_* and kubetally_collector_*.
  * ud is the kt_collector; fits kt_http_config.live_metrics. */

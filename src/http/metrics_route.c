@@ -39,14 +39,15 @@ void api_metrics(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
         if (c[i].last_fact > latest)
             latest = c[i].last_fact;
     if (latest > 0) {
-        kt_dataset ds;
-        if (store_load(s, latest, latest + 3600, 1, &ds, &err)) {
+        kt_ask ask = {.kind = KT_ASK_FACTS, .window = {latest, latest + 3600}, .hourly = 1};
+        kt_answer a;
+        if (engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
             free(c);
             resp_json_error(r, 500, err.msg);
             return;
         }
-        metrics_render_costs(&ds, &r->body);
-        ds_free(&ds);
+        metrics_render_costs(a.replies[0].facts, &r->body);
+        engine_answer_free(&a);
     }
     health_render(app, c, n, store_bytes(s), now, &r->body);
     if (app->live_metrics)

@@ -192,11 +192,9 @@ void url_escape(kt_buf *b, const char *s)
     }
 }
 
-int http_loopback_host(const char *host)
+/* The name part of a Host header (port and IPv6 brackets kept as sent); 0 when malformed. */
+static size_t host_name_len(const char *host)
 {
-    char h[64];
-    if (!host)
-        return 1; /* HTTP/1.0 without Host: nothing was rebound */
     size_t n = strlen(host);
     if (host[0] == '[') {
         const char *end = strchr(host, ']');
@@ -208,6 +206,36 @@ int http_loopback_host(const char *host)
         if (colon)
             n = (size_t)(colon - host);
     }
+    return n;
+}
+
+int http_host_allowed(const char *allowed, const char *host)
+{
+    size_t n = host ? host_name_len(host) : 0;
+    for (const char *p = allowed; n && p && *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !strncasecmp(p, host, n))
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
+int http_host_list_check(const char *allowed, kt_err *err)
+{
+    size_t ok = strspn(allowed, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._,");
+    if (allowed[ok] || !*allowed)
+        return kt_fail(err, KT_EINPUT, "--allow-host: expected a comma list of host names (letters, digits, "
+                       "'-', '.', '_'), got '%.64s'", allowed);
+    return 0;
+}
+
+int http_loopback_host(const char *host)
+{
+    char h[64];
+    if (!host)
+        return 1; /* HTTP/1.0 without Host: nothing was rebound */
+    size_t n = host_name_len(host);
     if (n == 0 || n >= sizeof h)
         return 0;
     memcpy(h, host, n);

@@ -22,6 +22,8 @@ typedef struct kt_http_params {
     char *value[KT_HTTP_MAX_PARAMS]; /* "" when the URL had "?name" alone */
     int failed;                      /* first add error kept in err */
     kt_err err;
+    const char *body;                /* a POST route's request body (NUL-terminated), else NULL; not owned */
+    size_t body_len;
 } kt_http_params;
 
 void http_params_init(kt_http_params *p);
@@ -46,6 +48,13 @@ int http_params_check(const kt_http_params *p, const char *const *allowed, kt_er
  * loopback name?  A server bound to loopback refuses other Host values, so
  * a web page using DNS rebinding to reach it cannot read its answers. */
 int http_loopback_host(const char *host);
+/* Is host's name (port stripped, any case) in the comma list `allowed`?
+ * For the names an operator's reverse proxy sends (--allow-host). */
+int http_host_allowed(const char *allowed, const char *host);
+/* Check a --allow-host list: names of letters, digits, '-', '.', '_' only
+ * (no wildcard: a rebinding page controls its own name, so each name is
+ * one the operator chose). */
+int http_host_list_check(const char *allowed, kt_err *err);
 
 /* Escaping for pages: text and attribute values (& < > " '), and URL
  * query components (everything but unreserved characters is %XX). */

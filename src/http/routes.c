@@ -7,34 +7,55 @@
 #include "http/posture_api.h"
 
 static const char *const alloc_params[] = {
-    "window", "aggregate", "step", "accumulate", "idle", "includeIdle", "shareIdle", "idleByNode", "filter",
-    "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "shareTenancyCosts", "resolution", "format",
+    "window", "aggregate", "step", "accumulate", "accumulateBy", "idle", "includeIdle", "shareIdle", "idleByNode",
+    "filter", "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "shareTenancyCosts", "resolution",
+    "metrics", "format", "filterClusters", "filterNodes", "filterNamespaces", "filterControllerKinds",
+    "filterControllers", "filterPods", "filterContainers", "filterServices", "filterLabels", "filterAnnotations",
     NULL};
-static const char *const assets_params[] = {"window", "aggregate", "format", NULL};
+static const char *const assets_params[] = {"window", "aggregate", "format", "includeIdle", "accumulate", "step",
+                                           "filterTypes", NULL};
+/* what the UI sends to its cloud and external cost widgets */
+static const char *const cost_view_params[] = {"window", "aggregate", "costMetric", "accumulate", "filter", "limit",
+                                               "offset", "sortBy", "sortDirection", "costType", NULL};
 static const char *const format_only[] = {"format", NULL};
+/* what kubectl cost predict sends (pkg/cmd/predict.go) */
+static const char *const predict_params[] = {"clusterID", "defaultNamespace", "windowResourceCost", "windowAvgUsage",
+                                             "noUsage", NULL};
 static const char *const none[] = {NULL};
 static const char *const dash_params[] = {"window", "aggregate", "filter", "idle", NULL};
 static const char *const dash_assets_params[] = {"window", "aggregate", NULL};
 
 static const kt_route routes[] = {
-    /* path, handler, params, public, needs store, page, cacheable */
-    {"/allocation", api_allocation, alloc_params, 0, 1, 0, 1},
-    {"/allocation/compute", api_allocation, alloc_params, 0, 1, 0, 1},
-    {"/assets", api_assets, assets_params, 0, 1, 0, 1},
-    {"/clusters", api_clusters, format_only, 0, 1, 0, 1},
-    {"/posture", api_posture, none, 0, 1, 0, 0},
-    {"/health", api_health, none, 0, 1, 0, 0},
-    {"/healthz", api_healthz, none, 1, 0, 0, 0},
-    {"/readyz", api_readyz, none, 1, 1, 0, 0},
-    {"/metrics", api_metrics, none, 0, 1, 0, 0},
-    {"/", dash_overview, none, 0, 1, 1, 1},
-    {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1},
-    {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1},
-    {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1},
-    {"/ui/posture", dash_posture, none, 0, 1, 1, 0},
+    /* path, handler, params, public, needs store, page, cacheable, POST */
+    {"/allocation", api_allocation, alloc_params, 0, 1, 0, 1, 0},
+    {"/allocation/compute", api_allocation, alloc_params, 0, 1, 0, 1, 0},
+    {"/assets", api_assets, assets_params, 0, 1, 0, 1, 0},
+    {"/model/assets", api_assets_range, assets_params, 0, 1, 0, 1, 0},
+    {"/getConfigs", api_configs, none, 0, 1, 0, 1, 0},
+    {"/clusterInfo", api_cluster_info, none, 0, 1, 0, 1, 0},
+    {"/cloudCost", api_cloud_cost, cost_view_params, 0, 0, 0, 0, 0},
+    {"/cloudCost/view/graph", api_cost_list, cost_view_params, 0, 0, 0, 0, 0},
+    {"/cloudCost/view/table", api_cost_list, cost_view_params, 0, 0, 0, 0, 0},
+    {"/cloudCost/view/totals", api_cloud_cost_totals, cost_view_params, 0, 0, 0, 0, 0},
+    {"/cloudCost/status", api_cost_list, none, 0, 0, 0, 0, 0},
+    {"/customCost/total", api_custom_cost_total, cost_view_params, 0, 0, 0, 0, 0},
+    {"/customCost/timeseries", api_custom_cost_timeseries, cost_view_params, 0, 0, 0, 0, 0},
+    {"/customCost/status", api_cost_list, none, 0, 0, 0, 0, 0},
+    {"/prediction/speccost", api_predict_speccost, predict_params, 0, 1, 0, 0, 1},
+    {"/clusters", api_clusters, format_only, 0, 1, 0, 1, 0},
+    {"/posture", api_posture, none, 0, 1, 0, 0, 0},
+    {"/health", api_health, none, 0, 1, 0, 0, 0},
+    {"/healthz", api_healthz, none, 1, 0, 0, 0, 0},
+    {"/readyz", api_readyz, none, 1, 1, 0, 0, 0},
+    {"/metrics", api_metrics, none, 0, 1, 0, 0, 0},
+    {"/", dash_overview, none, 0, 1, 1, 1, 0},
+    {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1, 0},
+    {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1, 0},
+    {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, 0},
+    {"/ui/posture", dash_posture, none, 0, 1, 1, 0, 0},
     /* the sign-in page needs the stylesheet before a session exists */
-    {"/static/app.css", dash_static_css, none, 1, 0, 0, 0},
-    {"/static/app.js", dash_static_js, none, 1, 0, 0, 0},
+    {"/static/app.css", dash_static_css, none, 1, 0, 0, 0, 0},
+    {"/static/app.js", dash_static_js, none, 1, 0, 0, 0, 0},
 };
 
 const kt_route *http_routes(int *n)
@@ -45,10 +66,14 @@ const kt_route *http_routes(int *n)
 
 const kt_route *http_route_find(const char *path, int *index)
 {
-    /* Kubecost serves the API under /model; accept it for its clients. */
-    if (!strncmp(path, "/model/", 7))
+    /* Kubecost serves the API under /model; accept it for its clients
+     * (a /model path of its own, such as /model/assets, wins). */
+    size_t i = 0;
+    while (i < sizeof routes / sizeof *routes && strcmp(path, routes[i].path))
+        i++;
+    if (i == sizeof routes / sizeof *routes && !strncmp(path, "/model/", 7))
         path += 6;
-    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+    for (i = 0; i < sizeof routes / sizeof *routes; i++)
         if (!strcmp(path, routes[i].path)) {
             if (index)
                 *index = (int)i;

@@ -36,6 +36,7 @@ struct kt_http_server {
     int n_stores;
     unsigned port;
     int loopback; /* bound to 127.0.0.0/8 or ::1: refuse foreign Host headers */
+    char allow_hosts[512]; /* … except these (--allow-host) */
     kt_http_cache *cache;
 };
 
@@ -186,7 +187,7 @@ static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, co
     if (r->cookie[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
     if (r->status == 405)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, route && route->post ? "POST" : "GET, HEAD");
     enum MHD_Result rc = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     health_record(&s->app, route_index, r->status, dt);
@@ -200,6 +201,32 @@ typedef struct login_body {
     size_t len;
     int too_long;
 } login_body;
+
+/* The body of a POST route (prediction/speccost), collected across MHD's calls. */
+typedef struct post_body {
+    size_t len;
+    int too_long;
+    char data[(1 << 20) + 1]; /* NUL-terminated */
+} post_body;
+
+/* Returns 1 while the body is still arriving (MHD calls again), 0 when complete. */
+static int post_body_collect(const char *upload, size_t *upload_size, void **con_cls)
+{
+    post_body *b = *con_cls;
+    if (!b) {
+        *con_cls = xcalloc(1, sizeof *b);
+        return 1;
+    }
+    if (*upload_size) {
+        size_t room = sizeof b->data - 1 - b->len, n = *upload_size < room ? *upload_size : room;
+        memcpy(b->data + b->len, upload, n);
+        b->len += n;
+        b->too_long |= n < *upload_size;
+        *upload_size = 0;
+        return 1;
+    }
+    return 0;
+}
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
 {
@@ -300,33 +327,50 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int index = -1;
     const kt_route *route = NULL;
     enum MHD_Result rc;
-    if (s->loopback && !http_loopback_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (s->loopback && !http_loopback_host(host) && !http_host_allowed(s->allow_hosts, host)) {
         resp_json_error(&r, 421, "this server listens on loopback and answers only Host: 127.0.0.1, [::1] or localhost; "
-                        "use --listen with another address to serve other names");
+                        "name a reverse proxy's Host with --allow-host (KUBETALLY_ALLOW_HOSTS), or use --listen "
+                        "with another address to serve other names");
     } else if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
         if (login_route(s, url, method, upload, upload_size, con_cls, &r))
             return MHD_YES;
-    } else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-        resp_json_error(&r, 405, "only GET and HEAD are served");
+    } else if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST")) {
+        resp_json_error(&r, 405, "only GET and HEAD are served (and POST where an endpoint takes a body)");
     } else if (!(route = http_route_find(url, &index))) {
         resp_json_error(&r, 404, "no such endpoint; see docs/api.md");
+    } else if (!strcmp(method, "POST") != !!route->post) {
+        resp_json_error(&r, 405, route->post ? "only POST is served here" : "only GET and HEAD are served here");
     } else if (s->app.auth_enabled && !route->public_ && !authorized(s, c)) {
         if (route->page)
             login_redirect(&r);
         else
             resp_json_error(&r, 401, "missing or wrong bearer token");
     } else {
+        if (route->post) {
+            int more = post_body_collect(upload, upload_size, con_cls);
+            if (more)
+                return MHD_YES;
+        }
+        post_body *body = route->post ? *con_cls : NULL;
         kt_http_params p;
         kt_err err = {0};
         kt_store *st = NULL;
         http_params_init(&p);
         MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &p);
-        if (http_params_check(&p, route->params, &err))
+        if (body) {
+            p.body = body->data;
+            p.body_len = body->len;
+        }
+        if (body && body->too_long)
+            resp_json_error(&r, 413, "request body over 1 MiB");
+        else if (http_params_check(&p, route->params, &err))
             resp_json_error(&r, 400, err.msg);
         else if (route->needs_store && !(st = thread_store(s, &err)))
             resp_json_error(&r, 503, err.msg);
         else
             handle(s, route, st, &p, &r);
+        p.body = NULL; /* owned by the connection (con_cls), freed on completion */
         http_params_free(&p);
     }
     rc = send_resp(s, c, route, &r, t0, index, url);
@@ -402,6 +446,14 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
     if (!s->app.limits.max_window_s)
         http_limits_default(&s->app.limits);
     snprintf(s->db_url, sizeof s->db_url, "%s", cfg->db_url ? cfg->db_url : "");
+    if (cfg->allow_hosts && (strlen(cfg->allow_hosts) >= sizeof s->allow_hosts ||
+                             http_host_list_check(cfg->allow_hosts, err))) {
+        if (!err->msg[0])
+            kt_fail(err, KT_EINPUT, "--allow-host: longer than %zu characters", sizeof s->allow_hosts - 1);
+        http_server_stop(s);
+        return -1;
+    }
+    snprintf(s->allow_hosts, sizeof s->allow_hosts, "%s", cfg->allow_hosts ? cfg->allow_hosts : "");
     if (!cfg->no_cache)
         s->app.cache = s->cache = cache_new(256, 64u << 20);
     s->app.db_url = s->db_url;

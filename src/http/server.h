@@ -34,6 +34,7 @@
 
 typedef struct kt_http_config {
     const char *listen;          /* NULL ⇒ 127.0.0.1:9003 */
+    const char *allow_hosts;     /* comma list of Host names also served on loopback (proxies); NULL ⇒ none */
     const char *db_url;          /* store URL (NULL ⇒ default) */
     const char *auth_token_file; /* NULL ⇒ no auth */
     const char *tls_cert, *tls_key;

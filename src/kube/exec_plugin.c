@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "util/base64.h"
 #include "util/clock.h"
 

@@ -1,7 +1,8 @@
 /* objects.h — the Kubernetes objects kubetally keeps, decoded and compact.
  *
- * The watcher (src/kube/watch*.c) turns API JSON into these; the meter
- * (src/meter) integrates them over time into the store's hourly facts.  Only
+ * The watcher (src/kube/watcher.h, stream.h, decode.h) turns API JSON into
+ * these; the collector (src/collector) hands them to the meter (src/meter),
+ * which integrates them over time into the store's hourly facts.  Only
  * what costing needs is kept.  Strings are ids in the cluster's kt_strtab
  * (0 = ""), so a pod costs a few hundred bytes.  Quantities are parsed from
  * Kubernetes quantity strings ("250m" → 0.25 cores, "1Gi" → 2^30 bytes).
@@ -95,6 +96,16 @@ typedef struct kt_object {
         kt_storageclass_obj sc;
     } u;
 } kt_object;
+
+/* One container's usage from metrics.k8s.io (PodMetrics): cores and
+ * working-set bytes averaged over `window` seconds ending at t.  Strings are
+ * ids in the cluster strtab.  A source fact like the objects above, so it
+ * lives here and the meter (which integrates it) includes it from here. */
+typedef struct kt_usage_sample {
+    uint32_t namespace_, pod, container;
+    double cpu_cores, ram_bytes;
+    int64_t t, window;
+} kt_usage_sample;
 
 typedef struct kt_kube_sink {
     void *ctx;

@@ -1,5 +1,5 @@
 /* stream.h — list-then-watch of one resource kind on one cluster: the
- * state machine behind cluster.h, driven by the cluster's curl multi loop.
+ * state machine behind watcher.h, driven by the watcher's curl multi loop.
  *
  *   LIST page (limit, continue) … last page ⇒ sink.on_resync ⇒ WATCH from
  *   the list's resourceVersion ⇒ events ⇒ (server closes) WATCH again from

@@ -1,5 +1,5 @@
-/* usage.h — container usage from metrics.k8s.io (PodMetricsList) as meter
- * samples.
+/* usage.h — container usage from metrics.k8s.io (PodMetricsList) as
+ * usage samples (objects.h) for the meter.
  *
  * GET /apis/metrics.k8s.io/v1beta1/pods answers, per pod, a timestamp, a
  * window (Go duration, "30s", "1m0s") and per container usage.cpu (cores,
@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "meter/meter.h"
+#include "kube/objects.h"
 
 typedef struct kt_usage_batch {
     kt_usage_sample *s;

@@ -1,9 +1,10 @@
 /* meter.h — one cluster's live inventory, integrated exactly into the
  * store's hourly facts.
  *
- * The watcher feeds decoded objects (kube/objects.h) through meter_sink();
- * the metrics poller feeds usage samples through meter_usage(); every
- * minute (and at shutdown) the cluster's thread calls meter_flush(), which
+ * The collector's per-cluster thread (collector/cluster.h) hands it what
+ * the cluster's watcher (kube/watcher.h) reports: decoded objects
+ * (kube/objects.h) through meter_sink(), usage samples through
+ * meter_usage(); every minute (and at shutdown) it calls meter_flush(), which
  * writes, in ONE store transaction, every hour from the first hour not yet
  * final up to `now`.  A meter belongs to one thread (its cluster's); it
  * shares that cluster's strtab with the decoder.
@@ -79,14 +80,7 @@ void meter_free(kt_meter *m);
 /* The sink the watcher calls (objects.h contract). */
 kt_kube_sink meter_sink(kt_meter *m);
 
-/* One container's usage from metrics.k8s.io (PodMetrics): cores and
- * working-set bytes averaged over `window` seconds ending at t.  Strings are
- * ids in the cluster strtab. */
-typedef struct kt_usage_sample {
-    uint32_t namespace_, pod, container;
-    double cpu_cores, ram_bytes;
-    int64_t t, window;
-} kt_usage_sample;
+/* Usage samples (kube/objects.h kt_usage_sample) from metrics.k8s.io. */
 void meter_usage(kt_meter *m, const kt_usage_sample *s, size_t n);
 
 /* Write every non-final hour up to now in one transaction (store_begin …

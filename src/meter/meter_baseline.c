@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "meter/meter_internal.h"
 #include "util/buf.h"
 
@@ -107,7 +107,7 @@ int base_load(kt_meter *m, kt_store *s, kt_err *err)
         return 0;
     b->hour = hour_floor(m->resume);
     b->resume = m->resume;
-    if (store_load(s, b->hour, b->hour + 3600, 1, &b->ds, err)) /* inits b->ds; frees it on failure */
+    if (store_load_raw(s, b->hour, &b->ds, err)) /* inits b->ds; frees it on failure */
         return kt_wrap(err, "reading the hour kubetally last flushed: ");
     strtab_init(&b->keys);
     b->loaded = 1;

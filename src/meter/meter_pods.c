@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "meter/meter_internal.h"
 #include "util/buf.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "prom/model.h"
 #include "prom/queries.h"
 #include "prom/write.h"

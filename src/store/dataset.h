@@ -5,8 +5,12 @@
  * records is an index into the owning array (cluster, node, pod, …), so the
  * engine never hashes strings on its hot path.  Facts carry their span
  * [t, t+dur) and have already been prorated to the window: a row that only
- * half overlaps the window holds half its quantities (and dur is unchanged,
- * price fields are rates so they need no proration).
+ * half overlaps the window holds half its quantities and costs (dur is
+ * unchanged; price fields are rates so they need no proration).
+ *
+ * Facts arrive SETTLED (settle.h): each node-hour's capacity has been
+ * divided among the containers on it, so every cost field is final money —
+ * the engine adds, it never prices.  Units: R3 arrays are {cpu, ram, gpu}.
  *
  * Tests build datasets by hand with the ds_add_* helpers; store_load builds
  * them from a database. */
@@ -61,11 +65,23 @@ typedef struct ds_lb {
     uint8_t private_ip;
 } ds_lb;
 
+enum { R_CPU, R_RAM, R_GPU, R_N };
+
 typedef struct ds_container_fact {
     uint32_t container;
     int32_t dur;
     int64_t t;
+    /* cpu_alloc/ram_alloc: the settled (charged) core-hours and byte-hours;
+     * the integral of max(request, usage) before settlement is not kept. */
     double seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc, gpu, cpu_peak, ram_peak;
+    double cost[R_N];         /* settled cost of the allocation */
+    double idle_node[R_N];    /* its share of its node's idle (shareIdle, idleByNode) */
+    double idle_cluster[R_N]; /* its share of its cluster's idle (shareIdle) */
+    double fee;               /* its share of the cluster management fee */
+    /* Set only on facts summed over many spans (ds_sum): when the container
+     * first and last ran, and its longest single run; 0 otherwise. */
+    int64_t first, last;
+    double longest;
 } ds_container_fact;
 
 typedef struct ds_node_fact {
@@ -73,6 +89,10 @@ typedef struct ds_node_fact {
     int32_t dur;
     int64_t t;
     double hours, cpu_price, ram_price, gpu_price, hourly;
+    double cost[R_N];              /* capacity × hours × price */
+    double idle[R_N];              /* cost − settled allocations: never negative */
+    double idle_left_node[R_N];    /* idle no allocation on the node could carry (shareIdle by node) */
+    double idle_left_cluster[R_N]; /* idle no allocation in the cluster could carry (shareIdle) */
 } ds_node_fact;
 
 typedef struct ds_volume_fact {
@@ -80,13 +100,15 @@ typedef struct ds_volume_fact {
     int32_t dur;
     int64_t t;
     double hours, bytes, price_gib_hour;
+    double cost;
 } ds_volume_fact;
 
 typedef struct ds_pod_volume_fact {
     uint32_t pod, volume;
     int32_t dur;
     int64_t t;
-    double hours;
+    double hours; /* settled: the pods of a volume-hour never hold more than it ran */
+    double cost;
 } ds_pod_volume_fact;
 
 typedef struct ds_lb_fact {
@@ -94,13 +116,15 @@ typedef struct ds_lb_fact {
     int32_t dur;
     int64_t t;
     double hours, hourly;
+    double cost;
 } ds_lb_fact;
 
 typedef struct ds_pod_lb_fact {
     uint32_t pod, lb;
     int32_t dur;
     int64_t t;
-    double hours;
+    double hours; /* settled like volume hours */
+    double cost;
 } ds_pod_lb_fact;
 
 typedef struct ds_fee_fact {
@@ -108,6 +132,8 @@ typedef struct ds_fee_fact {
     int32_t dur;
     int64_t t;
     double hours, hourly;
+    double cost;     /* hours × hourly */
+    double unshared; /* the part no allocation of the cluster could carry (an hour with none) */
 } ds_fee_fact;
 
 typedef struct ds_network_fact {
@@ -169,6 +195,9 @@ uint32_t ds_add_container_id(kt_dataset *ds, uint32_t pod, uint32_t name);
 uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
                        const char *claim_ns, const char *claim_name);
 uint32_t ds_add_lb(kt_dataset *ds, uint32_t cluster, const char *ns, const char *name);
+/* Make room for at least n more of each, without touching the memory (an
+ * upper bound costs nothing until used; growing by doubling copies). */
+void ds_reserve(kt_dataset *ds, size_t cfacts, size_t pods, size_t containers, size_t kvs, size_t svcs);
 /* Append a fact (copied). */
 void ds_push_cfact(kt_dataset *ds, const ds_container_fact *f);
 void ds_push_nfact(kt_dataset *ds, const ds_node_fact *f);
@@ -178,6 +207,37 @@ void ds_push_lbfact(kt_dataset *ds, const ds_lb_fact *f);
 void ds_push_plbfact(kt_dataset *ds, const ds_pod_lb_fact *f);
 void ds_push_feefact(kt_dataset *ds, const ds_fee_fact *f);
 void ds_push_netfact(kt_dataset *ds, const ds_network_fact *f);
+/* Scale every fact by the part of its span inside [start, end) (quantities
+ * and costs; rates and peaks stay); facts wholly outside are dropped. */
+void ds_prorate(kt_dataset *ds, int64_t start, int64_t end);
+/* The part of a fact [t, t+dur) — as prorated to the dataset's window —
+ * that lies in [a, b): 1 for a fact wholly inside, 0 for one outside. */
+double ds_fact_part(const kt_dataset *ds, int64_t t, int32_t dur, int64_t a, int64_t b);
+/* When a fact of span [t, t+dur) that ran `seconds` ran: a fact shorter
+ * than its span either started late (a pod's first hour) or stopped early
+ * (its last); assume the former for the start and the latter for the end,
+ * exact for a pod that runs continuously.  Under half the span the two
+ * guesses cross: the run is kept whole at the span's start. */
+void ds_guess_run(int64_t t, int32_t dur, double seconds, int64_t *start, int64_t *end);
+/* Sum the facts of each thing (container, node, volume, pod-volume, load
+ * balancer, pod-LB, fee, network) into one fact spanning the dataset's
+ * window: for a question with one set, the engine then sees one fact per
+ * thing instead of one per day.  Rates become cost-weighted averages;
+ * container facts keep when they first and last ran. */
+void ds_sum(kt_dataset *ds);
+/* The same in pieces, for facts arriving in batches (a day at a time):
+ * begin; more after each batch is appended; end once. */
+typedef struct ds_sum_state {
+    kt_u64map m[8];       /* pair keys (pod, volume), (pod, lb) */
+    uint32_t *slot[8];    /* thing index -> its fact (dense keys: no hashing) */
+    size_t slot_cap[8];
+    size_t from[8];
+} ds_sum_state;
+void ds_sum_begin(ds_sum_state *st);
+void ds_sum_more(kt_dataset *ds, ds_sum_state *st);
+void ds_sum_end(kt_dataset *ds, ds_sum_state *st);
+/* Fold one container fact straight in (no copy appended first). */
+void ds_sum_cfact(kt_dataset *ds, ds_sum_state *st, const ds_container_fact *f);
 /* Link each pod to its namespace record (call after adding both). */
 void ds_link_namespaces(kt_dataset *ds);
 

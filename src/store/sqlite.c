@@ -98,6 +98,22 @@ sqlite3_stmt *sq_stmt(kt_store *s, int slot, const char *sql, kt_err *err)
     return st;
 }
 
+/* Columns only daily rows have: what settlement gave their hours
+ * (settle.h).  Appended after the hourly columns, so the v1 → v2 migration
+ * is ALTER TABLE … ADD COLUMN in this order. */
+const char *const sq_daily_extra[FT_COUNT][10] = {
+    {"cpu_cost", "ram_cost", "gpu_cost", "idle_node_cpu", "idle_node_ram", "idle_node_gpu", "idle_cl_cpu",
+     "idle_cl_ram", "idle_cl_gpu", "fee"},
+    {"idle_cpu", "idle_ram", "idle_gpu", "left_node_cpu", "left_node_ram", "left_node_gpu", "left_cl_cpu",
+     "left_cl_ram", "left_cl_gpu"},
+    {NULL},
+    {"cost"},
+    {NULL},
+    {"cost"},
+    {"unshared"},
+    {NULL},
+};
+
 int sq_step(kt_store *s, sqlite3_stmt *st, const char *what, kt_err *err)
 {
     int rc = sqlite3_step(st);
@@ -127,6 +143,9 @@ static int read_version(kt_store *s, int *version, kt_err *err)
     return 0;
 }
 
+static int rollup_pending(kt_store *s, kt_err *err);
+static int migrate_readonly(kt_store *s, kt_err *err);
+
 int sq_migrate(kt_store *s, kt_err *err)
 {
     int version;
@@ -137,9 +156,11 @@ int sq_migrate(kt_store *s, kt_err *err)
                        "upgrade kubetally, the database was not touched", s->url, version, KT_SCHEMA_VERSION);
     if (version == KT_SCHEMA_VERSION)
         return 0;
-    if (s->readonly)
+    if (s->readonly && version == 0)
         return kt_fail(err, KT_EINPUT, "store %s: no kubetally data yet; run `kubetally demo` or "
                        "`kubetally collect` first", s->url);
+    if (s->readonly) /* an older schema: upgrade it once, then read */
+        return migrate_readonly(s, err);
     kt_buf sql = {0};
     buf_puts(&sql, "BEGIN IMMEDIATE;");
     if (version < 1) {
@@ -147,14 +168,62 @@ int sq_migrate(kt_store *s, kt_err *err)
         for (int f = 0; f < FT_COUNT; f++)
             buf_printf(&sql, "CREATE TABLE %s_h (%s) WITHOUT ROWID; CREATE TABLE %s_d (%s) WITHOUT ROWID;",
                        sq_fact_table[f], fact_schema[f], sq_fact_table[f], fact_schema[f]);
-        buf_puts(&sql, "INSERT INTO meta VALUES ('retention_hourly_days','15'),('retention_daily_days','1095');");
+        buf_puts(&sql, "INSERT INTO meta VALUES ('retention_hourly_days','3'),('retention_daily_days','1095');");
     }
-    /* Later versions append their steps here: if (version < 2) { … } */
+    if (version < 2) { /* v2: daily rows carry their settlement; every day with hours is rolled up again */
+        for (int f = 0; f < FT_COUNT; f++)
+            for (int c = 0; c < 10 && sq_daily_extra[f][c]; c++)
+                buf_printf(&sql, "ALTER TABLE %s_d ADD COLUMN %s REAL DEFAULT 0;", sq_fact_table[f],
+                           sq_daily_extra[f][c]);
+        if (version >= 1)
+            buf_puts(&sql, "INSERT OR IGNORE INTO dirty_days SELECT DISTINCT t - t % 86400 FROM node_h;");
+    }
+    /* Later versions append their steps here: if (version < 3) { … } */
     buf_printf(&sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version','%d'); COMMIT;", KT_SCHEMA_VERSION);
     int rc = sq_exec(s, sql.data, "creating the schema", err);
     if (rc)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     buf_free(&sql);
+    return rc ? rc : rollup_pending(s, err);
+}
+
+/* Days a migration marked (dirty_days) are rolled up again, in one
+ * transaction; a crash before it ends leaves them marked for next time. */
+static int rollup_pending(kt_store *s, kt_err *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT day FROM dirty_days", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "reading days to roll up", err);
+    if (store_begin(s, err)) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW)
+        u64map_put(&s->dirty, (uint64_t)sqlite3_column_int64(st, 0), 1);
+    sqlite3_finalize(st);
+    if (sq_exec(s, "DELETE FROM dirty_days", "rolling up", err)) {
+        store_rollback(s);
+        return -1;
+    }
+    return store_commit(s, err);
+}
+
+/* Opened read-only on an older schema: reopen writable to upgrade (the
+ * upgrade is what any writer would do first), then read-only again. */
+static int migrate_readonly(kt_store *s, kt_err *err)
+{
+    sqlite3_close(s->db);
+    s->db = NULL;
+    s->readonly = 0;
+    int rc = sqlite3_open_v2(s->url, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
+                 ? kt_fail(err, KT_EINPUT, "store %s: written by an older kubetally and not writable here; run "
+                           "any kubetally command that writes (collect, demo) once to upgrade it", s->url)
+                 : sq_migrate(s, err);
+    sqlite3_close(s->db);
+    s->readonly = 1;
+    if (sqlite3_open_v2(s->url, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK && !rc)
+        rc = sq_fail(s, "open", err);
+    sqlite3_busy_timeout(s->db, 3000);
     return rc;
 }
 
@@ -272,11 +341,22 @@ int store_begin(kt_store *s, kt_err *err)
 
 int store_commit(kt_store *s, kt_err *err)
 {
-    if (sq_rollup_dirty(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
+    if (sq_rollup_dirty(s, err) || sq_auto_prune(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
         store_rollback(s);
         return -1;
     }
     s->in_txn = 0;
+    /* the days just rolled up get their day files (a cache: failure only
+     * means questions over those days read the rows) */
+    int64_t newest = 0;
+    for (size_t i = 0; i < s->dirty.cap; i++)
+        if (s->dirty.keys[i] != UINT64_MAX) {
+            sq_daycache_write(s, (int64_t)s->dirty.keys[i]);
+            if ((int64_t)s->dirty.keys[i] > newest)
+                newest = (int64_t)s->dirty.keys[i];
+        }
+    if (newest)
+        sq_daycache_blocks(s, newest);
     return 0;
 }
 

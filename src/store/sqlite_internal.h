@@ -10,7 +10,7 @@
 #include "store/store.h"
 #include "util/strtab.h"
 
-#define KT_SCHEMA_VERSION 1
+#define KT_SCHEMA_VERSION 2
 
 /* Fact tables: each exists as NAME_h (hourly) and NAME_d (daily). */
 enum { FT_CONTAINER, FT_NODE, FT_VOLUME, FT_POD_VOLUME, FT_LB, FT_POD_LB, FT_FEE, FT_NETWORK, FT_COUNT };
@@ -34,11 +34,35 @@ sqlite3_stmt *sq_stmt(kt_store *s, int slot, const char *sql, kt_err *err);
 int sq_step(kt_store *s, sqlite3_stmt *st, const char *what, kt_err *err);
 int sq_fail(kt_store *s, const char *what, kt_err *err);
 
+/* Database ids of a dataset's things, by dataset index (sq_load_hours). */
+typedef struct sq_ids {
+    int64_t *container, *pod, *node, *volume, *lb, *cluster;
+} sq_ids;
+/* The hourly ("h") or daily ("d") rows of [lo, hi) as a settled dataset,
+ * with the database id of every thing in it; inside a transaction. */
+int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err);
+/* Day files (sqlite_daycache.c): write DAY's after the commit that rolled
+ * it up; load [start, end) summed per thing from them, -1 (nothing loaded)
+ * unless the window is whole days all in current files. */
+int sq_daycache_write(kt_store *s, int64_t day);
+int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds);
+/* Blocks of 2–16 days summed, for the complete ones just before `today`. */
+int sq_daycache_blocks(kt_store *s, int64_t today);
+void sq_ids_free(sq_ids *ids);
+
+/* Write what settling the day's hours gives over its daily rows (after the
+ * SQL roll-up of the day). */
+int sq_settle_day(kt_store *s, int64_t day, kt_err *err);
+
 /* Rebuild the daily rows of every dirty day (called inside the transaction). */
 int sq_rollup_dirty(kt_store *s, kt_err *err);
+/* Drop hourly rows past retention, relative to the newest hour (commit). */
+int sq_auto_prune(kt_store *s, kt_err *err);
 /* Create or upgrade the schema; refuse newer versions. */
 int sq_migrate(kt_store *s, kt_err *err);
 
 extern const char *const sq_fact_table[FT_COUNT];
+/* Settlement columns of the daily tables (NULL-terminated per table). */
+extern const char *const sq_daily_extra[FT_COUNT][10];
 
 #endif

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/window.h"
+#include "util/time.h"
+#include <assert.h>
+
+#include "store/settle.h"
 #include "store/sqlite_internal.h"
 #include "util/buf.h"
 
@@ -60,13 +63,6 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-/* Fraction of [t, t+dur) inside the window. */
-static double overlap(const loader *L, int64_t t, int dur)
-{
-    int64_t a = t > L->start ? t : L->start, b = t + dur < L->end ? t + dur : L->end;
-    return b > a ? (double)(b - a) / dur : 0;
-}
-
 static sqlite3_stmt *prep(loader *L, const char *sql)
 {
     sqlite3_stmt *st;
@@ -85,93 +81,94 @@ static int finish(loader *L, sqlite3_stmt *st, int rc)
 
 static uint32_t id32(int64_t id) { return id > 0 && id < UINT32_MAX ? (uint32_t)id : KT_NONE; }
 
+/* The facts of one range, whole: hourly rows are settled and prorated to
+ * the window only once everything is loaded (settlement needs every
+ * container of a node-hour, proration the settled values).  Daily rows
+ * come with their settlement (the *_d extra columns). */
 static int load_facts(loader *L, const range *r)
 {
-    char sql[512];
-    int dur = r->suffix[0] == 'd' ? 86400 : 3600;
+    char sql[768];
+    int daily = r->suffix[0] == 'd', dur = daily ? 86400 : 3600;
     kt_dataset *ds = L->ds;
     sqlite3_stmt *st;
     int rc;
-#define FACT_QUERY(table, cols) \
-    snprintf(sql, sizeof sql, "SELECT t, %s FROM %s_%s WHERE t >= ?1 AND t < ?2", cols, table, r->suffix); \
+#define FACT_QUERY(table, cols, dcols) \
+    snprintf(sql, sizeof sql, "SELECT t, %s%s FROM %s_%s WHERE t >= ?1 AND t < ?2", cols, daily ? dcols : "", \
+             table, r->suffix); \
     if (!(st = prep(L, sql))) return -1; \
     sqlite3_bind_int64(st, 1, r->lo); sqlite3_bind_int64(st, 2, r->hi); \
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 #define D(i) sqlite3_column_double(st, i)
+#define T sqlite3_column_int64(st, 0)
 
     FACT_QUERY("container", "container_id, seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc,"
-                            " gpu, cpu_peak, ram_peak") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_container_fact f = {id32(sqlite3_column_int64(st, 1)), dur, t, D(2) * k, D(3) * k, D(4) * k, D(5) * k,
-                               D(6) * k, D(7) * k, D(8) * k, D(9) * k, D(10), D(11)};
-        if (k <= 0 || f.container == KT_NONE) continue;
+                            " gpu, cpu_peak, ram_peak", ", cpu_cost, ram_cost, gpu_cost, idle_node_cpu, idle_node_ram,"
+                            " idle_node_gpu, idle_cl_cpu, idle_cl_ram, idle_cl_gpu, fee") {
+        ds_container_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8),
+                               D(9), D(10), D(11), {0}, {0}, {0}, 0, 0, 0, 0};
+        if (f.container == KT_NONE) continue;
+        if (daily)
+            for (int k = 0; k < R_N; k++)
+                f.cost[k] = D(12 + k), f.idle_node[k] = D(15 + k), f.idle_cluster[k] = D(18 + k);
+        f.fee = daily ? D(21) : 0;
         idv_set(&L->want_container, f.container, WANTED);
         ds_push_cfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("node", "node_id, hours, cpu_price, ram_price, gpu_price, hourly, source") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_node_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 7)), dur, t,
-                          D(2) * k, D(3), D(4), D(5), D(6)};
-        if (k > 0 && f.node != KT_NONE) ds_push_nfact(ds, &f);
+    FACT_QUERY("node", "node_id, hours, cpu_price, ram_price, gpu_price, hourly, source", ", idle_cpu, idle_ram,"
+                       " idle_gpu, left_node_cpu, left_node_ram, left_node_gpu, left_cl_cpu, left_cl_ram, left_cl_gpu") {
+        ds_node_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 7)), dur, T,
+                          D(2), D(3), D(4), D(5), D(6), {0}, {0}, {0}, {0}};
+        if (daily)
+            for (int k = 0; k < R_N; k++)
+                f.idle[k] = D(8 + k), f.idle_left_node[k] = D(11 + k), f.idle_left_cluster[k] = D(14 + k);
+        if (f.node != KT_NONE) ds_push_nfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("volume", "volume_id, hours, bytes, price, source") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_volume_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 5)), dur, t,
-                            D(2) * k, D(3), D(4)};
-        if (k > 0 && f.volume != KT_NONE) ds_push_vfact(ds, &f);
+    FACT_QUERY("volume", "volume_id, hours, bytes, price, source", "") {
+        ds_volume_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 5)), dur, T,
+                            D(2), D(3), D(4), 0};
+        if (f.volume != KT_NONE) ds_push_vfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("pod_volume", "pod_id, volume_id, hours") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_pod_volume_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, t, D(3) * k};
-        if (k <= 0 || f.pod == KT_NONE) continue;
+    FACT_QUERY("pod_volume", "pod_id, volume_id, hours", ", cost") {
+        ds_pod_volume_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, T, D(3),
+                                daily ? D(4) : 0};
+        if (f.pod == KT_NONE) continue;
         idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_pvfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("lb", "lb_id, hours, hourly, source") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_lb_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, t,
-                        D(2) * k, D(3)};
-        if (k > 0 && f.lb != KT_NONE) ds_push_lbfact(ds, &f);
+    FACT_QUERY("lb", "lb_id, hours, hourly, source", "") {
+        ds_lb_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, T,
+                        D(2), D(3), 0};
+        if (f.lb != KT_NONE) ds_push_lbfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("pod_lb", "pod_id, lb_id, hours") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_pod_lb_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, t, D(3) * k};
-        if (k <= 0 || f.pod == KT_NONE) continue;
+    FACT_QUERY("pod_lb", "pod_id, lb_id, hours", ", cost") {
+        ds_pod_lb_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, T, D(3),
+                            daily ? D(4) : 0};
+        if (f.pod == KT_NONE) continue;
         idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_plbfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("fee", "cluster_id, hours, hourly, kind") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_fee_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, t,
-                         D(2) * k, D(3)};
-        if (k > 0 && f.cluster != KT_NONE) ds_push_feefact(ds, &f);
+    FACT_QUERY("fee", "cluster_id, hours, hourly, kind", ", unshared") {
+        ds_fee_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, T,
+                         D(2), D(3), 0, daily ? D(5) : 0};
+        if (f.cluster != KT_NONE) ds_push_feefact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone") {
-        int64_t t = sqlite3_column_int64(st, 0);
-        double k = overlap(L, t, dur);
-        ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, t, D(2) * k, D(3) * k, D(4) * k, D(5) * k,
-                             D(6) * k, D(7) * k, D(8) * k};
-        if (k <= 0 || f.pod == KT_NONE) continue;
+    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone", "") {
+        ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8)};
+        if (f.pod == KT_NONE) continue;
         idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_netfact(ds, &f);
     }
     return finish(L, st, rc);
 #undef FACT_QUERY
 #undef D
+#undef T
 }
 
 static int load_clusters_nodes(loader *L)
@@ -397,47 +394,182 @@ static void remap_facts(loader *L)
     COMPACT(netfacts, remap_id(&L->want_pod, &f->pod));
 }
 
+static int64_t *reverse_idvec(const idvec *x, size_t n)
+{
+    int64_t *rev = xcalloc(n + 1, sizeof *rev);
+    for (size_t id = 0; id < x->cap; id++)
+        if (x->v[id] < WANTED && x->v[id] < n)
+            rev[x->v[id]] = (int64_t)id;
+    return rev;
+}
+
+static int64_t *reverse_map(const kt_u64map *m, size_t n)
+{
+    int64_t *rev = xcalloc(n + 1, sizeof *rev);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i] != UINT64_MAX && m->vals[i] < n)
+            rev[m->vals[i]] = (int64_t)m->keys[i];
+    return rev;
+}
+
+/* Database ids of the dataset's things, for writing back (the roll-up). */
+static void fill_ids(const loader *L, sq_ids *ids)
+{
+    const kt_dataset *ds = L->ds;
+    ids->container = reverse_idvec(&L->want_container, ds->n_containers);
+    ids->pod = reverse_idvec(&L->want_pod, ds->n_pods);
+    ids->node = reverse_map(&L->node_ix, ds->n_nodes);
+    ids->volume = reverse_map(&L->volume_ix, ds->n_volumes);
+    ids->lb = reverse_map(&L->lb_ix, ds->n_lbs);
+    ids->cluster = reverse_map(&L->cluster_ix, ds->n_clusters);
+}
+
+void sq_ids_free(sq_ids *ids)
+{
+    free(ids->container), free(ids->pod), free(ids->node), free(ids->volume), free(ids->lb), free(ids->cluster);
+    memset(ids, 0, sizeof *ids);
+}
+
 static void loader_free(loader *L)
 {
     free(L->want_pod.v), free(L->want_container.v), u64map_free(&L->cluster_ix);
     u64map_free(&L->node_ix), u64map_free(&L->volume_ix), u64map_free(&L->lb_ix);
 }
 
+/* Are there hourly rows for the day starting at d?  Hours older than the
+ * hourly retention are gone; such days are read from their daily rows. */
+static int day_has_hours(loader *L, int64_t d)
+{
+    static const char *sql = "SELECT EXISTS (SELECT 1 FROM node_h WHERE t >= ?1 AND t < ?2)"
+                             " OR EXISTS (SELECT 1 FROM container_h WHERE t >= ?1 AND t < ?2)";
+    sqlite3_stmt *st = prep(L, sql);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, d);
+    sqlite3_bind_int64(st, 2, d + 86400);
+    int yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return yes;
+}
+
+static void add_range(range **r, size_t *n, size_t *cap, const char *suffix, int64_t lo, int64_t hi)
+{
+    if (*n && (*r)[*n - 1].suffix == suffix && (*r)[*n - 1].hi == lo) {
+        (*r)[*n - 1].hi = hi;
+        return;
+    }
+    grow_array((void **)r, cap, *n, sizeof **r);
+    (*r)[(*n)++] = (range){suffix, lo, hi};
+}
+
+/* Which rows answer [start, end): each UTC day from its daily row when the
+ * window covers it whole and hours are not asked for, else from its hours
+ * (settled here, prorated at the edges); a day whose hours were pruned
+ * falls back to its daily row, prorated. */
+static range *plan(loader *L, int64_t start, int64_t end, int hourly, size_t *n)
+{
+    range *r = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (int64_t d = day_floor(start); d < end; d += 86400) {
+        int whole = d >= start && d + 86400 <= end;
+        if ((whole && !hourly) || !day_has_hours(L, d))
+            add_range(&r, n, &cap, "d", d, d + 86400);
+        else
+            add_range(&r, n, &cap, "h", d > start ? d : hour_floor(start), d + 86400 < end ? d + 86400 : end);
+    }
+    return r;
+}
+
+static int load(loader *L, const range *r, size_t nr, int raw, sq_ids *ids)
+{
+    kt_dataset *ds = L->ds;
+    ctr_row *crow = NULL;
+    size_t ncrow = 0;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < nr; i++)
+        rc = load_facts(L, &r[i]);
+    if (!rc) rc = load_clusters_nodes(L);
+    if (!rc) rc = load_containers_pass1(L, &crow, &ncrow);
+    if (!rc) rc = load_pods(L);
+    if (!rc) add_containers(L, crow, ncrow);
+    if (!rc) rc = load_namespaces(L);
+    if (!rc) rc = load_volumes_lbs(L);
+    free(crow);
+    if (!rc) {
+        remap_facts(L);
+        ds_link_namespaces(ds);
+        if (!raw) {
+            settle(ds, 3600);
+            settle_asset_costs(ds, 86400);
+        }
+        if (ids)
+            fill_ids(L, ids);
+    }
+    return rc;
+}
+
 int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *ds, kt_err *err)
 {
+    assert(s && ds && start < end);
     loader L = {.s = s, .ds = ds, .start = start, .end = end, .err = err};
     ds_init(ds);
     ds->start = start, ds->end = end;
-    range r[3];
-    int nr = 0;
-    int64_t d0 = day_floor(start + 86399), d1 = day_floor(end);
-    if (!hourly && d1 > d0) {
-        r[nr++] = (range){"d", d0, d1};
-        if (start < d0) r[nr++] = (range){"h", hour_floor(start), d0};
-        if (end > d1) r[nr++] = (range){"h", d1, end};
-    } else {
-        r[nr++] = (range){"h", hour_floor(start), end};
-    }
-    ctr_row *crow = NULL;
-    size_t ncrow = 0;
     int rc = s->in_txn ? 0 : sq_exec(s, "BEGIN", "load", err); /* one consistent snapshot */
-    for (int i = 0; !rc && i < nr; i++)
-        rc = load_facts(&L, &r[i]);
-    if (!rc) rc = load_clusters_nodes(&L);
-    if (!rc) rc = load_containers_pass1(&L, &crow, &ncrow);
-    if (!rc) rc = load_pods(&L);
-    if (!rc) add_containers(&L, crow, ncrow);
-    if (!rc) rc = load_namespaces(&L);
-    if (!rc) rc = load_volumes_lbs(&L);
+    size_t nr = 0;
+    range *r = rc ? NULL : plan(&L, start, end, hourly, &nr);
+    if (!rc)
+        rc = load(&L, r, nr, 0, NULL);
     if (!s->in_txn)
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    free(crow);
-    if (!rc) {
-        remap_facts(&L);
-        ds_link_namespaces(ds);
-    }
+    free(r);
+    if (!rc)
+        ds_prorate(ds, start, end);
     loader_free(&L);
     if (rc)
         ds_free(ds);
     return rc;
+}
+
+int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err)
+{
+    assert(s && s->in_txn && lo < hi && lo % 3600 == 0 && (suffix[0] == 'h' || suffix[0] == 'd'));
+    loader L = {.s = s, .ds = ds, .start = lo, .end = hi, .err = err};
+    ds_init(ds);
+    ds->start = lo, ds->end = hi;
+    range r = {suffix[0] == 'h' ? "h" : "d", lo, hi};
+    int rc = load(&L, &r, 1, 0, ids);
+    loader_free(&L);
+    if (rc)
+        ds_free(ds);
+    return rc;
+}
+
+int store_load_raw(kt_store *s, int64_t hour, kt_dataset *ds, kt_err *err)
+{
+    assert(s && ds && hour % 3600 == 0);
+    loader L = {.s = s, .ds = ds, .start = hour, .end = hour + 3600, .err = err};
+    ds_init(ds);
+    ds->start = hour, ds->end = hour + 3600;
+    range r = {"h", hour, hour + 3600};
+    int rc = s->in_txn ? 0 : sq_exec(s, "BEGIN", "load", err);
+    if (!rc)
+        rc = load(&L, &r, 1, 1, NULL);
+    if (!s->in_txn)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    loader_free(&L);
+    if (rc)
+        ds_free(ds);
+    return rc;
+}
+
+int store_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *ds, kt_err *err)
+{
+    const char *off = getenv("KUBETALLY_NO_DAYFILES"); /* the row path, for tests and benchmarks */
+    if (!(off && *off) && !sq_daycache_load(s, start, end, ds))
+        return 0; /* whole days, every one in a current day file */
+    if (store_load(s, start, end, 0, ds, err))
+        return -1;
+    ds_sum(ds);
+    return 0;
 }

@@ -33,18 +33,44 @@ static const char *const rollup_sql[FT_COUNT] = {
     " sum(cost_zone) FROM network_h %s GROUP BY pod_id",
 };
 
+/* Hourly rows exist for the day?  A day past hourly retention keeps its
+ * daily rows: rolling up nothing must never erase them. */
+static int has_hours(kt_store *s, int64_t day)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM node_h WHERE t >= ?1 AND t < ?2) OR EXISTS "
+                                  "(SELECT 1 FROM container_h WHERE t >= ?1 AND t < ?2)", -1, &st, NULL) != SQLITE_OK)
+        return 1;
+    sqlite3_bind_int64(st, 1, day);
+    sqlite3_bind_int64(st, 2, day + 86400);
+    int yes = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return yes;
+}
+
 static int rollup_day(kt_store *s, int64_t day, kt_err *err)
 {
+    if (!has_hours(s, day))
+        return 0;
     char where[96], sql[1024], body[700];
     snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld", (long long)day, (long long)day + 86400);
     for (int f = 0; f < FT_COUNT; f++) {
+        char zeros[64] = ""; /* the settlement columns, filled by sq_settle_day */
+        for (int c = 0; c < 10 && sq_daily_extra[f][c]; c++)
+            strcat(zeros, ", 0");
         snprintf(body, sizeof body, rollup_sql[f], where);
-        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld; INSERT INTO %s_d SELECT %lld, %s;",
-                 sq_fact_table[f], (long long)day, sq_fact_table[f], (long long)day, body);
+        char *group = strstr(body, " FROM ");
+        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld; INSERT INTO %s_d SELECT %lld, %.*s%s%s;",
+                 sq_fact_table[f], (long long)day, sq_fact_table[f], (long long)day, (int)(group - body), body, zeros,
+                 group);
         if (sq_exec(s, sql, "rolling up a day", err))
             return -1;
     }
-    return 0;
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('day_gen:%lld', coalesce((SELECT value FROM meta "
+             "WHERE key = 'day_gen:%lld'), 0) + 1)", (long long)day, (long long)day);
+    if (sq_exec(s, sql, "rolling up a day", err))
+        return -1;
+    return sq_settle_day(s, day, err);
 }
 
 int sq_rollup_dirty(kt_store *s, kt_err *err)
@@ -58,23 +84,23 @@ int sq_rollup_dirty(kt_store *s, kt_err *err)
     return 0;
 }
 
-static int meta_int(kt_store *s, const char *key, int fallback)
+static int64_t meta_int(kt_store *s, const char *key, int64_t fallback)
 {
     sqlite3_stmt *st;
-    int v = fallback;
+    int64_t v = fallback;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
         return v;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
+        v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
 }
 
 int store_get_retention(kt_store *s, kt_retention *r, kt_err *err)
 {
-    r->hourly_days = meta_int(s, "retention_hourly_days", 15);
-    r->daily_days = meta_int(s, "retention_daily_days", 1095);
+    r->hourly_days = (int)meta_int(s, "retention_hourly_days", 3);
+    r->daily_days = (int)meta_int(s, "retention_daily_days", 1095);
     return 0;
 }
 
@@ -86,6 +112,35 @@ int store_set_retention(kt_store *s, const kt_retention *r, kt_err *err)
     snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('retention_hourly_days','%d'),"
              "('retention_daily_days','%d')", r->hourly_days, r->daily_days);
     return sq_exec(s, sql, "saving retention", err);
+}
+
+/* Called by every commit: once the newest hour moves past the hourly
+ * retention of an older day, drop that day's hours (their daily rows stay).
+ * Relative to the newest data, not the clock, so a store written for
+ * another time (the demo, tests, an import of last year) keeps its hours. */
+int sq_auto_prune(kt_store *s, kt_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t newest = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(t) FROM node_h", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "pruning", err);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        newest = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    kt_retention r;
+    store_get_retention(s, &r, err);
+    int64_t cut = newest - (int64_t)r.hourly_days * 86400;
+    cut -= ((cut % 86400) + 86400) % 86400;
+    if (newest <= 0 || cut <= meta_int(s, "hours_pruned_before", 0))
+        return 0;
+    char sql[200];
+    for (int f = 0; f < FT_COUNT; f++) {
+        snprintf(sql, sizeof sql, "DELETE FROM %s_h WHERE t < %lld;", sq_fact_table[f], (long long)cut);
+        if (sq_exec(s, sql, "pruning old hours", err))
+            return -1;
+    }
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('hours_pruned_before', '%lld')", (long long)cut);
+    return sq_exec(s, sql, "pruning old hours", err);
 }
 
 int store_prune(kt_store *s, int64_t now, kt_err *err)
@@ -101,6 +156,11 @@ int store_prune(kt_store *s, int64_t now, kt_err *err)
         if (sq_exec(s, sql, "pruning old rows", err))
             return -1;
     }
+    /* days without rows lose their generation, so their day files go unused */
+    snprintf(sql, sizeof sql, "DELETE FROM meta WHERE key >= 'day_gen:' AND key < 'day_gen;' AND "
+             "CAST(substr(key, 9) AS INTEGER) < %lld", (long long)dcut);
+    if (sq_exec(s, sql, "pruning old rows", err))
+        return -1;
     return 0;
 }
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/window.h"
+#include "util/time.h"
 #include "store/sqlite_internal.h"
 
 static const char *nz(const char *s) { return s ? s : ""; }

@@ -181,13 +181,28 @@ int store_put_pod_lb_hour(kt_store *s, const kt_pod_lb_hour *f, kt_err *err);
 int store_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err);
 int store_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err);
 
-/* Load everything the engine needs for [start, end).  Full UTC days inside
- * the window come from daily roll-ups unless hourly is set (a step under a
- * day needs hours); the rest from hourly rows, prorated at the edges. */
+/* Load everything the engine needs for [start, end), settled (settle.h).
+ * Full UTC days inside the window come from daily roll-ups unless hourly is
+ * set (steps not on day boundaries need hours); the rest from hourly rows,
+ * settled per hour then prorated at the edges.  A day whose hourly rows are
+ * past retention comes from its daily row, prorated. */
 int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *out, kt_err *err);
+/* The same with each thing's facts summed into one fact spanning the
+ * window (ds_sum): what a question with one set needs, in a fraction of the
+ * memory.  Served from the day files (daycache) when the window is whole
+ * days they all cover, else from the rows. */
+int store_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *out, kt_err *err);
+/* Write every day file and block again (after an upgrade, or if the folder
+ * was removed); *files = how many were written. */
+int store_rebuild_cache(kt_store *s, long *files, kt_err *err);
+/* The hourly rows of one hour exactly as written (not settled): for a
+ * writer resuming the hour (the meter after a restart). */
+int store_load_raw(kt_store *s, int64_t hour, kt_dataset *out, kt_err *err);
 
+/* Every commit also drops hourly rows older than hourly_days before the
+ * newest hour (their daily rows stay). */
 typedef struct kt_retention {
-    int hourly_days; /* default 15 */
+    int hourly_days; /* default 3 (Kubecost keeps 49 hours) */
     int daily_days;  /* default 1095 */
 } kt_retention;
 int store_get_retention(kt_store *s, kt_retention *r, kt_err *err);

@@ -60,7 +60,8 @@ void buf_reserve(kt_buf *b, size_t extra)
 void buf_add(kt_buf *b, const char *s, size_t n)
 {
     buf_reserve(b, n);
-    memcpy(b->data + b->len, s, n);
+    if (n) /* an empty array may be NULL */
+        memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = 0;
 }
@@ -111,10 +112,9 @@ void buf_json_num(kt_buf *b, double v)
         buf_puts(b, "null");
         return;
     }
-    double r = round(v * 100000.0) / 100000.0;
-    if (r == 0)
-        r = 0; /* no "-0" */
-    buf_printf(b, "%.15g", r);
+    if (v == 0)
+        v = 0; /* no "-0" */
+    buf_printf(b, "%.15g", v); /* full precision: sums of printed rows audit to 1e-12 */
 }
 
 void buf_reset(kt_buf *b)

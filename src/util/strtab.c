@@ -37,12 +37,15 @@ static char *arena_copy(kt_strtab *t, const char *s, size_t len)
 static void rehash(kt_strtab *t)
 {
     size_t ns = t->nslots ? t->nslots * 2 : 1024;
-    uint32_t *slots = xcalloc(ns, sizeof *slots);
-    for (size_t id = 0; id < t->n; id++) {
-        size_t i = kt_hash_bytes(t->strs[id], t->lens[id]) & (ns - 1);
+    uint64_t *slots = xcalloc(ns, sizeof *slots);
+    for (size_t k = 0; k < t->nslots; k++) {
+        uint64_t e = t->slots[k];
+        if (!e)
+            continue;
+        size_t i = (size_t)(e >> 32) & (ns - 1);
         while (slots[i])
             i = (i + 1) & (ns - 1);
-        slots[i] = (uint32_t)id + 1;
+        slots[i] = e;
     }
     free(t->slots);
     t->slots = slots;
@@ -66,14 +69,22 @@ void strtab_free(kt_strtab *t)
     memset(t, 0, sizeof *t);
 }
 
-static uint32_t lookup(const kt_strtab *t, const char *s, size_t len, size_t *slot)
+/* 32 bits of the string's hash; the slot index is taken from the same bits. */
+static uint32_t hash32(const char *s, size_t len)
+{
+    uint64_t h = kt_hash_bytes(s, len);
+    return (uint32_t)(h ^ h >> 32);
+}
+
+static uint32_t lookup(const kt_strtab *t, const char *s, size_t len, uint32_t h, size_t *slot)
 {
     if (!t->nslots)
         return UINT32_MAX;
-    size_t i = kt_hash_bytes(s, len) & (t->nslots - 1);
+    size_t i = h & (t->nslots - 1);
     while (t->slots[i]) {
-        uint32_t id = t->slots[i] - 1;
-        if (t->lens[id] == len && !memcmp(t->strs[id], s, len))
+        uint64_t e = t->slots[i];
+        uint32_t id = (uint32_t)e - 1;
+        if ((uint32_t)(e >> 32) == h && t->lens[id] == len && !memcmp(t->strs[id], s, len))
             return id;
         i = (i + 1) & (t->nslots - 1);
     }
@@ -87,7 +98,8 @@ uint32_t strtab_intern_n(kt_strtab *t, const char *s, size_t len)
     if ((t->n + 1) * 2 > t->nslots)
         rehash(t);
     size_t slot = 0;
-    uint32_t id = lookup(t, s, len, &slot);
+    uint32_t h = hash32(s, len);
+    uint32_t id = lookup(t, s, len, h, &slot);
     if (id != UINT32_MAX)
         return id;
     if (t->n == t->cap) {
@@ -98,13 +110,17 @@ uint32_t strtab_intern_n(kt_strtab *t, const char *s, size_t len)
     id = (uint32_t)t->n++;
     t->strs[id] = arena_copy(t, s, len);
     t->lens[id] = (uint32_t)len;
-    t->slots[slot] = id + 1;
+    t->slots[slot] = (uint64_t)h << 32 | (id + 1);
     return id;
 }
 
 uint32_t strtab_intern(kt_strtab *t, const char *s) { return strtab_intern_n(t, s ? s : "", s ? strlen(s) : 0); }
 
-uint32_t strtab_find(const kt_strtab *t, const char *s) { return lookup(t, s, strlen(s), NULL); }
+uint32_t strtab_find(const kt_strtab *t, const char *s)
+{
+    size_t len = strlen(s);
+    return lookup(t, s, len, hash32(s, len), NULL);
+}
 
 size_t strtab_bytes(const kt_strtab *t)
 {

@@ -15,7 +15,8 @@ typedef struct kt_strtab {
     char **strs;          /* id -> string */
     uint32_t *lens;       /* id -> length */
     size_t n, cap;
-    uint32_t *slots;      /* open-addressing table of id+1, 0 = empty */
+    uint64_t *slots;      /* open addressing: hash high bits << 32 | id+1; 0 = empty (the hash
+                           * bits spare most probes a trip to the string) */
     size_t nslots;
     char *chunk;          /* current arena chunk */
     size_t chunk_used, chunk_cap;

@@ -6,6 +6,7 @@
 #include "engine/allocation.h"
 #include "engine/alloc_internal.h"
 #include "pricing/node_split.h"
+#include "store/settle.h"
 
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
 #define H 3600
@@ -67,7 +68,7 @@ static void build(void)
         ds_volume_fact vf = {.volume = v, .dur = H, .t = t, .hours = 1, .bytes = 10 * KT_GIB, .price_gib_hour = 0.1 / 730};
         ds_push_vfact(&ds, &vf);
     }
-    ds_pod_volume_fact pv1 = {p1, v, H, T0, 0.5}, pv3 = {p3, v, H, T0, 0.5}, pv1b = {p1, v, H, T0 + H, 0.5};
+    ds_pod_volume_fact pv1 = {p1, v, H, T0, 0.5, 0}, pv3 = {p3, v, H, T0, 0.5, 0}, pv1b = {p1, v, H, T0 + H, 0.5, 0};
     ds_push_pvfact(&ds, &pv1), ds_push_pvfact(&ds, &pv3), ds_push_pvfact(&ds, &pv1b);
     /* load balancer 0.025/h; hour 1 all p1, hour 2 split p1/p2 */
     uint32_t lb = ds_add_lb(&ds, cl, "web", "web-lb");
@@ -75,7 +76,7 @@ static void build(void)
         ds_lb_fact lf = {.lb = lb, .dur = H, .t = t, .hours = 1, .hourly = 0.025};
         ds_push_lbfact(&ds, &lf);
     }
-    ds_pod_lb_fact l1 = {p1, lb, H, T0, 1.0}, l2 = {p1, lb, H, T0 + H, 0.5}, l3 = {p2, lb, H, T0 + H, 0.5};
+    ds_pod_lb_fact l1 = {p1, lb, H, T0, 1.0, 0}, l2 = {p1, lb, H, T0 + H, 0.5, 0}, l3 = {p2, lb, H, T0 + H, 0.5, 0};
     ds_push_plbfact(&ds, &l1), ds_push_plbfact(&ds, &l2), ds_push_plbfact(&ds, &l3);
     /* EKS fee 0.10/h */
     for (int64_t t = T0; t < T0 + 2 * H; t += H) {
@@ -83,6 +84,7 @@ static void build(void)
         ds_push_feefact(&ds, &ff);
     }
     ds_link_namespaces(&ds);
+    settle(&ds, H); /* what store_load does to hourly rows */
 }
 
 static const kt_alloc *find(const kt_alloc_set *s, const char *name)
@@ -160,12 +162,12 @@ TEST(by_container_costs)
     const kt_alloc *unm = find(s, "c1/__unmounted__");
     CHECK(unm != NULL);
     if (unm) CHECK_NEAR(unm->pv_cost, 0.5 / 730, 1e-12); /* the half hour nobody mounted */
-    /* fee 0.20 shared by pre-fee cost: p1 base 0.08 + 1/730 + 0.0375 of the cluster's
-     * 0.245 + 1.5/730 */
-    double total_base = 0.245 + 1.5 / 730;
-    CHECK_NEAR(p1->shared_cost, 0.20 * (0.1175 + 1.0 / 730) / total_base, 1e-12);
-    CHECK_NEAR(set_total(s), ASSETS + s->overrun_cost, 1e-9);
-    CHECK_NEAR(s->overrun_cost, 0, 1e-15);
+    /* fee 0.10/h shared hour by hour by compute cost (cpu+ram+gpu):
+     * hour 1: p1 0.03+0.01, p2 0.75×0.03+0.5×0.005 = 0.025, p3 0.02 → 0.085;
+     * hour 2: p1 0.04, p2 0.045+0.005 = 0.05, p3 0.02 → 0.11 */
+    CHECK_NEAR(p1->shared_cost, 0.10 * 0.04 / 0.085 + 0.10 * 0.04 / 0.11, 1e-12);
+    CHECK_NEAR(p2->shared_cost, 0.10 * 0.025 / 0.085 + 0.10 * 0.05 / 0.11, 1e-12);
+    CHECK_NEAR(set_total(s), ASSETS, 1e-12 * ASSETS);
     alloc_result_free(&r);
 }
 
@@ -193,8 +195,11 @@ TEST(share_idle_by_resource_cost)
     const kt_alloc_set *s = &r.sets[0];
     const kt_alloc *db = find(s, "db");
     CHECK(find(s, "__idle__") == NULL);
-    /* db's cpu share of cluster idle: 0.2125 × 0.02 / 0.1475 */
-    if (db) CHECK_NEAR(db->cpu_cost_idle, 0.2125 * 0.02 / 0.1475, 1e-12);
+    /* db's cpu share of cluster idle, hour by hour: cpu capacity 0.12 + 0.02 +
+     * 0.04 = 0.18/h; hour 1 allocated 0.03 + 0.0225 + 0.01 = 0.0625, idle
+     * 0.1175, db's share 0.1175 × 0.01/0.0625; hour 2 allocated 0.085, idle
+     * 0.095, db's share 0.095 × 0.01/0.085 */
+    if (db) CHECK_NEAR(db->cpu_cost_idle, 0.1175 * 0.01 / 0.0625 + 0.095 * 0.01 / 0.085, 1e-12);
     CHECK_NEAR(set_total(s), ASSETS, 1e-9);
     alloc_result_free(&r);
 }
@@ -260,31 +265,72 @@ TEST(filter_drops_others)
     alloc_result_free(&r);
 }
 
-TEST(overrun_is_reported)
+/* One node-hour by itself: node `cores` at 0.04/core-h, containers {req, use}. */
+static kt_alloc_result one_node(double cores, int n, const double (*ru)[2], kt_dataset *d)
 {
-    /* A 1-core node with two containers whose max(request, usage) add to 1.5. */
     kt_dataset save = ds;
     ds_init(&ds);
     uint32_t cl = ds_add_cluster(&ds, "c2", "gcp", "europe-west1", "USD");
-    uint32_t n = ds_add_node(&ds, cl, "n", "gcp", "europe-west1", "b", "e2-small", 0, 1, 1 * KT_GIB, 0);
-    node_fact(n, T0, 0.04, 0.0);
-    uint32_t p = ds_add_pod(&ds, cl, n, "x", "x-1", "", "", NULL, NULL, NULL);
-    uint32_t q = ds_add_pod(&ds, cl, n, "x", "x-2", "", "", NULL, NULL, NULL);
-    cfact(ds_add_container(&ds, p, "a"), T0, H, 0.75, 0.2, 0);
-    cfact(ds_add_container(&ds, q, "b"), T0, H, 0.25, 0.75, 0);
+    uint32_t nd = ds_add_node(&ds, cl, "n", "gcp", "europe-west1", "b", "e2-small", 0, cores, 1 * KT_GIB, 0);
+    node_fact(nd, T0, 0.04, 0.0);
+    for (int i = 0; i < n; i++) {
+        char name[8] = {'x', (char)('a' + i), 0};
+        uint32_t p = ds_add_pod(&ds, cl, nd, "x", name, "", "", NULL, NULL, NULL);
+        cfact(ds_add_container(&ds, p, name), T0, H, ru[i][0], ru[i][1], 0);
+    }
     ds_link_namespaces(&ds);
+    settle(&ds, H);
     kt_alloc_query qq;
     kt_alloc_result r;
     alloc_query_init(&qq);
     qq.window = (kt_window){T0, T0 + H};
+    aggregate_parse("pod", &qq.agg, NULL);
     kt_err err;
     CHECK(alloc_compute(&ds, &qq, &r, &err) == 0);
-    /* allocated 1.5 core-h × 0.04 = 0.06 on a 0.04 node: idle 0, overrun 0.02 */
-    CHECK_NEAR(r.sets[0].overrun_cost, 0.02, 1e-12);
-    CHECK_NEAR(set_total(&r.sets[0]), 0.04 + 0.02, 1e-12);
-    alloc_result_free(&r);
-    ds_free(&ds);
+    *d = ds;
     ds = save;
+    return r;
+}
+
+TEST(usage_above_request_is_paid_from_unrequested_capacity)
+{
+    kt_dataset d;
+    /* 1 core, requests .75 + .25 fill it: b's excess (.75 − .25) finds no
+     * free capacity.  a pays .75 × 0.04 = 0.03, b .25 × 0.04 = 0.01, idle 0. */
+    const double full[][2] = {{0.75, 0.2}, {0.25, 0.75}};
+    kt_alloc_result r = one_node(1, 2, full, &d);
+    CHECK_NEAR(find(&r.sets[0], "xa")->cpu_cost, 0.03, 1e-15);
+    CHECK_NEAR(find(&r.sets[0], "xb")->cpu_cost, 0.01, 1e-15);
+    CHECK_NEAR(find(&r.sets[0], "xb")->cpu_core_hours, 0.25, 1e-15);
+    CHECK(find(&r.sets[0], "__idle__") == NULL);
+    CHECK_NEAR(set_total(&r.sets[0]), 0.04, 1e-15);
+    alloc_result_free(&r), ds_free(&d);
+    /* 2 cores: R = .75 + .25 + .25 = 1.25, free .75; excesses b .5, c 1.0
+     * (E = 1.5) are scaled by .75/1.5 = .5: b pays .25 + .25 = .5 core-h,
+     * c .25 + .5 = .75; a .75.  Σ 2.0 = the node: idle 0, nothing over. */
+    const double over[][2] = {{0.75, 0.2}, {0.25, 0.75}, {0.25, 1.25}};
+    r = one_node(2, 3, over, &d);
+    CHECK_NEAR(find(&r.sets[0], "xb")->cpu_core_hours, 0.5, 1e-15);
+    CHECK_NEAR(find(&r.sets[0], "xc")->cpu_core_hours, 0.75, 1e-15);
+    CHECK_NEAR(find(&r.sets[0], "xc")->cpu_cost, 0.75 * 0.04, 1e-15);
+    CHECK_NEAR(find(&r.sets[0], "xa")->cpu_cost, 0.75 * 0.04, 1e-15);
+    CHECK(find(&r.sets[0], "__idle__") == NULL);
+    CHECK_NEAR(set_total(&r.sets[0]), 0.08, 1e-15);
+    alloc_result_free(&r), ds_free(&d);
+    /* requests alone above capacity (1 core, 1 + 1): each pays half */
+    const double req[][2] = {{1, 0}, {1, 0}};
+    r = one_node(1, 2, req, &d);
+    CHECK_NEAR(find(&r.sets[0], "xa")->cpu_cost, 0.02, 1e-15);
+    CHECK_NEAR(find(&r.sets[0], "xb")->cpu_cost, 0.02, 1e-15);
+    alloc_result_free(&r), ds_free(&d);
+    /* room for every excess: 4 cores, b's .5 excess paid in full, idle the rest:
+     * a .75 + b .75 = 1.5 core-h; idle 2.5 × 0.04 = 0.10 */
+    r = one_node(4, 2, full, &d);
+    CHECK_NEAR(find(&r.sets[0], "xb")->cpu_core_hours, 0.75, 1e-15);
+    const kt_alloc *idle = find(&r.sets[0], "__idle__");
+    CHECK(idle != NULL);
+    if (idle) CHECK_NEAR(idle->cpu_cost, 0.10, 1e-15);
+    alloc_result_free(&r), ds_free(&d);
 }
 
 TEST(node_price_split_matches_opencost_rule)
@@ -328,7 +374,7 @@ int main(void)
     RUN(shared_namespace_and_fixed_cost);
     RUN(steps_sum_to_window);
     RUN(filter_drops_others);
-    RUN(overrun_is_reported);
+    RUN(usage_above_request_is_paid_from_unrequested_capacity);
     RUN(node_price_split_matches_opencost_rule);
     ds_free(&ds);
     return check_done();

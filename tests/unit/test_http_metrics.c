@@ -19,17 +19,20 @@ static void build(void)
     uint32_t cl = ds_add_cluster(&ds, "c1", "aws", "us-east-1", "USD");
     uint32_t a = ds_add_node(&ds, cl, "node-a", "aws", "us-east-1", "us-east-1a", "m5.xlarge", 0, 4, 16 * GIB, 0);
     uint32_t b = ds_add_node(&ds, cl, "node-b", "aws", "us-east-1", "us-east-1b", "g4dn.xlarge", 1, 4, 16 * GIB, 1);
+    /* node-a has no GPU: its split GPU rate 0.3 must not be exported */
     ds_node_fact nf = {.node = a, .dur = 3600, .t = T0, .hours = 1, .cpu_price = 0.03, .ram_price = 0.004,
-                       .hourly = 0.184};
+                       .gpu_price = 0.3, .hourly = 0.184};
     ds_push_nfact(&ds, &nf);
     nf.node = b, nf.cpu_price = 0.01, nf.gpu_price = 0.5, nf.hourly = 0.6;
     ds_push_nfact(&ds, &nf);
     const char *lbl[] = {"team", "web", NULL};
     uint32_t p = ds_add_pod(&ds, cl, a, "we\"ird\\ns", "web-1", "deployment", "web", lbl, NULL, NULL);
     uint32_t c = ds_add_container(&ds, p, "app");
-    /* ran half the hour: 1 core-hour over 30 min ⇒ 2 cores; two facts merge */
+    /* ran half the hour (two facts of 15 min merge): 1 core-hour over the
+     * hour ⇒ 1 core, not the 2 cores it held while running */
     ds_container_fact cf = {.container = c, .dur = 3600, .t = T0, .seconds = 900, .cpu_alloc = 0.5,
                             .ram_alloc = 0.25 * GIB, .gpu = 0};
+    cf.cpu_req = 0.25, cf.ram_req = 0.125 * GIB;
     ds_push_cfact(&ds, &cf);
     ds_push_cfact(&ds, &cf);
     uint32_t v = ds_add_volume(&ds, cl, "pv-1", "gp3", "web", "data");
@@ -73,11 +76,30 @@ TEST(cost_metrics)
     CHECK(strstr(t, "kubecost_load_balancer_cost{cluster_id=\"c1\",namespace=\"web\",service_name=\"web-lb\",ingress_ip=\"\"} 0.025\n"));
     CHECK(strstr(t, "kubecost_cluster_management_cost{cluster_id=\"c1\",provisioner_name=\"eks\"} 0.1\n"));
     CHECK(strstr(t, "kubecost_cluster_info{cluster_id=\"c1\",id=\"c1\",provider=\"aws\",provisioner=\"eks\",region=\"us-east-1\"} 1\n"));
-    /* escaped namespace, two facts merged: 1 core-hour over 0.5 h = 2 cores */
+    /* escaped namespace, two facts merged: 1 core-hour over the 1 h span = 1 core; 0.5 GiB-h = 0.5 GiB */
     CHECK(strstr(t, "container_cpu_allocation{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\",container=\"app\","
-                    "instance=\"node-a\",node=\"node-a\"} 2\n"));
+                    "instance=\"node-a\",node=\"node-a\"} 1\n"));
     CHECK(strstr(t, "container_memory_allocation_bytes{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\","
-                    "container=\"app\",instance=\"node-a\",node=\"node-a\"} 1073741824\n"));
+                    "container=\"app\",instance=\"node-a\",node=\"node-a\"} 536870912\n"));
+    /* requests 2 × 0.25 core-h and 2 × 0.125 GiB-h over the hour */
+    CHECK(strstr(t, "kube_pod_container_resource_requests{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\","
+                    "container=\"app\",instance=\"node-a\",node=\"node-a\",resource=\"cpu\",unit=\"core\"} 0.5\n"));
+    CHECK(strstr(t, "resource=\"memory\",unit=\"byte\"} 268435456\n"));
+    CHECK(strstr(t, "node_gpu_hourly_cost{cluster_id=\"c1\",instance=\"node-a\",node=\"node-a\",instance_type=\"m5.xlarge\","
+                    "region=\"us-east-1\",provider_id=\"\"} 0\n"));
+    /* kube-state-style series */
+    CHECK(strstr(t, "opencost_build_info{version=\"kubetally\",revision=\"\"} 1\n"));
+    CHECK(strstr(t, "kube_node_status_capacity{cluster_id=\"c1\",node=\"node-b\",resource=\"nvidia_com_gpu\",unit=\"integer\"} 1\n"));
+    CHECK(strstr(t, "kube_node_status_allocatable{cluster_id=\"c1\",node=\"node-a\",resource=\"memory\",unit=\"byte\"} 17179869184\n"));
+    CHECK(count(t, "resource=\"nvidia_com_gpu\"") == 2); /* node-b only, capacity and allocatable */
+    CHECK(strstr(t, "kube_persistentvolume_capacity_bytes{cluster_id=\"c1\",persistentvolume=\"pv-1\"} 10737418240\n"));
+    CHECK(strstr(t, "kube_persistentvolumeclaim_info{cluster_id=\"c1\",namespace=\"web\",persistentvolumeclaim=\"data\","
+                    "storageclass=\"gp3\",volumename=\"pv-1\"} 1\n"));
+    CHECK(strstr(t, "kube_persistentvolumeclaim_resource_requests_storage_bytes{cluster_id=\"c1\",namespace=\"web\","
+                    "persistentvolumeclaim=\"data\"} 10737418240\n"));
+    CHECK(strstr(t, "kube_pod_labels{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\",label_team=\"web\"} 1\n"));
+    CHECK(strstr(t, "kube_pod_owner{cluster_id=\"c1\",namespace=\"we\\\"ird\\\\ns\",pod=\"web-1\",owner_kind=\"Deployment\","
+                    "owner_name=\"web\",owner_is_controller=\"true\"} 1\n"));
     CHECK(count(t, "container_cpu_allocation{") == 1);
     CHECK(strstr(t, "kubecost_network_internet_egress_cost{cluster_id=\"c1\"} 0.09\n"));
     CHECK(!strstr(t, "kubecost_network_zone_egress_cost{")); /* no zone traffic ⇒ no series */
@@ -91,7 +113,9 @@ TEST(empty_dataset)
     kt_buf b = {0};
     ds_init(&e);
     metrics_render_costs(&e, &b);
-    CHECK(b.len > 0 && !strchr(b.data, '{')); /* headers only, no samples */
+    /* headers only, no samples but the build info */
+    CHECK(b.len > 0 && strchr(b.data, '{') == strstr(b.data, "opencost_build_info{") + strlen("opencost_build_info"));
+    CHECK(count(b.data, "{") == 1);
     ds_free(&e);
     buf_free(&b);
 }

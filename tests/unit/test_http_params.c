@@ -123,12 +123,12 @@ TEST(query_cost_limits)
     kt_err err;
     http_limits_default(&l);
     int64_t d = 86400;
-    CHECK(http_query_cost(&l, 0, 7 * d, 0, 0, &err) == 0);
-    CHECK(http_query_cost(&l, 0, 7 * d, 3600, 10000, &err) == 0);
-    CHECK(http_query_cost(&l, 0, 7 * d, 3600, 100000, &err) == -1);
-    CHECK(http_query_cost(&l, 0, 500 * d, 0, 0, &err) == -1 && strstr(err.msg, "window:"));
-    CHECK(http_query_cost(&l, 0, 90 * d, 3600, 0, &err) == -1 && strstr(err.msg, "step:"));
-    CHECK(http_query_cost(&l, 0, 60 * d, 3600, 20000, &err) == -1 && strstr(err.msg, "containers"));
+    CHECK(engine_check_cost(&l, (kt_window){0, 7 * d}, 0, 0, &err) == 0);
+    CHECK(engine_check_cost(&l, (kt_window){0, 7 * d}, 3600, 10000, &err) == 0);
+    CHECK(engine_check_cost(&l, (kt_window){0, 7 * d}, 3600, 100000, &err) == -1);
+    CHECK(engine_check_cost(&l, (kt_window){0, 500 * d}, 0, 0, &err) == -1 && strstr(err.msg, "window:"));
+    CHECK(engine_check_cost(&l, (kt_window){0, 90 * d}, 3600, 0, &err) == -1 && strstr(err.msg, "step:"));
+    CHECK(engine_check_cost(&l, (kt_window){0, 60 * d}, 3600, 20000, &err) == -1 && strstr(err.msg, "containers"));
     CHECK(err.code == KT_EINPUT);
 }
 
@@ -197,6 +197,26 @@ TEST(loopback_hosts)
     CHECK(http_loopback_host(NULL));
 }
 
+TEST(allowed_proxy_hosts)
+{
+    const char *list = "model,opencost.opencost.svc";
+    CHECK(http_host_allowed(list, "model"));
+    CHECK(http_host_allowed(list, "MODEL:9003"));
+    CHECK(http_host_allowed(list, "opencost.opencost.svc:80"));
+    CHECK(!http_host_allowed(list, "mode"));
+    CHECK(!http_host_allowed(list, "models"));
+    CHECK(!http_host_allowed(list, "model.evil.example"));
+    CHECK(!http_host_allowed(list, "opencost"));
+    CHECK(!http_host_allowed(list, ""));
+    CHECK(!http_host_allowed(list, NULL));
+    CHECK(!http_host_allowed("", "model"));
+    CHECK(!http_host_allowed(NULL, "model"));
+    kt_err err = {0};
+    CHECK(http_host_list_check(list, &err) == 0);
+    CHECK(http_host_list_check("*.example", &err) == -1 && strstr(err.msg, "--allow-host"));
+    CHECK(http_host_list_check("", &err) == -1);
+}
+
 static void collect(void *ctx, const char *c, size_t len, size_t end)
 {
     kt_buf *b = ctx;
@@ -230,6 +250,7 @@ int main(void)
     RUN(drill_down);
     RUN(charts_escape_labels);
     RUN(loopback_hosts);
+    RUN(allowed_proxy_hosts);
     RUN(filter_clauses);
     return check_done();
 }

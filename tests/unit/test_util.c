@@ -48,7 +48,12 @@ TEST(json_text)
     buf_json_num(&b, 0.0 / 0.0);
     buf_putc(&b, ' ');
     buf_json_num(&b, -0.000001);
-    CHECK_STR(b.data, "1.23457 null 0"); /* OpenCost rounds to 5 decimals, NaN is null */
+    /* full precision (15 significant digits) so printed rows add up to the
+     * printed totals; NaN is null as in OpenCost */
+    CHECK_STR(b.data, "1.234567891 null -1e-06");
+    buf_reset(&b);
+    buf_json_num(&b, -0.0);
+    CHECK_STR(b.data, "0");
     buf_free(&b);
 }
 

@@ -121,12 +121,12 @@ check "Server-Timing header" 'grep -qi "^server-timing: app;dur=" <<<"$hdr"'
 hdr=$(curl -s -D - -o /dev/null "$base/allocation?window=7d&format=csv")
 check "CSV is a text/csv download" 'grep -qi "^content-type: text/csv" <<<"$hdr" && grep -qi "^content-disposition: attachment" <<<"$hdr"'
 
-# --- dashboard pages: 200, fast, hostile names escaped
+# --- dashboard pages: 200 (server time printed, never asserted: speed is bench/'s), hostile names escaped
 for p in / "/ui/cost?window=7d&aggregate=namespace" "/ui/cost?window=48h&aggregate=pod&filter=namespace:%22growth-prod%22" \
          "/ui/assets?window=7d&aggregate=cluster" /ui/prices "/ui/prices?format=csv" /static/app.css /static/app.js; do
   t=$(curl -s -o /dev/null -D - "$base$p" | sed -n 's/^[Ss]erver-[Tt]iming: app;dur=\([0-9.]*\).*/\1/p')
   code=$(curl -s -o /dev/null -w '%{http_code}' "$base$p")
-  check "page $p: $code in ${t} ms server time (first answer, not cached)" '[ "$code" = 200 ] && awk -v t="$t" "BEGIN{exit !(t < 100)}"'
+  check "page $p: $code (${t} ms server time, first answer, not cached)" '[ "$code" = 200 ] && [ -n "$t" ]'
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/ui/cost?window=7x")
 check "dashboard with a bad window is a 400 page" '[ "$code" = 400 ]'

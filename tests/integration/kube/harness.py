@@ -370,9 +370,24 @@ class Client:
             st = self.call("GET", "/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io")
             for c in st.get("status", {}).get("conditions", []):
                 if c.get("type") == "Available" and c.get("status") == "True":
-                    return
+                    return self._wait_metrics_served(end)
             time.sleep(0.5)
         raise RuntimeError("metrics.k8s.io never became Available: %s" % st.get("status"))
+
+    def _wait_metrics_served(self, end):
+        """"Available" comes before the aggregator routes the group (it answered 404
+        for about a second after, making the collector fall back to requests):
+        wait for three answers in a row through the API server itself."""
+        good = 0
+        while time.time() < end and good < 3:
+            try:
+                self.call("GET", "/apis/metrics.k8s.io/v1beta1/pods")
+                good += 1
+            except RuntimeError:
+                good = 0
+            time.sleep(0.3)
+        if good < 3:
+            raise RuntimeError("metrics.k8s.io Available but not served through the API server")
 
     def bind_reader(self, user):
         self.create("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {

@@ -1,4 +1,4 @@
-/* collector.h — watch every selected cluster at once: the live collector
+/* collector.h — collect every selected cluster at once: the live collector
  * behind `kubetally collect` and `kubetally serve --kubeconfig …`.
  *
  * Which clusters: kubeconfig.h's rules (--kubeconfig, $KUBECONFIG,
@@ -9,12 +9,12 @@
  * and never holds up the others.  The store must already exist (create it
  * once first: cluster threads opening a brand-new store at the same moment
  * would race to create its schema). */
-#ifndef KT_KUBE_COLLECTOR_H
-#define KT_KUBE_COLLECTOR_H
+#ifndef KT_COLLECTOR_COLLECTOR_H
+#define KT_COLLECTOR_COLLECTOR_H
 
 #include <stddef.h>
 
-#include "kube/cluster.h"
+#include "collector/cluster.h"
 
 typedef struct kt_collector_opts {
     const char *kubeconfig;           /* NULL ⇒ $KUBECONFIG or ~/.kube/config */
@@ -26,6 +26,7 @@ typedef struct kt_collector_opts {
 
 typedef struct kt_collector kt_collector;
 
+/* Select the clusters and start one thread for each; on error none runs. */
 int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err);
 /* Stop every cluster (each flushes once more) and free. */
 void collector_stop(kt_collector *c);

@@ -1,6 +1,7 @@
-/* collector.c — one watcher thread per cluster; see collector.h. */
-#include "kube/collector.h"
+/* collector.c — one collector thread per cluster; see collector.h. */
+#include "collector/collector.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -40,6 +41,7 @@ static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_er
 
 int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err)
 {
+    assert(o && out);
     kt_collector *c = xcalloc(1, sizeof *c);
     if (select_targets(o, &c->targets, err)) {
         kube_targets_free(&c->targets);
@@ -72,6 +74,7 @@ void collector_stop(kt_collector *c)
 
 size_t collector_health(kt_collector *c, kt_cluster_health *out, size_t max)
 {
+    assert(c && (out || !max));
     size_t n = c->n < max ? c->n : max;
     for (size_t i = 0; i < n; i++)
         cluster_health(c->clusters[i], &out[i]);

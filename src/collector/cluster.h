@@ -1,0 +1,55 @@
+/* cluster.h — one cluster's collector thread: source → meter → store.
+ *
+ * The thread drives the cluster's watcher (kube/watcher.h: list/watch of
+ * every resource, usage samples), hands what it reports to the cluster's
+ * meter (meter/meter.h), and flushes the meter into the store every
+ * flush_interval and at stop, in its own store handle; after each
+ * successful flush the cluster's last contact and last error are recorded
+ * (store.h), so `kubetally clusters` shows them.
+ *
+ * Why one thread owns watcher, meter and strtab together: the decoder
+ * interns into the strtab the meter reads, and objects are handed over by
+ * synchronous callbacks, so none of them needs a lock; only the health
+ * counters below are shared (under the cluster's lock).
+ *
+ * A cluster that is down never holds up others: each has its own thread;
+ * its errors are logged (rate-limited: on change) and recorded. */
+#ifndef KT_COLLECTOR_CLUSTER_H
+#define KT_COLLECTOR_CLUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kube/kubeconfig.h"
+#include "kube/watcher.h"
+#include "pricing/pricing.h"
+
+typedef struct kt_cluster_opts {
+    const char *db;                   /* store URL (NULL = default) */
+    const kt_pricing *pricing;        /* NULL = defaults */
+    int flush_interval;               /* seconds; default 60 */
+    kt_watch_opts watch;              /* talking to the API server (watcher.h) */
+} kt_cluster_opts;
+
+/* Live counters, readable from any thread (copied under the cluster's lock). */
+typedef struct kt_cluster_health {
+    char name[128];
+    char last_error[256];
+    int64_t last_contact;             /* last successful answer from the API server */
+    int64_t last_flush;
+    long watch_restarts, relists, events, errors;
+    long nodes, pods;
+    int synced;                       /* every resource listed at least once */
+    int usage;                        /* metrics.k8s.io answered */
+    size_t meter_bytes;
+} kt_cluster_health;
+
+typedef struct kt_cluster kt_cluster;
+
+/* Start collecting `t` (borrowed: must outlive the cluster) on a new thread. */
+int cluster_start(kt_kube_target *t, const kt_cluster_opts *o, kt_cluster **out, kt_err *err);
+/* Ask the thread to stop, wait for it (it flushes once more), free. */
+void cluster_stop(kt_cluster *c);
+void cluster_health(kt_cluster *c, kt_cluster_health *h);
+
+#endif

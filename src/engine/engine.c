@@ -1,0 +1,252 @@
+/* engine.c — the query entry point; see engine.h.
+ *
+ * Questions are grouped by what they need read: the same window at the
+ * same resolution shares one dataset.  Everything is checked against the
+ * limits before the store is touched, so a hostile question costs nothing. */
+#include "engine/engine.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/query.h"
+#include "util/buf.h"
+
+int engine_check_cost(const kt_engine_limits *lim, kt_window w, int64_t step, size_t containers, kt_err *err)
+{
+    assert(lim);
+    int64_t span = w.end - w.start;
+    if (span <= 0)
+        return kt_fail(err, KT_EINPUT, "window: end must be after start");
+    if (lim->max_window_s && span > lim->max_window_s)
+        return kt_fail(err, KT_EINPUT, "window: %lld days is longer than this server allows (%lld days)",
+                       (long long)(span / 86400), (long long)(lim->max_window_s / 86400));
+    long steps = step > 0 ? (long)((span + step - 1) / step) : 1;
+    if (lim->max_steps && steps > lim->max_steps)
+        return kt_fail(err, KT_EINPUT, "step: %ld steps over the window; at most %ld (use a longer step or "
+                       "a shorter window)", steps, lim->max_steps);
+    if (lim->max_cells && containers && (double)containers * (double)steps > lim->max_cells)
+        return kt_fail(err, KT_EINPUT, "window: %zu containers × %ld steps is more than this server computes in "
+                       "one request; narrow the window or use a longer step", containers, steps);
+    return 0;
+}
+
+/* What a question needs read: a window, whether hourly rows are needed,
+ * and whether facts may come summed per thing (one set over the window). */
+static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
+{
+    *summed = 0;
+    switch (a->kind) {
+    case KT_ASK_ALLOCATION:
+        *w = a->alloc.window, *hourly = a->hourly || alloc_query_needs_hours(&a->alloc);
+        *summed = !*hourly && (a->alloc.accumulate || a->alloc.step <= 0 || a->alloc.step >= w->end - w->start);
+        break;
+    case KT_ASK_ASSETS: *w = a->window, *hourly = a->hourly, *summed = !a->hourly; break;
+    case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
+    default: *w = a->window, *hourly = 0; break;
+    }
+}
+
+static int64_t step_of(const kt_ask *a)
+{
+    return a->kind == KT_ASK_ALLOCATION && !a->alloc.accumulate ? a->alloc.step : 0;
+}
+
+/* Bit (1 << type) for each asset type named in a comma list; 0 ⇒ all. */
+static int asset_type_mask(const char *types, unsigned *mask, kt_err *err)
+{
+    *mask = 0;
+    for (const char *p = types; p && *p;) {
+        size_t n = strcspn(p, ",");
+        int found = 0;
+        for (int t = AS_NODE; t <= AS_NETWORK; t++)
+            if (n == strlen(asset_type_name(t)) && !strncasecmp(p, asset_type_name(t), n))
+                *mask |= 1u << t, found = 1;
+        if (!found && n)
+            return kt_fail(err, KT_EINPUT, "filterTypes: unknown asset type '%.*s'; use Node, Disk, LoadBalancer, "
+                           "ClusterManagement or Network", (int)(n > 64 ? 64 : n), p);
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+/* Keep the assets whose type is in mask (mixed groups are kept whole only
+ * when mask is 0); the total follows. */
+static void keep_types(kt_asset_result *r, unsigned mask)
+{
+    size_t k = 0;
+    r->total = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        kt_asset *a = &r->items[i];
+        if (!a->mixed_type && (mask & (1u << a->type))) {
+            r->total += a->cost;
+            r->items[k++] = *a;
+        } else {
+            free(a->name);
+        }
+    }
+    r->n = k;
+}
+
+static int assets_answer(const kt_dataset *ds, const kt_ask *a, kt_asset_result *out, kt_err *err)
+{
+    unsigned mask;
+    if (asset_type_mask(a->types, &mask, err) || assets_compute(ds, a->window, a->aggregate, out, err))
+        return -1;
+    if (mask)
+        keep_types(out, mask);
+    return 0;
+}
+
+/* Refuse before loading: windows, steps, aggregates. */
+static int validate(const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        kt_window w;
+        int hourly, summed;
+        need(&asks[i], &w, &hourly, &summed);
+        if (engine_check_cost(lim, w, step_of(&asks[i]), 0, err))
+            return -1;
+        if (asks[i].kind == KT_ASK_ASSETS) {
+            kt_asset_result r;
+            kt_dataset empty;
+            ds_init(&empty);
+            int rc = assets_answer(&empty, &asks[i], &r, err);
+            if (!rc)
+                assets_free(&r);
+            ds_free(&empty);
+            if (rc)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static size_t alloc_rows(const kt_alloc_result *r)
+{
+    size_t rows = 0;
+    for (size_t i = 0; i < r->n; i++)
+        rows += r->sets[i].n;
+    return rows;
+}
+
+/* Spend so far + the run rate over the hours that have data × the hours
+ * left after the newest data.  Using the hours with data (not the days
+ * since the 1st) keeps a fleet that started mid-month from being projected
+ * too low. */
+static int project(const kt_dataset *ds, const kt_ask *a, kt_projection *p, kt_err *err)
+{
+    kt_asset_result r;
+    if (assets_compute(ds, a->window, NULL, &r, err))
+        return -1;
+    memset(p, 0, sizeof *p);
+    p->spent = r.total;
+    assets_free(&r);
+    for (size_t i = 0; i < ds->n_nfacts; i++) {
+        const ds_node_fact *f = &ds->nfacts[i];
+        if (f->t < a->window.start || f->t >= a->window.end)
+            continue;
+        if (!p->data_start || f->t < p->data_start) p->data_start = f->t;
+        if (f->t + f->dur > p->data_end) p->data_end = f->t + f->dur;
+    }
+    if (p->data_start < a->window.start) p->data_start = a->window.start;
+    double hours = (double)(p->data_end - p->data_start) / 3600;
+    double left = (double)(a->month_end - p->data_end) / 3600;
+    p->projected = p->spent + (hours > 0 && left > 0 ? p->spent / hours * left : 0);
+    return 0;
+}
+
+static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_limits *lim, kt_reply *r,
+                      kt_err *err)
+{
+    r->kind = a->kind;
+    switch (a->kind) {
+    case KT_ASK_ALLOCATION: {
+        kt_alloc_query q = a->alloc;
+        if (lim->max_results && (!q.max_results || q.max_results > lim->max_results))
+            q.max_results = lim->max_results;
+        if (engine_check_cost(lim, q.window, step_of(a), ds->n_containers, err) ||
+            alloc_compute(ds, &q, &r->alloc, err))
+            return -1;
+        if (lim->max_rows && alloc_rows(&r->alloc) > lim->max_rows)
+            return kt_fail(err, KT_EINPUT, "aggregate: %zu rows over %zu steps is more than this server returns "
+                           "(%zu); aggregate more coarsely, filter, or use a longer step", alloc_rows(&r->alloc),
+                           r->alloc.n, lim->max_rows);
+        return 0;
+    }
+    case KT_ASK_ASSETS: return assets_answer(ds, a, &r->assets, err);
+    case KT_ASK_FACTS: r->facts = ds; return 0;
+    case KT_ASK_PROJECTION: return project(ds, a, &r->projection, err);
+    }
+    return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
+}
+
+/* The dataset answering question i: an earlier load of the same window and
+ * resolution, or a new one. */
+static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer *out, size_t *load_of,
+                            kt_err *err)
+{
+    kt_window w;
+    int hourly, summed;
+    need(&asks[i], &w, &hourly, &summed);
+    for (size_t j = 0; j < i; j++) {
+        kt_window wj;
+        int hj, sj;
+        need(&asks[j], &wj, &hj, &sj);
+        if (wj.start == w.start && wj.end == w.end && hj == hourly && sj == summed)
+            return out->loads[load_of[j]];
+    }
+    kt_dataset *ds = xmalloc(sizeof *ds);
+    if (summed ? store_load_summed(s, w.start, w.end, ds, err) : store_load(s, w.start, w.end, hourly, ds, err)) {
+        free(ds);
+        return NULL;
+    }
+    out->loads[out->n_loads++] = ds;
+    return ds;
+}
+
+int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_answer *out,
+               kt_err *err)
+{
+    assert(s && asks && lim && out);
+    memset(out, 0, sizeof *out);
+    if (validate(asks, n, lim, err))
+        return -1;
+    out->replies = xcalloc(n ? n : 1, sizeof *out->replies);
+    out->loads = xcalloc(n ? n : 1, sizeof *out->loads);
+    size_t *load_of = xcalloc(n ? n : 1, sizeof *load_of);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        kt_dataset *ds = load_for(s, asks, i, out, load_of, err);
+        if (!ds) {
+            rc = -1;
+            break;
+        }
+        for (size_t k = 0; k < out->n_loads; k++)
+            if (out->loads[k] == ds)
+                load_of[i] = k;
+        out->n = i + 1; /* reply i is freed with the answer even if it fails half-way */
+        rc = answer_one(ds, &asks[i], lim, &out->replies[i], err);
+    }
+    free(load_of);
+    if (rc)
+        engine_answer_free(out);
+    return rc;
+}
+
+void engine_answer_free(kt_answer *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        alloc_result_free(&a->replies[i].alloc);
+        if (a->replies[i].kind == KT_ASK_ASSETS)
+            assets_free(&a->replies[i].assets);
+    }
+    for (size_t i = 0; i < a->n_loads; i++) {
+        ds_free(a->loads[i]);
+        free(a->loads[i]);
+    }
+    free(a->replies);
+    free(a->loads);
+    memset(a, 0, sizeof *a);
+}

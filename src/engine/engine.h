@@ -1,0 +1,83 @@
+/* engine.h — the one query entry point.  Every output (CLI, HTTP API,
+ * dashboard, /metrics, reports) asks its questions here and only formats
+ * the reply: the engine decides what to read from the store (daily
+ * roll-ups, hourly rows, which window) and computes.
+ *
+ * A call takes several questions at once so a page that shows several
+ * views of one window (the overview: assets by provider and by cluster,
+ * allocations by cluster and namespace, the last 14 days) reads the store
+ * once per distinct window.
+ *
+ * Limits bound what one question may cost (window length, steps,
+ * containers × steps, rows); zero fields mean "no limit".  Breaking one is
+ * an input error (KT_EINPUT) whose message names the parameter.
+ *
+ * Replies point into datasets the answer owns: free the answer, not the
+ * replies. */
+#ifndef KT_ENGINE_H
+#define KT_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/allocation.h"
+#include "engine/assets.h"
+#include "store/store.h"
+
+typedef struct kt_engine_limits {
+    int64_t max_window_s; /* longest window */
+    long max_steps;       /* window / step */
+    double max_cells;     /* containers in the window × steps */
+    size_t max_results;   /* rows per allocation set */
+    size_t max_rows;      /* rows over all steps of one answer */
+} kt_engine_limits;
+
+enum kt_ask_kind {
+    KT_ASK_ALLOCATION, /* alloc → reply.alloc */
+    KT_ASK_ASSETS,     /* window + aggregate → reply.assets */
+    KT_ASK_FACTS,      /* the facts of window (hourly when asked) → reply.facts */
+    KT_ASK_PROJECTION  /* spend of window (a month to date) projected to month_end → reply.projection */
+};
+
+typedef struct kt_ask {
+    enum kt_ask_kind kind;
+    kt_alloc_query alloc;  /* KT_ASK_ALLOCATION */
+    kt_window window;      /* the other kinds */
+    const char *aggregate; /* KT_ASK_ASSETS: NULL ⇒ one row per asset */
+    const char *types;     /* KT_ASK_ASSETS: comma list of asset types to keep (Node, Disk, LoadBalancer,
+                            * ClusterManagement, Network; any case); NULL or "" ⇒ all */
+    int64_t month_end;     /* KT_ASK_PROJECTION */
+    int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
+                            * one read with a stepped question of the same window) */
+} kt_ask;
+
+typedef struct kt_projection {
+    double spent;              /* asset cost of the window */
+    double projected;          /* spent + run rate × hours left after the newest data */
+    int64_t data_start, data_end;
+} kt_projection;
+
+typedef struct kt_reply {
+    enum kt_ask_kind kind;
+    kt_alloc_result alloc;
+    kt_asset_result assets;
+    const kt_dataset *facts;
+    kt_projection projection;
+} kt_reply;
+
+typedef struct kt_answer {
+    kt_reply *replies;  /* one per question, in order */
+    size_t n;
+    kt_dataset **loads; /* owned */
+    size_t n_loads;
+} kt_answer;
+
+int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_answer *out,
+               kt_err *err);
+void engine_answer_free(kt_answer *a);
+
+/* Check a window and step against the limits before anything is read
+ * (containers = 0 skips the cells check). */
+int engine_check_cost(const kt_engine_limits *lim, kt_window w, int64_t step, size_t containers, kt_err *err);
+
+#endif

@@ -1,0 +1,220 @@
+/* watcher.c — one cluster's streams and usage poller on one curl multi
+ * handle; see watcher.h. */
+#include "kube/watcher.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include "kube/decode.h"
+#include "kube/stream.h"
+#include "kube/usage.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+enum { USAGE_UNKNOWN, USAGE_YES, USAGE_NO };
+
+struct kt_watcher {
+    kt_kube_target *t;
+    kt_watch_opts o;
+    kt_watch_hooks h;
+    kt_strtab *strs;
+    kt_decoder *dec;
+    CURLM *multi;
+    kt_stream_env env;
+    kt_stream streams[K_KIND_COUNT];
+    CURL *uh;                       /* usage request in flight */
+    struct curl_slist *uhdr;
+    kt_buf ubody;
+    int usage_state;
+    int64_t usage_next_ms;
+};
+
+static void defaults(kt_watch_opts *o)
+{
+    if (!o->usage_interval) o->usage_interval = 30;
+    if (o->request_timeout <= 0) o->request_timeout = 60;
+    if (o->connect_timeout <= 0) o->connect_timeout = 10;
+    if (o->watch_timeout <= 0) o->watch_timeout = 300;
+    if (o->stall_timeout <= 0) o->stall_timeout = o->watch_timeout + 60;
+    if (o->page_size <= 0) o->page_size = 500;
+}
+
+kt_watcher *watcher_new(kt_kube_target *t, const kt_watch_opts *o, kt_strtab *strs, const kt_watch_hooks *h)
+{
+    assert(t && o && strs && h);
+    assert(h->on_usage && h->on_error && h->on_contact);
+    kt_watcher *w = xcalloc(1, sizeof *w);
+    w->t = t;
+    w->o = *o;
+    defaults(&w->o);
+    w->h = *h;
+    w->strs = strs;
+    w->dec = kube_decoder_new(strs);
+    w->multi = curl_multi_init();
+    /* the streams report errors and contact straight to the caller's hooks */
+    w->env = (kt_stream_env){.target = t, .decoder = w->dec, .sink = h->sink, .page_size = w->o.page_size,
+                             .watch_timeout = w->o.watch_timeout, .request_timeout = w->o.request_timeout,
+                             .connect_timeout = w->o.connect_timeout, .stall_timeout = w->o.stall_timeout,
+                             .error = h->on_error, .contact = h->on_contact, .ud = h->ud};
+    for (int k = 0; k < K_KIND_COUNT; k++)
+        stream_init(&w->streams[k], (enum kt_kind)k, &w->env);
+    return w;
+}
+
+void watcher_set_sink(kt_watcher *w, kt_kube_sink sink)
+{
+    assert(w && sink.on_upsert && sink.on_delete && sink.on_resync);
+    w->h.sink = sink;
+    w->env.sink = sink; /* the streams read it through their env pointer */
+}
+
+void watcher_free(kt_watcher *w)
+{
+    if (!w)
+        return;
+    for (int k = 0; k < K_KIND_COUNT; k++)
+        stream_free(&w->streams[k], w->multi);
+    if (w->uh) {
+        curl_multi_remove_handle(w->multi, w->uh);
+        curl_easy_cleanup(w->uh);
+    }
+    curl_slist_free_all(w->uhdr);
+    buf_free(&w->ubody);
+    curl_multi_cleanup(w->multi);
+    kube_decoder_free(w->dec);
+    free(w);
+}
+
+/* ---- usage ----------------------------------------------------------- */
+
+static void usage_start(kt_watcher *w, int64_t now_ms)
+{
+    if (w->uh || w->o.usage_interval < 0 || now_ms < w->usage_next_ms)
+        return;
+    kt_err err = {0};
+    buf_reset(&w->ubody);
+    w->uh = kube_request(w->t, "/apis/metrics.k8s.io/v1beta1/pods", kube_write_buf, &w->ubody, &w->uhdr,
+                         w->o.request_timeout, w->o.connect_timeout, &err);
+    if (!w->uh) { /* credentials failed: the streams report that, so just try later */
+        w->usage_next_ms = now_ms + (int64_t)w->o.usage_interval * 1000;
+        return;
+    }
+    curl_multi_add_handle(w->multi, w->uh);
+}
+
+static void usage_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
+{
+    long code = 0;
+    curl_easy_getinfo(w->uh, CURLINFO_RESPONSE_CODE, &code);
+    curl_multi_remove_handle(w->multi, w->uh);
+    curl_easy_cleanup(w->uh);
+    curl_slist_free_all(w->uhdr);
+    w->uh = NULL, w->uhdr = NULL;
+    w->usage_next_ms = now_ms + (int64_t)w->o.usage_interval * 1000;
+    json_t *j = rc == CURLE_OK && code == 200 ? json_loadb(w->ubody.data ? w->ubody.data : "", w->ubody.len, 0, NULL)
+                                              : NULL;
+    kt_usage_batch b = {0};
+    if (j && !kube_usage_decode(j, w->strs, &b)) {
+        if (w->usage_state != USAGE_YES)
+            log_info("cluster %s: usage from metrics.k8s.io", w->t->name);
+        w->usage_state = USAGE_YES;
+        w->h.on_usage(w->h.ud, b.s, b.n);
+    } else if (code == 404 || code == 403 || code == 503) {
+        if (w->usage_state != USAGE_NO)
+            log_info("cluster %s: metrics.k8s.io not served (HTTP %ld): costing by requests only", w->t->name, code);
+        w->usage_state = USAGE_NO;
+        w->usage_next_ms = now_ms + 600 * 1000; /* look again in 10 minutes */
+    }
+    kube_usage_free(&b);
+    json_decref(j);
+    buf_reset(&w->ubody);
+}
+
+/* ---- the turn -------------------------------------------------------- */
+
+static void dispatch(kt_watcher *w, int64_t now_ms)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(w->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        if (m->easy_handle == w->uh) {
+            usage_done(w, m->data.result, now_ms);
+            continue;
+        }
+        kt_stream *s = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+        if (s)
+            stream_done(s, w->multi, m->data.result, now_ms);
+    }
+}
+
+void watcher_turn(kt_watcher *w)
+{
+    assert(w && w->env.sink.on_upsert); /* watcher_set_sink (or the hooks) gave a sink */
+    int64_t now_ms = kt_mono_ms();
+    for (int k = 0; k < K_KIND_COUNT; k++) {
+        stream_check_stall(&w->streams[k], w->multi, now_ms);
+        stream_poll(&w->streams[k], w->multi, now_ms);
+    }
+    usage_start(w, now_ms);
+    int running;
+    curl_multi_perform(w->multi, &running);
+    dispatch(w, kt_mono_ms());
+}
+
+/* How long to sleep: until the next stream may start (a page just
+ * finished, a backoff ends), at most 250 ms so stop requests, stalls and
+ * the caller's timers are noticed.  Sleeping a fixed 250 ms after every
+ * finished page would cap a list at 4 pages a second. */
+static int poll_ms(const kt_watcher *w, int64_t now_ms)
+{
+    int64_t wait = 250;
+    for (int k = 0; k < K_KIND_COUNT; k++) {
+        const kt_stream *s = &w->streams[k];
+        if (s->h)
+            continue;
+        int64_t due = s->state == ST_WAIT ? s->wait_until_ms - now_ms : 0;
+        if (due < wait)
+            wait = due < 0 ? 0 : due;
+    }
+    return (int)wait;
+}
+
+void watcher_wait(kt_watcher *w)
+{
+    assert(w);
+    curl_multi_poll(w->multi, NULL, 0, poll_ms(w, kt_mono_ms()), NULL);
+}
+
+void watcher_wakeup(kt_watcher *w)
+{
+    assert(w);
+    curl_multi_wakeup(w->multi); /* thread-safe by libcurl's contract */
+}
+
+/* ---- state ----------------------------------------------------------- */
+
+int watcher_healthy(const kt_watcher *w)
+{
+    assert(w);
+    for (int k = 0; k < K_KIND_COUNT; k++)
+        if (!w->streams[k].listed || w->streams[k].state == ST_WAIT) {
+            log_debug("cluster %s: %s not healthy (%s)", w->t->name, kube_kind_name((enum kt_kind)k),
+                      w->streams[k].listed ? "waiting to retry" : "never listed");
+            return 0;
+        }
+    return 1;
+}
+
+void watcher_stats(const kt_watcher *w, kt_watch_stats *s)
+{
+    assert(w && s);
+    *s = (kt_watch_stats){.synced = 1, .usage = w->usage_state == USAGE_YES};
+    for (int k = 0; k < K_KIND_COUNT; k++) {
+        const kt_stream *st = &w->streams[k];
+        s->restarts += st->restarts, s->relists += st->relists, s->events += st->events;
+        s->synced &= st->listed;
+    }
+}

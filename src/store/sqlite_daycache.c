@@ -1,0 +1,753 @@
+/* sqlite_daycache.c — day files: each UTC day's settled daily rows, with
+ * everything they name, as one flat binary file beside the database
+ * (PATH.days/DAY.ktd), so a question over whole days reads a few
+ * megabytes per day instead of stepping through SQLite rows.
+ *
+ * A file is a cache, never the truth:
+ *  - it is written after the commit that rolled its day up, as a temporary
+ *    file renamed into place (readers see the old file or the new one);
+ *  - it carries the day's generation (meta 'day_gen:DAY', bumped by every
+ *    roll-up in the same transaction as the rows), and is used only when
+ *    that matches; a stale, missing, truncated or foreign file sends the
+ *    whole question to the rows;
+ *  - every count and offset is checked against the file's size before use,
+ *    and a checksum of the body catches bytes changed on disk.
+ * The layout is this build's structs (dataset.h) written raw; the header
+ * records their sizes, so another build's files are simply not used.
+ *
+ * The reader folds the days into one dataset with each thing's facts summed
+ * (ds_sum_more), deduplicating things by database id, interning a day's
+ * strings only for things not seen on an earlier day. */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+#define DC_MAGIC "KTDAY03\n"
+#define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
+
+/* Sections, in file order. */
+enum { S_STRS, S_STRBYTES, S_CLUSTERS, S_NODES, S_PODS, S_KVS, S_SVCS, S_CONTAINERS, S_NAMESPACES, S_VOLUMES,
+       S_LBS, S_IDS, S_CF, S_NF, S_VF, S_PVF, S_LBF, S_PLBF, S_FEEF, S_NETF, S_COUNT };
+
+typedef struct dc_header {
+    char magic[8];
+    int64_t day, gen;
+    uint64_t sum;           /* of everything after the header (body_sum): a flipped byte is caught */
+    uint32_t elem[S_COUNT]; /* sizeof each element: another build's layout is refused */
+    uint64_t n[S_COUNT];    /* elements per section */
+} dc_header;
+
+static const uint32_t elem_size[S_COUNT] = {
+    sizeof(uint32_t), 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(ds_pod), sizeof(ds_kv), sizeof(uint32_t),
+    sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(int64_t),
+    sizeof(ds_container_fact), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
+    sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
+
+/* A fast word-wise checksum of a body whose length is a multiple of 8
+ * (every section is padded): detects corruption, not tampering.  Pages of
+ * a mapped file are given back as they are summed, so checking a large
+ * block does not hold it resident. */
+static uint64_t body_sum(const char *p, size_t n, int mapped)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    const char *done = p;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+        if (mapped && p + i - done >= (1 << 20)) {
+            const char *lo = (const char *)(((uintptr_t)done + 4095) & ~(uintptr_t)4095);
+            const char *hi = (const char *)((uintptr_t)(p + i) & ~(uintptr_t)4095);
+            if (hi > lo)
+                madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+            done = p + i;
+        }
+    }
+    return h;
+}
+
+static void dir_of(const kt_store *s, char *buf, size_t n) { snprintf(buf, n, "%s.days", s->url); }
+
+static void file_of(const kt_store *s, int64_t day, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s.days/%lld.ktd", s->url, (long long)day);
+}
+
+/* --- writing -------------------------------------------------------------- */
+
+static int64_t day_gen(kt_store *s, int64_t day)
+{
+    char key[48], val[32];
+    kt_err err;
+    snprintf(key, sizeof key, "day_gen:%lld", (long long)day);
+    return store_get_meta(s, key, val, sizeof val, &err) == 1 ? atoll(val) : 0;
+}
+
+/* Ids of things, in section order: clusters, nodes, pods, containers,
+ * volumes, lbs (each dataset's count of them). */
+static void put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids)
+{
+    buf_add(b, (const char *)(ids->cluster), ds->n_clusters * sizeof(int64_t));
+    buf_add(b, (const char *)(ids->node), ds->n_nodes * sizeof(int64_t));
+    buf_add(b, (const char *)(ids->pod), ds->n_pods * sizeof(int64_t));
+    buf_add(b, (const char *)(ids->container), ds->n_containers * sizeof(int64_t));
+    buf_add(b, (const char *)(ids->volume), ds->n_volumes * sizeof(int64_t));
+    buf_add(b, (const char *)(ids->lb), ds->n_lbs * sizeof(int64_t));
+}
+
+/* Every section starts 8-byte aligned, so its structs can be read in place. */
+static void align8(kt_buf *b)
+{
+    static const char pad[8];
+    buf_add(b, pad, (8 - b->len % 8) % 8);
+}
+
+static void serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
+{
+    dc_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, DC_MAGIC, 8);
+    h.day = day, h.gen = gen;
+    memcpy(h.elem, elem_size, sizeof h.elem);
+    uint32_t *offs = xmalloc((ds->strs.n + 1) * sizeof *offs);
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < ds->strs.n; i++) {
+        offs[i] = (uint32_t)bytes;
+        bytes += ds->strs.lens[i] + 1;
+    }
+    offs[ds->strs.n] = (uint32_t)bytes;
+    uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_kvs, ds->n_svcs,
+                           ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
+                           ds->n_clusters + ds->n_nodes + ds->n_pods + ds->n_containers + ds->n_volumes + ds->n_lbs,
+                           ds->n_cfacts, ds->n_nfacts, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
+                           ds->n_feefacts, ds->n_netfacts};
+    memcpy(h.n, n, sizeof h.n);
+    buf_add(b, (const char *)(&h), sizeof h);
+    buf_add(b, (const char *)(offs), (ds->strs.n + 1) * sizeof *offs);
+    for (size_t i = 0; i < ds->strs.n; i++)
+        buf_add(b, (const char *)(ds->strs.strs[i]), ds->strs.lens[i] + 1);
+    align8(b);
+#define RAW(arr) (buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr), align8(b))
+    RAW(clusters), RAW(nodes), RAW(pods), RAW(kvs), RAW(svcs), RAW(containers), RAW(namespaces), RAW(volumes), RAW(lbs);
+    put_ids(b, ds, ids);
+    align8(b);
+    RAW(cfacts), RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
+#undef RAW
+    uint64_t sum = body_sum(b->data + sizeof h, b->len - sizeof h, 0);
+    memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
+    free(offs);
+}
+
+static int write_file(const char *path, const kt_buf *b)
+{
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < b->len) {
+        ssize_t w = write(fd, b->data + done, b->len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    int ok = done == b->len && close(fd) == 0;
+    if (!ok || rename(tmp, path)) {
+        if (ok == 0)
+            close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int sq_daycache_write(kt_store *s, int64_t day)
+{
+    char dir[1100], path[1100];
+    kt_err err = {0};
+    dir_of(s, dir, sizeof dir);
+    file_of(s, day, path, sizeof path);
+    mkdir(dir, 0700);
+    if (sq_exec(s, "BEGIN", "day file", &err))
+        return -1;
+    s->in_txn = 1;
+    kt_dataset ds;
+    sq_ids ids;
+    int64_t gen = day_gen(s, day);
+    int rc = sq_load_rows(s, "d", day, day + 86400, &ds, &ids, &err);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->in_txn = 0;
+    if (rc) {
+        unlink(path); /* a stale file must not outlive its day's rows */
+        return -1;
+    }
+    kt_buf b = {0};
+    serialize(&ds, &ids, day, gen, &b);
+    rc = write_file(path, &b);
+    if (rc) {
+        unlink(path);
+        log_warn("day file %s not written (%s); questions over that day read the database", path, strerror(errno));
+    }
+    buf_free(&b);
+    sq_ids_free(&ids);
+    ds_free(&ds);
+    return rc;
+}
+
+/* --- reading -------------------------------------------------------------- */
+
+/* Database id -> dataset index as a plain array: ids are dense (SQLite
+ * rowids), and a hash probe per thing per day was most of the read time. */
+typedef struct idmap {
+    uint32_t *v;
+    size_t cap;
+} idmap;
+
+static uint32_t idmap_get(const idmap *m, int64_t id)
+{
+    return id >= 0 && (uint64_t)id < m->cap ? m->v[id] : KT_NONE;
+}
+
+static void idmap_put(idmap *m, int64_t id, uint32_t val)
+{
+    if (id < 0 || id > (int64_t)UINT32_MAX * 4)
+        return;
+    if ((uint64_t)id >= m->cap) {
+        size_t cap = m->cap ? m->cap : 4096;
+        while (cap <= (uint64_t)id)
+            cap *= 2;
+        m->v = xrealloc(m->v, cap * sizeof *m->v);
+        memset(m->v + m->cap, 0xff, (cap - m->cap) * sizeof *m->v);
+        m->cap = cap;
+    }
+    m->v[id] = val;
+}
+
+typedef struct reader {
+    kt_dataset *ds;
+    ds_sum_state sum;
+    /* database id -> dataset index, per kind of thing */
+    idmap seen[6];
+    kt_u64map ns_seen; /* (cluster, name) -> namespace */
+} reader;
+
+enum { K_CLUSTER, K_NODE, K_POD, K_CONTAINER, K_VOLUME, K_LB };
+
+/* One day file, checked: section pointers into buf. */
+typedef struct dayfile {
+    const dc_header *h;
+    const void *sec[S_COUNT];
+    const uint32_t *str_off;
+    const char *str_bytes;
+    uint32_t *lmap; /* local string id -> dataset id (UINT32_MAX: not interned yet) */
+} dayfile;
+
+static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile *d)
+{
+    if (len < sizeof(dc_header))
+        return -1;
+    d->h = (const dc_header *)buf;
+    if (memcmp(d->h->magic, DC_MAGIC, 8) || d->h->day != day || d->h->gen != gen ||
+        memcmp(d->h->elem, elem_size, sizeof elem_size))
+        return -1;
+    if ((len - sizeof(dc_header)) % 8 || body_sum(buf + sizeof(dc_header), len - sizeof(dc_header), 1) != d->h->sum)
+        return -1;
+    size_t off = sizeof(dc_header);
+    for (int i = 0; i < S_COUNT; i++) {
+        if (off > len || d->h->n[i] > len / (elem_size[i] ? elem_size[i] : 1))
+            return -1;
+        size_t size = (size_t)d->h->n[i] * elem_size[i];
+        if (size > len - off)
+            return -1;
+        d->sec[i] = buf + off;
+        off += size;
+        if (i != S_STRS) /* the offsets are followed by the bytes; every other section ends aligned */
+            off = (off + 7) & ~(size_t)7;
+    }
+    if (off != len || d->h->n[S_STRS] < 1)
+        return -1;
+    d->str_off = d->sec[S_STRS];
+    d->str_bytes = d->sec[S_STRBYTES];
+    uint64_t nstr = d->h->n[S_STRS] - 1;
+    if (d->str_off[nstr] != d->h->n[S_STRBYTES])
+        return -1;
+    for (uint64_t i = 0; i < nstr; i++) /* every string inside the bytes and terminated */
+        if (d->str_off[i] >= d->str_off[i + 1] || d->str_bytes[d->str_off[i + 1] - 1] != 0)
+            return -1;
+    return 0;
+}
+
+static uint32_t str(reader *R, dayfile *d, uint32_t local)
+{
+    if (local >= d->h->n[S_STRS] - 1)
+        return 0;
+    if (d->lmap[local] == UINT32_MAX)
+        d->lmap[local] = strtab_intern(&R->ds->strs, d->str_bytes + d->str_off[local]);
+    return d->lmap[local];
+}
+
+/* The dataset index of thing `kind` with database id `id`, or KT_NONE. */
+static uint32_t known(const reader *R, int kind, int64_t id) { return idmap_get(&R->seen[kind], id); }
+
+#define SEC(d, i, type) ((const type *)(d)->sec[i])
+
+/* Things of one day into the dataset; lidx[kind][local] = dataset index. */
+static int add_things(reader *R, dayfile *d, uint32_t **lidx)
+{
+    kt_dataset *ds = R->ds;
+    const int64_t *id = SEC(d, S_IDS, int64_t);
+    const uint64_t *n = d->h->n;
+    static const int sec_of[6] = {S_CLUSTERS, S_NODES, S_PODS, S_CONTAINERS, S_VOLUMES, S_LBS};
+    for (int k = 0; k < 6; k++)
+        lidx[k] = xmalloc((n[sec_of[k]] + 1) * sizeof **lidx);
+    for (uint64_t i = 0; i < n[S_CLUSTERS]; i++, id++) {
+        const ds_cluster *c = SEC(d, S_CLUSTERS, ds_cluster) + i;
+        uint32_t g = known(R, K_CLUSTER, *id);
+        if (g == KT_NONE) {
+            g = (uint32_t)ds->n_clusters;
+            grow_array((void **)&ds->clusters, &ds->cap_clusters, ds->n_clusters, sizeof *ds->clusters);
+            ds->clusters[ds->n_clusters++] = (ds_cluster){str(R, d, c->name), str(R, d, c->provider),
+                                                          str(R, d, c->region), str(R, d, c->currency)};
+            idmap_put(&R->seen[K_CLUSTER], *id, g);
+        }
+        lidx[K_CLUSTER][i] = g;
+    }
+    for (uint64_t i = 0; i < n[S_NODES]; i++, id++) {
+        ds_node x = SEC(d, S_NODES, ds_node)[i];
+        uint32_t g = known(R, K_NODE, *id);
+        if (g == KT_NONE) {
+            if (x.cluster >= n[S_CLUSTERS])
+                return -1;
+            x.cluster = lidx[K_CLUSTER][x.cluster];
+            x.name = str(R, d, x.name), x.provider = str(R, d, x.provider), x.region = str(R, d, x.region);
+            x.zone = str(R, d, x.zone), x.instance_type = str(R, d, x.instance_type), x.pool = str(R, d, x.pool);
+            x.provider_id = str(R, d, x.provider_id);
+            g = (uint32_t)ds->n_nodes;
+            grow_array((void **)&ds->nodes, &ds->cap_nodes, ds->n_nodes, sizeof *ds->nodes);
+            ds->nodes[ds->n_nodes++] = x;
+            idmap_put(&R->seen[K_NODE], *id, g);
+        }
+        lidx[K_NODE][i] = g;
+    }
+    const ds_kv *kvs = SEC(d, S_KVS, ds_kv);
+    const uint32_t *svcs = SEC(d, S_SVCS, uint32_t);
+    uint32_t tmp[512];
+    for (uint64_t i = 0; i < n[S_PODS]; i++, id++) {
+        const ds_pod *p = SEC(d, S_PODS, ds_pod) + i;
+        uint32_t g = known(R, K_POD, *id);
+        if (g == KT_NONE) {
+            if (p->cluster >= n[S_CLUSTERS] || (p->node != KT_NONE && p->node >= n[S_NODES]) ||
+                (uint64_t)p->label_off + p->n_labels > n[S_KVS] || (uint64_t)p->ann_off + p->n_anns > n[S_KVS] ||
+                (uint64_t)p->svc_off + p->n_svcs > n[S_SVCS] || p->n_labels > 128 || p->n_anns > 128 || p->n_svcs > 256)
+                return -1;
+            uint32_t lab[256], ann[256];
+            for (uint32_t j = 0; j < p->n_labels; j++)
+                lab[2 * j] = str(R, d, kvs[p->label_off + j].key), lab[2 * j + 1] = str(R, d, kvs[p->label_off + j].value);
+            for (uint32_t j = 0; j < p->n_anns; j++)
+                ann[2 * j] = str(R, d, kvs[p->ann_off + j].key), ann[2 * j + 1] = str(R, d, kvs[p->ann_off + j].value);
+            for (uint32_t j = 0; j < p->n_svcs; j++)
+                tmp[j] = str(R, d, svcs[p->svc_off + j]);
+            g = ds_add_pod_ids(ds, lidx[K_CLUSTER][p->cluster], p->node == KT_NONE ? KT_NONE : lidx[K_NODE][p->node],
+                               str(R, d, p->namespace_), str(R, d, p->name), str(R, d, p->controller_kind),
+                               str(R, d, p->controller), lab, p->n_labels, ann, p->n_anns, tmp, p->n_svcs);
+            idmap_put(&R->seen[K_POD], *id, g);
+        }
+        lidx[K_POD][i] = g;
+    }
+    for (uint64_t i = 0; i < n[S_CONTAINERS]; i++, id++) {
+        const ds_container *c = SEC(d, S_CONTAINERS, ds_container) + i;
+        uint32_t g = known(R, K_CONTAINER, *id);
+        if (g == KT_NONE) {
+            if (c->pod >= n[S_PODS])
+                return -1;
+            g = ds_add_container_id(ds, lidx[K_POD][c->pod], str(R, d, c->name));
+            idmap_put(&R->seen[K_CONTAINER], *id, g);
+        }
+        lidx[K_CONTAINER][i] = g;
+    }
+    for (uint64_t i = 0; i < n[S_VOLUMES]; i++, id++) {
+        ds_volume v = SEC(d, S_VOLUMES, ds_volume)[i];
+        uint32_t g = known(R, K_VOLUME, *id);
+        if (g == KT_NONE) {
+            if (v.cluster >= n[S_CLUSTERS])
+                return -1;
+            v.cluster = lidx[K_CLUSTER][v.cluster], v.name = str(R, d, v.name);
+            v.storage_class = str(R, d, v.storage_class), v.claim_ns = str(R, d, v.claim_ns);
+            v.claim_name = str(R, d, v.claim_name), v.provider_id = str(R, d, v.provider_id);
+            g = (uint32_t)ds->n_volumes;
+            grow_array((void **)&ds->volumes, &ds->cap_volumes, ds->n_volumes, sizeof *ds->volumes);
+            ds->volumes[ds->n_volumes++] = v;
+            idmap_put(&R->seen[K_VOLUME], *id, g);
+        }
+        lidx[K_VOLUME][i] = g;
+    }
+    for (uint64_t i = 0; i < n[S_LBS]; i++, id++) {
+        ds_lb l = SEC(d, S_LBS, ds_lb)[i];
+        uint32_t g = known(R, K_LB, *id);
+        if (g == KT_NONE) {
+            if (l.cluster >= n[S_CLUSTERS])
+                return -1;
+            l.cluster = lidx[K_CLUSTER][l.cluster], l.namespace_ = str(R, d, l.namespace_);
+            l.name = str(R, d, l.name), l.ip = str(R, d, l.ip);
+            g = (uint32_t)ds->n_lbs;
+            grow_array((void **)&ds->lbs, &ds->cap_lbs, ds->n_lbs, sizeof *ds->lbs);
+            ds->lbs[ds->n_lbs++] = l;
+            idmap_put(&R->seen[K_LB], *id, g);
+        }
+        lidx[K_LB][i] = g;
+    }
+    for (uint64_t i = 0; i < n[S_NAMESPACES]; i++) {
+        const ds_namespace *x = SEC(d, S_NAMESPACES, ds_namespace) + i;
+        if (x->cluster >= n[S_CLUSTERS] || (uint64_t)x->label_off + x->n_labels > n[S_KVS] ||
+            (uint64_t)x->ann_off + x->n_anns > n[S_KVS])
+            return -1;
+        uint32_t cl = lidx[K_CLUSTER][x->cluster], name = str(R, d, x->name);
+        uint64_t key = (uint64_t)cl << 32 | name, v;
+        if (u64map_get(&R->ns_seen, key, &v))
+            continue;
+        const char *lab[258], *ann[258];
+        size_t nl = 0, na = 0;
+        for (uint32_t j = 0; j < x->n_labels && nl < 256; j++)
+            lab[nl++] = strtab_get(&ds->strs, str(R, d, kvs[x->label_off + j].key)),
+            lab[nl++] = strtab_get(&ds->strs, str(R, d, kvs[x->label_off + j].value));
+        for (uint32_t j = 0; j < x->n_anns && na < 256; j++)
+            ann[na++] = strtab_get(&ds->strs, str(R, d, kvs[x->ann_off + j].key)),
+            ann[na++] = strtab_get(&ds->strs, str(R, d, kvs[x->ann_off + j].value));
+        lab[nl] = ann[na] = NULL;
+        u64map_put(&R->ns_seen, key, ds_add_namespace(ds, cl, strtab_get(&ds->strs, name), lab, ann));
+    }
+    return 0;
+}
+
+/* Facts of one day, their references rewritten, appended then folded. */
+static int add_facts(reader *R, dayfile *d, uint32_t **lidx)
+{
+    kt_dataset *ds = R->ds;
+    const uint64_t *n = d->h->n;
+#define FACTS(sec, type, push, body) \
+    for (uint64_t i = 0; i < n[sec]; i++) { type f = SEC(d, sec, type)[i]; body; push(ds, &f); }
+#define REF(field, kind, sec) if (f.field >= n[sec]) return -1; f.field = lidx[kind][f.field]
+    const char *done = (const char *)d->sec[S_CF]; /* folded pages are given back as we go */
+    for (uint64_t i = 0; i < n[S_CF]; i++) {
+        ds_container_fact f = SEC(d, S_CF, ds_container_fact)[i];
+        REF(container, K_CONTAINER, S_CONTAINERS);
+        ds_sum_cfact(ds, &R->sum, &f);
+        const char *at = (const char *)(SEC(d, S_CF, ds_container_fact) + i);
+        if (at - done >= (1 << 20)) {
+            const char *lo = (const char *)(((uintptr_t)done + 4095) & ~(uintptr_t)4095);
+            const char *hi = (const char *)((uintptr_t)at & ~(uintptr_t)4095);
+            if (hi > lo)
+                madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+            done = at;
+        }
+    }
+    FACTS(S_NF, ds_node_fact, ds_push_nfact, REF(node, K_NODE, S_NODES); f.source = str(R, d, f.source))
+    FACTS(S_VF, ds_volume_fact, ds_push_vfact, REF(volume, K_VOLUME, S_VOLUMES); f.source = str(R, d, f.source))
+    FACTS(S_PVF, ds_pod_volume_fact, ds_push_pvfact, REF(pod, K_POD, S_PODS); REF(volume, K_VOLUME, S_VOLUMES))
+    FACTS(S_LBF, ds_lb_fact, ds_push_lbfact, REF(lb, K_LB, S_LBS); f.source = str(R, d, f.source))
+    FACTS(S_PLBF, ds_pod_lb_fact, ds_push_plbfact, REF(pod, K_POD, S_PODS); REF(lb, K_LB, S_LBS))
+    FACTS(S_FEEF, ds_fee_fact, ds_push_feefact, REF(cluster, K_CLUSTER, S_CLUSTERS); f.kind = str(R, d, f.kind))
+    FACTS(S_NETF, ds_network_fact, ds_push_netfact, REF(pod, K_POD, S_PODS))
+#undef FACTS
+#undef REF
+    ds_sum_more(ds, &R->sum);
+    return 0;
+}
+
+/* Map a day file (populated at once: one fault per file, not per page);
+ * unmapped after its day, so at most one day is resident at a time. */
+static const char *map_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) || st.st_size <= 0 || (uint64_t)st.st_size > DC_MAX_FILE) {
+        close(fd);
+        return NULL;
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED)
+        return NULL;
+    *len = (size_t)st.st_size;
+    return p;
+}
+
+static int read_file(reader *R, const char *path, int64_t day, int64_t gen)
+{
+    size_t len;
+    dayfile d;
+    const char *buf = map_file(path, &len);
+    if (!buf)
+        return -1;
+    if (parse(buf, len, day, gen, &d)) {
+        munmap((void *)buf, len);
+        return -1;
+    }
+    d.lmap = xmalloc(d.h->n[S_STRS] * sizeof *d.lmap);
+    memset(d.lmap, 0xff, d.h->n[S_STRS] * sizeof *d.lmap);
+    uint32_t *lidx[6] = {NULL};
+    int rc = add_things(R, &d, lidx);
+    if (!rc)
+        rc = add_facts(R, &d, lidx);
+    for (int k = 0; k < 6; k++)
+        free(lidx[k]);
+    free(d.lmap);
+    munmap((void *)buf, len);
+    return rc;
+}
+
+/* --- blocks: 2, 4, 8, 16 aligned days summed in one file ------------------
+ * A 30-day question reads ~5 files instead of 30, each container once per
+ * file.  A block is built once all its days are over (from the smaller
+ * blocks or days it covers) and is valid while its days' generations are
+ * the ones it was built from (their hash is its "generation"). */
+#define MAX_LEVEL 4
+
+static void block_of(const kt_store *s, int64_t lo, int level, char *buf, size_t n)
+{
+    if (level == 0)
+        file_of(s, lo, buf, n);
+    else
+        snprintf(buf, n, "%s.days/%lld-%d.ktb", s->url, (long long)lo, 1 << level);
+}
+
+static int64_t block_gen(const int64_t *g, size_t n, int level)
+{
+    return level == 0 ? g[0] : (int64_t)(kt_hash_bytes(g, n * sizeof *g) >> 1);
+}
+
+static int file_valid(const char *path, int64_t day, int64_t gen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    dc_header h;
+    if (fd < 0)
+        return 0;
+    int ok = read(fd, &h, sizeof h) == (ssize_t)sizeof h && !memcmp(h.magic, DC_MAGIC, 8) && h.day == day &&
+             h.gen == gen;
+    close(fd);
+    return ok;
+}
+
+typedef struct piece {
+    char path[1100];
+    int64_t day, gen;
+} piece;
+
+/* Which files answer [start, end): at each day the largest valid aligned
+ * block that fits, else the day file.  g: the days' generations. */
+static piece *plan_pieces(kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level, size_t *n)
+{
+    piece *p = xmalloc(((size_t)((end - start) / 86400) + 1) * sizeof *p);
+    *n = 0;
+    for (int64_t day = start; day < end;) {
+        size_t i = (size_t)((day - start) / 86400);
+        int level = max_level;
+        piece *x = &p[(*n)++];
+        for (; level > 0; level--) {
+            int64_t span = 86400LL << level;
+            if ((day / 86400) % (1 << level) == 0 && day + span <= end) {
+                block_of(s, day, level, x->path, sizeof x->path);
+                if (file_valid(x->path, day, block_gen(g + i, (size_t)1 << level, level)))
+                    break;
+            }
+        }
+        block_of(s, day, level, x->path, sizeof x->path);
+        x->day = day, x->gen = block_gen(g + i, (size_t)1 << level, level);
+        day += 86400LL << level;
+    }
+    return p;
+}
+
+/* Room for what the files hold (an upper bound: things repeat across them). */
+static void reserve_for(reader *R, const piece *p, size_t n)
+{
+    uint64_t cf = 0, pods = 0, ctrs = 0, kvs = 0, svcs = 0;
+    for (size_t i = 0; i < n; i++) {
+        int fd = open(p[i].path, O_RDONLY | O_CLOEXEC);
+        dc_header h;
+        struct stat st;
+        if (fd < 0)
+            continue;
+        int ok = fstat(fd, &st) == 0 && read(fd, &h, sizeof h) == (ssize_t)sizeof h && !memcmp(h.magic, DC_MAGIC, 8);
+        for (int k = 0; ok && k < S_COUNT; k++) /* counts the file cannot hold are not believed */
+            ok = h.n[k] <= (uint64_t)st.st_size / (elem_size[k] ? elem_size[k] : 1);
+        if (ok)
+            cf += h.n[S_CF], pods += h.n[S_PODS], ctrs += h.n[S_CONTAINERS], kvs += h.n[S_KVS], svcs += h.n[S_SVCS];
+        close(fd);
+    }
+    if (cf < (1u << 28) && pods < (1u << 28) && kvs < (1u << 28))
+        ds_reserve(R->ds, (size_t)cf, (size_t)pods, (size_t)ctrs, (size_t)kvs, (size_t)svcs);
+}
+
+static int read_range(reader *R, kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level)
+{
+    size_t n;
+    piece *p = plan_pieces(s, start, end, g, max_level, &n);
+    reserve_for(R, p, n);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        if ((rc = read_file(R, p[i].path, p[i].day, p[i].gen)))
+            log_debug("day file %s not usable (missing, stale or damaged): reading the database", p[i].path);
+    free(p);
+    return rc;
+}
+
+/* Generations of the days [start, end), or -1 when any day has none. */
+static int64_t *gens(kt_store *s, int64_t start, int64_t end)
+{
+    size_t n = (size_t)((end - start) / 86400);
+    int64_t *g = xcalloc(n + 1, sizeof *g);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta WHERE key >= 'day_gen:' AND key < 'day_gen;'", -1, &st,
+                           NULL) != SQLITE_OK) {
+        free(g);
+        return NULL;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t day = atoll((const char *)sqlite3_column_text(st, 0) + 8);
+        if (day >= start && day < end && (day - start) % 86400 == 0)
+            g[(day - start) / 86400] = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++)
+        if (g[i] <= 0) {
+            free(g);
+            return NULL;
+        }
+    return g;
+}
+
+/* The summed dataset of [start, end) from files, and (ids) the database id
+ * of each thing in it. */
+static int load_range(kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level, kt_dataset *ds,
+                      sq_ids *ids)
+{
+    reader R;
+    memset(&R, 0, sizeof R);
+    R.ds = ds;
+    ds_init(ds);
+    ds->start = start, ds->end = end;
+    u64map_init(&R.ns_seen);
+    ds_sum_begin(&R.sum);
+    int rc = read_range(&R, s, start, end, g, max_level);
+    ds_sum_end(ds, &R.sum);
+    if (!rc && ids) {
+        int64_t **out[6] = {&ids->cluster, &ids->node, &ids->pod, &ids->container, &ids->volume, &ids->lb};
+        size_t n[6] = {ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_containers, ds->n_volumes, ds->n_lbs};
+        for (int k = 0; k < 6; k++) {
+            *out[k] = xcalloc(n[k] + 1, sizeof **out[k]);
+            for (size_t id = 0; id < R.seen[k].cap; id++)
+                if (R.seen[k].v[id] < n[k])
+                    (*out[k])[R.seen[k].v[id]] = (int64_t)id;
+        }
+    }
+    for (int k = 0; k < 6; k++)
+        free(R.seen[k].v);
+    u64map_free(&R.ns_seen);
+    if (rc) {
+        ds_free(ds);
+        return -1;
+    }
+    ds_link_namespaces(ds);
+    return 0;
+}
+
+static int64_t *gens_locked(kt_store *s, int64_t start, int64_t end)
+{
+    int own = !s->in_txn;
+    if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return NULL;
+    int64_t *g = gens(s, start, end);
+    if (own)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return g;
+}
+
+int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds)
+{
+    assert(s && ds);
+    if (start % 86400 || end % 86400 || end <= start || end - start > 3700LL * 86400)
+        return -1;
+    int64_t *g = gens_locked(s, start, end);
+    if (!g) {
+        log_debug("day files: a day of [%lld, %lld) has no roll-up generation: reading the database",
+                  (long long)start, (long long)end);
+        return -1;
+    }
+    int rc = load_range(s, start, end, g, MAX_LEVEL, ds, NULL);
+    free(g);
+    return rc;
+}
+
+/* Build (or rebuild) the blocks over days that are over: those holding a
+ * day just rolled up, and those the newest day just completed. */
+int sq_daycache_blocks(kt_store *s, int64_t today)
+{
+    char path[1100];
+    for (int level = 1; level <= MAX_LEVEL; level++) {
+        int64_t span = 86400LL << level;
+        /* the last few complete blocks of this level: rebuilt only when stale */
+        int64_t last = (today / span) * span;
+        for (int64_t lo = last - 2 * span; lo < last; lo += span) {
+            if (lo < 0)
+                continue;
+            int64_t *g = gens_locked(s, lo, lo + span);
+            if (!g)
+                continue; /* a day without rows: no block */
+            int64_t gen = block_gen(g, (size_t)1 << level, level);
+            block_of(s, lo, level, path, sizeof path);
+            kt_dataset ds;
+            sq_ids ids;
+            if (!file_valid(path, lo, gen) && !load_range(s, lo, lo + span, g, level - 1, &ds, &ids)) {
+                kt_buf b = {0};
+                serialize(&ds, &ids, lo, gen, &b);
+                if (write_file(path, &b))
+                    unlink(path);
+                buf_free(&b);
+                sq_ids_free(&ids);
+                ds_free(&ds);
+            }
+            free(g);
+        }
+    }
+    return 0;
+}
+
+int store_rebuild_cache(kt_store *s, long *files, kt_err *err)
+{
+    sqlite3_stmt *st;
+    *files = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT t FROM node_d ORDER BY t", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "listing days", err);
+    int64_t *days = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        grow_array((void **)&days, &cap, n, sizeof *days);
+        days[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        if (!sq_daycache_write(s, days[i]))
+            (*files)++;
+        sq_daycache_blocks(s, days[i] + 86400); /* the blocks this day completes */
+    }
+    free(days);
+    return 0;
+}

@@ -45,7 +45,7 @@ $(BUILD)/kubetally: $(BUILD)/src/main.o $(BUILD)/libkubetally.a
 	$(CC) $(KT_CFLAGS) $^ -o $@ $(KT_LDFLAGS) $(LDLIBS)
 	@ln -sf kubetally $(BUILD)/kubectl-tally
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkubetally.a tests/unit/check.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkubetally.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(KT_CFLAGS) -Itests/unit $< $(BUILD)/libkubetally.a -o $@ $(KT_LDFLAGS) $(LDLIBS)
 

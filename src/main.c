@@ -23,6 +23,8 @@ static const struct {
     {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
     {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},
     {"db", cmd_db, "store upkeep: `db cache` writes the day files again"},
+    {"health", cmd_health, "cluster health (dumps or live): nodes, pods, Jobs, versions; health score"},
+    {"posture", cmd_posture, "Pod Security Standards, Polaris checks, residency, resilience (files or live)"},
 };
 
 static void usage(FILE *f)

@@ -24,6 +24,8 @@ int cmd_prices(int argc, char **argv);
 int cmd_reprice(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_posture(int argc, char **argv);
+int cmd_health(int argc, char **argv);
 
 enum kt_output { KT_OUT_TABLE, KT_OUT_JSON, KT_OUT_CSV };
 
@@ -33,6 +35,9 @@ int cmd_parse_output(const char *v, enum kt_output *out);
 extern const kt_engine_limits cmd_limits;
 /* Print "kubetally NAME: msg" and return err->code (2 when unset). */
 int cmd_report(const char *name, const kt_err *err);
+/* `FLAG a b c` means `FLAG a FLAG b FLAG c` (values up to the next flag):
+ * returns a new argv (free the array, not its strings) of *out_argc. */
+char **cmd_expand_multi(int argc, char **argv, const char *flag, const char *alias, int *out_argc);
 /* Parse "true"/"false"/"1"/"0"/"yes"/"no"; -1 when neither. */
 int cmd_parse_bool(const char *v);
 

@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store.h"
@@ -48,4 +49,24 @@ void cmd_block_signals(sigset_t *set)
     sigaddset(set, SIGINT);
     pthread_sigmask(SIG_BLOCK, set, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+char **cmd_expand_multi(int argc, char **argv, const char *flag, const char *alias, int *out_argc)
+{
+    char **v = malloc((size_t)(2 * argc + 1) * sizeof *v);
+    int n = 0, in_list = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && argv[i][0] != '-' && in_list) {
+            v[n++] = (char *)flag;
+            v[n++] = argv[i];
+            continue;
+        }
+        in_list = !strcmp(argv[i], flag) || (alias && !strcmp(argv[i], alias));
+        v[n++] = argv[i];
+        if (in_list && i + 1 < argc)
+            v[n++] = argv[++i];
+    }
+    v[n] = NULL;
+    *out_argc = n;
+    return v;
 }

@@ -16,6 +16,7 @@
 #include "cmd/flags.h"
 #include "engine/window.h"
 #include "http/health.h"
+#include "http/posture_api.h"
 #include "pricing/pricing.h"
 #include "http/server.h"
 #include "prom/import.h"
@@ -37,6 +38,11 @@ static const kt_flag own_flags[] = {
     {"--prometheus", "prometheus", 0, NULL},
     {"--prometheus-token-file", "prometheusTokenFile", 0, NULL},
     {"--prometheus-backfill", "prometheusBackfill", 0, NULL},
+    {"--posture-file", "postureFile", 0, NULL},
+    {"--posture-rules", "postureRules", 0, NULL},
+    {"--posture-config", "postureConfig", 0, NULL},
+    {"--posture-level", "postureLevel", 0, NULL},
+    {"--posture-interval", "postureInterval", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -166,6 +172,57 @@ static int start_live(live *l, kt_params *p, kt_http_config *cfg, kt_err *err)
     return 0;
 }
 
+/* /posture and /health (http/posture_api.h): from --posture-file paths and
+ * the clusters serve watches, read on demand; off when neither is given. */
+typedef struct posture_src {
+    kt_posture_service *svc;
+    kt_kube_targets targets;
+    const char *files[KT_MAX_PARAMS];
+} posture_src;
+
+static int start_posture(posture_src *ps, kt_params *p, kt_http_config *cfg, kt_err *err)
+{
+    memset(ps, 0, sizeof *ps);
+    kt_posture_service_opts o = {ps->files, 0, NULL, params_get(p, "postureRules"), params_get(p, "postureConfig"),
+                                 PSS_BASELINE, PSS_LATEST_MINOR, 300};
+    for (int i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], "postureFile"))
+            ps->files[o.n_files++] = p->value[i];
+    const char *lv = params_get(p, "postureLevel"), *iv = params_get(p, "postureInterval");
+    if (lv && pss_parse_level(lv, &o.level))
+        return kt_fail(err, KT_EINPUT, "--posture-level: expected baseline or restricted, got '%s'", lv);
+    int64_t secs = 0;
+    if (iv && duration_parse(iv, &secs, err))
+        return kt_wrap(err, "--posture-interval: ");
+    if (secs)
+        o.refresh_s = (int)secs;
+    if (collect_wants_kube(p)) {
+        kt_collector_opts co;
+        const char *contexts[KT_MAX_PARAMS];
+        if (collect_opts_parse(p, &co, contexts, KT_MAX_PARAMS, err))
+            return -1;
+        kt_err e2 = {0};
+        if (kubeconfig_load(co.kubeconfig, co.contexts, co.n_contexts, co.all_contexts, &ps->targets, err) &&
+            kube_incluster(&ps->targets, &e2))
+            return -1;
+        o.targets = &ps->targets;
+    }
+    if (!o.n_files && !o.targets)
+        return 0;
+    if (posture_service_new(&o, &ps->svc, err)) {
+        kube_targets_free(&ps->targets);
+        return -1;
+    }
+    cfg->posture = ps->svc;
+    return 0;
+}
+
+static void stop_posture(posture_src *ps)
+{
+    posture_service_free(ps->svc);
+    kube_targets_free(&ps->targets);
+}
+
 static void stop_live(live *l)
 {
     collector_stop(l->collector); /* each cluster flushes once more */
@@ -181,6 +238,7 @@ int cmd_serve(int argc, char **argv)
     kt_http_server *srv;
     follower fo;
     live lv;
+    posture_src ps;
     collect_flags_merge(own_flags, flags, MAX_FLAGS);
     if (flags_parse(flags, argc, argv, &p, &err))
         return cmd_report("serve", &err);
@@ -197,15 +255,21 @@ int cmd_serve(int argc, char **argv)
         return cmd_report("serve", &err);
     sigset_t set;
     cmd_block_signals(&set); /* before any thread starts, so all inherit it */
-    if (start_live(&lv, &p, &cfg, &err))
+    if (start_posture(&ps, &p, &cfg, &err))
         return cmd_report("serve", &err);
+    if (start_live(&lv, &p, &cfg, &err)) {
+        stop_posture(&ps);
+        return cmd_report("serve", &err);
+    }
     if (http_server_start(&cfg, &srv, &err)) {
         stop_live(&lv);
+        stop_posture(&ps);
         return cmd_report("serve", &err);
     }
     if (start_follower(&fo, &p, &err)) {
         http_server_stop(srv);
         stop_live(&lv);
+        stop_posture(&ps);
         return cmd_report("serve", &err);
     }
     log_info("serving on %s%s (port %u)%s", cfg.tls_cert ? "https://" : "http://",
@@ -217,5 +281,6 @@ int cmd_serve(int argc, char **argv)
     stop_follower(&fo);
     http_server_stop(srv);
     stop_live(&lv);
+    stop_posture(&ps);
     return 0;
 }

@@ -46,6 +46,8 @@ typedef struct kt_http_app {
      * restarts, relists, errors), appended to /metrics; may be NULL. */
     void (*live_metrics)(void *ud, kt_buf *out);
     void *live_metrics_ud;
+    /* /posture, /health and their metrics (posture_api.h); NULL ⇒ 404 */
+    struct kt_posture_service *posture;
 } kt_http_app;
 
 typedef struct kt_http_resp {

@@ -14,6 +14,7 @@ void html_begin(kt_buf *b, const char *title, const char *nav)
     static const struct { const char *id, *href, *label; } items[] = {
         {"overview", "/", "Overview"}, {"cost", "/ui/cost", "Cost explorer"},
         {"assets", "/ui/assets", "Assets"}, {"prices", "/ui/prices", "Prices"},
+        {"posture", "/ui/posture", "Posture"},
     };
     buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -95,7 +96,10 @@ void svg_hbars(kt_buf *b, const char *title, const kt_chart_bar *bars, int n, co
         html_escape(b, bars[i].label);
         buf_puts(b, "</title></rect>");
         buf_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"val\">", lw + (bw < 0 ? 0 : bw) + 6, y + 15);
-        html_money(b, bars[i].value, currency);
+        if (currency)
+            html_money(b, bars[i].value, currency);
+        else
+            buf_printf(b, "%g", bars[i].value);   /* scores, counts */
         buf_puts(b, "</text>");
     }
     buf_puts(b, "</svg><figcaption>");

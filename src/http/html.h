@@ -27,6 +27,7 @@ typedef struct kt_chart_bar {
     const char *label;
     double value;
 } kt_chart_bar;
+/* currency NULL: the values are plain numbers (scores), not money. */
 void svg_hbars(kt_buf *b, const char *title, const kt_chart_bar *bars, int n, const char *currency);
 
 /* A stacked column chart: n_cols columns (labels), n_series series;

@@ -8,6 +8,7 @@
 #include "http/app.h"
 #include "http/health.h"
 #include "http/metrics.h"
+#include "http/posture_api.h"
 
 /* Database file plus its WAL; -1 when the store is not a local file. */
 static double store_bytes(kt_store *s)
@@ -51,6 +52,8 @@ void api_metrics(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
     health_render(app, c, n, store_bytes(s), now, &r->body);
     if (app->live_metrics)
         app->live_metrics(app->live_metrics_ud, &r->body);
+    if (app->posture)
+        posture_service_metrics(app->posture, now, &r->body);
     free(c);
     resp_set(r, 200, "text/plain; version=0.0.4; charset=utf-8");
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "format/format.h"
+#include "http/posture_api.h"
 
 static const char *const alloc_params[] = {
     "window", "aggregate", "step", "accumulate", "accumulateBy", "idle", "includeIdle", "shareIdle", "idleByNode",
@@ -42,6 +43,8 @@ static const kt_route routes[] = {
     {"/customCost/status", api_cost_list, none, 0, 0, 0, 0, 0},
     {"/prediction/speccost", api_predict_speccost, predict_params, 0, 1, 0, 0, 1},
     {"/clusters", api_clusters, format_only, 0, 1, 0, 1, 0},
+    {"/posture", api_posture, none, 0, 1, 0, 0, 0},
+    {"/health", api_health, none, 0, 1, 0, 0, 0},
     {"/healthz", api_healthz, none, 1, 0, 0, 0, 0},
     {"/readyz", api_readyz, none, 1, 1, 0, 0, 0},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0},
@@ -49,6 +52,7 @@ static const kt_route routes[] = {
     {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1, 0},
     {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1, 0},
     {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, 0},
+    {"/ui/posture", dash_posture, none, 0, 1, 1, 0, 0},
     /* the sign-in page needs the stylesheet before a session exists */
     {"/static/app.css", dash_static_css, none, 1, 0, 0, 0, 0},
     {"/static/app.js", dash_static_js, none, 1, 0, 0, 0, 0},

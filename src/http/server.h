@@ -45,6 +45,7 @@ typedef struct kt_http_config {
     int no_cache;                /* answer every request afresh (cache.h) */
     void (*live_metrics)(void *ud, kt_buf *out); /* see app.h; NULL ⇒ none */
     void *live_metrics_ud;
+    struct kt_posture_service *posture;  /* posture_api.h; NULL ⇒ /posture and /health answer 404 */
 } kt_http_config;
 
 typedef struct kt_http_server kt_http_server;

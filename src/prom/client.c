@@ -81,10 +81,7 @@ static int read_token(const char *path, char **header, kt_err *err)
     if (!f)
         return kt_fail(err, KT_EINPUT, "--bearer-token-file %s: %s", path, strerror(errno));
     kt_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(&b, chunk, n);
+    buf_read_stream(&b, f);
     fclose(f);
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' || b.data[b.len - 1] == ' '))
         b.data[--b.len] = 0;

@@ -131,6 +131,15 @@ void buf_free(kt_buf *b)
     b->len = b->cap = 0;
 }
 
+int buf_read_stream(kt_buf *b, FILE *f)
+{
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(b, chunk, n);
+    return ferror(f);
+}
+
 char *buf_steal(kt_buf *b)
 {
     if (!b->data)

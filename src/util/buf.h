@@ -7,6 +7,7 @@
 #define KT_BUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct kt_buf {
     char *data;
@@ -25,6 +26,8 @@ void buf_json_str(kt_buf *b, const char *s);
 void buf_json_num(kt_buf *b, double v);
 void buf_reset(kt_buf *b);
 void buf_free(kt_buf *b);
+/* Append everything left in f; returns ferror(f) (0 when all was read). */
+int buf_read_stream(kt_buf *b, FILE *f);
 /* Hand the bytes to the caller (who frees them); b becomes empty. */
 char *buf_steal(kt_buf *b);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/config.h"
 #include "cmd/cmd.h"
 #include "cmd/collect_opts.h"
 #include "cmd/flags.h"
@@ -36,6 +37,7 @@ static const kt_flag own_flags[] = {
     {"--prometheus", "prometheus", 0, NULL},
     {"--prometheus-token-file", "prometheusTokenFile", 0, NULL},
     {"--prometheus-backfill", "prometheusBackfill", 0, NULL},
+    {"--config", "config", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -167,6 +169,28 @@ static void stop_live(live *l)
     pricing_free(l->pricing);
 }
 
+/* --config FILE: validated whole, then its budgets saved, before serving,
+ * so a mistake stops serve with the line at fault instead of half-applying. */
+static int apply_alerts_config(kt_params *p, kt_err *err)
+{
+    const char *path = params_get(p, "config");
+    kt_alerts_config c;
+    kt_store *s;
+    if (!path)
+        return 0;
+    if (alerts_config_load(path, &c, err))
+        return -1;
+    int rc = store_open(params_get(p, "db"), 0, &s, err);
+    if (!rc) {
+        rc = alerts_config_apply(&c, s, err);
+        store_close(s);
+    }
+    if (!rc)
+        log_info("--config %s: %zu budgets", path, c.n_budgets);
+    alerts_config_free(&c);
+    return rc;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     kt_flag flags[MAX_FLAGS];
@@ -188,7 +212,7 @@ int cmd_serve(int argc, char **argv)
     }
     /* the store must exist before the server answers /readyz (an empty store
      * is a valid, empty fleet) and before collector threads open it */
-    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err))
+    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err) || apply_alerts_config(&p, &err))
         return cmd_report("serve", &err);
     sigset_t set;
     cmd_block_signals(&set); /* before any thread starts, so all inherit it */

@@ -14,23 +14,27 @@ static const char *const format_only[] = {"format", NULL};
 static const char *const none[] = {NULL};
 static const char *const dash_params[] = {"window", "aggregate", "filter", "idle", NULL};
 static const char *const dash_assets_params[] = {"window", "aggregate", NULL};
+static const char *const budget_params[] = {"id", NULL};
 
 static const kt_route routes[] = {
-    /* path, handler, params, public, needs store, page, cacheable */
-    {"/allocation", api_allocation, alloc_params, 0, 1, 0, 1},
-    {"/allocation/compute", api_allocation, alloc_params, 0, 1, 0, 1},
-    {"/assets", api_assets, assets_params, 0, 1, 0, 1},
-    {"/clusters", api_clusters, format_only, 0, 1, 0, 1},
-    {"/healthz", api_healthz, none, 1, 0, 0, 0},
-    {"/readyz", api_readyz, none, 1, 1, 0, 0},
-    {"/metrics", api_metrics, none, 0, 1, 0, 0},
-    {"/", dash_overview, none, 0, 1, 1, 1},
-    {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1},
-    {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1},
-    {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1},
+    /* path, handler, params, public, needs store, page, cacheable, write handler */
+    {"/allocation", api_allocation, alloc_params, 0, 1, 0, 1, NULL},
+    {"/allocation/compute", api_allocation, alloc_params, 0, 1, 0, 1, NULL},
+    {"/assets", api_assets, assets_params, 0, 1, 0, 1, NULL},
+    {"/clusters", api_clusters, format_only, 0, 1, 0, 1, NULL},
+    {"/healthz", api_healthz, none, 1, 0, 0, 0, NULL},
+    {"/readyz", api_readyz, none, 1, 1, 0, 0, NULL},
+    {"/budgets", api_budgets, none, 0, 1, 0, 0, NULL},
+    {"/budget", NULL, budget_params, 0, 0, 0, 0, api_budget_write},
+    {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, api_budget_write},
+    {"/metrics", api_metrics, none, 0, 1, 0, 0, NULL},
+    {"/", dash_overview, none, 0, 1, 1, 1, NULL},
+    {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1, NULL},
+    {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1, NULL},
+    {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, NULL},
     /* the sign-in page needs the stylesheet before a session exists */
-    {"/static/app.css", dash_static_css, none, 1, 0, 0, 0},
-    {"/static/app.js", dash_static_js, none, 1, 0, 0, 0},
+    {"/static/app.css", dash_static_css, none, 1, 0, 0, 0, NULL},
+    {"/static/app.js", dash_static_js, none, 1, 0, 0, 0, NULL},
 };
 
 const kt_route *http_routes(int *n)

@@ -296,6 +296,11 @@ int budget_spend(kt_store *s, const kt_budget *b, int64_t now, const kt_engine_l
     if (period)
         *period = w;
     *spend = 0;
+    /* spend so far: the period up to now (asked "as of" a past time, later
+     * facts already in the store must not count) */
+    int64_t upto = now < w.end ? now : w.end;
+    if (upto <= w.start)
+        return 0;
     kt_buf text = {0};
     budget_filter_text(b, &text);
     kt_filter *f = NULL;
@@ -305,7 +310,7 @@ int budget_spend(kt_store *s, const kt_budget *b, int64_t now, const kt_engine_l
         return kt_wrap(err, "budget %s: values: ", b->name);
     kt_ask ask = {.kind = KT_ASK_ALLOCATION};
     alloc_query_init(&ask.alloc);
-    ask.alloc.window = w;
+    ask.alloc.window = (kt_window){w.start, upto};
     ask.alloc.now = now;
     ask.alloc.filter = f;
     ask.alloc.include_idle = 0; /* a budget tracks what its owners run, not the fleet's idle */

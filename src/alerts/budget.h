@@ -14,7 +14,7 @@
  *
  * Current spend is the engine's allocation total (idle left out, cluster
  * fees shared into the allocations as the API does by default) over the
- * budget's current period [start, end) for its filter: asked through
+ * budget's current period up to now, [start, min(now, end)), for its filter: asked through
  * engine_ask like every other output. */
 #ifndef KT_ALERTS_BUDGET_H
 #define KT_ALERTS_BUDGET_H

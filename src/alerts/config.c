@@ -121,6 +121,109 @@ static int load_budgets(yaml_document_t *d, yaml_node_t *seq, const char *name, 
     return 0;
 }
 
+static const char *scalar_of(yaml_document_t *d, yaml_node_t *map, const char *key)
+{
+    yaml_node_t *v = value_node(d, map, key);
+    return v && v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : NULL;
+}
+
+static int only_keys(yaml_document_t *d, yaml_node_t *map, const char *const *keys, const char *name,
+                     const char *where, kt_err *err)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(d, p->key);
+        const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        int ok = 0;
+        for (int i = 0; keys[i]; i++)
+            ok |= !strcmp(keys[i], key);
+        if (!ok)
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s: unknown key '%s'", name, line_of(k), where, key);
+    }
+    return 0;
+}
+
+static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c,
+                          kt_err *err)
+{
+    static const char *const keys[] = {"name", "type", "url", "secretFile", NULL};
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return kt_fail(err, KT_EINPUT, "%s:%d: receivers: expected a list", name, line_of(seq));
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+        yaml_node_t *n = yaml_document_get_node(d, *it);
+        size_t i = c->n_receivers;
+        char where[32];
+        snprintf(where, sizeof where, "receivers[%zu]", i);
+        if (n->type != YAML_MAPPING_NODE)
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s: expected name, type and url", name, line_of(n), where);
+        if (i == KT_MAX_RECEIVERS)
+            return kt_fail(err, KT_EINPUT, "%s:%d: at most %d receivers", name, line_of(n), KT_MAX_RECEIVERS);
+        if (only_keys(d, n, keys, name, where, err))
+            return -1;
+        kt_receiver *r = &c->receivers[i];
+        const char *nm = scalar_of(d, n, "name"), *type = scalar_of(d, n, "type"), *url = scalar_of(d, n, "url"),
+                   *secret = scalar_of(d, n, "secretFile");
+        if (!nm || !*nm || strlen(nm) >= sizeof r->name)
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: required, up to 63 characters", name, line_of(n),
+                           where);
+        if (!type || (strcmp(type, "alertmanager") && strcmp(type, "webhook")))
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s.type: alertmanager or webhook", name, line_of(n), where);
+        /* the URL is a secret for chat webhooks: say what is wrong, not what it was */
+        if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) || strlen(url) >= sizeof r->url)
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s.url: required, an http:// or https:// URL", name,
+                           line_of(n), where);
+        for (size_t o = 0; o < i; o++)
+            if (!strcmp(c->receivers[o].name, nm))
+                return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: '%s' is used twice", name, line_of(n), where, nm);
+        snprintf(r->name, sizeof r->name, "%s", nm);
+        r->kind = !strcmp(type, "alertmanager") ? KT_RECV_ALERTMANAGER : KT_RECV_WEBHOOK;
+        snprintf(r->url, sizeof r->url, "%s", url);
+        size_t ul = strlen(r->url);
+        while (ul && r->url[ul - 1] == '/')
+            r->url[--ul] = 0; /* Alertmanager's path is appended */
+        c->n_receivers++;
+        if (secret && receiver_read_secret(secret, r, err))
+            return kt_wrap(err, "%s:%d: %s.", name, line_of(n), where);
+    }
+    return 0;
+}
+
+static int duration_in(yaml_document_t *d, yaml_node_t *map, const char *key, int64_t lo, int64_t hi,
+                       int64_t *out, const char *name, kt_err *err)
+{
+    yaml_node_t *v = value_node(d, map, key);
+    kt_err e = {0};
+    if (!v)
+        return 0;
+    if (v->type != YAML_SCALAR_NODE || duration_parse((const char *)v->data.scalar.value, out, &e) || *out < lo ||
+        *out > hi)
+        return kt_fail(err, KT_EINPUT, "%s:%d: delivery.%s: a duration from %llds to %llds", name, line_of(v), key,
+                       (long long)lo, (long long)hi);
+    return 0;
+}
+
+static int load_delivery(yaml_document_t *d, yaml_node_t *map, const char *name, kt_alerts_config *c, kt_err *err)
+{
+    static const char *const keys[] = {"maxAttempts", "initialBackoff", "maxBackoff", NULL};
+    if (map->type != YAML_MAPPING_NODE)
+        return kt_fail(err, KT_EINPUT, "%s:%d: delivery: expected maxAttempts, initialBackoff, maxBackoff", name,
+                       line_of(map));
+    if (only_keys(d, map, keys, name, "delivery", err))
+        return -1;
+    const char *n = scalar_of(d, map, "maxAttempts");
+    char *end;
+    if (n) {
+        long v = strtol(n, &end, 10);
+        if (*end || v < 1 || v > 100)
+            return kt_fail(err, KT_EINPUT, "%s:%d: delivery.maxAttempts: 1 to 100", name,
+                           line_of(value_node(d, map, "maxAttempts")));
+        c->max_attempts = (int)v;
+    }
+    return duration_in(d, map, "initialBackoff", 1, 86400, &c->backoff_initial, name, err) ||
+                   duration_in(d, map, "maxBackoff", 1, 86400, &c->backoff_max, name, err)
+               ? -1
+               : 0;
+}
+
 static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, kt_err *err)
 {
     yaml_node_t *root = yaml_document_get_root_node(d);
@@ -132,9 +235,10 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(d, p->key);
         const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
-        if (strcmp(key, "evaluateEvery") && strcmp(key, "budgets"))
-            return kt_fail(err, KT_EINPUT, "%s:%d: unknown key '%s'; expected evaluateEvery or budgets", name,
-                           line_of(k), key);
+        if (strcmp(key, "evaluateEvery") && strcmp(key, "budgets") && strcmp(key, "receivers") &&
+            strcmp(key, "delivery"))
+            return kt_fail(err, KT_EINPUT, "%s:%d: unknown key '%s'; expected evaluateEvery, budgets, receivers "
+                           "or delivery", name, line_of(k), key);
     }
     yaml_node_t *every = value_node(d, root, "evaluateEvery");
     if (every) {
@@ -146,8 +250,12 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
         if (c->evaluate_every < 30 || c->evaluate_every > 86400)
             return kt_fail(err, KT_EINPUT, "%s:%d: evaluateEvery: between 30s and 1d", name, line_of(every));
     }
-    yaml_node_t *budgets = value_node(d, root, "budgets");
-    return budgets ? load_budgets(d, budgets, name, c, err) : 0;
+    yaml_node_t *budgets = value_node(d, root, "budgets"), *recv = value_node(d, root, "receivers"),
+                *del = value_node(d, root, "delivery");
+    return (budgets && load_budgets(d, budgets, name, c, err)) || (recv && load_receivers(d, recv, name, c, err)) ||
+                   (del && load_delivery(d, del, name, c, err))
+               ? -1
+               : 0;
 }
 
 int alerts_config_parse(const char *text, size_t len, const char *name, kt_alerts_config *c, kt_err *err)
@@ -155,6 +263,9 @@ int alerts_config_parse(const char *text, size_t len, const char *name, kt_alert
     assert(text && name && c);
     memset(c, 0, sizeof *c);
     c->evaluate_every = 60;
+    c->max_attempts = 8;
+    c->backoff_initial = 10;
+    c->backoff_max = 600;
     yaml_parser_t p;
     yaml_document_t d;
     yaml_parser_initialize(&p);
@@ -197,6 +308,9 @@ void alerts_config_free(kt_alerts_config *c)
     if (!c)
         return;
     budget_list_free(c->budgets, c->n_budgets);
+    for (size_t i = 0; i < c->n_receivers; i++)
+        receiver_wipe(&c->receivers[i]);
+    c->n_receivers = 0;
     c->budgets = NULL;
     c->n_budgets = 0;
 }

@@ -8,6 +8,18 @@
  *       values: {label: ["team:payments"]}
  *       interval: monthly
  *       spendLimit: 500
+ *   receivers:                 every budget alert goes to every receiver
+ *     - name: am               (names appear in `kubetally alerts`; URLs and secrets never do)
+ *       type: alertmanager     alertmanager | webhook
+ *       url: http://127.0.0.1:9093
+ *     - name: finops
+ *       type: webhook
+ *       url: https://hooks.example/kubetally
+ *       secretFile: /run/secrets/hook   HMAC-SHA256 key (optional)
+ *   delivery:                  retries with doubling backoff
+ *     maxAttempts: 8           then the notification is marked failed
+ *     initialBackoff: 10s
+ *     maxBackoff: 10m
  *
  * The file is validated whole before anything is used: an error names the
  * file and the 1-based line of the offending key ("kubetally.yaml:12:
@@ -21,11 +33,16 @@
 #include <stdint.h>
 
 #include "alerts/budget.h"
+#include "alerts/receiver.h"
 
 typedef struct kt_alerts_config {
     int64_t evaluate_every; /* seconds */
     kt_budget *budgets;
     size_t n_budgets;
+    kt_receiver receivers[KT_MAX_RECEIVERS];
+    size_t n_receivers;
+    int max_attempts;               /* default 8 */
+    int64_t backoff_initial, backoff_max; /* seconds; default 10 s, 600 s */
 } kt_alerts_config;
 
 int alerts_config_load(const char *path, kt_alerts_config *c, kt_err *err);

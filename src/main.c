@@ -22,6 +22,7 @@ static const struct {
     {"import", cmd_import, "import cost history from Prometheus or Thanos"},
     {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
     {"budgets", cmd_budgets, "budgets with their period, current spend and limit"},
+    {"alerts", cmd_alerts, "budget alerts and the delivery status of their notifications"},
     {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},
 };
 

@@ -24,6 +24,7 @@ int cmd_prices(int argc, char **argv);
 int cmd_reprice(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_budgets(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
 
 enum kt_output { KT_OUT_TABLE, KT_OUT_JSON, KT_OUT_CSV };
 

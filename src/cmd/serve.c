@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "alerts/config.h"
+#include "alerts/runner.h"
 #include "cmd/cmd.h"
 #include "cmd/collect_opts.h"
 #include "cmd/flags.h"
@@ -170,24 +171,27 @@ static void stop_live(live *l)
 }
 
 /* --config FILE: validated whole, then its budgets saved, before serving,
- * so a mistake stops serve with the line at fault instead of half-applying. */
-static int apply_alerts_config(kt_params *p, kt_err *err)
+ * so a mistake stops serve with the line at fault instead of half-applying.
+ * Without it, budgets made over the API are still evaluated (and their
+ * state kept), with no receivers to tell. */
+static int load_alerts_config(kt_params *p, kt_alerts_config *c, kt_err *err)
 {
     const char *path = params_get(p, "config");
-    kt_alerts_config c;
     kt_store *s;
     if (!path)
-        return 0;
-    if (alerts_config_load(path, &c, err))
+        return alerts_config_parse("", 0, "(none)", c, err);
+    if (alerts_config_load(path, c, err))
         return -1;
     int rc = store_open(params_get(p, "db"), 0, &s, err);
     if (!rc) {
-        rc = alerts_config_apply(&c, s, err);
+        rc = alerts_config_apply(c, s, err);
         store_close(s);
     }
-    if (!rc)
-        log_info("--config %s: %zu budgets", path, c.n_budgets);
-    alerts_config_free(&c);
+    if (rc)
+        alerts_config_free(c);
+    else
+        log_info("--config %s: %zu budgets, %zu receivers, evaluated every %llds", path, c->n_budgets,
+                 c->n_receivers, (long long)c->evaluate_every);
     return rc;
 }
 
@@ -212,19 +216,36 @@ int cmd_serve(int argc, char **argv)
     }
     /* the store must exist before the server answers /readyz (an empty store
      * is a valid, empty fleet) and before collector threads open it */
-    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err) || apply_alerts_config(&p, &err))
+    kt_alerts_config acfg;
+    kt_alert_runner *alerts = NULL;
+    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err) || load_alerts_config(&p, &acfg, &err))
         return cmd_report("serve", &err);
     sigset_t set;
     cmd_block_signals(&set); /* before any thread starts, so all inherit it */
-    if (start_live(&lv, &p, &cfg, &err))
+    kt_http_limits alim;
+    http_limits_default(&alim);
+    if (alert_runner_start(cfg.db_url, &acfg, &alim, &alerts, &err)) {
+        alerts_config_free(&acfg);
         return cmd_report("serve", &err);
+    }
+    cfg.budgets_changed = alert_runner_wake;
+    cfg.budgets_changed_ud = alerts;
+    if (start_live(&lv, &p, &cfg, &err)) {
+        alert_runner_stop(alerts);
+        alerts_config_free(&acfg);
+        return cmd_report("serve", &err);
+    }
     if (http_server_start(&cfg, &srv, &err)) {
         stop_live(&lv);
+        alert_runner_stop(alerts);
+        alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
     if (start_follower(&fo, &p, &err)) {
         http_server_stop(srv);
         stop_live(&lv);
+        alert_runner_stop(alerts);
+        alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
     log_info("serving on %s%s (port %u)%s", cfg.tls_cert ? "https://" : "http://",
@@ -236,5 +257,7 @@ int cmd_serve(int argc, char **argv)
     stop_follower(&fo);
     http_server_stop(srv);
     stop_live(&lv);
+    alert_runner_stop(alerts);
+    alerts_config_free(&acfg);
     return 0;
 }

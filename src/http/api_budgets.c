@@ -1,12 +1,14 @@
 /* api_budgets.c — Kubecost's budget API: GET /budgets, POST /budget
  * (create, or update when the body has an id), DELETE /budget?id= and
- * Kubecost's own DELETE /deleteBudget?id=.  Answers are Kubecost's
+ * Kubecost's own DELETE /deleteBudget?id=; and GET /alerts (alert state and
+ * the outbox's delivery status, never a body, URL or secret).  Answers are Kubecost's
  * {"code": 200, "data": …}; budgets and their spend come from
  * src/alerts (which asks the engine). */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alert.h"
 #include "alerts/budget_store.h"
 #include "http/app.h"
 
@@ -105,4 +107,15 @@ void api_budget_write(kt_http_app *app, const char *method, const kt_http_params
         }
     }
     store_close(s);
+}
+
+void api_alerts(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assert(app && s && r);
+    json_t *j;
+    kt_err err = {0};
+    if (alerts_status(s, &j, &err))
+        resp_json_error(r, 500, err.msg);
+    else
+        answer(r, j);
 }

@@ -25,6 +25,7 @@ static const kt_route routes[] = {
     {"/healthz", api_healthz, none, 1, 0, 0, 0, NULL},
     {"/readyz", api_readyz, none, 1, 1, 0, 0, NULL},
     {"/budgets", api_budgets, none, 0, 1, 0, 0, NULL},
+    {"/alerts", api_alerts, none, 0, 1, 0, 0, NULL},
     {"/budget", NULL, budget_params, 0, 0, 0, 0, api_budget_write},
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, api_budget_write},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, NULL},

@@ -463,6 +463,8 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
     s->app.db_url = s->db_url;
     s->app.live_metrics = cfg->live_metrics;
     s->app.live_metrics_ud = cfg->live_metrics_ud;
+    s->app.budgets_changed = cfg->budgets_changed;
+    s->app.budgets_changed_ud = cfg->budgets_changed_ud;
     if (make_addr(cfg->listen ? cfg->listen : "127.0.0.1:9003", &ss, &port, err) || load_secrets(s, cfg, err)) {
         http_server_stop(s);
         return -1;

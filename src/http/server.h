@@ -45,6 +45,8 @@ typedef struct kt_http_config {
     int no_cache;                /* answer every request afresh (cache.h) */
     void (*live_metrics)(void *ud, kt_buf *out); /* see app.h; NULL ⇒ none */
     void *live_metrics_ud;
+    void (*budgets_changed)(void *ud); /* see app.h; NULL ⇒ none */
+    void *budgets_changed_ud;
 } kt_http_config;
 
 typedef struct kt_http_server kt_http_server;

@@ -1,0 +1,103 @@
+/* alerts.c — `kubetally alerts`: every budget alert (firing or resolved)
+ * and every notification with its delivery status, attempts and last
+ * error (the same answer as GET /alerts). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "alerts/alert.h"
+#include "cmd/cmd.h"
+#include "cmd/flags.h"
+#include "util/buf.h"
+#include "util/time.h"
+
+static const kt_flag flags[] = {
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s && *s ? s : "-";
+}
+
+static void when(const json_t *o, const char *k, char *buf)
+{
+    json_int_t t = json_integer_value(json_object_get(o, k));
+    if (t > 0)
+        time_format(t, buf);
+    else
+        snprintf(buf, 21, "-");
+}
+
+static void table(const json_t *data, kt_buf *b)
+{
+    const json_t *alerts = json_object_get(data, "alerts"), *notes = json_object_get(data, "notifications"), *x;
+    size_t i;
+    char t1[32], t2[32];
+    buf_printf(b, "%-28s %-24s %5s %-8s %12s %12s %-20s\n", "ALERT", "BUDGET", "PCT", "STATE", "SPEND", "LIMIT",
+               "SINCE");
+    json_array_foreach(alerts, i, x) {
+        when(x, "since", t1);
+        buf_printf(b, "%-28s %-24s %5g %-8s %12.2f %12.2f %-20s\n", str(x, "id"), str(x, "budget"),
+                   json_number_value(json_object_get(x, "percentage")),
+                   json_is_true(json_object_get(x, "firing")) ? "firing" : "resolved",
+                   json_number_value(json_object_get(x, "currentSpend")),
+                   json_number_value(json_object_get(x, "spendLimit")), t1);
+    }
+    if (!json_array_size(alerts))
+        buf_puts(b, "(no alerts yet)\n");
+    buf_printf(b, "\n%-12s %-28s %-8s %-16s %-9s %3s %-20s %-20s %s\n", "NOTIFICATION", "ALERT", "EVENT", "RECEIVER",
+               "STATUS", "TRY", "CREATED", "DELIVERED", "LAST ERROR");
+    json_array_foreach(notes, i, x) {
+        when(x, "createdAt", t1);
+        when(x, "deliveredAt", t2);
+        buf_printf(b, "%-12s %-28s %-8s %-16s %-9s %3lld %-20s %-20s %s\n", str(x, "id"), str(x, "alert"),
+                   str(x, "event"), str(x, "receiver"), str(x, "status"),
+                   (long long)json_integer_value(json_object_get(x, "attempts")), t1, t2, str(x, "lastError"));
+    }
+    if (!json_array_size(notes))
+        buf_puts(b, "(no notifications)\n");
+}
+
+int cmd_alerts(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out = KT_OUT_TABLE;
+    if (flags_parse(flags, argc, argv, &p, &err))
+        return cmd_report("alerts", &err);
+    if (p.help) {
+        flags_usage("alerts", "Budget alerts (firing, resolved) and every notification with its delivery status, "
+                    "attempts and last error.", flags);
+        return 0;
+    }
+    const char *o = params_get(&p, "output");
+    if (o && (cmd_parse_output(o, &out) || out == KT_OUT_CSV)) {
+        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+        return cmd_report("alerts", &err);
+    }
+    kt_store *s;
+    json_t *answer;
+    if (store_open(params_get(&p, "db"), KT_STORE_READONLY, &s, &err))
+        return cmd_report("alerts", &err);
+    int rc = alerts_status(s, &answer, &err);
+    store_close(s);
+    if (rc)
+        return cmd_report("alerts", &err);
+    kt_buf b = {0};
+    if (out == KT_OUT_JSON) {
+        char *text = json_dumps(answer, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+        buf_puts(&b, text);
+        buf_putc(&b, '\n');
+        free(text);
+    } else {
+        table(json_object_get(answer, "data"), &b);
+    }
+    json_decref(answer);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_free(&b);
+    return 0;
+}

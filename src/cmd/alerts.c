@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "alerts/alert.h"
+#include "cmd/answer.h"
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
 #include "util/buf.h"
@@ -75,10 +76,8 @@ int cmd_alerts(int argc, char **argv)
         return 0;
     }
     const char *o = params_get(&p, "output");
-    if (o && (cmd_parse_output(o, &out) || out == KT_OUT_CSV)) {
-        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+    if (cmd_table_or_json(o, &out, &err))
         return cmd_report("alerts", &err);
-    }
     kt_store *s;
     json_t *answer;
     if (store_open(params_get(&p, "db"), KT_STORE_READONLY, &s, &err))
@@ -87,17 +86,6 @@ int cmd_alerts(int argc, char **argv)
     store_close(s);
     if (rc)
         return cmd_report("alerts", &err);
-    kt_buf b = {0};
-    if (out == KT_OUT_JSON) {
-        char *text = json_dumps(answer, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-        buf_puts(&b, text);
-        buf_putc(&b, '\n');
-        free(text);
-    } else {
-        table(json_object_get(answer, "data"), &b);
-    }
-    json_decref(answer);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_free(&b);
+    cmd_print_answer(answer, out, table);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "alerts/budget_store.h"
+#include "cmd/answer.h"
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
 #include "util/buf.h"
@@ -52,10 +53,8 @@ int cmd_budgets(int argc, char **argv)
         return 0;
     }
     const char *o = params_get(&p, "output"), *at = params_get(&p, "at");
-    if (o && (cmd_parse_output(o, &out) || out == KT_OUT_CSV)) {
-        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+    if (cmd_table_or_json(o, &out, &err))
         return cmd_report("budgets", &err);
-    }
     int64_t now = (int64_t)time(NULL);
     if (at && time_parse_rfc3339(at, &now)) {
         kt_fail(&err, KT_EINPUT, "--at: expected an RFC3339 time such as 2026-03-11T13:20:00Z, got '%s'", at);
@@ -69,17 +68,6 @@ int cmd_budgets(int argc, char **argv)
     store_close(s);
     if (rc)
         return cmd_report("budgets", &err);
-    kt_buf b = {0};
-    if (out == KT_OUT_JSON) {
-        char *text = json_dumps(answer, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-        buf_puts(&b, text);
-        buf_putc(&b, '\n');
-        free(text);
-    } else {
-        table(json_object_get(answer, "data"), &b);
-    }
-    json_decref(answer);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_free(&b);
+    cmd_print_answer(answer, out, table);
     return 0;
 }

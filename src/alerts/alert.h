@@ -17,7 +17,8 @@
  * webhook receiver by X-Kubetally-Delivery).  Delivery marks a
  * notification delivered after its receiver answered 2xx; failures are
  * retried with doubling backoff (initial … max) until max_attempts, then
- * the notification is "failed" and stays listed with its last error.  A
+ * the notification is "failed" and stays listed with its last error
+ * (delivered and failed ones are dropped 30 days after they were queued).  A
  * kill -9 between a receiver's 2xx and the mark means that one
  * notification is sent again after the restart (at least once), with the
  * same delivery id.
@@ -40,6 +41,7 @@
 
 #define KT_ALERT_KIND "alert"
 #define KT_OUTBOX_KIND "outbox"
+#define KT_OUTBOX_KEEP (30 * 86400) /* delivered and failed notifications are kept this long */
 
 typedef struct kt_alert_opts {
     const kt_receiver *receivers;
@@ -51,7 +53,7 @@ typedef struct kt_alert_opts {
 
 typedef struct kt_alert_stats {
     int budgets, fired, resolved, queued; /* evaluate */
-    int sent, retried, gave_up;           /* deliver */
+    int sent, retried, gave_up, pruned;   /* deliver */
     int64_t next_attempt;                 /* earliest pending retry after deliver; 0 ⇒ none */
 } kt_alert_stats;
 

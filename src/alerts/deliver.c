@@ -17,6 +17,8 @@ typedef struct pendings {
     pending *p;
     size_t n, cap;
     int64_t now, next; /* next: earliest later attempt */
+    char (*old)[32];   /* delivered or failed notifications past KT_OUTBOX_KEEP */
+    size_t n_old, cap_old;
 } pendings;
 
 static int due(void *ctx, const char *id, const char *body)
@@ -24,6 +26,10 @@ static int due(void *ctx, const char *id, const char *body)
     pendings *l = ctx;
     json_t *j = json_loads(body, 0, NULL);
     if (!j || strcmp(json_string_value(json_object_get(j, "status")) ?: "", "pending")) {
+        if (j && json_integer_value(json_object_get(j, "createdAt")) < l->now - KT_OUTBOX_KEEP) {
+            grow_array((void **)&l->old, &l->cap_old, l->n_old, sizeof *l->old);
+            snprintf(l->old[l->n_old++], sizeof *l->old, "%s", id);
+        }
         json_decref(j);
         return 0;
     }
@@ -109,6 +115,11 @@ int alerts_deliver(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_st
     }
     free(l.p);
     st->next_attempt = l.next;
+    /* the outbox keeps a month of history, not all of it */
+    for (size_t i = 0; i < l.n_old; i++)
+        if (store_del_record(s, KT_OUTBOX_KIND, l.old[i], err) == 1)
+            st->pruned++;
+    free(l.old);
     return 0;
 }
 
@@ -118,8 +129,7 @@ static int list_into(void *ctx, const char *id, const char *body)
     if (!j)
         return 0;
     json_object_del(j, "body"); /* what was sent stays in the store; the listing says what happened */
-    if (!json_object_get(j, "key"))
-        json_object_set_new(j, "id", json_string(id));
+    json_object_set_new(j, "id", json_string(id)); /* alert states are keyed by the record id alone */
     json_array_append_new(arr, j);
     return 0;
 }

@@ -140,8 +140,9 @@ TEST(retries_back_off_then_fail)
     /* third attempt = maxAttempts: failed, nothing left pending */
     st = deliver_at(t + 25);
     CHECK(st.gave_up == 4 && st.next_attempt == 0);
+    /* nothing more is tried; the one queued on March 3 is over 30 days old (April 10 − March 3) and goes */
     st = deliver_at(t + 1000);
-    CHECK(st.retried == 0 && st.gave_up == 0 && st.sent == 0);
+    CHECK(st.retried == 0 && st.gave_up == 0 && st.sent == 0 && st.pruned == 1);
     json_t *js = status();
     json_t *n = json_array_get(json_object_get(json_object_get(js, "data"), "notifications"), 0);
     CHECK_STR(json_string_value(json_object_get(n, "status")), "failed");
@@ -150,6 +151,44 @@ TEST(retries_back_off_then_fail)
     /* names the receiver, never its URL */
     CHECK(e && strstr(e, "webhook down") && !strstr(e, "127.0.0.1"));
     json_decref(js);
+    /* the one of March 11 goes 30 days later; the two of April 1 (00:01) a second after 30 days */
+    st = deliver_at(MAR1 + 31 * D + 60 + 30 * D - 1);
+    CHECK(st.pruned == 1);
+    st = deliver_at(MAR1 + 31 * D + 120 + 30 * D);
+    CHECK(st.pruned == 2);
+    js = status();
+    CHECK(json_array_size(json_object_get(json_object_get(js, "data"), "notifications")) == 0);
+    json_decref(js);
+}
+
+TEST(deleting_a_budget_resolves_its_alerts)
+{
+    kt_store *s;
+    kt_err err = {0};
+    kt_budget b;
+    /* the whole fleet in March up to NOW: 14 h × (0.06 + 0.045 + 0.06) = 2.31 ≥ 2.00 */
+    json_t *j = json_loads("{\"id\":\"all\",\"name\":\"all\",\"values\":{},\"interval\":\"monthly\","
+                           "\"spendLimit\":2,\"actions\":[{\"percentage\":100}]}", 0, NULL);
+    CHECK(j && budget_from_json(j, &b, NULL, &err) == 0);
+    json_decref(j);
+    /* without the earlier test's budget (its alerts are resolved: going says nothing) */
+    CHECK(store_open(dbpath, 0, &s, &err) == 0 && budget_delete(s, "pay", &err) == 1);
+    CHECK(budget_save(s, &b, &err) == 0);
+    store_close(s);
+    budget_free(&b);
+    kt_alert_stats st = evaluate_at(NOW);
+    CHECK(st.fired == 1 && st.resolved == 0);
+    CHECK(store_open(dbpath, 0, &s, &err) == 0 && budget_delete(s, "all", &err) == 1);
+    char *body = NULL;
+    store_close(s);
+    st = evaluate_at(NOW + 60);
+    CHECK(st.fired == 0 && st.resolved == 1 && st.queued == 1);
+    /* its state is gone with it, so nothing more is ever said about it */
+    CHECK(store_open(dbpath, KT_STORE_READONLY, &s, &err) == 0);
+    CHECK(store_get_record(s, KT_ALERT_KIND, "all/100", &body, &err) == 0 && !body);
+    store_close(s);
+    st = evaluate_at(NOW + 120);
+    CHECK(st.resolved == 0 && st.queued == 0);
 }
 
 int main(void)
@@ -162,6 +201,7 @@ int main(void)
     RUN(hmac_matches_rfc4231);
     RUN(fires_once_resolves_once);
     RUN(retries_back_off_then_fail);
+    RUN(deleting_a_budget_resolves_its_alerts);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {

@@ -152,5 +152,19 @@ until_ok '[ "$(hook_ok resolved)" = 2 ]' && ok "webhook: 2 resolutions delivered
 until_ok '[ "$(am_alerts)" = "[]" ]' && ok "alertmanager: both alerts resolved (endsAt passed)" || bad "alertmanager resolve: $(am_alerts)"
 "$kt" alerts --db "sqlite:$db" | grep -q resolved && ok "kubetally alerts shows them resolved" || bad "alerts table"
 
+# --- the write routes refuse what they should, with Kubecost's error shape
+code() { curl -s -o "$tmp/err.json" -w '%{http_code}' "$@"; }
+[ "$(code -XPOST -d '{}' "$base/budget")" = 415 ] && ok "POST without Content-Type: application/json is 415" || bad "415"
+[ "$(code -XPOST -H 'Content-Type: application/json' -d '{"name":' "$base/budget")" = 400 ] && ok "bad JSON is 400" || bad "400 JSON"
+[ "$(code -XPOST -H 'Content-Type: application/json' -d '{"name":"x","values":{},"interval":"daily","spendLimit":1}' "$base/budget")" = 400 ] &&
+  grep -q interval "$tmp/err.json" && ok "a bad field is 400 naming it" || bad "400 field: $(cat $tmp/err.json)"
+[ "$(code -XPOST -H 'Content-Type: application/json' -d '{"id":"nope","name":"x","values":{},"interval":"weekly","spendLimit":1}' "$base/budget")" = 404 ] &&
+  ok "an unknown id is 404" || bad "404 id"
+[ "$(code -XDELETE "$base/budget")" = 400 ] && ok "DELETE without id is 400" || bad "400 delete"
+[ "$(code "$base/budget")" = 405 ] && ok "GET /budget is 405" || bad "405"
+[ "$(code -XDELETE "$base/model/deleteBudget?id=pay")" = 200 ] && ok "Kubecost's DELETE /model/deleteBudget?id= deletes" || bad "delete"
+[ "$(code -XDELETE "$base/budget?id=pay")" = 404 ] && ok "deleting it again is 404" || bad "404 delete"
+[ "$(curl -sf "$base/budgets")" = '{"code":200,"data":[]}' ] && ok "GET /budgets is empty" || bad "budgets: $(curl -s $base/budgets)"
+
 if [ $fails -eq 0 ]; then echo "alerts integration: all passed"; else echo "alerts integration: $fails failed"; fi
 exit $((fails > 0))

@@ -64,5 +64,8 @@ int alerts_deliver(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_st
 /* What `kubetally alerts` and GET /alerts show: {"code": 200, "data":
  * {"alerts": [state…], "notifications": [outbox entry without body…]}}. */
 int alerts_status(kt_store *s, json_t **out, kt_err *err);
+/* The body of a test notification for a receiver of `kind` (malloc'd):
+ * alertname KubetallyTest, severity info, ending five minutes after now. */
+char *alerts_test_body(enum kt_receiver_kind kind, const char *receiver, int64_t now);
 
 #endif

@@ -3,9 +3,11 @@
  * error (the same answer as GET /alerts). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "alerts/alert.h"
+#include "alerts/config.h"
 #include "cmd/answer.h"
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
@@ -15,8 +17,42 @@
 static const kt_flag flags[] = {
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
+    {"--test", "test", 0, NULL},
+    {"--config", "config", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
+
+/* --test RECEIVER --config FILE: send one test notification now, outside
+ * the outbox (nothing is kept), and say whether the receiver took it. */
+static int send_test(const char *name, const char *config)
+{
+    kt_alerts_config c;
+    kt_err err = {0};
+    if (!config) {
+        kt_fail(&err, KT_EINPUT, "--test needs --config FILE, where the receiver '%s' is described", name);
+        return cmd_report("alerts", &err);
+    }
+    if (alerts_config_load(config, &c, &err))
+        return cmd_report("alerts", &err);
+    const kt_receiver *r = NULL;
+    for (size_t i = 0; i < c.n_receivers; i++)
+        if (!strcmp(c.receivers[i].name, name))
+            r = &c.receivers[i];
+    int rc = 0;
+    if (!r) {
+        kt_fail(&err, KT_EINPUT, "--test: no receiver named '%s' in %s", name, config);
+        rc = cmd_report("alerts", &err);
+    } else {
+        char *body = alerts_test_body(r->kind, r->name, (int64_t)time(NULL));
+        if (receiver_send(r, body, "test", &err))
+            rc = cmd_report("alerts", &err);
+        else
+            printf("sent a test notification to %s\n", r->name);
+        free(body);
+    }
+    alerts_config_free(&c);
+    return rc;
+}
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -72,9 +108,11 @@ int cmd_alerts(int argc, char **argv)
         return cmd_report("alerts", &err);
     if (p.help) {
         flags_usage("alerts", "Budget alerts (firing, resolved) and every notification with its delivery status, "
-                    "attempts and last error.", flags);
+                    "attempts and last error.\n--test RECEIVER --config FILE sends a test notification now.", flags);
         return 0;
     }
+    if (params_get(&p, "test"))
+        return send_test(params_get(&p, "test"), params_get(&p, "config"));
     const char *o = params_get(&p, "output");
     if (cmd_table_or_json(o, &out, &err))
         return cmd_report("alerts", &err);

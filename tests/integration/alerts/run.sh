@@ -152,6 +152,16 @@ until_ok '[ "$(hook_ok resolved)" = 2 ]' && ok "webhook: 2 resolutions delivered
 until_ok '[ "$(am_alerts)" = "[]" ]' && ok "alertmanager: both alerts resolved (endsAt passed)" || bad "alertmanager resolve: $(am_alerts)"
 "$kt" alerts --db "sqlite:$db" | grep -q resolved && ok "kubetally alerts shows them resolved" || bad "alerts table"
 
+# --- kubetally alerts --test sends one notification now, to the receiver named
+"$kt" alerts --test am --config "$tmp/k.yaml" | grep -q "sent a test notification to am" &&
+  until_ok 'curl -sf "$am/api/v2/alerts?filter=alertname%3D%22KubetallyTest%22" | grep -q "\"receiver\":\"am\""' &&
+  ok "alerts --test am: KubetallyTest in alertmanager" || bad "alerts --test am"
+"$kt" alerts --test hook --config "$tmp/k.yaml" >/dev/null &&
+  python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])][-1]; sys.exit(not (r["event"]=="test" and r["verified"]))' "$tmp/hook.log" &&
+  ok "alerts --test hook: a signed test event" || bad "alerts --test hook: $(tail -1 $tmp/hook.log)"
+"$kt" alerts --test nobody --config "$tmp/k.yaml" 2>"$tmp/err.txt"; [ $? = 2 ] && grep -q "no receiver named 'nobody'" "$tmp/err.txt" &&
+  ok "alerts --test with an unknown receiver: exit 2 naming it" || bad "--test nobody: $(cat $tmp/err.txt)"
+
 # --- the write routes refuse what they should, with Kubecost's error shape
 code() { curl -s -o "$tmp/err.json" -w '%{http_code}' "$@"; }
 [ "$(code -XPOST -d '{}' "$base/budget")" = 415 ] && ok "POST without Content-Type: application/json is 415" || bad "415"

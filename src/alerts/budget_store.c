@@ -7,6 +7,7 @@
 
 #include <openssl/rand.h>
 
+#include "alerts/alert.h"
 #include "util/log.h"
 
 int budget_save(kt_store *s, kt_budget *b, kt_err *err)
@@ -90,6 +91,26 @@ json_t *budget_answer_json(const kt_budget *b, kt_window period, double spend)
     return j;
 }
 
+/* Kubecost's actions carry lastFired: when the action's alert last fired
+ * (alert.h keeps it as the state's "since"). */
+static void last_fired(kt_store *s, const char *id, json_t *answer)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(answer, "actions"), i, a) {
+        char key[160], *body = NULL;
+        snprintf(key, sizeof key, "%s/%g", id, json_number_value(json_object_get(a, "percentage")));
+        if (store_get_record(s, KT_ALERT_KIND, key, &body, NULL) == 1) {
+            json_t *st = json_loads(body, 0, NULL);
+            char t[32];
+            time_format(json_integer_value(json_object_get(st, "since")), t);
+            json_object_set_new(a, "lastFired", json_string(t));
+            json_decref(st);
+        }
+        free(body);
+    }
+}
+
 int budget_answers(kt_store *s, int64_t now, const kt_engine_limits *lim, json_t **out, kt_err *err)
 {
     assert(s && lim && out);
@@ -107,7 +128,9 @@ int budget_answers(kt_store *s, int64_t now, const kt_engine_limits *lim, json_t
             budget_list_free(b, n);
             return -1;
         }
-        json_array_append_new(data, budget_answer_json(&b[i], w, spend));
+        json_t *a = budget_answer_json(&b[i], w, spend);
+        last_fired(s, b[i].id, a);
+        json_array_append_new(data, a);
     }
     budget_list_free(b, n);
     *out = json_pack("{s:i, s:o}", "code", 200, "data", data);

@@ -23,7 +23,8 @@ void budget_list_free(kt_budget *b, size_t n);
  * end} (RFC3339) and currentSpend. */
 json_t *budget_answer_json(const kt_budget *b, kt_window period, double spend);
 /* Every budget with its current spend at `now`, as GET /budgets answers:
- * {"code": 200, "data": [budget, …]} in id order.  One engine question per
+ * {"code": 200, "data": [budget, …]} in id order, each action with
+ * lastFired (RFC3339) once its alert has fired.  One engine question per
  * budget. */
 int budget_answers(kt_store *s, int64_t now, const kt_engine_limits *lim, json_t **out, kt_err *err);
 

@@ -97,6 +97,15 @@ TEST(fires_once_resolves_once)
     CHECK(st.fired == 1 && st.resolved == 0 && st.queued == 1);
     st = evaluate_at(NOW + 60);
     CHECK(st.fired == 0 && st.resolved == 0 && st.queued == 0);
+    /* GET /budgets shows when each action's alert fired (Kubecost's lastFired) */
+    json_t *ans = NULL;
+    CHECK(store_open(dbpath, KT_STORE_READONLY, &s, &err) == 0 && budget_answers(s, NOW, &nolim, &ans, &err) == 0);
+    store_close(s);
+    json_t *acts = json_object_get(json_array_get(json_object_get(ans, "data"), 0), "actions");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(acts, 0), "lastFired")), "2026-03-03T00:00:00Z");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(acts, 1), "lastFired")), "2026-03-11T13:20:00Z");
+    CHECK(!json_object_get(json_array_get(acts, 2), "lastFired"));
+    json_decref(ans);
     /* April 1: a new period, spend 0: both resolve, one notification each */
     st = evaluate_at(MAR1 + 31 * D + 60);
     CHECK(st.fired == 0 && st.resolved == 2 && st.queued == 2);

@@ -7,6 +7,7 @@
 
 #include "alerts/alert.h"
 #include "alerts/budget_store.h"
+#include "util/log.h"
 #include "util/time.h"
 
 /* One alert as evaluation sees it: what it is now, what was kept. */
@@ -16,6 +17,7 @@ typedef struct eval {
     double pct, spend;
     kt_window w;
     json_t *state;      /* kept state (owned), NULL ⇒ never fired */
+    int unknown;        /* the spend could not be asked: leave the alert as it is */
 } eval;
 
 typedef struct evals {
@@ -170,6 +172,8 @@ static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t no
 {
     for (size_t i = 0; i < v->n; i++) {
         eval *e = &v->e[i];
+        if (e->unknown)
+            continue;
         int firing = e->state && json_is_true(json_object_get(e->state, "firing"));
         int over = e->b && e->spend >= e->pct / 100 * e->b->spend_limit;
         if (over && !firing) {
@@ -214,11 +218,16 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
         return -1;
     st->budgets = (int)n;
     int rc = 0;
-    /* spend first: the engine reads outside the write transaction below */
-    for (size_t i = 0; i < n && !rc; i++) {
-        double spend;
-        kt_window w;
-        rc = budget_spend(s, &b[i], now, o->lim, &spend, &w, err);
+    /* spend first: the engine reads outside the write transaction below.  A
+     * budget whose spend cannot be asked keeps its alerts as they are (not
+     * "gone", which would resolve them); the others go on. */
+    for (size_t i = 0; i < n; i++) {
+        double spend = 0;
+        kt_window w = {0, 0};
+        kt_err e1 = {0};
+        int unknown = budget_spend(s, &b[i], now, o->lim, &spend, &w, &e1) != 0;
+        if (unknown)
+            log_warn("alerts: %s", e1.msg); /* names the budget */
         size_t k;
         const json_t *a;
         json_array_foreach(b[i].actions, k, a) {
@@ -228,7 +237,7 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
             if (find(&v, key))
                 continue; /* the same percentage twice is one alert */
             eval *e = add(&v, key);
-            e->b = &b[i], e->pct = pct, e->spend = spend, e->w = w;
+            e->b = &b[i], e->pct = pct, e->spend = spend, e->w = w, e->unknown = unknown;
         }
     }
     if (!rc)

@@ -24,18 +24,22 @@ static kt_alert_opts opts(void)
     return o;
 }
 
-static kt_alert_stats evaluate_at(int64_t t)
+static kt_alert_stats evaluate_with(int64_t t, const kt_engine_limits *lim)
 {
     kt_store *s;
     kt_err err = {0};
     kt_alert_stats st = {0};
     kt_alert_opts o = opts();
+    if (lim)
+        o.lim = lim;
     /* a fresh handle each time, as serve after a restart */
     if (store_open(dbpath, 0, &s, &err) || alerts_evaluate(s, &o, t, &st, &err))
         fprintf(stderr, "evaluate: %s\n", err.msg);
     store_close(s);
     return st;
 }
+
+static kt_alert_stats evaluate_at(int64_t t) { return evaluate_with(t, NULL); }
 
 static kt_alert_stats deliver_at(int64_t t)
 {
@@ -187,6 +191,11 @@ TEST(deleting_a_budget_resolves_its_alerts)
     budget_free(&b);
     kt_alert_stats st = evaluate_at(NOW);
     CHECK(st.fired == 1 && st.resolved == 0);
+    /* when the spend cannot be asked (here: windows over an hour refused),
+     * the alert is left firing, not taken for gone */
+    static const kt_engine_limits tight = {3600, 0, 0, 0, 0};
+    st = evaluate_with(NOW + 30, &tight);
+    CHECK(st.budgets == 1 && st.fired == 0 && st.resolved == 0 && st.queued == 0);
     CHECK(store_open(dbpath, 0, &s, &err) == 0 && budget_delete(s, "all", &err) == 1);
     char *body = NULL;
     store_close(s);

@@ -68,6 +68,13 @@ static void attempt(kt_store *s, const kt_alert_opts *o, pending *p, int64_t now
 {
     json_t *n = p->n;
     const kt_receiver *r = receiver_named(o, json_string_value(json_object_get(n, "receiver")) ?: "");
+    kt_receiver chat = {.kind = KT_RECV_CHAT};
+    const char *url = json_string_value(json_object_get(n, "url"));
+    if (url) { /* a chat webhook of the budget's action, carried in the entry */
+        snprintf(chat.name, sizeof chat.name, "%s", json_string_value(json_object_get(n, "receiver")) ?: "chat");
+        snprintf(chat.url, sizeof chat.url, "%s", url);
+        r = &chat;
+    }
     kt_err e = {0};
     int attempts = (int)json_integer_value(json_object_get(n, "attempts")) + 1;
     int rc = r ? receiver_send(r, json_string_value(json_object_get(n, "body")) ?: "", p->id, &e)
@@ -96,6 +103,7 @@ static void attempt(kt_store *s, const kt_alert_opts *o, pending *p, int64_t now
                      (long long)(at - now));
         }
     }
+    receiver_wipe(&chat);
     char *text = json_dumps(n, JSON_COMPACT);
     kt_err se = {0};
     if (store_put_record(s, KT_OUTBOX_KIND, p->id, text, &se))
@@ -129,6 +137,7 @@ static int list_into(void *ctx, const char *id, const char *body)
     if (!j)
         return 0;
     json_object_del(j, "body"); /* what was sent stays in the store; the listing says what happened */
+    json_object_del(j, "url");  /* a chat webhook's URL holds its token */
     json_object_set_new(j, "id", json_string(id)); /* alert states are keyed by the record id alone */
     json_array_append_new(arr, j);
     return 0;

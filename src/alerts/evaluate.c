@@ -14,6 +14,7 @@
 typedef struct eval {
     char key[160];
     const kt_budget *b; /* NULL ⇒ its budget or action is gone */
+    const json_t *action; /* in b->actions: its chat webhooks get told too */
     double pct, spend;
     kt_window w;
     json_t *state;      /* kept state (owned), NULL ⇒ never fired */
@@ -113,7 +114,24 @@ static char *body_for(enum kt_receiver_kind kind, const json_t *state, const cha
     else
         snprintf(ends, sizeof ends, "%s", json_string_value(json_object_get(state, "periodEnd")));
     json_t *j;
-    if (kind == KT_RECV_ALERTMANAGER) {
+    if (kind == KT_RECV_CHAT) {
+        char text[600];
+        if (strcmp(event, "resolved"))
+            snprintf(text, sizeof text, "[FIRING] Budget %s: %.2f spent of %.2f, over its %g %% threshold, "
+                     "period %.10s..%.10s", json_string_value(json_object_get(state, "budget")),
+                     json_number_value(json_object_get(state, "currentSpend")),
+                     json_number_value(json_object_get(state, "spendLimit")),
+                     json_number_value(json_object_get(state, "percentage")),
+                     json_string_value(json_object_get(state, "periodStart")) ?: "",
+                     json_string_value(json_object_get(state, "periodEnd")) ?: "");
+        else
+            snprintf(text, sizeof text, "[RESOLVED] Budget %s: back under its %g %% threshold (%.2f of %.2f)",
+                     json_string_value(json_object_get(state, "budget")),
+                     json_number_value(json_object_get(state, "percentage")),
+                     json_number_value(json_object_get(state, "currentSpend")),
+                     json_number_value(json_object_get(state, "spendLimit")));
+        j = json_pack("{s:s}", "text", text);
+    } else if (kind == KT_RECV_ALERTMANAGER) {
         char summary[400];
         snprintf(summary, sizeof summary, "Budget %s: %.2f spent of %.2f (%g %% threshold) this period",
                  json_string_value(json_object_get(state, "budget")),
@@ -139,32 +157,60 @@ static char *body_for(enum kt_receiver_kind kind, const json_t *state, const cha
     return s;
 }
 
-/* One notification per receiver, ids from the meta counter (same transaction). */
-static int enqueue(kt_store *s, const kt_alert_opts *o, const char *key, const json_t *state, const char *event,
+/* One outbox entry, its id from the meta counter (same transaction).  url
+ * is set for a chat webhook of the action (kept for delivery, never listed). */
+static int put_note(kt_store *s, const char *key, const char *event, const char *receiver, const char *url,
+                    const char *body, int64_t now, kt_alert_stats *st, kt_err *err)
+{
+    char v[32], id[32];
+    if (store_get_meta(s, "outbox_seq", v, sizeof v, err) < 0)
+        return -1;
+    long long seq = atoll(v) + 1;
+    snprintf(v, sizeof v, "%lld", seq);
+    snprintf(id, sizeof id, "%012lld", seq); /* zero-padded: id order is creation order */
+    if (store_set_meta(s, "outbox_seq", v, err))
+        return -1;
+    json_t *n = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I, s:s, s:s}", "id", id, "alert", key, "event",
+                          event, "receiver", receiver, "createdAt", (json_int_t)now, "status", "pending", "attempts",
+                          0, "nextAttempt", (json_int_t)now, "lastError", "", "body", body);
+    if (url)
+        json_object_set_new(n, "url", json_string(url));
+    char *text = json_dumps(n, JSON_COMPACT);
+    json_decref(n);
+    int rc = store_put_record(s, KT_OUTBOX_KIND, id, text, err);
+    free(text);
+    if (!rc)
+        st->queued++;
+    return rc;
+}
+
+/* One notification per configured receiver, and one per chat webhook of
+ * the action (an alert whose budget is gone has no action: receivers only). */
+static int enqueue(kt_store *s, const kt_alert_opts *o, const eval *e, const json_t *state, const char *event,
                    int64_t now, kt_alert_stats *st, kt_err *err)
 {
     for (size_t i = 0; i < o->n_receivers; i++) {
-        char v[32], id[32];
-        if (store_get_meta(s, "outbox_seq", v, sizeof v, err) < 0)
-            return -1;
-        long long seq = atoll(v) + 1;
-        snprintf(v, sizeof v, "%lld", seq);
-        snprintf(id, sizeof id, "%012lld", seq); /* zero-padded: id order is creation order */
-        if (store_set_meta(s, "outbox_seq", v, err))
-            return -1;
         char *body = body_for(o->receivers[i].kind, state, event, now);
-        json_t *n = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I, s:s, s:s}", "id", id, "alert", key, "event",
-                              event, "receiver", o->receivers[i].name, "createdAt", (json_int_t)now, "status",
-                              "pending", "attempts", 0, "nextAttempt", (json_int_t)now, "lastError", "", "body", body);
+        int rc = put_note(s, e->key, event, o->receivers[i].name, NULL, body, now, st, err);
         free(body);
-        char *text = json_dumps(n, JSON_COMPACT);
-        json_decref(n);
-        int rc = store_put_record(s, KT_OUTBOX_KIND, id, text, err);
-        free(text);
         if (rc)
             return -1;
-        st->queued++;
     }
+    static const char *const lists[][2] = {{"slackWebhooks", "slack"}, {"msTeamsWebhooks", "msteams"}};
+    char *body = e->action ? body_for(KT_RECV_CHAT, state, event, now) : NULL;
+    for (size_t l = 0; l < 2 && e->action; l++) {
+        size_t k;
+        const json_t *u;
+        json_array_foreach(json_object_get(e->action, lists[l][0]), k, u) {
+            char name[64];
+            snprintf(name, sizeof name, "%s:%zu", lists[l][1], k + 1); /* the URL is a secret: named by place */
+            if (put_note(s, e->key, event, name, json_string_value(u), body, now, st, err)) {
+                free(body);
+                return -1;
+            }
+        }
+    }
+    free(body);
     return 0;
 }
 
@@ -180,7 +226,7 @@ static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t no
             json_t *ns = fired_state(e, now);
             char *text = json_dumps(ns, JSON_COMPACT);
             int rc = store_put_record(s, KT_ALERT_KIND, e->key, text, err) ||
-                     enqueue(s, o, e->key, ns, "firing", now, st, err);
+                     enqueue(s, o, e, ns, "firing", now, st, err);
             free(text);
             json_decref(ns);
             if (rc)
@@ -195,7 +241,7 @@ static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t no
             char *text = json_dumps(ns, JSON_COMPACT);
             int rc = (e->b ? store_put_record(s, KT_ALERT_KIND, e->key, text, err)
                            : store_del_record(s, KT_ALERT_KIND, e->key, err) < 0) ||
-                     enqueue(s, o, e->key, ns, "resolved", now, st, err);
+                     enqueue(s, o, e, ns, "resolved", now, st, err);
             free(text);
             json_decref(ns);
             if (rc)
@@ -237,7 +283,7 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
             if (find(&v, key))
                 continue; /* the same percentage twice is one alert */
             eval *e = add(&v, key);
-            e->b = &b[i], e->pct = pct, e->spend = spend, e->w = w, e->unknown = unknown;
+            e->b = &b[i], e->action = a, e->pct = pct, e->spend = spend, e->w = w, e->unknown = unknown;
         }
     }
     if (!rc)

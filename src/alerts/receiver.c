@@ -33,7 +33,8 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 int receiver_send(const kt_receiver *r, const char *body, const char *delivery_id, kt_err *err)
 {
     assert(r && body);
-    const char *what = r->kind == KT_RECV_ALERTMANAGER ? "alertmanager" : "webhook";
+    const char *what = r->kind == KT_RECV_ALERTMANAGER ? "alertmanager" : r->kind == KT_RECV_CHAT ? "chat webhook"
+                                                                                                : "webhook";
     char url[1100], hdr[128], sig[65];
     snprintf(url, sizeof url, "%s%s", r->url, r->kind == KT_RECV_ALERTMANAGER ? "/api/v2/alerts" : "");
     CURL *c = curl_easy_init();

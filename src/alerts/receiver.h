@@ -1,6 +1,6 @@
 /* receiver.h — where notifications go, and how one is sent.
  *
- * Two kinds so far:
+ * Three kinds so far:
  *  - alertmanager: Prometheus Alertmanager's v2 API.  The body is the
  *    notification's JSON array of alerts (notify.h), POSTed to
  *    URL/api/v2/alerts; Alertmanager deduplicates by labels, so sending the
@@ -9,6 +9,8 @@
  *      X-Kubetally-Signature: sha256=HEX(HMAC-SHA256(secret, body))
  *      X-Kubetally-Delivery: the outbox id (a receiver deduplicates on it)
  *    when a secret file is given.
+ *  - chat: Slack's and Teams' incoming webhooks, from a budget action's
+ *    slackWebhooks and msTeamsWebhooks: {"text": "[FIRING] Budget …"}.
  *
  * Secrets (the HMAC key; URLs, which for chat webhooks hold tokens) are
  * never put in an error message, a log line or an answer: errors name the
@@ -20,7 +22,9 @@
 
 #include "util/err.h"
 
-enum kt_receiver_kind { KT_RECV_ALERTMANAGER, KT_RECV_WEBHOOK };
+/* KT_RECV_CHAT: a Slack- or Microsoft-Teams-compatible incoming webhook
+ * (a budget action's slackWebhooks / msTeamsWebhooks): {"text": "…"}. */
+enum kt_receiver_kind { KT_RECV_ALERTMANAGER, KT_RECV_WEBHOOK, KT_RECV_CHAT };
 
 #define KT_MAX_RECEIVERS 8
 

@@ -181,7 +181,9 @@ TEST(deleting_a_budget_resolves_its_alerts)
     kt_budget b;
     /* the whole fleet in March up to NOW: 14 h × (0.06 + 0.045 + 0.06) = 2.31 ≥ 2.00 */
     json_t *j = json_loads("{\"id\":\"all\",\"name\":\"all\",\"values\":{},\"interval\":\"monthly\","
-                           "\"spendLimit\":2,\"actions\":[{\"percentage\":100}]}", 0, NULL);
+                           "\"spendLimit\":2,\"actions\":[{\"percentage\":100,"
+                           "\"slackWebhooks\":[\"http://127.0.0.1:9/s\"],\"msTeamsWebhooks\":[\"http://127.0.0.1:9/t\"]}]}",
+                           0, NULL);
     CHECK(j && budget_from_json(j, &b, NULL, &err) == 0);
     json_decref(j);
     /* without the earlier test's budget (its alerts are resolved: going says nothing) */
@@ -189,8 +191,19 @@ TEST(deleting_a_budget_resolves_its_alerts)
     CHECK(budget_save(s, &b, &err) == 0);
     store_close(s);
     budget_free(&b);
+    /* the receiver, and the action's Slack and Teams webhooks: 3 notifications */
     kt_alert_stats st = evaluate_at(NOW);
-    CHECK(st.fired == 1 && st.resolved == 0);
+    CHECK(st.fired == 1 && st.resolved == 0 && st.queued == 3);
+    json_t *js = status();
+    json_t *notes = json_object_get(json_object_get(js, "data"), "notifications");
+    size_t nn = json_array_size(notes);
+    CHECK(nn >= 2);
+    if (nn >= 2) {
+        CHECK_STR(json_string_value(json_object_get(json_array_get(notes, nn - 2), "receiver")), "slack:1");
+        CHECK_STR(json_string_value(json_object_get(json_array_get(notes, nn - 1), "receiver")), "msteams:1");
+        CHECK(!json_object_get(json_array_get(notes, nn - 1), "url")); /* the URL holds the token */
+    }
+    json_decref(js);
     /* when the spend cannot be asked (here: windows over an hour refused),
      * the alert is left firing, not taken for gone */
     static const kt_engine_limits tight = {3600, 0, 0, 0, 0};
@@ -199,6 +212,7 @@ TEST(deleting_a_budget_resolves_its_alerts)
     CHECK(store_open(dbpath, 0, &s, &err) == 0 && budget_delete(s, "all", &err) == 1);
     char *body = NULL;
     store_close(s);
+    /* the budget is gone, and its action's webhooks with it: the receiver alone is told */
     st = evaluate_at(NOW + 60);
     CHECK(st.fired == 0 && st.resolved == 1 && st.queued == 1);
     /* its state is gone with it, so nothing more is ever said about it */

@@ -6,7 +6,8 @@
 Answers the first FAIL_FIRST POSTs with HTTP 500 (to make kubetally retry),
 then 200.  Every POST is appended to LOG_FILE as one JSON line: the answer it
 got, whether X-Kubetally-Signature is HMAC-SHA256(secret, body), the
-X-Kubetally-Delivery id, and the event.  Stops by itself after 10 minutes."""
+X-Kubetally-Delivery id, the event, the path, and a chat message's text
+(POSTs to /slack stand for a Slack incoming webhook).  Stops by itself after 10 minutes."""
 import hashlib
 import hmac
 import json
@@ -29,12 +30,13 @@ class Handler(BaseHTTPRequestHandler):
             seen[0] += 1
             status = 500 if seen[0] <= fail_first else 200
             try:
-                event = json.loads(body).get("event")
+                doc = json.loads(body)
             except ValueError:
-                event = None
+                doc = {}
             with open(log_file, "a") as f:
                 f.write(json.dumps({"status": status, "verified": hmac.compare_digest(want, got),
-                                    "delivery": self.headers.get("X-Kubetally-Delivery"), "event": event}) + "\n")
+                                    "delivery": self.headers.get("X-Kubetally-Delivery"), "event": doc.get("event"),
+                                    "path": self.path, "text": doc.get("text")}) + "\n")
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()

@@ -71,6 +71,7 @@ budgets:
     actions:
       - percentage: 50
       - percentage: 100
+        slackWebhooks: ["http://127.0.0.1:$hookport/slack"]
 receivers:
   - name: am
     type: alertmanager
@@ -116,16 +117,19 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 print(len({r["delivery"] for r in rows if r["status"] == 200 and r["event"] == sys.argv[2]}))' "$tmp/hook.log" "$1"; }
 until_ok '[ -f $tmp/hook.log ] && [ "$(hook_ok firing)" = 2 ]' && ok "webhook: 2 firings delivered" || bad "webhook firings: $(cat $tmp/hook.log)"
 [ "$(grep -c '"status": 500' "$tmp/hook.log")" = 2 ] && ok "webhook: the two 500s were retried" || bad "500s: $(cat $tmp/hook.log)"
-grep -q '"verified": false' "$tmp/hook.log" && bad "an unsigned or wrongly signed POST" || ok "every POST's HMAC-SHA256 verified"
+grep '"path": "/hook"' "$tmp/hook.log" | grep -q '"verified": false' && bad "an unsigned or wrongly signed POST" || ok "every webhook POST's HMAC-SHA256 verified"
+until_ok 'grep -q "\"path\": \"/slack\", \"text\": \"\[FIRING\] Budget payments" $tmp/hook.log' &&
+  ok "the 100 % action's Slack webhook got [FIRING] Budget payments" || bad "slack: $(grep slack $tmp/hook.log)"
 "$kt" alerts --db "sqlite:$db" -o json >"$tmp/alerts.json"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))["data"]
 n = d["notifications"]
-assert len(n) == 4 and all(x["status"] == "delivered" for x in n), n
+assert len(n) == 5 and all(x["status"] == "delivered" for x in n), n
 assert sum(x["attempts"] for x in n if x["receiver"] == "hook") == 4, n   # 2 + the two 500s
+assert [x["receiver"] for x in n].count("slack:1") == 1 and not any("url" in x for x in n), n
 assert len(d["alerts"]) == 2 and all(a["firing"] for a in d["alerts"]), d["alerts"]
-' "$tmp/alerts.json" && ok "kubetally alerts: 4 notifications delivered, hook took 4 attempts" || bad "alerts listing: $(cat $tmp/alerts.json)"
+' "$tmp/alerts.json" && ok "kubetally alerts: 5 notifications delivered (am, hook, slack:1), hook took 4 attempts" || bad "alerts listing: $(cat $tmp/alerts.json)"
 curl -sf "$base/alerts" | grep -q "$tmp/secret\|127.0.0.1:$hookport" && bad "GET /alerts shows a URL or secret path" || ok "GET /alerts shows no URL or secret"
 grep -q "$(cat "$tmp/secret")" "$tmp"/serve1.log && bad "secret in the log" || ok "secret never logged"
 
@@ -137,17 +141,19 @@ start_serve 2
 python3 -c '
 import json, sys
 n = json.load(open(sys.argv[1]))["data"]["notifications"]
-assert len(n) == 4 and all(x["status"] == "delivered" for x in n), n
-' "$tmp/alerts2.json" && ok "after kill -9 and restart: still 4 notifications, none queued again" || bad "after restart: $(cat $tmp/alerts2.json)"
+assert len(n) == 5 and all(x["status"] == "delivered" for x in n), n
+' "$tmp/alerts2.json" && ok "after kill -9 and restart: still 5 notifications, none queued again" || bad "after restart: $(cat $tmp/alerts2.json)"
 [ "$(wc -l <"$tmp/hook.log")" = "$posts_before" ] && ok "webhook got nothing more after the restart" || bad "webhook posts went from $posts_before to $(wc -l <"$tmp/hook.log")"
 [ "$(am_alerts | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 2 ] && ok "alertmanager still has exactly 2" || bad "alertmanager after restart: $(am_alerts)"
 
 # --- raise the limit over the API: both resolve at once
 curl -sf -XPOST -H 'Content-Type: application/json' "$base/budget" -d "{\"id\":\"pay\",\"name\":\"payments\",
   \"values\":{\"label\":[\"team:payments\"],\"cluster\":[\"$cluster\"]},\"interval\":\"monthly\",\"intervalDay\":$day,
-  \"spendLimit\":1000000,\"actions\":[{\"percentage\":50},{\"percentage\":100}]}" >"$tmp/post.json" &&
+  \"spendLimit\":1000000,\"actions\":[{\"percentage\":50},{\"percentage\":100,
+  \"slackWebhooks\":[\"http://127.0.0.1:$hookport/slack\"]}]}" >"$tmp/post.json" &&
   ok "POST /budget raised the limit" || bad "POST /budget: $(cat $tmp/post.json)"
 until_ok '[ "$(hook_ok resolved)" = 2 ]' && ok "webhook: 2 resolutions delivered" || bad "webhook resolved: $(cat $tmp/hook.log)"
+until_ok 'grep -q "\"text\": \"\[RESOLVED\] Budget payments" $tmp/hook.log' && ok "Slack webhook got [RESOLVED]" || bad "slack resolved"
 # Alertmanager lists only alerts whose endsAt is still ahead: an empty list means both were resolved
 until_ok '[ "$(am_alerts)" = "[]" ]' && ok "alertmanager: both alerts resolved (endsAt passed)" || bad "alertmanager resolve: $(am_alerts)"
 "$kt" alerts --db "sqlite:$db" | grep -q resolved && ok "kubetally alerts shows them resolved" || bad "alerts table"

@@ -110,6 +110,19 @@ assert alerts["50"]["labels"]["severity"] == "warning", alerts["50"]
 assert alerts["100"]["status"]["state"] == "active", alerts["100"]["status"]
 ' "$cluster" && ok "labels alertname, team, cluster, severity, budget; state active" || bad "alert labels"
 
+# --- kubetally budgets: the same budget, its period from yesterday, spend over the limit
+"$kt" budgets --db "sqlite:$db" -o json >"$tmp/budgets.json"
+python3 -c '
+import json, sys, datetime
+b = json.load(open(sys.argv[1]))["data"]
+assert len(b) == 1 and b[0]["id"] == "pay" and b[0]["interval"] == "monthly", b
+y = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)).strftime("%Y-%m-%dT00:00:00Z")
+assert b[0]["window"]["start"] == y, (b[0]["window"], y)
+assert b[0]["currentSpend"] > b[0]["spendLimit"], b
+assert all("lastFired" in a for a in b[0]["actions"]), b[0]["actions"]
+' "$tmp/budgets.json" && ok "kubetally budgets -o json: period from yesterday, spend over the limit, lastFired" || bad "budgets: $(cat $tmp/budgets.json)"
+"$kt" budgets --db "sqlite:$db" | grep -q "^pay " && ok "kubetally budgets table" || bad "budgets table"
+
 # --- the webhook: 2 firings, signed, delivered after two 500s
 hook_ok() { python3 -c '
 import json, sys

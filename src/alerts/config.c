@@ -142,10 +142,28 @@ static int only_keys(yaml_document_t *d, yaml_node_t *map, const char *const *ke
     return 0;
 }
 
+/* from (required), username, passwordFile, tls (required | none) of an email receiver. */
+static int load_mail(yaml_document_t *d, yaml_node_t *n, kt_receiver *r, kt_err *err)
+{
+    const char *from = scalar_of(d, n, "from"), *user = scalar_of(d, n, "username"),
+               *pass = scalar_of(d, n, "passwordFile"), *tls = scalar_of(d, n, "tls");
+    if (!from || !strchr(from, '@') || strlen(from) >= sizeof r->from || strpbrk(from, "<>\r\n"))
+        return kt_fail(err, KT_EINPUT, "from: required, an address such as kubetally@example.com");
+    snprintf(r->from, sizeof r->from, "%s", from);
+    if (user && strlen(user) >= sizeof r->username)
+        return kt_fail(err, KT_EINPUT, "username: up to 127 characters");
+    snprintf(r->username, sizeof r->username, "%s", user ? user : "");
+    if (tls && strcmp(tls, "required") && strcmp(tls, "none"))
+        return kt_fail(err, KT_EINPUT, "tls: required (STARTTLS on smtp://) or none");
+    r->tls = tls && !strcmp(tls, "none") ? KT_TLS_NONE : KT_TLS_REQUIRED;
+    return pass ? receiver_read_secret(pass, r, err) : 0;
+}
+
 static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c,
                           kt_err *err)
 {
-    static const char *const keys[] = {"name", "type", "url", "secretFile", NULL};
+    static const char *const keys[] = {"name", "type", "url", "secretFile", "from", "username", "passwordFile",
+                                       "tls", NULL};
     if (seq->type != YAML_SEQUENCE_NODE)
         return kt_fail(err, KT_EINPUT, "%s:%d: receivers: expected a list", name, line_of(seq));
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
@@ -165,17 +183,25 @@ static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name
         if (!nm || !*nm || strlen(nm) >= sizeof r->name)
             return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: required, up to 63 characters", name, line_of(n),
                            where);
-        if (!type || (strcmp(type, "alertmanager") && strcmp(type, "webhook")))
-            return kt_fail(err, KT_EINPUT, "%s:%d: %s.type: alertmanager or webhook", name, line_of(n), where);
+        if (!type || (strcmp(type, "alertmanager") && strcmp(type, "webhook") && strcmp(type, "email")))
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s.type: alertmanager, webhook or email", name, line_of(n),
+                           where);
+        int mail = !strcmp(type, "email");
         /* the URL is a secret for chat webhooks: say what is wrong, not what it was */
-        if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) || strlen(url) >= sizeof r->url)
-            return kt_fail(err, KT_EINPUT, "%s:%d: %s.url: required, an http:// or https:// URL", name,
-                           line_of(n), where);
+        if (!url || strlen(url) >= sizeof r->url ||
+            (mail ? strncmp(url, "smtp://", 7) && strncmp(url, "smtps://", 8)
+                  : strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s.url: required, %s", name, line_of(n), where,
+                           mail ? "smtp://HOST:PORT or smtps://HOST:PORT" : "an http:// or https:// URL");
+        if (mail && load_mail(d, n, r, err)) {
+            receiver_wipe(r);
+            return kt_wrap(err, "%s:%d: %s.", name, line_of(n), where);
+        }
         for (size_t o = 0; o < i; o++)
             if (!strcmp(c->receivers[o].name, nm))
                 return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: '%s' is used twice", name, line_of(n), where, nm);
         snprintf(r->name, sizeof r->name, "%s", nm);
-        r->kind = !strcmp(type, "alertmanager") ? KT_RECV_ALERTMANAGER : KT_RECV_WEBHOOK;
+        r->kind = mail ? KT_RECV_EMAIL : !strcmp(type, "alertmanager") ? KT_RECV_ALERTMANAGER : KT_RECV_WEBHOOK;
         snprintf(r->url, sizeof r->url, "%s", url);
         size_t ul = strlen(r->url);
         while (ul && r->url[ul - 1] == '/')

@@ -8,7 +8,7 @@
  *       values: {label: ["team:payments"]}
  *       interval: monthly
  *       spendLimit: 500
- *   receivers:                 every budget alert goes to every receiver
+ *   receivers:                 every budget alert goes to every receiver but email
  *     - name: am               (names appear in `kubetally alerts`; URLs and secrets never do)
  *       type: alertmanager     alertmanager | webhook
  *       url: http://127.0.0.1:9093
@@ -16,6 +16,12 @@
  *       type: webhook
  *       url: https://hooks.example/kubetally
  *       secretFile: /run/secrets/hook   HMAC-SHA256 key (optional)
+ *     - name: mail             the actions' emails go through the first of these
+ *       type: email
+ *       url: smtp://smtp.example.com:587   (STARTTLS required; smtps:// too)
+ *       from: kubetally@example.com
+ *       username: kubetally    passwordFile: /run/secrets/smtp   (optional)
+ *       tls: none              only for a local relay without TLS
  *   delivery:                  retries with doubling backoff
  *     maxAttempts: 8           then the notification is marked failed
  *     initialBackoff: 10s

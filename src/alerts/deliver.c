@@ -77,9 +77,14 @@ static void attempt(kt_store *s, const kt_alert_opts *o, pending *p, int64_t now
     }
     kt_err e = {0};
     int attempts = (int)json_integer_value(json_object_get(n, "attempts")) + 1;
-    int rc = r ? receiver_send(r, json_string_value(json_object_get(n, "body")) ?: "", p->id, &e)
-               : kt_fail(&e, KT_EINPUT, "receiver %s is no longer configured",
-                         json_string_value(json_object_get(n, "receiver")));
+    const char *to = json_string_value(json_object_get(n, "to"));
+    if (to) /* a mail: through the email receiver it was queued for */
+        r = receiver_named(o, json_string_value(json_object_get(n, "via")) ?: "");
+    const char *body = json_string_value(json_object_get(n, "body")) ?: "";
+    int rc = !r    ? kt_fail(&e, KT_EINPUT, "receiver %s is no longer configured",
+                             json_string_value(json_object_get(n, to ? "via" : "receiver")))
+             : to ? receiver_send_mail(r, to, body, &e)
+                  : receiver_send(r, body, p->id, &e);
     json_object_set_new(n, "attempts", json_integer(attempts));
     json_object_set_new(n, "lastAttempt", json_integer(now));
     if (!rc) {

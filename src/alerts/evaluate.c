@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alerts/alert.h"
 #include "alerts/budget_store.h"
@@ -157,30 +158,78 @@ static char *body_for(enum kt_receiver_kind kind, const json_t *state, const cha
     return s;
 }
 
-/* One outbox entry, its id from the meta counter (same transaction).  url
- * is set for a chat webhook of the action (kept for delivery, never listed). */
-static int put_note(kt_store *s, const char *key, const char *event, const char *receiver, const char *url,
+/* One outbox entry, its id from the meta counter (same transaction).
+ * extra (owned, may be NULL) adds what delivery needs beside the receiver's
+ * name: a chat webhook's url, a mail's to and via (never listed: url). */
+static int put_note(kt_store *s, const char *key, const char *event, const char *receiver, json_t *extra,
                     const char *body, int64_t now, kt_alert_stats *st, kt_err *err)
 {
     char v[32], id[32];
-    if (store_get_meta(s, "outbox_seq", v, sizeof v, err) < 0)
+    if (store_get_meta(s, "outbox_seq", v, sizeof v, err) < 0) {
+        json_decref(extra);
         return -1;
+    }
     long long seq = atoll(v) + 1;
     snprintf(v, sizeof v, "%lld", seq);
     snprintf(id, sizeof id, "%012lld", seq); /* zero-padded: id order is creation order */
-    if (store_set_meta(s, "outbox_seq", v, err))
+    if (store_set_meta(s, "outbox_seq", v, err)) {
+        json_decref(extra);
         return -1;
+    }
     json_t *n = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I, s:s, s:s}", "id", id, "alert", key, "event",
                           event, "receiver", receiver, "createdAt", (json_int_t)now, "status", "pending", "attempts",
                           0, "nextAttempt", (json_int_t)now, "lastError", "", "body", body);
-    if (url)
-        json_object_set_new(n, "url", json_string(url));
+    if (extra)
+        json_object_update(n, extra);
+    json_decref(extra);
     char *text = json_dumps(n, JSON_COMPACT);
     json_decref(n);
     int rc = store_put_record(s, KT_OUTBOX_KIND, id, text, err);
     free(text);
     if (!rc)
         st->queued++;
+    return rc;
+}
+
+/* One mail per address of the action's emails, through the first email
+ * receiver (none configured ⇒ the addresses are kept, not written to).
+ * The message is whole here, so a retry sends the same bytes. */
+static int enqueue_mail(kt_store *s, const kt_alert_opts *o, const eval *e, const json_t *state,
+                        const char *event, int64_t now, kt_alert_stats *st, kt_err *err)
+{
+    const kt_receiver *r = NULL;
+    for (size_t i = 0; i < o->n_receivers && !r; i++)
+        if (o->receivers[i].kind == KT_RECV_EMAIL)
+            r = &o->receivers[i];
+    const json_t *to = e->action ? json_object_get(e->action, "emails") : NULL, *u;
+    if (!r || !json_array_size(to))
+        return 0;
+    char *text = body_for(KT_RECV_CHAT, state, event, now), date[64];
+    json_t *tj = json_loads(text, 0, NULL);
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    size_t k;
+    int rc = 0;
+    json_array_foreach(to, k, u) {
+        kt_buf m = {0};
+        const char *line = json_string_value(json_object_get(tj, "text"));
+        /* the subject is the message's first words, up to the colon */
+        buf_printf(&m, "From: kubetally <%s>\r\nTo: <%s>\r\nSubject: %.*s\r\nDate: %s\r\n"
+                   "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", r->from,
+                   json_string_value(u), (int)(strchr(line, ':') ? strchr(line, ':') - line : (long)strlen(line)),
+                   line, date, line);
+        char name[64];
+        snprintf(name, sizeof name, "email:%zu", k + 1);
+        rc = put_note(s, e->key, event, name, json_pack("{s:s, s:s}", "to", json_string_value(u), "via", r->name),
+                      m.data, now, st, err);
+        buf_free(&m);
+        if (rc)
+            break;
+    }
+    json_decref(tj);
+    free(text);
     return rc;
 }
 
@@ -191,6 +240,8 @@ static int enqueue(kt_store *s, const kt_alert_opts *o, const eval *e, const jso
 {
     for (size_t i = 0; i < o->n_receivers; i++) {
         char *body = body_for(o->receivers[i].kind, state, event, now);
+        if (o->receivers[i].kind == KT_RECV_EMAIL)
+            continue; /* mail goes to the action's addresses (enqueue_mail) */
         int rc = put_note(s, e->key, event, o->receivers[i].name, NULL, body, now, st, err);
         free(body);
         if (rc)
@@ -204,14 +255,15 @@ static int enqueue(kt_store *s, const kt_alert_opts *o, const eval *e, const jso
         json_array_foreach(json_object_get(e->action, lists[l][0]), k, u) {
             char name[64];
             snprintf(name, sizeof name, "%s:%zu", lists[l][1], k + 1); /* the URL is a secret: named by place */
-            if (put_note(s, e->key, event, name, json_string_value(u), body, now, st, err)) {
+            if (put_note(s, e->key, event, name, json_pack("{s:s}", "url", json_string_value(u)), body, now, st,
+                         err)) {
                 free(body);
                 return -1;
             }
         }
     }
     free(body);
-    return 0;
+    return enqueue_mail(s, o, e, state, event, now, st, err);
 }
 
 static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t now, kt_alert_stats *st, kt_err *err)

@@ -73,6 +73,57 @@ int receiver_send(const kt_receiver *r, const char *body, const char *delivery_i
     return 0;
 }
 
+typedef struct upload {
+    const char *p;
+    size_t left;
+} upload;
+
+static size_t feed(char *dst, size_t size, size_t n, void *ud)
+{
+    upload *u = ud;
+    size_t k = size * n < u->left ? size * n : u->left;
+    memcpy(dst, u->p, k);
+    u->p += k, u->left -= k;
+    return k;
+}
+
+int receiver_send_mail(const kt_receiver *r, const char *to, const char *message, kt_err *err)
+{
+    assert(r && r->kind == KT_RECV_EMAIL && to && message);
+    CURL *c = curl_easy_init();
+    if (!c)
+        return kt_fail(err, KT_ERUNTIME, "email %s: cannot start an SMTP client", r->name);
+    char addr[300], pass[257];
+    snprintf(addr, sizeof addr, "<%s>", r->from);
+    struct curl_slist *rcpt = curl_slist_append(NULL, to);
+    upload u = {message, strlen(message)};
+    curl_easy_setopt(c, CURLOPT_URL, r->url);
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, addr);
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, feed);
+    curl_easy_setopt(c, CURLOPT_READDATA, &u);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    /* smtp:// must upgrade with STARTTLS unless told otherwise; smtps:// is TLS from the start */
+    curl_easy_setopt(c, CURLOPT_USE_SSL, r->tls == KT_TLS_NONE ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (r->username[0]) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, r->username);
+        memcpy(pass, r->secret, r->secret_len);
+        pass[r->secret_len] = 0;
+        curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
+    }
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(rcpt);
+    curl_easy_cleanup(c);
+    OPENSSL_cleanse(pass, sizeof pass);
+    if (rc != CURLE_OK)
+        return kt_fail(err, KT_ERUNTIME, "email %s: %s", r->name, curl_easy_strerror(rc));
+    return 0;
+}
+
 int receiver_read_secret(const char *path, kt_receiver *r, kt_err *err)
 {
     assert(path && r);

@@ -5,6 +5,7 @@
 #include <assert.h>
 
 #include "alerts/alert.h"
+#include "util/buf.h"
 #include "util/time.h"
 
 char *alerts_test_body(enum kt_receiver_kind kind, const char *receiver, int64_t now)
@@ -13,6 +14,13 @@ char *alerts_test_body(enum kt_receiver_kind kind, const char *receiver, int64_t
     char starts[32], ends[32];
     time_format(now, starts);
     time_format(now + 300, ends); /* gone from Alertmanager five minutes later */
+    if (kind == KT_RECV_EMAIL) {
+        kt_buf m = {0};
+        buf_printf(&m, "Subject: kubetally test notification\r\nMIME-Version: 1.0\r\n"
+                   "Content-Type: text/plain; charset=utf-8\r\n\r\nA test from kubetally to %s at %s.\r\n",
+                   receiver, starts);
+        return buf_steal(&m);
+    }
     json_t *labels = json_pack("{s:s, s:s, s:s}", "alertname", "KubetallyTest", "severity", "info", "receiver",
                                receiver);
     json_t *j = kind == KT_RECV_ALERTMANAGER

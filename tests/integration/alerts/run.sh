@@ -13,10 +13,10 @@ cd "$(dirname "$0")/../../.."
 root=$PWD
 kt=${KT_BIN:-$root/build/kubetally}
 [ -x "$kt" ] || make >/dev/null || exit 1
-if ! command -v prometheus-alertmanager >/dev/null; then
+if ! command -v prometheus-alertmanager >/dev/null || ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null ||
-    { echo "FAIL cannot install prometheus-alertmanager"; exit 1; }
+  $sudo apt-get install -y -qq --no-install-recommends prometheus-alertmanager python3-aiosmtpd >/dev/null ||
+    { echo "FAIL cannot install prometheus-alertmanager python3-aiosmtpd"; exit 1; }
 fi
 tmp=$(mktemp -d)
 pids=()
@@ -42,7 +42,7 @@ cluster=$("$kt" allocation --db "sqlite:$db" --window 3d --aggregate cluster --f
 # the period starts yesterday, so it holds a day of spend whatever the date
 day=$(date -u -d yesterday +%-d)
 
-amport=$(free_port); hookport=$(free_port); port=$(free_port)
+amport=$(free_port); hookport=$(free_port); port=$(free_port); smtpport=$(free_port)
 am=http://127.0.0.1:$amport
 base=http://127.0.0.1:$port
 printf 'route:\n  receiver: devnull\nreceivers:\n  - name: devnull\n' >"$tmp/am.yml"
@@ -51,6 +51,9 @@ prometheus-alertmanager --config.file="$tmp/am.yml" --storage.path="$tmp/am" \
 pids+=($!)
 head -c 32 /dev/urandom | base64 >"$tmp/secret"
 python3 "$root/tests/integration/alerts/receiver.py" "$hookport" "$tmp/secret" "$tmp/hook.log" 2 &
+pids+=($!)
+# a real SMTP server (Debian's aiosmtpd, so Debian's python), printing every message it takes
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtpport" >"$tmp/smtp.log" 2>&1 &
 pids+=($!)
 until_ok "curl -sf $am/-/ready >/dev/null" || { bad "alertmanager did not start"; cat "$tmp/am.log"; exit 1; }
 # any HTTP answer (501 to GET) means the receiver listens
@@ -72,7 +75,13 @@ budgets:
       - percentage: 50
       - percentage: 100
         slackWebhooks: ["http://127.0.0.1:$hookport/slack"]
+        emails: ["finops@example.com"]
 receivers:
+  - name: mail
+    type: email
+    url: smtp://127.0.0.1:$smtpport
+    from: kubetally@example.com
+    tls: none
   - name: am
     type: alertmanager
     url: $am
@@ -133,16 +142,24 @@ until_ok '[ -f $tmp/hook.log ] && [ "$(hook_ok firing)" = 2 ]' && ok "webhook: 2
 grep '"path": "/hook"' "$tmp/hook.log" | grep -q '"verified": false' && bad "an unsigned or wrongly signed POST" || ok "every webhook POST's HMAC-SHA256 verified"
 until_ok 'grep -q "\"path\": \"/slack\", \"text\": \"\[FIRING\] Budget payments" $tmp/hook.log' &&
   ok "the 100 % action's Slack webhook got [FIRING] Budget payments" || bad "slack: $(grep slack $tmp/hook.log)"
+until_ok 'grep -q "Subject: \[FIRING\] Budget payments" $tmp/smtp.log' && grep -q "finops@example.com" "$tmp/smtp.log" &&
+  ok "SMTP server took the mail to finops@example.com: Subject [FIRING] Budget payments" || bad "smtp: $(cat $tmp/smtp.log)"
+all_delivered() { "$kt" alerts --db "sqlite:$db" -o json | python3 -c '
+import json, sys
+n = json.load(sys.stdin)["data"]["notifications"]
+sys.exit(not all(x["status"] == "delivered" for x in n))'; }
+until_ok all_delivered
 "$kt" alerts --db "sqlite:$db" -o json >"$tmp/alerts.json"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))["data"]
 n = d["notifications"]
-assert len(n) == 5 and all(x["status"] == "delivered" for x in n), n
+assert len(n) == 6 and all(x["status"] == "delivered" for x in n), n
 assert sum(x["attempts"] for x in n if x["receiver"] == "hook") == 4, n   # 2 + the two 500s
+assert [x.get("to") for x in n if x["receiver"] == "email:1"] == ["finops@example.com"], n
 assert [x["receiver"] for x in n].count("slack:1") == 1 and not any("url" in x for x in n), n
 assert len(d["alerts"]) == 2 and all(a["firing"] for a in d["alerts"]), d["alerts"]
-' "$tmp/alerts.json" && ok "kubetally alerts: 5 notifications delivered (am, hook, slack:1), hook took 4 attempts" || bad "alerts listing: $(cat $tmp/alerts.json)"
+' "$tmp/alerts.json" && ok "kubetally alerts: 6 notifications delivered (am, hook, slack:1, email:1), hook took 4 attempts" || bad "alerts listing: $(cat $tmp/alerts.json)"
 curl -sf "$base/alerts" | grep -q "$tmp/secret\|127.0.0.1:$hookport" && bad "GET /alerts shows a URL or secret path" || ok "GET /alerts shows no URL or secret"
 grep -q "$(cat "$tmp/secret")" "$tmp"/serve1.log && bad "secret in the log" || ok "secret never logged"
 
@@ -154,8 +171,8 @@ start_serve 2
 python3 -c '
 import json, sys
 n = json.load(open(sys.argv[1]))["data"]["notifications"]
-assert len(n) == 5 and all(x["status"] == "delivered" for x in n), n
-' "$tmp/alerts2.json" && ok "after kill -9 and restart: still 5 notifications, none queued again" || bad "after restart: $(cat $tmp/alerts2.json)"
+assert len(n) == 6 and all(x["status"] == "delivered" for x in n), n
+' "$tmp/alerts2.json" && ok "after kill -9 and restart: still 6 notifications, none queued again" || bad "after restart: $(cat $tmp/alerts2.json)"
 [ "$(wc -l <"$tmp/hook.log")" = "$posts_before" ] && ok "webhook got nothing more after the restart" || bad "webhook posts went from $posts_before to $(wc -l <"$tmp/hook.log")"
 [ "$(am_alerts | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 2 ] && ok "alertmanager still has exactly 2" || bad "alertmanager after restart: $(am_alerts)"
 
@@ -163,10 +180,12 @@ assert len(n) == 5 and all(x["status"] == "delivered" for x in n), n
 curl -sf -XPOST -H 'Content-Type: application/json' "$base/budget" -d "{\"id\":\"pay\",\"name\":\"payments\",
   \"values\":{\"label\":[\"team:payments\"],\"cluster\":[\"$cluster\"]},\"interval\":\"monthly\",\"intervalDay\":$day,
   \"spendLimit\":1000000,\"actions\":[{\"percentage\":50},{\"percentage\":100,
-  \"slackWebhooks\":[\"http://127.0.0.1:$hookport/slack\"]}]}" >"$tmp/post.json" &&
+  \"slackWebhooks\":[\"http://127.0.0.1:$hookport/slack\"],\"emails\":[\"finops@example.com\"]}]}" >"$tmp/post.json" &&
   ok "POST /budget raised the limit" || bad "POST /budget: $(cat $tmp/post.json)"
 until_ok '[ "$(hook_ok resolved)" = 2 ]' && ok "webhook: 2 resolutions delivered" || bad "webhook resolved: $(cat $tmp/hook.log)"
 until_ok 'grep -q "\"text\": \"\[RESOLVED\] Budget payments" $tmp/hook.log' && ok "Slack webhook got [RESOLVED]" || bad "slack resolved"
+until_ok 'grep -q "Subject: \[RESOLVED\] Budget payments" $tmp/smtp.log' && ok "SMTP server took the [RESOLVED] mail" || bad "smtp resolved"
+[ "$(grep -c "^Subject: " "$tmp/smtp.log")" = 2 ] && ok "exactly 2 mails (fired, resolved), none doubled by the restart" || bad "mails: $(grep Subject $tmp/smtp.log)"
 # Alertmanager lists only alerts whose endsAt is still ahead: an empty list means both were resolved
 until_ok '[ "$(am_alerts)" = "[]" ]' && ok "alertmanager: both alerts resolved (endsAt passed)" || bad "alertmanager resolve: $(am_alerts)"
 "$kt" alerts --db "sqlite:$db" | grep -q resolved && ok "kubetally alerts shows them resolved" || bad "alerts table"
@@ -178,6 +197,9 @@ until_ok '[ "$(am_alerts)" = "[]" ]' && ok "alertmanager: both alerts resolved (
 "$kt" alerts --test hook --config "$tmp/k.yaml" >/dev/null &&
   python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])][-1]; sys.exit(not (r["event"]=="test" and r["verified"]))' "$tmp/hook.log" &&
   ok "alerts --test hook: a signed test event" || bad "alerts --test hook: $(tail -1 $tmp/hook.log)"
+"$kt" alerts --test mail --config "$tmp/k.yaml" >/dev/null &&
+  until_ok 'grep -q "Subject: kubetally test notification" $tmp/smtp.log' &&
+  ok "alerts --test mail: a test mail to the From address" || bad "alerts --test mail"
 "$kt" alerts --test nobody --config "$tmp/k.yaml" 2>"$tmp/err.txt"; [ $? = 2 ] && grep -q "no receiver named 'nobody'" "$tmp/err.txt" &&
   ok "alerts --test with an unknown receiver: exit 2 naming it" || bad "--test nobody: $(cat $tmp/err.txt)"
 

@@ -217,5 +217,16 @@ code() { curl -s -o "$tmp/err.json" -w '%{http_code}' "$@"; }
 [ "$(code -XDELETE "$base/budget?id=pay")" = 404 ] && ok "deleting it again is 404" || bad "404 delete"
 [ "$(curl -sf "$base/budgets")" = '{"code":200,"data":[]}' ] && ok "GET /budgets is empty" || bad "budgets: $(curl -s $base/budgets)"
 
+# --- with a bearer token, the write routes want it before reading a body
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
+printf 'budget-writer-token-0123456789\n' >"$tmp/token"
+"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$port" --auth-token-file "$tmp/token" 2>"$tmp/serve3.log" &
+serve_pid=$!; pids+=("$serve_pid")
+until_ok "curl -s -o /dev/null $base/healthz" || bad "serve with a token did not start"
+body='{"name":"t","values":{},"interval":"weekly","spendLimit":1}'
+[ "$(code -XPOST -H 'Content-Type: application/json' -d "$body" "$base/budget")" = 401 ] && ok "POST /budget without the token is 401" || bad "401"
+[ "$(code -XPOST -H 'Content-Type: application/json' -H 'Authorization: Bearer budget-writer-token-0123456789' \
+      -d "$body" "$base/budget")" = 200 ] && ok "POST /budget with the token creates" || bad "POST with token: $(cat $tmp/err.json)"
+
 if [ $fails -eq 0 ]; then echo "alerts integration: all passed"; else echo "alerts integration: $fails failed"; fi
 exit $((fails > 0))

@@ -21,6 +21,8 @@ static const struct {
     {"serve", cmd_serve, "HTTP API, /metrics and dashboard (and the collectors)"},
     {"import", cmd_import, "import cost history from Prometheus or Thanos"},
     {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
+    {"budgets", cmd_budgets, "budgets with their period, current spend and limit"},
+    {"alerts", cmd_alerts, "budget alerts and the delivery status of their notifications"},
     {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},
     {"db", cmd_db, "store upkeep: `db cache` writes the day files again"},
     {"health", cmd_health, "cluster health (dumps or live): nodes, pods, Jobs, versions; health score"},

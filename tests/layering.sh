@@ -52,5 +52,8 @@ only src/kube kube util
 # The collector thread orchestrates; only the commands and the HTTP server
 # (which reports the collector's health) start or read it.
 nobody_but collector cmd http
+# Budgets and alerts ask the engine (engine_ask) and keep their state in the
+# store; they never reach into the sources, the meter or the outputs.
+only src/alerts alerts engine store util
 
 exit $fail

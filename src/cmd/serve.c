@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/config.h"
+#include "alerts/runner.h"
 #include "cmd/cmd.h"
 #include "cmd/collect_opts.h"
 #include "cmd/flags.h"
@@ -43,6 +45,7 @@ static const kt_flag own_flags[] = {
     {"--posture-config", "postureConfig", 0, NULL},
     {"--posture-level", "postureLevel", 0, NULL},
     {"--posture-interval", "postureInterval", 0, NULL},
+    {"--config", "config", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -229,6 +232,31 @@ static void stop_live(live *l)
     pricing_free(l->pricing);
 }
 
+/* --config FILE: validated whole, then its budgets saved, before serving,
+ * so a mistake stops serve with the line at fault instead of half-applying.
+ * Without it, budgets made over the API are still evaluated (and their
+ * state kept), with no receivers to tell. */
+static int load_alerts_config(kt_params *p, kt_alerts_config *c, kt_err *err)
+{
+    const char *path = params_get(p, "config");
+    kt_store *s;
+    if (!path)
+        return alerts_config_parse("", 0, "(none)", c, err);
+    if (alerts_config_load(path, c, err))
+        return -1;
+    int rc = store_open(params_get(p, "db"), 0, &s, err);
+    if (!rc) {
+        rc = alerts_config_apply(c, s, err);
+        store_close(s);
+    }
+    if (rc)
+        alerts_config_free(c);
+    else
+        log_info("--config %s: %zu budgets, %zu receivers, evaluated every %llds", path, c->n_budgets,
+                 c->n_receivers, (long long)c->evaluate_every);
+    return rc;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     kt_flag flags[MAX_FLAGS];
@@ -251,25 +279,42 @@ int cmd_serve(int argc, char **argv)
     }
     /* the store must exist before the server answers /readyz (an empty store
      * is a valid, empty fleet) and before collector threads open it */
-    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err))
+    kt_alerts_config acfg;
+    kt_alert_runner *alerts = NULL;
+    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err) || load_alerts_config(&p, &acfg, &err))
         return cmd_report("serve", &err);
     sigset_t set;
     cmd_block_signals(&set); /* before any thread starts, so all inherit it */
     if (start_posture(&ps, &p, &cfg, &err))
         return cmd_report("serve", &err);
+    kt_http_limits alim;
+    http_limits_default(&alim);
+    if (alert_runner_start(cfg.db_url, &acfg, &alim, &alerts, &err)) {
+        stop_posture(&ps);
+        alerts_config_free(&acfg);
+        return cmd_report("serve", &err);
+    }
+    cfg.budgets_changed = alert_runner_wake;
+    cfg.budgets_changed_ud = alerts;
     if (start_live(&lv, &p, &cfg, &err)) {
         stop_posture(&ps);
+        alert_runner_stop(alerts);
+        alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
     if (http_server_start(&cfg, &srv, &err)) {
         stop_live(&lv);
         stop_posture(&ps);
+        alert_runner_stop(alerts);
+        alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
     if (start_follower(&fo, &p, &err)) {
         http_server_stop(srv);
         stop_live(&lv);
         stop_posture(&ps);
+        alert_runner_stop(alerts);
+        alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
     log_info("serving on %s%s (port %u)%s", cfg.tls_cert ? "https://" : "http://",
@@ -282,5 +327,7 @@ int cmd_serve(int argc, char **argv)
     http_server_stop(srv);
     stop_live(&lv);
     stop_posture(&ps);
+    alert_runner_stop(alerts);
+    alerts_config_free(&acfg);
     return 0;
 }

@@ -48,6 +48,10 @@ typedef struct kt_http_app {
     void *live_metrics_ud;
     /* /posture, /health and their metrics (posture_api.h); NULL ⇒ 404 */
     struct kt_posture_service *posture;
+    /* Called after a budget is created, changed or deleted over the API
+     * (serve evaluates budgets at once); may be NULL. */
+    void (*budgets_changed)(void *ud);
+    void *budgets_changed_ud;
 } kt_http_app;
 
 typedef struct kt_http_resp {
@@ -63,15 +67,24 @@ typedef struct kt_http_resp {
 typedef void (*kt_http_handler)(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now,
                                 kt_http_resp *r);
 
+/* A route that changes state: POST (a JSON body, at most KT_HTTP_MAX_BODY
+ * bytes, Content-Type application/json so no cross-site form can send it)
+ * or DELETE.  It opens its own writable store handle (the pool threads'
+ * handles are read-only).  body is NUL-terminated. */
+#define KT_HTTP_MAX_BODY 65536
+typedef void (*kt_http_write_handler)(kt_http_app *app, const char *method, const kt_http_params *p,
+                                      const char *body, size_t len, int64_t now, kt_http_resp *r);
+
 typedef struct kt_route {
     const char *path;
-    kt_http_handler handler;
+    kt_http_handler handler; /* GET and HEAD; NULL ⇒ 405 */
     const char *const *params; /* accepted parameter names, NULL-terminated */
     int public_;               /* served without the bearer token (probes) */
     int needs_store;
     int page;                  /* a dashboard page: without a session, redirect to /login */
     int cacheable;             /* answers depend only on params, store and minute (cache.h) */
     int post;                  /* served for POST only, with the body in params->body (≤ 1 MiB) */
+    kt_http_write_handler write; /* POST and DELETE; NULL ⇒ 405 */
 } kt_route;
 
 /* Find the route for a path; NULL ⇒ 404.  *index gets its table position. */
@@ -112,5 +125,10 @@ void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_
 void dash_prices(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_css(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_js(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* api_budgets.c: GET /budgets; POST /budget, DELETE /budget?id= (and Kubecost's /deleteBudget?id=) */
+void api_budgets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_alerts(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_budget_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,
+                      kt_http_resp *);
 
 #endif

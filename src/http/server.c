@@ -277,6 +277,55 @@ static int login_route(kt_http_server *s, const char *url, const char *method, c
     return 0;
 }
 
+/* The body of a write route (app.h), collected across MHD's calls. */
+typedef struct write_body {
+    char data[KT_HTTP_MAX_BODY + 1];
+    size_t len;
+    int too_long;
+} write_body;
+
+/* POST and DELETE on a write route.  Auth and the content type are checked
+ * on the first call, before any of the body is read.  Returns 1 while the
+ * body is still arriving. */
+static int write_route(kt_http_server *s, struct MHD_Connection *c, const kt_route *route, const char *method,
+                       const char *upload, size_t *upload_size, void **con_cls, kt_http_resp *r)
+{
+    write_body *b = *con_cls;
+    if (!b) {
+        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (s->app.auth_enabled && !route->public_ && !authorized(s, c))
+            resp_json_error(r, 401, "missing or wrong bearer token");
+        else if (!strcmp(method, "POST") && (!ct || strncasecmp(ct, "application/json", 16)))
+            /* a cross-site form cannot send application/json without a preflight we never answer */
+            resp_json_error(r, 415, "POST bodies are JSON: send Content-Type: application/json");
+        else {
+            *con_cls = xcalloc(1, sizeof *b);
+            return 1;
+        }
+        return 0;
+    }
+    if (*upload_size) {
+        size_t room = KT_HTTP_MAX_BODY - b->len, n = *upload_size < room ? *upload_size : room;
+        memcpy(b->data + b->len, upload, n);
+        b->len += n;
+        b->too_long |= n < *upload_size;
+        *upload_size = 0;
+        return 1;
+    }
+    kt_http_params p;
+    kt_err err = {0};
+    http_params_init(&p);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &p);
+    if (b->too_long)
+        resp_json_error(r, 413, "the body is over 64 KiB");
+    else if (http_params_check(&p, route->params, &err))
+        resp_json_error(r, 400, err.msg);
+    else
+        route->write(&s->app, method, &p, b->data, b->len, (int64_t)time(NULL), r);
+    http_params_free(&p);
+    return 0;
+}
+
 static int cmp_param(const void *a, const void *b)
 {
     return strcmp(**(char *const *const *)a, **(char *const *const *)b);
@@ -335,10 +384,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
         if (login_route(s, url, method, upload, upload_size, con_cls, &r))
             return MHD_YES;
+    } else if ((route = http_route_find(url, &index)) && route->write &&
+               (!strcmp(method, "POST") || !strcmp(method, "DELETE"))) {
+        if (write_route(s, c, route, method, upload, upload_size, con_cls, &r))
+            return MHD_YES;
     } else if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST")) {
-        resp_json_error(&r, 405, "only GET and HEAD are served (and POST where an endpoint takes a body)");
-    } else if (!(route = http_route_find(url, &index))) {
+        resp_json_error(&r, 405, route && route->write ? "only POST and DELETE are served here"
+                                                       : "only GET and HEAD are served (and POST where an endpoint "
+                                                         "takes a body)");
+    } else if (!route) {
         resp_json_error(&r, 404, "no such endpoint; see docs/api.md");
+    } else if (!route->handler) {
+        resp_json_error(&r, 405, "only POST and DELETE are served here");
     } else if (!strcmp(method, "POST") != !!route->post) {
         resp_json_error(&r, 405, route->post ? "only POST is served here" : "only GET and HEAD are served here");
     } else if (s->app.auth_enabled && !route->public_ && !authorized(s, c)) {
@@ -460,6 +517,8 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
     s->app.live_metrics = cfg->live_metrics;
     s->app.live_metrics_ud = cfg->live_metrics_ud;
     s->app.posture = cfg->posture;
+    s->app.budgets_changed = cfg->budgets_changed;
+    s->app.budgets_changed_ud = cfg->budgets_changed_ud;
     if (make_addr(cfg->listen ? cfg->listen : "127.0.0.1:9003", &ss, &port, err) || load_secrets(s, cfg, err)) {
         http_server_stop(s);
         return -1;

@@ -4,7 +4,8 @@
  *  - Listens on cfg.listen ("127.0.0.1:9003" by default, "0.0.0.0:9003",
  *    "[::1]:9003"); loopback unless told otherwise.  On loopback, a Host
  *    header that is not a loopback name gets 421 (DNS-rebinding defence).
- *  - Only GET and HEAD (and POST /login, login.h); exact-path routes (app.h);
+ *  - Only GET and HEAD (and POST /login, login.h; POST and DELETE on write
+ *    routes, app.h); exact-path routes (app.h);
  *    every response carries
  *    Content-Security-Policy (frame-ancestors 'none'), X-Content-Type-Options
  *    nosniff, X-Frame-Options DENY, Referrer-Policy no-referrer and
@@ -46,6 +47,8 @@ typedef struct kt_http_config {
     void (*live_metrics)(void *ud, kt_buf *out); /* see app.h; NULL ⇒ none */
     void *live_metrics_ud;
     struct kt_posture_service *posture;  /* posture_api.h; NULL ⇒ /posture and /health answer 404 */
+    void (*budgets_changed)(void *ud); /* see app.h; NULL ⇒ none */
+    void *budgets_changed_ud;
 } kt_http_config;
 
 typedef struct kt_http_server kt_http_server;

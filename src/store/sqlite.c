@@ -178,7 +178,10 @@ int sq_migrate(kt_store *s, kt_err *err)
         if (version >= 1)
             buf_puts(&sql, "INSERT OR IGNORE INTO dirty_days SELECT DISTINCT t - t % 86400 FROM node_h;");
     }
-    /* Later versions append their steps here: if (version < 3) { … } */
+    if (version < 3) /* v3: small JSON records by kind and id (budgets; src/alerts) */
+        buf_puts(&sql, "CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, "
+                       "updated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id)) WITHOUT ROWID;");
+    /* Later versions append their steps here: if (version < 4) { … } */
     buf_printf(&sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version','%d'); COMMIT;", KT_SCHEMA_VERSION);
     int rc = sq_exec(s, sql.data, "creating the schema", err);
     if (rc)

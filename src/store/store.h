@@ -228,6 +228,20 @@ int store_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, con
 int store_get_meta(kt_store *s, const char *key, char *buf, size_t n, kt_err *err);
 int store_set_meta(kt_store *s, const char *key, const char *value, kt_err *err);
 
+/* Records: small JSON documents kept with the store, by kind and id
+ * ("budget" → one budget's definition; src/alerts owns what bodies mean).
+ * put replaces (and stamps `updated` with the wall clock); inside a
+ * transaction it is atomic with the rest, outside it commits by itself.
+ * get returns 1 and a malloc'd body in *body when found, 0 (*body NULL)
+ * when not, -1 on error.  del returns 1 when a record went, 0 when there
+ * was none.  list calls fn for each record of the kind in id order; fn
+ * returning non-zero stops the walk and list returns that value. */
+int store_put_record(kt_store *s, const char *kind, const char *id, const char *body, kt_err *err);
+int store_get_record(kt_store *s, const char *kind, const char *id, char **body, kt_err *err);
+int store_del_record(kt_store *s, const char *kind, const char *id, kt_err *err);
+typedef int (*kt_record_fn)(void *ctx, const char *id, const char *body);
+int store_list_records(kt_store *s, const char *kind, kt_record_fn fn, void *ctx, kt_err *err);
+
 /* Repricing (`kubetally reprice`): recompute the prices of the hourly node,
  * volume, load-balancer and fee facts in [start, end) after a sheet or
  * catalog changed.  Quantities are untouched.  The callbacks price one thing

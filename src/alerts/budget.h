@@ -1,0 +1,59 @@
+/* budget.h — a budget: Kubecost's fields, validated; its period; its spend.
+ *
+ * A budget (Kubecost's POST /model/budget body) is
+ *   name, type ("allocations"), values {category: [names]}, interval
+ *   (weekly | monthly), intervalDay (weekly: 0 = Sunday … 6; monthly: day
+ *   of month 1–31, clamped to the month's last day), spendLimit, kind
+ *   ("soft"), actions [{percentage, emails, slackWebhooks, msTeamsWebhooks}]
+ * and an id (generated when a new budget is saved).
+ *
+ * values select allocations: categories are ANDed, names within one are
+ * ORed.  Categories: namespace, cluster, provider, region, zone, node,
+ * controller (controllerName), controllerKind, pod, container, and label /
+ * annotation whose names are "key:value".  An empty map is the whole fleet.
+ *
+ * Current spend is the engine's allocation total (idle left out, cluster
+ * fees shared into the allocations as the API does by default) over the
+ * budget's current period up to now, [start, min(now, end)), for its filter: asked through
+ * engine_ask like every other output. */
+#ifndef KT_ALERTS_BUDGET_H
+#define KT_ALERTS_BUDGET_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "engine/engine.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define KT_BUDGET_KIND "budget" /* store record kind */
+
+typedef struct kt_budget {
+    char id[64], name[128], type[16], kind[16];
+    int weekly;       /* 0 ⇒ monthly */
+    int interval_day; /* weekly 0–6 (Sunday = 0); monthly 1–31 */
+    double spend_limit;
+    json_t *values;   /* owned: {category: [string, …]}, validated */
+    json_t *actions;  /* owned: [{percentage, emails, slackWebhooks, msTeamsWebhooks}], validated */
+} kt_budget;
+
+/* Validate a budget's JSON into b.  On error *field (when field is not
+ * NULL) names the top-level key at fault ("" for the object itself) so a
+ * config loader can point at its line; the message names it too.  id may
+ * be absent (a new budget).  b is freed with budget_free either way. */
+int budget_from_json(const json_t *j, kt_budget *b, const char **field, kt_err *err);
+/* The definition as Kubecost writes it (no window, no currentSpend). */
+json_t *budget_to_json(const kt_budget *b);
+void budget_free(kt_budget *b);
+
+/* The period holding `now`: [start, end) in UTC. */
+kt_window budget_period(const kt_budget *b, int64_t now);
+/* The filter (filter.h language) that values stand for; "" ⇒ everything. */
+void budget_filter_text(const kt_budget *b, kt_buf *out);
+/* Current spend over the period holding `now`, asked through engine_ask. */
+int budget_spend(kt_store *s, const kt_budget *b, int64_t now, const kt_engine_limits *lim, double *spend,
+                 kt_window *period, kt_err *err);
+
+#endif

@@ -1,0 +1,24 @@
+/* runner.h — the thread `serve` runs for alerts: evaluate every budget,
+ * then deliver the outbox; again after evaluateEvery, at once when woken
+ * (a budget changed over the API), and when the earliest retry is due.
+ *
+ * It opens its own writable store handle per round (a handle belongs to
+ * one thread) and keeps nothing in memory that the store does not also
+ * keep, so a restart carries on where the last committed round left off. */
+#ifndef KT_ALERTS_RUNNER_H
+#define KT_ALERTS_RUNNER_H
+
+#include "alerts/config.h"
+#include "engine/engine.h"
+
+typedef struct kt_alert_runner kt_alert_runner;
+
+/* cfg must outlive the runner (its receivers are used by reference). */
+int alert_runner_start(const char *db_url, const kt_alerts_config *cfg, const kt_engine_limits *lim,
+                       kt_alert_runner **out, kt_err *err);
+/* Evaluate now (signature fits kt_http_app.budgets_changed). */
+void alert_runner_wake(void *runner);
+/* Finish the round in progress, then stop. */
+void alert_runner_stop(kt_alert_runner *r);
+
+#endif

@@ -1,0 +1,130 @@
+/* alerts.c — `kubetally alerts`: every budget alert (firing or resolved)
+ * and every notification with its delivery status, attempts and last
+ * error (the same answer as GET /alerts). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alerts/alert.h"
+#include "alerts/config.h"
+#include "cmd/answer.h"
+#include "cmd/cmd.h"
+#include "cmd/flags.h"
+#include "util/buf.h"
+#include "util/time.h"
+
+static const kt_flag flags[] = {
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {"--test", "test", 0, NULL},
+    {"--config", "config", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+/* --test RECEIVER --config FILE: send one test notification now, outside
+ * the outbox (nothing is kept), and say whether the receiver took it. */
+static int send_test(const char *name, const char *config)
+{
+    kt_alerts_config c;
+    kt_err err = {0};
+    if (!config) {
+        kt_fail(&err, KT_EINPUT, "--test needs --config FILE, where the receiver '%s' is described", name);
+        return cmd_report("alerts", &err);
+    }
+    if (alerts_config_load(config, &c, &err))
+        return cmd_report("alerts", &err);
+    const kt_receiver *r = NULL;
+    for (size_t i = 0; i < c.n_receivers; i++)
+        if (!strcmp(c.receivers[i].name, name))
+            r = &c.receivers[i];
+    int rc = 0;
+    if (!r) {
+        kt_fail(&err, KT_EINPUT, "--test: no receiver named '%s' in %s", name, config);
+        rc = cmd_report("alerts", &err);
+    } else {
+        char *body = alerts_test_body(r->kind, r->name, (int64_t)time(NULL));
+        /* an email receiver is tested by writing to its own From address */
+        if (r->kind == KT_RECV_EMAIL ? receiver_send_mail(r, r->from, body, &err) : receiver_send(r, body, "test", &err))
+            rc = cmd_report("alerts", &err);
+        else
+            printf("sent a test notification to %s\n", r->name);
+        free(body);
+    }
+    alerts_config_free(&c);
+    return rc;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s && *s ? s : "-";
+}
+
+static void when(const json_t *o, const char *k, char *buf)
+{
+    json_int_t t = json_integer_value(json_object_get(o, k));
+    if (t > 0)
+        time_format(t, buf);
+    else
+        snprintf(buf, 21, "-");
+}
+
+static void table(const json_t *data, kt_buf *b)
+{
+    const json_t *alerts = json_object_get(data, "alerts"), *notes = json_object_get(data, "notifications"), *x;
+    size_t i;
+    char t1[32], t2[32];
+    buf_printf(b, "%-28s %-24s %5s %-8s %12s %12s %-20s\n", "ALERT", "BUDGET", "PCT", "STATE", "SPEND", "LIMIT",
+               "SINCE");
+    json_array_foreach(alerts, i, x) {
+        when(x, "since", t1);
+        buf_printf(b, "%-28s %-24s %5g %-8s %12.2f %12.2f %-20s\n", str(x, "id"), str(x, "budget"),
+                   json_number_value(json_object_get(x, "percentage")),
+                   json_is_true(json_object_get(x, "firing")) ? "firing" : "resolved",
+                   json_number_value(json_object_get(x, "currentSpend")),
+                   json_number_value(json_object_get(x, "spendLimit")), t1);
+    }
+    if (!json_array_size(alerts))
+        buf_puts(b, "(no alerts yet)\n");
+    buf_printf(b, "\n%-12s %-28s %-8s %-16s %-9s %3s %-20s %-20s %s\n", "NOTIFICATION", "ALERT", "EVENT", "RECEIVER",
+               "STATUS", "TRY", "CREATED", "DELIVERED", "LAST ERROR");
+    json_array_foreach(notes, i, x) {
+        when(x, "createdAt", t1);
+        when(x, "deliveredAt", t2);
+        buf_printf(b, "%-12s %-28s %-8s %-16s %-9s %3lld %-20s %-20s %s\n", str(x, "id"), str(x, "alert"),
+                   str(x, "event"), str(x, "receiver"), str(x, "status"),
+                   (long long)json_integer_value(json_object_get(x, "attempts")), t1, t2, str(x, "lastError"));
+    }
+    if (!json_array_size(notes))
+        buf_puts(b, "(no notifications)\n");
+}
+
+int cmd_alerts(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out = KT_OUT_TABLE;
+    if (flags_parse(flags, argc, argv, &p, &err))
+        return cmd_report("alerts", &err);
+    if (p.help) {
+        flags_usage("alerts", "Budget alerts (firing, resolved) and every notification with its delivery status, "
+                    "attempts and last error.\n--test RECEIVER --config FILE sends a test notification now.", flags);
+        return 0;
+    }
+    if (params_get(&p, "test"))
+        return send_test(params_get(&p, "test"), params_get(&p, "config"));
+    const char *o = params_get(&p, "output");
+    if (cmd_table_or_json(o, &out, &err))
+        return cmd_report("alerts", &err);
+    kt_store *s;
+    json_t *answer;
+    if (store_open(params_get(&p, "db"), KT_STORE_READONLY, &s, &err))
+        return cmd_report("alerts", &err);
+    int rc = alerts_status(s, &answer, &err);
+    store_close(s);
+    if (rc)
+        return cmd_report("alerts", &err);
+    cmd_print_answer(answer, out, table);
+    return 0;
+}

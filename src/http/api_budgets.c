@@ -1,0 +1,121 @@
+/* api_budgets.c — Kubecost's budget API: GET /budgets, POST /budget
+ * (create, or update when the body has an id), DELETE /budget?id= and
+ * Kubecost's own DELETE /deleteBudget?id=; and GET /alerts (alert state and
+ * the outbox's delivery status, never a body, URL or secret).  Answers are Kubecost's
+ * {"code": 200, "data": …}; budgets and their spend come from
+ * src/alerts (which asks the engine). */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts/alert.h"
+#include "alerts/budget_store.h"
+#include "http/app.h"
+
+static void answer(kt_http_resp *r, json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    resp_set(r, 200, "application/json");
+    buf_puts(&r->body, text);
+    free(text);
+    json_decref(j);
+}
+
+void api_budgets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assert(app && s && r);
+    json_t *j;
+    kt_err err = {0};
+    if (budget_answers(s, now, &app->limits, &j, &err))
+        resp_json_error(r, err.code == KT_EINPUT ? 400 : 500, err.msg);
+    else
+        answer(r, j);
+}
+
+/* POST: validate, refuse an id that names no budget (an update of
+ * nothing is a typo, not a create), save, answer with the current spend. */
+static void post(kt_http_app *app, kt_store *s, const char *body, int64_t now, kt_http_resp *r)
+{
+    json_error_t je;
+    json_t *j = json_loads(body, JSON_REJECT_DUPLICATES, &je);
+    kt_budget b;
+    kt_err err = {0};
+    char msg[600];
+    if (!j) {
+        snprintf(msg, sizeof msg, "body: not JSON (line %d: %s)", je.line, je.text);
+        resp_json_error(r, 400, msg);
+        return;
+    }
+    int rc = budget_from_json(j, &b, NULL, &err);
+    json_decref(j);
+    if (rc) {
+        resp_json_error(r, 400, err.msg);
+        budget_free(&b);
+        return;
+    }
+    char *old = NULL;
+    if (b.id[0] && (rc = store_get_record(s, KT_BUDGET_KIND, b.id, &old, &err)) == 0) {
+        snprintf(msg, sizeof msg, "id: no budget '%s'; leave id out to create one", b.id);
+        resp_json_error(r, 404, msg);
+    } else if (rc < 0 || budget_save(s, &b, &err)) {
+        resp_json_error(r, 500, err.msg);
+    } else {
+        double spend;
+        kt_window w;
+        if (app->budgets_changed)
+            app->budgets_changed(app->budgets_changed_ud);
+        if (budget_spend(s, &b, now, &app->limits, &spend, &w, &err))
+            resp_json_error(r, 500, err.msg);
+        else
+            answer(r, json_pack("{s:i, s:o}", "code", 200, "data", budget_answer_json(&b, w, spend)));
+    }
+    free(old);
+    budget_free(&b);
+}
+
+void api_budget_write(kt_http_app *app, const char *method, const kt_http_params *p, const char *body, size_t len,
+                      int64_t now, kt_http_resp *r)
+{
+    assert(app && method && p && body && r);
+    kt_store *s;
+    kt_err err = {0};
+    const char *id = http_params_get((void *)p, "id");
+    if (!strcmp(method, "DELETE") && (!id || !*id)) {
+        resp_json_error(r, 400, "id: required (DELETE /budget?id=ID)");
+        return;
+    }
+    if (!strcmp(method, "POST") && id) {
+        resp_json_error(r, 400, "id: goes in the body of POST /budget, not the URL");
+        return;
+    }
+    if (store_open(app->db_url && *app->db_url ? app->db_url : NULL, 0, &s, &err)) {
+        resp_json_error(r, 503, err.msg);
+        return;
+    }
+    if (!strcmp(method, "POST")) {
+        post(app, s, body, now, r);
+    } else {
+        int rc = budget_delete(s, id, &err);
+        if (rc < 0) {
+            resp_json_error(r, 500, err.msg);
+        } else if (rc == 0) {
+            resp_json_error(r, 404, "id: no such budget");
+        } else {
+            if (app->budgets_changed)
+                app->budgets_changed(app->budgets_changed_ud);
+            answer(r, json_pack("{s:i, s:s}", "code", 200, "data", "deleted"));
+        }
+    }
+    store_close(s);
+}
+
+void api_alerts(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assert(app && s && r);
+    json_t *j;
+    kt_err err = {0};
+    if (alerts_status(s, &j, &err))
+        resp_json_error(r, 500, err.msg);
+    else
+        answer(r, j);
+}

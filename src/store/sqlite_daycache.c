@@ -153,7 +153,8 @@ static void serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int6
 static int write_file(const char *path, const kt_buf *b)
 {
     char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
+    /* pid and thread: collector threads of one process may write the same day */
+    snprintf(tmp, sizeof tmp, "%s.tmp%d.%d", path, (int)getpid(), (int)gettid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;

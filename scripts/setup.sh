@@ -2,15 +2,16 @@
 # setup.sh — install the Debian packages kubetally needs, when missing.
 #   scripts/setup.sh          build dependencies (compiler, libraries)
 #   scripts/setup.sh --test   plus what the test suite runs for real:
-#                             etcd, Prometheus, PostgreSQL, Chromium, wrk, Go
+#                             etcd, Prometheus, Alertmanager, PostgreSQL, Chromium,
+#                             nginx, an SMTP server (aiosmtpd), wrk, Go
 #                             (to build kube-apiserver), Node.js/npm
 # Needs root or sudo for apt-get; does nothing when all are present.
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libyaml-dev libjansson-dev libsqlite3-dev
             libpq-dev libmicrohttpd-dev libssl-dev sqlite3 curl ca-certificates)
-test_pkgs=(etcd-server prometheus postgresql chromium wrk golang-go rsync dpkg-dev jq nodejs npm openssl
-           procps psmisc time python3)
+test_pkgs=(etcd-server prometheus prometheus-alertmanager postgresql chromium wrk golang-go rsync dpkg-dev jq
+           nodejs npm openssl procps psmisc time python3 python3-aiosmtpd nginx)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -137,8 +137,7 @@ static void node_idle(settler *S)
         if (nf->dur != S->dur)
             continue;
         uint32_t c = S->nf_cp[j] = cluster_period(S, ds->nodes[nf->node].cluster, nf->t);
-        if (S->n_cp > ds->n_nfacts + 1) /* cannot happen: at most one per node fact */
-            abort();
+        assert(S->n_cp <= ds->n_nfacts); /* at most one cluster-period per node fact */
         for (int r = 0; r < R_N; r++) {
             double idle = nf->cost[r] - S->np[j].alloc[r];
             nf->idle[r] = idle > 0 ? idle : 0;

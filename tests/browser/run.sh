@@ -33,5 +33,5 @@ printf '%s\n' "$token" >"$tmp/token"
 aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$kt" serve --db "sqlite:$tmp/x.db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
 apid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && curl -sf "http://127.0.0.1:$aport/readyz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && curl -sf "http://127.0.0.1:$aport/readyz" >/dev/null && break; sleep 0.1; done  # bounded wait: 30 s
 KT_URL="http://127.0.0.1:$port" KT_AUTH_URL="http://127.0.0.1:$aport" KT_TOKEN="$token" node "$here/dashboard.test.js"

@@ -18,20 +18,7 @@ if ! command -v prometheus-alertmanager >/dev/null || ! /usr/bin/python3 -c 'imp
   $sudo apt-get install -y -qq --no-install-recommends prometheus-alertmanager python3-aiosmtpd >/dev/null ||
     { echo "FAIL cannot install prometheus-alertmanager python3-aiosmtpd"; exit 1; }
 fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-ok() { echo "ok   $1 (${SECONDS}s)"; }
-bad() { echo "FAIL $1"; fails=$((fails+1)); }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# until CMD succeeds, at most 30 s
-until_ok() { for _ in $(seq 300); do eval "$1" && return 0; sleep 0.1; done; return 1; }
+. "$root/tests/integration/lib.sh"
 
 db=$tmp/a.db
 "$kt" demo --db "sqlite:$db" --days 3 --pods 200 -q >/dev/null || { bad "demo"; exit 1; }

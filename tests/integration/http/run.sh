@@ -15,24 +15,7 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get install -y -qq prometheus >/dev/null || { echo "FAIL cannot install prometheus"; exit 1; }
 fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails+1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { # url, curl args…
-  local url=$1; shift
-  for _ in $(seq 100); do curl -sf "$@" "$url" >/dev/null && return 0; sleep 0.1; done
-  return 1
-}
+. "$root/tests/integration/lib.sh"
 
 db=$tmp/x.db
 "$kt" demo --db "sqlite:$db" --days 3 --pods 200 -q >/dev/null || { bad "demo"; exit 1; }
@@ -194,10 +177,8 @@ psum=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=su
 check "Prometheus sum(node_total_hourly_cost) = $psum (want $want_sum)" 'awk -v a="$psum" -v b="$want_sum" "BEGIN{d=a-b; exit !(d < 1e-6 && d > -1e-6)}"'
 up=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=up{job="kubetally"}' | jq -r '.data.result[0].value[1]')
 check "Prometheus target is up ($up$( [ "$up" = 1 ] || curl -s "http://127.0.0.1:$pport/api/v1/targets" | jq -c '[.data.activeTargets[] | {job: .labels.job, health, lastError}]'))" '[ "$up" = 1 ]'
-for _ in $(seq 50); do
-  up=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=up{job="kubetally-auth"}' | jq -r '.data.result[0].value[1] // empty')
-  [ "$up" = 1 ] && break; sleep 0.2
-done
+auth_up() { up=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=up{job="kubetally-auth"}' | jq -r '.data.result[0].value[1] // empty'); [ "$up" = 1 ]; }
+until_ok auth_up
 check "Prometheus scrapes the token-protected server with credentials_file" '[ "$up" = 1 ]'
 
 # --- auth: 401 without or with a wrong token, 200 with it; probes stay open
@@ -262,9 +243,8 @@ check "empty store: every page answers 200 and /metrics passes promtool" \
 
 # --- graceful SIGTERM
 kill -TERM "$serve_pid"
-for _ in $(seq 50); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
-wait "$serve_pid"; rc=$?
-check "SIGTERM: serve exits 0 within 5 s (exit $rc)" '[ "$rc" = 0 ] && grep -q "shutting down" "$tmp/serve.log"'
+wait "$serve_pid"; rc=$? # bounded by the suite's timeout, not asserted
+check "SIGTERM: serve shuts down and exits 0 (exit $rc)" '[ "$rc" = 0 ] && grep -q "shutting down" "$tmp/serve.log"'
 
 echo
 [ $fails -eq 0 ] && echo "all HTTP checks passed" || echo "$fails HTTP checks failed"

@@ -55,15 +55,7 @@ if [ "$(cat "$ui/.kt-built" 2>/dev/null)" != "$stamp" ]; then
   echo "$stamp" >"$ui.tmp/.kt-built" && mv "$ui.tmp" "$ui"
 fi
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails+1)); }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$root/tests/integration/lib.sh"
 art=$root/tests/artifacts
 mkdir -p "$art"
 
@@ -73,13 +65,13 @@ kport=$(free_port)
 # Host: model without --allow-host is the 421 the stock nginx used to get
 "$kt" serve --db "$db" --listen "127.0.0.1:$kport" 2>"$tmp/plain.log" &
 p=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$kport/healthz" >/dev/null && break; sleep 0.1; done
+wait_ready "http://127.0.0.1:$kport/healthz" || bad "serve did not start: $(cat "$tmp"/*.log 2>/dev/null | tail -3)"
 c=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: model' "http://127.0.0.1:$kport/healthz")
 [ "$c" = 421 ] && ok "without --allow-host, Host: model is refused ($c)" || bad "Host: model without --allow-host: $c"
 kill $p; wait $p 2>/dev/null
 "$kt" serve --db "$db" --listen "127.0.0.1:$kport" --allow-host model 2>"$tmp/serve.log" &
 pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$kport/healthz" >/dev/null && break; sleep 0.1; done
+wait_ready "http://127.0.0.1:$kport/healthz" || bad "serve did not start: $(cat "$tmp"/*.log 2>/dev/null | tail -3)"
 c=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: model' "http://127.0.0.1:$kport/healthz")
 [ "$c" = 200 ] && ok "with --allow-host model, Host: model is served" || bad "Host: model with --allow-host: $c"
 c=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: rebound.example' "http://127.0.0.1:$kport/healthz")
@@ -117,7 +109,7 @@ EOF
   "$nginx" -t -c "$d/nginx.conf" -p "$d" 2>"$d/t.log" || { cat "$d/t.log"; exit 1; }
   "$nginx" -c "$d/nginx.conf" -p "$d" 2>>"$d/error.log" &
   pids+=($!)
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$uport/healthz" >/dev/null && break; sleep 0.1; done
+  wait_ready "http://127.0.0.1:$uport/healthz" || bad "nginx did not start: $(tail -3 "$d/error.log")"
 }
 start_nginx legacy "$ui/legacy"
 legacy_port=$uport

@@ -1,0 +1,29 @@
+# lib.sh — what every tests/integration/*/run.sh shares: a temp dir and the
+# background processes it started (both gone on exit), ok/bad/check lines
+# counted in $fails, a free loopback port, and waiting for a condition.
+# Source it after `set -u` (if any); it defines tmp, pids and fails.
+#
+# Waiting polls a condition with a bound (30 s by default, KT_WAIT_TRIES ×
+# 0.1 s): it never asserts how long anything took, only that it happened.
+tmp=$(mktemp -d)
+pids=()
+fails=0
+kt_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap kt_cleanup EXIT
+trap 'exit 130' INT TERM
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fails=$((fails+1)); }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# until_ok 'SHELL CONDITION' — 0 once it holds, 1 if it never did
+until_ok() { for _ in $(seq "${KT_WAIT_TRIES:-300}"); do eval "$1" && return 0; sleep 0.1; done; return 1; }
+# wait_ready URL [curl args…] — 0 once URL answers 2xx
+wait_ready() {
+  local url=$1; shift
+  for _ in $(seq "${KT_WAIT_TRIES:-300}"); do curl -sf "$@" "$url" >/dev/null && return 0; sleep 0.1; done
+  return 1
+}

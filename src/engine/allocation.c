@@ -123,6 +123,7 @@ typedef struct ctx {
     const kt_alloc_query *q;
     kt_strtab keys;
     uint32_t *ckey;          /* container -> key id */
+    int32_t *key_row;        /* key id -> row of the current set (-1: none yet) */
     uint8_t *cflag;
     uint32_t *pod_container; /* pod -> its first container (KT_NONE if none) */
     item *items; size_t n_items, cap_items;
@@ -390,6 +391,9 @@ static double place_items(ctx *c, kt_alloc_set *set)
 {
     const kt_dataset *ds = c->ds;
     double pool = 0;
+    /* rows by key id: one string lookup per row, not per item */
+    c->key_row = xrealloc(c->key_row, (c->keys.n + 1) * sizeof *c->key_row);
+    memset(c->key_row, 0xff, (c->keys.n + 1) * sizeof *c->key_row);
     for (size_t i = 0; i < c->n_items; i++) {
         item *it = &c->items[i];
         uint8_t flag = c->cflag[it->container];
@@ -400,7 +404,14 @@ static double place_items(ctx *c, kt_alloc_set *set)
             pool += m.cpu + m.ram + m.gpu + m.other + m.idle[R_CPU] + m.idle[R_RAM] + m.idle[R_GPU] + m.fee;
             continue;
         }
-        kt_alloc *a = set_row(set, &c->index, strtab_get(&c->keys, c->ckey[it->container]), AK_NORMAL);
+        uint32_t key = c->ckey[it->container];
+        kt_alloc *a;
+        if (c->key_row[key] >= 0) {
+            a = &set->items[c->key_row[key]];
+        } else {
+            a = set_row(set, &c->index, strtab_get(&c->keys, key), AK_NORMAL);
+            c->key_row[key] = (int32_t)(a - set->items);
+        }
         alloc_merge_pod(a, ds, ds->containers[it->container].pod, it->container);
         if (it->type == IT_CONTAINER)
             add_container_fact(a, c, it, &m, &set->window);
@@ -548,7 +559,7 @@ void alloc_query_init(kt_alloc_query *q)
 static void ctx_free(ctx *c)
 {
     strtab_free(&c->keys);
-    free(c->ckey); free(c->cflag); free(c->pod_container); free(c->items);
+    free(c->ckey); free(c->key_row); free(c->cflag); free(c->pod_container); free(c->items);
     free(c->node_idle); free(c->cl_unmounted); free(c->cl_attached); free(c->vol_bytes);
     set_index_free(&c->index);
     buf_free(&c->name);

@@ -12,6 +12,8 @@
 
 #include "engine/query.h"
 #include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
 
 int engine_check_cost(const kt_engine_limits *lim, kt_window w, int64_t step, size_t containers, kt_err *err)
 {
@@ -198,10 +200,15 @@ static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer
             return out->loads[load_of[j]];
     }
     kt_dataset *ds = xmalloc(sizeof *ds);
+    double t0 = kt_mono_s();
     if (summed ? store_load_summed(s, w.start, w.end, ds, err) : store_load(s, w.start, w.end, hourly, ds, err)) {
         free(ds);
         return NULL;
     }
+    /* KUBETALLY_LOG=debug: where a question's time goes */
+    log_debug("engine: read [%lld, %lld) %s in %.1f ms: %zu containers, %zu facts", (long long)w.start,
+              (long long)w.end, summed ? "summed" : hourly ? "hourly" : "daily", (kt_mono_s() - t0) * 1e3,
+              ds->n_containers, ds->n_cfacts);
     out->loads[out->n_loads++] = ds;
     return ds;
 }
@@ -227,7 +234,9 @@ int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits
             if (out->loads[k] == ds)
                 load_of[i] = k;
         out->n = i + 1; /* reply i is freed with the answer even if it fails half-way */
+        double t0 = kt_mono_s();
         rc = answer_one(ds, &asks[i], lim, &out->replies[i], err);
+        log_debug("engine: question %zu computed in %.1f ms", i, (kt_mono_s() - t0) * 1e3);
     }
     free(load_of);
     if (rc)

@@ -443,6 +443,7 @@ static void reserve(void **arr, size_t *cap, size_t n, size_t more, size_t size)
     if (n + more <= *cap)
         return;
     *arr = xrealloc(*arr, (n + more) * size);
+    mem_hint_huge(*arr, (n + more) * size);
     *cap = n + more;
 }
 

@@ -278,6 +278,10 @@ static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
         return sq_fail(s, "reading", err);
+    /* A new database gives pruned hours' pages back to the file system
+     * (sq_auto_prune); must be set before the first table exists. */
+    if (!exists && sq_exec(s, "PRAGMA auto_vacuum=INCREMENTAL", "setting auto_vacuum", err))
+        return -1;
     if (!s->readonly && (sq_exec(s, "PRAGMA journal_mode=WAL", "enabling WAL", err) ||
                          sq_exec(s, "PRAGMA synchronous=NORMAL", "setting synchronous", err)))
         return -1;

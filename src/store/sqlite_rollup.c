@@ -140,7 +140,9 @@ int sq_auto_prune(kt_store *s, kt_err *err)
             return -1;
     }
     snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('hours_pruned_before', '%lld')", (long long)cut);
-    return sq_exec(s, sql, "pruning old hours", err);
+    /* the freed pages go back to the file system (a no-op on a database
+     * created before auto_vacuum was set) */
+    return sq_exec(s, sql, "pruning old hours", err) || sq_exec(s, "PRAGMA incremental_vacuum", "pruning old hours", err);
 }
 
 int store_prune(kt_store *s, int64_t now, kt_err *err)

@@ -38,5 +38,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Grow *arr (of element size `size`) so index `need` fits; doubles capacity. */
 void grow_array(void **arr, size_t *cap, size_t need, size_t size);
+/* Ask for huge pages over a large array about to be filled (a hint). */
+void mem_hint_huge(void *p, size_t n);
 
 #endif

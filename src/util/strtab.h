@@ -34,7 +34,8 @@ static inline const char *strtab_get(const kt_strtab *t, uint32_t id) { return t
 /* Bytes held (arena + tables), for memory accounting. */
 size_t strtab_bytes(const kt_strtab *t);
 
-/* FNV-1a; shared by every hash table in kubetally. */
+/* A word-at-a-time multiplicative hash; shared by every hash table in
+ * kubetally (in memory only, except block generations of day files). */
 uint64_t kt_hash_bytes(const void *p, size_t n);
 static inline uint64_t kt_hash_u64(uint64_t x)
 {

@@ -12,12 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
 #include "cmd/posture_input.h"
 #include "format/posture_format.h"
 #include "posture/posture.h"
+#include "posture/spend.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 static const kt_flag flags[] = {
@@ -29,10 +32,30 @@ static const kt_flag flags[] = {
     {"--output", "output", 0, "-o"},
     {"--set-exit-code-on-danger", "exit-on-danger", 1, NULL},
     {"--set-exit-code-below-score", "exit-below-score", 0, NULL},
+    {"--db", "db", 0, NULL},
+    {"--spend-window", "spend-window", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
 
 enum { OUT_TABLE, OUT_JSON, OUT_SARIF };
+
+/* The spend half of the single-cloud risk: asked of the store named by
+ * --db, or of the default store in live mode when it exists (a manifest
+ * folder has no reason to match whatever the default store holds). */
+static int attach_spend(kt_params *p, kt_posture *r, kt_err *err)
+{
+    const char *db = params_get(p, "db"), *win = params_get(p, "spend-window");
+    int live = params_get(p, "context") || params_get(p, "all-contexts");
+    if (!r->resilience.critical || (!db && !live))
+        return 0;
+    kt_store *s;
+    kt_err open_err = {0};
+    if (store_open(db, KT_STORE_READONLY, &s, &open_err))
+        return db ? kt_fail(err, open_err.code, "%s", open_err.msg) : 0; /* no default store: no spend */
+    int rc = spend_attach(&r->resilience, s, win ? win : "30d", (int64_t)time(NULL), &cmd_limits, err);
+    store_close(s);
+    return rc ? kt_wrap(err, "spend of critical workloads: ") : 0;
+}
 
 static int run(kt_params *p)
 {
@@ -79,6 +102,13 @@ static int run(kt_params *p)
     }
     kt_posture r;
     posture_audit(&m, &pc, &rules, level, minor, &r);
+    if (attach_spend(p, &r, &err)) {
+        posture_free(&r);
+        manifest_free(&m);
+        pol_config_free(&pc);
+        rules_free(&rules);
+        return cmd_report("posture", &err);
+    }
     kt_buf b = {0};
     if (out == OUT_JSON) format_posture_json(&r, &b);
     else if (out == OUT_SARIF) format_posture_sarif(&r, NULL, &b);
@@ -120,7 +150,9 @@ int cmd_posture(int argc, char **argv)
                     "config file) and the Pod Security Standards at\n"
                     "--level baseline|restricted (default baseline) and --pss-version (default latest).\n"
                     "--rules: data residency rules and the critical-workload marker (docs/posture.md).\n"
-                    "-o table|json|sarif.  --file takes several paths; a directory means its *.yaml, *.yml, *.json.",
+                    "-o table|json|sarif.  --file takes several paths; a directory means its *.yaml, *.yml, *.json.\n"
+                    "--db: a cost store, for the spend of critical workloads over --spend-window (default 30d; live\n"
+                    "clusters use the default store when it exists).",
                     flags);
         rc = 0;
     } else {

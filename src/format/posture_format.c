@@ -156,6 +156,23 @@ void format_posture_table(const kt_posture *p, kt_buf *out)
         buf_printf(out, "Critical workloads: %zu; of the %zu placed on known nodes, %zu depend on one cloud, %zu on one "
                         "region, %zu on one zone\n",
                    rs->critical, rs->placed, rs->one_provider, rs->one_region, rs->one_zone);
+    if (rs->critical && rs->spend_window[0])
+        buf_printf(out, "Their spend over %s: %.2f; on one cloud %.2f (%.1f %%), one region %.2f, one zone %.2f\n",
+                   rs->spend_window, rs->spend_critical, rs->spend_one_provider,
+                   rs->spend_critical > 0 ? 100 * rs->spend_one_provider / rs->spend_critical : 0,
+                   rs->spend_one_region, rs->spend_one_zone);
+}
+
+/* The single-cloud risk's spend half, when a store was asked. */
+static void resilience_spend_json(json_t *res, const kt_resilience_summary *rs)
+{
+    if (!rs->spend_window[0])
+        return;
+    double all = rs->spend_critical;
+    json_object_set_new(res, "spend", json_pack("{s:s,s:f,s:f,s:f,s:f,s:f}", "window", rs->spend_window, "critical",
+                                                all, "oneProvider", rs->spend_one_provider, "oneProviderShare",
+                                                all > 0 ? rs->spend_one_provider / all : 0.0, "oneRegion",
+                                                rs->spend_one_region, "oneZone", rs->spend_one_zone));
 }
 
 static json_t *findings_json(const kt_posture *p)
@@ -286,6 +303,7 @@ void format_posture_json(const kt_posture *p, kt_buf *out)
         "namespaces", namespaces_json(p), "Findings", findings_json(p), "Resilience", "criticalWorkloads",
         (json_int_t)rs->critical, "placed", (json_int_t)rs->placed, "oneProvider", (json_int_t)rs->one_provider,
         "oneRegion", (json_int_t)rs->one_region, "oneZone", (json_int_t)rs->one_zone);
+    resilience_spend_json(json_object_get(head, "Resilience"), rs);
     /* The head, then Results one object at a time: a 100,000-pod cluster's
      * answer is never a single JSON tree in memory. */
     char *h = json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -11,6 +11,8 @@
 #include "http/health.h"
 #include "posture/live.h"
 #include "posture/posture.h"
+#include "posture/spend.h"
+#include "util/log.h"
 
 struct kt_posture_service {
     kt_posture_service_opts o;
@@ -176,8 +178,13 @@ static void refresh(kt_posture_service *s, kt_store *store, int64_t now)
         posture_audit(&m, &s->polaris, &s->rules, s->o.level, s->o.minor, &p);
         kt_health_contacts ct = {NULL, 0};
         kt_err store_err = {0};
-        if (store)
+        if (store) {
             store_cluster_status(store, &ct.st, &ct.n, &store_err);
+            kt_http_limits lim;
+            http_limits_default(&lim);
+            if (p.resilience.critical && spend_attach(&p.resilience, store, "30d", now, &lim, &store_err))
+                log_warn("posture: spend of critical workloads not computed: %s", store_err.msg);
+        }
         kt_health_opts ho = {now, 0, 0, 0, NULL};
         kt_cluster_health_result *h;
         size_t nh = health_fleet(&m, &ho, health_contact_from_store, &ct, &h);

@@ -48,6 +48,7 @@ typedef struct kt_kube_target {
     int insecure;                /* insecure-skip-tls-verify */
     char *tls_server_name;
     char *proxy_url;
+    int disable_compression;     /* disable-compression (kubectl 1.26+) */
     /* credentials (at most a few set) */
     char *token, *token_file;
     char *cert_file, *key_file, *cert_data, *key_data; /* data: PEM bytes */

@@ -176,6 +176,7 @@ static int fill_cluster(const kc_at *a, kt_kube_target *t, kt_err *err)
     if (get_data(a, m, "certificate-authority-data", &t->ca_data, &t->ca_data_len, err) ||
         (!t->ca_data && get_path(a, m, "certificate-authority", 1, &t->ca_file, err)) ||
         get_bool(a, m, "insecure-skip-tls-verify", &t->insecure, err) ||
+        get_bool(a, m, "disable-compression", &t->disable_compression, err) ||
         get_dup(a, m, "tls-server-name", &t->tls_server_name, err) || get_dup(a, m, "proxy-url", &t->proxy_url, err))
         return -1;
     if (t->insecure && (t->ca_data || t->ca_file)) /* client-go refuses this pair too */

@@ -28,6 +28,23 @@ size_t kube_write_buf(char *p, size_t size, size_t n, void *ud)
     return n;
 }
 
+/* Compressed answers save bandwidth over a network and cost CPU on both
+ * ends: a server on this machine (a test cluster, kind, an SSH tunnel) is
+ * asked for plain JSON, as is any cluster whose kubeconfig entry says
+ * disable-compression: true. */
+int kube_wants_gzip(const kt_kube_target *t)
+{
+    if (t->disable_compression)
+        return 0;
+    const char *h = strstr(t->server, "://");
+    h = h ? h + 3 : t->server;
+    static const char *const local[] = {"127.", "localhost:", "localhost/", "[::1]"};
+    for (size_t i = 0; i < sizeof local / sizeof *local; i++)
+        if (!strncmp(h, local[i], strlen(local[i])))
+            return 0;
+    return strcmp(h, "localhost") != 0;
+}
+
 CURL *kube_request(kt_kube_target *t, const char *path, curl_write_callback write, void *ud,
                    struct curl_slist **headers, int timeout_s, int connect_timeout_s, kt_err *err)
 {
@@ -52,7 +69,8 @@ CURL *kube_request(kt_kube_target *t, const char *path, curl_write_callback writ
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)timeout_s);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)connect_timeout_s);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    if (kube_wants_gzip(t))
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "kubetally");
     /* HTTP/1.1, one connection per stream: multiplexed over HTTP/2, a large
      * paginated list stalled after ~40 pages of 2 MB (the server stopped
@@ -86,6 +104,7 @@ void stream_free(kt_stream *s, CURLM *multi)
 {
     end_transfer(s, multi);
     buf_free(&s->body);
+    buf_free(&s->spare);
     free(s->cont);
     s->cont = NULL;
 }
@@ -321,20 +340,57 @@ static int http_failure(kt_stream *s, long code, const char *what, int64_t now_m
     return -1;
 }
 
-static void list_page(kt_stream *s, int64_t now_ms)
+/* The continue token of a list page, read from its first bytes: the API
+ * server writes the list's metadata before its items.  NULL when it is not
+ * there in plain form (the full parse then decides). */
+static char *early_continue(const kt_buf *b)
+{
+    size_t n = b->len < 4096 ? b->len : 4096;
+    const char *p = b->data, *end = p + n;
+    const char *m = p ? memmem(p, n, "\"metadata\":{", 12) : NULL;
+    if (!m)
+        return NULL;
+    const char *close = memchr(m + 12, '}', (size_t)(end - (m + 12)));
+    const char *c = close ? memmem(m, (size_t)(close - m), "\"continue\":\"", 12) : NULL;
+    if (!c)
+        return NULL;
+    c += 12;
+    const char *q = memchr(c, '"', (size_t)(close - c));
+    if (!q || q == c || memchr(c, '\\', (size_t)(q - c)))
+        return NULL;
+    char *tok = xmalloc((size_t)(q - c) + 1);
+    memcpy(tok, c, (size_t)(q - c));
+    tok[q - c] = 0;
+    return tok;
+}
+
+/* One list page (taken from the stream: the next page may already be
+ * arriving in s->body).  `ahead`: the next page was requested with the
+ * token early_continue read; if the parse disagrees, that request goes. */
+static void list_page(kt_stream *s, CURLM *multi, kt_buf *page, int ahead, int64_t now_ms)
 {
     json_error_t jerr;
-    json_t *j = json_loadb(s->body.data ? s->body.data : "", s->body.len, 0, &jerr);
+    json_t *j = json_loadb(page->data ? page->data : "", page->len, 0, &jerr);
     json_t *items = json_object_get(j, "items");
     if (!j || !json_is_array(items)) {
         report(s, "list %s: malformed answer (%s)", kube_kind_name(s->kind), j ? "no items array" : jerr.text);
         json_decref(j);
+        end_transfer(s, multi);
         relist(s);
         back_off(s, now_ms);
         return;
     }
     int64_t now = (int64_t)time(NULL);
     s->env->contact(s->env->ud, now); /* a usable answer: the cluster is reachable */
+    const char *cont = kube_json_str(j, "metadata", "continue");
+    if (ahead && (!cont || !s->cont || strcmp(cont, s->cont))) {
+        end_transfer(s, multi); /* asked for the wrong page: ask again below */
+        ahead = 0;
+    }
+    if (!ahead) {
+        free(s->cont);
+        s->cont = cont && *cont ? xstrdup(cont) : NULL;
+    }
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
@@ -345,9 +401,6 @@ static void list_page(kt_stream *s, int64_t now_ms)
         else
             s->env->sink.on_upsert(s->env->sink.ctx, &o, now);
     }
-    const char *cont = kube_json_str(j, "metadata", "continue");
-    free(s->cont);
-    s->cont = cont && *cont ? xstrdup(cont) : NULL;
     if (!s->cont) {
         const char *rv = kube_json_str(j, "metadata", "resourceVersion");
         snprintf(s->rv, sizeof s->rv, "%s", rv ? rv : "");
@@ -355,10 +408,35 @@ static void list_page(kt_stream *s, int64_t now_ms)
         s->env->sink.on_resync(s->env->sink.ctx, s->kind, now);
     }
     json_decref(j);
-    buf_reset(&s->body);
     s->backoff_ms = 0;
-    s->state = s->rv[0] ? ST_WATCH : ST_LIST;
-    s->wait_until_ms = 0;
+    if (!ahead) {
+        s->state = s->rv[0] ? ST_WATCH : ST_LIST;
+        s->wait_until_ms = 0;
+    }
+}
+
+/* A complete list page: the next one is requested before this one is
+ * decoded, so the server prepares it meanwhile (a first sync costs about
+ * the download, not the download plus the decoding). */
+static void list_done(kt_stream *s, CURLM *multi, int64_t now_ms)
+{
+    /* the two buffers swap, keeping their capacity: a page is written into
+     * memory already grown to a page's size */
+    kt_buf page = s->body;
+    s->body = s->spare;
+    buf_reset(&s->body);
+    char *next = early_continue(&page);
+    int ahead = 0;
+    if (next) {
+        free(s->cont);
+        s->cont = next;
+        ahead = start(s, multi, now_ms) && s->h;
+    }
+    list_page(s, multi, &page, ahead, now_ms);
+    buf_reset(&page);
+    s->spare = page;
+    if (!s->cont) /* listed: no more pages to overlap */
+        buf_free(&s->spare);
 }
 
 void stream_done(kt_stream *s, CURLM *multi, CURLcode rc, int64_t now_ms)
@@ -374,7 +452,7 @@ void stream_done(kt_stream *s, CURLM *multi, CURLcode rc, int64_t now_ms)
     if (rc == CURLE_OK && code == 200) {
         s->last_msg[0] = 0; /* healthy again: the next failure is news */
         if (was == ST_LIST) {
-            list_page(s, now_ms);
+            list_done(s, multi, now_ms);
         } else { /* the server ended the watch (timeoutSeconds): resume at once */
             s->backoff_ms = 0;
             s->state = s->rv[0] ? ST_WATCH : ST_LIST;

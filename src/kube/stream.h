@@ -42,6 +42,7 @@ typedef struct kt_stream {
     CURL *h;                          /* transfer in flight, or NULL */
     struct curl_slist *headers;
     kt_buf body;                      /* list page, or the watch's unfinished line */
+    kt_buf spare;                     /* the page being decoded while the next arrives in body */
     char rv[64];                      /* resourceVersion to watch from ("" ⇒ must list) */
     char *cont;                       /* list continue token */
     int64_t wait_until_ms, last_byte_ms;
@@ -69,6 +70,9 @@ int stream_check_stall(kt_stream *s, CURLM *multi, int64_t now_ms);
  * plugin, token file).  *headers must be freed after the transfer. */
 CURL *kube_request(kt_kube_target *t, const char *path, curl_write_callback write, void *ud,
                    struct curl_slist **headers, int timeout_s, int connect_timeout_s, kt_err *err);
+/* Whether to ask this target for gzip-compressed answers: not when its
+ * kubeconfig says disable-compression, nor for a server on loopback. */
+int kube_wants_gzip(const kt_kube_target *t);
 /* A write callback appending to the kt_buf `ud`, refusing bodies past
  * 512 MiB (a list page that large means a misconfigured page size). */
 size_t kube_write_buf(char *p, size_t size, size_t n, void *ud);

@@ -125,6 +125,7 @@ void posture_free(kt_posture *p)
     free(p->pol_of);
     free(p->pod_of);
     findings_free(&p->findings);
+    resilience_summary_free(&p->resilience);
     memset(p, 0, sizeof *p);
 }
 

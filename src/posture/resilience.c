@@ -156,15 +156,21 @@ void resilience_check(const kt_manifest *m, const kt_posture_rules *r, const kt_
             see(&a->zone, s.zone.first), a->zone.several |= s.zone.several;
         }
     }
+    sum->apps = xcalloc(n_apps ? n_apps : 1, sizeof *sum->apps);
     for (size_t k = 0; k < n_apps; k++) {
         app *a = &apps[k];
-        sum->critical++;
+        kt_resilience_app *out_app = &sum->apps[sum->critical++];
+        out_app->ns = a->w->ns, out_app->kind = a->w->kind, out_app->name = a->w->name;
         if (!a->placed)
             continue;
         sum->placed++;
-        sum->one_provider += a->provider.any && !a->provider.several;
-        sum->one_region += a->region.any && !a->region.several;
-        sum->one_zone += a->zone.any && !a->zone.several;
+        out_app->placed = 1;
+        out_app->one_provider = a->provider.any && !a->provider.several;
+        out_app->one_region = a->region.any && !a->region.several;
+        out_app->one_zone = a->zone.any && !a->zone.several;
+        sum->one_provider += (size_t)out_app->one_provider;
+        sum->one_region += (size_t)out_app->one_region;
+        sum->one_zone += (size_t)out_app->one_zone;
         if (a->clusters < 2)
             continue;
         if (a->provider.any && !a->provider.several)
@@ -176,4 +182,10 @@ void resilience_check(const kt_manifest *m, const kt_posture_rules *r, const kt_
     }
     free(apps);
     free(ws);
+}
+
+void resilience_summary_free(kt_resilience_summary *sum)
+{
+    free(sum->apps);
+    sum->apps = NULL;
 }

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 kt=${KUBETALLY_BIN:-$PWD/build/kubetally}
 work=$(mktemp -d /tmp/kt-posture.XXXXXX)
-if python3 tests/integration/posture/scenario.py "$kt" "$work"; then
+if python3 tests/integration/posture/scenario.py "$kt" "$work" &&
+   python3 tests/integration/posture/spend.py "$kt" "$work"; then
   rm -rf "$work"
 else
   echo "--- kept in $work"

@@ -9,6 +9,7 @@ MODE  slow      sleep 30 s before answering anything
       html      HTTP 200 with an HTML login page (a proxy in the way)
       flaky     forward the first N requests to UPSTREAM, then HTTP 503 forever
       auth      forward to UPSTREAM only with "Authorization: Bearer s3cret", else 401
+      big       a well-formed 2 MiB answer (one series with a 2 MiB label)
 """
 import sys
 import time
@@ -56,6 +57,10 @@ class H(BaseHTTPRequestHandler):
                 self.forward(body)
             else:
                 self.send(503, b'{"status":"error","errorType":"unavailable","error":"upstream went away"}')
+        elif mode == "big":
+            pad = b"x" * (2 << 20)
+            self.send(200, b'{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"pad":"' + pad +
+                      b'"},"values":[]}]}}')
         elif mode == "auth":
             if self.headers.get("Authorization") == "Bearer s3cret":
                 self.forward(body)

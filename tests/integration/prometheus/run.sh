@@ -196,6 +196,7 @@ expect_fail "Prometheus down" "cannot reach Prometheus" "" --url "http://127.0.0
 fake slow;    expect_fail "Prometheus slow" "did not answer" "" --url "$u" --window "$win" --timeout 2 --retries 0
 fake error;   expect_fail "Prometheus error" "too many samples" "" --url "$u" --window "$win"
 fake partial; expect_fail "partial response" "partial response" "" --url "$u" --window "$win"
+fake big;     expect_fail "answer over --max-answer-mb" "with more than 1 MiB" "" --url "$u" --window "$win" --max-answer-mb 1
 fake html;    expect_fail "HTML instead of the API" "not a Prometheus API response" "" --url "$u" --window "$win"
 # fails after 60 answers: the first day's chunk takes 43 (1 count + 3 clusters x 11 + 9 fleet-wide),
 # the second day's fails part way; nothing of either may stay

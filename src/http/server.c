@@ -28,7 +28,7 @@ struct kt_http_server {
     kt_http_app app;
     pthread_mutex_t stats_lock;
     unsigned char token_sha[SHA256_DIGEST_LENGTH];
-    char session[KT_SESSION_HEX]; /* the dashboard cookie's value (login.h) */
+    kt_sessions *sessions;        /* dashboard sign-ins (login.h) */
     char *cert, *key;
     char db_url[1024];
     pthread_mutex_t stores_lock;
@@ -115,8 +115,8 @@ static int authorized(kt_http_server *s, struct MHD_Connection *c)
             h++;
         return token_ok(s, h, strlen(h));
     }
-    return login_cookie_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
-                                s->session);
+    return sessions_check(s->sessions, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+                          (int64_t)time(NULL));
 }
 
 static kt_store *thread_store(kt_http_server *s, kt_err *err)
@@ -235,13 +235,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 }
 
 /* /login and /logout.  Returns 1 while the POST body is still arriving. */
-static int login_route(kt_http_server *s, const char *url, const char *method, const char *upload,
+static int login_route(kt_http_server *s, struct MHD_Connection *c, const char *url, const char *method, const char *upload,
                        size_t *upload_size, void **con_cls, kt_http_resp *r)
 {
     int secure = s->app.tls_enabled;
     if (!s->app.auth_enabled) {
         resp_json_error(r, 404, "no sign-in: this server runs without --auth-token-file");
     } else if (!strcmp(url, "/logout")) {
+        sessions_revoke(s->sessions, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE));
         login_revoke(r, secure);
     } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
         login_page(r, 200, NULL);
@@ -265,9 +266,12 @@ static int login_route(kt_http_server *s, const char *url, const char *method, c
         http_params_init(&p);
         http_params_parse_query(&p, b->data);
         const char *t = http_params_get(&p, "token");
-        if (!b->too_long && !p.failed && t && token_ok(s, t, strlen(t)))
-            login_grant(r, s->session, secure);
-        else
+        if (!b->too_long && !p.failed && t && token_ok(s, t, strlen(t))) {
+            char id[KT_SESSION_HEX];
+            sessions_issue(s->sessions, (int64_t)time(NULL), id);
+            login_grant(r, id, secure);
+            OPENSSL_cleanse(id, sizeof id);
+        } else
             login_page(r, 401, "That is not the server's token.");
         OPENSSL_cleanse(b->data, sizeof b->data);
         for (int i = 0; i < p.n; i++)
@@ -382,7 +386,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                         "name a reverse proxy's Host with --allow-host (KUBETALLY_ALLOW_HOSTS), or use --listen "
                         "with another address to serve other names");
     } else if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
-        if (login_route(s, url, method, upload, upload_size, con_cls, &r))
+        if (login_route(s, c, url, method, upload, upload_size, con_cls, &r))
             return MHD_YES;
     } else if ((route = http_route_find(url, &index)) && route->write &&
                (!strcmp(method, "POST") || !strcmp(method, "DELETE"))) {
@@ -471,7 +475,7 @@ static int load_secrets(kt_http_server *s, const kt_http_config *cfg, kt_err *er
                            cfg->auth_token_file);
         }
         token_digest(t, n, s->token_sha);
-        login_session(s->token_sha, s->session);
+        s->sessions = sessions_new();
         OPENSSL_cleanse(t, strlen(t));
         free(t);
         s->app.auth_enabled = 1;
@@ -583,7 +587,7 @@ void http_server_stop(kt_http_server *s)
     }
     free(s->cert);
     OPENSSL_cleanse(s->token_sha, sizeof s->token_sha);
-    OPENSSL_cleanse(s->session, sizeof s->session);
+    sessions_free(s->sessions);
     pthread_mutex_destroy(&s->stats_lock);
     pthread_mutex_destroy(&s->stores_lock);
     free(s);

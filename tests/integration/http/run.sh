@@ -201,8 +201,10 @@ c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$abase/ui/cost?
 check "the session cookie opens the dashboard ($c)" '[ "$c" = 200 ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: ${cookie}0" "$abase/ui/cost?window=7d")
 check "a tampered cookie does not ($c)" '[ "$c" = 303 ]'
-hdr=$(curl -s -D - -o /dev/null "$abase/logout")
+hdr=$(curl -s -D - -o /dev/null -H "Cookie: $cookie" "$abase/logout")
 check "/logout clears the cookie" 'grep -qi "^set-cookie: kt_session=;.*Max-Age=0" <<<"$hdr"'
+c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$abase/ui/cost?window=7d")
+check "after /logout the same cookie is refused server-side ($c)" '[ "$c" = 303 ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "token=$(head -c 8000 /dev/zero | tr '\0' a)" "$abase/login")
 check "an oversized /login body is refused ($c)" '[ "$c" = 401 ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' --data "token=x" "$base/login")

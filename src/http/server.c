@@ -228,9 +228,26 @@ static int post_body_collect(const char *upload, size_t *upload_size, void **con
     return 0;
 }
 
+/* The request context of a target with too many parameters (not freed). */
+static char too_many_params;
+
+/* Called with the request target before MHD splits its query.  Past
+ * KT_HTTP_MAX_PARAMS the query is cut off here (it is refused anyway) so
+ * MHD does not run out of connection memory splitting it; on_request sees
+ * the marker and answers 400 at once. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    if (!http_query_too_many(uri))
+        return NULL;
+    char *q = strchr(uri, '?');
+    q[1] = 0; /* MHD's own buffer, parsed after this call */
+    return &too_many_params;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
 {
-    free(*con_cls);
+    if (*con_cls != &too_many_params)
+        free(*con_cls);
     *con_cls = NULL;
 }
 
@@ -381,7 +398,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     const kt_route *route = NULL;
     enum MHD_Result rc;
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-    if (s->loopback && !http_loopback_host(host) && !http_host_allowed(s->allow_hosts, host)) {
+    if (*con_cls == &too_many_params) {
+        resp_json_error(&r, 400, "too many query parameters (at most 24)");
+    } else if (s->loopback && !http_loopback_host(host) && !http_host_allowed(s->allow_hosts, host)) {
         resp_json_error(&r, 421, "this server listens on loopback and answers only Host: 127.0.0.1, [::1] or localhost; "
                         "name a reverse proxy's Host with --allow-host (KUBETALLY_ALLOW_HOSTS), or use --listen "
                         "with another address to serve other names");
@@ -546,6 +565,7 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u,
                             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
                             MHD_OPTION_ARRAY, s->app.tls_enabled ? tls : tls + 2,
                             MHD_OPTION_END);
     if (!s->d) {

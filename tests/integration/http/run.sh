@@ -84,6 +84,9 @@ except OSError:
     print("closed")
 PY
 }
+q2000=$(python3 -c 'print("&".join(f"p{i}=1" for i in range(2000)))')
+code=$(curl -s -m 20 -o "$tmp/q2000.json" -w '%{http_code}' "$base/allocation?window=7d&$q2000")
+check "2,000 query parameters: 400 naming the limit ($code)" '[ "$code" = 400 ] && grep -q "too many query parameters" "$tmp/q2000.json"'
 code=$(raw "/allocation?window=7d&filter=" 200000 0)
 check "a 200 kB request line is refused ($code)" '[ "$code" != 200 ]'
 code=$(raw "/healthz" 0 200000)

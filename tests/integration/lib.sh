@@ -18,6 +18,14 @@ trap 'exit 130' INT TERM
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; fails=$((fails+1)); }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# serve_port LOG — the port `kubetally serve --listen HOST:0` bound, read from
+# its log once it says so (bounded wait).  Binding port 0 leaves no window in
+# which another process can take a port picked earlier.
+serve_port() {
+  until_ok "grep -q 'serving on .*(port [0-9]*)' '$1'" || return 1
+  sed -n 's/.*serving on .*(port \([0-9]*\)).*/\1/p' "$1" | head -1
+}
+# free_port: only for programs that cannot bind port 0 and report it
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # until_ok 'SHELL CONDITION' — 0 once it holds, 1 if it never did
 until_ok() { for _ in $(seq "${KT_WAIT_TRIES:-300}"); do eval "$1" && return 0; sleep 0.1; done; return 1; }

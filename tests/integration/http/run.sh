@@ -246,6 +246,45 @@ done
 check "empty store: every page answers 200 and /metrics passes promtool" \
   'curl -s "http://127.0.0.1:$eport/metrics" | promtool check metrics'
 
+# --- one greedy client must not take the server from everyone (issue 17, docs/limits.md)
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --max-answer-mb 16 --max-conns-per-ip 32 2>"$tmp/greedy.log" &
+gpid=$!
+pids+=("$gpid")
+gport=$(serve_port "$tmp/greedy.log") && wait_ready "http://127.0.0.1:$gport/readyz" || { bad "greedy-test server did not start"; gport=0; }
+g=http://127.0.0.1:$gport
+if [ "$gport" != 0 ]; then
+out=$(python3 "$root/tests/integration/http/greedy.py" slowloris "$gport" 40)
+check "40 slow-header connections are closed by the request deadline: $out" '[ "$out" = "40 of 40 closed" ]'
+out=$(python3 "$root/tests/integration/http/greedy.py" idle "$gport" 100 127.0.0.2)
+check "100 idle connections from one address: the 68 over --max-conns-per-ip 32 are refused, /healthz from another answers: $out" \
+  '[ "$out" = "68 refused or closed; healthz 200" ]'
+# 3 days x 1 h of every container: the CLI prints R rows (about 13,600 on this fleet); the server's
+# estimate is an upper bound of R, x 1,600 B ≈ 22 MB > 16 MB: refused before computing
+rows=$("$kt" allocation --db "sqlite:$db" --window 3d --aggregate pod,container --step 1h -o json |
+       jq '[.data[] | select(. != null) | to_entries[] | select(.key | startswith("__") | not)] | length')
+out=$(curl -s -w ' %{http_code}' "$g/allocation?window=3d&aggregate=pod,container&step=1h")
+est=$(sed -n 's/.*would be about \([0-9]*\) rows.*/\1/p' <<<"$out")
+check "an answer estimated over --max-answer-mb is a 400 with a hint, not computed; estimate $est >= $rows rows: ${out:0:120}" \
+  '[[ "$out" == *" 400" ]] && [[ "$out" == *"aggregate more coarsely"* ]] && [ -n "$est" ] && [ "$est" -ge "$rows" ] && [ $((est * 1600)) -gt 16000000 ]'
+# eight expensive queries at once: each answers 200 or 503 + Retry-After; /healthz and /metrics answer meanwhile
+cpids=()
+for i in 1 2 3 4 5 6 7 8; do
+  curl -s -D "$tmp/exp$i.h" -o /dev/null -w '%{http_code}\n' "$g/allocation?window=1d&aggregate=pod&step=1h&shareIdle=$((i % 2))&idleByNode=$((i / 5))" >"$tmp/exp$i.code" &
+  cpids+=($!)
+done
+hz=$(curl -s -m 60 -o /dev/null -w '%{http_code}' "$g/healthz"); mt=$(curl -s -m 60 -o /dev/null -w '%{http_code}' "$g/metrics")
+wait "${cpids[@]}"
+codes=$(cat "$tmp"/exp*.code | sort | uniq -c | tr -s ' \n' ' ')
+busy_ok=1
+for i in 1 2 3 4 5 6 7 8; do
+  c=$(cat "$tmp/exp$i.code"); [ "$c" = 200 ] || { [ "$c" = 503 ] && grep -qi '^retry-after: 2' "$tmp/exp$i.h"; } || busy_ok=0
+done
+check "8 expensive queries at once: 200s, or 503 with Retry-After past the gate ($codes); /healthz $hz, /metrics $mt" \
+  '[ $busy_ok = 1 ] && grep -q 200 "$tmp"/exp*.code && [ "$hz" = 200 ] && [ "$mt" = 200 ]'
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$gpid/status"; }
+check "after them the heap goes back to the system: RSS falls under 120 MB (now $(rss) kB)" 'until_ok "[ \$(rss) -lt 120000 ]"'
+fi
+
 # --- graceful SIGTERM
 kill -TERM "$serve_pid"
 wait "$serve_pid"; rc=$? # bounded by the suite's timeout, not asserted

@@ -99,12 +99,26 @@ static int read_token(const char *path, char **header, kt_err *err)
     return 0;
 }
 
+int prom_url_check(const char *url, kt_err *err)
+{
+    if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+        return kt_fail(err, KT_EINPUT, "--url: expected an http:// or https:// URL of Prometheus or Thanos, got "
+                       "'%.200s'", url && !strchr(url, '@') ? url : "");
+    const char *host = strstr(url, "://") + 3;
+    size_t auth_end = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', auth_end);
+    if (at) /* user:password@ would be printed in every message and log line naming the URL */
+        return kt_fail(err, KT_EINPUT, "--url: credentials in the URL (%.*s://…@%.*s) are not accepted, so no "
+                       "message or log shows them; use --bearer-token-file, or a proxy that adds them",
+                       (int)(host - 3 - url), url, (int)(auth_end - (size_t)(at + 1 - host)), at + 1);
+    return 0;
+}
+
 int prom_client_new(const kt_prom_client_opts *o, kt_prom_client **out, kt_err *err)
 {
     static int curl_ready;
-    if (!o->url || (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8)))
-        return kt_fail(err, KT_EINPUT, "--url: expected http:// or https:// URL of Prometheus or Thanos, got '%s'",
-                       o->url ? o->url : "");
+    if (prom_url_check(o->url, err))
+        return -1;
     if (!curl_ready) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         curl_ready = 1;

@@ -49,6 +49,10 @@ typedef struct kt_prom_client_opts {
 
 typedef struct kt_prom_client kt_prom_client;
 
+/* An http(s) URL without user:password@ (refused: messages and logs name
+ * the URL); the error never repeats the credentials. */
+int prom_url_check(const char *url, kt_err *err);
+
 int prom_client_new(const kt_prom_client_opts *o, kt_prom_client **out, kt_err *err);
 void prom_client_free(kt_prom_client *c);
 /* The base URL, for messages. */

@@ -19,11 +19,11 @@ fi
 
 db=$tmp/x.db
 "$kt" demo --db "sqlite:$db" --days 3 --pods 200 -q >/dev/null || { bad "demo"; exit 1; }
-port=$(free_port)
-base=http://127.0.0.1:$port
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
 serve_pid=$!
 pids+=("$serve_pid")
+port=$(serve_port "$tmp/serve.log")
+base=http://127.0.0.1:$port
 wait_ready "$base/readyz" || { bad "server did not become ready"; cat "$tmp/serve.log"; exit 1; }
 ok "serve ready on $base"
 
@@ -132,10 +132,10 @@ sqlite3 "$db" "UPDATE pods SET namespace='growth-prod' WHERE namespace='<script>
 # a second server with a bearer token (auth checks below; Prometheus scrapes it with the token)
 token=$(openssl rand -hex 24)
 printf '%s\n' "$token" >"$tmp/token"
-aport=$(free_port)
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
 auth_pid=$!
 pids+=("$auth_pid")
+aport=$(serve_port "$tmp/auth.log")
 wait_ready "http://127.0.0.1:$aport/healthz" || bad "auth server did not start"
 abase=http://127.0.0.1:$aport
 
@@ -155,7 +155,6 @@ done
 ok "/metrics has OpenCost's metric names and kubetally's health"
 nodes=$(grep -c '^node_total_hourly_cost{' "$tmp/metrics.txt")
 want_sum=$(awk '/^node_total_hourly_cost\{/ {s += $NF} END {printf "%.6f", s}' "$tmp/metrics.txt")
-pport=$(free_port)
 cat >"$tmp/prometheus.yml" <<YML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
 scrape_configs:
@@ -165,9 +164,9 @@ scrape_configs:
     authorization: {credentials_file: $tmp/token}
     static_configs: [{targets: ["127.0.0.1:$aport"]}]
 YML
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom" \
-  --web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
-pids+=($!)
+start_on_port "$tmp/prom.log" prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom" \
+  --web.listen-address=127.0.0.1:@PORT@ || bad "Prometheus did not start: $(tail -2 "$tmp/prom.log")"
+pport=$started_port
 got=""
 for _ in $(seq 150); do
   got=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=count(node_total_hourly_cost{job="kubetally"}) or vector(0)' 2>/dev/null \
@@ -218,26 +217,27 @@ check "the token never appears in logs or error bodies" '! grep -q "$token" "$tm
 c=$(curl -s -o /dev/null -w '%{http_code}' "$base/allocation?window=today")
 check "auth off: 200 without a token ($c)" '[ "$c" = 200 ]'
 printf 'short\n' >"$tmp/short"
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$(free_port)" --auth-token-file "$tmp/short" 2>"$tmp/short.log"
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --auth-token-file "$tmp/short" 2>"$tmp/short.log"
 check "a token under 16 characters is refused (exit $?)" 'grep -q "at least 16" "$tmp/short.log"'
 
 # --- TLS
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-tport=$(free_port)
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$tport" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2>"$tmp/tls.log" &
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2>"$tmp/tls.log" &
 tls_pid=$!
 pids+=("$tls_pid")
+tport=$(serve_port "$tmp/tls.log")
 wait_ready "https://127.0.0.1:$tport/healthz" --cacert "$tmp/cert.pem" || bad "TLS server did not start: $(cat "$tmp/tls.log")"
 out=$(curl -s --cacert "$tmp/cert.pem" "https://127.0.0.1:$tport/allocation?window=7d&aggregate=namespace")
-check "TLS: /allocation over https equals the plain answer" '[ "$out" = "$(curl -s "$base/allocation?window=7d&aggregate=namespace")" ]'
+plain=$(curl -s "$base/allocation?window=7d&aggregate=namespace")
+check "TLS: /allocation over https equals the plain answer (${#out} and ${#plain} bytes${out:+, ${out:0:60}})" '[ "$out" = "$plain" ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$tport/healthz")
 check "TLS: plain http is not served ($c)" '[ "$c" != 200 ]'
 
 # --- an empty store (serve creates it): every page and endpoint answers
-eport=$(free_port)
-"$kt" serve --db "sqlite:$tmp/empty/e.db" --listen "127.0.0.1:$eport" 2>"$tmp/empty.log" &
+"$kt" serve --db "sqlite:$tmp/empty/e.db" --listen 127.0.0.1:0 2>"$tmp/empty.log" &
 pids+=($!)
+eport=$(serve_port "$tmp/empty.log")
 wait_ready "http://127.0.0.1:$eport/readyz" || bad "server on an empty store did not start"
 for p in / /ui/cost /ui/assets /ui/prices "/allocation?window=7d" "/assets?window=7d" /clusters /metrics; do
   c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$eport$p")

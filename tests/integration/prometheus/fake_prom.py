@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fake_prom.py — a misbehaving Prometheus for run.sh's error cases.
 
-    fake_prom.py PORT MODE [UPSTREAM] [N]
+    fake_prom.py PORT MODE [UPSTREAM] [N]     (PORT 0: bind any free port and print it)
 
 MODE  slow      sleep 30 s before answering anything
       error     HTTP 422 with Prometheus's error JSON (execution error)
@@ -70,4 +70,6 @@ class H(BaseHTTPRequestHandler):
     do_GET = do_POST
 
 
-ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+srv = ThreadingHTTPServer(("127.0.0.1", port), H)
+print(srv.server_address[1], flush=True)  # the port bound, once it is (PORT 0 lets the OS pick)
+srv.serve_forever()

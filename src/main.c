@@ -1,6 +1,7 @@
 /* main.c — kubetally's subcommand table, and nothing else.
  * Invoked as kubectl-tally (a kubectl plugin), `kubectl tally namespace`
  * means `kubetally allocation --aggregate namespace`. */
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +56,17 @@ static int kubectl_plugin(int argc, char **argv)
     return cmd_allocation(n, args);
 }
 
+/* A command's answer that did not reach stdout (a full disk, a closed
+ * pipe, /dev/full) is a failure, not exit 0. */
+static int output_checked(const char *cmd, int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "kubetally %s: cannot write the output: %s\n", cmd, errno ? strerror(errno) : "write error");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     kt_log_init();
@@ -66,7 +78,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+            return output_checked(argv[1], commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "kubetally: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

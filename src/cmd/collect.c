@@ -84,7 +84,7 @@ static int run(kt_params *p, kt_err *err)
     o.cluster.pricing = pricing;
     sigset_t set;
     cmd_block_signals(&set); /* before any thread starts, so all inherit it */
-    if (cmd_prepare_store(o.cluster.db, err) || collector_start(&o, &c, err)) {
+    if (collector_check(&o, err) || cmd_prepare_store(o.cluster.db, err) || collector_start(&o, &c, err)) {
         pricing_free(pricing);
         return -1;
     }

@@ -8,7 +8,7 @@
 #include "store/store.h"
 #include "util/log.h"
 
-const kt_engine_limits cmd_limits = {3660 * 86400LL, 10000, 0, 0, 0};
+const kt_engine_limits cmd_limits = {3660 * 86400LL, 10000, 0, 0, 0, 0};
 
 int cmd_parse_output(const char *v, enum kt_output *out)
 {

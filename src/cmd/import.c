@@ -25,6 +25,7 @@ static const kt_flag flags[] = {
     {"--retries", "retries", 0, NULL},
     {"--concurrency", "concurrency", 0, NULL},
     {"--max-series", "max_series", 0, NULL},
+    {"--max-answer-mb", "max_answer_mb", 0, NULL},
     {"--allow-partial", "allow_partial", 1, NULL},
     {"--follow", "follow", 0, NULL},
     {"--db", "db", 0, NULL},
@@ -45,6 +46,7 @@ static const char summary[] =
     "    --bearer-token-file F sent as Authorization: Bearer\n"
     "    --timeout S, --retries N, --concurrency N (defaults 120, 3, 4)\n"
     "    --max-series N        refuse chunks with more containers than this (default 100000)\n"
+    "    --max-answer-mb N     refuse a Prometheus answer larger than N MiB uncompressed (default 256)\n"
     "    --allow-partial       accept answers Thanos marks partial (default: refuse)\n"
     "    --pricing FILE        price with this sheet (OpenCost CSV or rates JSON) before imported lists\n"
     "                          and the built-in catalog (docs/pricing.md); --pricing default: OpenCost's\n"
@@ -166,7 +168,7 @@ int cmd_import(int argc, char **argv)
         return 0;
     }
     kt_prom_import_opts o = {0};
-    long timeout, retries, conc, maxs;
+    long timeout, retries, conc, maxs, max_mb;
     int64_t step, chunk;
     int64_t now = (int64_t)time(NULL);
     kt_window w;
@@ -178,11 +180,13 @@ int cmd_import(int argc, char **argv)
     if (window_parse(win ? win : "30d", now, &w, &err) || dur(&p, "resolution", "5m", &step, &err) ||
         dur(&p, "chunk", "24h", &chunk, &err) || num(&p, "timeout", 120, 1, 86400, &timeout, &err) ||
         num(&p, "retries", 3, 0, 20, &retries, &err) || num(&p, "concurrency", 4, 1, 64, &conc, &err) ||
-        num(&p, "max_series", 100000, 1, 100000000, &maxs, &err))
+        num(&p, "max_series", 100000, 1, 100000000, &maxs, &err) ||
+        num(&p, "max_answer_mb", 256, 1, 65536, &max_mb, &err))
         return cmd_report("import", &err);
     o.client = (kt_prom_client_opts){params_get(&p, "url"), params_get(&p, "token_file"), (int)timeout, (int)retries,
                                      (int)conc, (size_t)maxs, params_get(&p, "allow_partial") != NULL &&
-                                     cmd_parse_bool(params_get(&p, "allow_partial")) == 1};
+                                     cmd_parse_bool(params_get(&p, "allow_partial")) == 1,
+                                     (size_t)max_mb << 20};
     o.cluster_label = params_get(&p, "cluster_label");
     o.default_cluster = params_get(&p, "cluster");
     o.step = step, o.chunk = chunk, o.max_series = (size_t)maxs;

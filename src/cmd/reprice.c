@@ -75,11 +75,7 @@ int cmd_reprice(int argc, char **argv)
     }
     kt_reprice_fns f = {pr, node_cb, volume_cb, lb_cb, fee_cb};
     kt_reprice_stats st;
-    int rc = store_begin(s, &err);
-    if (!rc && (rc = store_reprice(s, w.start, w.end, &f, &st, &err)))
-        store_rollback(s);
-    else if (!rc)
-        rc = store_commit(s, &err);
+    int rc = store_reprice_window(s, w.start, w.end, &f, &st, &err);
     if (!rc)
         printf("repriced %ld nodes (%ld node-hours: %ld custom, %ld price-list, %ld catalog, %ld spot-estimate, "
                "%ld default), %ld volumes (%ld hours), %ld load balancers (%ld hours), %ld fee-hours; %ld days "

@@ -25,7 +25,7 @@
 #include "store/store.h"
 #include "util/log.h"
 
-#define MAX_FLAGS 32
+#define MAX_FLAGS 40
 
 /* serve's own flags; the collector's (collect_opts.h) are appended. */
 static const kt_flag own_flags[] = {
@@ -37,6 +37,8 @@ static const kt_flag own_flags[] = {
     {"--tls-key", "tlsKey", 0, NULL},
     {"--threads", "threads", 0, NULL},
     {"--no-cache", "noCache", 1, NULL},
+    {"--max-answer-mb", "maxAnswerMb", 0, NULL},
+    {"--max-conns-per-ip", "maxConnsPerIp", 0, NULL},
     {"--prometheus", "prometheus", 0, NULL},
     {"--prometheus-token-file", "prometheusTokenFile", 0, NULL},
     {"--prometheus-backfill", "prometheusBackfill", 0, NULL},
@@ -121,6 +123,20 @@ static void stop_follower(follower *fo)
     pthread_cond_destroy(&fo->wake);
 }
 
+/* An optional integer flag in [lo, hi]; *out untouched when absent. */
+static int int_flag(kt_params *p, const char *name, const char *flag, long lo, long hi, long *out, kt_err *err)
+{
+    const char *v = params_get(p, name);
+    if (!v)
+        return 0;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < lo || n > hi)
+        return kt_fail(err, KT_EINPUT, "%s: expected %ld to %ld, got '%s'", flag, lo, hi, v);
+    *out = n;
+    return 0;
+}
+
 static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
 {
     memset(c, 0, sizeof *c);
@@ -135,14 +151,17 @@ static int parse_config(kt_params *p, kt_http_config *c, kt_err *err)
     c->tls_key = params_get(p, "tlsKey");
     const char *nc = params_get(p, "noCache");
     c->no_cache = nc && cmd_parse_bool(nc) == 1;
-    const char *t = params_get(p, "threads");
-    if (t) {
-        char *end;
-        long n = strtol(t, &end, 10);
-        if (*end || n < 1 || n > 64)
-            return kt_fail(err, KT_EINPUT, "--threads: expected 1 to 64, got '%s'", t);
-        c->threads = (unsigned)n;
-    }
+    /* the estimated JSON of one answer, and the connections one address may hold (guard.h) */
+    long threads = 0, per_ip = 0, mb = 0;
+    http_limits_default(&c->limits);
+    if (int_flag(p, "threads", "--threads", 1, 64, &threads, err) ||
+        int_flag(p, "maxAnswerMb", "--max-answer-mb", 1, 100000, &mb, err) ||
+        int_flag(p, "maxConnsPerIp", "--max-conns-per-ip", 1, 100000, &per_ip, err))
+        return -1;
+    c->threads = (unsigned)threads;
+    c->max_per_ip = (unsigned)per_ip;
+    if (mb)
+        c->limits.max_bytes = (size_t)mb * 1000000;
     return 0;
 }
 
@@ -289,6 +308,7 @@ int cmd_serve(int argc, char **argv)
         return cmd_report("serve", &err);
     kt_http_limits alim;
     http_limits_default(&alim);
+    alim.max_bytes = 0; /* the runner sums what it asks for; it sends no answer */
     if (alert_runner_start(cfg.db_url, &acfg, &alim, &alerts, &err)) {
         stop_posture(&ps);
         alerts_config_free(&acfg);

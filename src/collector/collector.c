@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "util/buf.h"
@@ -37,6 +38,16 @@ static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_er
         return kt_fail(err, KT_EINPUT, "no cluster selected: the kubeconfig has no current-context; "
                        "use --context NAME or --all-contexts");
     return 0;
+}
+
+int collector_check(const kt_collector_opts *o, kt_err *err)
+{
+    assert(o);
+    kt_kube_targets ts;
+    memset(&ts, 0, sizeof ts);
+    int rc = select_targets(o, &ts, err);
+    kube_targets_free(&ts);
+    return rc;
 }
 
 int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err)

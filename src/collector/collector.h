@@ -27,6 +27,9 @@ typedef struct kt_collector_opts {
 typedef struct kt_collector kt_collector;
 
 /* Select the clusters and start one thread for each; on error none runs. */
+/* Select the clusters as collector_start would, and only that: a missing
+ * or broken kubeconfig is reported before anything (the store) is created. */
+int collector_check(const kt_collector_opts *o, kt_err *err);
 int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err);
 /* Stop every cluster (each flushes once more) and free. */
 void collector_stop(kt_collector *c);

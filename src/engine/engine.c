@@ -168,8 +168,15 @@ static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_lim
         kt_alloc_query q = a->alloc;
         if (lim->max_results && (!q.max_results || q.max_results > lim->max_results))
             q.max_results = lim->max_results;
-        if (engine_check_cost(lim, q.window, step_of(a), ds->n_containers, err) ||
-            alloc_compute(ds, &q, &r->alloc, err))
+        if (engine_check_cost(lim, q.window, step_of(a), ds->n_containers, err))
+            return -1;
+        size_t est = lim->max_bytes ? engine_estimate_rows(ds, &q) : 0;
+        if (est && est * KT_ALLOC_ROW_BYTES > lim->max_bytes)
+            return kt_fail(err, KT_EINPUT, "aggregate: this answer would be about %zu rows (%zu MB), more than this "
+                           "server sends at once (%zu MB); aggregate more coarsely (namespace, controller), filter, "
+                           "use a longer step or a shorter window, or use the CLI",
+                           est, est * KT_ALLOC_ROW_BYTES / 1000000, lim->max_bytes / 1000000);
+        if (alloc_compute(ds, &q, &r->alloc, err))
             return -1;
         if (lim->max_rows && alloc_rows(&r->alloc) > lim->max_rows)
             return kt_fail(err, KT_EINPUT, "aggregate: %zu rows over %zu steps is more than this server returns "

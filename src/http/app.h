@@ -61,6 +61,7 @@ typedef struct kt_http_resp {
     char location[128];       /* set ⇒ Location (redirects) */
     char cookie[192];         /* set ⇒ Set-Cookie */
     int cached;               /* answered from the cache */
+    int retry_after;          /* > 0 ⇒ Retry-After (seconds), with 503 */
     kt_buf body;
 } kt_http_resp;
 

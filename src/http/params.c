@@ -109,6 +109,15 @@ static char *decode(const char *s, size_t n)
     return out;
 }
 
+int http_query_too_many(const char *target)
+{
+    const char *q = target ? strchr(target, '?') : NULL;
+    int n = q && q[1] ? 1 : 0;
+    for (; q && *q; q++)
+        n += *q == '&';
+    return n > KT_HTTP_MAX_PARAMS;
+}
+
 int http_params_parse_query(kt_http_params *p, const char *q)
 {
     while (q && *q) {

@@ -31,6 +31,10 @@ void http_params_free(kt_http_params *p);
 /* Add a decoded parameter (value NULL ⇒ "").  On refusal sets p->failed
  * and p->err (the first problem wins) and returns -1. */
 int http_params_add(kt_http_params *p, const char *name, const char *value);
+/* Does the request target "path?query" carry more than KT_HTTP_MAX_PARAMS
+ * parameters?  The server asks before MHD splits the query: split, 2,000
+ * parameters exhaust the connection's memory and MHD never answers. */
+int http_query_too_many(const char *target);
 /* Parse a raw query string "a=1&b=%20x" (without '?'), decoding %XX and '+'. */
 int http_params_parse_query(kt_http_params *p, const char *query);
 /* Decode %XX in place and return the new length.  A malformed escape or

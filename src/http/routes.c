@@ -94,6 +94,7 @@ void http_limits_default(kt_http_limits *l)
     l->max_cells = 2e6;
     l->max_results = 50000;
     l->max_rows = 100000;
+    l->max_bytes = 32000000;
 }
 
 void resp_set(kt_http_resp *r, int status, const char *content_type)

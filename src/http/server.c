@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "http/cache.h"
+#include "http/guard.h"
 #include "http/health.h"
 #include "http/login.h"
 #include "util/clock.h"
@@ -28,7 +29,7 @@ struct kt_http_server {
     kt_http_app app;
     pthread_mutex_t stats_lock;
     unsigned char token_sha[SHA256_DIGEST_LENGTH];
-    char session[KT_SESSION_HEX]; /* the dashboard cookie's value (login.h) */
+    kt_sessions *sessions;        /* dashboard sign-ins (login.h) */
     char *cert, *key;
     char db_url[1024];
     pthread_mutex_t stores_lock;
@@ -38,6 +39,7 @@ struct kt_http_server {
     int loopback; /* bound to 127.0.0.0/8 or ::1: refuse foreign Host headers */
     char allow_hosts[512]; /* … except these (--allow-host) */
     kt_http_cache *cache;
+    kt_guard *guard;
 };
 
 /* One store handle per pool thread: SQLite handles belong to one thread. */
@@ -115,8 +117,8 @@ static int authorized(kt_http_server *s, struct MHD_Connection *c)
             h++;
         return token_ok(s, h, strlen(h));
     }
-    return login_cookie_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
-                                s->session);
+    return sessions_check(s->sessions, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+                          (int64_t)time(NULL));
 }
 
 static kt_store *thread_store(kt_http_server *s, kt_err *err)
@@ -182,6 +184,11 @@ static enum MHD_Result send_resp(kt_http_server *s, struct MHD_Connection *c, co
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"kubetally\"");
     if (r->cached)
         MHD_add_response_header(resp, "X-Kubetally-Cache", "hit");
+    if (r->retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", r->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
     if (r->location[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
     if (r->cookie[0])
@@ -228,20 +235,59 @@ static int post_body_collect(const char *upload, size_t *upload_size, void **con
     return 0;
 }
 
+/* The request context of a target with too many parameters (not freed). */
+static char too_many_params;
+
+/* Called with the request target before MHD splits its query.  Past
+ * KT_HTTP_MAX_PARAMS the query is cut off here (it is refused anyway) so
+ * MHD does not run out of connection memory splitting it; on_request sees
+ * the marker and answers 400 at once. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    if (!http_query_too_many(uri))
+        return NULL;
+    char *q = strchr(uri, '?');
+    q[1] = 0; /* MHD's own buffer, parsed after this call */
+    return &too_many_params;
+}
+
+static kt_conn_watch *watch_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return i ? i->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    kt_http_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = i ? guard_conn_open(s->guard, i->connect_fd) : NULL;
+    } else {
+        guard_conn_close(s->guard, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
 {
-    free(*con_cls);
+    kt_http_server *s = cls;
+    guard_request_done(s->guard, watch_of(c));
+    if (*con_cls != &too_many_params)
+        free(*con_cls);
     *con_cls = NULL;
 }
 
 /* /login and /logout.  Returns 1 while the POST body is still arriving. */
-static int login_route(kt_http_server *s, const char *url, const char *method, const char *upload,
+static int login_route(kt_http_server *s, struct MHD_Connection *c, const char *url, const char *method, const char *upload,
                        size_t *upload_size, void **con_cls, kt_http_resp *r)
 {
     int secure = s->app.tls_enabled;
     if (!s->app.auth_enabled) {
         resp_json_error(r, 404, "no sign-in: this server runs without --auth-token-file");
     } else if (!strcmp(url, "/logout")) {
+        sessions_revoke(s->sessions, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE));
         login_revoke(r, secure);
     } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
         login_page(r, 200, NULL);
@@ -265,9 +311,12 @@ static int login_route(kt_http_server *s, const char *url, const char *method, c
         http_params_init(&p);
         http_params_parse_query(&p, b->data);
         const char *t = http_params_get(&p, "token");
-        if (!b->too_long && !p.failed && t && token_ok(s, t, strlen(t)))
-            login_grant(r, s->session, secure);
-        else
+        if (!b->too_long && !p.failed && t && token_ok(s, t, strlen(t))) {
+            char id[KT_SESSION_HEX];
+            sessions_issue(s->sessions, (int64_t)time(NULL), id);
+            login_grant(r, id, secure);
+            OPENSSL_cleanse(id, sizeof id);
+        } else
             login_page(r, 401, "That is not the server's token.");
         OPENSSL_cleanse(b->data, sizeof b->data);
         for (int i = 0; i < p.n; i++)
@@ -361,7 +410,17 @@ static void handle(kt_http_server *s, const kt_route *route, kt_store *st, const
             return;
         }
     }
+    /* a store read the cache could not spare: gated (guard.h) */
+    int gated = route->cacheable;
+    if (gated && !guard_enter(s->guard)) {
+        resp_json_error(r, 503, "the server is busy with other queries; retry shortly");
+        r->retry_after = 2;
+        buf_free(&key);
+        return;
+    }
     route->handler(&s->app, st, p, now, r);
+    if (gated)
+        guard_leave(s->guard, r->body.len);
     if (cache)
         cache_put(s->cache, key.data, &stamp, r);
     buf_free(&key);
@@ -377,12 +436,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     const kt_route *route = NULL;
     enum MHD_Result rc;
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-    if (s->loopback && !http_loopback_host(host) && !http_host_allowed(s->allow_hosts, host)) {
+    /* the whole request is here unless a body is still to come (guard.h) */
+    if (!*upload_size && (*con_cls || !strcmp(method, "GET") || !strcmp(method, "HEAD")))
+        guard_request_arrived(s->guard, watch_of(c));
+    if (*con_cls == &too_many_params) {
+        resp_json_error(&r, 400, "too many query parameters (at most 24)");
+    } else if (s->loopback && !http_loopback_host(host) && !http_host_allowed(s->allow_hosts, host)) {
         resp_json_error(&r, 421, "this server listens on loopback and answers only Host: 127.0.0.1, [::1] or localhost; "
                         "name a reverse proxy's Host with --allow-host (KUBETALLY_ALLOW_HOSTS), or use --listen "
                         "with another address to serve other names");
     } else if (!strcmp(url, "/login") || !strcmp(url, "/logout")) {
-        if (login_route(s, url, method, upload, upload_size, con_cls, &r))
+        if (login_route(s, c, url, method, upload, upload_size, con_cls, &r))
             return MHD_YES;
     } else if ((route = http_route_find(url, &index)) && route->write &&
                (!strcmp(method, "POST") || !strcmp(method, "DELETE"))) {
@@ -471,7 +535,7 @@ static int load_secrets(kt_http_server *s, const kt_http_config *cfg, kt_err *er
                            cfg->auth_token_file);
         }
         token_digest(t, n, s->token_sha);
-        login_session(s->token_sha, s->session);
+        s->sessions = sessions_new();
         OPENSSL_cleanse(t, strlen(t));
         free(t);
         s->app.auth_enabled = 1;
@@ -523,6 +587,9 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
         http_server_stop(s);
         return -1;
     }
+    /* half the pool may compute, one more may wait: a thread stays free for probes */
+    unsigned threads = cfg->threads ? cfg->threads : 4u, running = threads / 2 ? threads / 2 : 1;
+    s->guard = guard_new(running, threads > running + 1 ? 1 : 0);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
@@ -535,13 +602,15 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
     };
     s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                            MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 4u,
+                            MHD_OPTION_THREAD_POOL_SIZE, threads,
                             MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 512u,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip ? cfg->max_per_ip : 256u,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip ? cfg->max_per_ip : 32u,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u,
                             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
                             MHD_OPTION_ARRAY, s->app.tls_enabled ? tls : tls + 2,
                             MHD_OPTION_END);
     if (!s->d) {
@@ -574,6 +643,7 @@ void http_server_stop(kt_http_server *s)
         if (l != MHD_INVALID_SOCKET)
             close(l);
     }
+    guard_free(s->guard);
     for (int i = 0; i < s->n_stores; i++)
         store_close(s->stores[i]);
     cache_free(s->cache);
@@ -583,7 +653,7 @@ void http_server_stop(kt_http_server *s)
     }
     free(s->cert);
     OPENSSL_cleanse(s->token_sha, sizeof s->token_sha);
-    OPENSSL_cleanse(s->session, sizeof s->session);
+    sessions_free(s->sessions);
     pthread_mutex_destroy(&s->stats_lock);
     pthread_mutex_destroy(&s->stores_lock);
     free(s);

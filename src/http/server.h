@@ -18,8 +18,10 @@
  *    or echoed.
  *  - tls_cert and tls_key (PEM files) ⇒ HTTPS through MHD's GnuTLS.
  *  - Limits: connections (total and per IP), per-connection memory (which
- *    bounds the request line and headers), idle timeout, and the query-cost
- *    limits of app.h.
+ *    bounds the request line and headers), idle timeout, a deadline for a
+ *    whole request, a gate on concurrent expensive queries (guard.h), more
+ *    than KT_HTTP_MAX_PARAMS query parameters refused before parsing, and
+ *    the query-cost limits of app.h.
  *  - Repeated requests are answered from cache.h while the store files and
  *    the minute are unchanged (unless cfg.no_cache); "X-Kubetally-Cache:
  *    hit" marks them.
@@ -41,7 +43,7 @@ typedef struct kt_http_config {
     const char *tls_cert, *tls_key;
     unsigned threads;            /* 0 ⇒ 4 */
     unsigned max_connections;    /* 0 ⇒ 512 */
-    unsigned max_per_ip;         /* 0 ⇒ 256 */
+    unsigned max_per_ip;         /* 0 ⇒ 32 */
     kt_http_limits limits;       /* zeroed ⇒ http_limits_default */
     int no_cache;                /* answer every request afresh (cache.h) */
     void (*live_metrics)(void *ud, kt_buf *out); /* see app.h; NULL ⇒ none */

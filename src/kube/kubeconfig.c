@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/buf.h"
 
@@ -115,6 +116,11 @@ static int load_file(kc_config *c, const char *path, int must_exist, kt_err *err
             return 0;
         return kt_fail(err, KT_EINPUT, "kubeconfig %s: %s", path, strerror(errno));
     }
+    struct stat st;
+    if (fstat(fileno(in), &st) == 0 && st.st_size > KC_MAX_BYTES) {
+        fclose(in);
+        return kt_fail(err, KT_EINPUT, "kubeconfig %s: larger than %d MiB", path, KC_MAX_BYTES >> 20);
+    }
     kc_file *f = xcalloc(1, sizeof *f);
     f->path = xstrdup(path);
     const char *slash = strrchr(path, '/');
@@ -136,6 +142,8 @@ static int load_file(kc_config *c, const char *path, int must_exist, kt_err *err
     f->loaded = 1;
     yaml_parser_delete(&p);
     buf_printf(&c->sources, "%s%s", c->sources.len ? ", " : "", path);
+    if (kc_check_bounds(path, &f->doc, err))
+        return -1;
 
     yaml_node_t *root = yaml_document_get_root_node(&f->doc);
     if (kc_is_null(root)) /* an empty file is an empty config, as kubectl reads it */

@@ -43,6 +43,17 @@ const char *kc_scalar(yaml_node_t *n);
 int kc_is_null(yaml_node_t *n);
 int kc_line(yaml_node_t *n);
 
+/* Limits on one kubeconfig file (docs/kubeconfig.md): its size in bytes,
+ * its nesting, and its node count with YAML aliases expanded. */
+#define KC_MAX_BYTES (16 << 20)
+#define KC_MAX_DEPTH 64
+#define KC_MAX_NODES 200000
+
+/* Refuse a loaded document with an alias cycle, deeper nesting than
+ * KC_MAX_DEPTH or more than KC_MAX_NODES expanded nodes: after it passes,
+ * any walk of the document is bounded. */
+int kc_check_bounds(const char *path, yaml_document_t *d, kt_err *err);
+
 const kc_entry *kc_find(const kc_list *l, const char *name);
 void kc_names(const kc_list *l, kt_buf *b);
 

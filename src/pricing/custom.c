@@ -1,6 +1,7 @@
 /* custom.c — see custom.h. */
 #include "pricing/custom.h"
 
+#include <csv.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <math.h>
@@ -28,81 +29,56 @@ void custom_free(kt_custom *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Split one CSV line (RFC 4180 quotes, no embedded newlines) into at most
- * max fields; returns the count or -1 on a broken quote. */
-static int csv_split(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max)
-            return max + 1;
-        char *out = p;
-        f[n++] = p;
-        if (*p == '"') {
-            char *q = p + 1;
-            for (;;) {
-                if (!*q)
-                    return -1;
-                if (*q == '"' && q[1] == '"')
-                    *out++ = '"', q += 2;
-                else if (*q == '"')
-                    break;
-                else
-                    *out++ = *q++;
-            }
-            p = q + 1;
-            if (*p && *p != ',')
-                return -1;
-        } else {
-            while (*p && *p != ',')
-                p++;
-            out = p;
-        }
-        int last = !*p;
-        *out = 0;
-        if (last)
-            return n;
-        p++;
-    }
-}
+/* The sheet is parsed with libcsv (RFC 4180: quotes, doubled quotes,
+ * newlines inside quotes, any number of columns).  Reads are bounded:
+ * CUSTOM_MAX_FIELD bytes per field, CUSTOM_MAX_FIELDS per record,
+ * CUSTOM_MAX_BYTES per sheet.  Errors name the line a record ends on. */
+typedef struct sheet {
+    kt_custom *c;
+    kt_err *err;
+    char **f;               /* the current record's fields */
+    int n, cap;
+    int map[NCOL], ncols;   /* ncols < 0 until the header is read */
+    long line, records;
+    int failed;             /* an error is in err: ignore the rest */
+} sheet;
 
-static int header(kt_custom *c, char *line, int *map, kt_err *err)
+static int header(sheet *s)
 {
-    char *f[32];
-    int n = csv_split(line, f, 31);
     for (int k = 0; k < NCOL; k++) {
-        map[k] = -1;
-        for (int i = 0; i < n; i++)
-            if (!strcasecmp(f[i], columns[k]))
-                map[k] = i;
-        if (map[k] < 0)
-            return kt_fail(err, KT_EINPUT,
-                           "%s:1: the header lacks column '%s' (OpenCost's sheet needs EndTimestamp,InstanceID,"
+        s->map[k] = -1;
+        for (int i = 0; i < s->n; i++)
+            if (!strcasecmp(s->f[i], columns[k]))
+                s->map[k] = i;
+        if (s->map[k] < 0)
+            return kt_fail(s->err, KT_EINPUT,
+                           "%s:%ld: the header lacks column '%s' (OpenCost's sheet needs EndTimestamp,InstanceID,"
                            "Region,AssetClass,InstanceIDField,InstanceType,MarketPriceHourly,Version)",
-                           c->path, columns[k]);
+                           s->c->path, s->line, columns[k]);
     }
-    return n;
+    s->ncols = s->n;
+    return 0;
 }
 
-static int row(kt_custom *c, char *line, long lineno, const int *map, int ncols, kt_err *err)
+static int row(sheet *s)
 {
-    char *f[32];
-    int n = csv_split(line, f, 31);
-    if (n < 0)
-        return kt_fail(err, KT_EINPUT, "%s:%ld: unterminated quote", c->path, lineno);
-    if (n != ncols)
+    kt_custom *c = s->c;
+    char **f = s->f;
+    const int *map = s->map;
+    long lineno = s->line;
+    kt_err *err = s->err;
+    if (s->n != s->ncols)
         return kt_fail(err, KT_EINPUT, "%s:%ld: %d fields, the header has %d (a missing column?)", c->path, lineno,
-                       n, ncols);
+                       s->n, s->ncols);
     custom_row r = {0};
     const char *asset = f[map[COL_ASSET]], *field = f[map[COL_FIELD]];
     if (!strcasecmp(asset, "node")) r.asset = CR_NODE;
     else if (!strcasecmp(asset, "pv")) r.asset = CR_PV;
     else if (!strcasecmp(asset, "gpu")) r.asset = CR_GPU;
     else
-        return kt_fail(err, KT_EINPUT, "%s:%ld: AssetClass '%s' is not node, pv or gpu", c->path, lineno, asset);
+        return kt_fail(err, KT_EINPUT, "%s:%ld: AssetClass '%.100s' is not node, pv or gpu", c->path, lineno, asset);
     if (js_number(f[map[COL_PRICE]], &r.hourly) || r.hourly < 0 || r.hourly > catalog_price_cap(c->currency))
-        return kt_fail(err, KT_EINPUT, "%s:%ld: MarketPriceHourly '%s' is not a price (finite, >= 0, believable)",
+        return kt_fail(err, KT_EINPUT, "%s:%ld: MarketPriceHourly '%.100s' is not a price (finite, >= 0, believable)",
                        c->path, lineno, f[map[COL_PRICE]]);
     r.field = !strcmp(field, "metadata.name") ? CI_NAME : !strcmp(field, "spec.providerID") ? CI_PROVIDER_ID
             : !strcmp(field, "spec.storageClassName") ? CI_STORAGE_CLASS : CI_OTHER;
@@ -119,31 +95,102 @@ static int row(kt_custom *c, char *line, long lineno, const int *map, int ncols,
     return 0;
 }
 
+static void clear_fields(sheet *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free(s->f[i]);
+    s->n = 0;
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    sheet *s = ctx;
+    if (s->failed)
+        return;
+    if (len > CUSTOM_MAX_FIELD || s->n >= CUSTOM_MAX_FIELDS) {
+        s->failed = kt_fail(s->err, KT_EINPUT, "%s:%ld: %s", s->c->path, s->line,
+                            len > CUSTOM_MAX_FIELD ? "a field longer than 65536 bytes"
+                                                   : "more than 4096 fields in a record");
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->f = xrealloc(s->f, (size_t)s->cap * sizeof *s->f);
+    }
+    char *v = xmalloc(len + 1);
+    if (len)
+        memcpy(v, data, len);
+    v[len] = 0;
+    s->f[s->n++] = v;
+}
+
+static void on_record(int end, void *ctx)
+{
+    sheet *s = ctx;
+    (void)end;
+    if (!s->failed) {
+        s->records++;
+        s->failed = s->ncols < 0 ? header(s) : row(s);
+    }
+    clear_fields(s);
+}
+
+/* Feed one chunk, a line at a time, so errors can name a line. */
+static int feed(struct csv_parser *p, sheet *s, const char *buf, size_t len)
+{
+    while (len && !s->failed) {
+        const char *nl = memchr(buf, '\n', len);
+        size_t k = nl ? (size_t)(nl - buf) + 1 : len;
+        if (csv_parse(p, buf, k, on_field, on_record, s) != k)
+            return kt_fail(s->err, KT_EINPUT, "%s:%ld: not CSV: %s", s->c->path, s->line,
+                           csv_strerror(csv_error(p)));
+        if (nl)
+            s->line++;
+        buf += k, len -= k;
+    }
+    return s->failed ? -1 : 0;
+}
+
+int custom_read_sheet(kt_custom *c, kt_reader r, kt_err *err)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI))
+        return kt_fail(err, KT_ERUNTIME, "%s: cannot start the CSV parser", c->path);
+    sheet s = {.c = c, .err = err, .ncols = -1, .line = 1};
+    char *buf = xmalloc(65536);
+    size_t total = 0;
+    int rc = 0;
+    long got;
+    while (!rc && (got = r.read(r.ctx, buf, 65536)) > 0) {
+        total += (size_t)got;
+        if (total > CUSTOM_MAX_BYTES)
+            rc = kt_fail(err, KT_EINPUT, "%s: larger than %d MiB", c->path, CUSTOM_MAX_BYTES >> 20);
+        else
+            rc = feed(&p, &s, buf, (size_t)got);
+    }
+    if (!rc && got < 0)
+        rc = kt_fail(err, KT_EINPUT, "%s: read error", c->path);
+    if (!rc && csv_fini(&p, on_field, on_record, &s))
+        rc = kt_fail(err, KT_EINPUT, "%s:%ld: not CSV: %s", c->path, s.line, csv_strerror(csv_error(&p)));
+    if (!rc && s.failed)
+        rc = -1;
+    if (!rc && s.ncols < 0)
+        rc = kt_fail(err, KT_EINPUT, "%s: empty sheet (no header line)", c->path);
+    clear_fields(&s);
+    free(s.f);
+    free(buf);
+    csv_free(&p);
+    return rc;
+}
+
 static int load_csv(kt_custom *c, const char *path, kt_err *err)
 {
     FILE *fp = fopen(path, "r");
     if (!fp)
         return kt_fail(err, KT_EINPUT, "--pricing %s: cannot open the sheet", path);
-    kt_lines l;
-    lines_init(&l, reader_file(fp, path), 65536);
-    char *line;
-    int rc, map[NCOL], ncols = -1;
-    while ((rc = lines_next(&l, &line, err)) > 0) {
-        if (!*line)
-            continue;
-        if (ncols < 0) {
-            if ((ncols = header(c, line, map, err)) < 0)
-                rc = -1;
-        } else
-            rc = row(c, line, l.lineno, map, ncols, err);
-        if (rc < 0)
-            break;
-    }
-    if (rc == 0 && ncols < 0)
-        rc = kt_fail(err, KT_EINPUT, "%s: empty sheet (no header line)", path);
-    lines_free(&l);
+    int rc = custom_read_sheet(c, reader_file(fp, path), err);
     fclose(fp);
-    return rc < 0 ? -1 : 0;
+    return rc;
 }
 
 int custom_parse_fraction(const char *s, double *out)

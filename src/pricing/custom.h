@@ -8,6 +8,7 @@
  *    empty), pv ($/GiB-hour, matched by metadata.name or
  *    spec.storageClassName), gpu ($/GPU-hour by GPU type; kept, listed).
  *    A row with a Region applies only there and beats a region-less row.
+ *    Parsed with libcsv: quotes, embedded newlines, any column count.
  *  - A JSON object with OpenCost's default-rate keys (CPU, spotCPU, RAM,
  *    spotRAM, GPU, storage, zoneNetworkEgress, regionNetworkEgress,
  *    internetNetworkEgress — strings or numbers), currencyCode, discount and
@@ -19,7 +20,13 @@
 
 #include <stddef.h>
 
+#include "pricing/reader.h"
 #include "util/err.h"
+
+/* Bounds on a CSV sheet (docs/pricing.md). */
+#define CUSTOM_MAX_BYTES (64 << 20)
+#define CUSTOM_MAX_FIELD 65536
+#define CUSTOM_MAX_FIELDS 4096
 
 enum { CR_NODE, CR_PV, CR_GPU };
 enum { CI_NAME, CI_PROVIDER_ID, CI_TYPE, CI_STORAGE_CLASS, CI_OTHER };
@@ -49,6 +56,10 @@ typedef struct kt_custom {
 
 int custom_load(const char *path, kt_custom *out, kt_err *err);
 void custom_free(kt_custom *c);
+
+/* Append the rows of one OpenCost CSV sheet read from r to c (c->path
+ * names it in errors).  The fuzz harness calls this directly. */
+int custom_read_sheet(kt_custom *c, kt_reader r, kt_err *err);
 
 /* Best row for an asset: region match beats a region-less row; NULL when none. */
 const custom_row *custom_find(const kt_custom *c, int asset, const char *region, const char *name,

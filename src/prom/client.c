@@ -32,6 +32,8 @@ typedef struct xfer {
     int decoding;    /* handed to a decoder thread; body belongs to it */
     int decoded;     /* set by the decoder (under the pool's lock) */
     int drc;         /* the decoder's prom_decode result */
+    size_t cap;      /* bytes an answer may have */
+    int too_big;     /* the answer passed cap: the transfer was stopped */
     kt_err derr;
 } xfer;
 
@@ -97,12 +99,26 @@ static int read_token(const char *path, char **header, kt_err *err)
     return 0;
 }
 
+int prom_url_check(const char *url, kt_err *err)
+{
+    if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+        return kt_fail(err, KT_EINPUT, "--url: expected an http:// or https:// URL of Prometheus or Thanos, got "
+                       "'%.200s'", url && !strchr(url, '@') ? url : "");
+    const char *host = strstr(url, "://") + 3;
+    size_t auth_end = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', auth_end);
+    if (at) /* user:password@ would be printed in every message and log line naming the URL */
+        return kt_fail(err, KT_EINPUT, "--url: credentials in the URL (%.*s://…@%.*s) are not accepted, so no "
+                       "message or log shows them; use --bearer-token-file, or a proxy that adds them",
+                       (int)(host - 3 - url), url, (int)(auth_end - (size_t)(at + 1 - host)), at + 1);
+    return 0;
+}
+
 int prom_client_new(const kt_prom_client_opts *o, kt_prom_client **out, kt_err *err)
 {
     static int curl_ready;
-    if (!o->url || (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8)))
-        return kt_fail(err, KT_EINPUT, "--url: expected http:// or https:// URL of Prometheus or Thanos, got '%s'",
-                       o->url ? o->url : "");
+    if (prom_url_check(o->url, err))
+        return -1;
     if (!curl_ready) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         curl_ready = 1;
@@ -143,7 +159,12 @@ const char *prom_client_url(const kt_prom_client *c) { return c->url; }
 
 static size_t on_data(char *p, size_t size, size_t n, void *ud)
 {
-    buf_add(ud, p, size * n);
+    xfer *x = ud;
+    if (x->body.len + size * n > x->cap) {
+        x->too_big = 1;
+        return 0; /* curl stops the transfer with CURLE_WRITE_ERROR */
+    }
+    buf_add(&x->body, p, size * n);
     return size * n;
 }
 
@@ -169,13 +190,15 @@ static void start_xfer(kt_prom_client *c, kt_prom_request *r, xfer *x, struct cu
     else
         curl_easy_reset(x->h);
     buf_reset(&x->body);
+    x->cap = c->o.max_bytes ? c->o.max_bytes : PROM_MAX_ANSWER;
+    x->too_big = 0;
     if (!x->form)
         x->form = make_form(x->h, r, c->o.timeout_s);
     curl_easy_setopt(x->h, CURLOPT_URL, url);
     curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->form);
     curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(x->h, CURLOPT_WRITEDATA, &x->body);
+    curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(x->h, CURLOPT_TIMEOUT, (long)c->o.timeout_s);
     curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(x->h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip: Prometheus answers compress ~10x */
@@ -201,6 +224,16 @@ static int finish(kt_prom_client *c, kt_prom_request *r, xfer *x, CURLcode cc, k
 {
     char what[256];
     describe(r, what, sizeof what);
+    if (x->too_big) {
+        size_t mib = x->cap >> 20;
+        if (mib)
+            kt_fail(err, KT_ERUNTIME, "Prometheus at %s answered %s with more than %zu MiB; shorten --chunk or "
+                    "raise --max-answer-mb", c->url, what, mib);
+        else
+            kt_fail(err, KT_ERUNTIME, "Prometheus at %s answered %s with more than %zu bytes; shorten --chunk",
+                    c->url, what, x->cap);
+        return -1;
+    }
     if (cc != CURLE_OK) {
         if (cc == CURLE_OPERATION_TIMEDOUT)
             kt_fail(err, KT_ERUNTIME, "Prometheus at %s did not answer %s within %d s; raise --timeout or "

@@ -15,6 +15,8 @@
  *    failure is final.  Each attempt is bounded by opts.timeout_s seconds and
  *    asks Prometheus for the same bound (its `timeout` parameter), and asks
  *    Thanos not to answer partially (partial_response=false).
+ *  - An answer is read into memory up to opts.max_bytes; a larger one is
+ *    a final failure ("answered … with more than N MiB") that is not retried.
  *  - On the first final failure prom_run stops, frees every result it
  *    decoded and returns one message naming the request ("container
  *    requests 2026-11-01T00:00:00Z…") and the cause.  On success every
@@ -38,9 +40,18 @@ typedef struct kt_prom_client_opts {
     int concurrency;               /* requests in flight; 0 ⇒ 4 */
     size_t max_series;             /* per answer; 0 ⇒ no limit */
     int allow_partial;             /* accept answers with warnings */
+    size_t max_bytes;              /* per answer, decompressed; 0 ⇒ PROM_MAX_ANSWER */
 } kt_prom_client_opts;
 
+/* An answer larger than this (after gzip) is a final error naming the
+ * request, never a reason to grow memory without bound. */
+#define PROM_MAX_ANSWER ((size_t)256 << 20)
+
 typedef struct kt_prom_client kt_prom_client;
+
+/* An http(s) URL without user:password@ (refused: messages and logs name
+ * the URL); the error never repeats the credentials. */
+int prom_url_check(const char *url, kt_err *err);
 
 int prom_client_new(const kt_prom_client_opts *o, kt_prom_client **out, kt_err *err);
 void prom_client_free(kt_prom_client *c);

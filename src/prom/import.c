@@ -27,6 +27,8 @@ static int by_cluster(const void *a, const void *b)
 int prom_import_check(const kt_prom_import_opts *o, kt_err *err)
 {
     int64_t step = o->step ? o->step : 300, chunk = o->chunk ? o->chunk : 24 * 3600;
+    if (prom_url_check(o->client.url, err))
+        return -1;
     if (step <= 0 || 3600 % step)
         return kt_fail(err, KT_EINPUT, "--resolution %llds: must divide an hour (1m, 2m, 5m, 10m, 15m, 30m, 1h)",
                        (long long)step);

@@ -6,6 +6,7 @@
  * meta('schema_version'); a newer one than KT_SCHEMA_VERSION is refused
  * before anything is written. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,8 +162,20 @@ int sq_migrate(kt_store *s, kt_err *err)
                        "`kubetally collect` first", s->url);
     if (s->readonly) /* an older schema: upgrade it once, then read */
         return migrate_readonly(s, err);
+    /* Read the version again inside the write transaction: two processes
+     * creating the same new database both saw version 0 above; the second
+     * waits here for the first to commit, then finds the schema made. */
+    if (sq_exec(s, "BEGIN IMMEDIATE", "creating the schema", err))
+        return -1;
+    if (read_version(s, &version, err)) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    if (version >= KT_SCHEMA_VERSION) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return version > KT_SCHEMA_VERSION ? sq_migrate(s, err) : 0;
+    }
     kt_buf sql = {0};
-    buf_puts(&sql, "BEGIN IMMEDIATE;");
     if (version < 1) {
         buf_puts(&sql, schema_v1);
         for (int f = 0; f < FT_COUNT; f++)
@@ -244,28 +257,72 @@ void store_default_url(char *buf, size_t n)
         snprintf(buf, n, "sqlite:%s/.local/share/kubetally/kubetally.db", home && *home ? home : ".");
 }
 
-static void make_parent_dirs(const char *path)
+/* Create the missing folders above path; *made gets the outermost one
+ * created ("" when none), so a failed open can remove what it made. */
+static void make_parent_dirs(const char *path, char *made, size_t n)
 {
     char tmp[1024];
     snprintf(tmp, sizeof tmp, "%s", path);
+    made[0] = 0;
     for (char *p = tmp + 1; *p; p++)
         if (*p == '/') {
             *p = 0;
-            mkdir(tmp, 0700);
+            if (mkdir(tmp, 0700) == 0 && !made[0])
+                snprintf(made, n, "%s", tmp);
             *p = '/';
         }
 }
 
-static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
+/* Undo what a failed open created: the -wal and -shm files SQLite made
+ * next to path, the file itself when it was new, and new folders.  A
+ * file that existed before is never removed. */
+static void undo_create(const char *path, const int had[3], const char *made)
 {
-    if (!*path)
-        return kt_fail(err, KT_EINPUT, "store: empty sqlite path");
-    int exists = access(path, F_OK) == 0;
-    if (!exists && !(flags & KT_STORE_CREATE))
-        return kt_fail(err, KT_EINPUT, "store: no database at %s; run `kubetally demo` or `kubetally collect` "
-                       "first, or pass --db", path);
-    if (!exists)
-        make_parent_dirs(path);
+    static const char *const sfx[3] = {"", "-wal", "-shm"};
+    char p[1100];
+    for (int i = 2; i >= 0; i--)
+        if (!had[i]) {
+            snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+            unlink(p);
+        }
+    if (!made[0])
+        return;
+    snprintf(p, sizeof p, "%s", path);
+    for (char *slash = strrchr(p, '/'); slash && slash > p; slash = strrchr(p, '/')) {
+        *slash = 0;
+        if (rmdir(p) || !strcmp(p, made))
+            break;
+    }
+}
+
+/* What the user named must be a database file we may use: refuse a
+ * folder, an unreadable or unwritable file, and a file that is not SQLite,
+ * by name, before SQLite touches it (it would say "disk I/O error", or
+ * create -wal/-shm files beside a file that is not a database). */
+static int check_file(kt_store *s, const char *path, kt_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return kt_fail(err, KT_EINPUT, "store %s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return kt_fail(err, KT_EINPUT, "store %s: is a folder; --db names the database file in it, "
+                       "e.g. sqlite:%s/kubetally.db", path, path);
+    if (!S_ISREG(st.st_mode))
+        return kt_fail(err, KT_EINPUT, "store %s: not a regular file", path);
+    int fd = open(path, s->readonly ? O_RDONLY : O_RDWR);
+    if (fd < 0)
+        return kt_fail(err, KT_EINPUT, "store %s: cannot %s it: %s", path, s->readonly ? "read" : "write",
+                       strerror(errno));
+    char head[16] = {0};
+    ssize_t got = read(fd, head, sizeof head);
+    close(fd);
+    if (st.st_size > 0 && (got != (ssize_t)sizeof head || memcmp(head, "SQLite format 3", 16)))
+        return kt_fail(err, KT_EINPUT, "store %s: not a usable kubetally database (not an SQLite file)", path);
+    return 0;
+}
+
+static int open_db(kt_store *s, const char *path, kt_err *err)
+{
     int oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return sq_fail(s, "open", err);
@@ -286,6 +343,42 @@ static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
                          sq_exec(s, "PRAGMA synchronous=NORMAL", "setting synchronous", err)))
         return -1;
     return sq_migrate(s, err);
+}
+
+static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
+{
+    if (!*path)
+        return kt_fail(err, KT_EINPUT, "store: empty sqlite path");
+    int exists = access(path, F_OK) == 0;
+    if (!exists && !(flags & KT_STORE_CREATE))
+        return kt_fail(err, KT_EINPUT, "store: no database at %s; run `kubetally demo` or `kubetally collect` "
+                       "first, or pass --db", path);
+    if (exists && check_file(s, path, err))
+        return -1;
+    char made[1024] = "", side[1100];
+    int had[3] = {exists, 0, 0};
+    snprintf(side, sizeof side, "%s-wal", path);
+    had[1] = access(side, F_OK) == 0;
+    snprintf(side, sizeof side, "%s-shm", path);
+    had[2] = access(side, F_OK) == 0;
+    if (!exists)
+        make_parent_dirs(path, made, sizeof made);
+    int rc = open_db(s, path, err);
+    if (rc) {
+        /* only what nobody else can be using: a file that is no database,
+         * or the empty file this open created (another process creating the
+         * same database writes its header before any data) */
+        int code = s->db ? sqlite3_errcode(s->db) : 0;
+        struct stat st;
+        int unusable = code == SQLITE_NOTADB || code == SQLITE_CORRUPT;
+        int empty_new = !exists && stat(path, &st) == 0 && st.st_size == 0;
+        if (s->db)
+            sqlite3_close(s->db);
+        s->db = NULL;
+        if (unusable || empty_new)
+            undo_create(path, had, made);
+    }
+    return rc;
 }
 
 int store_open(const char *url, int flags, kt_store **out, kt_err *err)

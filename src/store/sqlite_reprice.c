@@ -4,7 +4,12 @@
  * hour, so each thing with facts in the window is priced once and its
  * hourly rows updated with one statement.  The days touched go into the
  * transaction's dirty set, so store_commit rebuilds their daily roll-ups
- * exactly as it does after a writer's puts. */
+ * exactly as it does after a writer's puts.
+ *
+ * store_reprice_window does a long window one day per transaction: a
+ * month in one transaction held the write lock for minutes, longer than a
+ * collector waits to flush (its 10 s busy timeout). */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,10 +66,24 @@ static const char *const things_sql[] = {
     " WHERE h.t >= ?1 AND h.t < ?2",
 };
 
+/* Is this thing new to the run (counted once over many days)?  NULL
+ * seen: every thing is new. */
+static int first_time(kt_u64map *seen, int kind, int64_t id)
+{
+    uint64_t key = (uint64_t)id * 4 + (uint64_t)kind, v;
+    if (!seen)
+        return 1;
+    if (u64map_get(seen, key, &v))
+        return 0;
+    u64map_put(seen, key, 1);
+    return 1;
+}
+
 static int one(kt_store *s, int kind, sqlite3_stmt *q, int64_t start, int64_t end, const kt_reprice_fns *f,
-               kt_reprice_stats *st, kt_err *err)
+               kt_reprice_stats *st, kt_u64map *seen, kt_err *err)
 {
     int64_t id = sqlite3_column_int64(q, 0);
+    int fresh = first_time(seen, kind, id);
     const char *cluster = col(q, 1), *prov = col(q, 2), *region = col(q, 3), *src = "default";
     if (kind == 0) {
         kt_node_rec n = {.name = col(q, 4), .provider = col(q, 5), .region = col(q, 6), .zone = col(q, 7),
@@ -76,7 +95,7 @@ static int one(kt_store *s, int kind, sqlite3_stmt *q, int64_t start, int64_t en
         double v[4];
         f->node(f->ctx, cluster, &n, &v[0], &v[1], &v[2], &v[3], &src);
         long before = st->node_hours;
-        st->nodes++;
+        st->nodes += fresh;
         if (update(s, "UPDATE node_h SET cpu_price = ?1, ram_price = ?2, gpu_price = ?3, hourly = ?4, source = ?5"
                       " WHERE node_id = ?6 AND t >= ?7 AND t < ?8", v, 4, src, id, start, end, &st->node_hours, err))
             return -1;
@@ -86,13 +105,13 @@ static int one(kt_store *s, int kind, sqlite3_stmt *q, int64_t start, int64_t en
     if (kind == 1) {
         kt_volume_rec v = {.name = col(q, 4), .storage_class = col(q, 5), .volume_type = col(q, 6)};
         double price = f->volume(f->ctx, cluster, prov, region, &v, &src);
-        st->volumes++;
+        st->volumes += fresh;
         return update(s, "UPDATE volume_h SET price = ?1, source = ?2 WHERE volume_id = ?3 AND t >= ?4 AND t < ?5",
                       &price, 1, src, id, start, end, &st->volume_hours, err);
     }
     if (kind == 2) {
         double price = f->lb(f->ctx, cluster, prov, region, &src);
-        st->lbs++;
+        st->lbs += fresh;
         return update(s, "UPDATE lb_h SET hourly = ?1, source = ?2 WHERE lb_id = ?3 AND t >= ?4 AND t < ?5",
                       &price, 1, src, id, start, end, &st->lb_hours, err);
     }
@@ -102,10 +121,10 @@ static int one(kt_store *s, int kind, sqlite3_stmt *q, int64_t start, int64_t en
                   &price, 1, k, id, start, end, &st->fee_hours, err);
 }
 
-int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
-                  kt_err *err)
+/* Reprice [start, end) inside the open transaction, adding to *st. */
+static int reprice_range(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                         kt_u64map *seen, kt_err *err)
 {
-    memset(st, 0, sizeof *st);
     if (!s->in_txn)
         return kt_fail(err, KT_ERUNTIME, "store_reprice needs an open transaction (store_begin)");
     for (int kind = 0; kind < 4; kind++) {
@@ -127,7 +146,7 @@ int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns 
             return sq_fail(s, "repricing", err);
         int rc;
         while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-            if (one(s, kind, q, start, end, f, st, err)) {
+            if (one(s, kind, q, start, end, f, st, seen, err)) {
                 sqlite3_finalize(q);
                 return -1;
             }
@@ -142,4 +161,36 @@ int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns 
         st->days++;
     }
     return 0;
+}
+
+int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                  kt_err *err)
+{
+    memset(st, 0, sizeof *st);
+    return reprice_range(s, start, end, f, st, NULL, err);
+}
+
+int store_reprice_window(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                         kt_err *err)
+{
+    assert(s && f && st);
+    memset(st, 0, sizeof *st);
+    if (s->in_txn)
+        return kt_fail(err, KT_ERUNTIME, "store_reprice_window opens its own transactions");
+    kt_u64map seen;
+    u64map_init(&seen);
+    int rc = 0;
+    for (int64_t t = start; t < end && !rc;) {
+        int64_t next = t - ((t % 86400) + 86400) % 86400 + 86400;
+        if (next > end)
+            next = end;
+        rc = store_begin(s, err);
+        if (!rc && (rc = reprice_range(s, t, next, f, st, &seen, err)))
+            store_rollback(s);
+        else if (!rc)
+            rc = store_commit(s, err);
+        t = next;
+    }
+    u64map_free(&seen);
+    return rc;
 }

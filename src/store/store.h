@@ -266,5 +266,12 @@ typedef struct kt_reprice_stats {
 
 int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
                   kt_err *err);
+/* The same over a long window in bounded transactions, one UTC day each
+ * (call outside a transaction): a writer sharing the store waits at most
+ * one day's work.  Each day is committed on its own; after a failure the
+ * days before it stay repriced (running it again is harmless).  Things
+ * (nodes, volumes, load balancers) are counted once over all the days. */
+int store_reprice_window(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                         kt_err *err);
 
 #endif

@@ -24,14 +24,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# the servers bind port 0 and log the port they got: no port picked early that another process could take
+bound_port() { # LOG: the port `serve --listen 127.0.0.1:0` logged (bounded wait: 30 s)
+  for _ in $(seq 300); do
+    p=$(sed -n 's/.*serving on .*(port \([0-9]*\)).*/\1/p' "$1" | head -1)
+    [ -n "$p" ] && { echo "$p"; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
 "$kt" demo --db "sqlite:$tmp/x.db" --days 3 --pods 200 -q >/dev/null
-"$kt" serve --db "sqlite:$tmp/x.db" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+"$kt" serve --db "sqlite:$tmp/x.db" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
 pid=$!
 token=$(openssl rand -hex 24)
 printf '%s\n' "$token" >"$tmp/token"
-aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$kt" serve --db "sqlite:$tmp/x.db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
+"$kt" serve --db "sqlite:$tmp/x.db" --listen 127.0.0.1:0 --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
 apid=$!
+port=$(bound_port "$tmp/serve.log"); aport=$(bound_port "$tmp/auth.log")
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && curl -sf "http://127.0.0.1:$aport/readyz" >/dev/null && break; sleep 0.1; done  # bounded wait: 30 s
 KT_URL="http://127.0.0.1:$port" KT_AUTH_URL="http://127.0.0.1:$aport" KT_TOKEN="$token" node "$here/dashboard.test.js"

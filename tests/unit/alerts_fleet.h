@@ -16,7 +16,7 @@
 #define D 86400
 static const int64_t MAR1 = 1772323200;          /* 2026-03-01T00:00:00Z, a Sunday */
 static const int64_t NOW = 1772323200 + 10 * D + 13 * H + 1200; /* 2026-03-11T13:20Z */
-static const kt_engine_limits nolim = {0, 0, 0, 0, 0};
+static const kt_engine_limits nolim = {0, 0, 0, 0, 0, 0};
 static char dbpath[300];
 
 static int64_t pod(kt_store *s, int64_t cl, int64_t node, const char *ns, const char *name, const char *team,

@@ -206,7 +206,7 @@ TEST(deleting_a_budget_resolves_its_alerts)
     json_decref(js);
     /* when the spend cannot be asked (here: windows over an hour refused),
      * the alert is left firing, not taken for gone */
-    static const kt_engine_limits tight = {3600, 0, 0, 0, 0};
+    static const kt_engine_limits tight = {3600, 0, 0, 0, 0, 0};
     st = evaluate_with(NOW + 30, &tight);
     CHECK(st.budgets == 1 && st.fired == 0 && st.resolved == 0 && st.queued == 0);
     CHECK(store_open(dbpath, 0, &s, &err) == 0 && budget_delete(s, "all", &err) == 1);

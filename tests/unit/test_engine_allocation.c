@@ -4,6 +4,7 @@
  * a volume shared by two pods, a load balancer and an EKS fee. */
 #include "check.h"
 #include "engine/allocation.h"
+#include "engine/engine.h"
 #include "engine/alloc_internal.h"
 #include "pricing/node_split.h"
 #include "store/settle.h"
@@ -363,9 +364,44 @@ TEST(span_of_partial_facts)
     CHECK_NEAR(alloc_minutes(&f), 20 * 60, 1e-12);        /* never under the 20 h it ran (min_seconds) */
 }
 
+/* Issue 17: the answer's rows, bounded before computing.  The fleet has 6
+ * container facts: web-1, web-2 and db-0, one per hour over 2 hours. */
+TEST(estimate_before_computing)
+{
+    kt_alloc_query q;
+    kt_err err = {0};
+    alloc_query_init(&q);
+    q.window = (kt_window){T0, T0 + 2 * H};
+    aggregate_parse("pod,container", &q.agg, &err);
+    q.step = H;
+    CHECK(engine_estimate_rows(&ds, &q) == 6);  /* 3 containers × 2 hourly steps */
+    q.step = 0;
+    CHECK(engine_estimate_rows(&ds, &q) == 3);  /* one set: 3 containers */
+    q.step = H;
+    q.window = (kt_window){T0 + H, T0 + 2 * H};
+    CHECK(engine_estimate_rows(&ds, &q) == 3);  /* the second hour only */
+    q.window = (kt_window){T0, T0 + 2 * H};
+    aggregate_parse("namespace", &q.agg, &err);
+    CHECK(engine_estimate_rows(&ds, &q) == 0);  /* coarse: not estimated, bounded after computing */
+    aggregate_parse("", &q.agg, &err);
+    CHECK(engine_estimate_rows(&ds, &q) == 6);  /* no aggregate: per container */
+    /* and the true answer never has more non-idle rows than the estimate */
+    aggregate_parse("pod,container", &q.agg, &err);
+    kt_alloc_result r;
+    q.now = T0 + 2 * H;
+    CHECK(alloc_compute(&ds, &q, &r, &err) == 0);
+    size_t rows = 0;
+    for (size_t i = 0; i < r.n; i++)
+        for (size_t j = 0; j < r.sets[i].n; j++)
+            rows += r.sets[i].items[j].kind == AK_NORMAL;
+    CHECK(rows == 6); /* every container ran in both hours: the bound is exact here */
+    alloc_result_free(&r);
+}
+
 int main(void)
 {
     build();
+    RUN(estimate_before_computing);
     RUN(by_container_costs);
     RUN(span_of_partial_facts);
     RUN(by_namespace_conserves);

@@ -37,7 +37,7 @@
 static const int64_t NOW = 1773187200 + 13 * H + 1200;
 static const int64_t DAY0 = 1773187200; /* 2026-03-11T00:00:00Z, "today" */
 static kt_store *store;
-static const kt_engine_limits lim = {0, 0, 0, 0, 0};
+static const kt_engine_limits lim = {0, 0, 0, 0, 0, 0};
 
 /* One allocation question: window [a, b), options as name=value pairs. */
 static int ask_alloc(int64_t a, int64_t b, const char *agg, const char *const *opts, int64_t step, int hourly,
@@ -521,7 +521,7 @@ TEST(absurd_windows_are_refused)
     CHECK(window_parse("1,99999999999999999999999", NOW, &w, &err) == -1 && strstr(err.msg, "window"));
     CHECK(window_parse("-5,10", NOW, &w, &err) == -1);
     CHECK(window_parse("1767225600,1767312000", NOW, &w, &err) == 0);
-    kt_engine_limits cli = {3660 * 86400LL, 10000, 0, 0, 0};
+    kt_engine_limits cli = {3660 * 86400LL, 10000, 0, 0, 0, 0};
     CHECK(engine_check_cost(&cli, (kt_window){0, 253402300799LL}, 0, 0, &err) == -1 && err.code == KT_EINPUT);
     CHECK(engine_check_cost(&cli, (kt_window){0, 30 * 86400}, 60, 0, &err) == -1 && strstr(err.msg, "step"));
 }

@@ -238,8 +238,27 @@ TEST(filter_clauses)
     buf_free(&b);
 }
 
+/* Issue 17: 2,000 parameters went unanswered; the count is taken from the
+ * raw target so the server can refuse before splitting it. */
+TEST(too_many_in_target)
+{
+    CHECK(!http_query_too_many("/allocation"));
+    CHECK(!http_query_too_many("/allocation?"));
+    CHECK(!http_query_too_many("/allocation?a=1&b=2"));
+    char t[20000] = "/allocation?window=7d";
+    for (int i = 0; i < 23; i++)
+        strcat(t, "&a=1");
+    CHECK(!http_query_too_many(t)); /* 24 */
+    strcat(t, "&b");
+    CHECK(http_query_too_many(t));  /* 25 */
+    for (int i = 0; i < 1975; i++)
+        strcat(t, "&c=1");
+    CHECK(http_query_too_many(t));  /* 2,000 */
+}
+
 int main(void)
 {
+    RUN(too_many_in_target);
     RUN(query_decoding);
     RUN(query_refusals);
     RUN(allowed_parameters);

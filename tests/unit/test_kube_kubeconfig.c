@@ -278,6 +278,49 @@ TEST(missing_files)
     fx_cleanup();
 }
 
+/* Hostile YAML (issue 17): an alias inside the node it names used to
+ * overflow the stack comparing a twice-listed entry; a chain of anchors
+ * each used twice ("billion laughs") took time doubling per level.  Both
+ * are one error now, found by a check linear in the file. */
+TEST(hostile_aliases)
+{
+    char p[512];
+    fx_tmpdir();
+    snprintf(p, sizeof p, "%s",
+             fx_write("selfref", "current-context: x\n"
+                                 "clusters: [{name: c, cluster: &a {server: h, extensions: [*a]}}, {name: c, cluster: *a}]\n"
+                                 "contexts: [{name: x, context: {cluster: c}}]\n", 0));
+    const char *m = fails(p, NULL);
+    CHECK(strstr(m, "line 2: a YAML alias refers to a node that contains it"));
+
+    /* 2^27 leaves once expanded, from a file of 27 short lines */
+    kt_buf y = {0};
+    buf_puts(&y, "current-context: x\nl0: &a0 [v, v]\n");
+    for (int i = 1; i <= 26; i++)
+        buf_printf(&y, "l%d: &a%d [*a%d, *a%d]\n", i, i, i - 1, i - 1);
+    buf_puts(&y, "clusters: [{name: c, cluster: {server: h, extensions: *a26}}, "
+                 "{name: c, cluster: {server: h, extensions: *a26}}]\n"
+                 "contexts: [{name: x, context: {cluster: c}}]\n");
+    snprintf(p, sizeof p, "%s", fx_write("laughs", y.data, 0));
+    buf_free(&y);
+    m = fails(p, NULL);
+    CHECK(strstr(m, "laughs: YAML aliases expand to more than 200000 nodes"));
+
+    /* nesting is bounded too: 65 levels of flow sequences */
+    char deep[200] = "current-context: x\nl: ";
+    size_t k = strlen(deep);
+    for (int i = 0; i < 66; i++)
+        deep[k++] = '[';
+    for (int i = 0; i < 66; i++)
+        deep[k++] = ']';
+    deep[k++] = '\n';
+    deep[k] = 0;
+    snprintf(p, sizeof p, "%s", fx_write("deep", deep, 0));
+    m = fails(p, NULL);
+    CHECK(strstr(m, "YAML nested deeper than 64 levels"));
+    fx_cleanup();
+}
+
 TEST(no_secret_in_errors)
 {
     FX_CHECK_NO_SECRETS(&all_errors, secrets, 500);
@@ -293,6 +336,7 @@ int main(void)
     RUN(yaml_errors);
     RUN(reference_errors);
     RUN(missing_files);
+    RUN(hostile_aliases);
     RUN(no_secret_in_errors);
     return check_done();
 }

@@ -106,8 +106,80 @@ TEST(reprice_day)
     unlink(db);
 }
 
+/* Issue 17: `reprice --window 30d` held one write transaction for minutes.
+ * store_reprice_window commits each day before pricing the next: while
+ * day k is priced, a second connection already sees days 0..k-1 repriced
+ * (and only those). */
+typedef struct seen_ctx {
+    kt_pricing *p;
+    char db[64];
+    int64_t day0;
+    int calls, bad;
+} seen_ctx;
+
+static void node_seen(void *ctx, const char *cluster, const kt_node_rec *n, double *cpu, double *ram, double *gpu,
+                      double *hourly, const char **source)
+{
+    seen_ctx *c = ctx;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "sqlite3 %s \"SELECT count(DISTINCT t / 86400) FROM node_h WHERE source='catalog'\"",
+             c->db);
+    FILE *f = popen(cmd, "r");
+    int done = -1;
+    if (!f || fscanf(f, "%d", &done) != 1)
+        done = -1;
+    if (f)
+        pclose(f);
+    if (done != c->calls) /* committed days seen by another process */
+        c->bad++;
+    c->calls++;
+    node_cb(c->p, cluster, n, cpu, ram, gpu, hourly, source);
+}
+
+TEST(reprice_window_day_by_day)
+{
+    seen_ctx c = {0};
+    snprintf(c.db, sizeof c.db, "/tmp/kt-reprice-w-XXXXXX");
+    int fd = mkstemp(c.db);
+    close(fd);
+    unlink(c.db);
+    char url[80];
+    snprintf(url, sizeof url, "sqlite:%s", c.db);
+    kt_store *s;
+    kt_err err = {0};
+    CHECK(store_open(url, KT_STORE_CREATE, &s, &err) == 0);
+    c.day0 = 1767225600; /* 2026-01-01T00:00:00Z; three days of one node */
+    int64_t cid, nid;
+    CHECK(store_begin(s, &err) == 0);
+    kt_cluster_rec cl = {"prod", "aws", "us-east-1", "USD", "test"};
+    store_put_cluster(s, &cl, &cid, &err);
+    kt_node_rec n = {.cluster_id = cid, .name = "n1", .provider = "aws", .region = "us-east-1",
+                     .instance_type = "m5.xlarge", .cpu_cores = 4, .ram_bytes = 16 * KT_GIB};
+    store_put_node(s, &n, &nid, &err);
+    for (int h = 0; h < 72; h++) {
+        kt_node_hour nh = {nid, c.day0 + h * 3600, 1.0, 0.031611, 0.004237, 0.95, 0.194236, "default"};
+        CHECK(store_put_node_hour(s, &nh, &err) == 0);
+    }
+    CHECK(store_commit(s, &err) == 0);
+    kt_pricing_opts o = {NULL, "/nonexistent"};
+    CHECK(pricing_load(&o, &c.p, &err) == 0);
+    kt_reprice_fns f = {&c, node_seen, vol_cb, lb_cb, fee_cb};
+    kt_reprice_stats st;
+    CHECK(store_reprice_window(s, c.day0, c.day0 + 3 * 86400, &f, &st, &err) == 0);
+    CHECK(c.calls == 3 && c.bad == 0);               /* day k saw k days committed */
+    CHECK(st.nodes == 1 && st.node_hours == 72 && st.days == 3); /* one node, 3 × 24 hours */
+    /* inside a transaction it refuses (it opens its own) */
+    CHECK(store_begin(s, &err) == 0);
+    CHECK(store_reprice_window(s, c.day0, c.day0 + 86400, &f, &st, &err) == -1);
+    store_rollback(s);
+    pricing_free(c.p);
+    store_close(s);
+    unlink(c.db);
+}
+
 int main(void)
 {
     RUN(reprice_day);
+    RUN(reprice_window_day_by_day);
     return check_done();
 }

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "pricing/custom.h"
 #include "pricing/catalog.h"
 #include "pricing/pricing.h"
 #include "pricing/reader.h"
+#include "util/buf.h"
 
 #define FIX "tests/fixtures/pricing/"
 
@@ -238,6 +240,50 @@ static int load_fails(const char *text, const char *want)
     return strstr(err.msg, want) != NULL;
 }
 
+/* Load sheet text with custom_load; rows in *c (custom_free it). */
+static int sheet_text(const char *text, kt_custom *c, kt_err *err)
+{
+    char path[] = "/tmp/kt-sheet-XXXXXX";
+    int fd = mkstemp(path);
+    if (write(fd, text, strlen(text)) < 0) {}
+    close(fd);
+    int rc = custom_load(path, c, err);
+    unlink(path);
+    return rc;
+}
+
+/* Issue 17: a header of 32 or more fields segfaulted the old splitter.
+ * With libcsv: 40 columns (8 known + 32 extra), a quoted field holding a
+ * comma, a doubled quote and a newline, and CRLF line ends. */
+TEST(wide_and_quoted_sheets)
+{
+    kt_buf t = {0};
+    buf_puts(&t, "EndTimestamp,InstanceID,Region,AssetClass,InstanceIDField,InstanceType,MarketPriceHourly,Version");
+    for (int i = 0; i < 32; i++)
+        buf_printf(&t, ",extra%d", i);
+    buf_puts(&t, "\r\n,\"node,\"\"a\"\"\nb\",,node,metadata.name,,0.25,");
+    for (int i = 0; i < 32; i++)
+        buf_puts(&t, ",x");
+    buf_puts(&t, "\r\n");
+    kt_custom c;
+    kt_err err = {0};
+    CHECK(sheet_text(t.data, &c, &err) == 0);
+    CHECK(c.n_rows == 1);
+    if (c.n_rows == 1) {
+        CHECK_STR(c.rows[0].id, "node,\"a\"\nb");
+        CHECK_NEAR(c.rows[0].hourly, 0.25, 1e-12);
+        custom_free(&c);
+    }
+    buf_free(&t);
+    /* the 33-field header of the report alone: a clear error, no crash */
+    CHECK(load_fails("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,aa,ab,ac,ad,ae,af,ag\n",
+                     ":1: the header lacks column 'EndTimestamp'"));
+    CHECK(load_fails("EndTimestamp,InstanceID,Region,AssetClass,InstanceIDField,InstanceType,MarketPriceHourly,Version\n"
+                     "x,\"a,,node,metadata.name,,1,\n", "not CSV"));
+    CHECK(load_fails("EndTimestamp,InstanceID,Region,AssetClass,InstanceIDField,InstanceType,MarketPriceHourly,Version\n"
+                     "\n\nx,a,,node,metadata.name,,1\n", ":4: 7 fields, the header has 8"));
+}
+
 TEST(hostile_sheets)
 {
     CHECK(load_fails("EndTimestamp,InstanceID,Region,AssetClass,InstanceIDField,InstanceType,Version\nx,a,,node,metadata.name,,\n",
@@ -297,6 +343,7 @@ int main(void)
     RUN(node_split_matches_opencost);
     RUN(precedence);
     RUN(rates_currency_discounts);
+    RUN(wide_and_quoted_sheets);
     RUN(hostile_sheets);
     RUN(opencost_samples);
     return check_done();

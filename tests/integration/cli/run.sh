@@ -6,14 +6,8 @@
 # consistent database with every earlier commit.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
-kt=$PWD/build/kubetally
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails+1)); }
+kt=${KUBETALLY_BIN:-$PWD/build/kubetally}
+. tests/integration/lib.sh
 
 expect_err() { # name, expected substring, command...
   local name=$1 want=$2; shift 2
@@ -71,13 +65,43 @@ sqlite3 "$tmp/newer.db" "UPDATE meta SET value='99' WHERE key='schema_version'"
 before=$(md5sum < "$tmp/newer.db")
 expect_err "newer database" "written by a newer kubetally" $kt demo --db "$tmp/newer.db" --days 1 --pods 10 -q
 [ "$(md5sum < "$tmp/newer.db")" = "$before" ] && ok "newer database untouched" || bad "newer database was modified"
-# a writer holding the lock: the demo (a writer too) gives up with a clear message
-python3 -c "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); time.sleep(14)" "$db" &
-pids+=($!)
-sleep 1
-expect_err "locked database" "locked" timeout 30 $kt demo --db "$db" --days 1 --pods 10 -q
+# a writer holding the lock (until told to let go): the demo (a writer too) gives up with a clear message
+python3 - "$db" "$tmp/locked" "$tmp/release" <<'PY' &
+import os, sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+for _ in range(1200):  # at most 120 s: the test releases it as soon as the demo gave up
+    if os.path.exists(sys.argv[3]):
+        break
+    time.sleep(0.1)
+PY
+lock_pid=$!
+pids+=($lock_pid)
+until_ok '[ -f "$tmp/locked" ]' || bad "the lock holder did not start"
+expect_err "locked database" "locked" timeout 60 $kt demo --db "$db" --days 1 --pods 10 -q
+touch "$tmp/release"; wait $lock_pid
 [ "$(sqlite3 "$db" "SELECT count(*), sum(cpu_alloc) FROM container_h")" = "$sum_before" ] && ok "nothing written on errors" || bad "data changed by failed commands"
-wait
+
+# issue 17: hostile places and sinks; one line, exit 2, nothing created, no secret shown
+mkdir "$tmp/folder"
+expect_err "a folder as --db" "is a folder" $kt allocation --db "sqlite:$tmp/folder"
+head -c 20000 "$db" > "$tmp/trunc.db"
+expect_err "truncated database" "not a usable kubetally database" $kt demo --db "$tmp/trunc.db" --days 1 --pods 10 -q
+[ ! -e "$tmp/trunc.db-wal" ] && [ ! -e "$tmp/trunc.db-shm" ] && ok "no -wal/-shm left beside it" || bad "-wal/-shm left behind"
+cp "$db" "$tmp/m000.db"; chmod 000 "$tmp/m000.db"; chmod 755 "$tmp"
+if [ "$(id -u)" = 0 ]; then as=(runuser -u nobody --); else as=(); fi
+expect_err "mode 000 database" "cannot read it: Permission denied" "${as[@]}" $kt allocation --db "$tmp/m000.db"
+expect_err "mode 000 database, writer" "cannot write it: Permission denied" "${as[@]}" $kt demo --db "$tmp/m000.db" --days 1 --pods 10 -q
+expect_err "collect with a missing kubeconfig" "kubeconfig $tmp/nokube: No such file" \
+  $kt collect --kubeconfig "$tmp/nokube" --db "$tmp/newdir/sub/c.db" --duration 1s
+[ ! -e "$tmp/newdir" ] && ok "…and creates neither the database nor its folder" || bad "collect created $(find "$tmp/newdir")"
+out=$($kt allocation --db "$db" --window 3d 2>&1 >/dev/full); rc=$?
+[ $rc = 2 ] && [[ "$out" == *"cannot write the output"* ]] && ok "allocation > /dev/full exits 2: $out" || bad "/dev/full: exit $rc: $out"
+expect_err "Prometheus URL with user:password@" "credentials in the URL" \
+  $kt import prometheus --url "http://bob:hunter2-secret@127.0.0.1:9/" --db "$tmp/prom/p.db"
+out=$($kt import prometheus --url "http://bob:hunter2-secret@127.0.0.1:9/" --db "$tmp/prom/p.db" 2>&1)
+[[ "$out" != *hunter2* ]] && [ ! -e "$tmp/prom" ] && ok "…without showing the password or creating anything" || bad "secret or file: $out"
 
 # JSON is OpenCost's shape; CSV and table totals agree with it.
 $kt allocation --db "$db" --window 3d --aggregate namespace -o json > "$tmp/a.json"
@@ -104,7 +128,9 @@ w=$($kt allocation --db "$db" --window 3d --aggregate namespace | awk '{ if (len
 db2=$tmp/kill.db
 $kt demo --db "$db2" --days 90 --pods 2000 -q >/dev/null 2>&1 &
 pid=$!; pids+=($pid)
-sleep 1.5; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+# kill once a first day is committed: a condition, not a guess at how long that takes
+KT_WAIT_TRIES=1200 until_ok "[ \"\$(sqlite3 '$db2' 'SELECT count(DISTINCT t) FROM node_d' 2>/dev/null || echo 0)\" -ge 1 ]" || bad "no day committed"
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 [ "$(sqlite3 "$db2" 'PRAGMA integrity_check')" = ok ] && ok "integrity after kill -9" || bad "integrity after kill -9"
 n=$(sqlite3 "$db2" "SELECT count(DISTINCT t) FROM node_d" 2>/dev/null || echo 0)
 [ "${n:-0}" -lt 90 ] && ok "killed mid-write ($n of 91 days)" || bad "demo finished before the kill"

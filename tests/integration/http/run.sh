@@ -19,11 +19,11 @@ fi
 
 db=$tmp/x.db
 "$kt" demo --db "sqlite:$db" --days 3 --pods 200 -q >/dev/null || { bad "demo"; exit 1; }
-port=$(free_port)
-base=http://127.0.0.1:$port
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
 serve_pid=$!
 pids+=("$serve_pid")
+port=$(serve_port "$tmp/serve.log")
+base=http://127.0.0.1:$port
 wait_ready "$base/readyz" || { bad "server did not become ready"; cat "$tmp/serve.log"; exit 1; }
 ok "serve ready on $base"
 
@@ -84,6 +84,9 @@ except OSError:
     print("closed")
 PY
 }
+q2000=$(python3 -c 'print("&".join(f"p{i}=1" for i in range(2000)))')
+code=$(curl -s -m 20 -o "$tmp/q2000.json" -w '%{http_code}' "$base/allocation?window=7d&$q2000")
+check "2,000 query parameters: 400 naming the limit ($code)" '[ "$code" = 400 ] && grep -q "too many query parameters" "$tmp/q2000.json"'
 code=$(raw "/allocation?window=7d&filter=" 200000 0)
 check "a 200 kB request line is refused ($code)" '[ "$code" != 200 ]'
 code=$(raw "/healthz" 0 200000)
@@ -129,10 +132,10 @@ sqlite3 "$db" "UPDATE pods SET namespace='growth-prod' WHERE namespace='<script>
 # a second server with a bearer token (auth checks below; Prometheus scrapes it with the token)
 token=$(openssl rand -hex 24)
 printf '%s\n' "$token" >"$tmp/token"
-aport=$(free_port)
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$aport" --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --auth-token-file "$tmp/token" 2>"$tmp/auth.log" &
 auth_pid=$!
 pids+=("$auth_pid")
+aport=$(serve_port "$tmp/auth.log")
 wait_ready "http://127.0.0.1:$aport/healthz" || bad "auth server did not start"
 abase=http://127.0.0.1:$aport
 
@@ -152,7 +155,6 @@ done
 ok "/metrics has OpenCost's metric names and kubetally's health"
 nodes=$(grep -c '^node_total_hourly_cost{' "$tmp/metrics.txt")
 want_sum=$(awk '/^node_total_hourly_cost\{/ {s += $NF} END {printf "%.6f", s}' "$tmp/metrics.txt")
-pport=$(free_port)
 cat >"$tmp/prometheus.yml" <<YML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
 scrape_configs:
@@ -162,9 +164,9 @@ scrape_configs:
     authorization: {credentials_file: $tmp/token}
     static_configs: [{targets: ["127.0.0.1:$aport"]}]
 YML
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom" \
-  --web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
-pids+=($!)
+start_on_port "$tmp/prom.log" prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom" \
+  --web.listen-address=127.0.0.1:@PORT@ || bad "Prometheus did not start: $(tail -2 "$tmp/prom.log")"
+pport=$started_port
 got=""
 for _ in $(seq 150); do
   got=$(curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=count(node_total_hourly_cost{job="kubetally"}) or vector(0)' 2>/dev/null \
@@ -201,8 +203,10 @@ c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$abase/ui/cost?
 check "the session cookie opens the dashboard ($c)" '[ "$c" = 200 ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: ${cookie}0" "$abase/ui/cost?window=7d")
 check "a tampered cookie does not ($c)" '[ "$c" = 303 ]'
-hdr=$(curl -s -D - -o /dev/null "$abase/logout")
+hdr=$(curl -s -D - -o /dev/null -H "Cookie: $cookie" "$abase/logout")
 check "/logout clears the cookie" 'grep -qi "^set-cookie: kt_session=;.*Max-Age=0" <<<"$hdr"'
+c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$abase/ui/cost?window=7d")
+check "after /logout the same cookie is refused server-side ($c)" '[ "$c" = 303 ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "token=$(head -c 8000 /dev/zero | tr '\0' a)" "$abase/login")
 check "an oversized /login body is refused ($c)" '[ "$c" = 401 ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' --data "token=x" "$base/login")
@@ -213,26 +217,27 @@ check "the token never appears in logs or error bodies" '! grep -q "$token" "$tm
 c=$(curl -s -o /dev/null -w '%{http_code}' "$base/allocation?window=today")
 check "auth off: 200 without a token ($c)" '[ "$c" = 200 ]'
 printf 'short\n' >"$tmp/short"
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$(free_port)" --auth-token-file "$tmp/short" 2>"$tmp/short.log"
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --auth-token-file "$tmp/short" 2>"$tmp/short.log"
 check "a token under 16 characters is refused (exit $?)" 'grep -q "at least 16" "$tmp/short.log"'
 
 # --- TLS
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-tport=$(free_port)
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$tport" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2>"$tmp/tls.log" &
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2>"$tmp/tls.log" &
 tls_pid=$!
 pids+=("$tls_pid")
+tport=$(serve_port "$tmp/tls.log")
 wait_ready "https://127.0.0.1:$tport/healthz" --cacert "$tmp/cert.pem" || bad "TLS server did not start: $(cat "$tmp/tls.log")"
 out=$(curl -s --cacert "$tmp/cert.pem" "https://127.0.0.1:$tport/allocation?window=7d&aggregate=namespace")
-check "TLS: /allocation over https equals the plain answer" '[ "$out" = "$(curl -s "$base/allocation?window=7d&aggregate=namespace")" ]'
+plain=$(curl -s "$base/allocation?window=7d&aggregate=namespace")
+check "TLS: /allocation over https equals the plain answer (${#out} and ${#plain} bytes${out:+, ${out:0:60}})" '[ "$out" = "$plain" ]'
 c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$tport/healthz")
 check "TLS: plain http is not served ($c)" '[ "$c" != 200 ]'
 
 # --- an empty store (serve creates it): every page and endpoint answers
-eport=$(free_port)
-"$kt" serve --db "sqlite:$tmp/empty/e.db" --listen "127.0.0.1:$eport" 2>"$tmp/empty.log" &
+"$kt" serve --db "sqlite:$tmp/empty/e.db" --listen 127.0.0.1:0 2>"$tmp/empty.log" &
 pids+=($!)
+eport=$(serve_port "$tmp/empty.log")
 wait_ready "http://127.0.0.1:$eport/readyz" || bad "server on an empty store did not start"
 for p in / /ui/cost /ui/assets /ui/prices "/allocation?window=7d" "/assets?window=7d" /clusters /metrics; do
   c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$eport$p")
@@ -240,6 +245,45 @@ for p in / /ui/cost /ui/assets /ui/prices "/allocation?window=7d" "/assets?windo
 done
 check "empty store: every page answers 200 and /metrics passes promtool" \
   'curl -s "http://127.0.0.1:$eport/metrics" | promtool check metrics'
+
+# --- one greedy client must not take the server from everyone (issue 17, docs/limits.md)
+"$kt" serve --db "sqlite:$db" --listen 127.0.0.1:0 --max-answer-mb 16 --max-conns-per-ip 32 2>"$tmp/greedy.log" &
+gpid=$!
+pids+=("$gpid")
+gport=$(serve_port "$tmp/greedy.log") && wait_ready "http://127.0.0.1:$gport/readyz" || { bad "greedy-test server did not start"; gport=0; }
+g=http://127.0.0.1:$gport
+if [ "$gport" != 0 ]; then
+out=$(python3 "$root/tests/integration/http/greedy.py" slowloris "$gport" 40)
+check "40 slow-header connections are closed by the request deadline: $out" '[ "$out" = "40 of 40 closed" ]'
+out=$(python3 "$root/tests/integration/http/greedy.py" idle "$gport" 100 127.0.0.2)
+check "100 idle connections from one address: the 68 over --max-conns-per-ip 32 are refused, /healthz from another answers: $out" \
+  '[ "$out" = "68 refused or closed; healthz 200" ]'
+# 3 days x 1 h of every container: the CLI prints R rows (about 13,600 on this fleet); the server's
+# estimate is an upper bound of R, x 1,600 B ≈ 22 MB > 16 MB: refused before computing
+rows=$("$kt" allocation --db "sqlite:$db" --window 3d --aggregate pod,container --step 1h -o json |
+       jq '[.data[] | select(. != null) | to_entries[] | select(.key | startswith("__") | not)] | length')
+out=$(curl -s -w ' %{http_code}' "$g/allocation?window=3d&aggregate=pod,container&step=1h")
+est=$(sed -n 's/.*would be about \([0-9]*\) rows.*/\1/p' <<<"$out")
+check "an answer estimated over --max-answer-mb is a 400 with a hint, not computed; estimate $est >= $rows rows: ${out:0:120}" \
+  '[[ "$out" == *" 400" ]] && [[ "$out" == *"aggregate more coarsely"* ]] && [ -n "$est" ] && [ "$est" -ge "$rows" ] && [ $((est * 1600)) -gt 16000000 ]'
+# eight expensive queries at once: each answers 200 or 503 + Retry-After; /healthz and /metrics answer meanwhile
+cpids=()
+for i in 1 2 3 4 5 6 7 8; do
+  curl -s -D "$tmp/exp$i.h" -o /dev/null -w '%{http_code}\n' "$g/allocation?window=1d&aggregate=pod&step=1h&shareIdle=$((i % 2))&idleByNode=$((i / 5))" >"$tmp/exp$i.code" &
+  cpids+=($!)
+done
+hz=$(curl -s -m 60 -o /dev/null -w '%{http_code}' "$g/healthz"); mt=$(curl -s -m 60 -o /dev/null -w '%{http_code}' "$g/metrics")
+wait "${cpids[@]}"
+codes=$(cat "$tmp"/exp*.code | sort | uniq -c | tr -s ' \n' ' ')
+busy_ok=1
+for i in 1 2 3 4 5 6 7 8; do
+  c=$(cat "$tmp/exp$i.code"); [ "$c" = 200 ] || { [ "$c" = 503 ] && grep -qi '^retry-after: 2' "$tmp/exp$i.h"; } || busy_ok=0
+done
+check "8 expensive queries at once: 200s, or 503 with Retry-After past the gate ($codes); /healthz $hz, /metrics $mt" \
+  '[ $busy_ok = 1 ] && grep -q 200 "$tmp"/exp*.code && [ "$hz" = 200 ] && [ "$mt" = 200 ]'
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$gpid/status"; }
+check "after them the heap goes back to the system: RSS falls under 120 MB (now $(rss) kB)" 'until_ok "[ \$(rss) -lt 120000 ]"'
+fi
 
 # --- graceful SIGTERM
 kill -TERM "$serve_pid"

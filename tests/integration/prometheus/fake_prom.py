@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fake_prom.py — a misbehaving Prometheus for run.sh's error cases.
 
-    fake_prom.py PORT MODE [UPSTREAM] [N]
+    fake_prom.py PORT MODE [UPSTREAM] [N]     (PORT 0: bind any free port and print it)
 
 MODE  slow      sleep 30 s before answering anything
       error     HTTP 422 with Prometheus's error JSON (execution error)
@@ -9,6 +9,7 @@ MODE  slow      sleep 30 s before answering anything
       html      HTTP 200 with an HTML login page (a proxy in the way)
       flaky     forward the first N requests to UPSTREAM, then HTTP 503 forever
       auth      forward to UPSTREAM only with "Authorization: Bearer s3cret", else 401
+      big       a well-formed 2 MiB answer (one series with a 2 MiB label)
 """
 import sys
 import time
@@ -56,6 +57,10 @@ class H(BaseHTTPRequestHandler):
                 self.forward(body)
             else:
                 self.send(503, b'{"status":"error","errorType":"unavailable","error":"upstream went away"}')
+        elif mode == "big":
+            pad = b"x" * (2 << 20)
+            self.send(200, b'{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"pad":"' + pad +
+                      b'"},"values":[]}]}}')
         elif mode == "auth":
             if self.headers.get("Authorization") == "Bearer s3cret":
                 self.forward(body)
@@ -65,4 +70,6 @@ class H(BaseHTTPRequestHandler):
     do_GET = do_POST
 
 
-ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+srv = ThreadingHTTPServer(("127.0.0.1", port), H)
+print(srv.server_address[1], flush=True)  # the port bound, once it is (PORT 0 lets the OS pick)
+srv.serve_forever()

@@ -184,18 +184,19 @@ expect_fail() { # name, substring, secret-that-must-not-appear, args...
     bad "$name (exit $rc): $err"
   fi
 }
-fake() { # mode [upstream] [n]: starts fake_prom.py, sets $u to its URL
-  local p; p=$(free_port)
-  python3 "$here/fake_prom.py" "$p" "$@" >/dev/null 2>&1 &
+fake() { # mode [upstream] [n]: starts fake_prom.py on a port it binds itself (0), sets $u to its URL
+  local f; f=$(mktemp -p "$tmp")
+  python3 "$here/fake_prom.py" 0 "$@" >"$f" 2>/dev/null &
   pids+=($!)
-  u=http://127.0.0.1:$p
-  for i in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.1; done
+  for i in $(seq 1 300); do [ -s "$f" ] && break; sleep 0.1; done # bounded: 30 s
+  u=http://127.0.0.1:$(head -1 "$f")
 }
 down=$(free_port)
 expect_fail "Prometheus down" "cannot reach Prometheus" "" --url "http://127.0.0.1:$down" --window "$win" --retries 1
 fake slow;    expect_fail "Prometheus slow" "did not answer" "" --url "$u" --window "$win" --timeout 2 --retries 0
 fake error;   expect_fail "Prometheus error" "too many samples" "" --url "$u" --window "$win"
 fake partial; expect_fail "partial response" "partial response" "" --url "$u" --window "$win"
+fake big;     expect_fail "answer over --max-answer-mb" "with more than 1 MiB" "" --url "$u" --window "$win" --max-answer-mb 1
 fake html;    expect_fail "HTML instead of the API" "not a Prometheus API response" "" --url "$u" --window "$win"
 # fails after 60 answers: the first day's chunk takes 43 (1 count + 3 clusters x 11 + 9 fleet-wide),
 # the second day's fails part way; nothing of either may stay

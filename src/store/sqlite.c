@@ -332,12 +332,13 @@ static int open_db(kt_store *s, const char *path, kt_err *err)
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, "reading", err);
     int rc = sqlite3_step(st);
+    int empty = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
         return sq_fail(s, "reading", err);
     /* A new database gives pruned hours' pages back to the file system
      * (sq_auto_prune); must be set before the first table exists. */
-    if (!exists && sq_exec(s, "PRAGMA auto_vacuum=INCREMENTAL", "setting auto_vacuum", err))
+    if (empty && !s->readonly && sq_exec(s, "PRAGMA auto_vacuum=INCREMENTAL", "setting auto_vacuum", err))
         return -1;
     if (!s->readonly && (sq_exec(s, "PRAGMA journal_mode=WAL", "enabling WAL", err) ||
                          sq_exec(s, "PRAGMA synchronous=NORMAL", "setting synchronous", err)))

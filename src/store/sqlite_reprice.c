@@ -102,7 +102,7 @@ static int one(kt_store *s, int kind, sqlite3_stmt *q, int64_t start, int64_t en
                   &price, 1, k, id, start, end, &st->fee_hours, err);
 }
 
-int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+int sq_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
                   kt_err *err)
 {
     memset(st, 0, sizeof *st);

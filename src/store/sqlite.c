@@ -98,22 +98,6 @@ sqlite3_stmt *sq_stmt(kt_store *s, int slot, const char *sql, kt_err *err)
     return st;
 }
 
-/* Columns only daily rows have: what settlement gave their hours
- * (settle.h).  Appended after the hourly columns, so the v1 → v2 migration
- * is ALTER TABLE … ADD COLUMN in this order. */
-const char *const sq_daily_extra[FT_COUNT][10] = {
-    {"cpu_cost", "ram_cost", "gpu_cost", "idle_node_cpu", "idle_node_ram", "idle_node_gpu", "idle_cl_cpu",
-     "idle_cl_ram", "idle_cl_gpu", "fee"},
-    {"idle_cpu", "idle_ram", "idle_gpu", "left_node_cpu", "left_node_ram", "left_node_gpu", "left_cl_cpu",
-     "left_cl_ram", "left_cl_gpu"},
-    {NULL},
-    {"cost"},
-    {NULL},
-    {"cost"},
-    {"unshared"},
-    {NULL},
-};
-
 int sq_step(kt_store *s, sqlite3_stmt *st, const char *what, kt_err *err)
 {
     int rc = sqlite3_step(st);

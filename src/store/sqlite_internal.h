@@ -104,6 +104,6 @@ int sq_del_record(kt_store *s, const char *kind, const char *id, kt_err *err);
 int sq_list_records(kt_store *s, const char *kind, kt_record_fn fn, void *ctx, kt_err *err);
 int sq_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st, kt_err *err);
 /* Settlement columns of the daily tables (NULL-terminated per table). */
-extern const char *const sq_daily_extra[FT_COUNT][10];
+#define sq_daily_extra store_daily_extra /* shared with PostgreSQL (store_backend.h) */
 
 #endif

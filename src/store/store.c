@@ -18,6 +18,31 @@ static const kt_store_ops *ops(const kt_store *s)
     return *(const kt_store_ops *const *)(const void *)s; /* every handle starts with its ops */
 }
 
+/* Columns only daily rows have: what settlement gave their hours
+ * (settle.h).  Appended after the hourly columns, so the v1 → v2 migration
+ * is ALTER TABLE … ADD COLUMN in this order. */
+const char *const store_daily_extra[8][10] = {
+    {"cpu_cost", "ram_cost", "gpu_cost", "idle_node_cpu", "idle_node_ram", "idle_node_gpu", "idle_cl_cpu",
+     "idle_cl_ram", "idle_cl_gpu", "fee"},
+    {"idle_cpu", "idle_ram", "idle_gpu", "left_node_cpu", "left_node_ram", "left_node_gpu", "left_cl_cpu",
+     "left_cl_ram", "left_cl_gpu"},
+    {NULL},
+    {"cost"},
+    {NULL},
+    {"cost"},
+    {"unshared"},
+    {NULL},
+};
+
+int store_source_index(const char *src)
+{
+    static const char *const names[] = {"custom", "price-list", "catalog", "spot-estimate", "default"};
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(src, names[i]))
+            return i;
+    return 4;
+}
+
 int store_url_is_pg(const char *url) { return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11); }
 
 void store_default_url(char *buf, size_t n)

@@ -57,6 +57,14 @@ typedef struct kt_store_ops {
 int sq_open(const char *url, int flags, kt_store **out, kt_err *err);
 int pgs_open(const char *url, int flags, kt_store **out, kt_err *err);
 
+/* Settlement columns only daily rows have, per fact table (container,
+ * node, volume, pod_volume, lb, pod_lb, fee, network), NULL-terminated:
+ * what settle() gave the day's hours.  Every backend's daily tables carry
+ * them in this order. */
+extern const char *const store_daily_extra[8][10];
+/* kt_reprice_stats.by_source index of a price source name. */
+int store_source_index(const char *src);
+
 /* Is this URL PostgreSQL's (postgresql:// or postgres://)? */
 int store_url_is_pg(const char *url);
 

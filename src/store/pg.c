@@ -204,6 +204,7 @@ int pgs_open(const char *url, int flags, kt_store **out, kt_err *err)
     s->conninfo = conninfo_for(url, s->readonly);
     u64map_init(&s->dirty);
     u64map_init(&s->parts);
+    u64map_init(&s->things);
     for (int k = 0; k < PK_COUNT; k++)
         u64map_init(&s->cluster_of[k]);
     strtab_init(&s->texts);
@@ -241,6 +242,7 @@ static void pg_close(kt_store *ks)
     free(s->conninfo);
     u64map_free(&s->dirty);
     u64map_free(&s->parts);
+    u64map_free(&s->things);
     for (int k = 0; k < PK_COUNT; k++)
         u64map_free(&s->cluster_of[k]);
     pg_facts_reset(s);
@@ -305,4 +307,6 @@ static void pg_rollback(kt_store *ks)
     }
     u64map_free(&s->parts);
     u64map_init(&s->parts);
+    u64map_free(&s->things);
+    u64map_init(&s->things);
 }

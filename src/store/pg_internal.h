@@ -54,6 +54,9 @@ typedef struct pg_store {
     kt_strtab texts;
     kt_u64map cluster_of[PK_COUNT];
     kt_u64map parts;         /* partitions known to exist, by start time */
+    kt_u64map things;        /* hash of a thing put as it was put -> its id: an
+                                unchanged thing is not written again (the meter
+                                puts every pod every flush) */
 } pg_store;
 
 static inline pg_store *PGS(kt_store *s) { return (pg_store *)(void *)s; }

@@ -3,7 +3,8 @@
  * Things are upserted at once (the caller needs their ids).  Facts are
  * checked as SQLite checks them, kept in the handle (a later put of the
  * same key replaces the earlier, as a REPLACE does) and written at commit
- * by pg_flush_facts as multi-row upserts, inside the flush's transaction.
+ * by pg_flush_facts (COPY into a stage, one upsert from it per table)
+ * inside the flush's transaction.
  * Every row gets its thing's cluster_id (for row-level security and the
  * per-cluster roll-ups): remembered from the put that returned the id, or
  * looked up once. */
@@ -21,17 +22,34 @@ static const char *nz(const char *s) { return s ? s : ""; }
 #define I64(buf, v) (snprintf(buf, sizeof buf, "%lld", (long long)(v)), buf)
 #define NUMS(buf, v) (snprintf(buf, sizeof buf, "%.17g", (double)(v)), buf)
 
+/* Hash of a thing as put: the statement, its parameters and any extra
+ * (labels); UINT64_MAX is the map's empty key. */
+static uint64_t thing_hash(const char *sql, int n, const char *const *p, uint64_t extra)
+{
+    uint64_t h = kt_hash_bytes(sql, strlen(sql)) ^ extra;
+    for (int i = 0; i < n; i++)
+        h = kt_hash_u64(h ^ kt_hash_bytes(p[i], strlen(p[i]) + 1)) + (uint64_t)i;
+    return h == UINT64_MAX ? 0 : h;
+}
+
 static int returning_id(pg_store *s, const char *sql, int n, const char *const *p, const char *what, int64_t *id,
                         kt_err *err)
 {
     if (!s->in_txn)
         return kt_fail(err, KT_ERUNTIME, "store: %s outside a transaction", what);
+    uint64_t h = thing_hash(sql, n, p, 0), v;
+    if (u64map_get(&s->things, h, &v)) { /* put before, unchanged */
+        *id = (int64_t)v;
+        return 0;
+    }
     PGresult *r = pg_query(s, sql, n, p, what, err);
     if (!r)
         return -1;
     int rc = PQntuples(r) == 1 ? 0 : kt_fail(err, KT_ERUNTIME, "store: %s returned no id", what);
-    if (!rc)
+    if (!rc) {
         *id = pg_int(r, 0, 0);
+        u64map_put(&s->things, h, (uint64_t)*id);
+    }
     PQclear(r);
     return rc;
 }
@@ -99,6 +117,15 @@ static int put_kvs(pg_store *s, const char *table, const char *owner_col, int64_
                    const kt_kv *const kv[3], const size_t n[3], kt_err *err)
 {
     char o[32], c[32], sql[200];
+    uint64_t h = kt_hash_u64((uint64_t)owner ^ kt_hash_bytes(table, strlen(table))), v;
+    for (int kind = 0; kind < 3; kind++)
+        for (size_t i = 0; i < n[kind]; i++)
+            h = kt_hash_u64(h ^ kt_hash_bytes(nz(kv[kind][i].key), strlen(nz(kv[kind][i].key)) + 1)) ^
+                kt_hash_bytes(nz(kv[kind][i].value), strlen(nz(kv[kind][i].value)) + 1) ^ (uint64_t)kind;
+    h = h == UINT64_MAX ? 0 : h;
+    if (u64map_get(&s->things, h, &v)) /* the same set as last put */
+        return 0;
+    u64map_put(&s->things, h, 1);
     const char *p1[] = {I64(o, owner)};
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s = $1::bigint", table, owner_col);
     if (pg_exec(s, sql, 1, p1, "replacing labels", err))
@@ -307,36 +334,79 @@ int pgs_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *
     return put_fact(PGS(s), PF_NETWORK, PK_POD, &r, NULL, err);
 }
 
-/* One multi-row upsert of rows [from, to) of table ft. */
-static int upsert(pg_store *s, int ft, size_t from, size_t to, kt_err *err)
+/* COPY text for one value: backslash, tab and newlines escaped. */
+static void copy_text(kt_buf *b, const char *t)
+{
+    for (; *t; t++) {
+        if (*t == '\\' || *t == '\t' || *t == '\n' || *t == '\r')
+            buf_putc(b, '\\'), buf_putc(b, *t == '\t' ? 't' : *t == '\n' ? 'n' : *t == '\r' ? 'r' : '\\');
+        else
+            buf_putc(b, *t);
+    }
+}
+
+static int copy_rows(pg_store *s, int ft, const char *stage, kt_err *err)
 {
     const pg_facts *fs = &s->facts[ft];
+    char sql[128];
+    snprintf(sql, sizeof sql, "COPY %s FROM STDIN", stage);
+    PGresult *r = PQexec(s->conn, sql);
+    int ok = PQresultStatus(r) == PGRES_COPY_IN;
+    PQclear(r);
+    if (!ok)
+        return pg_fail(s, NULL, "saving facts", err);
     kt_buf b = {0};
-    buf_printf(&b, "INSERT INTO %s_h (t, cluster_id, %s) VALUES ", pg_fact_table[ft], pg_fact_cols[ft]);
-    for (size_t i = from; i < to; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < fs->n && !rc; i++) {
         const pg_fact *f = &fs->rows[i];
-        buf_printf(&b, "%s(%lld,%lld", i > from ? "," : "", (long long)f->t, (long long)f->cluster);
+        buf_printf(&b, "%lld\t%lld", (long long)f->t, (long long)f->cluster);
         for (int k = 0; k < pg_fact_nkeys[ft]; k++)
-            buf_printf(&b, ",%lld", (long long)f->id[k]);
+            buf_printf(&b, "\t%lld", (long long)f->id[k]);
         for (int k = 0; k < pg_fact_nnum[ft]; k++)
-            buf_printf(&b, ",%.17g", f->v[k]);
-        if (pg_fact_hastext[ft]) {
-            const char *t = strtab_get(&s->texts, f->text);
-            char *lit = PQescapeLiteral(s->conn, t, strlen(t));
-            buf_printf(&b, ",%s", lit ? lit : "''");
-            PQfreemem(lit);
+            buf_printf(&b, "\t%.17g", f->v[k]);
+        if (pg_fact_hastext[ft])
+            buf_putc(&b, '\t'), copy_text(&b, strtab_get(&s->texts, f->text));
+        buf_putc(&b, '\n');
+        if (b.len > (1 << 16) || i + 1 == fs->n) {
+            rc = PQputCopyData(s->conn, b.data, (int)b.len) == 1 ? 0 : pg_fail(s, NULL, "saving facts", err);
+            buf_reset(&b);
         }
-        buf_putc(&b, ')');
     }
-    /* ON CONFLICT: every column after the keys takes the new value */
-    buf_printf(&b, " ON CONFLICT (t, %s) DO UPDATE SET cluster_id = EXCLUDED.cluster_id", pg_fact_keys[ft]);
+    buf_free(&b);
+    if (PQputCopyEnd(s->conn, rc ? "aborted" : NULL) != 1 && !rc)
+        rc = pg_fail(s, NULL, "saving facts", err);
+    while ((r = PQgetResult(s->conn))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
+            rc = pg_fail(s, r, "saving facts", err);
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* One table's buffered rows: COPY into a temporary stage (emptied at
+ * commit), then one upsert from it — every column after the keys takes
+ * the new value, as a REPLACE. */
+static int upsert(pg_store *s, int ft, kt_err *err)
+{
+    char stage[64], sql[300];
+    snprintf(stage, sizeof stage, "kt_stage_%s", pg_fact_table[ft]);
+    snprintf(sql, sizeof sql, "CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s_h) ON COMMIT DELETE ROWS", stage,
+             pg_fact_table[ft]);
+    if (pg_exec(s, sql, 0, NULL, "saving facts", err) || copy_rows(s, ft, stage, err))
+        return -1;
+    kt_buf b = {0};
+    buf_printf(&b, "INSERT INTO %s_h SELECT * FROM %s ON CONFLICT (t, %s) DO UPDATE SET cluster_id = "
+               "EXCLUDED.cluster_id", pg_fact_table[ft], stage, pg_fact_keys[ft]);
     for (const char *p = pg_fact_vals[ft]; *p;) {
         p += strspn(p, " ,");
         int n = (int)strcspn(p, ",");
         buf_printf(&b, ", %.*s = EXCLUDED.%.*s", n, p, n, p);
         p += n;
     }
-    int rc = pg_exec(s, b.data, 0, NULL, "saving facts", err);
+    buf_printf(&b, "; TRUNCATE %s", stage);
+    PGresult *r = PQexec(s->conn, b.data);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(s, r, "saving facts", err);
+    PQclear(r);
     buf_free(&b);
     return rc;
 }
@@ -349,10 +419,7 @@ int pg_flush_facts(pg_store *s, kt_err *err)
             pg_ensure_partitions(s, (int64_t)(s->dirty.keys[i] & 0xffffff) * 86400, err))
             return -1;
     for (int ft = 0; ft < PF_COUNT; ft++)
-        for (size_t i = 0; i < s->facts[ft].n; i += 1000) {
-            size_t to = i + 1000 < s->facts[ft].n ? i + 1000 : s->facts[ft].n;
-            if (upsert(s, ft, i, to, err))
-                return -1;
-        }
+        if (s->facts[ft].n && upsert(s, ft, err))
+            return -1;
     return 0;
 }

@@ -18,6 +18,8 @@ const kt_flag collect_flags[] = {
     {"--stall-timeout", "stallTimeout", 0, NULL},
     {"--request-timeout", "requestTimeout", 0, NULL},
     {"--page-size", "pageSize", 0, NULL},
+    {"--in-cluster", "inCluster", 1, NULL},
+    {"--cluster-name", "clusterName", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -32,7 +34,10 @@ const char collect_flags_help[] =
     "    --watch-timeout D     server-side watch timeout before a watch is renewed (default 5m)\n"
     "    --stall-timeout D     abandon a watch silent this long (default watch timeout + 1m)\n"
     "    --request-timeout D   per list request (default 1m)\n"
-    "    --page-size N         objects per list page (default 500)\n";
+    "    --page-size N         objects per list page (default 500)\n"
+    "    --in-cluster          watch the cluster this pod runs in, with its service account\n"
+    "    --cluster-name NAME   the cluster's name in kubetally (one cluster; default the context\n"
+    "                          name, or \"in-cluster\")\n";
 
 static int seconds(kt_params *p, const char *name, const char *flag, int zero_ok, int *out, kt_err *err)
 {
@@ -62,6 +67,15 @@ int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts
     o->contexts = contexts;
     if (o->all_contexts && o->n_contexts)
         return kt_fail(err, KT_EINPUT, "--context and --all-contexts: choose one");
+    const char *inc = params_get(p, "inCluster");
+    o->in_cluster = inc && cmd_parse_bool(inc) == 1;
+    if (o->in_cluster && (o->all_contexts || o->n_contexts || o->kubeconfig))
+        return kt_fail(err, KT_EINPUT, "--in-cluster watches this pod's cluster: drop --kubeconfig/--context/--all-contexts");
+    o->cluster_name = params_get(p, "clusterName");
+    if (o->cluster_name && (!*o->cluster_name || strlen(o->cluster_name) > 120))
+        return kt_fail(err, KT_EINPUT, "--cluster-name: expected 1 to 120 characters");
+    if (o->cluster_name && o->all_contexts)
+        return kt_fail(err, KT_EINPUT, "--cluster-name names one cluster: not with --all-contexts");
     o->cluster.db = params_get(p, "db");
     kt_watch_opts *w = &o->cluster.watch;
     if (seconds(p, "flushInterval", "--flush-interval", 0, &o->cluster.flush_interval, err) ||

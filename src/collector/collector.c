@@ -28,16 +28,29 @@ static int have_kubeconfig(const char *path)
     return home && stat(buf, &st) == 0;
 }
 
+/* --cluster-name: an agent's cluster is known in the store by the name its
+ * database role was granted for, not by "in-cluster". */
+static int rename_target(const kt_collector_opts *o, kt_kube_targets *ts, kt_err *err)
+{
+    if (!o->cluster_name)
+        return 0;
+    if (ts->n != 1)
+        return kt_fail(err, KT_EINPUT, "--cluster-name names one cluster, but %zu are selected", ts->n);
+    free(ts->t[0].name);
+    ts->t[0].name = xstrdup(o->cluster_name);
+    return 0;
+}
+
 static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_err *err)
 {
-    if (!have_kubeconfig(o->kubeconfig) && getenv("KUBERNETES_SERVICE_HOST"))
-        return kube_incluster(ts, err);
+    if (o->in_cluster || (!have_kubeconfig(o->kubeconfig) && getenv("KUBERNETES_SERVICE_HOST")))
+        return kube_incluster(ts, err) || rename_target(o, ts, err) ? -1 : 0;
     if (kubeconfig_load(o->kubeconfig, o->contexts, o->n_contexts, o->all_contexts, ts, err))
         return -1;
     if (!ts->n)
         return kt_fail(err, KT_EINPUT, "no cluster selected: the kubeconfig has no current-context; "
                        "use --context NAME or --all-contexts");
-    return 0;
+    return rename_target(o, ts, err);
 }
 
 int collector_check(const kt_collector_opts *o, kt_err *err)

@@ -21,6 +21,8 @@ typedef struct kt_collector_opts {
     const char *const *contexts;
     size_t n_contexts;
     int all_contexts;
+    int in_cluster;                   /* the pod's own cluster (service account), even with a kubeconfig */
+    const char *cluster_name;         /* NULL ⇒ the context name; else one cluster's name in the store */
     kt_cluster_opts cluster;
 } kt_collector_opts;
 

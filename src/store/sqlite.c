@@ -99,22 +99,6 @@ sqlite3_stmt *sq_stmt(kt_store *s, int slot, const char *sql, kt_err *err)
     return st;
 }
 
-/* Columns only daily rows have: what settlement gave their hours
- * (settle.h).  Appended after the hourly columns, so the v1 → v2 migration
- * is ALTER TABLE … ADD COLUMN in this order. */
-const char *const sq_daily_extra[FT_COUNT][10] = {
-    {"cpu_cost", "ram_cost", "gpu_cost", "idle_node_cpu", "idle_node_ram", "idle_node_gpu", "idle_cl_cpu",
-     "idle_cl_ram", "idle_cl_gpu", "fee"},
-    {"idle_cpu", "idle_ram", "idle_gpu", "left_node_cpu", "left_node_ram", "left_node_gpu", "left_cl_cpu",
-     "left_cl_ram", "left_cl_gpu"},
-    {NULL},
-    {"cost"},
-    {NULL},
-    {"cost"},
-    {"unshared"},
-    {NULL},
-};
-
 int sq_step(kt_store *s, sqlite3_stmt *st, const char *what, kt_err *err)
 {
     int rc = sqlite3_step(st);
@@ -243,20 +227,6 @@ static int migrate_readonly(kt_store *s, kt_err *err)
     return rc;
 }
 
-void store_default_url(char *buf, size_t n)
-{
-    const char *env = getenv("KUBETALLY_DB");
-    if (env && *env) {
-        snprintf(buf, n, "%s", env);
-        return;
-    }
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, n, "sqlite:%s/kubetally/kubetally.db", xdg);
-    else
-        snprintf(buf, n, "sqlite:%s/.local/share/kubetally/kubetally.db", home && *home ? home : ".");
-}
-
 /* Create the missing folders above path; *made gets the outermost one
  * created ("" when none), so a failed open can remove what it made. */
 static void make_parent_dirs(const char *path, char *made, size_t n)
@@ -382,42 +352,40 @@ static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
     return rc;
 }
 
-int store_open(const char *url, int flags, kt_store **out, kt_err *err)
+static const kt_store_ops sq_ops = {
+    "sqlite", sq_close, sq_describe, sq_begin, sq_commit, sq_rollback, sq_put_cluster, sq_put_node, sq_put_pod,
+    sq_put_container, sq_put_volume, sq_put_lb, sq_put_namespace, sq_put_container_hour, sq_put_node_hour,
+    sq_put_volume_hour, sq_put_pod_volume_hour, sq_put_lb_hour, sq_put_pod_lb_hour, sq_put_fee_hour,
+    sq_put_pod_network_hour, sq_load, sq_load_summed, sq_rebuild_cache, sq_load_raw, sq_get_retention,
+    sq_set_retention, sq_prune, sq_cluster_status, sq_set_cluster_contact, sq_get_meta, sq_set_meta,
+    sq_put_record, sq_get_record, sq_del_record, sq_list_records, sq_reprice, sq_reprice_window,
+};
+
+/* url: "sqlite:PATH", "sqlite://PATH" or a bare path (store_open). */
+int sq_open(const char *url, int flags, kt_store **out, kt_err *err)
 {
-    char def[1024];
-    if (!url || !*url) {
-        store_default_url(def, sizeof def);
-        url = def;
-    }
-    *out = NULL;
     kt_store *s = xcalloc(1, sizeof *s);
+    s->ops = &sq_ops;
     s->readonly = (flags & KT_STORE_READONLY) != 0;
     u64map_init(&s->dirty);
-    int rc;
-    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
-        snprintf(s->url, sizeof s->url, "postgresql://…");
-        rc = kt_fail(err, KT_EINPUT, "store: the PostgreSQL backend is not in this build yet; use sqlite:PATH");
-    } else {
-        const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
-        if (!strncmp(path, "//", 2))
-            path += 2;
-        snprintf(s->url, sizeof s->url, "%s", path);
-        rc = open_sqlite(s, path, flags, err);
-    }
-    if (rc) {
-        store_close(s);
+    const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+    if (!strncmp(path, "//", 2))
+        path += 2;
+    snprintf(s->url, sizeof s->url, "%s", path);
+    if (open_sqlite(s, path, flags, err)) {
+        sq_close(s);
         return -1;
     }
     *out = s;
     return 0;
 }
 
-void store_close(kt_store *s)
+void sq_close(kt_store *s)
 {
     if (!s)
         return;
     if (s->in_txn)
-        store_rollback(s);
+        sq_rollback(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     if (s->db)
@@ -426,9 +394,9 @@ void store_close(kt_store *s)
     free(s);
 }
 
-const char *store_describe(const kt_store *s) { return s->url; }
+const char *sq_describe(const kt_store *s) { return s->url; }
 
-int store_begin(kt_store *s, kt_err *err)
+int sq_begin(kt_store *s, kt_err *err)
 {
     if (s->readonly)
         return kt_fail(err, KT_EINPUT, "store %s: opened read-only", s->url);
@@ -440,7 +408,7 @@ int store_begin(kt_store *s, kt_err *err)
     return 0;
 }
 
-int store_commit(kt_store *s, kt_err *err)
+int sq_commit(kt_store *s, kt_err *err)
 {
     if (sq_rollup_dirty(s, err) || sq_auto_prune(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
         store_rollback(s);
@@ -461,7 +429,7 @@ int store_commit(kt_store *s, kt_err *err)
     return 0;
 }
 
-void store_rollback(kt_store *s)
+void sq_rollback(kt_store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;

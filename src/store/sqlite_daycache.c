@@ -780,7 +780,7 @@ int sq_daycache_blocks(kt_store *s, int64_t today)
     return 0;
 }
 
-int store_rebuild_cache(kt_store *s, long *files, kt_err *err)
+int sq_rebuild_cache(kt_store *s, long *files, kt_err *err)
 {
     sqlite3_stmt *st;
     *files = 0;

@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "store/store.h"
+#include "store/store_backend.h"
 #include "util/strtab.h"
 
 #define KT_SCHEMA_VERSION 3
@@ -19,6 +19,7 @@ enum { ST_CLUSTER, ST_NODE, ST_POD, ST_POD_LABELS_DEL, ST_POD_LABEL, ST_CONTAINE
        ST_NS, ST_NS_LABELS_DEL, ST_NS_LABEL, ST_FACT0, ST_COUNT = ST_FACT0 + FT_COUNT };
 
 struct kt_store {
+    const kt_store_ops *ops; /* first: store.c dispatches through it */
     sqlite3 *db;
     char url[1024];      /* for messages; sqlite paths hold no secrets */
     int readonly, in_txn;
@@ -62,7 +63,49 @@ int sq_auto_prune(kt_store *s, kt_err *err);
 int sq_migrate(kt_store *s, kt_err *err);
 
 extern const char *const sq_fact_table[FT_COUNT];
+
+/* The SQLite side of the seam (store_backend.h): each has the contract of
+ * its store.h namesake (store_load → sq_load, …). */
+void sq_close(kt_store *s);
+const char *sq_describe(const kt_store *s);
+int sq_begin(kt_store *s, kt_err *err);
+int sq_commit(kt_store *s, kt_err *err);
+void sq_rollback(kt_store *s);
+int sq_put_cluster(kt_store *s, const kt_cluster_rec *c, int64_t *id, kt_err *err);
+int sq_put_node(kt_store *s, const kt_node_rec *n, int64_t *id, kt_err *err);
+int sq_put_pod(kt_store *s, const kt_pod_rec *p, int64_t *id, kt_err *err);
+int sq_put_container(kt_store *s, int64_t pod_id, const char *name, int64_t *id, kt_err *err);
+int sq_put_volume(kt_store *s, const kt_volume_rec *v, int64_t *id, kt_err *err);
+int sq_put_lb(kt_store *s, const kt_lb_rec *l, int64_t *id, kt_err *err);
+int sq_put_namespace(kt_store *s, int64_t cluster_id, const char *name, const kt_kv *labels, size_t n_labels,
+                     const kt_kv *annotations, size_t n_annotations, kt_err *err);
+int sq_put_container_hour(kt_store *s, const kt_container_hour *f, kt_err *err);
+int sq_put_node_hour(kt_store *s, const kt_node_hour *f, kt_err *err);
+int sq_put_volume_hour(kt_store *s, const kt_volume_hour *f, kt_err *err);
+int sq_put_pod_volume_hour(kt_store *s, const kt_pod_volume_hour *f, kt_err *err);
+int sq_put_lb_hour(kt_store *s, const kt_lb_hour *f, kt_err *err);
+int sq_put_pod_lb_hour(kt_store *s, const kt_pod_lb_hour *f, kt_err *err);
+int sq_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err);
+int sq_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err);
+int sq_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *out, kt_err *err);
+int sq_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *out, kt_err *err);
+int sq_rebuild_cache(kt_store *s, long *files, kt_err *err);
+int sq_load_raw(kt_store *s, int64_t hour, kt_dataset *out, kt_err *err);
+int sq_get_retention(kt_store *s, kt_retention *r, kt_err *err);
+int sq_set_retention(kt_store *s, const kt_retention *r, kt_err *err);
+int sq_prune(kt_store *s, int64_t now, kt_err *err);
+int sq_cluster_status(kt_store *s, kt_cluster_status **out, size_t *n, kt_err *err);
+int sq_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error, kt_err *err);
+int sq_get_meta(kt_store *s, const char *key, char *buf, size_t n, kt_err *err);
+int sq_set_meta(kt_store *s, const char *key, const char *value, kt_err *err);
+int sq_put_record(kt_store *s, const char *kind, const char *id, const char *body, kt_err *err);
+int sq_get_record(kt_store *s, const char *kind, const char *id, char **body, kt_err *err);
+int sq_del_record(kt_store *s, const char *kind, const char *id, kt_err *err);
+int sq_list_records(kt_store *s, const char *kind, kt_record_fn fn, void *ctx, kt_err *err);
+int sq_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st, kt_err *err);
+int sq_reprice_window(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                      kt_err *err);
 /* Settlement columns of the daily tables (NULL-terminated per table). */
-extern const char *const sq_daily_extra[FT_COUNT][10];
+#define sq_daily_extra store_daily_extra /* shared with PostgreSQL (store_backend.h) */
 
 #endif

@@ -509,7 +509,7 @@ static int load(loader *L, const range *r, size_t nr, int raw, sq_ids *ids)
     return rc;
 }
 
-int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *ds, kt_err *err)
+int sq_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *ds, kt_err *err)
 {
     assert(s && ds && start < end);
     loader L = {.s = s, .ds = ds, .start = start, .end = end, .err = err};
@@ -545,7 +545,7 @@ int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dat
     return rc;
 }
 
-int store_load_raw(kt_store *s, int64_t hour, kt_dataset *ds, kt_err *err)
+int sq_load_raw(kt_store *s, int64_t hour, kt_dataset *ds, kt_err *err)
 {
     assert(s && ds && hour % 3600 == 0);
     loader L = {.s = s, .ds = ds, .start = hour, .end = hour + 3600, .err = err};
@@ -563,7 +563,7 @@ int store_load_raw(kt_store *s, int64_t hour, kt_dataset *ds, kt_err *err)
     return rc;
 }
 
-int store_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *ds, kt_err *err)
+int sq_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *ds, kt_err *err)
 {
     const char *off = getenv("KUBETALLY_NO_DAYFILES"); /* the row path, for tests and benchmarks */
     if (!(off && *off) && !sq_daycache_load(s, start, end, ds))

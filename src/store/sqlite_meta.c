@@ -5,7 +5,7 @@
 
 #include "store/sqlite_internal.h"
 
-int store_get_meta(kt_store *s, const char *key, char *buf, size_t n, kt_err *err)
+int sq_get_meta(kt_store *s, const char *key, char *buf, size_t n, kt_err *err)
 {
     sqlite3_stmt *st;
     int found = 0;
@@ -25,7 +25,7 @@ int store_get_meta(kt_store *s, const char *key, char *buf, size_t n, kt_err *er
     return found;
 }
 
-int store_set_meta(kt_store *s, const char *key, const char *value, kt_err *err)
+int sq_set_meta(kt_store *s, const char *key, const char *value, kt_err *err)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)

@@ -19,7 +19,7 @@ static sqlite3_stmt *prep(kt_store *s, const char *sql, const char *what, kt_err
     return st;
 }
 
-int store_put_record(kt_store *s, const char *kind, const char *id, const char *body, kt_err *err)
+int sq_put_record(kt_store *s, const char *kind, const char *id, const char *body, kt_err *err)
 {
     assert(s && kind && id && body);
     if (s->readonly)
@@ -37,7 +37,7 @@ int store_put_record(kt_store *s, const char *kind, const char *id, const char *
     return rc;
 }
 
-int store_get_record(kt_store *s, const char *kind, const char *id, char **body, kt_err *err)
+int sq_get_record(kt_store *s, const char *kind, const char *id, char **body, kt_err *err)
 {
     assert(s && kind && id && body);
     *body = NULL;
@@ -57,7 +57,7 @@ int store_get_record(kt_store *s, const char *kind, const char *id, char **body,
     return rc;
 }
 
-int store_del_record(kt_store *s, const char *kind, const char *id, kt_err *err)
+int sq_del_record(kt_store *s, const char *kind, const char *id, kt_err *err)
 {
     assert(s && kind && id);
     if (s->readonly)
@@ -72,7 +72,7 @@ int store_del_record(kt_store *s, const char *kind, const char *id, kt_err *err)
     return rc;
 }
 
-int store_list_records(kt_store *s, const char *kind, kt_record_fn fn, void *ctx, kt_err *err)
+int sq_list_records(kt_store *s, const char *kind, kt_record_fn fn, void *ctx, kt_err *err)
 {
     assert(s && kind && fn);
     sqlite3_stmt *st = prep(s, "SELECT id, body FROM records WHERE kind = ? ORDER BY id", "listing records", err);

@@ -43,15 +43,6 @@ static int update(kt_store *s, const char *sql, const double *v, int nv, const c
     return 0;
 }
 
-static int source_index(const char *src)
-{
-    static const char *const names[] = {"custom", "price-list", "catalog", "spot-estimate", "default"};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(src, names[i]))
-            return i;
-    return 4;
-}
-
 /* The things with facts in the window, with their cluster's name, provider
  * and region; `kind` selects the query. */
 static const char *const things_sql[] = {
@@ -99,7 +90,7 @@ static int one(kt_store *s, int kind, sqlite3_stmt *q, int64_t start, int64_t en
         if (update(s, "UPDATE node_h SET cpu_price = ?1, ram_price = ?2, gpu_price = ?3, hourly = ?4, source = ?5"
                       " WHERE node_id = ?6 AND t >= ?7 AND t < ?8", v, 4, src, id, start, end, &st->node_hours, err))
             return -1;
-        st->by_source[source_index(src)] += st->node_hours - before;
+        st->by_source[store_source_index(src)] += st->node_hours - before;
         return 0;
     }
     if (kind == 1) {
@@ -163,20 +154,20 @@ static int reprice_range(kt_store *s, int64_t start, int64_t end, const kt_repri
     return 0;
 }
 
-int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
-                  kt_err *err)
+int sq_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st, kt_err *err)
 {
     memset(st, 0, sizeof *st);
     return reprice_range(s, start, end, f, st, NULL, err);
 }
 
-int store_reprice_window(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+int sq_reprice_window(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
                          kt_err *err)
 {
     assert(s && f && st);
     memset(st, 0, sizeof *st);
     if (s->in_txn)
         return kt_fail(err, KT_ERUNTIME, "store_reprice_window opens its own transactions");
+    /* things counted once over the days (the days' transactions are separate) */
     kt_u64map seen;
     u64map_init(&seen);
     int rc = 0;

@@ -97,14 +97,14 @@ static int64_t meta_int(kt_store *s, const char *key, int64_t fallback)
     return v;
 }
 
-int store_get_retention(kt_store *s, kt_retention *r, kt_err *err)
+int sq_get_retention(kt_store *s, kt_retention *r, kt_err *err)
 {
     r->hourly_days = (int)meta_int(s, "retention_hourly_days", 3);
     r->daily_days = (int)meta_int(s, "retention_daily_days", 1095);
     return 0;
 }
 
-int store_set_retention(kt_store *s, const kt_retention *r, kt_err *err)
+int sq_set_retention(kt_store *s, const kt_retention *r, kt_err *err)
 {
     if (r->hourly_days < 1 || r->daily_days < r->hourly_days)
         return kt_fail(err, KT_EINPUT, "retention: hourly days must be >= 1 and daily days >= hourly days");
@@ -145,7 +145,7 @@ int sq_auto_prune(kt_store *s, kt_err *err)
     return sq_exec(s, sql, "pruning old hours", err) || sq_exec(s, "PRAGMA incremental_vacuum", "pruning old hours", err);
 }
 
-int store_prune(kt_store *s, int64_t now, kt_err *err)
+int sq_prune(kt_store *s, int64_t now, kt_err *err)
 {
     kt_retention r;
     store_get_retention(s, &r, err);
@@ -166,7 +166,7 @@ int store_prune(kt_store *s, int64_t now, kt_err *err)
     return 0;
 }
 
-int store_cluster_status(kt_store *s, kt_cluster_status **out, size_t *n, kt_err *err)
+int sq_cluster_status(kt_store *s, kt_cluster_status **out, size_t *n, kt_err *err)
 {
     static const char *sql =
         "SELECT c.name, c.provider, c.region, c.source, coalesce(c.last_error,''), coalesce(c.last_contact,0),"

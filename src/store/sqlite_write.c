@@ -25,7 +25,7 @@ static int returning_id(kt_store *s, sqlite3_stmt *st, const char *what, int64_t
     return 0;
 }
 
-int store_put_cluster(kt_store *s, const kt_cluster_rec *c, int64_t *id, kt_err *err)
+int sq_put_cluster(kt_store *s, const kt_cluster_rec *c, int64_t *id, kt_err *err)
 {
     if (!c->name || !*c->name)
         return kt_fail(err, KT_EINPUT, "store: a cluster needs a name");
@@ -44,7 +44,7 @@ int store_put_cluster(kt_store *s, const kt_cluster_rec *c, int64_t *id, kt_err 
     return returning_id(s, st, "saving cluster", id, err);
 }
 
-int store_put_node(kt_store *s, const kt_node_rec *n, int64_t *id, kt_err *err)
+int sq_put_node(kt_store *s, const kt_node_rec *n, int64_t *id, kt_err *err)
 {
     sqlite3_stmt *st = sq_stmt(s, ST_NODE,
         "INSERT INTO nodes (cluster_id, name, provider, region, zone, instance_type, pool, provider_id, gpu_type,"
@@ -92,7 +92,7 @@ static int clear_kvs(kt_store *s, int slot, const char *sql, int64_t owner, kt_e
     return sq_step(s, st, "replacing labels", err) < 0 ? -1 : 0;
 }
 
-int store_put_pod(kt_store *s, const kt_pod_rec *p, int64_t *id, kt_err *err)
+int sq_put_pod(kt_store *s, const kt_pod_rec *p, int64_t *id, kt_err *err)
 {
     sqlite3_stmt *st = sq_stmt(s, ST_POD,
         "INSERT INTO pods (cluster_id, node_id, namespace, name, uid, controller_kind, controller) "
@@ -123,7 +123,7 @@ int store_put_pod(kt_store *s, const kt_pod_rec *p, int64_t *id, kt_err *err)
     return 0;
 }
 
-int store_put_container(kt_store *s, int64_t pod_id, const char *name, int64_t *id, kt_err *err)
+int sq_put_container(kt_store *s, int64_t pod_id, const char *name, int64_t *id, kt_err *err)
 {
     sqlite3_stmt *st = sq_stmt(s, ST_CONTAINER,
         "INSERT INTO containers (pod_id, name) VALUES (?1, ?2) ON CONFLICT (pod_id, name) "
@@ -135,7 +135,7 @@ int store_put_container(kt_store *s, int64_t pod_id, const char *name, int64_t *
     return returning_id(s, st, "saving container", id, err);
 }
 
-int store_put_volume(kt_store *s, const kt_volume_rec *v, int64_t *id, kt_err *err)
+int sq_put_volume(kt_store *s, const kt_volume_rec *v, int64_t *id, kt_err *err)
 {
     sqlite3_stmt *st = sq_stmt(s, ST_VOLUME,
         "INSERT INTO volumes (cluster_id, name, storage_class, claim_namespace, claim_name, provider_id, "
@@ -151,7 +151,7 @@ int store_put_volume(kt_store *s, const kt_volume_rec *v, int64_t *id, kt_err *e
     return returning_id(s, st, "saving volume", id, err);
 }
 
-int store_put_lb(kt_store *s, const kt_lb_rec *l, int64_t *id, kt_err *err)
+int sq_put_lb(kt_store *s, const kt_lb_rec *l, int64_t *id, kt_err *err)
 {
     sqlite3_stmt *st = sq_stmt(s, ST_LB,
         "INSERT INTO lbs (cluster_id, namespace, name, ip, private_ip) VALUES (?1,?2,?3,?4,?5) "
@@ -166,7 +166,7 @@ int store_put_lb(kt_store *s, const kt_lb_rec *l, int64_t *id, kt_err *err)
     return returning_id(s, st, "saving load balancer", id, err);
 }
 
-int store_put_namespace(kt_store *s, int64_t cluster_id, const char *name, const kt_kv *labels,
+int sq_put_namespace(kt_store *s, int64_t cluster_id, const char *name, const kt_kv *labels,
                         size_t n_labels, const kt_kv *annotations, size_t n_annotations, kt_err *err)
 {
     sqlite3_stmt *st = sq_stmt(s, ST_NS,
@@ -234,7 +234,7 @@ static int put_fact(kt_store *s, int ft, int64_t t, const int64_t *ids, int n_id
 #define NUM(x) {0, (x), NULL}
 #define TXT(x) {1, 0, (x)}
 
-int store_put_container_hour(kt_store *s, const kt_container_hour *f, kt_err *err)
+int sq_put_container_hour(kt_store *s, const kt_container_hour *f, kt_err *err)
 {
     fact_col c[] = {NUM(f->seconds), NUM(f->cpu_req), NUM(f->cpu_use), NUM(f->cpu_alloc), NUM(f->ram_req),
                     NUM(f->ram_use), NUM(f->ram_alloc), NUM(f->gpu), NUM(f->cpu_peak), NUM(f->ram_peak),
@@ -244,53 +244,53 @@ int store_put_container_hour(kt_store *s, const kt_container_hour *f, kt_err *er
     return put_fact(s, FT_CONTAINER, f->t, &f->container_id, 1, c, 11, err);
 }
 
-int store_put_node_hour(kt_store *s, const kt_node_hour *f, kt_err *err)
+int sq_put_node_hour(kt_store *s, const kt_node_hour *f, kt_err *err)
 {
     fact_col c[] = {NUM(f->hours), NUM(f->cpu_price), NUM(f->ram_price), NUM(f->gpu_price), NUM(f->hourly),
                     TXT(f->price_source)};
     return put_fact(s, FT_NODE, f->t, &f->node_id, 1, c, 6, err);
 }
 
-int store_put_volume_hour(kt_store *s, const kt_volume_hour *f, kt_err *err)
+int sq_put_volume_hour(kt_store *s, const kt_volume_hour *f, kt_err *err)
 {
     fact_col c[] = {NUM(f->hours), NUM(f->bytes), NUM(f->price_gib_hour), TXT(f->price_source)};
     return put_fact(s, FT_VOLUME, f->t, &f->volume_id, 1, c, 4, err);
 }
 
-int store_put_pod_volume_hour(kt_store *s, const kt_pod_volume_hour *f, kt_err *err)
+int sq_put_pod_volume_hour(kt_store *s, const kt_pod_volume_hour *f, kt_err *err)
 {
     int64_t ids[] = {f->pod_id, f->volume_id};
     fact_col c[] = {NUM(f->hours)};
     return put_fact(s, FT_POD_VOLUME, f->t, ids, 2, c, 1, err);
 }
 
-int store_put_lb_hour(kt_store *s, const kt_lb_hour *f, kt_err *err)
+int sq_put_lb_hour(kt_store *s, const kt_lb_hour *f, kt_err *err)
 {
     fact_col c[] = {NUM(f->hours), NUM(f->hourly), TXT(f->price_source)};
     return put_fact(s, FT_LB, f->t, &f->lb_id, 1, c, 3, err);
 }
 
-int store_put_pod_lb_hour(kt_store *s, const kt_pod_lb_hour *f, kt_err *err)
+int sq_put_pod_lb_hour(kt_store *s, const kt_pod_lb_hour *f, kt_err *err)
 {
     int64_t ids[] = {f->pod_id, f->lb_id};
     fact_col c[] = {NUM(f->hours)};
     return put_fact(s, FT_POD_LB, f->t, ids, 2, c, 1, err);
 }
 
-int store_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err)
+int sq_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err)
 {
     fact_col c[] = {NUM(f->hours), NUM(f->hourly), TXT(f->kind)};
     return put_fact(s, FT_FEE, f->t, &f->cluster_id, 1, c, 3, err);
 }
 
-int store_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err)
+int sq_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err)
 {
     fact_col c[] = {NUM(f->tx_internet), NUM(f->tx_region), NUM(f->tx_zone), NUM(f->rx_bytes),
                     NUM(f->cost_internet), NUM(f->cost_region), NUM(f->cost_zone)};
     return put_fact(s, FT_NETWORK, f->t, &f->pod_id, 1, c, 7, err);
 }
 
-int store_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error, kt_err *err)
+int sq_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error, kt_err *err)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "UPDATE clusters SET last_contact = CASE WHEN ?2 > 0 THEN ?2 ELSE "

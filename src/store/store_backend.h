@@ -1,0 +1,74 @@
+/* store_backend.h — the seam between store.h and its backends.
+ *
+ * store.c implements store.h by dispatching through the handle's ops table;
+ * each backend (sqlite*.c, pg*.c) fills one kt_store_ops with functions of
+ * the same contract as their store.h namesakes.  Every backend's handle
+ * begins with `const kt_store_ops *ops`, so store.c reads the table without
+ * knowing the backend's struct.  Not an API: only src/store includes this. */
+#ifndef KT_STORE_BACKEND_H
+#define KT_STORE_BACKEND_H
+
+#include "store/store.h"
+
+typedef struct kt_store_ops {
+    const char *name; /* "sqlite", "postgresql" */
+    void (*close)(kt_store *s);
+    const char *(*describe)(const kt_store *s);
+    int (*begin)(kt_store *s, kt_err *err);
+    int (*commit)(kt_store *s, kt_err *err);
+    void (*rollback)(kt_store *s);
+    int (*put_cluster)(kt_store *s, const kt_cluster_rec *c, int64_t *id, kt_err *err);
+    int (*put_node)(kt_store *s, const kt_node_rec *n, int64_t *id, kt_err *err);
+    int (*put_pod)(kt_store *s, const kt_pod_rec *p, int64_t *id, kt_err *err);
+    int (*put_container)(kt_store *s, int64_t pod_id, const char *name, int64_t *id, kt_err *err);
+    int (*put_volume)(kt_store *s, const kt_volume_rec *v, int64_t *id, kt_err *err);
+    int (*put_lb)(kt_store *s, const kt_lb_rec *l, int64_t *id, kt_err *err);
+    int (*put_namespace)(kt_store *s, int64_t cluster_id, const char *name, const kt_kv *labels, size_t n_labels,
+                         const kt_kv *annotations, size_t n_annotations, kt_err *err);
+    int (*put_container_hour)(kt_store *s, const kt_container_hour *f, kt_err *err);
+    int (*put_node_hour)(kt_store *s, const kt_node_hour *f, kt_err *err);
+    int (*put_volume_hour)(kt_store *s, const kt_volume_hour *f, kt_err *err);
+    int (*put_pod_volume_hour)(kt_store *s, const kt_pod_volume_hour *f, kt_err *err);
+    int (*put_lb_hour)(kt_store *s, const kt_lb_hour *f, kt_err *err);
+    int (*put_pod_lb_hour)(kt_store *s, const kt_pod_lb_hour *f, kt_err *err);
+    int (*put_fee_hour)(kt_store *s, const kt_fee_hour *f, kt_err *err);
+    int (*put_pod_network_hour)(kt_store *s, const kt_pod_network_hour *f, kt_err *err);
+    int (*load)(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *out, kt_err *err);
+    int (*load_summed)(kt_store *s, int64_t start, int64_t end, kt_dataset *out, kt_err *err);
+    int (*rebuild_cache)(kt_store *s, long *files, kt_err *err);
+    int (*load_raw)(kt_store *s, int64_t hour, kt_dataset *out, kt_err *err);
+    int (*get_retention)(kt_store *s, kt_retention *r, kt_err *err);
+    int (*set_retention)(kt_store *s, const kt_retention *r, kt_err *err);
+    int (*prune)(kt_store *s, int64_t now, kt_err *err);
+    int (*cluster_status)(kt_store *s, kt_cluster_status **out, size_t *n, kt_err *err);
+    int (*set_cluster_contact)(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error, kt_err *err);
+    int (*get_meta)(kt_store *s, const char *key, char *buf, size_t n, kt_err *err);
+    int (*set_meta)(kt_store *s, const char *key, const char *value, kt_err *err);
+    int (*put_record)(kt_store *s, const char *kind, const char *id, const char *body, kt_err *err);
+    int (*get_record)(kt_store *s, const char *kind, const char *id, char **body, kt_err *err);
+    int (*del_record)(kt_store *s, const char *kind, const char *id, kt_err *err);
+    int (*list_records)(kt_store *s, const char *kind, kt_record_fn fn, void *ctx, kt_err *err);
+    int (*reprice)(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                   kt_err *err);
+    /* optional (NULL: store.c reprices day by day with `reprice`) */
+    int (*reprice_window)(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
+                          kt_err *err);
+} kt_store_ops;
+
+/* Open a backend's handle (store_open has resolved the default URL and
+ * chosen the backend by the URL's scheme). */
+int sq_open(const char *url, int flags, kt_store **out, kt_err *err);
+int pgs_open(const char *url, int flags, kt_store **out, kt_err *err);
+
+/* Settlement columns only daily rows have, per fact table (container,
+ * node, volume, pod_volume, lb, pod_lb, fee, network), NULL-terminated:
+ * what settle() gave the day's hours.  Every backend's daily tables carry
+ * them in this order. */
+extern const char *const store_daily_extra[8][10];
+/* kt_reprice_stats.by_source index of a price source name. */
+int store_source_index(const char *src);
+
+/* Is this URL PostgreSQL's (postgresql:// or postgres://)? */
+int store_url_is_pg(const char *url);
+
+#endif

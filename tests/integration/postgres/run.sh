@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# PostgreSQL end to end: a real server from Debian's postgresql package,
+# initdb'd into a temp dir and run as an ordinary user on a free loopback
+# port (pg.sh).  Checks:
+#   - the demo fleet written to SQLite and to PostgreSQL gives the same
+#     `allocation -o json` (by namespace, label, pod, with --step, idle
+#     shared) and `assets -o json` to a relative 1e-9 (jsondiff.py);
+#   - the property suite (tests/unit/test_engine_exact.c) on PostgreSQL;
+#   - the password is in no output and no error message;
+#   - a database written by a newer kubetally, a read-only database and an
+#     unreachable server are refused with one line, exit 2, nothing written;
+#   - `serve` keeps answering across a PostgreSQL restart (reconnect);
+#   - kill -9 of a writer mid-flush leaves every earlier commit and no half
+#     hour (the flush is one transaction).
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+root=$PWD
+kt=$root/build/kubetally
+. tests/integration/lib.sh
+. tests/integration/postgres/pg.sh
+[ -n "$pg_bin" ] || { echo "SKIP postgresql not installed (scripts/setup.sh --test)"; exit 0; }
+chmod 755 "$tmp"
+pg_start "$tmp/pg" || { bad "PostgreSQL did not start"; cat "$tmp/pg/initdb.log" "$tmp/pg/log" 2>/dev/null | tail -20; exit 1; }
+pg_stop_on_exit() { pg_stop "$tmp/pg"; kt_cleanup; }
+trap pg_stop_on_exit EXIT
+ok "PostgreSQL up on port $PGPORT_T"
+base=${PG_URL%/postgres}
+pg_sql "CREATE DATABASE fleet" && pg_sql "CREATE DATABASE newer" && pg_sql "CREATE DATABASE ro" || bad "create databases"
+
+expect_err() { # name, expected substring, command...
+  local name=$1 want=$2; shift 2
+  local out rc
+  out=$("$@" 2>&1 >/dev/null); rc=$?
+  if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"$want"* ]] &&
+     [[ "$out" != *kt-secret-pw* ]]; then ok "$name"
+  else bad "$name (exit $rc): $out"; fi
+}
+
+# --- the same fleet on both backends ---------------------------------------
+sq=$tmp/fleet.db
+$kt demo --db "sqlite:$sq" --days 3 --pods 120 -q >/dev/null || bad "demo on SQLite"
+out=$($kt demo --db "$base/fleet" --days 3 --pods 120 2>&1); rc=$?
+[ $rc = 0 ] && ok "demo on PostgreSQL" || bad "demo on PostgreSQL: $out"
+[[ "$out" != *kt-secret-pw* && "$out" == *"postgresql://kt@127.0.0.1:$PGPORT_T/fleet"* ]] &&
+  ok "demo names the database without its password" || bad "password shown or URL missing: $out"
+same() { # name, kubetally args…
+  local name=$1; shift
+  "$kt" "$@" --db "sqlite:$sq" -o json > "$tmp/a.json" 2>"$tmp/a.err" &&
+  "$kt" "$@" --db "$base/fleet" -o json > "$tmp/b.json" 2>"$tmp/b.err" &&
+  [ "$(wc -c < "$tmp/a.json")" -gt 100 ] &&
+  python3 tests/integration/postgres/jsondiff.py "$tmp/a.json" "$tmp/b.json" > "$tmp/diff" &&
+  ok "same JSON from both backends: $name" || { bad "backends differ: $name"; head -5 "$tmp/diff" "$tmp/b.err"; }
+}
+same "allocation by namespace, 3d" allocation --window 3d --aggregate namespace
+same "allocation by label:app, 3d" allocation --window 3d --aggregate label:app
+same "allocation by pod, 36h" allocation --window 36h --aggregate pod
+same "allocation by cluster, daily steps" allocation --window 3d --aggregate cluster --step 1d
+same "allocation by namespace, hourly steps" allocation --window 2d --aggregate namespace --step 1h
+same "allocation, idle shared" allocation --window 3d --aggregate namespace --share-idle
+same "assets, 3d" assets --window 3d
+same "assets by type, 36h" assets --window 36h --aggregate type
+same "clusters" clusters
+# the hand-checkable invariant on the PostgreSQL side alone: Σ allocations = Σ assets
+$kt allocation --db "$base/fleet" --window 3d --aggregate cluster -o json > "$tmp/alloc.json"
+$kt assets --db "$base/fleet" --window 3d -o json > "$tmp/assets.json"
+python3 - "$tmp/alloc.json" "$tmp/assets.json" <<'PY' && ok "PostgreSQL: Σ allocations = Σ assets to 1e-9" || bad "conservation on PostgreSQL"
+import json, sys
+def total(doc, key):
+    t = 0.0
+    def walk(x):
+        nonlocal t
+        if isinstance(x, dict):
+            if key in x and isinstance(x[key], (int, float)): t += x[key]; return
+            for v in x.values(): walk(v)
+        elif isinstance(x, list):
+            for v in x: walk(v)
+    walk(doc)
+    return t
+a = total(json.load(open(sys.argv[1])), "totalCost")
+b = total(json.load(open(sys.argv[2])), "totalCost")
+print(f"   allocations {a:.9f}, assets {b:.9f}")
+sys.exit(0 if a > 0 and abs(a - b) <= 1e-9 * b else 1)
+PY
+
+# --- the property suite on PostgreSQL ---------------------------------------
+if [ -x build/tests/test_engine_exact ]; then
+  KUBETALLY_TEST_PG=$PG_URL build/tests/test_engine_exact > "$tmp/exact.log" 2>&1 &&
+    ok "property suite on both backends ($(tail -1 "$tmp/exact.log"))" ||
+    { bad "property suite on PostgreSQL"; grep -v "^ok" "$tmp/exact.log" | tail -10; }
+else
+  bad "build/tests/test_engine_exact missing (make test first)"
+fi
+
+# --- refusals ----------------------------------------------------------------
+$kt demo --db "$base/newer" --days 1 --pods 10 -q >/dev/null 2>&1 || bad "demo into newer"
+PG_DB=newer pg_sql "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
+before=$(PG_DB=newer pg_sql "SELECT count(*), sum(cpu_alloc) FROM container_h")
+expect_err "newer schema refused" "written by a newer kubetally" $kt demo --db "$base/newer" --days 1 --pods 10 -q
+expect_err "newer schema refused on read" "written by a newer kubetally" $kt allocation --db "$base/newer" --window 1d
+[ "$(PG_DB=newer pg_sql "SELECT count(*), sum(cpu_alloc) FROM container_h")" = "$before" ] &&
+  ok "newer database untouched" || bad "newer database was modified"
+pg_sql "ALTER DATABASE ro SET default_transaction_read_only = on"
+expect_err "read-only database refused" "read-only" $kt demo --db "$base/ro" --days 1 --pods 10 -q
+expect_err "empty database on read" "no kubetally data yet" $kt allocation --db "$base/ro" --window 1d
+expect_err "wrong password" "cannot connect" $kt allocation --db "postgresql://kt:wrong-pw@127.0.0.1:$PGPORT_T/fleet" --window 1d
+dead=$(free_port)
+expect_err "no server" "cannot connect" $kt allocation --db "postgresql://kt:kt-secret-pw@127.0.0.1:$dead/fleet" --window 1d
+
+# --- serve across a restart -----------------------------------------------------
+port=$(free_port)
+"$kt" serve --db "$base/fleet" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+pids+=("$!")
+if wait_ready "http://127.0.0.1:$port/readyz"; then
+  q="http://127.0.0.1:$port/allocation?window=3d&aggregate=namespace"
+  curl -sf "$q" > "$tmp/s1.json" && ok "serve answers from PostgreSQL" || bad "serve /allocation"
+  pg_stop "$tmp/pg"
+  code=$(curl -s -o "$tmp/down.json" -w '%{http_code}' "$q")
+  [ "$code" -ge 500 ] && ! grep -q kt-secret-pw "$tmp/down.json" && ok "database down: $code, no password in the answer" ||
+    bad "database down gave $code: $(head -c 300 "$tmp/down.json")"
+  pg_start "$tmp/pg" || bad "PostgreSQL restart"
+  curl -sf "$q" > "$tmp/s2.json" && python3 tests/integration/postgres/jsondiff.py "$tmp/s1.json" "$tmp/s2.json" >/dev/null &&
+    ok "serve answers the same after PostgreSQL restarted" || bad "serve after restart"
+  ! grep -q kt-secret-pw "$tmp/serve.log" && ok "no password in serve's log" || bad "password in serve's log"
+else
+  bad "serve did not become ready"; tail -5 "$tmp/serve.log"
+fi
+
+# --- kill -9 mid-write ---------------------------------------------------------------
+pg_sql "CREATE DATABASE killed" >/dev/null
+$kt demo --db "$base/killed" --days 2 --pods 60 -q >/dev/null 2>&1 || bad "demo into killed"
+h0=$(PG_DB=killed pg_sql "SELECT count(*) FROM container_h")
+$kt demo --db "$base/killed" --days 20 --pods 300 -q >/dev/null 2>&1 &
+victim=$!
+until_ok "[ \"\$(PG_DB=killed pg_sql 'SELECT count(*) FROM container_h')\" != '$h0' ] || ! kill -0 $victim 2>/dev/null"
+kill -9 $victim 2>/dev/null; wait $victim 2>/dev/null
+# every stored hour is whole: each (cluster, hour) with container rows has its node rows
+half=$(PG_DB=killed pg_sql "SELECT count(*) FROM (SELECT DISTINCT cluster_id, t FROM container_h) c
+  WHERE NOT EXISTS (SELECT 1 FROM node_h n WHERE n.cluster_id = c.cluster_id AND n.t = c.t)")
+[ "$half" = 0 ] && ok "kill -9 mid-write: no half-written hour" || bad "$half hours without their nodes"
+$kt allocation --db "$base/killed" --window 2d -o json >/dev/null 2>&1 && ok "killed database still answers" ||
+  bad "killed database unreadable"
+
+echo "$fails failed"
+[ "$fails" = 0 ]

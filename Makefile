@@ -12,14 +12,15 @@
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
-PKGS    := libcurl yaml-0.1 jansson sqlite3 libpq libmicrohttpd openssl
+PKGS    := libcurl yaml-0.1 jansson sqlite3 libpq libmicrohttpd openssl zlib
 OPT     ?= -O2 -g
 SAN     ?=
 # CFLAGS/LDFLAGS from the environment or command line are added, never replace ours.
 KT_CFLAGS := $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 KT_LDFLAGS := $(SAN) $(LDFLAGS)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+# libcsv ships no pkg-config file.
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 
 LIB_SRC  := $(shell find src -name '*.c' ! -path src/main.c | sort)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -13,7 +13,9 @@
  *    FOCUS view saved as CSV), 1.2's ServiceProviderName for ProviderName.
  *    A UTF-8 byte-order mark before the header is skipped (Azure).
  *  - `x_` columns are kept: each row carries them as one JSON object
- *    (`extras`).  Other unknown columns are named in the stats, not kept.
+ *    (`extras`).  Columns that are neither FOCUS nor x_ are named in the
+ *    stats, not kept; FOCUS columns the importer has no use for (SkuId,
+ *    ChargeDescription…) are read past.
  *  - Values: empty or the bare word NULL is null.  Date/times accept
  *    "YYYY-MM-DD HH:MM:SS", RFC 3339 ("…T…Z", "+00:00", fractions) and
  *    BigQuery's "… UTC".  Tags accept a JSON object, a JSON array of
@@ -73,7 +75,7 @@ typedef struct kt_focus_stats {
     long rows, broken, by_problem[FOCUS_P_COUNT];
     int64_t bytes_done, bytes_total;     /* of the file as stored (compressed for .gz) */
     char version[8];                     /* "1.0", "1.1", "1.2": guessed from the columns */
-    char ignored[256];                   /* unknown non-x_ columns, comma list (truncated) */
+    char ignored[256];                   /* non-FOCUS columns without x_, comma list (truncated) */
     int extra_columns;                   /* x_ columns kept */
 } kt_focus_stats;
 

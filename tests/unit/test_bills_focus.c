@@ -126,12 +126,12 @@ TEST(variants)
     kt_focus_stats st;
     kt_err err = {0};
     /* FOCUS spelling, an x_ column, NULL words, gzip. */
-    const char *a = HDR ",x_UsageType,SkuId\n"
+    const char *a = HDR ",x_UsageType,SkuId,Owner\n"
                     "1.5,1.2,2.0,USD,2024-09-01 00:00:00,2024-09-01 01:00:00,2024-09-01 00:00:00,111,Amazon EC2,"
                     "Compute,Usage,AWS,arn:aws:ec2:us-east-1:111:instance/i-0aa,"
-                    "\"{\"\"team\"\": \"\"web\"\"}\",BoxUsage:m5.large,SKU1\n"
+                    "\"{\"\"team\"\": \"\"web\"\"}\",BoxUsage:m5.large,SKU1,ops\n"
                     "0.5,0.5,0.5,USD,2024-09-01 00:00:00,2024-09-01 01:00:00,2024-09-01 00:00:00,111,Amazon S3,"
-                    "Storage,Usage,AWS,NULL,NULL,NULL,SKU2\n";
+                    "Storage,Usage,AWS,NULL,NULL,NULL,SKU2,ops\n";
     CHECK(read_text(a, 1, &s, &st, &err) == 0);
     CHECK(s.rows == 2 && st.rows == 2 && st.broken == 0);
     CHECK_NEAR(s.billed, 2.0, 1e-12);   /* 1.5 + 0.5 */
@@ -139,7 +139,7 @@ TEST(variants)
     CHECK_STR(s.last_extras, "{\"x_UsageType\":null}");
     CHECK_STR(s.last_tags, "{}");
     CHECK(st.extra_columns == 1);
-    CHECK_STR(st.ignored, "SkuId");
+    CHECK_STR(st.ignored, "Owner"); /* SkuId is FOCUS: known, not kept */
     CHECK_STR(st.version, "1.0");
     /* BigQuery snake case, 1.2 ServiceProviderName, GCP tag pairs, BOM. */
     const char *b = "\xEF\xBB\xBF" "billed_cost,effective_cost,list_cost,billing_currency,charge_period_start,"

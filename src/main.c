@@ -20,6 +20,7 @@ static const struct {
     {"demo", cmd_demo, "write a synthetic multi-cloud fleet into the store"},
     {"serve", cmd_serve, "HTTP API, /metrics and dashboard (and the collectors)"},
     {"import", cmd_import, "import cost history from Prometheus or Thanos, or FOCUS cloud bills"},
+    {"cloudcost", cmd_cloudcost, "cloud bill costs (FOCUS): by service, account, provider, tag; reconciliation"},
     {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
     {"budgets", cmd_budgets, "budgets with their period, current spend and limit"},
     {"alerts", cmd_alerts, "budget alerts and the delivery status of their notifications"},

@@ -186,10 +186,22 @@ static void recon_free(recon *r)
     strtab_free(&r->keys);
 }
 
+int bill_reconcile_after_reprice(kt_store *s, int64_t lo, int64_t hi, kt_recon_stats *st, kt_err *err)
+{
+    char name[32];
+    enum kt_cost_metric m = KT_METRIC_EFFECTIVE;
+    int got = store_get_meta(s, "bill_cost_metric", name, sizeof name, err);
+    if (got < 0 || (got == 1 && bill_parse_metric(name, &m, err)) || store_bill_forget(s, lo, hi, err))
+        return -1;
+    return bill_reconcile(s, m, st, err);
+}
+
 int bill_reconcile(kt_store *s, enum kt_cost_metric m, kt_recon_stats *st, kt_err *err)
 {
     assert(s && st);
     memset(st, 0, sizeof *st);
+    if (store_set_meta(s, "bill_cost_metric", bill_metric_name(m), err))
+        return -1;
     recon r = {.s = s};
     strtab_init(&r.keys);
     int64_t lo, hi;

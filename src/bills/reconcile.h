@@ -34,6 +34,10 @@ typedef struct kt_recon_stats {
 } kt_recon_stats;
 
 int bill_reconcile(kt_store *s, enum kt_cost_metric m, kt_recon_stats *st, kt_err *err);
+/* After `kubetally reprice` wrote estimates over [lo, hi): forget the old
+ * records there and reconcile again with the metric of the last import
+ * (meta bill_cost_metric), so repricing never silently undoes the bill. */
+int bill_reconcile_after_reprice(kt_store *s, int64_t lo, int64_t hi, kt_recon_stats *st, kt_err *err);
 
 /* The key an asset is matched on (exposed for the tests): kind 0 node
  * (providerID), 1 volume (provider id), 2 load balancer (address). */

@@ -100,6 +100,10 @@ typedef struct kt_bill_recon {
  * back).  In a transaction; the day's roll-up is rebuilt at commit. */
 int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err);
 int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, double factor, kt_err *err);
+/* Forget the records of days in [lo, hi) without touching prices: after a
+ * reprice wrote fresh estimates over them (the next bill_reconcile records
+ * those as the estimates). */
+int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err);
 /* Recorded reconciliations of days in [lo, hi), with cluster and provider. */
 typedef int (*kt_bill_recon_fn)(void *ctx, const kt_bill_recon *r, const char *cluster, const char *provider,
                                 const char *name);

@@ -190,6 +190,14 @@ int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, dou
     return sq_exec(s, sql, "forgetting a reconciliation", err);
 }
 
+int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "DELETE FROM bill_recon WHERE day >= %lld AND day < %lld", (long long)day_floor(lo),
+             (long long)hi);
+    return sq_exec(s, sql, "forgetting reconciliations", err);
+}
+
 int store_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err)
 {
     assert(s && fn);

@@ -123,6 +123,29 @@ static double asset_of(kt_store *s, const char *name)
     return v;
 }
 
+/* The catalog's estimates, as `kubetally reprice` would write them. */
+static void node_estimate(void *ctx, const char *cluster, const kt_node_rec *n, double *cpu, double *ram, double *gpu,
+                          double *hourly, const char **source)
+{
+    *cpu = 0.03, *ram = 0.005, *gpu = 0, *hourly = 0.20, *source = "catalog";
+}
+static double volume_estimate(void *ctx, const char *cluster, const char *provider, const char *region,
+                              const kt_volume_rec *v, const char **source)
+{
+    *source = "catalog";
+    return 0.1 / 730;
+}
+static double lb_estimate(void *ctx, const char *cluster, const char *provider, const char *region, const char **source)
+{
+    *source = "catalog";
+    return 0;
+}
+static double fee_estimate(void *ctx, const char *cluster, const char *provider, const char *region, const char **kind)
+{
+    *kind = "";
+    return 0;
+}
+
 static const kt_cloud_item *item(const kt_cloud_result *r, const char *name)
 {
     for (size_t i = 0; i < r->n; i++)
@@ -241,6 +264,20 @@ TEST(reconcile)
     if (err.msg[0])
         fprintf(stderr, "import: %s\n", err.msg);
     CHECK_NEAR(asset_of(s, "/n1"), 3.00, 1e-9);
+
+    /* `kubetally reprice` writes fresh estimates, then the bill is applied
+     * again with the last import's metric: n1 stays at its BilledCost 3.00. */
+    kt_reprice_fns f = {NULL, node_estimate, volume_estimate, lb_estimate, fee_estimate};
+    kt_reprice_stats rst;
+    kt_recon_stats rec;
+    CHECK(store_begin(s, &err) == 0);
+    CHECK(store_reprice(s, D, D + 86400, &f, &rst, &err) == 0);
+    CHECK(bill_reconcile_after_reprice(s, D, D + 86400, &rec, &err) == 0);
+    CHECK(store_commit(s, &err) == 0);
+    CHECK(rst.node_hours == 48 && rec.reconciled == 1);
+    CHECK_NEAR(rec.estimate, 4.80, 1e-9);
+    CHECK_NEAR(asset_of(s, "/n1"), 3.00, 1e-9);
+    CHECK_NEAR(asset_of(s, "/n2"), 4.80, 1e-9);
     store_close(s);
 }
 

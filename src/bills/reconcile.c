@@ -49,9 +49,10 @@ void bill_asset_key(int kind, const char *provider_id, char *buf, size_t n)
     focus_resource_key(provider_id, buf, n);
 }
 
-/* Billed sums of one asset-day. */
+/* Billed sums of one asset-day (or scale-set day). */
 typedef struct charge_sum {
     double billed, effective, list;
+    double weight; /* scale-set days: Σ the members' estimates, to split by */
     char currency[8];
     int mixed;
 } charge_sum;
@@ -69,7 +70,39 @@ typedef struct recon {
     int *akinds;
     int64_t *aids;
     size_t n_assets, assets_cap;
+    kt_strtab groups;      /* scale-set keys */
+    kt_u64map node_group;  /* node id → group id */
 } recon;
+
+static void add_key(recon *r, const char *key, int kind, int64_t id)
+{
+    if (r->n_assets == r->assets_cap) {
+        r->assets_cap = r->assets_cap ? r->assets_cap * 2 : 256;
+        r->akeys = xrealloc(r->akeys, r->assets_cap * sizeof *r->akeys);
+        r->akinds = xrealloc(r->akinds, r->assets_cap * sizeof *r->akinds);
+        r->aids = xrealloc(r->aids, r->assets_cap * sizeof *r->aids);
+    }
+    r->akeys[r->n_assets] = xstrdup(key);
+    r->akinds[r->n_assets] = kind;
+    r->aids[r->n_assets++] = id;
+}
+
+/* An Azure scale-set instance (…/virtualmachinescalesets/S/virtualmachines/N)
+ * also answers to its scale set's key: Azure often bills the set as one
+ * resource, which is then split among its instances by their estimates. */
+static void add_group(recon *r, const char *key, int64_t node)
+{
+    const char *set = strstr(key, "/virtualmachinescalesets/"), *vm = set ? strstr(set, "/virtualmachines/") : NULL;
+    if (!vm)
+        return;
+    char group[512];
+    snprintf(group, sizeof group, "%.*s", (int)(vm - key), key);
+    size_t before = r->groups.n;
+    uint32_t g = strtab_intern(&r->groups, group);
+    if (r->groups.n > before)
+        add_key(r, group, KT_BILL_GROUP, g);
+    u64map_put(&r->node_group, (uint64_t)node, g);
+}
 
 static int on_asset(void *ctx, const kt_bill_asset *a)
 {
@@ -78,15 +111,9 @@ static int on_asset(void *ctx, const kt_bill_asset *a)
     bill_asset_key(a->kind, a->provider_id, key, sizeof key);
     if (!*key)
         return 0;
-    if (r->n_assets == r->assets_cap) {
-        r->assets_cap = r->assets_cap ? r->assets_cap * 2 : 256;
-        r->akeys = xrealloc(r->akeys, r->assets_cap * sizeof *r->akeys);
-        r->akinds = xrealloc(r->akinds, r->assets_cap * sizeof *r->akinds);
-        r->aids = xrealloc(r->aids, r->assets_cap * sizeof *r->aids);
-    }
-    r->akeys[r->n_assets] = xstrdup(key);
-    r->akinds[r->n_assets] = a->kind;
-    r->aids[r->n_assets++] = a->id;
+    add_key(r, key, a->kind, a->id);
+    if (a->kind == KT_BILL_NODE)
+        add_group(r, key, a->id);
     return 0;
 }
 
@@ -116,7 +143,11 @@ static int on_charge(void *ctx, const kt_bill_charge *c)
             int64_t a = c->t0 > day ? c->t0 : day, b = c->t1 < day + 86400 ? c->t1 : day + 86400;
             part = (double)(b - a) / (double)span;
         }
-        charge_sum *s = sum_for(r, c->kind, c->asset_id, day, 1);
+        int64_t id = c->asset_id;
+        uint32_t g;
+        if (c->kind == KT_BILL_GROUP && (g = strtab_find(&r->groups, c->rkey)) != UINT32_MAX)
+            id = g;
+        charge_sum *s = sum_for(r, c->kind, id, day, 1);
         if (s->currency[0] && strcmp(s->currency, c->currency))
             s->mixed = 1;
         snprintf(s->currency, sizeof s->currency, "%s", c->currency);
@@ -138,6 +169,36 @@ static int on_day(void *ctx, const kt_bill_asset_day *a)
     r->days[r->n_days] = *a;
     r->names[r->n_days++] = xstrdup(*a->currency ? a->currency : "USD");
     return 0;
+}
+
+/* Each scale-set day's sums go to its instances with hours that day, in
+ * proportion to their estimates. */
+static void split_groups(recon *r)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->n_days; i++) {
+            const kt_bill_asset_day *a = &r->days[i];
+            uint64_t g;
+            if (a->kind != KT_BILL_NODE || !u64map_get(&r->node_group, (uint64_t)a->id, &g))
+                continue;
+            double w = a->has_recon ? a->estimate : a->current;
+            charge_sum *m = pass ? sum_for(r, KT_BILL_NODE, a->id, a->day, 1) : NULL; /* may move sums */
+            charge_sum *gs = sum_for(r, KT_BILL_GROUP, (int64_t)g, a->day, 0);
+            if (!gs)
+                continue;
+            if (!pass) {
+                gs->weight += w;
+                continue;
+            }
+            if (gs->weight <= 0)
+                continue;
+            double f = w / gs->weight;
+            if (m->currency[0] && strcmp(m->currency, gs->currency))
+                m->mixed = 1;
+            snprintf(m->currency, sizeof m->currency, "%s", gs->currency);
+            m->mixed |= gs->mixed;
+            m->billed += gs->billed * f, m->effective += gs->effective * f, m->list += gs->list * f;
+        }
 }
 
 static double metric_of(const charge_sum *c, enum kt_cost_metric m)
@@ -183,7 +244,8 @@ static void recon_free(recon *r)
     for (size_t i = 0; i < r->n_days; i++)
         free(r->names[i]);
     free(r->akeys), free(r->akinds), free(r->aids), free(r->days), free(r->names), free(r->sums);
-    strtab_free(&r->keys);
+    strtab_free(&r->keys), strtab_free(&r->groups);
+    u64map_free(&r->node_group);
 }
 
 int bill_reconcile_after_reprice(kt_store *s, int64_t lo, int64_t hi, kt_recon_stats *st, kt_err *err)
@@ -203,15 +265,20 @@ int bill_reconcile(kt_store *s, enum kt_cost_metric m, kt_recon_stats *st, kt_er
     if (store_set_meta(s, "bill_cost_metric", bill_metric_name(m), err))
         return -1;
     recon r = {.s = s};
-    strtab_init(&r.keys);
+    strtab_init(&r.keys), strtab_init(&r.groups);
+    u64map_init(&r.node_group);
     int64_t lo, hi;
+    /* Only days with hourly rows can be repriced: the bill beyond them is
+     * not read (a years-long bill costs no more than its last days). */
     int rc = store_bill_assets(s, on_asset, &r, err) ||
              store_bill_set_k8s(s, (const char *const *)r.akeys, r.akinds, r.aids, r.n_assets, err) ||
-             store_bill_span(s, &lo, &hi, err);
+             store_bill_hour_span(s, &lo, &hi, err);
     st->assets_keyed = (long)r.n_assets;
     if (!rc && hi > lo) {
         lo = day_floor(lo), hi = day_floor(hi - 1) + 86400;
         rc = store_bill_charges(s, lo, hi, on_charge, &r, err) || store_bill_asset_days(s, lo, hi, on_day, &r, err);
+        if (!rc)
+            split_groups(&r);
         for (size_t i = 0; !rc && i < r.n_days; i++)
             rc = settle_day(&r, &r.days[i], r.names[i], m, st, err);
     }

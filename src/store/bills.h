@@ -27,6 +27,9 @@
 #include "store/store.h"
 
 enum kt_bill_asset_kind { KT_BILL_NODE, KT_BILL_VOLUME, KT_BILL_LB, KT_BILL_KINDS };
+/* In bill_k8s: a key naming a group of nodes (an Azure scale set billed as
+ * one resource); its asset id is the reconciler's group number. */
+enum { KT_BILL_GROUP = KT_BILL_KINDS };
 
 typedef struct kt_bill_row {
     const char *provider, *account, *sub_account, *service, *category, *region, *charge_category, *currency;
@@ -48,8 +51,10 @@ int store_bill_put(kt_bill_import *im, const kt_bill_row *r, kt_err *err);
 /* Finish (records the import) and free; abort frees without recording. */
 int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *err);
 void store_bill_import_abort(kt_bill_import *im);
-/* The first and last instants any bill row covers (0, 0 when none). */
-int store_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err);
+
+/* The first and last instants the hourly node, volume and load-balancer
+ * rows cover (0, 0 when none): only there can a bill reprice anything. */
+int store_bill_hour_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err);
 
 /* Every node, volume and load balancer known (whatever their hours), with
  * the id a bill names it by: providerID, volume provider id, LB address. */
@@ -80,6 +85,7 @@ int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day
 
 /* Bill rows naming a cluster asset (bill_k8s) and overlapping [lo, hi). */
 typedef struct kt_bill_charge {
+    const char *rkey;
     int kind;
     int64_t asset_id, t0, t1;
     double billed, effective, list;

@@ -211,16 +211,3 @@ int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *
     store_bill_import_abort(im);
     return rc;
 }
-
-int store_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
-{
-    sqlite3_stmt *st;
-    *lo = *hi = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(min(t0), 0), coalesce(max(t1), 0) FROM bill_rows", -1, &st,
-                           NULL) != SQLITE_OK)
-        return sq_fail(s, "reading the bill", err);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *lo = sqlite3_column_int64(st, 0), *hi = sqlite3_column_int64(st, 1);
-    sqlite3_finalize(st);
-    return 0;
-}

@@ -22,6 +22,20 @@ static const char *col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
+int store_bill_hour_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
+{
+    sqlite3_stmt *st;
+    *lo = *hi = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT min(a), max(b) FROM (SELECT min(t) a, max(t) + 3600 b FROM node_h UNION ALL"
+                           " SELECT min(t), max(t) + 3600 FROM volume_h UNION ALL SELECT min(t), max(t) + 3600 FROM lb_h)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "reading the hourly span", err);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *lo = sqlite3_column_int64(st, 0), *hi = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    return 0;
+}
+
 int store_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err)
 {
     assert(s && fn);
@@ -113,7 +127,7 @@ int store_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn
 {
     assert(s && fn);
     static const char *sql =
-        "SELECT k.kind, k.asset_id, r.t0, r.t1, r.billed, r.effective, r.list, d.currency FROM bill_k8s k"
+        "SELECT k.kind, k.asset_id, r.t0, r.t1, r.billed, r.effective, r.list, d.currency, k.rkey FROM bill_k8s k"
         " JOIN bill_rows r ON r.rkey = k.rkey JOIN bill_dims d ON d.id = r.dim_id"
         " WHERE r.t0 < ?2 AND (r.t1 > ?1 OR (r.t1 = r.t0 AND r.t0 >= ?1))";
     sqlite3_stmt *st;
@@ -123,7 +137,7 @@ int store_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn
     sqlite3_bind_int64(st, 2, hi);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        kt_bill_charge c = {sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+        kt_bill_charge c = {col(st, 8), sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
                             sqlite3_column_int64(st, 3), sqlite3_column_double(st, 4), sqlite3_column_double(st, 5),
                             sqlite3_column_double(st, 6), col(st, 7)};
         stop = fn(ctx, &c);

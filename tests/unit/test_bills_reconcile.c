@@ -281,12 +281,53 @@ TEST(reconcile)
     store_close(s);
 }
 
+/* An AKS pool billed as one scale set: its 4.80 of EffectiveCost is split
+ * between the two instances by their estimates (0.1 and 0.3 $/h → 2.40 and
+ * 7.20 for the day): 4.80 × 2.4/9.6 = 1.20 and 4.80 × 7.2/9.6 = 3.60. */
+TEST(azure_scale_set)
+{
+    char url[128];
+    snprintf(url, sizeof url, "sqlite:%s/aks.db", dir);
+    kt_store *s;
+    kt_err err = {0};
+    CHECK(store_open(url, KT_STORE_CREATE, &s, &err) == 0);
+    int64_t cid, n[2];
+    CHECK(store_begin(s, &err) == 0);
+    kt_cluster_rec c = {"aks", "azure", "westeurope", "USD", "test"};
+    store_put_cluster(s, &c, &cid, &err);
+    for (int i = 0; i < 2; i++) {
+        char name[16], pid[256];
+        snprintf(name, sizeof name, "vmss%d", i);
+        snprintf(pid, sizeof pid, "azure:///subscriptions/S1/resourceGroups/MC_rg/providers/Microsoft.Compute/"
+                 "virtualMachineScaleSets/aks-pool-1/virtualMachines/%d", i);
+        kt_node_rec r = {.cluster_id = cid, .name = name, .provider = "azure", .provider_id = pid, .cpu_cores = 2,
+                         .ram_bytes = 8 * GIB};
+        store_put_node(s, &r, &n[i], &err);
+        for (int h = 0; h < 24; h++) {
+            double hourly = i ? 0.3 : 0.1;
+            kt_node_hour x = {n[i], D + h * 3600, 1.0, hourly / 4, hourly / 16, 0, hourly, "catalog"};
+            CHECK(store_put_node_hour(s, &x, &err) == 0);
+        }
+    }
+    CHECK(store_commit(s, &err) == 0);
+    const char *bill = write_bill("aks.csv",
+        "b1,S1,Microsoft,Virtual Machine Scale Sets,Compute,westeurope,/subscriptions/S1/resourceGroups/MC_rg/"
+        "providers/Microsoft.Compute/virtualMachineScaleSets/aks-pool-1,Usage" PERIOD "9.60,4.80,4.80,\n");
+    kt_bill_import_result r;
+    CHECK(import(s, bill, &r, &err) == 0);
+    CHECK(r.recon.reconciled == 2);
+    CHECK_NEAR(asset_of(s, "/vmss0"), 1.20, 1e-9);
+    CHECK_NEAR(asset_of(s, "/vmss1"), 3.60, 1e-9);
+    store_close(s);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/kt-bills-XXXXXX");
     if (!mkdtemp(dir))
         return 1;
     RUN(reconcile);
+    RUN(azure_scale_set);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

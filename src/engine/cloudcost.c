@@ -63,18 +63,26 @@ double cloudcost_k8s_percent(double k8s, double total)
     return total != 0 ? k8s / total : 0;
 }
 
-/* The value of tag `key` (or AWS's user:key) in a canonical tags object. */
+/* The value of tag `key` in a canonical tags object: exactly, else AWS's
+ * cost-allocation "user:key", else any case ("Team" on Azure). */
 static void tag_value(const char *tags, const char *key, char *buf, size_t n)
 {
     buf[0] = 0;
-    json_t *j = json_loads(tags, 0, NULL);
+    json_t *j = json_loads(tags, 0, NULL), *v;
     char user[80];
     snprintf(user, sizeof user, "user:%s", key);
-    json_t *v = json_object_get(j, key);
-    if (!json_is_string(v))
-        v = json_object_get(j, user);
-    if (json_is_string(v))
-        snprintf(buf, n, "%s", json_string_value(v));
+    const char *k;
+    json_t *found = json_object_get(j, key);
+    if (!json_is_string(found))
+        found = json_object_get(j, user);
+    if (!json_is_string(found))
+        json_object_foreach(j, k, v)
+            if (!strcasecmp(k, key) || !strcasecmp(k, user)) {
+                found = v;
+                break;
+            }
+    if (json_is_string(found))
+        snprintf(buf, n, "%s", json_string_value(found));
     json_decref(j);
 }
 

@@ -16,7 +16,7 @@
  *  - aggregate: comma list of provider, account (SubAccountId, else the
  *    billing account), invoiceEntityID (billing account), service,
  *    category, region, label:KEY (the bill's tag KEY, also AWS's
- *    "user:KEY"); values missing are "__unallocated__". */
+ *    "user:KEY", in any case); values missing are "__unallocated__". */
 #ifndef KT_CLOUDCOST_H
 #define KT_CLOUDCOST_H
 

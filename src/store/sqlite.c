@@ -149,7 +149,9 @@ static int migrate_readonly(kt_store *s, kt_err *err);
 /* v4: cloud bills (src/bills; sqlite_bills.c).  A bill row keeps the
  * columns kubetally uses; its repeated dimensions live once in bill_dims.
  * A billing period (provider, account, start) belongs to the import that
- * last brought it: a restated period replaces the old rows.  bill_k8s names
+ * last brought it: a restated period replaces the old rows.  bill_day
+ * holds the rows that fit in one UTC day summed per day, so a month's
+ * question reads thousands of sums, not millions of rows.  bill_k8s names
  * the resource keys that are cluster assets; bill_recon records, per asset
  * and day, the estimate the bill replaced and what was billed. */
 static void schema_v4_bills(kt_buf *sql)
@@ -169,6 +171,14 @@ static void schema_v4_bills(kt_buf *sql)
         "CREATE INDEX IF NOT EXISTS bill_rows_period ON bill_rows (period_id);"
         "CREATE INDEX IF NOT EXISTS bill_rows_t0 ON bill_rows (t0);"
         "CREATE INDEX IF NOT EXISTS bill_rows_rkey ON bill_rows (rkey) WHERE rkey <> '';"
+        /* rows whose charge period runs past their first UTC day (monthly
+         * charges, purchases): the few the daily sums cannot hold */
+        "CREATE INDEX IF NOT EXISTS bill_rows_long ON bill_rows (t0) WHERE t1 > t0 - t0 % 86400 + 86400;"
+        /* the other rows summed per period, dimension set and day */
+        "CREATE TABLE IF NOT EXISTS bill_day (day INTEGER NOT NULL, dim_id INTEGER NOT NULL, period_id INTEGER NOT NULL,"
+        " billed REAL NOT NULL, effective REAL NOT NULL, list REAL NOT NULL, PRIMARY KEY (day, dim_id, period_id))"
+        " WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS bill_day_period ON bill_day (period_id);"
         "CREATE TABLE IF NOT EXISTS bill_k8s (rkey TEXT PRIMARY KEY, kind INTEGER NOT NULL, asset_id INTEGER NOT NULL)"
         " WITHOUT ROWID;"
         "CREATE TABLE IF NOT EXISTS bill_recon (kind INTEGER NOT NULL, asset_id INTEGER NOT NULL, day INTEGER NOT NULL,"

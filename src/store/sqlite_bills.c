@@ -21,7 +21,7 @@ struct kt_bill_import {
     int64_t id;
     kt_strtab periods, dims;     /* interned keys */
     kt_u64map period_id, dim_id; /* strtab id → row id */
-    sqlite3_stmt *ins_row, *ins_dim, *get_dim, *get_period, *ins_period, *del_period, *own_period;
+    sqlite3_stmt *ins_row, *ins_dim, *get_dim, *get_period, *ins_period, *del_period, *own_period, *del_days;
     kt_buf key;
     kt_bill_import_stats st;
 };
@@ -38,7 +38,7 @@ void store_bill_import_abort(kt_bill_import *im)
     if (!im)
         return;
     sqlite3_stmt *sts[] = {im->ins_row, im->ins_dim, im->get_dim, im->get_period, im->ins_period, im->del_period,
-                           im->own_period};
+                           im->own_period, im->del_days};
     for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
         sqlite3_finalize(sts[i]);
     strtab_free(&im->periods), strtab_free(&im->dims);
@@ -85,7 +85,8 @@ int store_bill_import_begin(kt_store *s, const char *files, kt_bill_import **out
         prep(s, &im->ins_period, "INSERT INTO bill_periods (provider, account, start, import_id)"
              " VALUES (?1, ?2, ?3, ?4)", err) ||
         prep(s, &im->del_period, "DELETE FROM bill_rows WHERE period_id = ?1", err) ||
-        prep(s, &im->own_period, "UPDATE bill_periods SET import_id = ?2 WHERE id = ?1", err)) {
+        prep(s, &im->own_period, "UPDATE bill_periods SET import_id = ?2 WHERE id = ?1", err) ||
+        prep(s, &im->del_days, "DELETE FROM bill_day WHERE period_id = ?1", err)) {
         store_bill_import_abort(im);
         return -1;
     }
@@ -118,10 +119,11 @@ static int period(kt_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err 
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(im->get_period, 0);
         sqlite3_reset(im->get_period);
-        sqlite3_reset(im->del_period), sqlite3_reset(im->own_period);
-        sqlite3_bind_int64(im->del_period, 1, *id);
+        sqlite3_reset(im->del_period), sqlite3_reset(im->own_period), sqlite3_reset(im->del_days);
+        sqlite3_bind_int64(im->del_period, 1, *id), sqlite3_bind_int64(im->del_days, 1, *id);
         sqlite3_bind_int64(im->own_period, 1, *id), sqlite3_bind_int64(im->own_period, 2, im->id);
-        if (sqlite3_step(im->del_period) != SQLITE_DONE || sqlite3_step(im->own_period) != SQLITE_DONE)
+        if (sqlite3_step(im->del_period) != SQLITE_DONE || sqlite3_step(im->del_days) != SQLITE_DONE ||
+            sqlite3_step(im->own_period) != SQLITE_DONE)
             return sq_fail(im->s, "replacing a restated billing period", err);
         im->st.periods_replaced++;
     } else if (rc == SQLITE_DONE) {
@@ -200,12 +202,29 @@ int store_bill_put(kt_bill_import *im, const kt_bill_row *r, kt_err *err)
     return 0;
 }
 
+/* The daily sums of the periods this import brought (their rows that fit
+ * in one UTC day; the others are read whole, bill_rows_long). */
+static int sum_days(kt_bill_import *im, kt_err *err)
+{
+    char sql[400];
+    for (size_t i = 0; i < im->period_id.cap; i++) {
+        if (im->period_id.keys[i] == UINT64_MAX)
+            continue;
+        snprintf(sql, sizeof sql, "INSERT INTO bill_day SELECT t0 - t0 %% 86400, dim_id, period_id, sum(billed),"
+                 " sum(effective), sum(list) FROM bill_rows WHERE period_id = %lld AND t1 <= t0 - t0 %% 86400 + 86400"
+                 " GROUP BY 1, 2, 3", (long long)im->period_id.vals[i]);
+        if (sq_exec(im->s, sql, "summing the bill per day", err))
+            return -1;
+    }
+    return 0;
+}
+
 int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *err)
 {
     assert(im);
     char sql[160];
     snprintf(sql, sizeof sql, "UPDATE bill_imports SET rows = %ld WHERE id = %lld", im->st.rows, (long long)im->id);
-    int rc = sq_exec(im->s, sql, "recording the import", err);
+    int rc = sum_days(im, err) || sq_exec(im->s, sql, "recording the import", err) ? -1 : 0;
     if (st)
         *st = im->st;
     store_bill_import_abort(im);

@@ -80,21 +80,23 @@ int store_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, c
     return rc;
 }
 
-/* One query per kind: the day's hours and current cost per asset. */
+/* One query per kind: the day's hours and current cost per asset.  (The
+ * alias is not "day": bill_recon has a column of that name, and GROUP BY
+ * would take the column.) */
 static const char *const day_sql[KT_BILL_KINDS] = {
-    "SELECT h.node_id, h.t - h.t % 86400 AS day, c.name, c.provider, coalesce(c.currency, ''), n.name,"
+    "SELECT h.node_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), n.name,"
     " sum(h.hours), sum(h.hours * h.hourly), r.estimate FROM node_h h JOIN nodes n ON n.id = h.node_id"
     " JOIN clusters c ON c.id = n.cluster_id LEFT JOIN bill_recon r ON r.kind = 0 AND r.asset_id = h.node_id"
-    " AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.node_id, day",
-    "SELECT h.volume_id, h.t - h.t % 86400 AS day, c.name, c.provider, coalesce(c.currency, ''), v.name,"
+    " AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.node_id, aday",
+    "SELECT h.volume_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), v.name,"
     " sum(h.hours), sum(h.hours * h.bytes / 1073741824.0 * h.price), r.estimate FROM volume_h h"
     " JOIN volumes v ON v.id = h.volume_id JOIN clusters c ON c.id = v.cluster_id LEFT JOIN bill_recon r"
     " ON r.kind = 1 AND r.asset_id = h.volume_id AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2"
-    " GROUP BY h.volume_id, day",
-    "SELECT h.lb_id, h.t - h.t % 86400 AS day, c.name, c.provider, coalesce(c.currency, ''),"
+    " GROUP BY h.volume_id, aday",
+    "SELECT h.lb_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''),"
     " l.namespace || '/' || l.name, sum(h.hours), sum(h.hours * h.hourly), r.estimate FROM lb_h h"
     " JOIN lbs l ON l.id = h.lb_id JOIN clusters c ON c.id = l.cluster_id LEFT JOIN bill_recon r ON r.kind = 2"
-    " AND r.asset_id = h.lb_id AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.lb_id, day",
+    " AND r.asset_id = h.lb_id AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.lb_id, aday",
 };
 
 int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day_fn fn, void *ctx, kt_err *err)

@@ -48,7 +48,7 @@ static kt_store *fleet(void)
     store_put_container(s, pod, "app", &ctr, &err);
     kt_volume_rec v = {cid, "pv1", "gp3", "", "", "aws://us-east-1a/vol-0ccc", "gp3"};
     store_put_volume(s, &v, &vid, &err);
-    for (int h = 0; h < 24; h++) {
+    for (int h = 0; h < 48; h++) { /* two days; the bill names the first */
         int64_t t = D + h * 3600;
         kt_node_hour x = {n1, t, 1.0, 0.03, 0.005, 0, 0.20, "catalog"}, y = {n2, t, 1.0, 0.03, 0.005, 0, 0.20, "catalog"};
         kt_container_hour ch = {ctr, t, 3600, 2, 2, 2, 8 * GIB, 8 * GIB, 8 * GIB, 0, 2, 8 * GIB, 0};
@@ -107,9 +107,9 @@ static double alloc_of(kt_store *s, const char *agg, const char *name)
     return v;
 }
 
-static double asset_of(kt_store *s, const char *name)
+static double asset_of_day(kt_store *s, const char *name, int64_t day)
 {
-    kt_ask q = {.kind = KT_ASK_ASSETS, .window = {D, D + 86400}};
+    kt_ask q = {.kind = KT_ASK_ASSETS, .window = {day, day + 86400}};
     kt_engine_limits lim = {0};
     kt_answer a;
     kt_err err = {0};
@@ -144,6 +144,11 @@ static double fee_estimate(void *ctx, const char *cluster, const char *provider,
 {
     *kind = "";
     return 0;
+}
+
+static double asset_of(kt_store *s, const char *name)
+{
+    return asset_of_day(s, name, D);
 }
 
 static const kt_cloud_item *item(const kt_cloud_result *r, const char *name)
@@ -275,6 +280,7 @@ TEST(reconcile)
     CHECK(bill_reconcile_after_reprice(s, D, D + 86400, &rec, &err) == 0);
     CHECK(store_commit(s, &err) == 0);
     CHECK(rst.node_hours == 48 && rec.reconciled == 1);
+    CHECK_NEAR(asset_of_day(s, "/n1", D + 86400), 4.80, 1e-9); /* the day the bill does not cover: estimated */
     CHECK_NEAR(rec.estimate, 4.80, 1e-9);
     CHECK_NEAR(asset_of(s, "/n1"), 3.00, 1e-9);
     CHECK_NEAR(asset_of(s, "/n2"), 4.80, 1e-9);

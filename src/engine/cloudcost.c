@@ -90,7 +90,7 @@ typedef struct acc {
     kt_cloud_result *r;
     const spec *sp;
     kt_strtab keys;
-    kt_strtab currencies, providers;
+    kt_strtab currencies;
     kt_buf name;
 } acc;
 
@@ -131,7 +131,6 @@ static int on_sum(void *ud, const kt_bill_sum *b)
     }
     buf_printf(&a->name, "\x1f%s", b->currency);
     strtab_intern(&a->currencies, b->currency);
-    strtab_intern(&a->providers, b->provider);
     uint32_t id = strtab_intern(&a->keys, a->name.data) - 1; /* id 0 is "" */
     int first = id >= r->n;
     if (first) {
@@ -257,14 +256,30 @@ static int on_recon(void *ud, const kt_bill_recon *b, const char *cluster, const
 
 typedef struct unmatched_ctx {
     kt_cloud_result *r;
-    const kt_strtab *providers;
+    kt_strtab billed; /* "provider day" of the days each provider's bill covers */
 } unmatched_ctx;
 
-/* Asset-days of a billed provider's clusters that the bill does not name. */
+static void billed_key(char *k, size_t n, const char *provider, int64_t day)
+{
+    snprintf(k, n, "%s %lld", provider, (long long)day);
+}
+
+static int on_billed_day(void *ud, const char *provider, int64_t day)
+{
+    unmatched_ctx *u = ud;
+    char k[96];
+    billed_key(k, sizeof k, provider, day);
+    strtab_intern(&u->billed, k);
+    return 0;
+}
+
+/* Asset-days the provider's bill covers but does not name. */
 static int on_day(void *ud, const kt_bill_asset_day *d)
 {
     unmatched_ctx *u = ud;
-    if (d->has_recon || strtab_find(u->providers, d->provider) == UINT32_MAX)
+    char k[96];
+    billed_key(k, sizeof k, d->provider, d->day);
+    if (d->has_recon || strtab_find(&u->billed, k) == UINT32_MAX)
         return 0;
     kt_recon_asset *x = recon_slot(u->r, d->cluster, d->provider, d->kind, d->name, 0);
     snprintf(x->currency, sizeof x->currency, "%s", *d->currency ? d->currency : "USD");
@@ -289,19 +304,22 @@ int cloudcost_compute(kt_store *s, const kt_dataset *ds, kt_window w, const char
     if (parse(aggregate, &sp, err))
         return -1;
     acc a = {.r = out, .sp = &sp};
-    strtab_init(&a.keys), strtab_init(&a.currencies), strtab_init(&a.providers);
+    strtab_init(&a.keys), strtab_init(&a.currencies);
     int rc = store_bill_sums(s, w.start, w.end, on_sum, &a, err);
     if (!rc)
         finish_names(&a);
     if (!rc && sp.label[0] && sp.n == 1 && ds)
         rc = add_allocation(&a, ds, w, err);
-    unmatched_ctx u = {out, &a.providers};
+    unmatched_ctx u = {.r = out};
+    strtab_init(&u.billed);
     if (!rc)
         rc = store_bill_recons(s, day_floor(w.start), w.end, on_recon, out, err) ||
+             store_bill_days(s, w.start, w.end, on_billed_day, &u, err) ||
              store_bill_asset_days(s, day_floor(w.start), w.end, on_day, &u, err);
+    strtab_free(&u.billed);
     if (!rc && out->n)
         qsort(out->items, out->n, sizeof *out->items, by_cost);
-    strtab_free(&a.keys), strtab_free(&a.currencies), strtab_free(&a.providers);
+    strtab_free(&a.keys), strtab_free(&a.currencies);
     buf_free(&a.name);
     if (rc)
         cloudcost_free(out);

@@ -115,6 +115,12 @@ typedef int (*kt_bill_recon_fn)(void *ctx, const kt_bill_recon *r, const char *c
                                 const char *name);
 int store_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err);
 
+/* The UTC days in [lo, hi) each provider's bill has rows for (from the
+ * daily sums): where a missing asset means "not on the bill", not "the
+ * bill has not arrived yet". */
+typedef int (*kt_bill_day_fn)(void *ctx, const char *provider, int64_t day);
+int store_bill_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err);
+
 /* Bill sums over [lo, hi) per dimension set, prorated by how much of each
  * row's charge period falls inside; k8s = the rows name a cluster asset. */
 typedef struct kt_bill_sum {

@@ -76,3 +76,19 @@ int store_bill_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void
     sqlite3_finalize(st);
     return !stop && rc != SQLITE_DONE ? sq_fail(s, "summing the bill", err) : 0;
 }
+
+int store_bill_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err)
+{
+    assert(s && fn);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT d.provider, b.day FROM bill_day b JOIN bill_dims d ON d.id = b.dim_id"
+                           " WHERE b.day >= ?1 AND b.day < ?2", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "reading billed days", err);
+    sqlite3_bind_int64(st, 1, day_floor(lo));
+    sqlite3_bind_int64(st, 2, hi);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(ctx, col(st, 0), sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    return !stop && rc != SQLITE_DONE ? sq_fail(s, "reading billed days", err) : 0;
+}

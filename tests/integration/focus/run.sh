@@ -213,5 +213,10 @@ rm -f "$tmp/big.csv"
 out=$($kt import focus "$tmp/bills" --db "sqlite:$db" --cost-metric Blended 2>&1); rc=$?
 check "bad --cost-metric" '[ $rc = 2 ] && [[ "$out" == *"use EffectiveCost"* ]]'
 
+out=$($kt db retention --db "sqlite:$db" --hourly-days 35)
+check "db retention sets hourly days" '[[ "$out" == "hourly rows kept 35 days, daily rows 1095 days" ]]'
+out=$($kt db retention --db "sqlite:$db" --hourly-days 0 2>&1); rc=$?
+check "db retention refuses 0 days" '[ $rc = 2 ] && [[ "$out" == *"--hourly-days"* ]]'
+
 echo "focus: $fails failed"
 exit $((fails > 0))

@@ -12,7 +12,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
-PKGS    := libcurl yaml-0.1 jansson sqlite3 libpq libmicrohttpd openssl
+PKGS    := libcurl yaml-0.1 jansson sqlite3 libpq libmicrohttpd openssl zlib
 OPT     ?= -O2 -g
 SAN     ?=
 # CFLAGS/LDFLAGS from the environment or command line are added, never replace ours.

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libyaml-dev libjansson-dev libsqlite3-dev
-            libpq-dev libmicrohttpd-dev libssl-dev libcsv-dev sqlite3 curl ca-certificates)
+            libpq-dev libmicrohttpd-dev libssl-dev zlib1g-dev libcsv-dev sqlite3 curl ca-certificates)
 test_pkgs=(etcd-server prometheus prometheus-alertmanager postgresql chromium wrk golang-go rsync dpkg-dev jq
            nodejs npm openssl procps psmisc time python3 python3-aiosmtpd nginx)
 

@@ -23,7 +23,10 @@ int cmd_serve(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 int cmd_reprice(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_import_focus(int argc, char **argv); /* `import focus`, from cmd_import */
 int cmd_db(int argc, char **argv);
+int cmd_db_retention(int argc, char **argv); /* `db retention`, from cmd_db */
+int cmd_cloudcost(int argc, char **argv);
 int cmd_posture(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_budgets(int argc, char **argv);

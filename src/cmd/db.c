@@ -1,6 +1,6 @@
 /* db.c — `kubetally db cache`: write every day file and block again (after
  * an upgrade, or when PATH.days was removed; they are a cache of the daily
- * rows, docs/metering.md). */
+ * rows, docs/metering.md).  `db retention` is db_retention.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,12 +17,15 @@ int cmd_db(int argc, char **argv)
 {
     kt_params p;
     kt_err err = {0};
+    if (argc >= 2 && !strcmp(argv[1], "retention"))
+        return cmd_db_retention(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "cache")) {
         if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-            printf("usage: kubetally db cache [--db URL]   write every day file and block again\n");
+            printf("usage: kubetally db cache [--db URL]   write every day file and block again\n"
+                   "       kubetally db retention [--hourly-days N] [--daily-days N] [--db URL]\n");
             return 0;
         }
-        fprintf(stderr, "kubetally db: expected a subcommand: cache\n");
+        fprintf(stderr, "kubetally db: expected a subcommand: cache or retention\n");
         return 2;
     }
     if (flags_parse(flags, argc - 1, argv + 1, &p, &err))

@@ -1,5 +1,6 @@
 /* import.c — `kubetally import prometheus`: cost history from Prometheus,
- * Thanos or Mimir into the store (src/prom/import.h does the work). */
+ * Thanos or Mimir into the store (src/prom/import.h does the work);
+ * `kubetally import focus` is import_focus.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,10 +155,14 @@ int cmd_import(int argc, char **argv)
     kt_err err = {0};
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         flags_usage("import prometheus", summary, flags);
+        printf("\n  kubetally import focus PATH...   FOCUS cloud bills (kubetally import focus --help)\n");
         return 0;
     }
+    if (argc >= 2 && !strcmp(argv[1], "focus"))
+        return cmd_import_focus(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "prometheus")) {
-        kt_fail(&err, KT_EINPUT, "expected a source: `kubetally import prometheus --url URL` (got '%s')",
+        kt_fail(&err, KT_EINPUT, "expected a source: `kubetally import prometheus --url URL` or "
+                "`kubetally import focus PATH...` (got '%s')",
                 argc < 2 ? "" : argv[1]);
         return cmd_report("import", &err);
     }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "bills/reconcile.h"
 #include "cmd/cmd.h"
 #include "cmd/flags.h"
 #include "engine/window.h"
@@ -75,7 +76,19 @@ int cmd_reprice(int argc, char **argv)
     }
     kt_reprice_fns f = {pr, node_cb, volume_cb, lb_cb, fee_cb};
     kt_reprice_stats st;
+    kt_recon_stats rs = {0};
+    /* day by day (a collector sharing the store waits at most a day's
+     * work), then the days an imported bill priced get the bill again,
+     * over the new estimates */
     int rc = store_reprice_window(s, w.start, w.end, &f, &st, &err);
+    if (!rc && !(rc = store_begin(s, &err))) {
+        if ((rc = bill_reconcile_after_reprice(s, w.start, w.end, &rs, &err)))
+            store_rollback(s);
+        else
+            rc = store_commit(s, &err);
+    }
+    if (!rc && rs.reconciled)
+        printf("%ld asset-days priced by an imported bill kept their billed cost\n", rs.reconciled);
     if (!rc)
         printf("repriced %ld nodes (%ld node-hours: %ld custom, %ld price-list, %ld catalog, %ld spot-estimate, "
                "%ld default), %ld volumes (%ld hours), %ld load balancers (%ld hours), %ld fee-hours; %ld days "

@@ -45,6 +45,7 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
         *summed = !*hourly && (a->alloc.accumulate || a->alloc.step <= 0 || a->alloc.step >= w->end - w->start);
         break;
     case KT_ASK_ASSETS: *w = a->window, *hourly = a->hourly, *summed = !a->hourly; break;
+    case KT_ASK_CLOUDCOST: *w = a->window, *hourly = 0, *summed = 1; break;
     case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
     default: *w = a->window, *hourly = 0; break;
     }
@@ -110,6 +111,8 @@ static int validate(const kt_ask *asks, size_t n, const kt_engine_limits *lim, k
         need(&asks[i], &w, &hourly, &summed);
         if (engine_check_cost(lim, w, step_of(&asks[i]), 0, err))
             return -1;
+        if (asks[i].kind == KT_ASK_CLOUDCOST && cloudcost_check_aggregate(asks[i].aggregate, err))
+            return -1;
         if (asks[i].kind == KT_ASK_ASSETS) {
             kt_asset_result r;
             kt_dataset empty;
@@ -159,8 +162,8 @@ static int project(const kt_dataset *ds, const kt_ask *a, kt_projection *p, kt_e
     return 0;
 }
 
-static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_limits *lim, kt_reply *r,
-                      kt_err *err)
+static int answer_one(kt_store *s, const kt_dataset *ds, const kt_ask *a, const kt_engine_limits *lim,
+                      kt_reply *r, kt_err *err)
 {
     r->kind = a->kind;
     switch (a->kind) {
@@ -187,6 +190,7 @@ static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_lim
     case KT_ASK_ASSETS: return assets_answer(ds, a, &r->assets, err);
     case KT_ASK_FACTS: r->facts = ds; return 0;
     case KT_ASK_PROJECTION: return project(ds, a, &r->projection, err);
+    case KT_ASK_CLOUDCOST: return cloudcost_compute(s, ds, a->window, a->aggregate, &r->cloud, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -242,7 +246,7 @@ int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits
                 load_of[i] = k;
         out->n = i + 1; /* reply i is freed with the answer even if it fails half-way */
         double t0 = kt_mono_s();
-        rc = answer_one(ds, &asks[i], lim, &out->replies[i], err);
+        rc = answer_one(s, ds, &asks[i], lim, &out->replies[i], err);
         log_debug("engine: question %zu computed in %.1f ms", i, (kt_mono_s() - t0) * 1e3);
     }
     free(load_of);
@@ -257,6 +261,8 @@ void engine_answer_free(kt_answer *a)
         alloc_result_free(&a->replies[i].alloc);
         if (a->replies[i].kind == KT_ASK_ASSETS)
             assets_free(&a->replies[i].assets);
+        if (a->replies[i].kind == KT_ASK_CLOUDCOST)
+            cloudcost_free(&a->replies[i].cloud);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

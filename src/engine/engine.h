@@ -22,6 +22,7 @@
 
 #include "engine/allocation.h"
 #include "engine/assets.h"
+#include "engine/cloudcost.h"
 #include "store/store.h"
 
 typedef struct kt_engine_limits {
@@ -41,14 +42,15 @@ enum kt_ask_kind {
     KT_ASK_ALLOCATION, /* alloc → reply.alloc */
     KT_ASK_ASSETS,     /* window + aggregate → reply.assets */
     KT_ASK_FACTS,      /* the facts of window (hourly when asked) → reply.facts */
-    KT_ASK_PROJECTION  /* spend of window (a month to date) projected to month_end → reply.projection */
+    KT_ASK_PROJECTION, /* spend of window (a month to date) projected to month_end → reply.projection */
+    KT_ASK_CLOUDCOST   /* the cloud bill over window + aggregate (cloudcost.h) → reply.cloud */
 };
 
 typedef struct kt_ask {
     enum kt_ask_kind kind;
     kt_alloc_query alloc;  /* KT_ASK_ALLOCATION */
     kt_window window;      /* the other kinds */
-    const char *aggregate; /* KT_ASK_ASSETS: NULL ⇒ one row per asset */
+    const char *aggregate; /* KT_ASK_ASSETS: NULL ⇒ one row per asset; KT_ASK_CLOUDCOST: cloudcost.h */
     const char *types;     /* KT_ASK_ASSETS: comma list of asset types to keep (Node, Disk, LoadBalancer,
                             * ClusterManagement, Network; any case); NULL or "" ⇒ all */
     int64_t month_end;     /* KT_ASK_PROJECTION */
@@ -68,6 +70,7 @@ typedef struct kt_reply {
     kt_asset_result assets;
     const kt_dataset *facts;
     kt_projection projection;
+    kt_cloud_result cloud;
 } kt_reply;
 
 typedef struct kt_answer {

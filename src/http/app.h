@@ -112,6 +112,7 @@ void api_clusters(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt
 void api_configs(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_cluster_info(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_cloud_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_cloud_reconciliation(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_cost_list(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_cloud_cost_totals(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_custom_cost_total(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
@@ -124,6 +125,7 @@ void dash_overview(kt_http_app *, kt_store *, const kt_http_params *, int64_t, k
 void dash_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_prices(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_cloud(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *); /* dash_cloud.c */
 void dash_static_css(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_js(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_budgets.c: GET /budgets; POST /budget, DELETE /budget?id= (and Kubecost's /deleteBudget?id=) */

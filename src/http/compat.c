@@ -2,8 +2,9 @@
  * besides /allocation and /assets:
  *   /getConfigs          kubectl-cost reads data.currencyCode
  *   /clusterInfo         kubectl-cost predict reads data.id
- *   /cloudCost…, /customCost…   the UI's cloud and external cost widgets:
- *                        valid, empty answers until bills are imported
+ *   /cloudCost/view…, /customCost…   the UI's cloud and external cost
+ *                        widgets: valid, empty answers (/cloudCost itself
+ *                        answers from the bills: api_cloudcost.c)
  * Every body is OpenCost's envelope {"code":200,"status":"success","data":…}. */
 #include <stdlib.h>
 #include <string.h>
@@ -114,11 +115,6 @@ static void empty_costs(const kt_http_params *p, int64_t now, const char *before
     else
         buf_printf(&r->body, "%s}\n", after);
     buf_free(&w);
-}
-
-void api_cloud_cost(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
-{
-    empty_costs(p, now, "{\"sets\":[],\"window\":", "}", r);
 }
 
 void api_cost_list(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)

@@ -19,6 +19,7 @@ typedef struct overview {
     int64_t data_end;
     const kt_asset_result *by_provider, *by_cluster;
     const kt_alloc_result *by_ns, *days;
+    const kt_cloud_result *bill; /* the month on the cloud bill (has_bill 0 when none) */
     char currency[8];
     kt_answer answer; /* what the pointers above point into */
 } overview;
@@ -57,7 +58,7 @@ static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits
     if (window_parse("month", now, &o->month, err))
         return -1;
     o->month.end = day_floor(now) + 86400;
-    enum { PROVIDER, CLUSTER, PROJECTION, ALLOC_CLUSTER, ALLOC_NS, DAYS, N_ASKS };
+    enum { PROVIDER, CLUSTER, PROJECTION, ALLOC_CLUSTER, ALLOC_NS, DAYS, BILL, N_ASKS };
     kt_ask ask[N_ASKS] = {
         [PROVIDER] = {.kind = KT_ASK_ASSETS, .window = o->month, .aggregate = "provider"},
         [CLUSTER] = {.kind = KT_ASK_ASSETS, .window = o->month, .aggregate = "cluster"},
@@ -65,6 +66,7 @@ static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits
         [ALLOC_CLUSTER] = {.kind = KT_ASK_ALLOCATION},
         [ALLOC_NS] = {.kind = KT_ASK_ALLOCATION},
         [DAYS] = {.kind = KT_ASK_ALLOCATION},
+        [BILL] = {.kind = KT_ASK_CLOUDCOST, .window = o->month, .aggregate = "provider"},
     };
     for (int i = ALLOC_CLUSTER; i <= DAYS; i++) {
         alloc_query_init(&ask[i].alloc);
@@ -83,6 +85,7 @@ static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits
     o->mtd = r[PROJECTION].projection.spent;
     o->projected = r[PROJECTION].projection.projected;
     o->data_end = r[PROJECTION].projection.data_end;
+    o->bill = &r[BILL].cloud;
     snprintf(o->currency, sizeof o->currency, "%s", o->by_provider->currency);
     return 0;
 }
@@ -100,9 +103,24 @@ static void cards(kt_buf *b, const overview *o)
 {
     char v[96], note[160], ds[24], de[24];
     buf_puts(b, "<section class=\"cards\">");
-    format_money(o->mtd, o->currency, v, sizeof v);
     time_format(o->month.start, ds);
-    snprintf(note, sizeof note, "since %.10s", ds);
+    if (o->bill->has_bill && o->bill->n) {
+        /* Billed: every cloud cost of the month (clusters and what runs
+         * outside them), at EffectiveCost, in the bill's (first) currency. */
+        double billed = 0;
+        const char *cur = o->bill->items[0].currency;
+        for (size_t i = 0; i < o->bill->n; i++)
+            if (!strcmp(o->bill->items[i].currency, cur))
+                billed += o->bill->items[i].effective;
+        format_money(billed, cur, v, sizeof v);
+        char est[48];
+        format_money(o->mtd, o->currency, est, sizeof est);
+        snprintf(note, sizeof note, "since %.10s, from the cloud bill%s; clusters %s", ds,
+                 strchr(o->bill->currencies, ',') ? " (other currencies apart)" : "", est);
+    } else {
+        format_money(o->mtd, o->currency, v, sizeof v);
+        snprintf(note, sizeof note, "since %.10s", ds);
+    }
     card(b, "mtd", "Month to date", v, note);
     format_money(o->projected, o->currency, v, sizeof v);
     time_format(o->data_end, de);

@@ -34,7 +34,8 @@ static const kt_route routes[] = {
     {"/model/assets", api_assets_range, assets_params, 0, 1, 0, 1, 0, NULL},
     {"/getConfigs", api_configs, none, 0, 1, 0, 1, 0, NULL},
     {"/clusterInfo", api_cluster_info, none, 0, 1, 0, 1, 0, NULL},
-    {"/cloudCost", api_cloud_cost, cost_view_params, 0, 0, 0, 0, 0, NULL},
+    {"/cloudCost", api_cloud_cost, cost_view_params, 0, 1, 0, 1, 0, NULL},
+    {"/cloudCost/reconciliation", api_cloud_reconciliation, cost_view_params, 0, 1, 0, 1, 0, NULL},
     {"/cloudCost/view/graph", api_cost_list, cost_view_params, 0, 0, 0, 0, 0, NULL},
     {"/cloudCost/view/table", api_cost_list, cost_view_params, 0, 0, 0, 0, 0, NULL},
     {"/cloudCost/view/totals", api_cloud_cost_totals, cost_view_params, 0, 0, 0, 0, 0, NULL},
@@ -56,6 +57,7 @@ static const kt_route routes[] = {
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},
     {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1, 0, NULL},
     {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1, 0, NULL},
+    {"/ui/cloud", dash_cloud, dash_assets_params, 0, 1, 1, 1, 0, NULL},
     {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, 0, NULL},
     {"/ui/posture", dash_posture, none, 0, 1, 1, 0, 0, NULL},
     /* the sign-in page needs the stylesheet before a session exists */

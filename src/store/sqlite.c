@@ -131,6 +131,47 @@ static int read_version(kt_store *s, int *version, kt_err *err)
 static int rollup_pending(kt_store *s, kt_err *err);
 static int migrate_readonly(kt_store *s, kt_err *err);
 
+/* v4: cloud bills (src/bills; sqlite_bills.c).  A bill row keeps the
+ * columns kubetally uses; its repeated dimensions live once in bill_dims.
+ * A billing period (provider, account, start) belongs to the import that
+ * last brought it: a restated period replaces the old rows.  bill_day
+ * holds the rows that fit in one UTC day summed per day, so a month's
+ * question reads thousands of sums, not millions of rows.  bill_k8s names
+ * the resource keys that are cluster assets; bill_recon records, per asset
+ * and day, the estimate the bill replaced and what was billed. */
+static void schema_v4_bills(kt_buf *sql)
+{
+    buf_puts(sql,
+        "CREATE TABLE IF NOT EXISTS bill_imports (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, files TEXT,"
+        " rows INTEGER, broken INTEGER);"
+        "CREATE TABLE IF NOT EXISTS bill_periods (id INTEGER PRIMARY KEY, provider TEXT NOT NULL, account TEXT NOT NULL,"
+        " start INTEGER NOT NULL, import_id INTEGER NOT NULL, UNIQUE (provider, account, start));"
+        "CREATE TABLE IF NOT EXISTS bill_dims (id INTEGER PRIMARY KEY, provider TEXT NOT NULL, account TEXT NOT NULL,"
+        " sub_account TEXT NOT NULL, service TEXT NOT NULL, category TEXT NOT NULL, region TEXT NOT NULL,"
+        " charge_category TEXT NOT NULL, currency TEXT NOT NULL, tags TEXT NOT NULL, UNIQUE (provider, account,"
+        " sub_account, service, category, region, charge_category, currency, tags));"
+        "CREATE TABLE IF NOT EXISTS bill_rows (period_id INTEGER NOT NULL, dim_id INTEGER NOT NULL, t0 INTEGER NOT NULL,"
+        " t1 INTEGER NOT NULL, rkey TEXT NOT NULL, resource_id TEXT NOT NULL, resource_type TEXT NOT NULL,"
+        " billed REAL NOT NULL, effective REAL NOT NULL, list REAL NOT NULL, problems INTEGER NOT NULL, extras TEXT);"
+        "CREATE INDEX IF NOT EXISTS bill_rows_period ON bill_rows (period_id);"
+        "CREATE INDEX IF NOT EXISTS bill_rows_t0 ON bill_rows (t0);"
+        "CREATE INDEX IF NOT EXISTS bill_rows_rkey ON bill_rows (rkey) WHERE rkey <> '';"
+        /* rows whose charge period runs past their first UTC day (monthly
+         * charges, purchases): the few the daily sums cannot hold */
+        "CREATE INDEX IF NOT EXISTS bill_rows_long ON bill_rows (t0) WHERE t1 > t0 - t0 % 86400 + 86400;"
+        /* the other rows summed per period, dimension set and day */
+        "CREATE TABLE IF NOT EXISTS bill_day (day INTEGER NOT NULL, dim_id INTEGER NOT NULL, period_id INTEGER NOT NULL,"
+        " billed REAL NOT NULL, effective REAL NOT NULL, list REAL NOT NULL, PRIMARY KEY (day, dim_id, period_id))"
+        " WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS bill_day_period ON bill_day (period_id);"
+        "CREATE TABLE IF NOT EXISTS bill_k8s (rkey TEXT PRIMARY KEY, kind INTEGER NOT NULL, asset_id INTEGER NOT NULL)"
+        " WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS bill_recon (kind INTEGER NOT NULL, asset_id INTEGER NOT NULL, day INTEGER NOT NULL,"
+        " estimate REAL NOT NULL, billed REAL NOT NULL, effective REAL NOT NULL, list REAL NOT NULL,"
+        " applied REAL NOT NULL, currency TEXT NOT NULL, metric TEXT NOT NULL, PRIMARY KEY (kind, asset_id, day))"
+        " WITHOUT ROWID;");
+}
+
 int sq_migrate(kt_store *s, kt_err *err)
 {
     int version;
@@ -178,7 +219,9 @@ int sq_migrate(kt_store *s, kt_err *err)
     if (version < 3) /* v3: small JSON records by kind and id (budgets; src/alerts) */
         buf_puts(&sql, "CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, "
                        "updated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id)) WITHOUT ROWID;");
-    /* Later versions append their steps here: if (version < 4) { … } */
+    if (version < 4)
+        schema_v4_bills(&sql);
+    /* Later versions append their steps here: if (version < 5) { … } */
     buf_printf(&sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version','%d'); COMMIT;", KT_SCHEMA_VERSION);
     int rc = sq_exec(s, sql.data, "creating the schema", err);
     if (rc)

@@ -10,7 +10,7 @@
 #include "store/store_backend.h"
 #include "util/strtab.h"
 
-#define KT_SCHEMA_VERSION 3
+#define KT_SCHEMA_VERSION 4
 
 /* Fact tables: each exists as NAME_h (hourly) and NAME_d (daily). */
 enum { FT_CONTAINER, FT_NODE, FT_VOLUME, FT_POD_VOLUME, FT_LB, FT_POD_LB, FT_FEE, FT_NETWORK, FT_COUNT };

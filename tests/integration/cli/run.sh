@@ -52,7 +52,7 @@ rm -rf "$tmp/v1.db.days"
 a=$($kt allocation --db "$db" --window 3d --aggregate namespace -o json | md5sum)
 b=$($kt allocation --db "$tmp/v1.db" --window 3d --aggregate namespace -o json | md5sum)
 [ "$a" = "$b" ] && ok "v1 store upgraded on read: same answer" || bad "v1 store answers differently after upgrade"
-[ "$(sqlite3 "$tmp/v1.db" "SELECT value FROM meta WHERE key='schema_version'")" = 3 ] && ok "v1 store now schema 3" || bad "v1 not upgraded"
+[ "$(sqlite3 "$tmp/v1.db" "SELECT value FROM meta WHERE key='schema_version'")" = 4 ] && ok "v1 store now schema 4" || bad "v1 not upgraded"
 expect_err "malformed filter" "column 10" $kt allocation --db "$db" --filter 'namespace=x'
 expect_err "bad share split" "shareSplit" $kt allocation --db "$db" --share-split half
 expect_err "unknown flag" "unknown flag '--windw'" $kt allocation --db "$db" --windw 7d

@@ -12,6 +12,7 @@
 
 #include "store/bills.h"
 #include "store/sqlite_internal.h"
+#include "store/store_backend.h"
 #include "util/buf.h"
 
 enum { DIM_CACHE_MAX = 200000 };
@@ -49,6 +50,8 @@ void store_bill_import_abort(kt_bill_import *im)
 
 int store_bill_import_begin(kt_store *s, const char *files, kt_bill_import **out, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
     assert(s && files && out);
     *out = NULL;
     if (!s->in_txn)

@@ -18,6 +18,7 @@
 
 #include "store/bills.h"
 #include "store/sqlite_internal.h"
+#include "store/store_backend.h"
 #include "util/time.h"
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -50,6 +51,8 @@ static const char *const sums_sql =
 
 int store_bill_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return 0; /* no bills on this backend */
     assert(s && fn && lo < hi);
     int64_t d0 = day_floor(lo) == lo ? lo : day_floor(lo) + 86400, d1 = day_floor(hi);
     if (d0 >= d1) /* no whole day: every row from the rows */
@@ -79,6 +82,8 @@ int store_bill_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void
 
 int store_bill_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return 0; /* no bills on this backend */
     assert(s && fn);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT d.provider, b.day FROM bill_day b JOIN bill_dims d ON d.id = b.dim_id"

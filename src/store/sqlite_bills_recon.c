@@ -13,6 +13,7 @@
 
 #include "store/bills.h"
 #include "store/sqlite_internal.h"
+#include "store/store_backend.h"
 #include "util/buf.h"
 #include "util/time.h"
 
@@ -24,6 +25,8 @@ static const char *col(sqlite3_stmt *st, int i)
 
 int store_bill_hour_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return 0; /* no bills on this backend */
     sqlite3_stmt *st;
     *lo = *hi = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT min(a), max(b) FROM (SELECT min(t) a, max(t) + 3600 b FROM node_h UNION ALL"
@@ -38,6 +41,8 @@ int store_bill_hour_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
 
 int store_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return 0; /* no bills on this backend */
     assert(s && fn);
     static const char *sql =
         "SELECT 0, n.id, c.name, n.name, coalesce(n.provider_id, '') FROM nodes n JOIN clusters c ON c.id = n.cluster_id"
@@ -61,6 +66,8 @@ int store_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err)
 int store_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, const int64_t *ids, size_t n,
                        kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
     assert(s && (n == 0 || (keys && kinds && ids)));
     if (sq_exec(s, "DELETE FROM bill_k8s", "marking cluster assets", err))
         return -1;
@@ -101,6 +108,8 @@ static const char *const day_sql[KT_BILL_KINDS] = {
 
 int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day_fn fn, void *ctx, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return 0; /* no bills on this backend */
     assert(s && fn);
     for (int k = 0; k < KT_BILL_KINDS; k++) {
         sqlite3_stmt *st;
@@ -127,6 +136,8 @@ int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day
 
 int store_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn, void *ctx, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return 0; /* no bills on this backend */
     assert(s && fn);
     static const char *sql =
         "SELECT k.kind, k.asset_id, r.t0, r.t1, r.billed, r.effective, r.list, d.currency, k.rkey FROM bill_k8s k"
@@ -176,6 +187,8 @@ static int scale(kt_store *s, int kind, int64_t id, int64_t day, double factor, 
 
 int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
     assert(s && r);
     if (scale(s, r->kind, r->asset_id, r->day, factor, err))
         return -1;
@@ -198,6 +211,8 @@ int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err 
 
 int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, double factor, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
     if (scale(s, kind, asset_id, day, factor, err))
         return -1;
     char sql[160];
@@ -208,6 +223,8 @@ int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, dou
 
 int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
     char sql[160];
     snprintf(sql, sizeof sql, "DELETE FROM bill_recon WHERE day >= %lld AND day < %lld", (long long)day_floor(lo),
              (long long)hi);
@@ -216,6 +233,8 @@ int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
 
 int store_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err)
 {
+    if (!store_is_sqlite(s))
+        return 0; /* no bills on this backend */
     assert(s && fn);
     static const char *sql =
         "SELECT r.kind, r.asset_id, r.day, r.estimate, r.billed, r.effective, r.list, r.applied, r.currency, r.metric,"

@@ -43,6 +43,8 @@ int store_source_index(const char *src)
     return 4;
 }
 
+int store_is_sqlite(const kt_store *s) { return !strcmp(ops(s)->name, "sqlite"); }
+
 int store_url_is_pg(const char *url) { return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11); }
 
 void store_default_url(char *buf, size_t n)

@@ -68,6 +68,11 @@ extern const char *const store_daily_extra[8][10];
 /* kt_reprice_stats.by_source index of a price source name. */
 int store_source_index(const char *src);
 
+/* Is this handle SQLite's?  (Bills, src/store/bills.h, live only there for
+ * now: on another backend their questions find nothing and their writes
+ * are refused.) */
+int store_is_sqlite(const kt_store *s);
+
 /* Is this URL PostgreSQL's (postgresql:// or postgres://)? */
 int store_url_is_pg(const char *url);
 

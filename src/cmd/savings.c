@@ -1,5 +1,6 @@
 /* savings.c — `kubetally savings [KIND]`: what to change and what it saves.
  *
+ *   savings            every kind: totals per kind, cluster and team (-o json = GET /savings)
  *   savings requests   container request right-sizing (Kubecost requestSizingV2);
  *                      -o json prints GET /savings/requestSizingV2's body; --patch
  *                      prints kubectl patch commands instead
@@ -29,6 +30,18 @@ static const kt_flag request_flags[] = {
     {"--sort-by", "sortBy", 0, "--sortBy"},
     {"--sort-order", "sortByOrder", 0, "--sortByOrder"},
     {"--patch", "patch", 1, NULL},
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const kt_flag summary_flags[] = {
+    {"--window", "window", 0, "-w"},
+    {"--team-label", "teamLabel", 0, "--teamLabel"},
+    {"--threshold", "threshold", 0, NULL},
+    {"--target-cpu", "targetCPUUtilization", 0, "--targetCPUUtilization"},
+    {"--target-ram", "targetRAMUtilization", 0, "--targetRAMUtilization"},
+    {"--filter", "filter", 0, "-f"},
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
     {NULL, NULL, 0, NULL},
@@ -84,16 +97,55 @@ static int savings_requests_cmd(int argc, char **argv)
     return 0;
 }
 
+static int savings_summary_cmd(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out = KT_OUT_TABLE;
+    if (flags_parse(summary_flags, argc, argv, &p, &err))
+        return cmd_report("savings", &err);
+    if (p.help) {
+        flags_usage("savings", "Every savings kind at once: monthly total, CO2e and count per kind, cluster and team. "
+                    "Kinds: `savings requests` (right-sizing, --patch). Unclaimed volumes, orphaned load balancers, "
+                    "underused nodes and abandoned workloads are in the summary's items (-o json).", summary_flags);
+        return 0;
+    }
+    const char *o = params_get(&p, "output");
+    if (o && cmd_parse_output(o, &out)) {
+        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+        return cmd_report("savings", &err);
+    }
+    kt_ask ask = {.kind = KT_ASK_SAVINGS};
+    kt_filter *filter;
+    if (savings_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.savings, &filter, &err))
+        return cmd_report("savings", &err);
+    kt_answer a;
+    int rc = ask_one(&p, &ask, &a, &err);
+    filter_free(filter);
+    if (rc)
+        return cmd_report("savings", &err);
+    kt_buf b = {0};
+    if (out == KT_OUT_JSON) format_savings_json(&a.replies[0].savings, &b);
+    else format_savings_table(&a.replies[0].savings, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_free(&b);
+    engine_answer_free(&a);
+    return 0;
+}
+
 int cmd_savings(int argc, char **argv)
 {
     const char *kind = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
     if (kind && !strcmp(kind, "requests"))
         return savings_requests_cmd(argc - 1, argv + 1);
-    if (!kind || !strcmp(kind, "help")) {
-        printf("usage: kubetally savings KIND [flags]\n\n"
+    if (!kind)
+        return savings_summary_cmd(argc, argv);
+    if (!strcmp(kind, "help")) {
+        printf("usage: kubetally savings [KIND] [flags]\n\n"
+               "  (none)     every kind: monthly total and count per kind, cluster and team\n"
                "  requests   container request right-sizing (Kubecost requestSizingV2), --patch for kubectl\n\n"
-               "`kubetally savings KIND --help` lists each kind's flags.\n");
-        return kind ? 0 : 2;
+               "`kubetally savings [KIND] --help` lists the flags.\n");
+        return 0;
     }
     fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests\n", kind);
     return 2;

@@ -78,3 +78,15 @@ int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_r
     p->filter = *filter;
     return 0;
 }
+
+int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_savings_params *p,
+                         kt_filter **filter, kt_err *err)
+{
+    savings_params_init(p);
+    if (rs_params_parse(get, ctx, now, w, &p->requests, filter, err))
+        return -1;
+    const char *v = get(ctx, "teamLabel");
+    if (v && *v)
+        p->team_label = v;
+    return num(get, ctx, "threshold", 0, 1e15, 0, &p->abandoned_bytes_per_s, err);
+}

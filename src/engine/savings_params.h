@@ -13,4 +13,10 @@
 int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_rs_params *p, kt_filter **filter,
                     kt_err *err);
 
+/* The summary's parameters: the above plus teamLabel (default team) and
+ * threshold (abandoned workloads, bytes/s, default 500).  p->team_label
+ * points into the getter's storage. */
+int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_savings_params *p,
+                         kt_filter **filter, kt_err *err);
+
 #endif

@@ -125,6 +125,8 @@ static void make_groups(rs_ctx *c)
             g->rec.namespace_ = strtab_get(&ds->strs, p->namespace_);
             g->rec.controller_kind = kind, g->rec.controller = strtab_get(&ds->strs, ctrl);
             g->rec.container = strtab_get(&ds->strs, ds->containers[i].name);
+            uint32_t tk = strtab_find(&ds->strs, c->p->team_label ? c->p->team_label : "team");
+            g->rec.team = strtab_get(&ds->strs, tk == UINT32_MAX ? 0 : ds_pod_label(ds, p, tk, 0));
             g->first = INT64_MAX;
         }
         c->cgroup[i] = id;

@@ -48,6 +48,11 @@ void format_rs_json(const kt_rs_result *r, kt_buf *out);
 void format_rs_item_json(const kt_rs_rec *r, kt_buf *out);
 void format_rs_table(const kt_rs_result *r, kt_buf *out);
 void format_rs_patch(const kt_rs_result *r, kt_buf *out);
+/* Every savings kind (engine/savings.h): GET /savings's body
+ * {"code":200,"data":{currency,totalMonthlySavings,totalMonthlyCarbonSavings,
+ * count,byKind[],byCluster[],byTeam[],items[]}} and the CLI summary table. */
+void format_savings_json(const kt_savings_result *r, kt_buf *out);
+void format_savings_table(const kt_savings_result *r, kt_buf *out);
 /* Kubernetes quantities as Kubecost writes them: CPU in whole millicores
  * ("250m", rounded up); memory in whole Mi ("512Mi") when it is whole Mi or
  * at least 1 Gi (rounded up), else bytes. */

@@ -47,3 +47,22 @@ void api_savings_requests_topline(kt_http_app *app, kt_store *s, const kt_http_p
     buf_printf(&r->body, ",\"Count\":%zu,\"Recommendations\":null}\n", a.replies[0].requests.n);
     engine_answer_free(&a);
 }
+
+/* /savings: every kind, totals per kind, cluster and team, and the list. */
+void api_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    kt_err err = {0};
+    kt_ask ask = {.kind = KT_ASK_SAVINGS};
+    kt_filter *filter = NULL;
+    kt_answer a;
+    int rc = savings_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.savings, &filter, &err) ||
+             engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    filter_free(filter);
+    if (rc) {
+        resp_fail(r, &err);
+        return;
+    }
+    resp_set(r, 200, "application/json");
+    format_savings_json(&a.replies[0].savings, &r->body);
+    engine_answer_free(&a);
+}

@@ -124,6 +124,8 @@ void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_
 /* api_savings.c: Kubecost's /savings/requestSizingV2 (a JSON array) and its /topline */
 void api_savings_requests(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_savings_requests_topline(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* /savings: every kind at once (format_savings_json) */
+void api_savings(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_overview(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);

@@ -30,6 +30,8 @@ static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM"
                                         "targetCPUUtilization", "targetRAMUtilization", "minRecCPUMillicores",
                                         "minRecRAMBytes", "filter", "sortBy", "sortByOrder",
                                         "includeLabelsAndAnnotations", NULL};
+static const char *const savings_params[] = {"window", "teamLabel", "threshold", "targetCPUUtilization",
+                                             "targetRAMUtilization", "filter", NULL};
 
 static const kt_route routes[] = {
     /* path, handler, params, public, needs store, page, cacheable, POST with a body, write handler */
@@ -58,6 +60,7 @@ static const kt_route routes[] = {
     {"/budget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
+    {"/savings", api_savings, savings_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2", api_savings_requests, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2/topline", api_savings_requests_topline, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},

@@ -112,7 +112,9 @@ static void orphaned_lbs(octx *c)
 
 typedef struct nload {
     double cpu, ram, big_cpu, big_ram; /* movable requests at the busiest hour (cores, bytes), largest container */
+    double fixed_cpu, fixed_ram;       /* DaemonSet requests at their busiest hour: they stay on every node */
     double hour_cpu[24], hour_ram[24]; /* movable requests per hour of the newest day */
+    double hour_fcpu[24], hour_fram[24];
     double hours, hourly;
     int64_t last;
     int pinned, gone;
@@ -133,18 +135,20 @@ static void node_loads(octx *c, nload *L)
     for (size_t i = 0; i < ds->n_cfacts; i++) {
         const ds_container_fact *f = &ds->cfacts[i];
         const ds_pod *p = &ds->pods[ds->containers[f->container].pod];
-        if (p->node == KT_NONE || fact_end(f->t, f->dur) <= from || !strcasecmp(STR(ds, p->controller_kind), "daemonset"))
+        if (p->node == KT_NONE || fact_end(f->t, f->dur) <= from)
             continue;
         nload *x = &L[p->node];
+        int fixed = !strcasecmp(STR(ds, p->controller_kind), "daemonset");
+        double *hc = fixed ? x->hour_fcpu : x->hour_cpu, *hr = fixed ? x->hour_fram : x->hour_ram;
         /* a fact's request-hours over the newest day's hours it spans (a daily row: evenly) */
         int64_t a = f->t > from ? f->t : from, e = f->t + f->dur < c->data_end ? f->t + f->dur : c->data_end;
         for (int64_t t = a - (a - from) % 3600; t < e; t += 3600) {
             int k = (int)((t - from) / 3600);
             double part = (double)f->dur / 3600.0;
             if (k >= 0 && k < 24)
-                x->hour_cpu[k] += f->cpu_req / part, x->hour_ram[k] += f->ram_req / part;
+                hc[k] += f->cpu_req / part, hr[k] += f->ram_req / part;
         }
-        double h = f->seconds / 3600.0;
+        double h = fixed ? 0 : f->seconds / 3600.0;
         if (h > 0 && f->cpu_req / h > x->big_cpu) x->big_cpu = f->cpu_req / h;
         if (h > 0 && f->ram_req / h > x->big_ram) x->big_ram = f->ram_req / h;
     }
@@ -157,6 +161,8 @@ static void node_loads(octx *c, nload *L)
         for (int k = 0; k < 24; k++) {
             if (L[n].hour_cpu[k] > L[n].cpu) L[n].cpu = L[n].hour_cpu[k];
             if (L[n].hour_ram[k] > L[n].ram) L[n].ram = L[n].hour_ram[k];
+            if (L[n].hour_fcpu[k] > L[n].fixed_cpu) L[n].fixed_cpu = L[n].hour_fcpu[k];
+            if (L[n].hour_fram[k] > L[n].fixed_ram) L[n].fixed_ram = L[n].hour_fram[k];
         }
 }
 
@@ -168,7 +174,8 @@ static int drainable(const octx *c, const nload *L, uint32_t n)
     for (uint32_t m = 0; m < ds->n_nodes; m++) {
         if (m == n || L[m].gone || ds->nodes[m].cluster != ds->nodes[n].cluster || L[m].last < c->data_end - 3600)
             continue;
-        double fc = ds->nodes[m].cpu_cores * t - L[m].cpu, fr = ds->nodes[m].ram_bytes * t - L[m].ram;
+        double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu;
+        double fr = ds->nodes[m].ram_bytes * t - L[m].ram - L[m].fixed_ram;
         if (fc > 0) free_cpu += fc;
         if (fr > 0) free_ram += fr;
         if (fc > best_cpu) best_cpu = fc;
@@ -184,12 +191,12 @@ static void move_load(const octx *c, nload *L, uint32_t n)
     double t = c->p->node_target, free_cpu = 0;
     for (uint32_t m = 0; m < ds->n_nodes; m++)
         if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && L[m].last >= c->data_end - 3600) {
-            double fc = ds->nodes[m].cpu_cores * t - L[m].cpu;
+            double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu;
             free_cpu += fc > 0 ? fc : 0;
         }
     for (uint32_t m = 0; m < ds->n_nodes && free_cpu > 0; m++)
         if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && L[m].last >= c->data_end - 3600) {
-            double fc = ds->nodes[m].cpu_cores * t - L[m].cpu, k = (fc > 0 ? fc : 0) / free_cpu;
+            double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu, k = (fc > 0 ? fc : 0) / free_cpu;
             L[m].cpu += L[n].cpu * k, L[m].ram += L[n].ram * k;
         }
     L[n].gone = 1;

@@ -67,7 +67,7 @@ typedef struct kt_rs_rec {
 typedef struct kt_rs_result {
     kt_rs_rec *items;
     size_t n;
-    double total;                    /* Σ save_cpu + save_ram */
+    double total;                    /* Σ of the positive totals (undersized containers are listed, not netted) */
     char currency[8];
     const kt_dataset *ds;
 } kt_rs_result;

@@ -317,7 +317,8 @@ int savings_requests(const kt_dataset *ds, kt_window w, const kt_rs_params *p, k
     for (size_t gi = 0; gi < c.n_groups; gi++)
         if (c.g[gi].run_h > 0) {
             out->items[out->n++] = c.g[gi].rec;
-            out->total += rs_total_savings(&c.g[gi].rec);
+            double m = rs_total_savings(&c.g[gi].rec);
+            out->total += m > 0 ? m : 0; /* what can be saved: undersized containers cost more, not less */
         }
     qsort_r(out->items, out->n, sizeof *out->items, by_key, (void *)p);
     snprintf(out->currency, sizeof out->currency, "%s",

@@ -48,6 +48,8 @@ void format_rs_json(const kt_rs_result *r, kt_buf *out);
 void format_rs_item_json(const kt_rs_rec *r, kt_buf *out);
 void format_rs_table(const kt_rs_result *r, kt_buf *out);
 void format_rs_patch(const kt_rs_result *r, kt_buf *out);
+/* The patch line of the workload r->items[i] belongs to. */
+void format_rs_patch_one(const kt_rs_result *r, size_t i, kt_buf *out);
 /* Every savings kind (engine/savings.h): GET /savings's body
  * {"code":200,"data":{currency,totalMonthlySavings,totalMonthlyCarbonSavings,
  * count,byKind[],byCluster[],byTeam[],items[]}} and the CLI summary table. */

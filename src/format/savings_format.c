@@ -130,49 +130,55 @@ static int same_workload(const kt_rs_rec *a, const kt_rs_rec *b)
            !strcmp(a->controller_kind, b->controller_kind) && !strcmp(a->controller, b->controller);
 }
 
-/* One `kubectl patch` per workload, every container of it in one
- * strategic-merge patch (containers merge by name).  Kinds without a pod
- * template one can patch (bare pods, unknown kinds) get a comment. */
-void format_rs_patch(const kt_rs_result *r, kt_buf *out)
+/* The kubectl patch for the workload of r->items[i], every container of it
+ * in one strategic-merge patch (containers merge by name); a comment for
+ * kinds without a pod template one can patch (bare pods, unknown kinds). */
+void format_rs_patch_one(const kt_rs_result *r, size_t i, kt_buf *out)
 {
     char c[32], m[32];
-    for (size_t i = 0; i < r->n; i++) {
-        const kt_rs_rec *x = &r->items[i];
-        size_t j = 0;
-        while (j < i && !same_workload(&r->items[j], x)) j++;
-        if (j < i)
-            continue; /* printed with the workload's first container */
-        const char *close, *open = template_path(x->controller_kind, &close);
-        if (!open) {
-            buf_printf(out, "# %s/%s %s %s: no pod template to patch; change its manifest\n", x->cluster,
-                       x->namespace_, x->controller_kind, x->controller);
+    const kt_rs_rec *x = &r->items[i];
+    const char *close, *open = template_path(x->controller_kind, &close);
+    if (!open) {
+        buf_printf(out, "# %s/%s %s %s: no pod template to patch; change its manifest\n", x->cluster, x->namespace_,
+                   x->controller_kind, x->controller);
+        return;
+    }
+    kt_buf p = {0};
+    buf_puts(&p, open);
+    int first = 1;
+    for (size_t k = 0; k < r->n; k++) {
+        const kt_rs_rec *y = &r->items[k];
+        if (!same_workload(y, x))
             continue;
-        }
-        kt_buf p = {0};
-        buf_puts(&p, open);
-        int first = 1;
-        for (size_t k = i; k < r->n; k++) {
-            const kt_rs_rec *y = &r->items[k];
-            if (!same_workload(y, x))
-                continue;
-            format_cpu_quantity(y->rec_cpu, c, sizeof c);
-            format_memory_quantity(y->rec_ram, m, sizeof m);
-            buf_puts(&p, first ? "{\"name\":" : ",{\"name\":");
-            buf_json_str(&p, y->container);
-            buf_printf(&p, ",\"resources\":{\"requests\":{\"cpu\":\"%s\",\"memory\":\"%s\"}}}", c, m);
-            first = 0;
-        }
-        buf_puts(&p, "]");
-        buf_puts(&p, close);
-        buf_puts(out, "kubectl --context ");
-        shq(out, x->cluster);
-        buf_puts(out, " -n ");
-        shq(out, x->namespace_);
-        buf_printf(out, " patch %s ", x->controller_kind);
-        shq(out, x->controller);
-        buf_puts(out, " --type strategic -p ");
-        shq(out, p.data);
-        buf_putc(out, '\n');
-        buf_free(&p);
+        format_cpu_quantity(y->rec_cpu, c, sizeof c);
+        format_memory_quantity(y->rec_ram, m, sizeof m);
+        buf_puts(&p, first ? "{\"name\":" : ",{\"name\":");
+        buf_json_str(&p, y->container);
+        buf_printf(&p, ",\"resources\":{\"requests\":{\"cpu\":\"%s\",\"memory\":\"%s\"}}}", c, m);
+        first = 0;
+    }
+    buf_puts(&p, "]");
+    buf_puts(&p, close);
+    buf_puts(out, "kubectl --context ");
+    shq(out, x->cluster);
+    buf_puts(out, " -n ");
+    shq(out, x->namespace_);
+    buf_printf(out, " patch %s ", x->controller_kind);
+    shq(out, x->controller);
+    buf_puts(out, " --type strategic -p ");
+    shq(out, p.data);
+    buf_putc(out, '\n');
+    buf_free(&p);
+}
+
+/* One line per workload, at its first container's place. */
+void format_rs_patch(const kt_rs_result *r, kt_buf *out)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        size_t j = 0;
+        while (j < i && !same_workload(&r->items[j], &r->items[i]))
+            j++;
+        if (j == i)
+            format_rs_patch_one(r, i, out);
     }
 }

@@ -25,6 +25,7 @@ static const char *const none[] = {NULL};
 static const char *const dash_params[] = {"window", "aggregate", "filter", "idle", NULL};
 static const char *const dash_assets_params[] = {"window", "aggregate", NULL};
 static const char *const budget_params[] = {"id", NULL};
+static const char *const dash_savings_params[] = {"window", "sortBy", "sortByOrder", "filter", "aggregate", NULL};
 /* Kubecost's requestSizingV2 parameters (includeLabelsAndAnnotations accepted, ignored) */
 static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM", "qCPU", "qRAM",
                                         "targetCPUUtilization", "targetRAMUtilization", "minRecCPUMillicores",
@@ -68,6 +69,7 @@ static const kt_route routes[] = {
     {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1, 0, NULL},
     {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, 0, NULL},
     {"/ui/posture", dash_posture, none, 0, 1, 1, 0, 0, NULL},
+    {"/ui/savings", dash_savings, dash_savings_params, 0, 1, 1, 1, 0, NULL},
     /* the sign-in page needs the stylesheet before a session exists */
     {"/static/app.css", dash_static_css, none, 1, 0, 0, 0, 0, NULL},
     {"/static/app.js", dash_static_js, none, 1, 0, 0, 0, 0, NULL},

@@ -23,6 +23,7 @@ static const struct {
     {"import", cmd_import, "import cost history from Prometheus or Thanos, or FOCUS cloud bills"},
     {"cloudcost", cmd_cloudcost, "cloud bill costs (FOCUS): by service, account, provider, tag; reconciliation"},
     {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
+    {"savings", cmd_savings, "what to change and what it saves: request right-sizing, with risk and CO2e"},
     {"budgets", cmd_budgets, "budgets with their period, current spend and limit"},
     {"alerts", cmd_alerts, "budget alerts and the delivery status of their notifications"},
     {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},

@@ -39,5 +39,7 @@ void alloc_free_row(kt_alloc *a);
 /* Distribute `amount` over the NORMAL rows of a set as sharedCost, by
  * weight or evenly; returns the part that found no row. */
 double alloc_share_over(kt_alloc_set *s, double amount, int even);
+/* The same into carbonCost (kg CO2e), with the same weights. */
+double alloc_share_carbon(kt_alloc_set *s, double kg, int even);
 
 #endif

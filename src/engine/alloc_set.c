@@ -1,5 +1,6 @@
 /* alloc_set.c — rows of an allocation set: finding them by name, merging
  * members' properties, derived fields (minutes, efficiency), sorting. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,7 +215,8 @@ void alloc_set_sort(kt_alloc_set *s)
         qsort(s->items, s->n, sizeof *s->items, by_cost);
 }
 
-double alloc_share_over(kt_alloc_set *s, double amount, int even)
+/* Share `amount` over the NORMAL rows into the double at `field` of each. */
+static double share_into(kt_alloc_set *s, double amount, int even, size_t field)
 {
     if (amount == 0)
         return 0;
@@ -230,7 +232,17 @@ double alloc_share_over(kt_alloc_set *s, double amount, int even)
     for (size_t i = 0; i < s->n; i++) {
         kt_alloc *a = &s->items[i];
         if (a->kind == AK_NORMAL)
-            a->shared_cost += even ? amount / (double)count : amount * a->weight / total;
+            *(double *)((char *)a + field) += even ? amount / (double)count : amount * a->weight / total;
     }
     return 0;
+}
+
+double alloc_share_over(kt_alloc_set *s, double amount, int even)
+{
+    return share_into(s, amount, even, offsetof(kt_alloc, shared_cost));
+}
+
+double alloc_share_carbon(kt_alloc_set *s, double kg, int even)
+{
+    return share_into(s, kg, even, offsetof(kt_alloc, carbon_cost));
 }

@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "engine/alloc_internal.h"
+#include "engine/carbon_rates.h"
+#include "engine/container_field.h"
 
 enum { IT_CONTAINER, IT_VOLUME, IT_LB, IT_NET };
 enum { CF_MATCH = 1, CF_SHARED = 2 };
@@ -38,6 +40,7 @@ typedef struct money {
     double cpu, ram, gpu, other;     /* costs */
     double idle[R_N];                /* its share of idle (when shareIdle) */
     double fee;                      /* its share of the cluster fee (when tenancy is shared) */
+    double kg;                       /* kg CO2e it carries (with its idle share) */
 } money;
 
 /* Facts of each kind cut by the sets (steps) they overlap: a fact that
@@ -132,6 +135,9 @@ typedef struct ctx {
     double *cl_attached;     /* per cluster: volume and LB cost */
     double fees_unshared;
     double *vol_bytes;       /* per volume: its size */
+    kt_carbon_rates cr;
+    double *cl_unmounted_kg; /* per cluster: volume kg CO2e no pod held */
+    double *node_idle_kg;    /* per node: kg CO2e of the idle shown */
     set_index index;
     kt_buf name;
     bucket b[B_COUNT]; /* facts of each kind, cut by set */
@@ -145,41 +151,6 @@ typedef struct ctx {
          j_++)
 
 /* --- per-container facts, once ------------------------------------------ */
-
-typedef struct fctx { const kt_dataset *ds; uint32_t container; } fctx;
-
-static const char *filter_get(void *vp, enum kt_field f, const char *key, int idx)
-{
-    fctx *c = vp;
-    const kt_dataset *ds = c->ds;
-    const ds_pod *p = &ds->pods[ds->containers[c->container].pod];
-    const ds_node *n = p->node == KT_NONE ? NULL : &ds->nodes[p->node];
-    if (f == F_SERVICES)
-        return (uint32_t)idx < p->n_svcs ? strtab_get(&ds->strs, ds->svcs[p->svc_off + idx]) : NULL;
-    if (idx > 0)
-        return NULL;
-    uint32_t id = 0;
-    switch (f) {
-    case F_CLUSTER: id = ds->clusters[p->cluster].name; break;
-    case F_NODE: id = n ? n->name : 0; break;
-    case F_NAMESPACE: id = p->namespace_; break;
-    case F_CONTROLLER: id = p->controller; break;
-    case F_CONTROLLER_KIND: id = p->controller_kind; break;
-    case F_CONTAINER: id = ds->containers[c->container].name; break;
-    case F_POD: id = p->name; break;
-    case F_PROVIDER: id = n ? n->provider : ds->clusters[p->cluster].provider; break;
-    case F_REGION: id = n ? n->region : ds->clusters[p->cluster].region; break;
-    case F_ZONE: id = n ? n->zone : 0; break;
-    case F_LABEL:
-    case F_ANNOTATION: {
-        uint32_t k = strtab_find(&ds->strs, key);
-        id = k == UINT32_MAX ? 0 : ds_pod_label(ds, p, k, f == F_ANNOTATION);
-        break;
-    }
-    default: break;
-    }
-    return strtab_get(&ds->strs, id);
-}
 
 /* Is the pod in a shared namespace or does it carry a shared label? */
 static int pod_is_shared(const kt_dataset *ds, const ds_pod *p, const kt_alloc_query *q)
@@ -227,8 +198,8 @@ static void prepare_containers(ctx *c)
             c->pod_container[ds->containers[i].pod] = i;
         aggregate_key(ds, &c->q->agg, i, &c->name);
         c->ckey[i] = strtab_intern(&c->keys, c->name.data);
-        fctx f = {ds, i};
-        if (filter_match(c->q->filter, filter_get, &f))
+        kt_container_ref f = {ds, i};
+        if (filter_match(c->q->filter, container_field, &f))
             c->cflag[i] |= CF_MATCH;
         if (pod_is_shared(ds, p, c->q))
             c->cflag[i] |= CF_SHARED;
@@ -271,13 +242,19 @@ static money item_money(const ctx *c, const item *it)
             for (int r = 0; r < R_N; r++)
                 m.idle[r] = idle[r] * k;
         m.fee = c->q->share_tenancy ? f->fee * k : 0;
+        uint32_t pod = ds->containers[f->container].pod;
+        m.kg = (m.cpu + m.ram + m.gpu) * carbon_pod_node_rate(ds, &c->cr, pod, 0) +
+               (m.idle[R_CPU] + m.idle[R_RAM] + m.idle[R_GPU]) *
+                   carbon_pod_node_rate(ds, &c->cr, pod, !c->q->idle_by_node);
     } else if (it->type == IT_VOLUME) {
         m.other = ds->pvfacts[it->fact].cost * k;
+        m.kg = m.other * c->cr.vol_per_cost[ds->pvfacts[it->fact].volume];
     } else if (it->type == IT_LB) {
         m.other = ds->plbfacts[it->fact].cost * k;
     } else {
         const ds_network_fact *f = &ds->netfacts[it->fact];
         m.other = (f->cost_internet + f->cost_region + f->cost_zone) * k;
+        m.kg = carbon_netfact_kg(ds, f) * k;
     }
     return m;
 }
@@ -288,11 +265,12 @@ static void pod_items(ctx *c)
     double k;
     EACH_FACT(c, B_PV, i, k) {
         uint32_t ct = c->pod_container[ds->pvfacts[i].pod];
-        c->cl_unmounted[ds->volumes[ds->pvfacts[i].volume].cluster] -= ds->pvfacts[i].cost * k;
-        if (ct != KT_NONE)
-            new_item(c, IT_VOLUME, ct, (uint32_t)i, k);
-        else /* a pod without containers: its share stays with the volume */
-            c->cl_unmounted[ds->volumes[ds->pvfacts[i].volume].cluster] += ds->pvfacts[i].cost * k;
+        uint32_t cl = ds->volumes[ds->pvfacts[i].volume].cluster;
+        if (ct == KT_NONE) /* a pod without containers: its share stays with the volume */
+            continue;
+        c->cl_unmounted[cl] -= ds->pvfacts[i].cost * k;
+        c->cl_unmounted_kg[cl] -= ds->pvfacts[i].cost * k * c->cr.vol_per_cost[ds->pvfacts[i].volume];
+        new_item(c, IT_VOLUME, ct, (uint32_t)i, k);
     }
     EACH_FACT(c, B_PLB, i, k) {
         uint32_t ct = c->pod_container[ds->plbfacts[i].pod];
@@ -311,7 +289,7 @@ static void pod_items(ctx *c)
 
 /* Asset costs of the set, and what of them no item carries: idle per node,
  * fees, volumes and load balancers nobody holds. */
-static double asset_totals(ctx *c)
+static double asset_totals(ctx *c, kt_alloc_set *set)
 {
     const kt_dataset *ds = c->ds;
     double total = 0, k;
@@ -321,9 +299,14 @@ static double asset_totals(ctx *c)
                                                                                 : f->idle_left_cluster;
         res3 *r = &c->node_idle[f->node];
         r->cpu += shown[R_CPU] * k, r->ram += shown[R_RAM] * k, r->gpu += shown[R_GPU] * k;
+        c->node_idle_kg[f->node] += (shown[R_CPU] + shown[R_RAM] + shown[R_GPU]) * k * c->cr.node_per_cost[f->node];
         total += (f->cost[R_CPU] + f->cost[R_RAM] + f->cost[R_GPU]) * k;
+        set->assets_carbon += carbon_nfact_kg(&c->cr, f) * k;
     }
     EACH_FACT(c, B_V, i, k) {
+        double kg = carbon_vfact_kg(ds, &ds->vfacts[i]) * k;
+        set->assets_carbon += kg;
+        c->cl_unmounted_kg[ds->volumes[ds->vfacts[i].volume].cluster] += kg;
         total += ds->vfacts[i].cost * k;
         c->cl_unmounted[ds->volumes[ds->vfacts[i].volume].cluster] += ds->vfacts[i].cost * k;
         c->cl_attached[ds->volumes[ds->vfacts[i].volume].cluster] += ds->vfacts[i].cost * k;
@@ -338,8 +321,10 @@ static double asset_totals(ctx *c)
         total += f->cost * k;
         c->fees_unshared += (c->q->share_tenancy ? f->unshared : f->cost) * k;
     }
-    EACH_FACT(c, B_NET, i, k)
+    EACH_FACT(c, B_NET, i, k) {
         total += (ds->netfacts[i].cost_internet + ds->netfacts[i].cost_region + ds->netfacts[i].cost_zone) * k;
+        set->assets_carbon += carbon_netfact_kg(ds, &ds->netfacts[i]) * k;
+    }
     return total;
 }
 
@@ -387,7 +372,7 @@ static void add_pod_fact(kt_alloc *a, ctx *c, const item *it, const money *m)
     }
 }
 
-static double place_items(ctx *c, kt_alloc_set *set)
+static double place_items(ctx *c, kt_alloc_set *set, double *pool_kg)
 {
     const kt_dataset *ds = c->ds;
     double pool = 0;
@@ -402,6 +387,7 @@ static double place_items(ctx *c, kt_alloc_set *set)
         money m = item_money(c, it);
         if (flag & CF_SHARED) {
             pool += m.cpu + m.ram + m.gpu + m.other + m.idle[R_CPU] + m.idle[R_RAM] + m.idle[R_GPU] + m.fee;
+            *pool_kg += m.kg;
             continue;
         }
         uint32_t key = c->ckey[it->container];
@@ -420,6 +406,7 @@ static double place_items(ctx *c, kt_alloc_set *set)
         a->cpu_cost += m.idle[R_CPU], a->ram_cost += m.idle[R_RAM], a->gpu_cost += m.idle[R_GPU];
         a->cpu_cost_idle += m.idle[R_CPU], a->ram_cost_idle += m.idle[R_RAM], a->gpu_cost_idle += m.idle[R_GPU];
         a->shared_cost += m.fee;
+        a->carbon_cost += m.kg;
     }
     return pool;
 }
@@ -483,12 +470,14 @@ static void idle_rows(ctx *c, kt_alloc_set *set)
             continue;
         if (!c->q->include_idle) {
             set->idle_dropped += sum;
+            set->carbon_dropped += c->node_idle_kg[n];
             continue;
         }
         kt_alloc *a = special_row(c, set, ds->nodes[n].cluster, c->q->idle_by_node ? n : KT_NONE, "__idle__",
                                   AK_IDLE);
         if (a)
-            a->cpu_cost += idle.cpu, a->ram_cost += idle.ram, a->gpu_cost += idle.gpu;
+            a->cpu_cost += idle.cpu, a->ram_cost += idle.ram, a->gpu_cost += idle.gpu,
+            a->carbon_cost += c->node_idle_kg[n];
     }
 }
 
@@ -501,7 +490,7 @@ static void unmounted_rows(ctx *c, kt_alloc_set *set)
             continue;
         kt_alloc *a = special_row(c, set, cl, KT_NONE, "__unmounted__", AK_UNMOUNTED);
         if (a)
-            a->pv_cost += left;
+            a->pv_cost += left, a->carbon_cost += c->cl_unmounted_kg[cl] > 0 ? c->cl_unmounted_kg[cl] : 0;
     }
 }
 
@@ -513,6 +502,8 @@ static void reset_set_state(ctx *c)
     memset(c->node_idle, 0, (ds->n_nodes + 1) * sizeof *c->node_idle);
     memset(c->cl_unmounted, 0, (ds->n_clusters + 1) * sizeof *c->cl_unmounted);
     memset(c->cl_attached, 0, (ds->n_clusters + 1) * sizeof *c->cl_attached);
+    memset(c->cl_unmounted_kg, 0, (ds->n_clusters + 1) * sizeof *c->cl_unmounted_kg);
+    memset(c->node_idle_kg, 0, (ds->n_nodes + 1) * sizeof *c->node_idle_kg);
     set_index_clear(&c->index);
 }
 
@@ -522,8 +513,8 @@ static void compute_set(ctx *c, kt_alloc_set *set)
     reset_set_state(c);
     container_items(c);
     pod_items(c);
-    set->assets_cost = asset_totals(c);
-    double pool = place_items(c, set);
+    set->assets_cost = asset_totals(c, set);
+    double pool_kg = 0, pool = place_items(c, set, &pool_kg);
     for (size_t i = 0; i < set->n; i++)
         set->items[i].weight = alloc_total(&set->items[i]);
     idle_rows(c, set);
@@ -533,11 +524,13 @@ static void compute_set(ctx *c, kt_alloc_set *set)
     set->external_cost = c->q->share_cost_monthly * hours / 730.0;
     double rest = alloc_share_over(set, pool, c->q->share_even);
     double ext_rest = alloc_share_over(set, set->external_cost, c->q->share_even);
+    double kg_rest = alloc_share_carbon(set, pool_kg, c->q->share_even);
     /* Fees stay out of the weighted pool: a fee is its own cluster's, never
      * spread over another cluster's workloads. */
-    if (rest + ext_rest + c->fees_unshared > 0) {
+    if (rest + ext_rest + c->fees_unshared > 0 || kg_rest > 0) {
         kt_alloc *a = set_row(set, &c->index, "__shared__", AK_SHARED);
         a->shared_cost += rest + c->fees_unshared;
+        a->carbon_cost += kg_rest;
         a->external_cost += ext_rest;
         a->start = set->window.start;
         a->end = set->window.end;
@@ -561,6 +554,8 @@ static void ctx_free(ctx *c)
     strtab_free(&c->keys);
     free(c->ckey); free(c->key_row); free(c->cflag); free(c->pod_container); free(c->items);
     free(c->node_idle); free(c->cl_unmounted); free(c->cl_attached); free(c->vol_bytes);
+    free(c->cl_unmounted_kg); free(c->node_idle_kg);
+    carbon_rates_free(&c->cr);
     set_index_free(&c->index);
     buf_free(&c->name);
     for (int b = 0; b < B_COUNT; b++) {
@@ -602,6 +597,9 @@ int alloc_compute(const kt_dataset *ds, const kt_alloc_query *q, kt_alloc_result
     c.cl_unmounted = xcalloc(ds->n_clusters + 1, sizeof *c.cl_unmounted);
     c.cl_attached = xcalloc(ds->n_clusters + 1, sizeof *c.cl_attached);
     c.vol_bytes = volume_bytes(ds);
+    c.cl_unmounted_kg = xcalloc(ds->n_clusters + 1, sizeof *c.cl_unmounted_kg);
+    c.node_idle_kg = xcalloc(ds->n_nodes + 1, sizeof *c.node_idle_kg);
+    carbon_rates_build(ds, &c.cr);
     prepare_containers(&c);
     span_ctx sc = {w, ds->start < ds->end ? ds->start : INT64_MIN / 2, ds->start < ds->end ? ds->end : INT64_MAX / 2,
                    step, (size_t)n_sets};

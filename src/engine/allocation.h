@@ -99,6 +99,7 @@ typedef struct kt_alloc {
     kt_named_cost *lbs; size_t n_lbs;
     double net_tx, net_rx, net_cost, net_zone, net_region, net_internet;
     double shared_cost, external_cost;
+    double carbon_cost;       /* kg CO2e (engine/carbon_rates.h), carried like the money */
     double weight;            /* cost before shared costs: the weighted-split key */
 } kt_alloc;
 
@@ -108,6 +109,8 @@ typedef struct kt_alloc_set {
     double assets_cost;   /* nodes + volumes + load balancers + fees + network in the set */
     double external_cost; /* share_cost_monthly prorated */
     double idle_dropped;  /* idle left out because include_idle = 0 */
+    double assets_carbon; /* kg CO2e of the set's assets (Σ carbonCost + carbon_dropped) */
+    double carbon_dropped; /* kg CO2e of the idle left out */
     char currency[8];
 } kt_alloc_set;
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/carbon_rates.h"
 #include "util/buf.h"
 
 const char *asset_type_name(enum kt_asset_type t)
@@ -47,6 +48,7 @@ typedef struct acc {
     kt_u64map rows;
     kt_buf key;
     size_t *node_row; /* per dataset node: 1 + its row, 0 ⇒ no node fact in the window */
+    double *node_kg_h; /* per dataset node: kg CO2e per hour (carbon_rates.h) */
 } acc;
 
 /* A property all members share stays; one they differ in is left empty. */
@@ -123,6 +125,7 @@ static void add_nodes(acc *A, kt_window w)
         a->gpu_hours += n->gpus * h;
         a->cpu_cost += f->cost[R_CPU] * k, a->ram_cost += f->cost[R_RAM] * k, a->gpu_cost += f->cost[R_GPU] * k;
         a->cost += (f->cost[R_CPU] + f->cost[R_RAM] + f->cost[R_GPU]) * k;
+        a->carbon_cost += A->node_kg_h[f->node] * h;
         a->preemptible += n->spot * h;
         a->hours += h;
         a->hourly = f->hourly;
@@ -166,6 +169,7 @@ static void add_others(acc *A, kt_window w)
         kt_asset *a = row(A, AS_DISK, v->cluster, c->provider, c->region, 0, strtab_get(&ds->strs, v->name));
         int first = a->members == 1 && !a->hours;
         a->byte_hours += f->hours * k * f->bytes, a->cost += f->cost * k, a->hours += f->hours * k;
+        a->carbon_cost += carbon_vfact_kg(ds, f) * k;
         merge(&a->storage_class, v->storage_class, first), merge(&a->claim_ns, v->claim_ns, first);
         merge(&a->claim_name, v->claim_name, first), merge(&a->source, f->source, first);
         span(a, f->t, f->dur, f->hours, &w);
@@ -199,6 +203,7 @@ static void add_others(acc *A, kt_window w)
         const ds_cluster *c = &ds->clusters[p->cluster];
         kt_asset *a = row(A, AS_NETWORK, p->cluster, c->provider, c->region, 0, "egress");
         a->cost += (f->cost_internet + f->cost_region + f->cost_zone) * k;
+        a->carbon_cost += carbon_netfact_kg(ds, f) * k;
         span(a, f->t, f->dur, f->dur / 3600.0, &w); /* traffic has no "present" time: the whole span */
     }
 #undef PART
@@ -223,15 +228,18 @@ int assets_compute(const kt_dataset *ds, kt_window w, const char *aggregate, kt_
     strtab_init(&A.names);
     u64map_init(&A.rows);
     A.node_row = xcalloc(ds->n_nodes ? ds->n_nodes : 1, sizeof *A.node_row);
+    A.node_kg_h = carbon_node_kg_h(ds);
     add_nodes(&A, w);
     add_usage(&A, w);
     free(A.node_row);
+    free(A.node_kg_h);
     add_others(&A, w);
     for (size_t i = 0; i < out->n; i++) {
         kt_asset *a = &out->items[i];
         if (a->hours > 0 && a->type == AS_NODE)
             a->preemptible /= a->hours;
         out->total += a->cost;
+        out->total_carbon += a->carbon_cost;
     }
     if (out->n > 1)
         qsort(out->items, out->n, sizeof *out->items, by_cost);

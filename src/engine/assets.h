@@ -30,6 +30,7 @@ typedef struct kt_asset {
     double cpu_core_hours, ram_byte_hours, gpu_hours, byte_hours;
     double cpu_used_core_hours, ram_used_byte_hours; /* nodes: the containers' measured usage on them */
     double cpu_cost, ram_cost, gpu_cost, cost; /* cost = total */
+    double carbon_cost;                /* kg CO2e (pricing/carbon.h); 0 for load balancers and fees */
     double preemptible;                /* 1 spot, 0 on-demand, fraction when mixed */
     double hourly;                     /* list price per hour (nodes, lbs, fees) */
     int members;
@@ -39,6 +40,7 @@ typedef struct kt_asset_result {
     kt_window window;
     kt_asset *items; size_t n, cap;
     double total;
+    double total_carbon;               /* kg CO2e */
     char currency[8];
     const kt_dataset *ds;
 } kt_asset_result;

@@ -47,6 +47,8 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
     case KT_ASK_ASSETS: *w = a->window, *hourly = a->hourly, *summed = !a->hourly; break;
     case KT_ASK_CLOUDCOST: *w = a->window, *hourly = 0, *summed = 1; break;
     case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
+    case KT_ASK_REQUEST_SIZING: /* hourly peaks for quantiles and risk */
+    case KT_ASK_SAVINGS: *w = a->window, *hourly = 1; break;
     default: *w = a->window, *hourly = 0; break;
     }
 }
@@ -191,6 +193,9 @@ static int answer_one(kt_store *s, const kt_dataset *ds, const kt_ask *a, const 
     case KT_ASK_FACTS: r->facts = ds; return 0;
     case KT_ASK_PROJECTION: return project(ds, a, &r->projection, err);
     case KT_ASK_CLOUDCOST: return cloudcost_compute(s, ds, a->window, a->aggregate, &r->cloud, err);
+    case KT_ASK_REQUEST_SIZING:
+        return savings_requests(ds, a->window, &a->requests, &r->requests, err);
+    case KT_ASK_SAVINGS: return savings_all(ds, a->window, &a->savings, &r->savings, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -263,6 +268,10 @@ void engine_answer_free(kt_answer *a)
             assets_free(&a->replies[i].assets);
         if (a->replies[i].kind == KT_ASK_CLOUDCOST)
             cloudcost_free(&a->replies[i].cloud);
+        if (a->replies[i].kind == KT_ASK_REQUEST_SIZING)
+            rs_result_free(&a->replies[i].requests);
+        if (a->replies[i].kind == KT_ASK_SAVINGS)
+            savings_result_free(&a->replies[i].savings);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

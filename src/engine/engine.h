@@ -23,6 +23,7 @@
 #include "engine/allocation.h"
 #include "engine/assets.h"
 #include "engine/cloudcost.h"
+#include "engine/savings.h"
 #include "store/store.h"
 
 typedef struct kt_engine_limits {
@@ -43,7 +44,9 @@ enum kt_ask_kind {
     KT_ASK_ASSETS,     /* window + aggregate → reply.assets */
     KT_ASK_FACTS,      /* the facts of window (hourly when asked) → reply.facts */
     KT_ASK_PROJECTION, /* spend of window (a month to date) projected to month_end → reply.projection */
-    KT_ASK_CLOUDCOST   /* the cloud bill over window + aggregate (cloudcost.h) → reply.cloud */
+    KT_ASK_CLOUDCOST,  /* the cloud bill over window + aggregate (cloudcost.h) → reply.cloud */
+    KT_ASK_REQUEST_SIZING, /* window + requests → reply.requests (hourly rows where kept) */
+    KT_ASK_SAVINGS         /* window + savings → reply.savings: every kind, totals by kind, cluster, team */
 };
 
 typedef struct kt_ask {
@@ -54,6 +57,8 @@ typedef struct kt_ask {
     const char *types;     /* KT_ASK_ASSETS: comma list of asset types to keep (Node, Disk, LoadBalancer,
                             * ClusterManagement, Network; any case); NULL or "" ⇒ all */
     int64_t month_end;     /* KT_ASK_PROJECTION */
+    kt_rs_params requests; /* KT_ASK_REQUEST_SIZING */
+    kt_savings_params savings; /* KT_ASK_SAVINGS */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -71,6 +76,8 @@ typedef struct kt_reply {
     const kt_dataset *facts;
     kt_projection projection;
     kt_cloud_result cloud;
+    kt_rs_result requests;
+    kt_savings_result savings;
 } kt_reply;
 
 typedef struct kt_answer {

@@ -201,6 +201,7 @@ static void one_alloc(kt_buf *b, const kt_strtab *s, const kt_alloc *a, const ch
     num(b, "sharedCost", a->shared_cost, &first);
     num(b, "totalCost", alloc_total(a), &first);
     num(b, "totalEfficiency", alloc_total_efficiency(a), &first);
+    num(b, "carbonCost", a->carbon_cost, &first);
     named_costs(b, "lbAllocations", a->lbs, a->n_lbs, 0, &first);
     buf_putc(b, '}');
 }

@@ -110,6 +110,8 @@ static void one(kt_buf *b, const kt_asset_result *r, const kt_asset *a)
     }
     buf_puts(b, ",\"adjustment\":0,\"totalCost\":");
     buf_json_num(b, a->cost);
+    buf_puts(b, ",\"carbonCost\":");
+    buf_json_num(b, a->carbon_cost);
     buf_putc(b, '}');
 }
 
@@ -129,13 +131,13 @@ void format_assets_json(const kt_asset_result *r, int range, kt_buf *out)
 
 void format_assets_csv(const kt_asset_result *r, kt_buf *out)
 {
-    buf_puts(out, "name,type,cluster,provider,instanceType,hours,cpuCost,ramCost,gpuCost,totalCost\n");
+    buf_puts(out, "name,type,cluster,provider,instanceType,hours,cpuCost,ramCost,gpuCost,totalCost,carbonCost\n");
     for (size_t i = 0; i < r->n; i++) {
         const kt_asset *a = &r->items[i];
         format_csv_field(out, a->name);
-        buf_printf(out, ",%s,%s,%s,%s,%.4f,%.6f,%.6f,%.6f,%.6f\n",
+        buf_printf(out, ",%s,%s,%s,%s,%.4f,%.6f,%.6f,%.6f,%.6f,%.6f\n",
                    a->mixed_type ? "Any" : asset_type_name(a->type), S(r, a->cluster), S(r, a->provider),
-                   S(r, a->instance_type), a->hours, a->cpu_cost, a->ram_cost, a->gpu_cost, a->cost);
+                   S(r, a->instance_type), a->hours, a->cpu_cost, a->ram_cost, a->gpu_cost, a->cost, a->carbon_cost);
     }
 }
 
@@ -144,13 +146,13 @@ void format_assets_table(const kt_asset_result *r, kt_buf *out)
     char m[32], ws[24], we[24];
     time_format(r->window.start, ws);
     time_format(r->window.end, we);
-    buf_printf(out, "%s .. %s\n%-40s %-17s %9s %12s\n", ws, we, "asset", "type", "hours", "COST");
+    buf_printf(out, "%s .. %s\n%-40s %-17s %9s %12s %10s\n", ws, we, "asset", "type", "hours", "COST", "CO2E KG");
     for (size_t i = 0; i < r->n; i++) {
         const kt_asset *a = &r->items[i];
         format_money(a->cost, r->currency, m, sizeof m);
-        buf_printf(out, "%-40.40s %-17s %9.1f %12s\n", a->name, a->mixed_type ? "Any" : asset_type_name(a->type),
-                   a->hours, m);
+        buf_printf(out, "%-40.40s %-17s %9.1f %12s %10.3f\n", a->name, a->mixed_type ? "Any" : asset_type_name(a->type),
+                   a->hours, m, a->carbon_cost);
     }
     format_money(r->total, r->currency, m, sizeof m);
-    buf_printf(out, "%-40s %-17s %9s %12s\n", "TOTAL", "", "", m);
+    buf_printf(out, "%-40s %-17s %9s %12s %10.3f\n", "TOTAL", "", "", m, r->total_carbon);
 }

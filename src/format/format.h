@@ -40,6 +40,27 @@ void format_assets_table(const kt_asset_result *r, kt_buf *out);
 void format_clusters_json(const kt_cluster_status *c, size_t n, kt_buf *out);
 void format_clusters_csv(const kt_cluster_status *c, size_t n, kt_buf *out);
 
+/* Container request right-sizing (engine/savings.h): Kubecost's
+ * requestSizingV2 array (plus risk{cpu,memory}, averageReplicas and
+ * monthlyCarbonSavings in kg CO2e); one element; a table; and one
+ * `kubectl patch … --type strategic` line per workload. */
+void format_rs_json(const kt_rs_result *r, kt_buf *out);
+void format_rs_item_json(const kt_rs_rec *r, kt_buf *out);
+void format_rs_table(const kt_rs_result *r, kt_buf *out);
+void format_rs_patch(const kt_rs_result *r, kt_buf *out);
+/* The patch line of the workload r->items[i] belongs to. */
+void format_rs_patch_one(const kt_rs_result *r, size_t i, kt_buf *out);
+/* Every savings kind (engine/savings.h): GET /savings's body
+ * {"code":200,"data":{currency,totalMonthlySavings,totalMonthlyCarbonSavings,
+ * count,byKind[],byCluster[],byTeam[],items[]}} and the CLI summary table. */
+void format_savings_json(const kt_savings_result *r, kt_buf *out);
+void format_savings_table(const kt_savings_result *r, kt_buf *out);
+/* Kubernetes quantities as Kubecost writes them: CPU in whole millicores
+ * ("250m", rounded up); memory in whole Mi ("512Mi") when it is whole Mi or
+ * at least 1 Gi (rounded up), else bytes. */
+void format_cpu_quantity(double cores, char *out, size_t n);
+void format_memory_quantity(double bytes, char *out, size_t n);
+
 /* Append a CSV field, quoted when needed; a leading = + - @ is defused
  * with an apostrophe so a spreadsheet never runs it as a formula. */
 void format_csv_field(kt_buf *out, const char *s);

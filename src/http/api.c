@@ -35,7 +35,7 @@ static void ok(kt_http_resp *r, int csv, const char *filename)
 /* Input errors are the caller's (400); anything else is ours (500). */
 static void fail(kt_http_resp *r, const kt_err *err)
 {
-    resp_json_error(r, err->code == KT_EINPUT ? 400 : 500, err->msg[0] ? err->msg : "failed");
+    resp_fail(r, err);
 }
 
 /* OpenCost's handler defaults includeIdle to false (pkg/costmodel/aggregation.go);

@@ -101,6 +101,8 @@ void http_limits_default(kt_http_limits *l);
 
 /* Response helpers. */
 void resp_json_error(kt_http_resp *r, int status, const char *message);
+/* A kt_err as the API's error body: 400 for input errors, 500 otherwise. */
+void resp_fail(kt_http_resp *r, const kt_err *err);
 void resp_set(kt_http_resp *r, int status, const char *content_type);
 
 /* Handlers (api.c, metrics_route.c, dash_*.c). */
@@ -121,11 +123,17 @@ void api_custom_cost_timeseries(kt_http_app *, kt_store *, const kt_http_params 
 void api_healthz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_readyz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* api_savings.c: Kubecost's /savings/requestSizingV2 (a JSON array) and its /topline */
+void api_savings_requests(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_savings_requests_topline(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* /savings: every kind at once (format_savings_json) */
+void api_savings(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_overview(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_prices(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_cloud(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *); /* dash_cloud.c */
+void dash_savings(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_css(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_js(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_budgets.c: GET /budgets; POST /budget, DELETE /budget?id= (and Kubecost's /deleteBudget?id=) */

@@ -47,6 +47,8 @@ void dash_form(kt_buf *b, const char *action, const char *window, const char *ag
 /* Distinct pod label keys in ds as "label:KEY" strings, NULL-terminated;
  * free with free() (one block). */
 char **dash_label_keys(const kt_dataset *ds, int max);
+/* A headline card: label, value, a note (escaped). */
+void dash_card(kt_buf *b, const char *id, const char *label, const char *value, const char *note);
 /* Page-level error: status 400/500 with a readable message. */
 void dash_error(kt_http_resp *r, int status, const char *title, const char *message);
 /* The newest hour with facts (0 when none); shared with /metrics. */

@@ -15,7 +15,7 @@ static const char *const asset_aggs[] = {"type", "cluster", "provider", "region"
 static void assets_table(kt_buf *b, const kt_asset_result *r)
 {
     buf_puts(b, "<div class=\"tablewrap\"><table id=\"assets\"><thead><tr><th>Name</th><th>Type</th><th>Cluster</th>"
-                "<th>Hours</th><th>CPU</th><th>RAM</th><th>GPU</th><th>Total</th></tr></thead><tbody>\n");
+                "<th>Hours</th><th>CPU</th><th>RAM</th><th>GPU</th><th>Total</th><th>CO2e kg</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < r->n; i++) {
         const kt_asset *a = &r->items[i];
         buf_puts(b, "<tr><td class=\"name\">");
@@ -29,11 +29,12 @@ static void assets_table(kt_buf *b, const kt_asset_result *r)
             html_money(b, v[k], r->currency);
             buf_puts(b, "</td>");
         }
-        buf_puts(b, "</tr>\n");
+        buf_printf(b, "<td class=\"num carbon\">%.3f</td></tr>\n", a->carbon_cost);
     }
     buf_puts(b, "</tbody><tfoot><tr><th colspan=\"7\">Total</th><td class=\"num total\" id=\"grand-total\">");
     html_money(b, r->total, r->currency);
-    buf_puts(b, "</td></tr></tfoot></table></div>\n");
+    buf_printf(b, "</td><td class=\"num carbon\" id=\"carbon-total\">%.3f</td></tr></tfoot></table></div>\n",
+               r->total_carbon);
 }
 
 void dash_assets(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)

@@ -82,18 +82,19 @@ static void row(kt_buf *b, const kt_alloc *a, const char *cur, const dash_params
         buf_puts(b, "</td>");
     }
     if (a->kind == AK_NORMAL)
-        buf_printf(b, "<td class=\"num\">%.0f%%</td></tr>\n", alloc_total_efficiency(a) * 100);
+        buf_printf(b, "<td class=\"num\">%.0f%%</td>", alloc_total_efficiency(a) * 100);
     else
-        buf_puts(b, "<td class=\"num\">–</td></tr>\n");
+        buf_puts(b, "<td class=\"num\">–</td>");
+    buf_printf(b, "<td class=\"num carbon\">%.3f</td></tr>\n", a->carbon_cost);
 }
 
 static void table(kt_buf *b, const kt_alloc_set *set, const dash_params *d)
 {
     kt_buf tmp = {0};
-    double tot[8] = {0};
+    double tot[8] = {0}, kg = 0;
     buf_puts(b, "<div class=\"tablewrap\"><table id=\"alloc\"><thead><tr><th>Name</th><th>CPU</th><th>RAM</th>"
                 "<th>GPU</th><th>PV</th><th>LB</th><th>Network</th><th>Shared</th><th>Total</th>"
-                "<th>Efficiency</th></tr></thead><tbody>\n");
+                "<th>Efficiency</th><th title=\"kg CO2e (docs/savings.md)\">CO2e kg</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < set->n; i++) {
         const kt_alloc *a = &set->items[i];
         row(b, a, set->currency, d, &tmp);
@@ -101,6 +102,7 @@ static void table(kt_buf *b, const kt_alloc_set *set, const dash_params *d)
                       a->shared_cost + a->external_cost, alloc_total(a)};
         for (int k = 0; k < 8; k++)
             tot[k] += v[k];
+        kg += a->carbon_cost;
     }
     buf_puts(b, "</tbody><tfoot><tr><th>Total</th>");
     for (int k = 0; k < 8; k++) {
@@ -108,7 +110,7 @@ static void table(kt_buf *b, const kt_alloc_set *set, const dash_params *d)
         html_money(b, tot[k], set->currency);
         buf_puts(b, "</td>");
     }
-    buf_puts(b, "<td></td></tr></tfoot></table></div>\n");
+    buf_printf(b, "<td></td><td class=\"num carbon\" id=\"carbon-total\">%.3f</td></tr></tfoot></table></div>\n", kg);
     buf_free(&tmp);
 }
 

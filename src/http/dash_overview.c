@@ -90,7 +90,7 @@ static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits
     return 0;
 }
 
-static void card(kt_buf *b, const char *id, const char *label, const char *value, const char *note)
+void dash_card(kt_buf *b, const char *id, const char *label, const char *value, const char *note)
 {
     buf_printf(b, "<div class=\"card\" id=\"%s\"><div class=\"label\">%s</div><div class=\"value\">", id, label);
     html_escape(b, value);
@@ -121,17 +121,17 @@ static void cards(kt_buf *b, const overview *o)
         format_money(o->mtd, o->currency, v, sizeof v);
         snprintf(note, sizeof note, "since %.10s", ds);
     }
-    card(b, "mtd", "Month to date", v, note);
+    dash_card(b, "mtd", "Month to date", v, note);
     format_money(o->projected, o->currency, v, sizeof v);
     time_format(o->data_end, de);
     snprintf(note, sizeof note, "at the run rate up to %.13s:00Z", de);
-    card(b, "projected", "Projected month", v, note);
+    dash_card(b, "projected", "Projected month", v, note);
     snprintf(v, sizeof v, "%.1f%%", o->alloc_total > 0 ? 100 * o->idle / o->alloc_total : 0);
     format_money(o->idle, o->currency, note, sizeof note);
     strncat(note, " unused capacity", sizeof note - strlen(note) - 1);
-    card(b, "idle", "Idle share", v, note);
+    dash_card(b, "idle", "Idle share", v, note);
     snprintf(v, sizeof v, "%.0f%%", o->eff_cost > 0 ? 100 * o->eff_weighted / o->eff_cost : 0);
-    card(b, "efficiency", "Efficiency", v, "usage ÷ request, cost-weighted");
+    dash_card(b, "efficiency", "Efficiency", v, "usage ÷ request, cost-weighted");
     buf_puts(b, "</section>\n");
 }
 

@@ -9,6 +9,7 @@
 #include "http/health.h"
 #include "http/metrics.h"
 #include "http/posture_api.h"
+#include "http/savings_metrics.h"
 
 /* Database file plus its WAL; -1 when the store is not a local file. */
 static double store_bytes(kt_store *s)
@@ -48,6 +49,7 @@ void api_metrics(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
         }
         metrics_render_costs(a.replies[0].facts, &r->body);
         engine_answer_free(&a);
+        savings_metrics(app, s, latest + 3600, &r->body);
     }
     health_render(app, c, n, store_bytes(s), now, &r->body);
     if (app->live_metrics)

@@ -25,6 +25,14 @@ static const char *const none[] = {NULL};
 static const char *const dash_params[] = {"window", "aggregate", "filter", "idle", NULL};
 static const char *const dash_assets_params[] = {"window", "aggregate", NULL};
 static const char *const budget_params[] = {"id", NULL};
+static const char *const dash_savings_params[] = {"window", "sortBy", "sortByOrder", "filter", "aggregate", NULL};
+/* Kubecost's requestSizingV2 parameters (includeLabelsAndAnnotations accepted, ignored) */
+static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM", "qCPU", "qRAM",
+                                        "targetCPUUtilization", "targetRAMUtilization", "minRecCPUMillicores",
+                                        "minRecRAMBytes", "filter", "sortBy", "sortByOrder",
+                                        "includeLabelsAndAnnotations", NULL};
+static const char *const savings_params[] = {"window", "teamLabel", "threshold", "targetCPUUtilization",
+                                             "targetRAMUtilization", "filter", NULL};
 
 static const kt_route routes[] = {
     /* path, handler, params, public, needs store, page, cacheable, POST with a body, write handler */
@@ -54,12 +62,16 @@ static const kt_route routes[] = {
     {"/budget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
+    {"/savings", api_savings, savings_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/requestSizingV2", api_savings_requests, rs_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/requestSizingV2/topline", api_savings_requests_topline, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},
     {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1, 0, NULL},
     {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1, 0, NULL},
     {"/ui/cloud", dash_cloud, dash_assets_params, 0, 1, 1, 1, 0, NULL},
     {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, 0, NULL},
     {"/ui/posture", dash_posture, none, 0, 1, 1, 0, 0, NULL},
+    {"/ui/savings", dash_savings, dash_savings_params, 0, 1, 1, 1, 0, NULL},
     /* the sign-in page needs the stylesheet before a session exists */
     {"/static/app.css", dash_static_css, none, 1, 0, 0, 0, 0, NULL},
     {"/static/app.js", dash_static_js, none, 1, 0, 0, 0, 0, NULL},
@@ -103,6 +115,11 @@ void resp_set(kt_http_resp *r, int status, const char *content_type)
 {
     r->status = status;
     r->content_type = content_type;
+}
+
+void resp_fail(kt_http_resp *r, const kt_err *err)
+{
+    resp_json_error(r, err->code == KT_EINPUT ? 400 : 500, err->msg[0] ? err->msg : "failed");
 }
 
 void resp_json_error(kt_http_resp *r, int status, const char *message)

@@ -34,6 +34,8 @@ static const char css[] =
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.total{font-weight:600}"
     "td.name{white-space:normal;word-break:break-all;min-width:10rem}tfoot th,tfoot td{font-weight:700}\n"
     "#prices,#assets{font-size:.8rem}#prices td.name{min-width:8rem}\n"
+    "pre.patch{white-space:pre-wrap;word-break:break-all;user-select:all;font-size:.75rem;margin:0}"
+    "td.patch{min-width:20rem}\n"
     "a{color:var(--accent)}.csv{font-size:.8rem;font-weight:400}.error{color:#a11;font-weight:600}.bad{color:#a11}\n"
     "svg text{font-size:12px;fill:#333}svg .axis{font-size:11px;fill:#666}svg .grid{stroke:#e3e7ee}\n"
     ".c0{fill:#2456d6;background:#2456d6}.c1{fill:#e8833a;background:#e8833a}.c2{fill:#2e9d63;background:#2e9d63}"
@@ -43,10 +45,14 @@ static const char css[] =
     "@media (max-width:600px){main{padding:.5rem}.card .value{font-size:1.3rem}th,td{padding:.3rem}"
     ".grid,.charts{grid-template-columns:1fr}}\n";
 
-/* Submit the controls form when a select changes; nothing else. */
+/* Submit the controls form when a select changes; copy a patch on the Savings page. */
 static const char js[] =
     "document.querySelectorAll('select.autosubmit').forEach(function(s){"
-    "s.addEventListener('change',function(){s.form.submit();});});\n";
+    "s.addEventListener('change',function(){s.form.submit();});});\n"
+    /* Savings: copy a patch command */
+    "document.querySelectorAll('button.copy').forEach(function(b){b.addEventListener('click',function(){"
+    "var t=document.getElementById(b.dataset.target);if(t&&navigator.clipboard){navigator.clipboard.writeText("
+    "t.textContent);b.textContent='copied';}});});\n";
 
 void dash_static_css(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
 {

@@ -195,6 +195,17 @@ TEST(conservation_with_every_option_and_odd_windows)
                     CHECK(0);
                 }
                 CHECK(want > 0);
+                /* carbon (kg CO2e) is conserved the same way, except that idle
+                 * shared by cluster moves at the cluster's kg-per-dollar, not its
+                 * node's: there the set's total may move by the nodes' spread */
+                double kg = s->carbon_dropped;
+                for (size_t i = 0; i < s->n; i++)
+                    kg += s->items[i].carbon_cost;
+                double kg_tol = o == 1 ? 0.05 : 1e-9;
+                if (!(s->assets_carbon > 0) || fabs(kg - s->assets_carbon) > kg_tol * s->assets_carbon) {
+                    fprintf(stderr, "carbon agg=%s w=%zu opt=%d: %.12f vs %.12f\n", aggs[a], w, o, kg, s->assets_carbon);
+                    CHECK(0);
+                }
                 no_negative(s);
                 sets++;
                 engine_answer_free(&ans);

@@ -1,0 +1,152 @@
+/* savings.c — `kubetally savings [KIND]`: what to change and what it saves.
+ *
+ *   savings            every kind: totals per kind, cluster and team (-o json = GET /savings)
+ *   savings requests   container request right-sizing (Kubecost requestSizingV2);
+ *                      -o json prints GET /savings/requestSizingV2's body; --patch
+ *                      prints kubectl patch commands instead
+ * Flags map to the API's parameter names (engine/savings_params.h). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "cmd/flags.h"
+#include "engine/engine.h"
+#include "engine/savings_params.h"
+#include "format/format.h"
+#include "store/store.h"
+
+static const kt_flag request_flags[] = {
+    {"--window", "window", 0, "-w"},
+    {"--algorithm-cpu", "algorithmCPU", 0, "--algorithmCPU"},
+    {"--algorithm-ram", "algorithmRAM", 0, "--algorithmRAM"},
+    {"--q-cpu", "qCPU", 0, "--qCPU"},
+    {"--q-ram", "qRAM", 0, "--qRAM"},
+    {"--target-cpu", "targetCPUUtilization", 0, "--targetCPUUtilization"},
+    {"--target-ram", "targetRAMUtilization", 0, "--targetRAMUtilization"},
+    {"--min-cpu-millicores", "minRecCPUMillicores", 0, "--minRecCPUMillicores"},
+    {"--min-ram-bytes", "minRecRAMBytes", 0, "--minRecRAMBytes"},
+    {"--filter", "filter", 0, "-f"},
+    {"--sort-by", "sortBy", 0, "--sortBy"},
+    {"--sort-order", "sortByOrder", 0, "--sortByOrder"},
+    {"--patch", "patch", 1, NULL},
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const kt_flag summary_flags[] = {
+    {"--window", "window", 0, "-w"},
+    {"--team-label", "teamLabel", 0, "--teamLabel"},
+    {"--threshold", "threshold", 0, NULL},
+    {"--target-cpu", "targetCPUUtilization", 0, "--targetCPUUtilization"},
+    {"--target-ram", "targetRAMUtilization", 0, "--targetRAMUtilization"},
+    {"--filter", "filter", 0, "-f"},
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+/* Ask the engine one question against the store named by --db. */
+static int ask_one(kt_params *p, const kt_ask *ask, kt_answer *a, kt_err *err)
+{
+    kt_store *s;
+    if (store_open(params_get(p, "db"), KT_STORE_READONLY, &s, err))
+        return -1;
+    int rc = engine_ask(s, ask, 1, &cmd_limits, a, err);
+    store_close(s);
+    return rc;
+}
+
+static int savings_requests_cmd(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out = KT_OUT_TABLE;
+    if (flags_parse(request_flags, argc, argv, &p, &err))
+        return cmd_report("savings requests", &err);
+    if (p.help) {
+        flags_usage("savings requests",
+                    "Container request right-sizing, one recommendation per container of each controller "
+                    "(Kubecost's requestSizingV2), with monthly savings, CO2e and the risk measured on history. "
+                    "--patch prints kubectl patch commands.", request_flags);
+        return 0;
+    }
+    const char *o = params_get(&p, "output"), *patch = params_get(&p, "patch");
+    if (o && cmd_parse_output(o, &out)) {
+        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+        return cmd_report("savings requests", &err);
+    }
+    kt_ask ask = {.kind = KT_ASK_REQUEST_SIZING};
+    kt_filter *filter;
+    if (rs_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.requests, &filter, &err))
+        return cmd_report("savings requests", &err);
+    kt_answer a;
+    int rc = ask_one(&p, &ask, &a, &err);
+    filter_free(filter);
+    if (rc)
+        return cmd_report("savings requests", &err);
+    kt_buf b = {0};
+    const kt_rs_result *r = &a.replies[0].requests;
+    if (patch && cmd_parse_bool(patch) == 1) format_rs_patch(r, &b);
+    else if (out == KT_OUT_JSON) format_rs_json(r, &b);
+    else format_rs_table(r, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_free(&b);
+    engine_answer_free(&a);
+    return 0;
+}
+
+static int savings_summary_cmd(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out = KT_OUT_TABLE;
+    if (flags_parse(summary_flags, argc, argv, &p, &err))
+        return cmd_report("savings", &err);
+    if (p.help) {
+        flags_usage("savings", "Every savings kind at once: monthly total, CO2e and count per kind, cluster and team. "
+                    "Kinds: `savings requests` (right-sizing, --patch). Unclaimed volumes, orphaned load balancers, "
+                    "underused nodes and abandoned workloads are in the summary's items (-o json).", summary_flags);
+        return 0;
+    }
+    const char *o = params_get(&p, "output");
+    if (o && cmd_parse_output(o, &out)) {
+        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+        return cmd_report("savings", &err);
+    }
+    kt_ask ask = {.kind = KT_ASK_SAVINGS};
+    kt_filter *filter;
+    if (savings_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.savings, &filter, &err))
+        return cmd_report("savings", &err);
+    kt_answer a;
+    int rc = ask_one(&p, &ask, &a, &err);
+    filter_free(filter);
+    if (rc)
+        return cmd_report("savings", &err);
+    kt_buf b = {0};
+    if (out == KT_OUT_JSON) format_savings_json(&a.replies[0].savings, &b);
+    else format_savings_table(&a.replies[0].savings, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_free(&b);
+    engine_answer_free(&a);
+    return 0;
+}
+
+int cmd_savings(int argc, char **argv)
+{
+    const char *kind = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+    if (kind && !strcmp(kind, "requests"))
+        return savings_requests_cmd(argc - 1, argv + 1);
+    if (!kind)
+        return savings_summary_cmd(argc, argv);
+    if (!strcmp(kind, "help")) {
+        printf("usage: kubetally savings [KIND] [flags]\n\n"
+               "  (none)     every kind: monthly total and count per kind, cluster and team\n"
+               "  requests   container request right-sizing (Kubecost requestSizingV2), --patch for kubectl\n\n"
+               "`kubetally savings [KIND] --help` lists the flags.\n");
+        return 0;
+    }
+    fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests\n", kind);
+    return 2;
+}

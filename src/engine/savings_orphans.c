@@ -1,0 +1,313 @@
+/* savings_orphans.c — the savings kinds that are not request sizing:
+ * unclaimed volumes, orphaned load balancers, underused nodes, abandoned
+ * workloads (savings.h).  All judged from the stored facts:
+ *   - "now" is the newest asset fact's end in the dataset (data_end); a
+ *     thing is current when its newest fact ends within an hour of it, so
+ *     a deleted volume, service or node drops out of the list;
+ *   - unclaimed volume: current, and no pod held it at any time in the
+ *     window (Kubecost's "no pod uses it");
+ *   - orphaned load balancer: current, and no pod backed it in its newest
+ *     fact (the meter splits a service's hours among its running pods);
+ *   - underused node: current; its pods' requests (DaemonSets excluded:
+ *     they leave with it) fit in what the cluster's other current nodes
+ *     have free below node_target of capacity, and its largest container
+ *     fits on one of them; nodes whose pods mount local volumes stay;
+ *     tried from the least requested; a node's load is its busiest hour of
+ *     the newest day (autoscaled workloads peak by day), CPU and memory
+ *     each;
+ *   - abandoned workload: network facts exist for it, its traffic is below
+ *     abandoned_bytes_per_s and its CPU below abandoned_cpu_cores over the
+ *     window; saving = its cost per month.
+ * Monthly amounts are the newest rate × 730 h (volumes, LBs, nodes) or the
+ * window's cost scaled to 730 h (workloads). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/carbon_rates.h"
+#include "engine/savings.h"
+#include "util/buf.h"
+
+#define STR(ds, id) strtab_get(&(ds)->strs, (id))
+#define RECENT 86400 /* the load of a node: its newest day */
+
+typedef struct octx {
+    const kt_dataset *ds;
+    const kt_savings_params *p;
+    kt_savings_result *out;
+    size_t *cap;
+    int64_t data_end;
+    double *node_kg_h;
+} octx;
+
+static void push(octx *c, enum kt_saving_kind k, const char *cluster, const char *ns, const char *name,
+                 double monthly, double kg, double detail)
+{
+    if (monthly <= 0)
+        return;
+    grow_array((void **)&c->out->items, c->cap, c->out->n, sizeof *c->out->items);
+    c->out->items[c->out->n++] = (kt_saving){k, cluster, "", ns, name, monthly, kg, detail};
+}
+
+static int64_t data_end(const kt_dataset *ds)
+{
+    int64_t e = 0;
+#define NEWEST(arr) for (size_t i = 0; i < ds->n_##arr; i++) \
+        if (ds->arr[i].t + ds->arr[i].dur > e) e = ds->arr[i].t + ds->arr[i].dur;
+    NEWEST(nfacts) NEWEST(vfacts) NEWEST(lbfacts)
+#undef NEWEST
+    return ds->start < ds->end && e > ds->end ? ds->end : e;
+}
+
+static void unclaimed_volumes(octx *c)
+{
+    const kt_dataset *ds = c->ds;
+    size_t n = ds->n_volumes + 1;
+    double *held = xcalloc(n, sizeof *held), *cost = xcalloc(n, sizeof *cost), *hours = xcalloc(n, sizeof *hours);
+    double *kg = xcalloc(n, sizeof *kg), *bytes = xcalloc(n, sizeof *bytes);
+    int64_t *last = xcalloc(n, sizeof *last);
+    for (size_t i = 0; i < ds->n_pvfacts; i++)
+        held[ds->pvfacts[i].volume] += ds->pvfacts[i].hours;
+    for (size_t i = 0; i < ds->n_vfacts; i++) {
+        const ds_volume_fact *f = &ds->vfacts[i];
+        cost[f->volume] += f->cost, hours[f->volume] += f->hours, kg[f->volume] += carbon_vfact_kg(ds, f);
+        if (f->t + f->dur >= last[f->volume])
+            last[f->volume] = f->t + f->dur, bytes[f->volume] = f->bytes;
+    }
+    for (uint32_t v = 0; v < ds->n_volumes; v++) {
+        const ds_volume *x = &ds->volumes[v];
+        if (held[v] > 0 || hours[v] <= 0 || last[v] < c->data_end - 3600)
+            continue;
+        push(c, SK_UNCLAIMED_VOLUME, STR(ds, ds->clusters[x->cluster].name), STR(ds, x->claim_ns), STR(ds, x->name),
+             cost[v] / hours[v] * KT_HOURS_PER_MONTH, kg[v] / hours[v] * KT_HOURS_PER_MONTH, bytes[v]);
+    }
+    free(held), free(cost), free(hours), free(kg), free(bytes), free(last);
+}
+
+static void orphaned_lbs(octx *c)
+{
+    const kt_dataset *ds = c->ds;
+    size_t n = ds->n_lbs + 1;
+    int64_t *newest = xcalloc(n, sizeof *newest), *last = xcalloc(n, sizeof *last);
+    double *hourly = xcalloc(n, sizeof *hourly), *held = xcalloc(n, sizeof *held);
+    for (size_t i = 0; i < ds->n_lbfacts; i++) {
+        const ds_lb_fact *f = &ds->lbfacts[i];
+        if (f->t >= newest[f->lb] && f->hours > 0)
+            newest[f->lb] = f->t, hourly[f->lb] = f->hourly;
+        if (f->t + f->dur > last[f->lb])
+            last[f->lb] = f->t + f->dur;
+    }
+    for (size_t i = 0; i < ds->n_plbfacts; i++)
+        if (ds->plbfacts[i].t == newest[ds->plbfacts[i].lb])
+            held[ds->plbfacts[i].lb] += ds->plbfacts[i].hours;
+    for (uint32_t l = 0; l < ds->n_lbs; l++) {
+        const ds_lb *x = &ds->lbs[l];
+        if (held[l] > 0 || !newest[l] || last[l] < c->data_end - 3600)
+            continue;
+        push(c, SK_ORPHANED_LB, STR(ds, ds->clusters[x->cluster].name), STR(ds, x->namespace_), STR(ds, x->name),
+             hourly[l] * KT_HOURS_PER_MONTH, 0, 0);
+    }
+    free(newest), free(last), free(hourly), free(held);
+}
+
+typedef struct nload {
+    double cpu, ram, big_cpu, big_ram; /* movable requests at the busiest hour (cores, bytes), largest container */
+    double fixed_cpu, fixed_ram;       /* DaemonSet requests at their busiest hour: they stay on every node */
+    double hour_cpu[24], hour_ram[24]; /* movable requests per hour of the newest day */
+    double hour_fcpu[24], hour_fram[24];
+    double hours, hourly;
+    int64_t last;
+    int pinned, gone;
+} nload;
+
+static int64_t fact_end(int64_t t, int32_t dur) { return t + dur; }
+
+static void node_loads(octx *c, nload *L)
+{
+    const kt_dataset *ds = c->ds;
+    int64_t from = c->data_end - RECENT;
+    for (size_t i = 0; i < ds->n_nfacts; i++) {
+        const ds_node_fact *f = &ds->nfacts[i];
+        nload *x = &L[f->node];
+        if (fact_end(f->t, f->dur) > x->last) x->last = fact_end(f->t, f->dur), x->hourly = f->hourly;
+        if (fact_end(f->t, f->dur) > from) x->hours += f->hours;
+    }
+    for (size_t i = 0; i < ds->n_cfacts; i++) {
+        const ds_container_fact *f = &ds->cfacts[i];
+        const ds_pod *p = &ds->pods[ds->containers[f->container].pod];
+        if (p->node == KT_NONE || fact_end(f->t, f->dur) <= from)
+            continue;
+        nload *x = &L[p->node];
+        int fixed = !strcasecmp(STR(ds, p->controller_kind), "daemonset");
+        double *hc = fixed ? x->hour_fcpu : x->hour_cpu, *hr = fixed ? x->hour_fram : x->hour_ram;
+        /* a fact's request-hours over the newest day's hours it spans (a daily row: evenly) */
+        int64_t a = f->t > from ? f->t : from, e = f->t + f->dur < c->data_end ? f->t + f->dur : c->data_end;
+        for (int64_t t = a - (a - from) % 3600; t < e; t += 3600) {
+            int k = (int)((t - from) / 3600);
+            double part = (double)f->dur / 3600.0;
+            if (k >= 0 && k < 24)
+                hc[k] += f->cpu_req / part, hr[k] += f->ram_req / part;
+        }
+        double h = fixed ? 0 : f->seconds / 3600.0;
+        if (h > 0 && f->cpu_req / h > x->big_cpu) x->big_cpu = f->cpu_req / h;
+        if (h > 0 && f->ram_req / h > x->big_ram) x->big_ram = f->ram_req / h;
+    }
+    for (size_t i = 0; i < ds->n_pvfacts; i++) {
+        const ds_pod *p = &ds->pods[ds->pvfacts[i].pod];
+        if (p->node != KT_NONE && strcasestr(STR(ds, ds->volumes[ds->pvfacts[i].volume].storage_class), "local"))
+            L[p->node].pinned = 1;
+    }
+    for (size_t n = 0; n < ds->n_nodes; n++)
+        for (int k = 0; k < 24; k++) {
+            if (L[n].hour_cpu[k] > L[n].cpu) L[n].cpu = L[n].hour_cpu[k];
+            if (L[n].hour_ram[k] > L[n].ram) L[n].ram = L[n].hour_ram[k];
+            if (L[n].hour_fcpu[k] > L[n].fixed_cpu) L[n].fixed_cpu = L[n].hour_fcpu[k];
+            if (L[n].hour_fram[k] > L[n].fixed_ram) L[n].fixed_ram = L[n].hour_fram[k];
+        }
+}
+
+/* Can node `n`'s movable load go to the other current nodes of its cluster? */
+static int drainable(const octx *c, const nload *L, uint32_t n)
+{
+    const kt_dataset *ds = c->ds;
+    double t = c->p->node_target, free_cpu = 0, free_ram = 0, best_cpu = 0, best_ram = 0;
+    for (uint32_t m = 0; m < ds->n_nodes; m++) {
+        if (m == n || L[m].gone || ds->nodes[m].cluster != ds->nodes[n].cluster || L[m].last < c->data_end - 3600)
+            continue;
+        double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu;
+        double fr = ds->nodes[m].ram_bytes * t - L[m].ram - L[m].fixed_ram;
+        if (fc > 0) free_cpu += fc;
+        if (fr > 0) free_ram += fr;
+        if (fc > best_cpu) best_cpu = fc;
+        if (fr > best_ram) best_ram = fr;
+    }
+    return L[n].cpu <= free_cpu && L[n].ram <= free_ram && L[n].big_cpu <= best_cpu && L[n].big_ram <= best_ram;
+}
+
+/* Spread a drained node's load over the others by their free CPU. */
+static void move_load(const octx *c, nload *L, uint32_t n)
+{
+    const kt_dataset *ds = c->ds;
+    double t = c->p->node_target, free_cpu = 0;
+    for (uint32_t m = 0; m < ds->n_nodes; m++)
+        if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && L[m].last >= c->data_end - 3600) {
+            double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu;
+            free_cpu += fc > 0 ? fc : 0;
+        }
+    for (uint32_t m = 0; m < ds->n_nodes && free_cpu > 0; m++)
+        if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && L[m].last >= c->data_end - 3600) {
+            double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu, k = (fc > 0 ? fc : 0) / free_cpu;
+            L[m].cpu += L[n].cpu * k, L[m].ram += L[n].ram * k;
+        }
+    L[n].gone = 1;
+}
+
+static void underused_nodes(octx *c)
+{
+    const kt_dataset *ds = c->ds;
+    nload *L = xcalloc(ds->n_nodes + 1, sizeof *L);
+    node_loads(c, L);
+    uint32_t *order = xmalloc((ds->n_nodes + 1) * sizeof *order);
+    size_t n = 0;
+    for (uint32_t i = 0; i < ds->n_nodes; i++)
+        if (L[i].last >= c->data_end - 3600 && L[i].hours > 0)
+            order[n++] = i;
+    /* least requested share of CPU first */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            uint32_t a = order[j - 1], b = order[j];
+            double ka = L[a].cpu / (ds->nodes[a].cpu_cores > 0 ? ds->nodes[a].cpu_cores : 1);
+            double kb = L[b].cpu / (ds->nodes[b].cpu_cores > 0 ? ds->nodes[b].cpu_cores : 1);
+            if (ka <= kb) break;
+            order[j - 1] = b, order[j] = a;
+        }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t x = order[i];
+        if (L[x].pinned || !drainable(c, L, x))
+            continue;
+        move_load(c, L, x);
+        push(c, SK_UNDERUSED_NODE, STR(ds, ds->clusters[ds->nodes[x].cluster].name), "", STR(ds, ds->nodes[x].name),
+             L[x].hourly * KT_HOURS_PER_MONTH, c->node_kg_h[x] * KT_HOURS_PER_MONTH, L[x].cpu);
+    }
+    free(order);
+    free(L);
+}
+
+typedef struct wl {
+    uint32_t pod; /* first pod: names the workload */
+    double bytes, cpu_use, cost;
+    int64_t first, last;
+    int has_net;
+} wl;
+
+/* Pods grouped by controller (a bare pod is its own). */
+static uint32_t *workloads(const kt_dataset *ds, wl **out, size_t *n)
+{
+    kt_strtab keys;
+    kt_buf b = {0};
+    size_t cap = 0;
+    strtab_init(&keys);
+    uint32_t *of = xmalloc((ds->n_pods + 1) * sizeof *of);
+    *out = NULL, *n = 0;
+    for (uint32_t i = 0; i < ds->n_pods; i++) {
+        const ds_pod *p = &ds->pods[i];
+        buf_reset(&b);
+        if (*STR(ds, p->controller))
+            buf_printf(&b, "%u/%u/%u/%u", p->cluster, p->namespace_, p->controller_kind, p->controller);
+        else
+            buf_printf(&b, "%u/%u/pod/%u", p->cluster, p->namespace_, p->name);
+        of[i] = strtab_intern(&keys, b.data) - 1;
+        if (of[i] == *n) {
+            grow_array((void **)out, &cap, *n, sizeof **out);
+            (*out)[(*n)++] = (wl){i, 0, 0, 0, INT64_MAX, 0, 0};
+        }
+    }
+    strtab_free(&keys);
+    buf_free(&b);
+    return of;
+}
+
+static void abandoned(octx *c)
+{
+    const kt_dataset *ds = c->ds;
+    wl *W;
+    size_t n;
+    uint32_t *of = workloads(ds, &W, &n);
+    for (size_t i = 0; i < ds->n_netfacts; i++) {
+        const ds_network_fact *f = &ds->netfacts[i];
+        wl *w = &W[of[f->pod]];
+        w->bytes += f->tx_internet + f->tx_region + f->tx_zone + f->rx_bytes, w->has_net = 1;
+    }
+    for (size_t i = 0; i < ds->n_cfacts; i++) {
+        const ds_container_fact *f = &ds->cfacts[i];
+        wl *w = &W[of[ds->containers[f->container].pod]];
+        w->cpu_use += f->cpu_use, w->cost += f->cost[R_CPU] + f->cost[R_RAM] + f->cost[R_GPU];
+        if (f->t < w->first) w->first = f->t;
+        if (f->t + f->dur > w->last) w->last = f->t + f->dur;
+    }
+    for (size_t i = 0; i < n; i++) {
+        wl *w = &W[i];
+        double secs = w->last > w->first ? (double)(w->last - w->first) : 0;
+        if (!w->has_net || secs <= 0)
+            continue;
+        double rate = w->bytes / secs, cpu = w->cpu_use / (secs / 3600);
+        if (rate >= c->p->abandoned_bytes_per_s || cpu >= c->p->abandoned_cpu_cores)
+            continue;
+        const ds_pod *p = &ds->pods[w->pod];
+        push(c, SK_ABANDONED, STR(ds, ds->clusters[p->cluster].name), STR(ds, p->namespace_),
+             STR(ds, *STR(ds, p->controller) ? p->controller : p->name), w->cost * KT_HOURS_PER_MONTH / (secs / 3600),
+             0, rate);
+    }
+    free(of);
+    free(W);
+}
+
+void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap)
+{
+    octx c = {ds, p, out, cap, data_end(ds), carbon_node_kg_h(ds)};
+    unclaimed_volumes(&c);
+    orphaned_lbs(&c);
+    underused_nodes(&c);
+    abandoned(&c);
+    free(c.node_kg_h);
+}

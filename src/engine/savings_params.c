@@ -1,0 +1,92 @@
+/* savings_params.c — one parser for the savings parameters, shared by the
+ * CLI flags and the HTTP API (as query.c is for allocations), with
+ * Kubecost's names and defaults; see savings.h and docs/savings.md. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/savings_params.h"
+
+static int num(kt_param_get get, void *ctx, const char *name, double lo, double hi, int lo_open, double *out,
+               kt_err *err)
+{
+    const char *v = get(ctx, name);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    double d = strtod(v, &end);
+    if (*end || !isfinite(d) || d > hi || d < lo || (lo_open && d == lo))
+        return kt_fail(err, KT_EINPUT, "%s: must be a number in %s%g, %g], got '%.64s'", name, lo_open ? "(" : "[",
+                       lo, hi, v);
+    *out = d;
+    return 0;
+}
+
+static int algo(kt_param_get get, void *ctx, const char *name, enum kt_rs_algo *out, kt_err *err)
+{
+    const char *v = get(ctx, name);
+    if (!v || !*v) return 0;
+    if (!strcasecmp(v, "max")) *out = RS_MAX;
+    else if (!strcasecmp(v, "quantile") || !strcasecmp(v, "quantileOfMaxes")) *out = RS_QUANTILE;
+    else if (!strcasecmp(v, "quantileOfAverages")) *out = RS_QUANTILE_AVG;
+    else return kt_fail(err, KT_EINPUT, "%s: expected max or quantile (or quantileOfMaxes, quantileOfAverages), "
+                        "got '%.64s'", name, v);
+    return 0;
+}
+
+static int sort_by(kt_param_get get, void *ctx, kt_rs_params *p, kt_err *err)
+{
+    static const char *names[] = {"totalSavings", "currentEfficiency", "cpuRecommended", "cpuLatest",
+                                  "memoryRecommended", "memoryLatest"};
+    const char *v = get(ctx, "sortBy");
+    if (v && *v) {
+        size_t i = 0;
+        while (i < 6 && strcasecmp(v, names[i])) i++;
+        if (i == 6)
+            return kt_fail(err, KT_EINPUT, "sortBy: expected totalSavings, currentEfficiency, cpuRecommended, "
+                           "cpuLatest, memoryRecommended or memoryLatest, got '%.64s'", v);
+        p->sort_by = (enum kt_rs_sort)i;
+    }
+    if ((v = get(ctx, "sortByOrder")) && *v) {
+        if (!strcasecmp(v, "ascending")) p->ascending = 1;
+        else if (!strcasecmp(v, "descending")) p->ascending = 0;
+        else return kt_fail(err, KT_EINPUT, "sortByOrder: expected ascending or descending, got '%.64s'", v);
+    }
+    return 0;
+}
+
+/* Kubecost: a target that does not parse falls back to 0.7; kubetally
+ * refuses it instead (docs/decisions.md): a typo should not pass silently. */
+int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_rs_params *p, kt_filter **filter,
+                    kt_err *err)
+{
+    rs_params_init(p);
+    *filter = NULL;
+    const char *v = get(ctx, "window");
+    if (window_parse(v && *v ? v : "7d", now, w, err))
+        return -1;
+    if (algo(get, ctx, "algorithmCPU", &p->algo_cpu, err) || algo(get, ctx, "algorithmRAM", &p->algo_ram, err) ||
+        num(get, ctx, "qCPU", 0, 1, 1, &p->q_cpu, err) || num(get, ctx, "qRAM", 0, 1, 1, &p->q_ram, err) ||
+        num(get, ctx, "targetCPUUtilization", 0, 1, 1, &p->target_cpu, err) ||
+        num(get, ctx, "targetRAMUtilization", 0, 1, 1, &p->target_ram, err) ||
+        num(get, ctx, "minRecCPUMillicores", 0, 1e7, 0, &p->min_cpu_mcores, err) ||
+        num(get, ctx, "minRecRAMBytes", 0, 1e15, 0, &p->min_ram_bytes, err) || sort_by(get, ctx, p, err))
+        return -1;
+    if (filter_parse(get(ctx, "filter"), filter, err))
+        return -1;
+    p->filter = *filter;
+    return 0;
+}
+
+int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_savings_params *p,
+                         kt_filter **filter, kt_err *err)
+{
+    savings_params_init(p);
+    if (rs_params_parse(get, ctx, now, w, &p->requests, filter, err))
+        return -1;
+    const char *v = get(ctx, "teamLabel");
+    if (v && *v)
+        p->team_label = v;
+    return num(get, ctx, "threshold", 0, 1e15, 0, &p->abandoned_bytes_per_s, err);
+}

@@ -1,0 +1,22 @@
+/* savings_params.h — Kubecost's requestSizingV2 parameters from a getter
+ * (CLI flags or the HTTP query): window (default 7d), algorithmCPU,
+ * algorithmRAM (max | quantile; also quantileOfMaxes, quantileOfAverages),
+ * qCPU, qRAM, targetCPUUtilization, targetRAMUtilization, minRecCPUMillicores,
+ * minRecRAMBytes, filter, sortBy, sortByOrder.  Errors name the parameter.
+ * *filter is owned by the caller (filter_free). */
+#ifndef KT_SAVINGS_PARAMS_H
+#define KT_SAVINGS_PARAMS_H
+
+#include "engine/query.h"
+#include "engine/savings.h"
+
+int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_rs_params *p, kt_filter **filter,
+                    kt_err *err);
+
+/* The summary's parameters: the above plus teamLabel (default team) and
+ * threshold (abandoned workloads, bytes/s, default 500).  p->team_label
+ * points into the getter's storage. */
+int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_savings_params *p,
+                         kt_filter **filter, kt_err *err);
+
+#endif

@@ -1,0 +1,68 @@
+/* api_savings.c — the savings API under /savings/… (Kubecost's shapes where
+ * Kubecost has the same thing).  Parameters are parsed by the same
+ * function as the CLI's flags (engine/savings_params.h) and the body is
+ * formatted by the same function, so `kubetally savings requests -o json`
+ * and GET /savings/requestSizingV2 return the same bytes. */
+#include <string.h>
+
+#include "engine/savings_params.h"
+#include "format/format.h"
+#include "http/app.h"
+
+/* Ask for request sizing; on failure the response is the error. */
+static int ask_requests(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_answer *a,
+                        kt_http_resp *r)
+{
+    kt_err err = {0};
+    kt_ask ask = {.kind = KT_ASK_REQUEST_SIZING};
+    kt_filter *filter = NULL;
+    int rc = rs_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.requests, &filter, &err) ||
+             engine_ask(s, &ask, 1, &app->limits, a, &err);
+    filter_free(filter);
+    if (rc)
+        resp_fail(r, &err);
+    return rc ? -1 : 0;
+}
+
+void api_savings_requests(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    kt_answer a;
+    if (ask_requests(app, s, p, now, &a, r))
+        return;
+    resp_set(r, 200, "application/json");
+    format_rs_json(&a.replies[0].requests, &r->body);
+    engine_answer_free(&a);
+}
+
+/* Kubecost's topline: {TotalMonthlySavings, Count, Recommendations: null}. */
+void api_savings_requests_topline(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now,
+                                  kt_http_resp *r)
+{
+    kt_answer a;
+    if (ask_requests(app, s, p, now, &a, r))
+        return;
+    resp_set(r, 200, "application/json");
+    buf_puts(&r->body, "{\"TotalMonthlySavings\":");
+    buf_json_num(&r->body, a.replies[0].requests.total);
+    buf_printf(&r->body, ",\"Count\":%zu,\"Recommendations\":null}\n", a.replies[0].requests.n);
+    engine_answer_free(&a);
+}
+
+/* /savings: every kind, totals per kind, cluster and team, and the list. */
+void api_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    kt_err err = {0};
+    kt_ask ask = {.kind = KT_ASK_SAVINGS};
+    kt_filter *filter = NULL;
+    kt_answer a;
+    int rc = savings_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.savings, &filter, &err) ||
+             engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    filter_free(filter);
+    if (rc) {
+        resp_fail(r, &err);
+        return;
+    }
+    resp_set(r, 200, "application/json");
+    format_savings_json(&a.replies[0].savings, &r->body);
+    engine_answer_free(&a);
+}

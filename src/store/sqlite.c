@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -334,6 +335,23 @@ static int check_file(kt_store *s, const char *path, kt_err *err)
     return 0;
 }
 
+/* journal_mode=WAL needs a moment alone with the file, and SQLite answers
+ * BUSY at once (no busy handler) while another process is creating the
+ * same database: retry for up to the busy timeout. */
+static int enable_wal(kt_store *s, kt_err *err)
+{
+    for (int i = 0; i < 200; i++) {
+        int rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            break;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return sq_fail(s, "enabling WAL", err);
+}
+
 static int open_db(kt_store *s, const char *path, kt_err *err)
 {
     int oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -353,7 +371,7 @@ static int open_db(kt_store *s, const char *path, kt_err *err)
      * (sq_auto_prune); must be set before the first table exists. */
     if (empty && !s->readonly && sq_exec(s, "PRAGMA auto_vacuum=INCREMENTAL", "setting auto_vacuum", err))
         return -1;
-    if (!s->readonly && (sq_exec(s, "PRAGMA journal_mode=WAL", "enabling WAL", err) ||
+    if (!s->readonly && (enable_wal(s, err) ||
                          sq_exec(s, "PRAGMA synchronous=NORMAL", "setting synchronous", err)))
         return -1;
     return sq_migrate(s, err);

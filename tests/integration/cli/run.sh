@@ -110,7 +110,8 @@ jq -e '.code == 200 and (.data | length) == 1 and (.data[0] | to_entries | all(.
 jq -e '.data[0] | to_entries[0].value | has("cpuCoreRequestAverage") and has("ramByteUsageAverage") and has("totalEfficiency") and has("pvs") and has("lbAllocations") and has("properties") and has("window")' "$tmp/a.json" >/dev/null \
   && ok "json fields" || bad "json fields"
 jt=$(jq '[.data[0][] | .totalCost] | add' "$tmp/a.json")
-ct=$($kt allocation --db "$db" --window 3d --aggregate namespace -o csv | awk -F, 'NR>1 {s+=$NF} END {printf "%.4f", s}')
+ct=$($kt allocation --db "$db" --window 3d --aggregate namespace -o csv |
+     awk -F, 'NR==1 {for (i = 1; i <= NF; i++) if ($i == "totalCost") c = i; next} {s += $c} END {printf "%.4f", s}')
 awk "BEGIN{exit !(($jt - $ct)^2 < 1e-4)}" && ok "csv total = json total ($ct)" || bad "csv $ct vs json $jt"
 at=$($kt assets --db "$db" --window 3d -o json | jq '[.data[] | .totalCost] | add')
 # conservation: Σ allocations (idle included) = Σ assets, to a relative 1e-9

@@ -219,6 +219,52 @@ def kt(*args):
 
 # --- the run -----------------------------------------------------------------
 
+def wait_db(pred, what, timeout=90):
+    """Poll the store (read-only, beside the writer) until pred(db) holds:
+    on a loaded machine the collector's view lags the fixed timeline."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            db = sqlite3.connect("file:%s?mode=ro" % DB, uri=True, timeout=5)
+            try:
+                if pred(db):
+                    return True
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+        time.sleep(0.5)
+    check(False, "waited %d s for: %s" % (timeout, what))
+    return False
+
+
+def ends_flushed(db):
+    """scratch-1's end (S+50) is in the store; web-2's end (S+40) came
+    earlier on the same pods watch, so it was flushed with it or before."""
+    q = """SELECT sum(h.seconds) FROM container_h h JOIN containers k ON k.id = h.container_id
+           JOIN pods p ON p.id = k.pod_id WHERE p.namespace = 'tmp' AND p.name = 'scratch-1'"""
+    r = db.execute(q).fetchone()
+    return bool(r and r[0] is not None and abs(r[0] - 50) < 1e-6)
+
+
+def hanging_reported(db):
+    r = db.execute("SELECT coalesce(last_error, '') FROM clusters WHERE name = 'hanging'").fetchone()
+    return bool(r and r[0])
+
+
+def wait_log(path, start, needle, what, timeout=90):
+    """Wait until `needle` appears in the log after byte offset `start`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with open(path, errors="replace") as f:
+            f.seek(start)
+            if needle in f.read():
+                return True
+        time.sleep(0.5)
+    check(False, "waited %d s for: %s" % (timeout, what))
+    return False
+
+
 def start_collector(kubeconfig, log):
     return subprocess.Popen([KT, "collect", "--kubeconfig", kubeconfig, "--all-contexts", "--db", "sqlite:" + DB,
                              "--flush-interval", "5s", "--watch-timeout", "20s", "--stall-timeout", "30s",
@@ -251,10 +297,15 @@ def run_collector(pki, etcd, servers, kubeconfig, S):
     sleep_until(S + 51)
     aws.delete_namespace("tmp")                             # a namespace deleted
     sleep_until(S + 58)
+    wait_db(ends_flushed, "the collector flushed scratch-1's end")
     proc.kill()                                             # kubetally itself killed -9 …
     proc.wait()
+    log.flush()
+    restart_at = os.path.getsize(log.name)
     proc = start_collector(kubeconfig, log)                 # … and restarted: the old web-2 and scratch-1
     sleep_until(S + 70)                                     # are known only to the dead process
+    wait_log(log.name, restart_at, "cluster hanging: list", "the restarted collector met the hanging cluster")
+    wait_db(hanging_reported, "the hanging cluster's error in the store")
     proc.terminate()
     rc = proc.wait(timeout=60)
     log.close()

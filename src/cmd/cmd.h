@@ -28,6 +28,7 @@ int cmd_posture(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_budgets(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 
 enum kt_output { KT_OUT_TABLE, KT_OUT_JSON, KT_OUT_CSV };
 

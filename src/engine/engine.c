@@ -38,6 +38,9 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
 {
     *summed = 0;
     switch (a->kind) {
+    case KT_ASK_FORECAST: /* daily steps over whole days: daily roll-ups, not summed */
+        *w = a->alloc.window, *hourly = a->hourly;
+        break;
     case KT_ASK_ALLOCATION:
         *w = a->alloc.window, *hourly = a->hourly || alloc_query_needs_hours(&a->alloc);
         *summed = !*hourly && (a->alloc.accumulate || a->alloc.step <= 0 || a->alloc.step >= w->end - w->start);
@@ -50,6 +53,8 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
 
 static int64_t step_of(const kt_ask *a)
 {
+    if (a->kind == KT_ASK_FORECAST)
+        return 86400;
     return a->kind == KT_ASK_ALLOCATION && !a->alloc.accumulate ? a->alloc.step : 0;
 }
 
@@ -178,6 +183,9 @@ static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_lim
     case KT_ASK_ASSETS: return assets_answer(ds, a, &r->assets, err);
     case KT_ASK_FACTS: r->facts = ds; return 0;
     case KT_ASK_PROJECTION: return project(ds, a, &r->projection, err);
+    case KT_ASK_FORECAST:
+        return engine_check_cost(lim, a->alloc.window, 86400, ds->n_containers, err) ||
+               forecast_compute(ds, &a->alloc, a->days, a->backtest, lim->max_results, &r->forecast, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -241,6 +249,8 @@ void engine_answer_free(kt_answer *a)
         alloc_result_free(&a->replies[i].alloc);
         if (a->replies[i].kind == KT_ASK_ASSETS)
             assets_free(&a->replies[i].assets);
+        if (a->replies[i].kind == KT_ASK_FORECAST)
+            forecast_result_free(&a->replies[i].forecast);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

@@ -22,6 +22,7 @@
 
 #include "engine/allocation.h"
 #include "engine/assets.h"
+#include "engine/forecast.h"
 #include "store/store.h"
 
 typedef struct kt_engine_limits {
@@ -36,7 +37,9 @@ enum kt_ask_kind {
     KT_ASK_ALLOCATION, /* alloc → reply.alloc */
     KT_ASK_ASSETS,     /* window + aggregate → reply.assets */
     KT_ASK_FACTS,      /* the facts of window (hourly when asked) → reply.facts */
-    KT_ASK_PROJECTION  /* spend of window (a month to date) projected to month_end → reply.projection */
+    KT_ASK_PROJECTION, /* spend of window (a month to date) projected to month_end → reply.projection */
+    KT_ASK_FORECAST    /* alloc (window = the history, whole UTC days; aggregate, filter, idle) + days
+                        * → reply.forecast: daily spend per aggregate for the days after the window */
 };
 
 typedef struct kt_ask {
@@ -47,6 +50,8 @@ typedef struct kt_ask {
     const char *types;     /* KT_ASK_ASSETS: comma list of asset types to keep (Node, Disk, LoadBalancer,
                             * ClusterManagement, Network; any case); NULL or "" ⇒ all */
     int64_t month_end;     /* KT_ASK_PROJECTION */
+    int days;              /* KT_ASK_FORECAST: days to predict (1–365) */
+    int backtest;          /* KT_ASK_FORECAST: also backtest every series (forecast_model.h) */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -63,6 +68,7 @@ typedef struct kt_reply {
     kt_asset_result assets;
     const kt_dataset *facts;
     kt_projection projection;
+    kt_forecast_result forecast;
 } kt_reply;
 
 typedef struct kt_answer {

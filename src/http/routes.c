@@ -25,6 +25,11 @@ static const char *const none[] = {NULL};
 static const char *const dash_params[] = {"window", "aggregate", "filter", "idle", NULL};
 static const char *const dash_assets_params[] = {"window", "aggregate", NULL};
 static const char *const budget_params[] = {"id", NULL};
+static const char *const forecast_params[] = {
+    "window", "aggregate", "filter", "idle", "includeIdle", "shareIdle", "idleByNode", "shareNamespaces", "shareLabels",
+    "shareCost", "shareSplit", "shareTenancyCosts", "predictionWindow", "days", "backtest", "filterClusters",
+    "filterNodes", "filterNamespaces", "filterControllerKinds", "filterControllers", "filterPods", "filterContainers",
+    "filterServices", "filterLabels", "filterAnnotations", NULL};
 
 static const kt_route routes[] = {
     /* path, handler, params, public, needs store, page, cacheable, POST with a body, write handler */
@@ -50,6 +55,8 @@ static const kt_route routes[] = {
     {"/readyz", api_readyz, none, 1, 1, 0, 0, 0, NULL},
     {"/budgets", api_budgets, none, 0, 1, 0, 0, 0, NULL},
     {"/alerts", api_alerts, none, 0, 1, 0, 0, 0, NULL},
+    {"/forecast", api_forecast, forecast_params, 0, 1, 0, 1, 0, NULL},
+    {"/forecasting/forecast/allocation", api_forecast, forecast_params, 0, 1, 0, 1, 0, NULL},
     {"/budget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},

@@ -45,11 +45,9 @@ int cmd_forecast(int argc, char **argv)
     const char *o = params_get(&p, "output"), *at = params_get(&p, "at");
     if (cmd_table_or_json(o, &out, &err))
         return cmd_report("forecast", &err);
-    int64_t now = (int64_t)time(NULL);
-    if (at && time_parse_rfc3339(at, &now)) {
-        kt_fail(&err, KT_EINPUT, "--at: expected an RFC3339 time such as 2026-03-11T13:20:00Z, got '%s'", at);
+    int64_t now;
+    if (cmd_parse_at(at, &now, &err))
         return cmd_report("forecast", &err);
-    }
     kt_ask ask;
     kt_query_holder h;
     if (forecast_query_parse(params_get, &p, now, &ask, &h, &err)) {

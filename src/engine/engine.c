@@ -41,6 +41,9 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
     case KT_ASK_FORECAST: /* daily steps over whole days: daily roll-ups, not summed */
         *w = a->alloc.window, *hourly = a->hourly;
         break;
+    case KT_ASK_SPEND: /* one set (summed facts will do) or, with a forecast, daily steps */
+        *w = a->alloc.window, *hourly = a->hourly, *summed = !a->hourly && !a->days;
+        break;
     case KT_ASK_ALLOCATION:
         *w = a->alloc.window, *hourly = a->hourly || alloc_query_needs_hours(&a->alloc);
         *summed = !*hourly && (a->alloc.accumulate || a->alloc.step <= 0 || a->alloc.step >= w->end - w->start);
@@ -53,7 +56,7 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
 
 static int64_t step_of(const kt_ask *a)
 {
-    if (a->kind == KT_ASK_FORECAST)
+    if (a->kind == KT_ASK_FORECAST || (a->kind == KT_ASK_SPEND && a->days))
         return 86400;
     return a->kind == KT_ASK_ALLOCATION && !a->alloc.accumulate ? a->alloc.step : 0;
 }
@@ -186,6 +189,8 @@ static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_lim
     case KT_ASK_FORECAST:
         return engine_check_cost(lim, a->alloc.window, 86400, ds->n_containers, err) ||
                forecast_compute(ds, &a->alloc, a->days, a->backtest, lim->max_results, &r->forecast, err);
+    case KT_ASK_SPEND:
+        return spend_compute(ds, &a->alloc, a->filters, a->n_filters, a->days, &r->spend, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -251,6 +256,8 @@ void engine_answer_free(kt_answer *a)
             assets_free(&a->replies[i].assets);
         if (a->replies[i].kind == KT_ASK_FORECAST)
             forecast_result_free(&a->replies[i].forecast);
+        if (a->replies[i].kind == KT_ASK_SPEND)
+            spend_result_free(&a->replies[i].spend);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

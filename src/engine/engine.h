@@ -23,6 +23,7 @@
 #include "engine/allocation.h"
 #include "engine/assets.h"
 #include "engine/forecast.h"
+#include "engine/spend.h"
 #include "store/store.h"
 
 typedef struct kt_engine_limits {
@@ -38,8 +39,10 @@ enum kt_ask_kind {
     KT_ASK_ASSETS,     /* window + aggregate → reply.assets */
     KT_ASK_FACTS,      /* the facts of window (hourly when asked) → reply.facts */
     KT_ASK_PROJECTION, /* spend of window (a month to date) projected to month_end → reply.projection */
-    KT_ASK_FORECAST    /* alloc (window = the history, whole UTC days; aggregate, filter, idle) + days
+    KT_ASK_FORECAST,   /* alloc (window = the history, whole UTC days; aggregate, filter, idle) + days
                         * → reply.forecast: daily spend per aggregate for the days after the window */
+    KT_ASK_SPEND       /* alloc (window, idle, sharing) + filters → reply.spend: each filter's total in one
+                        * pass; with days > 0 also its daily series and forecast (spend.h) */
 };
 
 typedef struct kt_ask {
@@ -50,7 +53,9 @@ typedef struct kt_ask {
     const char *types;     /* KT_ASK_ASSETS: comma list of asset types to keep (Node, Disk, LoadBalancer,
                             * ClusterManagement, Network; any case); NULL or "" ⇒ all */
     int64_t month_end;     /* KT_ASK_PROJECTION */
-    int days;              /* KT_ASK_FORECAST: days to predict (1–365) */
+    int days;              /* KT_ASK_FORECAST: days to predict (1–365); KT_ASK_SPEND: 0 or days to predict */
+    const kt_filter *const *filters; /* KT_ASK_SPEND: n_filters filters (NULL entries match everything) */
+    size_t n_filters;
     int backtest;          /* KT_ASK_FORECAST: also backtest every series (forecast_model.h) */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
@@ -69,6 +74,7 @@ typedef struct kt_reply {
     const kt_dataset *facts;
     kt_projection projection;
     kt_forecast_result forecast;
+    kt_spend_result spend;
 } kt_reply;
 
 typedef struct kt_answer {

@@ -10,11 +10,25 @@
 #include "util/strtab.h"
 #include "util/time.h"
 
+/* First day with spend; when the data begins inside the window, the day
+ * after (a part day). */
+static size_t first_full_day(const double *v, size_t nd)
+{
+    size_t d = 0;
+    while (d < nd && !(v[d] > 0))
+        d++;
+    return d > 0 && d < nd ? d + 1 : d;
+}
+
 /* Fit series s from daily values v[0..nd) (day 0 at `start`), skipping
- * days before `from`, and predict `days` days after `end`. */
+ * days before `from` and the series' own part first day, and predict
+ * `days` days after `end`. */
 static void fit_series(kt_forecast_series *s, const double *v, size_t nd, size_t from, int64_t start, int64_t end,
                        int days, int backtest)
 {
+    size_t own = first_full_day(v, nd);
+    if (own > from)
+        from = own;
     assert(from <= nd);
     s->n_actual = nd - from;
     s->actual = xcalloc(s->n_actual ? s->n_actual : 1, sizeof *s->actual);
@@ -35,14 +49,13 @@ static void fit_series(kt_forecast_series *s, const double *v, size_t nd, size_t
         forecast_backtest(s->actual, s->n_actual, &s->backtest);
 }
 
-/* First day with spend; when the data begins inside the window, the day
- * after (a part day). */
-static size_t first_full_day(const double *v, size_t nd)
+void forecast_series_fit(kt_forecast_series *s, const char *key, const double *v, size_t nd, kt_window history,
+                         int days, int backtest)
 {
-    size_t d = 0;
-    while (d < nd && !(v[d] > 0))
-        d++;
-    return d > 0 && d < nd ? d + 1 : d;
+    assert(s && key && (v || !nd) && days >= 1);
+    memset(s, 0, sizeof *s);
+    s->key = xstrdup(key);
+    fit_series(s, v, nd, 0, history.start, history.end, days, backtest);
 }
 
 static int by_total(const void *a, const void *b)
@@ -100,8 +113,7 @@ int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, in
         for (size_t k = 0; k < nk; k++) {
             kt_forecast_series *s = &out->series[out->n++];
             s->key = xstrdup(strtab_get(&keys, (uint32_t)(k + 1)));
-            size_t f = first_full_day(vals + k * nd, nd);
-            fit_series(s, vals + k * nd, nd, f > from ? f : from, q->window.start, q->window.end, days, backtest);
+            fit_series(s, vals + k * nd, nd, from, q->window.start, q->window.end, days, backtest);
         }
         qsort(out->series, out->n, sizeof *out->series, by_total);
     }
@@ -114,7 +126,7 @@ int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, in
     return rc;
 }
 
-static void series_free(kt_forecast_series *s)
+void forecast_series_free(kt_forecast_series *s)
 {
     free(s->key);
     free(s->actual);
@@ -126,9 +138,9 @@ void forecast_result_free(kt_forecast_result *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n; i++)
-        series_free(&r->series[i]);
+        forecast_series_free(&r->series[i]);
     free(r->series);
-    series_free(&r->total);
+    forecast_series_free(&r->total);
     memset(r, 0, sizeof *r);
 }
 

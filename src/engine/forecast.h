@@ -59,6 +59,12 @@ int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, in
                      kt_forecast_result *out, kt_err *err);
 void forecast_result_free(kt_forecast_result *r);
 
+/* One series from daily values v[0..nd) over history (whole days): the
+ * part first day rule above applied to v alone, fitted, `days` predicted. */
+void forecast_series_fit(kt_forecast_series *s, const char *key, const double *v, size_t nd, kt_window history,
+                         int days, int backtest);
+void forecast_series_free(kt_forecast_series *s);
+
 /* The prediction covering time t (NULL when t is outside the forecast). */
 const kt_forecast_point *forecast_at(const kt_forecast_series *s, int64_t t);
 

@@ -20,6 +20,8 @@ typedef struct eval {
     kt_window w;
     json_t *state;      /* kept state (owned), NULL ⇒ never fired */
     int unknown;        /* the spend could not be asked: leave the alert as it is */
+    int forecast;       /* the action compares the projection at the period's end, not the spend so far */
+    double projected;
 } eval;
 
 typedef struct evals {
@@ -99,10 +101,16 @@ static json_t *fired_state(const eval *e, int64_t now)
     char start[32], end[32];
     time_format(e->w.start, start);
     time_format(e->w.end, end);
-    return json_pack("{s:s, s:s, s:f, s:b, s:I, s:s, s:s, s:f, s:f, s:o}", "budgetId", e->b->id, "budget",
-                     e->b->name, "percentage", e->pct, "firing", 1, "since", (json_int_t)now, "periodStart", start,
-                     "periodEnd", end, "currentSpend", e->spend, "spendLimit", e->b->spend_limit, "labels",
-                     labels_of(e->b, e->b->name, e->b->id, e->pct));
+    json_t *st = json_pack("{s:s, s:s, s:f, s:b, s:I, s:s, s:s, s:f, s:f, s:o}", "budgetId", e->b->id, "budget",
+                           e->b->name, "percentage", e->pct, "firing", 1, "since", (json_int_t)now, "periodStart",
+                           start, "periodEnd", end, "currentSpend", e->spend, "spendLimit", e->b->spend_limit,
+                           "labels", labels_of(e->b, e->b->name, e->b->id, e->pct));
+    if (e->forecast) { /* its own Alertmanager identity beside the same percentage on actual spend */
+        json_object_set_new(st, "forecast", json_true());
+        json_object_set_new(st, "forecastSpend", json_real(e->projected));
+        json_object_set_new(json_object_get(st, "labels"), "basis", json_string("forecast"));
+    }
+    return st;
 }
 
 /* The body each receiver kind gets for a transition of `state`. */
@@ -117,7 +125,17 @@ static char *body_for(enum kt_receiver_kind kind, const json_t *state, const cha
     json_t *j;
     if (kind == KT_RECV_CHAT) {
         char text[600];
-        if (strcmp(event, "resolved"))
+        if (strcmp(event, "resolved") && json_is_true(json_object_get(state, "forecast")))
+            snprintf(text, sizeof text, "[FIRING] Budget %s: %.2f projected at the period's end against %.2f, over "
+                     "its %g %% forecast threshold (%.2f spent so far), period %.10s..%.10s",
+                     json_string_value(json_object_get(state, "budget")),
+                     json_number_value(json_object_get(state, "forecastSpend")),
+                     json_number_value(json_object_get(state, "spendLimit")),
+                     json_number_value(json_object_get(state, "percentage")),
+                     json_number_value(json_object_get(state, "currentSpend")),
+                     json_string_value(json_object_get(state, "periodStart")) ?: "",
+                     json_string_value(json_object_get(state, "periodEnd")) ?: "");
+        else if (strcmp(event, "resolved"))
             snprintf(text, sizeof text, "[FIRING] Budget %s: %.2f spent of %.2f, over its %g %% threshold, "
                      "period %.10s..%.10s", json_string_value(json_object_get(state, "budget")),
                      json_number_value(json_object_get(state, "currentSpend")),
@@ -273,7 +291,7 @@ static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t no
         if (e->unknown)
             continue;
         int firing = e->state && json_is_true(json_object_get(e->state, "firing"));
-        int over = e->b && e->spend >= e->pct / 100 * e->b->spend_limit;
+        int over = e->b && (e->forecast ? e->projected : e->spend) >= e->pct / 100 * e->b->spend_limit;
         if (over && !firing) {
             json_t *ns = fired_state(e, now);
             char *text = json_dumps(ns, JSON_COMPACT);
@@ -316,26 +334,28 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
         return -1;
     st->budgets = (int)n;
     int rc = 0;
-    /* spend first: the engine reads outside the write transaction below.  A
-     * budget whose spend cannot be asked keeps its alerts as they are (not
-     * "gone", which would resolve them); the others go on. */
+    /* spend first, every budget in one shared pass (budgets_status): the
+     * engine reads outside the write transaction below.  When it cannot be
+     * asked the alerts stay as they are (not "gone", which would resolve
+     * them). */
+    kt_budget_status *bs = xcalloc(n ? n : 1, sizeof *bs);
+    kt_err e1 = {0};
+    int unknown = budgets_status(s, b, n, now, o->lim, bs, &e1) != 0;
+    if (unknown)
+        log_warn("alerts: budgets: %s", e1.msg);
     for (size_t i = 0; i < n; i++) {
-        double spend = 0;
-        kt_window w = {0, 0};
-        kt_err e1 = {0};
-        int unknown = budget_spend(s, &b[i], now, o->lim, &spend, &w, &e1) != 0;
-        if (unknown)
-            log_warn("alerts: %s", e1.msg); /* names the budget */
         size_t k;
         const json_t *a;
         json_array_foreach(b[i].actions, k, a) {
             char key[160];
             double pct = json_number_value(json_object_get(a, "percentage"));
-            snprintf(key, sizeof key, "%s/%g", b[i].id, pct);
+            int fc = json_is_true(json_object_get(a, "forecast"));
+            budget_alert_key(b[i].id, a, key, sizeof key);
             if (find(&v, key))
                 continue; /* the same percentage twice is one alert */
             eval *e = add(&v, key);
-            e->b = &b[i], e->action = a, e->pct = pct, e->spend = spend, e->w = w, e->unknown = unknown;
+            e->b = &b[i], e->action = a, e->pct = pct, e->spend = bs[i].spend, e->w = bs[i].period;
+            e->forecast = fc, e->projected = bs[i].forecast, e->unknown = unknown;
         }
     }
     if (!rc)
@@ -350,6 +370,7 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
     for (size_t i = 0; i < v.n; i++)
         json_decref(v.e[i].state);
     free(v.e);
+    free(bs);
     budget_list_free(b, n);
     return rc;
 }

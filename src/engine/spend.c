@@ -206,7 +206,7 @@ int spend_compute(const kt_dataset *ds, const kt_alloc_query *q, const kt_filter
             forecast_series_fit(&out->forecast[i], key, daily + i * nd, nd, q->window, days, 0);
         }
     }
-    free(daily);
+    out->daily = daily, out->n_days = nd;
     if (rc)
         spend_result_free(out);
     return rc ? -1 : 0;
@@ -219,6 +219,7 @@ void spend_result_free(kt_spend_result *r)
     for (size_t i = 0; r->forecast && i < r->n; i++)
         forecast_series_free(&r->forecast[i]);
     free(r->forecast);
+    free(r->daily);
     free(r->total);
     memset(r, 0, sizeof *r);
 }

@@ -27,6 +27,8 @@ typedef struct kt_spend_result {
     size_t n;                       /* filters */
     double *total;                  /* [n] Σ totalCost over the window */
     kt_forecast_series *forecast;   /* [n] when days > 0, keyed by index ("0", "1", …) */
+    double *daily;                  /* [n × n_days] when days > 0: every day of the window, as spent */
+    size_t n_days;
     int shared_pass;                /* 1 ⇒ one computation served every filter */
 } kt_spend_result;
 

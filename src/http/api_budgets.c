@@ -60,14 +60,13 @@ static void post(kt_http_app *app, kt_store *s, const char *body, int64_t now, k
     } else if (rc < 0 || budget_save(s, &b, &err)) {
         resp_json_error(r, 500, err.msg);
     } else {
-        double spend;
-        kt_window w;
+        kt_budget_status st;
         if (app->budgets_changed)
             app->budgets_changed(app->budgets_changed_ud);
-        if (budget_spend(s, &b, now, &app->limits, &spend, &w, &err))
+        if (budgets_status(s, &b, 1, now, &app->limits, &st, &err))
             resp_json_error(r, 500, err.msg);
         else
-            answer(r, json_pack("{s:i, s:o}", "code", 200, "data", budget_answer_json(&b, w, spend)));
+            answer(r, json_pack("{s:i, s:o}", "code", 200, "data", budget_answer_json(&b, &st)));
     }
     free(old);
     budget_free(&b);

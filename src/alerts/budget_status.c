@@ -23,22 +23,14 @@ static double days_sum(const double *daily, size_t nd, kt_window hist, int64_t f
     return s;
 }
 
-/* Projection at the period's end: spend so far, the rest of today at the
- * forecast's rate, then every later day of the period. */
+/* Projection at the period's end: spend so far, then the rest of today
+ * and every later day of the period at the forecast. */
 static void project(kt_budget_status *st, const kt_forecast_series *f, int64_t now)
 {
-    st->forecast = st->forecast_lower = st->forecast_upper = st->spend;
-    for (size_t k = 0; k < f->n_points; k++) {
-        const kt_forecast_point *p = &f->points[k];
-        int64_t from = p->window.start > now ? p->window.start : now;
-        int64_t to = p->window.end < st->period.end ? p->window.end : st->period.end;
-        if (to <= from)
-            continue;
-        double part = (double)(to - from) / 86400;
-        st->forecast += p->predicted * part;
-        st->forecast_lower += p->lower * part;
-        st->forecast_upper += p->upper * part;
-    }
+    double lo, hi, m = forecast_between(f, now, st->period.end, &lo, &hi);
+    st->forecast = st->spend + m;
+    st->forecast_lower = st->spend + lo;
+    st->forecast_upper = st->spend + hi;
     st->has_forecast = 1;
 }
 

@@ -152,3 +152,22 @@ const kt_forecast_point *forecast_at(const kt_forecast_series *s, int64_t t)
             return &s->points[i];
     return NULL;
 }
+
+double forecast_between(const kt_forecast_series *s, int64_t from, int64_t to, double *lower, double *upper)
+{
+    assert(s);
+    double m = 0, lo = 0, hi = 0;
+    for (size_t k = 0; k < s->n_points; k++) {
+        const kt_forecast_point *p = &s->points[k];
+        int64_t a = p->window.start > from ? p->window.start : from, b = p->window.end < to ? p->window.end : to;
+        if (b <= a)
+            continue;
+        double part = (double)(b - a) / 86400;
+        m += p->predicted * part, lo += p->lower * part, hi += p->upper * part;
+    }
+    if (lower)
+        *lower = lo;
+    if (upper)
+        *upper = hi;
+    return m;
+}

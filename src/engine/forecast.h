@@ -65,6 +65,10 @@ void forecast_series_fit(kt_forecast_series *s, const char *key, const double *v
                          int days, int backtest);
 void forecast_series_free(kt_forecast_series *s);
 
+/* The predicted spend over [from, to), days cut in proportion to their
+ * time inside; bounds likewise (either may be NULL). */
+double forecast_between(const kt_forecast_series *s, int64_t from, int64_t to, double *lower, double *upper);
+
 /* The prediction covering time t (NULL when t is outside the forecast). */
 const kt_forecast_point *forecast_at(const kt_forecast_series *s, int64_t t);
 

@@ -49,6 +49,8 @@ typedef struct kt_alert_opts {
     int max_attempts;
     int64_t backoff_initial, backoff_max; /* seconds */
     const kt_engine_limits *lim;
+    const struct kt_rule *rules; /* alert rules (rule.h) besides budgets */
+    size_t n_rules;
 } kt_alert_opts;
 
 typedef struct kt_alert_stats {
@@ -62,7 +64,8 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
 /* Send every pending notification whose time has come, oldest first. */
 int alerts_deliver(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_stats *st, kt_err *err);
 /* What `kubetally alerts` and GET /alerts show: {"code": 200, "data":
- * {"alerts": [state…], "notifications": [outbox entry without body…]}}. */
+ * {"alerts": [state…], "notifications": [outbox entry without body…],
+ * "rules": [schedule…] (rule_eval.h)}}. */
 int alerts_status(kt_store *s, json_t **out, kt_err *err);
 /* The body of a test notification for a receiver of `kind` (malloc'd):
  * alertname KubetallyTest, severity info, ending five minutes after now. */

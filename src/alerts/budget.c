@@ -123,16 +123,10 @@ static int check_actions(const json_t *v, const char **field, kt_err *err)
     json_array_foreach(v, i, a) {
         if (!json_is_object(a))
             return bad(field, "actions", err, "%s: each action is a map with percentage%s", "");
-        const char *k;
-        const json_t *x;
-        json_object_foreach((json_t *)a, k, x) {
-            int ok = 0;
-            for (int j = 0; known[j]; j++)
-                ok |= !strcmp(known[j], k);
-            if (!ok)
-                return bad(field, "actions", err, "%s: unknown field '%s'; use percentage, forecast, emails, "
-                           "slackWebhooks, msTeamsWebhooks", k);
-        }
+        const char *k = json_unknown_key(a, known);
+        if (k)
+            return bad(field, "actions", err, "%s: unknown field '%s'; use percentage, forecast, emails, "
+                       "slackWebhooks, msTeamsWebhooks", k);
         const json_t *fc = json_object_get(a, "forecast");
         if (fc && !json_is_boolean(fc))
             return bad(field, "actions", err, "%s: forecast must be true or false%s", "");
@@ -156,16 +150,10 @@ int budget_from_json(const json_t *j, kt_budget *b, const char **field, kt_err *
         *field = "";
     if (!json_is_object(j))
         return kt_fail(err, KT_EINPUT, "a budget is a JSON object");
-    const char *k;
-    const json_t *x;
-    json_object_foreach((json_t *)j, k, x) {
-        int ok = 0;
-        for (int i = 0; known[i]; i++)
-            ok |= !strcmp(known[i], k);
-        if (!ok)
-            return bad(field, k, err, "%s: unknown field%s; a budget has id, name, type, values, interval, "
-                       "intervalDay, spendLimit, kind, actions", "");
-    }
+    const char *k = json_unknown_key(j, known);
+    if (k)
+        return bad(field, k, err, "%s: unknown field%s; a budget has id, name, type, values, interval, "
+                   "intervalDay, spendLimit, kind, actions", "");
     if (copy_str(j, "id", b->id, sizeof b->id, 0, field, err) ||
         copy_str(j, "name", b->name, sizeof b->name, 1, field, err) ||
         copy_str(j, "type", b->type, sizeof b->type, 0, field, err) ||
@@ -309,4 +297,18 @@ void budget_alert_key(const char *id, const json_t *action, char *out, size_t n)
     assert(id && action && out);
     snprintf(out, n, "%s/%g%s", id, json_number_value(json_object_get(action, "percentage")),
              json_is_true(json_object_get(action, "forecast")) ? "/forecast" : "");
+}
+
+const char *json_unknown_key(const json_t *obj, const char *const *known)
+{
+    const char *k;
+    const json_t *x;
+    json_object_foreach((json_t *)obj, k, x) {
+        int ok = 0;
+        for (int i = 0; known[i]; i++)
+            ok |= !strcmp(known[i], k);
+        if (!ok)
+            return k;
+    }
+    return NULL;
 }

@@ -68,6 +68,9 @@ typedef struct kt_budget_status {
 int budgets_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
                    kt_budget_status *out, kt_err *err);
 
+/* The first key of obj not in known (NULL-ended), or NULL. */
+const char *json_unknown_key(const json_t *obj, const char *const *known);
+
 /* The alert an action stands for: "ID/PERCENTAGE", "ID/PERCENTAGE/forecast"
  * for an action on the projection (forecast: true). */
 void budget_alert_key(const char *id, const json_t *action, char *out, size_t n);

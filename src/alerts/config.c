@@ -121,6 +121,36 @@ static int load_budgets(yaml_document_t *d, yaml_node_t *seq, const char *name, 
     return 0;
 }
 
+static int load_rules(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c, kt_err *err)
+{
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return kt_fail(err, KT_EINPUT, "%s:%d: alerts: expected a list of alerts", name, line_of(seq));
+    size_t i = 0;
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
+        yaml_node_t *n = yaml_document_get_node(d, *it);
+        json_t *j = to_json(d, n, 0);
+        kt_rule r;
+        kt_err e = {0};
+        const char *field = "";
+        int rc = rule_from_json(j, i, &r, &field, &e);
+        json_decref(j);
+        if (rc) {
+            rule_free(&r);
+            yaml_node_t *k = *field ? key_node(d, n, field) : NULL;
+            return kt_fail(err, KT_EINPUT, "%s:%d: alerts[%zu].%s", name, line_of(k ? k : n), i, e.msg);
+        }
+        for (size_t o = 0; o < c->n_rules; o++)
+            if (!strcmp(c->rules[o].id, r.id)) {
+                rule_free(&r);
+                return kt_fail(err, KT_EINPUT, "%s:%d: alerts[%zu]: id '%s' is used twice", name, line_of(n), i,
+                               c->rules[o].id);
+            }
+        c->rules = xrealloc(c->rules, (c->n_rules + 1) * sizeof *c->rules);
+        c->rules[c->n_rules++] = r;
+    }
+    return 0;
+}
+
 static const char *scalar_of(yaml_document_t *d, yaml_node_t *map, const char *key)
 {
     yaml_node_t *v = value_node(d, map, key);
@@ -262,9 +292,9 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
         yaml_node_t *k = yaml_document_get_node(d, p->key);
         const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
         if (strcmp(key, "evaluateEvery") && strcmp(key, "budgets") && strcmp(key, "receivers") &&
-            strcmp(key, "delivery"))
-            return kt_fail(err, KT_EINPUT, "%s:%d: unknown key '%s'; expected evaluateEvery, budgets, receivers "
-                           "or delivery", name, line_of(k), key);
+            strcmp(key, "delivery") && strcmp(key, "alerts"))
+            return kt_fail(err, KT_EINPUT, "%s:%d: unknown key '%s'; expected evaluateEvery, budgets, alerts, "
+                           "receivers or delivery", name, line_of(k), key);
     }
     yaml_node_t *every = value_node(d, root, "evaluateEvery");
     if (every) {
@@ -277,8 +307,9 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
             return kt_fail(err, KT_EINPUT, "%s:%d: evaluateEvery: between 30s and 1d", name, line_of(every));
     }
     yaml_node_t *budgets = value_node(d, root, "budgets"), *recv = value_node(d, root, "receivers"),
-                *del = value_node(d, root, "delivery");
+                *del = value_node(d, root, "delivery"), *rules = value_node(d, root, "alerts");
     return (budgets && load_budgets(d, budgets, name, c, err)) || (recv && load_receivers(d, recv, name, c, err)) ||
+                   (rules && load_rules(d, rules, name, c, err)) ||
                    (del && load_delivery(d, del, name, c, err))
                ? -1
                : 0;
@@ -334,6 +365,11 @@ void alerts_config_free(kt_alerts_config *c)
     if (!c)
         return;
     budget_list_free(c->budgets, c->n_budgets);
+    for (size_t i = 0; i < c->n_rules; i++)
+        rule_free(&c->rules[i]);
+    free(c->rules);
+    c->rules = NULL;
+    c->n_rules = 0;
     for (size_t i = 0; i < c->n_receivers; i++)
         receiver_wipe(&c->receivers[i]);
     c->n_receivers = 0;

@@ -79,6 +79,11 @@ static void table(const json_t *data, kt_buf *b)
                "SINCE");
     json_array_foreach(alerts, i, x) {
         when(x, "since", t1);
+        if (json_object_get(x, "summary")) { /* an alert rule's: its summary says it */
+            buf_printf(b, "%-28s %-24s %5s %-8s %-20s %s\n", str(x, "id"), str(x, "type"), "",
+                       json_is_true(json_object_get(x, "firing")) ? "firing" : "resolved", t1, str(x, "summary"));
+            continue;
+        }
         buf_printf(b, "%-28s %-24s %5g %-8s %12.2f %12.2f %-20s\n", str(x, "id"), str(x, "budget"),
                    json_number_value(json_object_get(x, "percentage")),
                    json_is_true(json_object_get(x, "firing")) ? "firing" : "resolved",
@@ -98,6 +103,13 @@ static void table(const json_t *data, kt_buf *b)
     }
     if (!json_array_size(notes))
         buf_puts(b, "(no notifications)\n");
+    const json_t *rules = json_object_get(data, "rules");
+    if (json_array_size(rules))
+        buf_printf(b, "\n%-20s %-16s %-8s %-20s %-20s %s\n", "RULE", "TYPE", "WINDOW", "LAST RUN", "NEXT RUN",
+                   "LAST ERROR");
+    json_array_foreach(rules, i, x)
+        buf_printf(b, "%-20s %-16s %-8s %-20s %-20s %s\n", str(x, "id"), str(x, "type"), str(x, "window"),
+                   str(x, "lastRun"), str(x, "nextRun"), str(x, "lastError"));
 }
 
 int cmd_alerts(int argc, char **argv)

@@ -192,8 +192,8 @@ static int load_mail(yaml_document_t *d, yaml_node_t *n, kt_receiver *r, kt_err 
 static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c,
                           kt_err *err)
 {
-    static const char *const keys[] = {"name", "type", "url", "secretFile", "from", "username", "passwordFile",
-                                       "tls", NULL};
+    static const char *const keys[] = {"name", "type", "url", "urlEnv", "secretFile", "secretEnv", "from",
+                                       "username", "passwordFile", "passwordEnv", "tls", NULL};
     if (seq->type != YAML_SEQUENCE_NODE)
         return kt_fail(err, KT_EINPUT, "%s:%d: receivers: expected a list", name, line_of(seq));
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
@@ -209,7 +209,13 @@ static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name
             return -1;
         kt_receiver *r = &c->receivers[i];
         const char *nm = scalar_of(d, n, "name"), *type = scalar_of(d, n, "type"), *url = scalar_of(d, n, "url"),
-                   *secret = scalar_of(d, n, "secretFile");
+                   *secret = scalar_of(d, n, "secretFile"), *url_env = scalar_of(d, n, "urlEnv"),
+                   *secret_env = scalar_of(d, n, "secretEnv") ?: scalar_of(d, n, "passwordEnv");
+        if (url_env && !url) { /* the URL itself is the secret (a token in its path) */
+            if (receiver_url_env(url_env, r, err))
+                return kt_wrap(err, "%s:%d: %s.", name, line_of(n), where);
+            url = r->url;
+        }
         if (!nm || !*nm || strlen(nm) >= sizeof r->name)
             return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: required, up to 63 characters", name, line_of(n),
                            where);
@@ -232,12 +238,13 @@ static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name
                 return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: '%s' is used twice", name, line_of(n), where, nm);
         snprintf(r->name, sizeof r->name, "%s", nm);
         r->kind = mail ? KT_RECV_EMAIL : !strcmp(type, "alertmanager") ? KT_RECV_ALERTMANAGER : KT_RECV_WEBHOOK;
-        snprintf(r->url, sizeof r->url, "%s", url);
+        if (url != r->url)
+            snprintf(r->url, sizeof r->url, "%s", url);
         size_t ul = strlen(r->url);
         while (ul && r->url[ul - 1] == '/')
             r->url[--ul] = 0; /* Alertmanager's path is appended */
         c->n_receivers++;
-        if (secret && receiver_read_secret(secret, r, err))
+        if ((secret && receiver_read_secret(secret, r, err)) || (secret_env && receiver_secret_env(secret_env, r, err)))
             return kt_wrap(err, "%s:%d: %s.", name, line_of(n), where);
     }
     return 0;

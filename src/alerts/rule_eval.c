@@ -202,42 +202,89 @@ static int health(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_li
     return 0;
 }
 
-/* Ask what the rule needs and find what is over. */
-static int run_rule(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_limits *lim, kt_err *err)
+/* The questions a (non-health) rule asks: into a[0..2), *na of them. */
+static void plan_rule(const kt_rule_run *run, int64_t now, kt_filter *f, kt_ask *a, size_t *na)
 {
     const kt_rule *r = run->rule;
-    if (r->type == KT_RULE_HEALTH)
-        return health(run, s, now, lim, err);
-    kt_filter *f = NULL;
-    if (filter_parse(r->filter, &f, err))
-        return -1;
     int64_t ws, we;
     rule_window(r, run->run_at, &ws, &we);
-    kt_ask a[2];
-    size_t na = 1;
     alloc_ask(r, &a[0], ws, we, now, f);
+    *na = 1;
     if (r->type == KT_RULE_SPEND_CHANGE) {
         alloc_ask(r, &a[1], ws - r->baseline_s, ws, now, f);
-        na = 2;
-    } else if (r->type == KT_RULE_ANOMALY) { /* yesterday against a forecast from the weeks before it */
+        *na = 2;
+    } else if (r->type == KT_RULE_ANOMALY) { /* the day against a forecast from the weeks before it */
         a[1] = a[0];
         a[1].kind = KT_ASK_FORECAST, a[1].days = 1, a[1].alloc.accumulate = 0;
         a[1].alloc.window = (kt_window){ws - ANOMALY_HISTORY_DAYS * 86400, ws};
-        na = 2;
+        *na = 2;
     }
+}
+
+/* Find what is over from the rule's replies. */
+static void judge(kt_rule_run *run, const kt_reply *rep)
+{
+    switch (run->rule->type) {
+    case KT_RULE_EFFICIENCY: efficiency(run, &rep[0]); break;
+    case KT_RULE_SPEND_CHANGE: spend_change(run, &rep[0], &rep[1]); break;
+    case KT_RULE_RECURRING: recurring(run, &rep[0]); break;
+    case KT_RULE_ANOMALY: anomaly(run, &rep[1], &rep[0]); break;
+    default: break;
+    }
+}
+
+/* One rule alone: its own questions (health, or when the shared ones failed). */
+static int run_rule(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_limits *lim, kt_err *err)
+{
+    if (run->rule->type == KT_RULE_HEALTH)
+        return health(run, s, now, lim, err);
+    kt_filter *f = NULL;
+    if (filter_parse(run->rule->filter, &f, err))
+        return -1;
+    kt_ask a[2];
+    size_t na;
+    plan_rule(run, now, f, a, &na);
     kt_answer ans;
     int rc = engine_ask(s, a, na, lim, &ans, err);
     if (!rc) {
-        switch (r->type) {
-        case KT_RULE_EFFICIENCY: efficiency(run, &ans.replies[0]); break;
-        case KT_RULE_SPEND_CHANGE: spend_change(run, &ans.replies[0], &ans.replies[1]); break;
-        case KT_RULE_RECURRING: recurring(run, &ans.replies[0]); break;
-        case KT_RULE_ANOMALY: anomaly(run, &ans.replies[1], &ans.replies[0]); break;
-        default: break;
-        }
+        judge(run, ans.replies);
         engine_answer_free(&ans);
     }
     filter_free(f);
+    return rc;
+}
+
+/* Every due rule's questions in one engine call, so rules over the same
+ * window share one read of it; 0 when it answered (each run judged). */
+static int run_shared(kt_rule_run *runs, const size_t *due, size_t nd, kt_store *s, int64_t now,
+                      const kt_engine_limits *lim)
+{
+    kt_ask *a = xcalloc(2 * nd + 1, sizeof *a);
+    kt_filter **f = xcalloc(nd + 1, sizeof *f);
+    size_t *first = xcalloc(nd + 1, sizeof *first), na = 0;
+    kt_err err = {0};
+    int rc = 0;
+    for (size_t k = 0; k < nd && !rc; k++) {
+        size_t n;
+        first[k] = na;
+        if (!(rc = filter_parse(runs[due[k]].rule->filter, &f[k], &err))) {
+            plan_rule(&runs[due[k]], now, f[k], a + na, &n);
+            na += n;
+        }
+    }
+    kt_answer ans;
+    if (!rc && nd && !(rc = engine_ask(s, a, na, lim, &ans, &err))) {
+        for (size_t k = 0; k < nd; k++) {
+            judge(&runs[due[k]], ans.replies + first[k]);
+            runs[due[k]].ran = 1;
+        }
+        engine_answer_free(&ans);
+    }
+    for (size_t k = 0; k < nd; k++)
+        filter_free(f[k]);
+    free(f);
+    free(a);
+    free(first);
     return rc;
 }
 
@@ -259,6 +306,7 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
 {
     assert(s && (rules || !n) && lim && runs);
     memset(runs, 0, n * sizeof *runs);
+    size_t *due = xcalloc(n + 1, sizeof *due), nd = 0;
     for (size_t i = 0; i < n; i++) {
         kt_rule_run *run = &runs[i];
         run->rule = &rules[i];
@@ -271,21 +319,34 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
         if (rules[i].type != KT_RULE_HEALTH && now < run->next_run)
             continue;
         run->run_at = rules[i].type == KT_RULE_HEALTH ? now : run->next_run;
-        kt_err err = {0};
-        if (run_rule(run, s, now, lim, &err)) {
-            snprintf(run->error, sizeof run->error, "%.255s", err.msg);
-            log_warn("alerts: rule %s: %s", rules[i].id, err.msg);
-            for (size_t k = 0; k < run->n; k++)
-                json_decref(run->f[k].state);
-            run->n = 0;
-            json_decref(run->report);
-            run->report = NULL;
-        } else {
-            run->ran = 1;
-        }
-        run->last_run = run->run_at;
-        run->next_run = rule_next_run(&rules[i], now);
+        if (rules[i].type != KT_RULE_HEALTH)
+            due[nd++] = i;
     }
+    /* shared questions first; when they fail, each rule alone names its own error */
+    int shared = run_shared(runs, due, nd, s, now, lim) == 0;
+    for (size_t i = 0; i < n; i++) {
+        kt_rule_run *run = &runs[i];
+        if (!run->run_at || run->ran)
+            goto scheduled;
+        kt_err err = {0};
+        if ((shared && rules[i].type != KT_RULE_HEALTH) || !run_rule(run, s, now, lim, &err)) {
+            run->ran = 1;
+            goto scheduled;
+        }
+        snprintf(run->error, sizeof run->error, "%.255s", err.msg);
+        log_warn("alerts: rule %s: %s", rules[i].id, err.msg);
+        for (size_t k = 0; k < run->n; k++)
+            json_decref(run->f[k].state);
+        run->n = 0;
+        json_decref(run->report);
+        run->report = NULL;
+    scheduled:
+        if (run->run_at) {
+            run->last_run = run->run_at;
+            run->next_run = rule_next_run(&rules[i], now);
+        }
+    }
+    free(due);
 }
 
 int rules_save_schedule(kt_store *s, const kt_rule_run *runs, size_t n, kt_err *err)

@@ -23,6 +23,7 @@ static const struct {
     {"prices", cmd_prices, "node prices and their sources; import cloud price lists"},
     {"budgets", cmd_budgets, "budgets with their period, current spend and limit"},
     {"alerts", cmd_alerts, "budget alerts and the delivery status of their notifications"},
+    {"report", cmd_report_send, "build a saved report (CSV + HTML) now and send it, or --print it"},
     {"forecast", cmd_forecast, "daily spend per aggregate for the next days, with bounds; --backtest"},
     {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},
     {"db", cmd_db, "store upkeep: `db cache` writes the day files again"},

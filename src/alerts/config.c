@@ -151,6 +151,34 @@ static int load_rules(yaml_document_t *d, yaml_node_t *seq, const char *name, kt
     return 0;
 }
 
+static int load_reports(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c,
+                        kt_err *err)
+{
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return kt_fail(err, KT_EINPUT, "%s:%d: reports: expected a list of reports", name, line_of(seq));
+    size_t i = 0;
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
+        yaml_node_t *n = yaml_document_get_node(d, *it);
+        json_t *j = to_json(d, n, 0);
+        kt_report r;
+        kt_err e = {0};
+        const char *field = "";
+        int rc = report_from_json(j, &r, &field, &e);
+        json_decref(j);
+        for (size_t o = 0; !rc && o < c->n_reports; o++)
+            if (!strcmp(c->reports[o].name, r.name))
+                rc = kt_fail(&e, KT_EINPUT, "name: '%s' is used twice", r.name), field = "name";
+        if (rc) {
+            report_free(&r);
+            yaml_node_t *k = *field ? key_node(d, n, field) : NULL;
+            return kt_fail(err, KT_EINPUT, "%s:%d: reports[%zu].%s", name, line_of(k ? k : n), i, e.msg);
+        }
+        c->reports = xrealloc(c->reports, (c->n_reports + 1) * sizeof *c->reports);
+        c->reports[c->n_reports++] = r;
+    }
+    return 0;
+}
+
 static const char *scalar_of(yaml_document_t *d, yaml_node_t *map, const char *key)
 {
     yaml_node_t *v = value_node(d, map, key);
@@ -299,9 +327,9 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
         yaml_node_t *k = yaml_document_get_node(d, p->key);
         const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
         if (strcmp(key, "evaluateEvery") && strcmp(key, "budgets") && strcmp(key, "receivers") &&
-            strcmp(key, "delivery") && strcmp(key, "alerts"))
+            strcmp(key, "delivery") && strcmp(key, "alerts") && strcmp(key, "reports"))
             return kt_fail(err, KT_EINPUT, "%s:%d: unknown key '%s'; expected evaluateEvery, budgets, alerts, "
-                           "receivers or delivery", name, line_of(k), key);
+                           "reports, receivers or delivery", name, line_of(k), key);
     }
     yaml_node_t *every = value_node(d, root, "evaluateEvery");
     if (every) {
@@ -314,9 +342,10 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
             return kt_fail(err, KT_EINPUT, "%s:%d: evaluateEvery: between 30s and 1d", name, line_of(every));
     }
     yaml_node_t *budgets = value_node(d, root, "budgets"), *recv = value_node(d, root, "receivers"),
-                *del = value_node(d, root, "delivery"), *rules = value_node(d, root, "alerts");
+                *del = value_node(d, root, "delivery"), *rules = value_node(d, root, "alerts"),
+                *reps = value_node(d, root, "reports");
     return (budgets && load_budgets(d, budgets, name, c, err)) || (recv && load_receivers(d, recv, name, c, err)) ||
-                   (rules && load_rules(d, rules, name, c, err)) ||
+                   (rules && load_rules(d, rules, name, c, err)) || (reps && load_reports(d, reps, name, c, err)) ||
                    (del && load_delivery(d, del, name, c, err))
                ? -1
                : 0;
@@ -377,6 +406,11 @@ void alerts_config_free(kt_alerts_config *c)
     free(c->rules);
     c->rules = NULL;
     c->n_rules = 0;
+    for (size_t i = 0; i < c->n_reports; i++)
+        report_free(&c->reports[i]);
+    free(c->reports);
+    c->reports = NULL;
+    c->n_reports = 0;
     for (size_t i = 0; i < c->n_receivers; i++)
         receiver_wipe(&c->receivers[i]);
     c->n_receivers = 0;

@@ -46,6 +46,7 @@
 
 #include "alerts/budget.h"
 #include "alerts/receiver.h"
+#include "alerts/report_def.h"
 #include "alerts/rule.h"
 
 typedef struct kt_alerts_config {
@@ -54,6 +55,8 @@ typedef struct kt_alerts_config {
     size_t n_budgets;
     kt_rule *rules;                 /* alerts: (rule.h) */
     size_t n_rules;
+    kt_report *reports;             /* reports: (report_def.h) */
+    size_t n_reports;
     kt_receiver receivers[KT_MAX_RECEIVERS];
     size_t n_receivers;
     int max_attempts;               /* default 8 */

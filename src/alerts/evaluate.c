@@ -468,3 +468,10 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
     budget_list_free(b, n);
     return rc;
 }
+
+int alerts_outbox_put(kt_store *s, const char *key, const char *event, const char *receiver, json_t *extra,
+                      const char *body, int64_t now, kt_alert_stats *st, kt_err *err)
+{
+    assert(s && key && event && receiver && body && st);
+    return put_note(s, key, event, receiver, extra, body, now, st, err);
+}

@@ -20,6 +20,8 @@ struct kt_alert_runner {
     kt_engine_limits lim;
     int64_t every;
     int rounds;
+    const kt_alerts_config *cfg;
+    kt_round_hook hook;
 };
 
 /* One round; returns when the next retry is due (0 ⇒ none). */
@@ -38,6 +40,8 @@ static int64_t round_once(kt_alert_runner *r)
     else if (st.fired || st.resolved)
         log_info("alerts: %d budgets, %d fired, %d resolved, %d notifications queued", st.budgets, st.fired,
                  st.resolved, st.queued);
+    if (r->hook)
+        r->hook(s, r->cfg, now, &r->lim);
     if (alerts_deliver(s, &r->opts, (int64_t)time(NULL), &st, &err))
         log_warn("alerts: delivering: %s", err.msg);
     store_close(s);
@@ -74,10 +78,11 @@ static void *loop(void *arg)
 }
 
 int alert_runner_start(const char *db_url, const kt_alerts_config *cfg, const kt_engine_limits *lim,
-                       kt_alert_runner **out, kt_err *err)
+                       kt_round_hook hook, kt_alert_runner **out, kt_err *err)
 {
     assert(cfg && lim && out);
     kt_alert_runner *r = xcalloc(1, sizeof *r);
+    r->cfg = cfg, r->hook = hook;
     r->db = db_url;
     r->lim = *lim;
     r->every = cfg->evaluate_every > 0 ? cfg->evaluate_every : 60;

@@ -14,6 +14,7 @@
 #include "alerts/config.h"
 #include "alerts/runner.h"
 #include "cmd/cmd.h"
+#include "report/report.h"
 #include "cmd/collect_opts.h"
 #include "cmd/flags.h"
 #include "engine/window.h"
@@ -289,7 +290,7 @@ int cmd_serve(int argc, char **argv)
         return cmd_report("serve", &err);
     kt_http_limits alim;
     http_limits_default(&alim);
-    if (alert_runner_start(cfg.db_url, &acfg, &alim, &alerts, &err)) {
+    if (alert_runner_start(cfg.db_url, &acfg, &alim, reports_round, &alerts, &err)) {
         stop_posture(&ps);
         alerts_config_free(&acfg);
         return cmd_report("serve", &err);

@@ -123,6 +123,9 @@ void dash_overview(kt_http_app *, kt_store *, const kt_http_params *, int64_t, k
 void dash_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_prices(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* dash_alerts.c: /ui/budgets and /ui/alerts (views of GET /budgets and GET /alerts) */
+void dash_budgets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_alerts(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_css(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_js(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_budgets.c: GET /budgets; POST /budget, DELETE /budget?id= (and Kubecost's /deleteBudget?id=) */

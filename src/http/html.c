@@ -14,7 +14,8 @@ void html_begin(kt_buf *b, const char *title, const char *nav)
     static const struct { const char *id, *href, *label; } items[] = {
         {"overview", "/", "Overview"}, {"cost", "/ui/cost", "Cost explorer"},
         {"assets", "/ui/assets", "Assets"}, {"prices", "/ui/prices", "Prices"},
-        {"posture", "/ui/posture", "Posture"},
+        {"posture", "/ui/posture", "Posture"}, {"budgets", "/ui/budgets", "Budgets"},
+        {"alerts", "/ui/alerts", "Alerts"},
     };
     buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

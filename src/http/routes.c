@@ -65,6 +65,8 @@ static const kt_route routes[] = {
     {"/ui/assets", dash_assets, dash_assets_params, 0, 1, 1, 1, 0, NULL},
     {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, 0, NULL},
     {"/ui/posture", dash_posture, none, 0, 1, 1, 0, 0, NULL},
+    {"/ui/budgets", dash_budgets, none, 0, 1, 1, 0, 0, NULL},
+    {"/ui/alerts", dash_alerts, none, 0, 1, 1, 0, 0, NULL},
     /* the sign-in page needs the stylesheet before a session exists */
     {"/static/app.css", dash_static_css, none, 1, 0, 0, 0, 0, NULL},
     {"/static/app.js", dash_static_js, none, 1, 0, 0, 0, 0, NULL},

@@ -87,95 +87,83 @@ static yaml_node_t *value_node(yaml_document_t *d, yaml_node_t *map, const char 
     return NULL;
 }
 
-static int load_budgets(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c, kt_err *err)
+/* One item of a list section, parsed into the config; on error *field
+ * names its key at fault ("" for the item itself) and e says why. */
+typedef int (*item_fn)(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e);
+
+static int load_list(yaml_document_t *d, yaml_node_t *seq, const char *name, const char *section, item_fn fn,
+                     kt_alerts_config *c, kt_err *err)
 {
     if (seq->type != YAML_SEQUENCE_NODE)
-        return kt_fail(err, KT_EINPUT, "%s:%d: budgets: expected a list of budgets", name, line_of(seq));
+        return kt_fail(err, KT_EINPUT, "%s:%d: %s: expected a list of %s", name, line_of(seq), section, section);
     size_t i = 0;
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
         yaml_node_t *n = yaml_document_get_node(d, *it);
         json_t *j = to_json(d, n, 0);
-        kt_budget b;
         kt_err e = {0};
         const char *field = "";
-        /* a budget from the file is named by its id, else its name, so
-         * loading the file again updates the same budget */
-        if (json_is_object(j) && !json_object_get(j, "id") && json_is_string(json_object_get(j, "name")))
-            json_object_set(j, "id", json_object_get(j, "name"));
-        int rc = budget_from_json(j, &b, &field, &e);
+        int rc = fn(c, j, i, &field, &e);
         json_decref(j);
         if (rc) {
-            budget_free(&b);
             yaml_node_t *k = *field ? key_node(d, n, field) : NULL;
-            return kt_fail(err, KT_EINPUT, "%s:%d: budgets[%zu].%s", name, line_of(k ? k : n), i, e.msg);
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s[%zu]%s%s", name, line_of(k ? k : n), section, i,
+                           *field ? "." : ": ", e.msg);
         }
-        for (size_t o = 0; o < c->n_budgets; o++)
-            if (!strcmp(c->budgets[o].id, b.id)) {
-                budget_free(&b);
-                return kt_fail(err, KT_EINPUT, "%s:%d: budgets[%zu]: id '%s' is used twice", name, line_of(n), i,
-                               c->budgets[o].id);
-            }
-        c->budgets = xrealloc(c->budgets, (c->n_budgets + 1) * sizeof *c->budgets);
-        c->budgets[c->n_budgets++] = b;
     }
     return 0;
 }
 
-static int load_rules(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c, kt_err *err)
+static int budget_item(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e)
 {
-    if (seq->type != YAML_SEQUENCE_NODE)
-        return kt_fail(err, KT_EINPUT, "%s:%d: alerts: expected a list of alerts", name, line_of(seq));
-    size_t i = 0;
-    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
-        yaml_node_t *n = yaml_document_get_node(d, *it);
-        json_t *j = to_json(d, n, 0);
-        kt_rule r;
-        kt_err e = {0};
-        const char *field = "";
-        int rc = rule_from_json(j, i, &r, &field, &e);
-        json_decref(j);
-        if (rc) {
-            rule_free(&r);
-            yaml_node_t *k = *field ? key_node(d, n, field) : NULL;
-            return kt_fail(err, KT_EINPUT, "%s:%d: alerts[%zu].%s", name, line_of(k ? k : n), i, e.msg);
-        }
-        for (size_t o = 0; o < c->n_rules; o++)
-            if (!strcmp(c->rules[o].id, r.id)) {
-                rule_free(&r);
-                return kt_fail(err, KT_EINPUT, "%s:%d: alerts[%zu]: id '%s' is used twice", name, line_of(n), i,
-                               c->rules[o].id);
-            }
-        c->rules = xrealloc(c->rules, (c->n_rules + 1) * sizeof *c->rules);
-        c->rules[c->n_rules++] = r;
+    kt_budget b;
+    /* a budget from the file is named by its id, else its name, so
+     * loading the file again updates the same budget */
+    if (json_is_object(j) && !json_object_get(j, "id") && json_is_string(json_object_get(j, "name")))
+        json_object_set(j, "id", json_object_get(j, "name"));
+    int rc = budget_from_json(j, &b, field, e);
+    for (size_t o = 0; !rc && o < c->n_budgets; o++)
+        if (!strcmp(c->budgets[o].id, b.id))
+            rc = kt_fail(e, KT_EINPUT, "id '%s' is used twice", b.id), *field = "";
+    if (rc) {
+        budget_free(&b);
+        return -1;
     }
+    c->budgets = xrealloc(c->budgets, (c->n_budgets + 1) * sizeof *c->budgets);
+    c->budgets[c->n_budgets++] = b;
+    (void)i;
     return 0;
 }
 
-static int load_reports(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c,
-                        kt_err *err)
+static int rule_item(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e)
 {
-    if (seq->type != YAML_SEQUENCE_NODE)
-        return kt_fail(err, KT_EINPUT, "%s:%d: reports: expected a list of reports", name, line_of(seq));
-    size_t i = 0;
-    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
-        yaml_node_t *n = yaml_document_get_node(d, *it);
-        json_t *j = to_json(d, n, 0);
-        kt_report r;
-        kt_err e = {0};
-        const char *field = "";
-        int rc = report_from_json(j, &r, &field, &e);
-        json_decref(j);
-        for (size_t o = 0; !rc && o < c->n_reports; o++)
-            if (!strcmp(c->reports[o].name, r.name))
-                rc = kt_fail(&e, KT_EINPUT, "name: '%s' is used twice", r.name), field = "name";
-        if (rc) {
-            report_free(&r);
-            yaml_node_t *k = *field ? key_node(d, n, field) : NULL;
-            return kt_fail(err, KT_EINPUT, "%s:%d: reports[%zu].%s", name, line_of(k ? k : n), i, e.msg);
-        }
-        c->reports = xrealloc(c->reports, (c->n_reports + 1) * sizeof *c->reports);
-        c->reports[c->n_reports++] = r;
+    kt_rule r;
+    int rc = rule_from_json(j, i, &r, field, e);
+    for (size_t o = 0; !rc && o < c->n_rules; o++)
+        if (!strcmp(c->rules[o].id, r.id))
+            rc = kt_fail(e, KT_EINPUT, "id '%s' is used twice", r.id), *field = "";
+    if (rc) {
+        rule_free(&r);
+        return -1;
     }
+    c->rules = xrealloc(c->rules, (c->n_rules + 1) * sizeof *c->rules);
+    c->rules[c->n_rules++] = r;
+    return 0;
+}
+
+static int report_item(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e)
+{
+    kt_report r;
+    int rc = report_from_json(j, &r, field, e);
+    for (size_t o = 0; !rc && o < c->n_reports; o++)
+        if (!strcmp(c->reports[o].name, r.name))
+            rc = kt_fail(e, KT_EINPUT, "name: '%s' is used twice", r.name), *field = "name";
+    if (rc) {
+        report_free(&r);
+        return -1;
+    }
+    c->reports = xrealloc(c->reports, (c->n_reports + 1) * sizeof *c->reports);
+    c->reports[c->n_reports++] = r;
+    (void)i;
     return 0;
 }
 
@@ -344,8 +332,10 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
     yaml_node_t *budgets = value_node(d, root, "budgets"), *recv = value_node(d, root, "receivers"),
                 *del = value_node(d, root, "delivery"), *rules = value_node(d, root, "alerts"),
                 *reps = value_node(d, root, "reports");
-    return (budgets && load_budgets(d, budgets, name, c, err)) || (recv && load_receivers(d, recv, name, c, err)) ||
-                   (rules && load_rules(d, rules, name, c, err)) || (reps && load_reports(d, reps, name, c, err)) ||
+    return (budgets && load_list(d, budgets, name, "budgets", budget_item, c, err)) ||
+                   (recv && load_receivers(d, recv, name, c, err)) ||
+                   (rules && load_list(d, rules, name, "alerts", rule_item, c, err)) ||
+                   (reps && load_list(d, reps, name, "reports", report_item, c, err)) ||
                    (del && load_delivery(d, del, name, c, err))
                ? -1
                : 0;

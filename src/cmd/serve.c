@@ -290,6 +290,9 @@ int cmd_serve(int argc, char **argv)
         return cmd_report("serve", &err);
     kt_http_limits alim;
     http_limits_default(&alim);
+    /* the operator's own rules, not a request: a fleet-wide daily history
+     * for anomalies may exceed what one HTTP request may compute */
+    alim.max_cells = 0, alim.max_rows = 0, alim.max_results = 0;
     if (alert_runner_start(cfg.db_url, &acfg, &alim, reports_round, &alerts, &err)) {
         stop_posture(&ps);
         alerts_config_free(&acfg);

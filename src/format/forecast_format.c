@@ -80,7 +80,7 @@ void format_forecast_table(const kt_forecast_result *r, const char *aggregate, i
     assert(r && out);
     const char *agg = aggregate && *aggregate ? aggregate : "KEY";
     char st[32], en[32];
-    time_format(r->history.start, st);
+    time_format(r->total.n_actual ? r->total.actual_start : r->history.start, st); /* the days it learnt from */
     time_format(r->history.end, en);
     if (backtest)
         buf_printf(out, "Backtest over %.10s..%.10s (%zu days): a week ahead from every day after the first two "

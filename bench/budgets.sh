@@ -6,7 +6,9 @@
 # questions for every budget; rules: one or two each), not one query each.
 #   bench/budgets.sh [PODS] [DAYS]      (defaults 10000 30)
 # The fleet is bench/allocation.sh's (KUBETALLY_BENCH_DB), copied so the
-# budgets written here stay out of it.
+# budgets written here stay out of it.  The time printed is the round's
+# wall time; CPU time is printed too, since on a shared machine the wall
+# time moves with the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pods=${1:-10000}; days=${2:-30}
@@ -55,7 +57,7 @@ at() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # first round: budgets saved and evaluated, rules scheduled for 00:00;
 # second round, just after midnight: every budget again and every rule runs
 for t in $((today - 86400 + 30)) $((today + 60)); do
-  out=$( { /usr/bin/time -f "peak RSS %M KB" build/kubetally alerts --evaluate --config "$work/kubetally.yaml" \
-           --db "$db" --at "$(at $t)"; } 2>&1 )
+  out=$( { /usr/bin/time -f "peak RSS %M KB, CPU %U s user + %S s system" build/kubetally alerts --evaluate \
+           --config "$work/kubetally.yaml" --db "$db" --at "$(at $t)"; } 2>&1 )
   echo "round at $(at $t): $(echo "$out" | grep -v 'peak RSS' | tail -1), $(echo "$out" | grep 'peak RSS')"
 done

@@ -67,6 +67,9 @@ typedef struct kt_budget_status {
  * last period's end, and today so far; every budget's filter in each). */
 int budgets_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
                    kt_budget_status *out, kt_err *err);
+/* The same, sharing reads through cache (engine.h) with the round's other questions. */
+int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                          kt_engine_cache *cache, kt_budget_status *out, kt_err *err);
 
 /* The first key of obj not in known (NULL-ended), or NULL. */
 const char *json_unknown_key(const json_t *obj, const char *const *known);

@@ -37,6 +37,12 @@ static void project(kt_budget_status *st, const kt_forecast_series *f, int64_t n
 int budgets_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
                    kt_budget_status *out, kt_err *err)
 {
+    return budgets_status_cached(s, b, n, now, lim, NULL, out, err);
+}
+
+int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                          kt_engine_cache *cache, kt_budget_status *out, kt_err *err)
+{
     assert(s && (b || !n) && lim && out);
     memset(out, 0, n * sizeof *out);
     if (!n)
@@ -71,7 +77,7 @@ int budgets_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const
         ask[0].days = KT_FORECAST_MAX_DAYS;
     ask[1].alloc.window = (kt_window){today, now};
     kt_answer a;
-    if (!rc && !(rc = engine_ask(s, ask, now > today ? 2 : 1, lim, &a, err))) {
+    if (!rc && !(rc = engine_ask_cached(s, ask, now > today ? 2 : 1, lim, cache, &a, err))) {
         const kt_spend_result *h = &a.replies[0].spend, *t = now > today ? &a.replies[1].spend : NULL;
         size_t nd = (size_t)((today - start) / 86400);
         for (size_t i = 0; i < n; i++) {

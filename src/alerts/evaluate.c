@@ -422,7 +422,8 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
      * them). */
     kt_budget_status *bs = xcalloc(n ? n : 1, sizeof *bs);
     kt_err e1 = {0};
-    int unknown = budgets_status(s, b, n, now, o->lim, bs, &e1) != 0;
+    kt_engine_cache *cache = engine_cache_new(); /* budgets and rules read each window once */
+    int unknown = budgets_status_cached(s, b, n, now, o->lim, cache, bs, &e1) != 0;
     if (unknown)
         log_warn("alerts: budgets: %s", e1.msg);
     for (size_t i = 0; i < n; i++) {
@@ -442,7 +443,8 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
     }
     /* the rules that are due, then what they found */
     kt_rule_run *runs = xcalloc(o->n_rules ? o->n_rules : 1, sizeof *runs);
-    rules_run(s, o->rules, o->n_rules, now, o->lim, runs);
+    rules_run(s, o->rules, o->n_rules, now, o->lim, cache, runs);
+    engine_cache_free(cache);
     v.runs = runs, v.n_runs = o->n_rules;
     for (size_t i = 0; i < o->n_rules; i++)
         for (size_t k = 0; k < runs[i].n; k++) {

@@ -11,7 +11,7 @@
 #include "util/log.h"
 #include "util/time.h"
 
-#define ANOMALY_HISTORY_DAYS 56
+#define ANOMALY_HISTORY_DAYS 56 /* with the day itself: budget_status.c's history when run at midnight */
 
 static json_t *labels_for(const kt_rule *r, const char *alertname, const char *value, const char *severity)
 {
@@ -129,17 +129,16 @@ static void recurring(kt_rule_run *run, const kt_reply *rep)
                             "rows", rows);
 }
 
-static void anomaly(kt_rule_run *run, const kt_reply *fc, const kt_reply *day)
+static void anomaly(kt_rule_run *run, const kt_reply *fc)
 {
     const kt_rule *r = run->rule;
     const kt_forecast_result *f = &fc->forecast;
-    const kt_alloc_set *set = first_set(day);
     for (size_t k = 0; k < f->n; k++) {
         const kt_forecast_series *s = &f->series[k];
-        if (s->n_actual < 14 || !s->n_points) /* two weeks to know what is usual */
+        if (s->n_actual < 14 || !s->n_points || !s->has_held) /* two weeks to know what is usual */
             continue;
         const kt_forecast_point *p = &s->points[0];
-        double actual = row_cost(set, s->key), slack = 0.01 * p->predicted;
+        double actual = s->held_actual, slack = 0.01 * p->predicted;
         /* within 1 % of the forecast is never an anomaly (a flat history has a zero-width interval) */
         if (actual >= p->lower - slack && actual <= p->upper + slack)
             continue;
@@ -213,11 +212,11 @@ static void plan_rule(const kt_rule_run *run, int64_t now, kt_filter *f, kt_ask 
     if (r->type == KT_RULE_SPEND_CHANGE) {
         alloc_ask(r, &a[1], ws - r->baseline_s, ws, now, f);
         *na = 2;
-    } else if (r->type == KT_RULE_ANOMALY) { /* the day against a forecast from the weeks before it */
-        a[1] = a[0];
-        a[1].kind = KT_ASK_FORECAST, a[1].days = 1, a[1].alloc.accumulate = 0;
-        a[1].alloc.window = (kt_window){ws - ANOMALY_HISTORY_DAYS * 86400, ws};
-        *na = 2;
+    } else if (r->type == KT_RULE_ANOMALY) {
+        /* the day against a forecast from the weeks before it, read with
+         * the day (holdout): the same window as the budgets' history */
+        a[0].kind = KT_ASK_FORECAST, a[0].days = 1, a[0].holdout = 1, a[0].alloc.accumulate = 0;
+        a[0].alloc.window = (kt_window){we - ANOMALY_HISTORY_DAYS * 86400, we};
     }
 }
 
@@ -228,13 +227,14 @@ static void judge(kt_rule_run *run, const kt_reply *rep)
     case KT_RULE_EFFICIENCY: efficiency(run, &rep[0]); break;
     case KT_RULE_SPEND_CHANGE: spend_change(run, &rep[0], &rep[1]); break;
     case KT_RULE_RECURRING: recurring(run, &rep[0]); break;
-    case KT_RULE_ANOMALY: anomaly(run, &rep[1], &rep[0]); break;
+    case KT_RULE_ANOMALY: anomaly(run, &rep[0]); break;
     default: break;
     }
 }
 
 /* One rule alone: its own questions (health, or when the shared ones failed). */
-static int run_rule(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_limits *lim, kt_err *err)
+static int run_rule(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_limits *lim, kt_engine_cache *cache,
+                    kt_err *err)
 {
     if (run->rule->type == KT_RULE_HEALTH)
         return health(run, s, now, lim, err);
@@ -245,7 +245,7 @@ static int run_rule(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_
     size_t na;
     plan_rule(run, now, f, a, &na);
     kt_answer ans;
-    int rc = engine_ask(s, a, na, lim, &ans, err);
+    int rc = engine_ask_cached(s, a, na, lim, cache, &ans, err);
     if (!rc) {
         judge(run, ans.replies);
         engine_answer_free(&ans);
@@ -257,7 +257,7 @@ static int run_rule(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_
 /* Every due rule's questions in one engine call, so rules over the same
  * window share one read of it; 0 when it answered (each run judged). */
 static int run_shared(kt_rule_run *runs, const size_t *due, size_t nd, kt_store *s, int64_t now,
-                      const kt_engine_limits *lim)
+                      const kt_engine_limits *lim, kt_engine_cache *cache)
 {
     kt_ask *a = xcalloc(2 * nd + 1, sizeof *a);
     kt_filter **f = xcalloc(nd + 1, sizeof *f);
@@ -273,7 +273,7 @@ static int run_shared(kt_rule_run *runs, const size_t *due, size_t nd, kt_store 
         }
     }
     kt_answer ans;
-    if (!rc && nd && !(rc = engine_ask(s, a, na, lim, &ans, &err))) {
+    if (!rc && nd && !(rc = engine_ask_cached(s, a, na, lim, cache, &ans, &err))) {
         for (size_t k = 0; k < nd; k++) {
             judge(&runs[due[k]], ans.replies + first[k]);
             runs[due[k]].ran = 1;
@@ -302,7 +302,7 @@ static int64_t kept_int(kt_store *s, const char *id, const char *key)
 }
 
 void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const kt_engine_limits *lim,
-               kt_rule_run *runs)
+               kt_engine_cache *cache, kt_rule_run *runs)
 {
     assert(s && (rules || !n) && lim && runs);
     memset(runs, 0, n * sizeof *runs);
@@ -323,13 +323,13 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
             due[nd++] = i;
     }
     /* shared questions first; when they fail, each rule alone names its own error */
-    int shared = run_shared(runs, due, nd, s, now, lim) == 0;
+    int shared = run_shared(runs, due, nd, s, now, lim, cache) == 0;
     for (size_t i = 0; i < n; i++) {
         kt_rule_run *run = &runs[i];
         if (!run->run_at || run->ran)
             goto scheduled;
         kt_err err = {0};
-        if ((shared && rules[i].type != KT_RULE_HEALTH) || !run_rule(run, s, now, lim, &err)) {
+        if ((shared && rules[i].type != KT_RULE_HEALTH) || !run_rule(run, s, now, lim, cache, &err)) {
             run->ran = 1;
             goto scheduled;
         }

@@ -37,9 +37,10 @@ typedef struct kt_rule_run {
     char error[256];
 } kt_rule_run;
 
-/* Run the rules due at `now` (reads only; runs[i] for rules[i]). */
+/* Run the rules due at `now` (reads only; runs[i] for rules[i]); cache
+ * (may be NULL) shares reads with the round's other questions. */
 void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const kt_engine_limits *lim,
-               kt_rule_run *runs);
+               kt_engine_cache *cache, kt_rule_run *runs);
 /* Write each rule's schedule (inside the caller's transaction). */
 int rules_save_schedule(kt_store *s, const kt_rule_run *runs, size_t n, kt_err *err);
 void rule_runs_free(kt_rule_run *runs, size_t n);

@@ -188,17 +188,41 @@ static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_lim
     case KT_ASK_PROJECTION: return project(ds, a, &r->projection, err);
     case KT_ASK_FORECAST:
         return engine_check_cost(lim, a->alloc.window, 86400, ds->n_containers, err) ||
-               forecast_compute(ds, &a->alloc, a->days, a->backtest, lim->max_results, &r->forecast, err);
+               forecast_compute(ds, &a->alloc, a->days, a->backtest, a->holdout, lim->max_results, &r->forecast, err);
     case KT_ASK_SPEND:
         return spend_compute(ds, &a->alloc, a->filters, a->n_filters, a->days, &r->spend, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
 
-/* The dataset answering question i: an earlier load of the same window and
- * resolution, or a new one. */
-static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer *out, size_t *load_of,
-                            kt_err *err)
+struct kt_engine_cache {
+    struct cached {
+        kt_window w;
+        int hourly, summed;
+        kt_dataset *ds;
+    } *e;
+    size_t n, cap;
+};
+
+kt_engine_cache *engine_cache_new(void) { return xcalloc(1, sizeof(kt_engine_cache)); }
+
+void engine_cache_free(kt_engine_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        ds_free(c->e[i].ds);
+        free(c->e[i].ds);
+    }
+    free(c->e);
+    free(c);
+}
+
+/* The dataset answering question i: an earlier question's of the same
+ * window and resolution, the cache's, or a new load (kept by the cache
+ * when there is one, else by the answer). */
+static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_dataset **ds_of, kt_answer *out,
+                            kt_engine_cache *cache, kt_err *err)
 {
     kt_window w;
     int hourly, summed;
@@ -208,19 +232,34 @@ static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer
         int hj, sj;
         need(&asks[j], &wj, &hj, &sj);
         if (wj.start == w.start && wj.end == w.end && hj == hourly && sj == summed)
-            return out->loads[load_of[j]];
+            return ds_of[j];
     }
+    for (size_t k = 0; cache && k < cache->n; k++)
+        if (cache->e[k].w.start == w.start && cache->e[k].w.end == w.end && cache->e[k].hourly == hourly &&
+            cache->e[k].summed == summed)
+            return cache->e[k].ds;
     kt_dataset *ds = xmalloc(sizeof *ds);
     if (summed ? store_load_summed(s, w.start, w.end, ds, err) : store_load(s, w.start, w.end, hourly, ds, err)) {
         free(ds);
         return NULL;
     }
-    out->loads[out->n_loads++] = ds;
+    if (cache) {
+        grow_array((void **)&cache->e, &cache->cap, cache->n, sizeof *cache->e);
+        cache->e[cache->n++] = (struct cached){w, hourly, summed, ds};
+    } else {
+        out->loads[out->n_loads++] = ds;
+    }
     return ds;
 }
 
 int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_answer *out,
                kt_err *err)
+{
+    return engine_ask_cached(s, asks, n, lim, NULL, out, err);
+}
+
+int engine_ask_cached(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_engine_cache *cache,
+                      kt_answer *out, kt_err *err)
 {
     assert(s && asks && lim && out);
     memset(out, 0, sizeof *out);
@@ -228,21 +267,18 @@ int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits
         return -1;
     out->replies = xcalloc(n ? n : 1, sizeof *out->replies);
     out->loads = xcalloc(n ? n : 1, sizeof *out->loads);
-    size_t *load_of = xcalloc(n ? n : 1, sizeof *load_of);
+    kt_dataset **ds_of = xcalloc(n ? n : 1, sizeof *ds_of);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        kt_dataset *ds = load_for(s, asks, i, out, load_of, err);
+        kt_dataset *ds = ds_of[i] = load_for(s, asks, i, ds_of, out, cache, err);
         if (!ds) {
             rc = -1;
             break;
         }
-        for (size_t k = 0; k < out->n_loads; k++)
-            if (out->loads[k] == ds)
-                load_of[i] = k;
         out->n = i + 1; /* reply i is freed with the answer even if it fails half-way */
         rc = answer_one(ds, &asks[i], lim, &out->replies[i], err);
     }
-    free(load_of);
+    free(ds_of);
     if (rc)
         engine_answer_free(out);
     return rc;

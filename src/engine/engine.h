@@ -57,6 +57,7 @@ typedef struct kt_ask {
     const kt_filter *const *filters; /* KT_ASK_SPEND: n_filters filters (NULL entries match everything) */
     size_t n_filters;
     int backtest;          /* KT_ASK_FORECAST: also backtest every series (forecast_model.h) */
+    int holdout;           /* KT_ASK_FORECAST: predict the window's last day instead of learning it (forecast.h) */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -87,6 +88,17 @@ typedef struct kt_answer {
 int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_answer *out,
                kt_err *err);
 void engine_answer_free(kt_answer *a);
+
+/* Datasets kept across calls: a caller asking several times over the same
+ * windows in one pass (serve's alert round: budgets, then rules) passes
+ * one cache to each call, so each window is read once.  Answers then point
+ * into the cache: free them before the cache. */
+typedef struct kt_engine_cache kt_engine_cache;
+kt_engine_cache *engine_cache_new(void);
+void engine_cache_free(kt_engine_cache *c);
+/* engine_ask with a cache (NULL ⇒ engine_ask). */
+int engine_ask_cached(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_engine_cache *cache,
+                      kt_answer *out, kt_err *err);
 
 /* Check a window and step against the limits before anything is read
  * (containers = 0 skips the cells check). */

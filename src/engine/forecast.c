@@ -24,8 +24,15 @@ static size_t first_full_day(const double *v, size_t nd)
  * days before `from` and the series' own part first day, and predict
  * `days` days after `end`. */
 static void fit_series(kt_forecast_series *s, const double *v, size_t nd, size_t from, int64_t start, int64_t end,
-                       int days, int backtest)
+                       int days, int backtest, int holdout)
 {
+    if (holdout && nd) { /* the last day is predicted, not learnt: kept to compare */
+        s->held_actual = v[--nd];
+        s->has_held = 1;
+        end -= 86400;
+        if (from > nd)
+            from = nd;
+    }
     size_t own = first_full_day(v, nd);
     if (own > from)
         from = own;
@@ -55,7 +62,7 @@ void forecast_series_fit(kt_forecast_series *s, const char *key, const double *v
     assert(s && key && (v || !nd) && days >= 1);
     memset(s, 0, sizeof *s);
     s->key = xstrdup(key);
-    fit_series(s, v, nd, 0, history.start, history.end, days, backtest);
+    fit_series(s, v, nd, 0, history.start, history.end, days, backtest, 0);
 }
 
 static int by_total(const void *a, const void *b)
@@ -66,8 +73,8 @@ static int by_total(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, int backtest, size_t max_series,
-                     kt_forecast_result *out, kt_err *err)
+int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, int backtest, int holdout,
+                     size_t max_series, kt_forecast_result *out, kt_err *err)
 {
     assert(ds && q && out);
     memset(out, 0, sizeof *out);
@@ -108,12 +115,12 @@ int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, in
         out->history = q->window;
         out->confidence = KT_FORECAST_CONFIDENCE;
         out->total.key = xstrdup("total");
-        fit_series(&out->total, tot, nd, from, q->window.start, q->window.end, days, backtest);
+        fit_series(&out->total, tot, nd, from, q->window.start, q->window.end, days, backtest, holdout);
         out->series = xcalloc(nk ? nk : 1, sizeof *out->series);
         for (size_t k = 0; k < nk; k++) {
             kt_forecast_series *s = &out->series[out->n++];
             s->key = xstrdup(strtab_get(&keys, (uint32_t)(k + 1)));
-            fit_series(s, vals + k * nd, nd, from, q->window.start, q->window.end, days, backtest);
+            fit_series(s, vals + k * nd, nd, from, q->window.start, q->window.end, days, backtest, holdout);
         }
         qsort(out->series, out->n, sizeof *out->series, by_total);
     }

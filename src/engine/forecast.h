@@ -42,6 +42,8 @@ typedef struct kt_forecast_series {
     double total, best, worst;   /* Σ predicted, Σ lower, Σ upper */
     kt_hw_fit fit;
     kt_backtest backtest;        /* when asked */
+    double held_actual;          /* holdout: the last day's spend, predicted by points[0] */
+    int has_held;
 } kt_forecast_series;
 
 typedef struct kt_forecast_result {
@@ -53,10 +55,13 @@ typedef struct kt_forecast_result {
 } kt_forecast_result;
 
 /* Forecast `days` (1–365) days after q->window (whole UTC days) from ds;
- * backtest each series when asked.  At most max_series keys (0 ⇒ no cap;
- * more is an input error naming aggregate). */
-int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, int backtest, size_t max_series,
-                     kt_forecast_result *out, kt_err *err);
+ * backtest each series when asked.  holdout: the window's last day is not
+ * learnt but predicted (points start at it) and its spend kept in
+ * held_actual — how an anomaly check compares a day with its forecast
+ * from the same read as the budgets' history.  At most max_series keys
+ * (0 ⇒ no cap; more is an input error naming aggregate). */
+int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, int backtest, int holdout,
+                     size_t max_series, kt_forecast_result *out, kt_err *err);
 void forecast_result_free(kt_forecast_result *r);
 
 /* One series from daily values v[0..nd) over history (whole days): the

@@ -9,6 +9,7 @@
 #include "alerts/alert.h"
 #include "alerts/budget_store.h"
 #include "alerts/rule_eval.h"
+#include "alerts/rule_store.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -368,10 +369,10 @@ static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t no
 
 /* A recurringUpdate's summary to every receiver but Alertmanager and to
  * its owners: one "report" notification each, in the round's transaction. */
-static int reports(kt_store *s, const kt_alert_opts *o, const kt_rule_run *runs, int64_t now, kt_alert_stats *st,
-                   kt_err *err)
+static int reports(kt_store *s, const kt_alert_opts *o, const kt_rule_run *runs, size_t nr, int64_t now,
+                   kt_alert_stats *st, kt_err *err)
 {
-    for (size_t i = 0; i < o->n_rules; i++) {
+    for (size_t i = 0; i < nr; i++) {
         const json_t *rep = runs[i].report;
         if (!rep)
             continue;
@@ -442,20 +443,36 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
         }
     }
     /* the rules that are due, then what they found */
-    kt_rule_run *runs = xcalloc(o->n_rules ? o->n_rules : 1, sizeof *runs);
-    rules_run(s, o->rules, o->n_rules, now, o->lim, cache, runs);
-    engine_cache_free(cache);
-    v.runs = runs, v.n_runs = o->n_rules;
+    /* the config file's rules, then those made over the API (the file wins an id) */
+    kt_rule *stored = NULL, *rules;
+    size_t ns = 0, nr = 0;
+    kt_err e2 = {0};
+    if (rule_list(s, &stored, &ns, &e2))
+        log_warn("alerts: stored rules: %s", e2.msg);
+    rules = xcalloc(o->n_rules + ns + 1, sizeof *rules);
     for (size_t i = 0; i < o->n_rules; i++)
+        rules[nr++] = o->rules[i]; /* shallow: owned by the config */
+    for (size_t i = 0; i < ns; i++) {
+        int clash = 0;
+        for (size_t k = 0; k < o->n_rules; k++)
+            clash |= !strcmp(o->rules[k].id, stored[i].id);
+        if (!clash)
+            rules[nr++] = stored[i]; /* shallow: owned by stored */
+    }
+    kt_rule_run *runs = xcalloc(nr ? nr : 1, sizeof *runs);
+    rules_run(s, rules, nr, now, o->lim, cache, runs);
+    engine_cache_free(cache);
+    v.runs = runs, v.n_runs = nr;
+    for (size_t i = 0; i < nr; i++)
         for (size_t k = 0; k < runs[i].n; k++) {
             eval *e = find(&v, runs[i].f[k].key) ?: add(&v, runs[i].f[k].key);
-            e->rule = 1, e->over = 1, e->fresh = runs[i].f[k].state, e->action = o->rules[i].action;
+            e->rule = 1, e->over = 1, e->fresh = runs[i].f[k].state, e->action = rules[i].action;
         }
     if (!rc)
         rc = store_list_records(s, KT_ALERT_KIND, keep_state, &v, err);
     if (!rc && !(rc = store_begin(s, err))) {
-        rc = transitions(s, o, &v, now, st, err) || reports(s, o, runs, now, st, err) ||
-             rules_save_schedule(s, runs, o->n_rules, err);
+        rc = transitions(s, o, &v, now, st, err) || reports(s, o, runs, nr, now, st, err) ||
+             rules_save_schedule(s, runs, nr, err);
         if (rc)
             store_rollback(s);
         else
@@ -465,7 +482,9 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
         json_decref(v.e[i].state);
     free(v.e);
     free(bs);
-    rule_runs_free(runs, o->n_rules);
+    rule_runs_free(runs, nr);
+    free(rules);
+    rule_list_free(stored, ns);
     free(runs);
     budget_list_free(b, n);
     return rc;

@@ -10,6 +10,7 @@
 
 #include "alerts/alert.h"
 #include "alerts/budget_store.h"
+#include "alerts/rule_store.h"
 #include "http/app.h"
 
 static void answer(kt_http_resp *r, json_t *j)
@@ -114,6 +115,70 @@ void api_alerts(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t 
     json_t *j;
     kt_err err = {0};
     if (alerts_status(s, &j, &err))
+        resp_json_error(r, 500, err.msg);
+    else
+        answer(r, j);
+}
+
+/* POST /alert (create, or replace when the body's id exists or is new),
+ * DELETE /alert?id=: alert rules made over the API (rule_store.h). */
+void api_alert_write(kt_http_app *app, const char *method, const kt_http_params *p, const char *body, size_t len,
+                     int64_t now, kt_http_resp *r)
+{
+    assert(app && method && p && body && r);
+    kt_store *s;
+    kt_err err = {0};
+    const char *id = http_params_get((void *)p, "id");
+    if (!strcmp(method, "DELETE") && (!id || !*id)) {
+        resp_json_error(r, 400, "id: required (DELETE /alert?id=ID)");
+        return;
+    }
+    if (!strcmp(method, "POST") && id) {
+        resp_json_error(r, 400, "id: goes in the body of POST /alert, not the URL");
+        return;
+    }
+    if (store_open(app->db_url && *app->db_url ? app->db_url : NULL, 0, &s, &err)) {
+        resp_json_error(r, 503, err.msg);
+        return;
+    }
+    if (!strcmp(method, "POST")) {
+        json_error_t je;
+        json_t *j = json_loads(body, JSON_REJECT_DUPLICATES, &je);
+        char nid[64], msg[300];
+        if (!j) {
+            snprintf(msg, sizeof msg, "body: not JSON (line %d: %.200s)", je.line, je.text);
+            resp_json_error(r, 400, msg);
+        } else if (rule_save_json(s, j, nid, &err)) {
+            resp_json_error(r, err.code == KT_EINPUT ? 400 : 500, err.msg);
+        } else {
+            json_t *saved = json_deep_copy(j);
+            json_object_set_new(saved, "id", json_string(nid));
+            if (app->budgets_changed)
+                app->budgets_changed(app->budgets_changed_ud);
+            answer(r, json_pack("{s:i, s:o}", "code", 200, "data", saved));
+        }
+        json_decref(j);
+    } else {
+        int rc = rule_delete(s, id, &err);
+        if (rc < 0)
+            resp_json_error(r, 500, err.msg);
+        else if (rc == 0)
+            resp_json_error(r, 404, "id: no such alert (alerts from the config file are changed there)");
+        else
+            answer(r, json_pack("{s:i, s:s}", "code", 200, "data", "deleted"));
+        if (rc > 0 && app->budgets_changed)
+            app->budgets_changed(app->budgets_changed_ud);
+    }
+    store_close(s);
+    (void)len, (void)now;
+}
+
+void api_alert_configs(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assert(app && s && r);
+    json_t *j;
+    kt_err err = {0};
+    if (rule_configs(s, &j, &err))
         resp_json_error(r, 500, err.msg);
     else
         answer(r, j);

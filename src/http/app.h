@@ -131,6 +131,10 @@ void dash_static_js(kt_http_app *, kt_store *, const kt_http_params *, int64_t, 
 /* api_budgets.c: GET /budgets; POST /budget, DELETE /budget?id= (and Kubecost's /deleteBudget?id=) */
 void api_budgets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_alerts(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* api_budgets.c: POST /alert, DELETE /alert?id=, GET /alerts/configs (alert rules over the API) */
+void api_alert_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,
+                     kt_http_resp *);
+void api_alert_configs(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_forecast.c: GET /forecast, /forecasting/forecast/allocation (Kubecost's forecast answer) */
 void api_forecast(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_budget_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,

@@ -59,6 +59,8 @@ static const kt_route routes[] = {
     {"/forecasting/forecast/allocation", api_forecast, forecast_params, 0, 1, 0, 1, 0, NULL},
     {"/budget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
+    {"/alert", NULL, budget_params, 0, 0, 0, 0, 0, api_alert_write},
+    {"/alerts/configs", api_alert_configs, none, 0, 1, 0, 0, 0, NULL},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},
     {"/ui/cost", dash_cost, dash_params, 0, 1, 1, 1, 0, NULL},

@@ -20,6 +20,7 @@
 #include "alerts/alert.h"
 #include "alerts/config.h"
 #include "alerts/rule_eval.h"
+#include "alerts/rule_store.h"
 #include "check.h"
 
 #define H 3600
@@ -208,6 +209,38 @@ TEST(rules_fire_once_and_resolve)
           !firing("rule:jump/busy"));
 }
 
+TEST(rules_over_the_api)
+{
+    kt_store *s;
+    kt_err err = {0};
+    char id[64];
+    CHECK(!store_open(dbpath, 0, &s, &err));
+    /* a stored rule runs beside the file's; one reusing a file's id is left out */
+    json_t *extra = json_pack("{s:s, s:s, s:s}", "id", "extra", "type", "recurringUpdate", "window", "daily");
+    json_t *clash = json_pack("{s:s, s:s}", "id", "eff", "type", "health");
+    json_t *bad = json_pack("{s:s, s:s}", "type", "spendChange", "window", "1d");
+    CHECK(!rule_save_json(s, extra, id, &err) && !strcmp(id, "extra"));
+    CHECK(!rule_save_json(s, clash, id, &err));
+    CHECK(rule_save_json(s, bad, id, &err) == -1 && strstr(err.msg, "baselineWindow"));
+    json_decref(extra), json_decref(clash), json_decref(bad);
+    store_close(s);
+    round_at(T1 + 2 * D);
+    CHECK(!store_open(dbpath, KT_STORE_READONLY, &s, &err));
+    json_t *runs = rules_status(s);
+    size_t i, n_extra = 0;
+    json_t *r;
+    json_array_foreach(runs, i, r) {
+        n_extra += !strcmp(json_string_value(json_object_get(r, "id")), "extra");
+        if (!strcmp(json_string_value(json_object_get(r, "id")), "eff"))
+            CHECK_STR(json_string_value(json_object_get(r, "type")), "efficiency"); /* the file's */
+    }
+    CHECK(json_array_size(runs) == 6 && n_extra == 1);
+    json_decref(runs);
+    store_close(s);
+    CHECK(!store_open(dbpath, 0, &s, &err) && rule_delete(s, "extra", &err) == 1 && rule_delete(s, "extra", &err) == 0);
+    store_close(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -221,6 +254,7 @@ int main(void)
     RUN(config_names_the_line);
     RUN(schedule_follows_kubecost);
     RUN(rules_fire_once_and_resolve);
+    RUN(rules_over_the_api);
     alerts_config_free(&cfg);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

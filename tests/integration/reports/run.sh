@@ -5,6 +5,7 @@
 # folder gets the same CSV.  The webhook receiver is down when the report
 # is sent: the notification stays pending, `serve` delivers it once the
 # receiver is up, and after kill -9 and a restart nothing is sent twice.
+# Alert rules over the API (POST /alert, GET /alerts/configs, DELETE).
 # Also GET /forecast on the same store.  Bounded polls only.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
@@ -99,6 +100,21 @@ until_ok 'grep -q "first round done" $tmp/serve2.log' || bad "serve did not rest
 [ "$(grep -c '"event": "report"' "$tmp/hook.log")" = 1 ] && ok "after kill -9 and restart: the report was sent exactly once" ||
   bad "report sent $(grep -c '"event": "report"' "$tmp/hook.log") times"
 [ "$(grep -c '^Subject: kubetally report' "$tmp/smtp.log")" = 1 ] && ok "exactly one report mail" || bad "mails"
+
+# --- alert rules over the API: created, run by serve's rounds, listed, deleted
+code() { curl -s -o "$tmp/out.json" -w '%{http_code}' "$@"; }
+base=http://127.0.0.1:$port
+rule='{"type":"efficiency","window":"1d","aggregation":"namespace","efficiencyThreshold":0.9}'
+[ "$(code -XPOST -H 'Content-Type: application/json' -d "$rule" $base/alert)" = 200 ] &&
+  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"]["id"])' "$tmp/out.json") &&
+  ok "POST /alert creates rule $id" || bad "POST /alert: $(cat $tmp/out.json)"
+[ "$(code -XPOST -H 'Content-Type: application/json' -d '{"type":"spendChange","window":"1d"}' $base/alert)" = 400 ] &&
+  grep -q baselineWindow "$tmp/out.json" && ok "a bad rule is 400 naming the field" || bad "bad rule: $(cat $tmp/out.json)"
+until_ok "curl -sf $base/alerts | grep -q '\"id\": *\"$id\"\|\"id\":\"$id\"'" &&
+  ok "serve's round scheduled the new rule (GET /alerts rules)" || bad "rule not scheduled: $(curl -s $base/alerts | head -c 400)"
+curl -sf "$base/alerts/configs" | grep -q "\"$id\"" && ok "GET /alerts/configs lists it" || bad "configs"
+[ "$(code -XDELETE "$base/alert?id=$id")" = 200 ] && [ "$(code -XDELETE "$base/alert?id=$id")" = 404 ] &&
+  ok "DELETE /alert?id= deletes, then 404" || bad "delete alert"
 
 if [ $fails -eq 0 ]; then echo "reports integration: all passed"; else echo "reports integration: $fails failed"; fi
 exit $((fails > 0))

@@ -5,6 +5,7 @@
  * {"code": 200, "data": …}; budgets and their spend come from
  * src/alerts (which asks the engine). */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,25 +74,40 @@ static void post(kt_http_app *app, kt_store *s, const char *body, int64_t now, k
     budget_free(&b);
 }
 
+/* A write's id parameter checked (DELETE needs ?id=, POST takes it in the
+ * body) and a writable store opened; -1 when the answer is already set. */
+static int open_for_write(kt_http_app *app, const char *method, const kt_http_params *p, const char *what,
+                          const char **id, kt_store **s, kt_http_resp *r)
+{
+    kt_err err = {0};
+    char msg[128];
+    *id = http_params_get((void *)p, "id");
+    if (!strcmp(method, "DELETE") && (!*id || !**id)) {
+        snprintf(msg, sizeof msg, "id: required (DELETE /%s?id=ID)", what);
+        resp_json_error(r, 400, msg);
+        return -1;
+    }
+    if (!strcmp(method, "POST") && *id) {
+        snprintf(msg, sizeof msg, "id: goes in the body of POST /%s, not the URL", what);
+        resp_json_error(r, 400, msg);
+        return -1;
+    }
+    if (store_open(app->db_url && *app->db_url ? app->db_url : NULL, 0, s, &err)) {
+        resp_json_error(r, 503, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 void api_budget_write(kt_http_app *app, const char *method, const kt_http_params *p, const char *body, size_t len,
                       int64_t now, kt_http_resp *r)
 {
     assert(app && method && p && body && r);
     kt_store *s;
     kt_err err = {0};
-    const char *id = http_params_get((void *)p, "id");
-    if (!strcmp(method, "DELETE") && (!id || !*id)) {
-        resp_json_error(r, 400, "id: required (DELETE /budget?id=ID)");
+    const char *id;
+    if (open_for_write(app, method, p, "budget", &id, &s, r))
         return;
-    }
-    if (!strcmp(method, "POST") && id) {
-        resp_json_error(r, 400, "id: goes in the body of POST /budget, not the URL");
-        return;
-    }
-    if (store_open(app->db_url && *app->db_url ? app->db_url : NULL, 0, &s, &err)) {
-        resp_json_error(r, 503, err.msg);
-        return;
-    }
     if (!strcmp(method, "POST")) {
         post(app, s, body, now, r);
     } else {
@@ -128,19 +144,9 @@ void api_alert_write(kt_http_app *app, const char *method, const kt_http_params 
     assert(app && method && p && body && r);
     kt_store *s;
     kt_err err = {0};
-    const char *id = http_params_get((void *)p, "id");
-    if (!strcmp(method, "DELETE") && (!id || !*id)) {
-        resp_json_error(r, 400, "id: required (DELETE /alert?id=ID)");
+    const char *id;
+    if (open_for_write(app, method, p, "alert", &id, &s, r))
         return;
-    }
-    if (!strcmp(method, "POST") && id) {
-        resp_json_error(r, 400, "id: goes in the body of POST /alert, not the URL");
-        return;
-    }
-    if (store_open(app->db_url && *app->db_url ? app->db_url : NULL, 0, &s, &err)) {
-        resp_json_error(r, 503, err.msg);
-        return;
-    }
     if (!strcmp(method, "POST")) {
         json_error_t je;
         json_t *j = json_loads(body, JSON_REJECT_DUPLICATES, &je);

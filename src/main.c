@@ -26,6 +26,8 @@ static const struct {
     {"savings", cmd_savings, "what to change and what it saves: request right-sizing, with risk and CO2e"},
     {"budgets", cmd_budgets, "budgets with their period, current spend and limit"},
     {"alerts", cmd_alerts, "budget alerts and the delivery status of their notifications"},
+    {"report", cmd_report_send, "build a saved report (CSV + HTML) now and send it, or --print it"},
+    {"forecast", cmd_forecast, "daily spend per aggregate for the next days, with bounds; --backtest"},
     {"reprice", cmd_reprice, "recompute stored prices over a window after prices change"},
     {"db", cmd_db, "store upkeep: `db cache` writes the day files again"},
     {"health", cmd_health, "cluster health (dumps or live): nodes, pods, Jobs, versions; health score"},

@@ -55,5 +55,9 @@ nobody_but collector cmd http
 # Budgets and alerts ask the engine (engine_ask) and keep their state in the
 # store; they never reach into the sources, the meter or the outputs.
 only src/alerts alerts engine store util
+# Reports are an output: they ask the engine, format, and send through the
+# alerts outbox; nothing below them includes them.
+only src/report report alerts engine format store util
+nobody_but report cmd
 
 exit $fail

@@ -49,6 +49,8 @@ typedef struct kt_alert_opts {
     int max_attempts;
     int64_t backoff_initial, backoff_max; /* seconds */
     const kt_engine_limits *lim;
+    const struct kt_rule *rules; /* alert rules (rule.h) besides budgets */
+    size_t n_rules;
 } kt_alert_opts;
 
 typedef struct kt_alert_stats {
@@ -59,10 +61,17 @@ typedef struct kt_alert_stats {
 
 /* Evaluate every budget at `now` and queue what changed (see above). */
 int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_stats *st, kt_err *err);
+/* Queue one notification (inside the caller's transaction) for the
+ * receiver named `receiver`; extra (owned, may be NULL) carries {"to",
+ * "via"} for a mail (via: the email receiver).  Delivered, retried and
+ * listed like every other. */
+int alerts_outbox_put(kt_store *s, const char *key, const char *event, const char *receiver, json_t *extra,
+                      const char *body, int64_t now, kt_alert_stats *st, kt_err *err);
 /* Send every pending notification whose time has come, oldest first. */
 int alerts_deliver(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_stats *st, kt_err *err);
 /* What `kubetally alerts` and GET /alerts show: {"code": 200, "data":
- * {"alerts": [state…], "notifications": [outbox entry without body…]}}. */
+ * {"alerts": [state…], "notifications": [outbox entry without body…],
+ * "rules": [schedule…] (rule_eval.h)}}. */
 int alerts_status(kt_store *s, json_t **out, kt_err *err);
 /* The body of a test notification for a receiver of `kind` (malloc'd):
  * alertname KubetallyTest, severity info, ending five minutes after now. */

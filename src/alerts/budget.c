@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -114,7 +115,7 @@ static int check_list(const json_t *a, const char *key, size_t i, const char **f
 static int check_actions(const json_t *v, const char **field, kt_err *err)
 {
     static const char *const known[] = {"percentage", "emails", "slackWebhooks", "msTeamsWebhooks", "lastFired",
-                                        NULL};
+                                        "forecast", NULL};
     if (!json_is_array(v) || json_array_size(v) > 16)
         return bad(field, "actions", err, "%s: expected a list of at most 16 actions%s", "");
     size_t i;
@@ -122,16 +123,13 @@ static int check_actions(const json_t *v, const char **field, kt_err *err)
     json_array_foreach(v, i, a) {
         if (!json_is_object(a))
             return bad(field, "actions", err, "%s: each action is a map with percentage%s", "");
-        const char *k;
-        const json_t *x;
-        json_object_foreach((json_t *)a, k, x) {
-            int ok = 0;
-            for (int j = 0; known[j]; j++)
-                ok |= !strcmp(known[j], k);
-            if (!ok)
-                return bad(field, "actions", err, "%s: unknown field '%s'; use percentage, emails, "
-                           "slackWebhooks, msTeamsWebhooks", k);
-        }
+        const char *k = json_unknown_key(a, known);
+        if (k)
+            return bad(field, "actions", err, "%s: unknown field '%s'; use percentage, forecast, emails, "
+                       "slackWebhooks, msTeamsWebhooks", k);
+        const json_t *fc = json_object_get(a, "forecast");
+        if (fc && !json_is_boolean(fc))
+            return bad(field, "actions", err, "%s: forecast must be true or false%s", "");
         const json_t *p = json_object_get(a, "percentage");
         if (!json_is_number(p) || !(json_number_value(p) > 0) || json_number_value(p) > 1000)
             return bad(field, "actions", err, "%s: percentage must be a number above 0 and at most 1000%s", "");
@@ -152,16 +150,10 @@ int budget_from_json(const json_t *j, kt_budget *b, const char **field, kt_err *
         *field = "";
     if (!json_is_object(j))
         return kt_fail(err, KT_EINPUT, "a budget is a JSON object");
-    const char *k;
-    const json_t *x;
-    json_object_foreach((json_t *)j, k, x) {
-        int ok = 0;
-        for (int i = 0; known[i]; i++)
-            ok |= !strcmp(known[i], k);
-        if (!ok)
-            return bad(field, k, err, "%s: unknown field%s; a budget has id, name, type, values, interval, "
-                       "intervalDay, spendLimit, kind, actions", "");
-    }
+    const char *k = json_unknown_key(j, known);
+    if (k)
+        return bad(field, k, err, "%s: unknown field%s; a budget has id, name, type, values, interval, "
+                   "intervalDay, spendLimit, kind, actions", "");
     if (copy_str(j, "id", b->id, sizeof b->id, 0, field, err) ||
         copy_str(j, "name", b->name, sizeof b->name, 1, field, err) ||
         copy_str(j, "type", b->type, sizeof b->type, 0, field, err) ||
@@ -292,42 +284,31 @@ int budget_spend(kt_store *s, const kt_budget *b, int64_t now, const kt_engine_l
                  kt_window *period, kt_err *err)
 {
     assert(s && b && lim && spend);
-    kt_window w = budget_period(b, now);
+    kt_budget_status st;
+    int rc = budgets_status(s, b, 1, now, lim, &st, err);
+    *spend = rc ? 0 : st.spend;
     if (period)
-        *period = w;
-    *spend = 0;
-    /* spend so far: the period up to now (asked "as of" a past time, later
-     * facts already in the store must not count) */
-    int64_t upto = now < w.end ? now : w.end;
-    if (upto <= w.start)
-        return 0;
-    kt_buf text = {0};
-    budget_filter_text(b, &text);
-    kt_filter *f = NULL;
-    int rc = filter_parse(text.data, &f, err);
-    buf_free(&text);
-    if (rc)
-        return kt_wrap(err, "budget %s: values: ", b->name);
-    kt_ask ask = {.kind = KT_ASK_ALLOCATION};
-    alloc_query_init(&ask.alloc);
-    ask.alloc.window = (kt_window){w.start, upto};
-    ask.alloc.now = now;
-    ask.alloc.filter = f;
-    ask.alloc.include_idle = 0; /* a budget tracks what its owners run, not the fleet's idle */
-    /* one row per cluster keeps the answer small whatever the filter selects */
-    if (aggregate_parse("cluster", &ask.alloc.agg, err)) {
-        filter_free(f);
-        return -1;
+        *period = budget_period(b, now);
+    return rc;
+}
+
+void budget_alert_key(const char *id, const json_t *action, char *out, size_t n)
+{
+    assert(id && action && out);
+    snprintf(out, n, "%s/%g%s", id, json_number_value(json_object_get(action, "percentage")),
+             json_is_true(json_object_get(action, "forecast")) ? "/forecast" : "");
+}
+
+const char *json_unknown_key(const json_t *obj, const char *const *known)
+{
+    const char *k;
+    const json_t *x;
+    json_object_foreach((json_t *)obj, k, x) {
+        int ok = 0;
+        for (int i = 0; known[i]; i++)
+            ok |= !strcmp(known[i], k);
+        if (!ok)
+            return k;
     }
-    kt_answer a;
-    rc = engine_ask(s, &ask, 1, lim, &a, err);
-    filter_free(f);
-    if (rc)
-        return kt_wrap(err, "budget %s: ", b->name);
-    const kt_alloc_result *r = &a.replies[0].alloc;
-    for (size_t i = 0; i < r->n; i++)
-        for (size_t k = 0; k < r->sets[i].n; k++)
-            *spend += alloc_total(&r->sets[i].items[k]);
-    engine_answer_free(&a);
-    return 0;
+    return NULL;
 }

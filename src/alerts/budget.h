@@ -52,7 +52,33 @@ void budget_free(kt_budget *b);
 kt_window budget_period(const kt_budget *b, int64_t now);
 /* The filter (filter.h language) that values stand for; "" ⇒ everything. */
 void budget_filter_text(const kt_budget *b, kt_buf *out);
-/* Current spend over the period holding `now`, asked through engine_ask. */
+/* A budget's period, spend so far and projection at the period's end:
+ * spend + the forecast (forecast.h) of the rest of today and of every
+ * later day of the period, with its 95 % bounds. */
+typedef struct kt_budget_status {
+    kt_window period;
+    double spend;
+    double forecast, forecast_lower, forecast_upper;
+    int has_forecast;
+} kt_budget_status;
+
+/* The status of n budgets at `now` in two engine questions whatever n
+ * (KT_ASK_SPEND: eight weeks of days up to today with a forecast to the
+ * last period's end, and today so far; every budget's filter in each). */
+int budgets_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                   kt_budget_status *out, kt_err *err);
+/* The same, sharing reads through cache (engine.h) with the round's other questions. */
+int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                          kt_engine_cache *cache, kt_budget_status *out, kt_err *err);
+
+/* The first key of obj not in known (NULL-ended), or NULL. */
+const char *json_unknown_key(const json_t *obj, const char *const *known);
+
+/* The alert an action stands for: "ID/PERCENTAGE", "ID/PERCENTAGE/forecast"
+ * for an action on the projection (forecast: true). */
+void budget_alert_key(const char *id, const json_t *action, char *out, size_t n);
+
+/* Current spend over the period holding `now` (budgets_status of one). */
 int budget_spend(kt_store *s, const kt_budget *b, int64_t now, const kt_engine_limits *lim, double *spend,
                  kt_window *period, kt_err *err);
 

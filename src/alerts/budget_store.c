@@ -80,14 +80,19 @@ void budget_list_free(kt_budget *b, size_t n)
     free(b);
 }
 
-json_t *budget_answer_json(const kt_budget *b, kt_window period, double spend)
+json_t *budget_answer_json(const kt_budget *b, const kt_budget_status *st)
 {
     char start[32], end[32];
-    time_format(period.start, start);
-    time_format(period.end, end);
+    time_format(st->period.start, start);
+    time_format(st->period.end, end);
     json_t *j = budget_to_json(b);
     json_object_set_new(j, "window", json_pack("{s:s, s:s}", "start", start, "end", end));
-    json_object_set_new(j, "currentSpend", json_real(spend));
+    json_object_set_new(j, "currentSpend", json_real(st->spend));
+    if (st->has_forecast)
+        json_object_set_new(j, "forecast", json_pack("{s:f, s:f, s:f, s:f}", "predictedSpend", st->forecast,
+                                                     "confidenceLevel", KT_FORECAST_CONFIDENCE,
+                                                     "lowerConfidenceLimit", st->forecast_lower,
+                                                     "upperConfidenceLimit", st->forecast_upper));
     return j;
 }
 
@@ -99,7 +104,7 @@ static void last_fired(kt_store *s, const char *id, json_t *answer)
     json_t *a;
     json_array_foreach(json_object_get(answer, "actions"), i, a) {
         char key[160], *body = NULL;
-        snprintf(key, sizeof key, "%s/%g", id, json_number_value(json_object_get(a, "percentage")));
+        budget_alert_key(id, a, key, sizeof key);
         if (store_get_record(s, KT_ALERT_KIND, key, &body, NULL) == 1) {
             json_t *st = json_loads(body, 0, NULL);
             char t[32];
@@ -119,19 +124,19 @@ int budget_answers(kt_store *s, int64_t now, const kt_engine_limits *lim, json_t
     *out = NULL;
     if (budget_list(s, &b, &n, err))
         return -1;
+    kt_budget_status *st = xcalloc(n ? n : 1, sizeof *st);
+    if (budgets_status(s, b, n, now, lim, st, err)) {
+        free(st);
+        budget_list_free(b, n);
+        return -1;
+    }
     json_t *data = json_array();
     for (size_t i = 0; i < n; i++) {
-        double spend;
-        kt_window w;
-        if (budget_spend(s, &b[i], now, lim, &spend, &w, err)) {
-            json_decref(data);
-            budget_list_free(b, n);
-            return -1;
-        }
-        json_t *a = budget_answer_json(&b[i], w, spend);
+        json_t *a = budget_answer_json(&b[i], &st[i]);
         last_fired(s, b[i].id, a);
         json_array_append_new(data, a);
     }
+    free(st);
     budget_list_free(b, n);
     *out = json_pack("{s:i, s:o}", "code", 200, "data", data);
     return 0;

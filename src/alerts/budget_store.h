@@ -20,12 +20,14 @@ int budget_list(kt_store *s, kt_budget **out, size_t *n, kt_err *err);
 void budget_list_free(kt_budget *b, size_t n);
 
 /* One budget as Kubecost answers it: the definition plus window {start,
- * end} (RFC3339) and currentSpend. */
-json_t *budget_answer_json(const kt_budget *b, kt_window period, double spend);
+ * end} (RFC3339) and currentSpend; and kubetally's forecast
+ * {predictedSpend, confidenceLevel, lowerConfidenceLimit,
+ * upperConfidenceLimit}: the projected spend at the period's end. */
+json_t *budget_answer_json(const kt_budget *b, const kt_budget_status *st);
 /* Every budget with its current spend at `now`, as GET /budgets answers:
  * {"code": 200, "data": [budget, …]} in id order, each action with
- * lastFired (RFC3339) once its alert has fired.  One engine question per
- * budget. */
+ * lastFired (RFC3339) once its alert has fired.  Two engine questions
+ * for all of them (budgets_status). */
 int budget_answers(kt_store *s, int64_t now, const kt_engine_limits *lim, json_t **out, kt_err *err);
 
 #endif

@@ -87,37 +87,83 @@ static yaml_node_t *value_node(yaml_document_t *d, yaml_node_t *map, const char 
     return NULL;
 }
 
-static int load_budgets(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c, kt_err *err)
+/* One item of a list section, parsed into the config; on error *field
+ * names its key at fault ("" for the item itself) and e says why. */
+typedef int (*item_fn)(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e);
+
+static int load_list(yaml_document_t *d, yaml_node_t *seq, const char *name, const char *section, item_fn fn,
+                     kt_alerts_config *c, kt_err *err)
 {
     if (seq->type != YAML_SEQUENCE_NODE)
-        return kt_fail(err, KT_EINPUT, "%s:%d: budgets: expected a list of budgets", name, line_of(seq));
+        return kt_fail(err, KT_EINPUT, "%s:%d: %s: expected a list of %s", name, line_of(seq), section, section);
     size_t i = 0;
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
         yaml_node_t *n = yaml_document_get_node(d, *it);
         json_t *j = to_json(d, n, 0);
-        kt_budget b;
         kt_err e = {0};
         const char *field = "";
-        /* a budget from the file is named by its id, else its name, so
-         * loading the file again updates the same budget */
-        if (json_is_object(j) && !json_object_get(j, "id") && json_is_string(json_object_get(j, "name")))
-            json_object_set(j, "id", json_object_get(j, "name"));
-        int rc = budget_from_json(j, &b, &field, &e);
+        int rc = fn(c, j, i, &field, &e);
         json_decref(j);
         if (rc) {
-            budget_free(&b);
             yaml_node_t *k = *field ? key_node(d, n, field) : NULL;
-            return kt_fail(err, KT_EINPUT, "%s:%d: budgets[%zu].%s", name, line_of(k ? k : n), i, e.msg);
+            return kt_fail(err, KT_EINPUT, "%s:%d: %s[%zu]%s%s", name, line_of(k ? k : n), section, i,
+                           *field ? "." : ": ", e.msg);
         }
-        for (size_t o = 0; o < c->n_budgets; o++)
-            if (!strcmp(c->budgets[o].id, b.id)) {
-                budget_free(&b);
-                return kt_fail(err, KT_EINPUT, "%s:%d: budgets[%zu]: id '%s' is used twice", name, line_of(n), i,
-                               c->budgets[o].id);
-            }
-        c->budgets = xrealloc(c->budgets, (c->n_budgets + 1) * sizeof *c->budgets);
-        c->budgets[c->n_budgets++] = b;
     }
+    return 0;
+}
+
+static int budget_item(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e)
+{
+    kt_budget b;
+    /* a budget from the file is named by its id, else its name, so
+     * loading the file again updates the same budget */
+    if (json_is_object(j) && !json_object_get(j, "id") && json_is_string(json_object_get(j, "name")))
+        json_object_set(j, "id", json_object_get(j, "name"));
+    int rc = budget_from_json(j, &b, field, e);
+    for (size_t o = 0; !rc && o < c->n_budgets; o++)
+        if (!strcmp(c->budgets[o].id, b.id))
+            rc = kt_fail(e, KT_EINPUT, "id '%s' is used twice", b.id), *field = "";
+    if (rc) {
+        budget_free(&b);
+        return -1;
+    }
+    c->budgets = xrealloc(c->budgets, (c->n_budgets + 1) * sizeof *c->budgets);
+    c->budgets[c->n_budgets++] = b;
+    (void)i;
+    return 0;
+}
+
+static int rule_item(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e)
+{
+    kt_rule r;
+    int rc = rule_from_json(j, i, &r, field, e);
+    for (size_t o = 0; !rc && o < c->n_rules; o++)
+        if (!strcmp(c->rules[o].id, r.id))
+            rc = kt_fail(e, KT_EINPUT, "id '%s' is used twice", r.id), *field = "";
+    if (rc) {
+        rule_free(&r);
+        return -1;
+    }
+    c->rules = xrealloc(c->rules, (c->n_rules + 1) * sizeof *c->rules);
+    c->rules[c->n_rules++] = r;
+    return 0;
+}
+
+static int report_item(kt_alerts_config *c, json_t *j, size_t i, const char **field, kt_err *e)
+{
+    kt_report r;
+    int rc = report_from_json(j, &r, field, e);
+    for (size_t o = 0; !rc && o < c->n_reports; o++)
+        if (!strcmp(c->reports[o].name, r.name))
+            rc = kt_fail(e, KT_EINPUT, "name: '%s' is used twice", r.name), *field = "name";
+    if (rc) {
+        report_free(&r);
+        return -1;
+    }
+    c->reports = xrealloc(c->reports, (c->n_reports + 1) * sizeof *c->reports);
+    c->reports[c->n_reports++] = r;
+    (void)i;
     return 0;
 }
 
@@ -162,8 +208,8 @@ static int load_mail(yaml_document_t *d, yaml_node_t *n, kt_receiver *r, kt_err 
 static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name, kt_alerts_config *c,
                           kt_err *err)
 {
-    static const char *const keys[] = {"name", "type", "url", "secretFile", "from", "username", "passwordFile",
-                                       "tls", NULL};
+    static const char *const keys[] = {"name", "type", "url", "urlEnv", "secretFile", "secretEnv", "from",
+                                       "username", "passwordFile", "passwordEnv", "tls", NULL};
     if (seq->type != YAML_SEQUENCE_NODE)
         return kt_fail(err, KT_EINPUT, "%s:%d: receivers: expected a list", name, line_of(seq));
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
@@ -179,7 +225,13 @@ static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name
             return -1;
         kt_receiver *r = &c->receivers[i];
         const char *nm = scalar_of(d, n, "name"), *type = scalar_of(d, n, "type"), *url = scalar_of(d, n, "url"),
-                   *secret = scalar_of(d, n, "secretFile");
+                   *secret = scalar_of(d, n, "secretFile"), *url_env = scalar_of(d, n, "urlEnv"),
+                   *secret_env = scalar_of(d, n, "secretEnv") ?: scalar_of(d, n, "passwordEnv");
+        if (url_env && !url) { /* the URL itself is the secret (a token in its path) */
+            if (receiver_url_env(url_env, r, err))
+                return kt_wrap(err, "%s:%d: %s.", name, line_of(n), where);
+            url = r->url;
+        }
         if (!nm || !*nm || strlen(nm) >= sizeof r->name)
             return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: required, up to 63 characters", name, line_of(n),
                            where);
@@ -202,12 +254,13 @@ static int load_receivers(yaml_document_t *d, yaml_node_t *seq, const char *name
                 return kt_fail(err, KT_EINPUT, "%s:%d: %s.name: '%s' is used twice", name, line_of(n), where, nm);
         snprintf(r->name, sizeof r->name, "%s", nm);
         r->kind = mail ? KT_RECV_EMAIL : !strcmp(type, "alertmanager") ? KT_RECV_ALERTMANAGER : KT_RECV_WEBHOOK;
-        snprintf(r->url, sizeof r->url, "%s", url);
+        if (url != r->url)
+            snprintf(r->url, sizeof r->url, "%s", url);
         size_t ul = strlen(r->url);
         while (ul && r->url[ul - 1] == '/')
             r->url[--ul] = 0; /* Alertmanager's path is appended */
         c->n_receivers++;
-        if (secret && receiver_read_secret(secret, r, err))
+        if ((secret && receiver_read_secret(secret, r, err)) || (secret_env && receiver_secret_env(secret_env, r, err)))
             return kt_wrap(err, "%s:%d: %s.", name, line_of(n), where);
     }
     return 0;
@@ -262,9 +315,9 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
         yaml_node_t *k = yaml_document_get_node(d, p->key);
         const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
         if (strcmp(key, "evaluateEvery") && strcmp(key, "budgets") && strcmp(key, "receivers") &&
-            strcmp(key, "delivery"))
-            return kt_fail(err, KT_EINPUT, "%s:%d: unknown key '%s'; expected evaluateEvery, budgets, receivers "
-                           "or delivery", name, line_of(k), key);
+            strcmp(key, "delivery") && strcmp(key, "alerts") && strcmp(key, "reports"))
+            return kt_fail(err, KT_EINPUT, "%s:%d: unknown key '%s'; expected evaluateEvery, budgets, alerts, "
+                           "reports, receivers or delivery", name, line_of(k), key);
     }
     yaml_node_t *every = value_node(d, root, "evaluateEvery");
     if (every) {
@@ -277,8 +330,12 @@ static int load_root(yaml_document_t *d, const char *name, kt_alerts_config *c, 
             return kt_fail(err, KT_EINPUT, "%s:%d: evaluateEvery: between 30s and 1d", name, line_of(every));
     }
     yaml_node_t *budgets = value_node(d, root, "budgets"), *recv = value_node(d, root, "receivers"),
-                *del = value_node(d, root, "delivery");
-    return (budgets && load_budgets(d, budgets, name, c, err)) || (recv && load_receivers(d, recv, name, c, err)) ||
+                *del = value_node(d, root, "delivery"), *rules = value_node(d, root, "alerts"),
+                *reps = value_node(d, root, "reports");
+    return (budgets && load_list(d, budgets, name, "budgets", budget_item, c, err)) ||
+                   (recv && load_receivers(d, recv, name, c, err)) ||
+                   (rules && load_list(d, rules, name, "alerts", rule_item, c, err)) ||
+                   (reps && load_list(d, reps, name, "reports", report_item, c, err)) ||
                    (del && load_delivery(d, del, name, c, err))
                ? -1
                : 0;
@@ -334,6 +391,16 @@ void alerts_config_free(kt_alerts_config *c)
     if (!c)
         return;
     budget_list_free(c->budgets, c->n_budgets);
+    for (size_t i = 0; i < c->n_rules; i++)
+        rule_free(&c->rules[i]);
+    free(c->rules);
+    c->rules = NULL;
+    c->n_rules = 0;
+    for (size_t i = 0; i < c->n_reports; i++)
+        report_free(&c->reports[i]);
+    free(c->reports);
+    c->reports = NULL;
+    c->n_reports = 0;
     for (size_t i = 0; i < c->n_receivers; i++)
         receiver_wipe(&c->receivers[i]);
     c->n_receivers = 0;

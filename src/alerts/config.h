@@ -8,7 +8,13 @@
  *       values: {label: ["team:payments"]}
  *       interval: monthly
  *       spendLimit: 500
- *   receivers:                 every budget alert goes to every receiver but email
+ *   alerts:                    Kubecost's alert types besides budgets (rule.h):
+ *     - type: efficiency       efficiency, spendChange, recurringUpdate, anomaly, health
+ *       window: 1d
+ *       aggregation: namespace
+ *       efficiencyThreshold: 0.4
+ *       spendThreshold: 10
+ *   receivers:                 every alert goes to every receiver but email
  *     - name: am               (names appear in `kubetally alerts`; URLs and secrets never do)
  *       type: alertmanager     alertmanager | webhook
  *       url: http://127.0.0.1:9093
@@ -40,11 +46,17 @@
 
 #include "alerts/budget.h"
 #include "alerts/receiver.h"
+#include "alerts/report_def.h"
+#include "alerts/rule.h"
 
 typedef struct kt_alerts_config {
     int64_t evaluate_every; /* seconds */
     kt_budget *budgets;
     size_t n_budgets;
+    kt_rule *rules;                 /* alerts: (rule.h) */
+    size_t n_rules;
+    kt_report *reports;             /* reports: (report_def.h) */
+    size_t n_reports;
     kt_receiver receivers[KT_MAX_RECEIVERS];
     size_t n_receivers;
     int max_attempts;               /* default 8 */

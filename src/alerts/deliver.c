@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alerts/alert.h"
+#include "alerts/rule_eval.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -159,6 +160,7 @@ int alerts_status(kt_store *s, json_t **out, kt_err *err)
         json_decref(notes);
         return -1;
     }
-    *out = json_pack("{s:i, s:{s:o, s:o}}", "code", 200, "data", "alerts", alerts, "notifications", notes);
+    *out = json_pack("{s:i, s:{s:o, s:o, s:o}}", "code", 200, "data", "alerts", alerts, "notifications", notes,
+                     "rules", rules_status(s));
     return 0;
 }

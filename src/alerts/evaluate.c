@@ -8,24 +8,46 @@
 
 #include "alerts/alert.h"
 #include "alerts/budget_store.h"
+#include "alerts/rule_eval.h"
+#include "alerts/rule_store.h"
 #include "util/log.h"
 #include "util/time.h"
 
 /* One alert as evaluation sees it: what it is now, what was kept. */
 typedef struct eval {
-    char key[160];
+    char key[300];
     const kt_budget *b; /* NULL ⇒ its budget or action is gone */
     const json_t *action; /* in b->actions: its chat webhooks get told too */
     double pct, spend;
     kt_window w;
     json_t *state;      /* kept state (owned), NULL ⇒ never fired */
     int unknown;        /* the spend could not be asked: leave the alert as it is */
+    int forecast;       /* the action compares the projection at the period's end, not the spend so far */
+    double projected;
+    int rule;           /* an alert rule's (rule.h): over and fresh say what its run found */
+    int over;
+    const json_t *fresh;
 } eval;
 
 typedef struct evals {
     eval *e;
     size_t n, cap;
+    const kt_rule_run *runs; /* this round's rule runs, to place kept rule alerts */
+    size_t n_runs;
 } evals;
+
+/* The run of the rule a kept "rule:ID/…" alert belongs to; NULL when the
+ * key is not a rule's or the rule is no longer configured. */
+static const kt_rule_run *run_of(const evals *v, const char *key)
+{
+    if (strncmp(key, "rule:", 5))
+        return NULL;
+    size_t n = strcspn(key + 5, "/");
+    for (size_t i = 0; i < v->n_runs; i++)
+        if (strlen(v->runs[i].rule->id) == n && !strncmp(v->runs[i].rule->id, key + 5, n))
+            return &v->runs[i];
+    return NULL;
+}
 
 static eval *find(evals *v, const char *key)
 {
@@ -51,7 +73,11 @@ static int keep_state(void *ctx, const char *id, const char *body)
     if (!j)
         return 0; /* unreadable state is treated as never fired */
     eval *e = find(v, id);
-    if (!e) { /* the budget or the action is gone: resolve it if it fired */
+    const kt_rule_run *run = e ? NULL : run_of(v, id);
+    if (run) { /* a rule's alert its run did not find again: recovered, or not looked at this round */
+        e = add(v, id);
+        e->rule = 1, e->over = 0, e->unknown = !run->ran, e->action = run->rule->action;
+    } else if (!e) { /* the budget, action or rule is gone: resolve it if it fired */
         e = add(v, id);
         e->pct = json_number_value(json_object_get(j, "percentage"));
     }
@@ -96,13 +122,28 @@ static json_t *labels_of(const kt_budget *b, const char *budget_name, const char
 /* The new state of an alert that fires now. */
 static json_t *fired_state(const eval *e, int64_t now)
 {
+    if (e->rule) { /* what the run found; Alertmanager keeps it 30 days unless resolved before */
+        json_t *st = json_deep_copy(e->fresh);
+        char ends[32];
+        time_format(now + 30 * 86400, ends);
+        json_object_set_new(st, "firing", json_true());
+        json_object_set_new(st, "since", json_integer(now));
+        json_object_set_new(st, "endsAt", json_string(ends));
+        return st;
+    }
     char start[32], end[32];
     time_format(e->w.start, start);
     time_format(e->w.end, end);
-    return json_pack("{s:s, s:s, s:f, s:b, s:I, s:s, s:s, s:f, s:f, s:o}", "budgetId", e->b->id, "budget",
-                     e->b->name, "percentage", e->pct, "firing", 1, "since", (json_int_t)now, "periodStart", start,
-                     "periodEnd", end, "currentSpend", e->spend, "spendLimit", e->b->spend_limit, "labels",
-                     labels_of(e->b, e->b->name, e->b->id, e->pct));
+    json_t *st = json_pack("{s:s, s:s, s:f, s:b, s:I, s:s, s:s, s:f, s:f, s:o}", "budgetId", e->b->id, "budget",
+                           e->b->name, "percentage", e->pct, "firing", 1, "since", (json_int_t)now, "periodStart",
+                           start, "periodEnd", end, "currentSpend", e->spend, "spendLimit", e->b->spend_limit,
+                           "labels", labels_of(e->b, e->b->name, e->b->id, e->pct));
+    if (e->forecast) { /* its own Alertmanager identity beside the same percentage on actual spend */
+        json_object_set_new(st, "forecast", json_true());
+        json_object_set_new(st, "forecastSpend", json_real(e->projected));
+        json_object_set_new(json_object_get(st, "labels"), "basis", json_string("forecast"));
+    }
+    return st;
 }
 
 /* The body each receiver kind gets for a transition of `state`. */
@@ -113,11 +154,26 @@ static char *body_for(enum kt_receiver_kind kind, const json_t *state, const cha
     if (!strcmp(event, "resolved"))
         time_format(now, ends);
     else
-        snprintf(ends, sizeof ends, "%s", json_string_value(json_object_get(state, "periodEnd")));
+        snprintf(ends, sizeof ends, "%s", json_string_value(json_object_get(state, "endsAt"))
+                                              ?: json_string_value(json_object_get(state, "periodEnd")));
+    const char *summary = json_string_value(json_object_get(state, "summary")); /* rule alerts say it whole */
     json_t *j;
     if (kind == KT_RECV_CHAT) {
         char text[600];
-        if (strcmp(event, "resolved"))
+        if (summary)
+            snprintf(text, sizeof text, "[%s] %s", !strcmp(event, "report") ? "REPORT"
+                                                   : strcmp(event, "resolved") ? "FIRING" : "RESOLVED", summary);
+        else if (strcmp(event, "resolved") && json_is_true(json_object_get(state, "forecast")))
+            snprintf(text, sizeof text, "[FIRING] Budget %s: %.2f projected at the period's end against %.2f, over "
+                     "its %g %% forecast threshold (%.2f spent so far), period %.10s..%.10s",
+                     json_string_value(json_object_get(state, "budget")),
+                     json_number_value(json_object_get(state, "forecastSpend")),
+                     json_number_value(json_object_get(state, "spendLimit")),
+                     json_number_value(json_object_get(state, "percentage")),
+                     json_number_value(json_object_get(state, "currentSpend")),
+                     json_string_value(json_object_get(state, "periodStart")) ?: "",
+                     json_string_value(json_object_get(state, "periodEnd")) ?: "");
+        else if (strcmp(event, "resolved"))
             snprintf(text, sizeof text, "[FIRING] Budget %s: %.2f spent of %.2f, over its %g %% threshold, "
                      "period %.10s..%.10s", json_string_value(json_object_get(state, "budget")),
                      json_number_value(json_object_get(state, "currentSpend")),
@@ -132,6 +188,9 @@ static char *body_for(enum kt_receiver_kind kind, const json_t *state, const cha
                      json_number_value(json_object_get(state, "currentSpend")),
                      json_number_value(json_object_get(state, "spendLimit")));
         j = json_pack("{s:s}", "text", text);
+    } else if (kind == KT_RECV_ALERTMANAGER && summary) {
+        j = json_pack("[{s:O, s:{s:s}, s:s, s:s}]", "labels", json_object_get(state, "labels"), "annotations",
+                      "summary", summary, "startsAt", starts, "endsAt", ends);
     } else if (kind == KT_RECV_ALERTMANAGER) {
         char summary[400];
         snprintf(summary, sizeof summary, "Budget %s: %.2f spent of %.2f (%g %% threshold) this period",
@@ -239,9 +298,10 @@ static int enqueue(kt_store *s, const kt_alert_opts *o, const eval *e, const jso
                    int64_t now, kt_alert_stats *st, kt_err *err)
 {
     for (size_t i = 0; i < o->n_receivers; i++) {
+        if (o->receivers[i].kind == KT_RECV_EMAIL || (o->receivers[i].kind == KT_RECV_ALERTMANAGER &&
+                                                      !strcmp(event, "report")))
+            continue; /* mail goes to the action's addresses (enqueue_mail); a summary is no alert */
         char *body = body_for(o->receivers[i].kind, state, event, now);
-        if (o->receivers[i].kind == KT_RECV_EMAIL)
-            continue; /* mail goes to the action's addresses (enqueue_mail) */
         int rc = put_note(s, e->key, event, o->receivers[i].name, NULL, body, now, st, err);
         free(body);
         if (rc)
@@ -273,7 +333,8 @@ static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t no
         if (e->unknown)
             continue;
         int firing = e->state && json_is_true(json_object_get(e->state, "firing"));
-        int over = e->b && e->spend >= e->pct / 100 * e->b->spend_limit;
+        int over = e->rule ? e->over
+                           : e->b && (e->forecast ? e->projected : e->spend) >= e->pct / 100 * e->b->spend_limit;
         if (over && !firing) {
             json_t *ns = fired_state(e, now);
             char *text = json_dumps(ns, JSON_COMPACT);
@@ -291,17 +352,57 @@ static int transitions(kt_store *s, const kt_alert_opts *o, evals *v, int64_t no
             if (e->b)
                 json_object_set_new(ns, "currentSpend", json_real(e->spend));
             char *text = json_dumps(ns, JSON_COMPACT);
-            int rc = (e->b ? store_put_record(s, KT_ALERT_KIND, e->key, text, err)
-                           : store_del_record(s, KT_ALERT_KIND, e->key, err) < 0) ||
+            int rc = (e->b || e->rule ? store_put_record(s, KT_ALERT_KIND, e->key, text, err)
+                                      : store_del_record(s, KT_ALERT_KIND, e->key, err) < 0) ||
                      enqueue(s, o, e, ns, "resolved", now, st, err);
             free(text);
             json_decref(ns);
             if (rc)
                 return -1;
             st->resolved++;
-        } else if (!e->b && e->state && store_del_record(s, KT_ALERT_KIND, e->key, err) < 0) {
+        } else if (!e->b && !e->rule && e->state && store_del_record(s, KT_ALERT_KIND, e->key, err) < 0) {
             return -1; /* a resolved alert of a budget that is gone */
         }
+    }
+    return 0;
+}
+
+/* A recurringUpdate's summary to every receiver but Alertmanager and to
+ * its owners: one "report" notification each, in the round's transaction. */
+static int reports(kt_store *s, const kt_alert_opts *o, const kt_rule_run *runs, size_t nr, int64_t now,
+                   kt_alert_stats *st, kt_err *err)
+{
+    for (size_t i = 0; i < nr; i++) {
+        const json_t *rep = runs[i].report;
+        if (!rep)
+            continue;
+        kt_buf t = {0};
+        buf_printf(&t, "%s: %s by %s, %.10s..%.10s: %.2f in all", runs[i].rule->id, "spend",
+                   runs[i].rule->aggregation,
+                   json_string_value(json_object_get(json_object_get(rep, "window"), "start")),
+                   json_string_value(json_object_get(json_object_get(rep, "window"), "end")),
+                   json_number_value(json_object_get(rep, "totalCost")));
+        size_t k;
+        const json_t *row;
+        json_array_foreach(json_object_get(rep, "rows"), k, row) {
+            if (k == 10) {
+                buf_printf(&t, "; and %zu more", json_array_size(json_object_get(rep, "rows")) - 10);
+                break;
+            }
+            buf_printf(&t, "; %s %.2f (%.0f %% efficient)", json_string_value(json_object_get(row, "name")),
+                       json_number_value(json_object_get(row, "totalCost")),
+                       100 * json_number_value(json_object_get(row, "totalEfficiency")));
+        }
+        json_t *state = json_pack("{s:s, s:O, s:I, s:s, s:{s:s, s:s}}", "summary", t.data, "report", rep, "since",
+                                  (json_int_t)now, "endsAt", "", "labels", "alertname", "KubetallyRecurringUpdate",
+                                  "rule", runs[i].rule->id);
+        buf_free(&t);
+        eval e = {.rule = 1, .action = runs[i].rule->action};
+        snprintf(e.key, sizeof e.key, "rule:%s", runs[i].rule->id);
+        int rc = enqueue(s, o, &e, state, "report", now, st, err);
+        json_decref(state);
+        if (rc)
+            return -1;
     }
     return 0;
 }
@@ -316,32 +417,62 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
         return -1;
     st->budgets = (int)n;
     int rc = 0;
-    /* spend first: the engine reads outside the write transaction below.  A
-     * budget whose spend cannot be asked keeps its alerts as they are (not
-     * "gone", which would resolve them); the others go on. */
+    /* spend first, every budget in one shared pass (budgets_status): the
+     * engine reads outside the write transaction below.  When it cannot be
+     * asked the alerts stay as they are (not "gone", which would resolve
+     * them). */
+    kt_budget_status *bs = xcalloc(n ? n : 1, sizeof *bs);
+    kt_err e1 = {0};
+    kt_engine_cache *cache = engine_cache_new(); /* budgets and rules read each window once */
+    int unknown = budgets_status_cached(s, b, n, now, o->lim, cache, bs, &e1) != 0;
+    if (unknown)
+        log_warn("alerts: budgets: %s", e1.msg);
     for (size_t i = 0; i < n; i++) {
-        double spend = 0;
-        kt_window w = {0, 0};
-        kt_err e1 = {0};
-        int unknown = budget_spend(s, &b[i], now, o->lim, &spend, &w, &e1) != 0;
-        if (unknown)
-            log_warn("alerts: %s", e1.msg); /* names the budget */
         size_t k;
         const json_t *a;
         json_array_foreach(b[i].actions, k, a) {
             char key[160];
             double pct = json_number_value(json_object_get(a, "percentage"));
-            snprintf(key, sizeof key, "%s/%g", b[i].id, pct);
+            int fc = json_is_true(json_object_get(a, "forecast"));
+            budget_alert_key(b[i].id, a, key, sizeof key);
             if (find(&v, key))
                 continue; /* the same percentage twice is one alert */
             eval *e = add(&v, key);
-            e->b = &b[i], e->action = a, e->pct = pct, e->spend = spend, e->w = w, e->unknown = unknown;
+            e->b = &b[i], e->action = a, e->pct = pct, e->spend = bs[i].spend, e->w = bs[i].period;
+            e->forecast = fc, e->projected = bs[i].forecast, e->unknown = unknown;
         }
     }
+    /* the rules that are due, then what they found */
+    /* the config file's rules, then those made over the API (the file wins an id) */
+    kt_rule *stored = NULL, *rules;
+    size_t ns = 0, nr = 0;
+    kt_err e2 = {0};
+    if (rule_list(s, &stored, &ns, &e2))
+        log_warn("alerts: stored rules: %s", e2.msg);
+    rules = xcalloc(o->n_rules + ns + 1, sizeof *rules);
+    for (size_t i = 0; i < o->n_rules; i++)
+        rules[nr++] = o->rules[i]; /* shallow: owned by the config */
+    for (size_t i = 0; i < ns; i++) {
+        int clash = 0;
+        for (size_t k = 0; k < o->n_rules; k++)
+            clash |= !strcmp(o->rules[k].id, stored[i].id);
+        if (!clash)
+            rules[nr++] = stored[i]; /* shallow: owned by stored */
+    }
+    kt_rule_run *runs = xcalloc(nr ? nr : 1, sizeof *runs);
+    rules_run(s, rules, nr, now, o->lim, cache, runs);
+    engine_cache_free(cache);
+    v.runs = runs, v.n_runs = nr;
+    for (size_t i = 0; i < nr; i++)
+        for (size_t k = 0; k < runs[i].n; k++) {
+            eval *e = find(&v, runs[i].f[k].key) ?: add(&v, runs[i].f[k].key);
+            e->rule = 1, e->over = 1, e->fresh = runs[i].f[k].state, e->action = rules[i].action;
+        }
     if (!rc)
         rc = store_list_records(s, KT_ALERT_KIND, keep_state, &v, err);
     if (!rc && !(rc = store_begin(s, err))) {
-        rc = transitions(s, o, &v, now, st, err);
+        rc = transitions(s, o, &v, now, st, err) || reports(s, o, runs, nr, now, st, err) ||
+             rules_save_schedule(s, runs, nr, err);
         if (rc)
             store_rollback(s);
         else
@@ -350,6 +481,18 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
     for (size_t i = 0; i < v.n; i++)
         json_decref(v.e[i].state);
     free(v.e);
+    free(bs);
+    rule_runs_free(runs, nr);
+    free(rules);
+    rule_list_free(stored, ns);
+    free(runs);
     budget_list_free(b, n);
     return rc;
+}
+
+int alerts_outbox_put(kt_store *s, const char *key, const char *event, const char *receiver, json_t *extra,
+                      const char *body, int64_t now, kt_alert_stats *st, kt_err *err)
+{
+    assert(s && key && event && receiver && body && st);
+    return put_note(s, key, event, receiver, extra, body, now, st, err);
 }

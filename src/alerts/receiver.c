@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -140,6 +141,28 @@ int receiver_read_secret(const char *path, kt_receiver *r, kt_err *err)
         return kt_fail(err, KT_EINPUT, "secretFile %s: expected 1 to 256 bytes", path);
     }
     r->secret_len = n;
+    return 0;
+}
+
+int receiver_secret_env(const char *var, kt_receiver *r, kt_err *err)
+{
+    assert(var && r);
+    const char *v = getenv(var);
+    size_t n = v ? strlen(v) : 0;
+    if (!n || n > sizeof r->secret)
+        return kt_fail(err, KT_EINPUT, "secretEnv %.64s: expected a variable holding 1 to 256 bytes", var);
+    memcpy(r->secret, v, n);
+    r->secret_len = n;
+    return 0;
+}
+
+int receiver_url_env(const char *var, kt_receiver *r, kt_err *err)
+{
+    assert(var && r);
+    const char *v = getenv(var);
+    if (!v || strlen(v) >= sizeof r->url)
+        return kt_fail(err, KT_EINPUT, "urlEnv %.64s: expected a variable holding the URL", var);
+    snprintf(r->url, sizeof r->url, "%s", v);
     return 0;
 }
 

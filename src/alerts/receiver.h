@@ -53,6 +53,11 @@ int receiver_send_mail(const kt_receiver *r, const char *to, const char *message
 /* Read a secret file (trailing newline dropped; 1–256 bytes).  The message
  * names the file, never what is in it. */
 int receiver_read_secret(const char *path, kt_receiver *r, kt_err *err);
+/* The same from an environment variable (secretEnv, passwordEnv); the
+ * message names the variable, never its value. */
+int receiver_secret_env(const char *var, kt_receiver *r, kt_err *err);
+/* A receiver's URL from an environment variable (urlEnv: a URL holding a token). */
+int receiver_url_env(const char *var, kt_receiver *r, kt_err *err);
 /* Wipe secrets before the memory is given back. */
 void receiver_wipe(kt_receiver *r);
 

@@ -20,6 +20,8 @@ struct kt_alert_runner {
     kt_engine_limits lim;
     int64_t every;
     int rounds;
+    const kt_alerts_config *cfg;
+    kt_round_hook hook;
 };
 
 /* One round; returns when the next retry is due (0 ⇒ none). */
@@ -38,6 +40,8 @@ static int64_t round_once(kt_alert_runner *r)
     else if (st.fired || st.resolved)
         log_info("alerts: %d budgets, %d fired, %d resolved, %d notifications queued", st.budgets, st.fired,
                  st.resolved, st.queued);
+    if (r->hook)
+        r->hook(s, r->cfg, now, &r->lim);
     if (alerts_deliver(s, &r->opts, (int64_t)time(NULL), &st, &err))
         log_warn("alerts: delivering: %s", err.msg);
     store_close(s);
@@ -74,16 +78,17 @@ static void *loop(void *arg)
 }
 
 int alert_runner_start(const char *db_url, const kt_alerts_config *cfg, const kt_engine_limits *lim,
-                       kt_alert_runner **out, kt_err *err)
+                       kt_round_hook hook, kt_alert_runner **out, kt_err *err)
 {
     assert(cfg && lim && out);
     kt_alert_runner *r = xcalloc(1, sizeof *r);
+    r->cfg = cfg, r->hook = hook;
     r->db = db_url;
     r->lim = *lim;
     r->every = cfg->evaluate_every > 0 ? cfg->evaluate_every : 60;
     r->opts = (kt_alert_opts){cfg->receivers, cfg->n_receivers, cfg->max_attempts ? cfg->max_attempts : 8,
                               cfg->backoff_initial ? cfg->backoff_initial : 10,
-                              cfg->backoff_max ? cfg->backoff_max : 600, &r->lim};
+                              cfg->backoff_max ? cfg->backoff_max : 600, &r->lim, cfg->rules, cfg->n_rules};
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->wake, NULL);
     if (pthread_create(&r->thread, NULL, loop, r)) {

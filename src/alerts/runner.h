@@ -13,9 +13,14 @@
 
 typedef struct kt_alert_runner kt_alert_runner;
 
-/* cfg must outlive the runner (its receivers are used by reference). */
+/* Something more to do each round with the round's store handle, after
+ * evaluating and before delivering (serve sends scheduled reports). */
+typedef void (*kt_round_hook)(kt_store *s, const kt_alerts_config *cfg, int64_t now, const kt_engine_limits *lim);
+
+/* cfg must outlive the runner (its receivers are used by reference);
+ * hook may be NULL. */
 int alert_runner_start(const char *db_url, const kt_alerts_config *cfg, const kt_engine_limits *lim,
-                       kt_alert_runner **out, kt_err *err);
+                       kt_round_hook hook, kt_alert_runner **out, kt_err *err);
 /* Evaluate now (signature fits kt_http_app.budgets_changed). */
 void alert_runner_wake(void *runner);
 /* Finish the round in progress, then stop. */

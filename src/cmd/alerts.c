@@ -18,6 +18,8 @@ static const kt_flag flags[] = {
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
     {"--test", "test", 0, NULL},
+    {"--evaluate", "evaluate", 1, NULL},
+    {"--at", "at", 0, NULL},
     {"--config", "config", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
@@ -55,6 +57,40 @@ static int send_test(const char *name, const char *config)
     return rc;
 }
 
+/* --evaluate [--config FILE] [--at T]: one round of what serve does every
+ * evaluateEvery (the file's budgets saved, every budget and due rule
+ * evaluated, the outbox delivered), with its counts and time. */
+static int evaluate_once(const char *db, const char *config, const char *at)
+{
+    kt_alerts_config c;
+    kt_err err = {0};
+    int64_t now;
+    memset(&c, 0, sizeof c);
+    if (cmd_parse_at(at, &now, &err) || (config && alerts_config_load(config, &c, &err)))
+        return cmd_report("alerts", &err);
+    kt_store *s;
+    struct timespec t0, t1;
+    kt_alert_stats st = {0};
+    kt_alert_opts o = {c.receivers, c.n_receivers, c.max_attempts ? c.max_attempts : 8,
+                       c.backoff_initial ? c.backoff_initial : 10, c.backoff_max ? c.backoff_max : 600, &cmd_limits,
+                       c.rules, c.n_rules};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = store_open(db, 0, &s, &err);
+    if (!rc) {
+        rc = alerts_config_apply(&c, s, &err) || alerts_evaluate(s, &o, now, &st, &err) ||
+             alerts_deliver(s, &o, now, &st, &err);
+        store_close(s);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    alerts_config_free(&c);
+    if (rc)
+        return cmd_report("alerts", &err);
+    printf("%d budgets, %zu rules: %d fired, %d resolved, %d queued, %d sent; %.3f s\n", st.budgets, o.n_rules,
+           st.fired, st.resolved, st.queued, st.sent,
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    return 0;
+}
+
 static const char *str(const json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -79,6 +115,11 @@ static void table(const json_t *data, kt_buf *b)
                "SINCE");
     json_array_foreach(alerts, i, x) {
         when(x, "since", t1);
+        if (json_object_get(x, "summary")) { /* an alert rule's: its summary says it */
+            buf_printf(b, "%-28s %-24s %5s %-8s %-20s %s\n", str(x, "id"), str(x, "type"), "",
+                       json_is_true(json_object_get(x, "firing")) ? "firing" : "resolved", t1, str(x, "summary"));
+            continue;
+        }
         buf_printf(b, "%-28s %-24s %5g %-8s %12.2f %12.2f %-20s\n", str(x, "id"), str(x, "budget"),
                    json_number_value(json_object_get(x, "percentage")),
                    json_is_true(json_object_get(x, "firing")) ? "firing" : "resolved",
@@ -98,6 +139,13 @@ static void table(const json_t *data, kt_buf *b)
     }
     if (!json_array_size(notes))
         buf_puts(b, "(no notifications)\n");
+    const json_t *rules = json_object_get(data, "rules");
+    if (json_array_size(rules))
+        buf_printf(b, "\n%-20s %-16s %-8s %-20s %-20s %s\n", "RULE", "TYPE", "WINDOW", "LAST RUN", "NEXT RUN",
+                   "LAST ERROR");
+    json_array_foreach(rules, i, x)
+        buf_printf(b, "%-20s %-16s %-8s %-20s %-20s %s\n", str(x, "id"), str(x, "type"), str(x, "window"),
+                   str(x, "lastRun"), str(x, "nextRun"), str(x, "lastError"));
 }
 
 int cmd_alerts(int argc, char **argv)
@@ -109,11 +157,15 @@ int cmd_alerts(int argc, char **argv)
         return cmd_report("alerts", &err);
     if (p.help) {
         flags_usage("alerts", "Budget alerts (firing, resolved) and every notification with its delivery status, "
-                    "attempts and last error.\n--test RECEIVER --config FILE sends a test notification now.", flags);
+                    "attempts and last error.\n--test RECEIVER --config FILE sends a test notification now.\n"
+                    "--evaluate [--config FILE] [--at T] runs one round of serve's evaluation and delivery now.", flags);
         return 0;
     }
     if (params_get(&p, "test"))
         return send_test(params_get(&p, "test"), params_get(&p, "config"));
+    const char *ev = params_get(&p, "evaluate");
+    if (ev && cmd_parse_bool(ev) == 1)
+        return evaluate_once(params_get(&p, "db"), params_get(&p, "config"), params_get(&p, "at"));
     const char *o = params_get(&p, "output");
     if (cmd_table_or_json(o, &out, &err))
         return cmd_report("alerts", &err);

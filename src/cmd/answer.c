@@ -3,6 +3,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+#include "util/time.h"
 
 int cmd_table_or_json(const char *o, enum kt_output *out, kt_err *err)
 {
@@ -27,4 +30,13 @@ void cmd_print_answer(json_t *answer, enum kt_output out, void (*table)(const js
     json_decref(answer);
     fwrite(b.data, 1, b.len, stdout);
     buf_free(&b);
+}
+
+int cmd_parse_at(const char *at, int64_t *now, kt_err *err)
+{
+    *now = (int64_t)time(NULL);
+    if (at && time_parse_rfc3339(at, now))
+        return kt_fail(err, KT_EINPUT, "--at: expected an RFC3339 time such as 2026-03-11T13:20:00Z, got '%.64s'",
+                       at);
+    return 0;
 }

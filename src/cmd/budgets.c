@@ -55,11 +55,9 @@ int cmd_budgets(int argc, char **argv)
     const char *o = params_get(&p, "output"), *at = params_get(&p, "at");
     if (cmd_table_or_json(o, &out, &err))
         return cmd_report("budgets", &err);
-    int64_t now = (int64_t)time(NULL);
-    if (at && time_parse_rfc3339(at, &now)) {
-        kt_fail(&err, KT_EINPUT, "--at: expected an RFC3339 time such as 2026-03-11T13:20:00Z, got '%s'", at);
+    int64_t now;
+    if (cmd_parse_at(at, &now, &err))
         return cmd_report("budgets", &err);
-    }
     kt_store *s;
     json_t *answer;
     if (store_open(params_get(&p, "db"), KT_STORE_READONLY, &s, &err))

@@ -32,6 +32,8 @@ int cmd_health(int argc, char **argv);
 int cmd_budgets(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_savings(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
+int cmd_report_send(int argc, char **argv); /* `kubetally report` (cmd_report prints errors) */
 
 enum kt_output { KT_OUT_TABLE, KT_OUT_JSON, KT_OUT_CSV };
 

@@ -14,6 +14,7 @@
 #include "alerts/config.h"
 #include "alerts/runner.h"
 #include "cmd/cmd.h"
+#include "report/report.h"
 #include "cmd/collect_opts.h"
 #include "cmd/flags.h"
 #include "engine/window.h"
@@ -308,8 +309,11 @@ int cmd_serve(int argc, char **argv)
         return cmd_report("serve", &err);
     kt_http_limits alim;
     http_limits_default(&alim);
-    alim.max_bytes = 0; /* the runner sums what it asks for; it sends no answer */
-    if (alert_runner_start(cfg.db_url, &acfg, &alim, &alerts, &err)) {
+    /* the operator's own rules, not a request: a fleet-wide daily history
+     * for anomalies may exceed what one HTTP request may compute; the runner
+     * sums what it asks for and sends no answer */
+    alim.max_cells = 0, alim.max_rows = 0, alim.max_results = 0, alim.max_bytes = 0;
+    if (alert_runner_start(cfg.db_url, &acfg, &alim, reports_round, &alerts, &err)) {
         stop_posture(&ps);
         alerts_config_free(&acfg);
         return cmd_report("serve", &err);

@@ -304,14 +304,28 @@ static int write_pods(fleet *f, kt_err *err)
     return 0;
 }
 
-/* How much of hour t replica r of w runs (seconds). */
-static double run_seconds(const workload *w, int r, int64_t t)
+/* How busy day t is beside its weekday's norm: the fleet grew into its
+ * present size (0.4 % a day, never below half), and each day is a little
+ * busier or quieter than the last (±6 %, fleet-wide, from the seed and the
+ * date), so the history has a trend and day-to-day noise besides its daily
+ * and weekly cycles — what a forecast has to learn (forecast_model.h). */
+static double day_factor(const fleet *f, int64_t t)
+{
+    double age = (double)(hour_floor(f->o->now) - t) / 86400, g = 1 - 0.004 * age;
+    uint64_t x = (uint64_t)(t / 86400) * 0x9E3779B97F4A7C15ull ^ f->o->seed;
+    x ^= x >> 31, x *= 0xBF58476D1CE4E5B9ull, x ^= x >> 29;
+    return (g > 0.5 ? g : 0.5) * (1 + 0.12 * ((double)(x >> 11) / 9007199254740992.0 - 0.5));
+}
+
+/* How much of hour t replica r of w runs (seconds); Deployments scale with
+ * the day's factor too. */
+static double run_seconds(const workload *w, int r, int64_t t, double day)
 {
     if (w->kind == W_STATEFUL || w->kind == W_DAEMON)
         return 3600;
     if (w->kind == W_CRON)
         return r == (int)((t / 3600) % (w->max_replicas ? w->max_replicas : 1)) ? 600 + (t / 3600 % 5) * 300 : 0;
-    double want = w->base_replicas * (0.6 + 0.9 * curve(t, w->phase) - 0.3);
+    double want = w->base_replicas * (0.6 + 0.9 * curve(t, w->phase) - 0.3) * day;
     if (want < 1) want = 1;
     if (r + 1 <= want) return 3600;
     if (r < want) return 1800; /* scaled in or out at half past */
@@ -353,12 +367,12 @@ static int write_assets_hour(fleet *f, int64_t t, kt_err *err)
 
 static int write_workload_hour(fleet *f, const workload *w, int64_t t, kt_err *err)
 {
-    double lb_pods = 0;
+    double lb_pods = 0, day = day_factor(f, t);
     for (int r = 0; r < w->max_replicas; r++)
-        lb_pods += run_seconds(w, r, t) / 3600.0;
+        lb_pods += run_seconds(w, r, t, day) / 3600.0;
     for (int r = 0; r < w->max_replicas; r++) {
         size_t i = (size_t)w->first_pod + (size_t)r;
-        double secs = run_seconds(w, r, t);
+        double secs = run_seconds(w, r, t, day);
         if (w->kind == W_STATEFUL) { /* volumes exist all hour; the pod mounts them all hour */
             kt_volume_hour v = {f->vol_id[i], t, 1.0, (r % 3 + 1) * 50 * KT_GIB, f->disk_gib_hour[w->cluster],
                                 f->disk_src[w->cluster]};

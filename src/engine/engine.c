@@ -40,6 +40,12 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
 {
     *summed = 0;
     switch (a->kind) {
+    case KT_ASK_FORECAST: /* daily steps over whole days: daily roll-ups, not summed */
+        *w = a->alloc.window, *hourly = a->hourly;
+        break;
+    case KT_ASK_SPEND: /* one set (summed facts will do) or, with a forecast, daily steps */
+        *w = a->alloc.window, *hourly = a->hourly, *summed = !a->hourly && !a->days;
+        break;
     case KT_ASK_ALLOCATION:
         *w = a->alloc.window, *hourly = a->hourly || alloc_query_needs_hours(&a->alloc);
         *summed = !*hourly && (a->alloc.accumulate || a->alloc.step <= 0 || a->alloc.step >= w->end - w->start);
@@ -55,6 +61,8 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
 
 static int64_t step_of(const kt_ask *a)
 {
+    if (a->kind == KT_ASK_FORECAST || (a->kind == KT_ASK_SPEND && a->days))
+        return 86400;
     return a->kind == KT_ASK_ALLOCATION && !a->alloc.accumulate ? a->alloc.step : 0;
 }
 
@@ -196,14 +204,43 @@ static int answer_one(kt_store *s, const kt_dataset *ds, const kt_ask *a, const 
     case KT_ASK_REQUEST_SIZING:
         return savings_requests(ds, a->window, &a->requests, &r->requests, err);
     case KT_ASK_SAVINGS: return savings_all(ds, a->window, &a->savings, &r->savings, err);
+    case KT_ASK_FORECAST:
+        return engine_check_cost(lim, a->alloc.window, 86400, ds->n_containers, err) ||
+               forecast_compute(ds, &a->alloc, a->days, a->backtest, a->holdout, lim->max_results, &r->forecast, err);
+    case KT_ASK_SPEND:
+        return spend_compute(ds, &a->alloc, a->filters, a->n_filters, a->days, &r->spend, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
 
-/* The dataset answering question i: an earlier load of the same window and
- * resolution, or a new one. */
-static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer *out, size_t *load_of,
-                            kt_err *err)
+struct kt_engine_cache {
+    struct cached {
+        kt_window w;
+        int hourly, summed;
+        kt_dataset *ds;
+    } *e;
+    size_t n, cap;
+};
+
+kt_engine_cache *engine_cache_new(void) { return xcalloc(1, sizeof(kt_engine_cache)); }
+
+void engine_cache_free(kt_engine_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        ds_free(c->e[i].ds);
+        free(c->e[i].ds);
+    }
+    free(c->e);
+    free(c);
+}
+
+/* The dataset answering question i: an earlier question's of the same
+ * window and resolution, the cache's, or a new load (kept by the cache
+ * when there is one, else by the answer). */
+static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_dataset **ds_of, kt_answer *out,
+                            kt_engine_cache *cache, kt_err *err)
 {
     kt_window w;
     int hourly, summed;
@@ -213,8 +250,12 @@ static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer
         int hj, sj;
         need(&asks[j], &wj, &hj, &sj);
         if (wj.start == w.start && wj.end == w.end && hj == hourly && sj == summed)
-            return out->loads[load_of[j]];
+            return ds_of[j];
     }
+    for (size_t k = 0; cache && k < cache->n; k++)
+        if (cache->e[k].w.start == w.start && cache->e[k].w.end == w.end && cache->e[k].hourly == hourly &&
+            cache->e[k].summed == summed)
+            return cache->e[k].ds;
     kt_dataset *ds = xmalloc(sizeof *ds);
     double t0 = kt_mono_s();
     if (summed ? store_load_summed(s, w.start, w.end, ds, err) : store_load(s, w.start, w.end, hourly, ds, err)) {
@@ -225,12 +266,23 @@ static kt_dataset *load_for(kt_store *s, const kt_ask *asks, size_t i, kt_answer
     log_debug("engine: read [%lld, %lld) %s in %.1f ms: %zu containers, %zu facts", (long long)w.start,
               (long long)w.end, summed ? "summed" : hourly ? "hourly" : "daily", (kt_mono_s() - t0) * 1e3,
               ds->n_containers, ds->n_cfacts);
-    out->loads[out->n_loads++] = ds;
+    if (cache) {
+        grow_array((void **)&cache->e, &cache->cap, cache->n, sizeof *cache->e);
+        cache->e[cache->n++] = (struct cached){w, hourly, summed, ds};
+    } else {
+        out->loads[out->n_loads++] = ds;
+    }
     return ds;
 }
 
 int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_answer *out,
                kt_err *err)
+{
+    return engine_ask_cached(s, asks, n, lim, NULL, out, err);
+}
+
+int engine_ask_cached(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_engine_cache *cache,
+                      kt_answer *out, kt_err *err)
 {
     assert(s && asks && lim && out);
     memset(out, 0, sizeof *out);
@@ -238,23 +290,20 @@ int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits
         return -1;
     out->replies = xcalloc(n ? n : 1, sizeof *out->replies);
     out->loads = xcalloc(n ? n : 1, sizeof *out->loads);
-    size_t *load_of = xcalloc(n ? n : 1, sizeof *load_of);
+    kt_dataset **ds_of = xcalloc(n ? n : 1, sizeof *ds_of);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        kt_dataset *ds = load_for(s, asks, i, out, load_of, err);
+        kt_dataset *ds = ds_of[i] = load_for(s, asks, i, ds_of, out, cache, err);
         if (!ds) {
             rc = -1;
             break;
         }
-        for (size_t k = 0; k < out->n_loads; k++)
-            if (out->loads[k] == ds)
-                load_of[i] = k;
         out->n = i + 1; /* reply i is freed with the answer even if it fails half-way */
         double t0 = kt_mono_s();
         rc = answer_one(s, ds, &asks[i], lim, &out->replies[i], err);
         log_debug("engine: question %zu computed in %.1f ms", i, (kt_mono_s() - t0) * 1e3);
     }
-    free(load_of);
+    free(ds_of);
     if (rc)
         engine_answer_free(out);
     return rc;
@@ -272,6 +321,10 @@ void engine_answer_free(kt_answer *a)
             rs_result_free(&a->replies[i].requests);
         if (a->replies[i].kind == KT_ASK_SAVINGS)
             savings_result_free(&a->replies[i].savings);
+        if (a->replies[i].kind == KT_ASK_FORECAST)
+            forecast_result_free(&a->replies[i].forecast);
+        if (a->replies[i].kind == KT_ASK_SPEND)
+            spend_result_free(&a->replies[i].spend);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

@@ -24,6 +24,8 @@
 #include "engine/assets.h"
 #include "engine/cloudcost.h"
 #include "engine/savings.h"
+#include "engine/forecast.h"
+#include "engine/spend.h"
 #include "store/store.h"
 
 typedef struct kt_engine_limits {
@@ -46,7 +48,11 @@ enum kt_ask_kind {
     KT_ASK_PROJECTION, /* spend of window (a month to date) projected to month_end → reply.projection */
     KT_ASK_CLOUDCOST,  /* the cloud bill over window + aggregate (cloudcost.h) → reply.cloud */
     KT_ASK_REQUEST_SIZING, /* window + requests → reply.requests (hourly rows where kept) */
-    KT_ASK_SAVINGS         /* window + savings → reply.savings: every kind, totals by kind, cluster, team */
+    KT_ASK_SAVINGS,        /* window + savings → reply.savings: every kind, totals by kind, cluster, team */
+    KT_ASK_FORECAST,   /* alloc (window = the history, whole UTC days; aggregate, filter, idle) + days
+                        * → reply.forecast: daily spend per aggregate for the days after the window */
+    KT_ASK_SPEND       /* alloc (window, idle, sharing) + filters → reply.spend: each filter's total in one
+                        * pass; with days > 0 also its daily series and forecast (spend.h) */
 };
 
 typedef struct kt_ask {
@@ -59,6 +65,11 @@ typedef struct kt_ask {
     int64_t month_end;     /* KT_ASK_PROJECTION */
     kt_rs_params requests; /* KT_ASK_REQUEST_SIZING */
     kt_savings_params savings; /* KT_ASK_SAVINGS */
+    int days;              /* KT_ASK_FORECAST: days to predict (1–365); KT_ASK_SPEND: 0 or days to predict */
+    const kt_filter *const *filters; /* KT_ASK_SPEND: n_filters filters (NULL entries match everything) */
+    size_t n_filters;
+    int backtest;          /* KT_ASK_FORECAST: also backtest every series (forecast_model.h) */
+    int holdout;           /* KT_ASK_FORECAST: predict the window's last day instead of learning it (forecast.h) */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -78,6 +89,8 @@ typedef struct kt_reply {
     kt_cloud_result cloud;
     kt_rs_result requests;
     kt_savings_result savings;
+    kt_forecast_result forecast;
+    kt_spend_result spend;
 } kt_reply;
 
 typedef struct kt_answer {
@@ -90,6 +103,17 @@ typedef struct kt_answer {
 int engine_ask(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_answer *out,
                kt_err *err);
 void engine_answer_free(kt_answer *a);
+
+/* Datasets kept across calls: a caller asking several times over the same
+ * windows in one pass (serve's alert round: budgets, then rules) passes
+ * one cache to each call, so each window is read once.  Answers then point
+ * into the cache: free them before the cache. */
+typedef struct kt_engine_cache kt_engine_cache;
+kt_engine_cache *engine_cache_new(void);
+void engine_cache_free(kt_engine_cache *c);
+/* engine_ask with a cache (NULL ⇒ engine_ask). */
+int engine_ask_cached(kt_store *s, const kt_ask *asks, size_t n, const kt_engine_limits *lim, kt_engine_cache *cache,
+                      kt_answer *out, kt_err *err);
 
 /* Check a window and step against the limits before anything is read
  * (containers = 0 skips the cells check). */

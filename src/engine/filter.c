@@ -330,3 +330,28 @@ int filter_only_uses(const kt_filter *f, unsigned mask)
         return filter_only_uses(f->a, mask) && filter_only_uses(f->b, mask);
     return (mask >> f->field) & 1;
 }
+
+unsigned filter_fields(const kt_filter *f)
+{
+    if (!f)
+        return 0;
+    if (f->kind != N_LEAF)
+        return filter_fields(f->a) | filter_fields(f->b);
+    return 1u << f->field;
+}
+
+size_t filter_keys(const kt_filter *f, enum kt_field field, const char **keys, size_t n, size_t max)
+{
+    if (!f)
+        return n;
+    if (f->kind != N_LEAF)
+        return filter_keys(f->b, field, keys, filter_keys(f->a, field, keys, n, max), max);
+    if (f->field != field || !f->key)
+        return n;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(keys[i], f->key))
+            return n;
+    if (n < max)
+        keys[n++] = f->key;
+    return n;
+}

@@ -15,6 +15,8 @@
 #ifndef KT_FILTER_H
 #define KT_FILTER_H
 
+#include <stddef.h>
+
 #include "util/err.h"
 
 enum kt_field {
@@ -37,5 +39,12 @@ int filter_match(const kt_filter *f, kt_filter_get get, void *ctx);
  * decide whether idle rows, which only have cluster/node facts, can be
  * tested. */
 int filter_only_uses(const kt_filter *f, unsigned mask);
+
+/* The fields the filter reads, as a mask (1 << field); 0 for NULL. */
+unsigned filter_fields(const kt_filter *f);
+/* Add the keys of `field` (F_LABEL or F_ANNOTATION) the filter reads to
+ * keys[n..], each once, up to max; returns the new count.  The strings
+ * belong to the filter. */
+size_t filter_keys(const kt_filter *f, enum kt_field field, const char **keys, size_t n, size_t max);
 
 #endif

@@ -5,11 +5,13 @@
  * {"code": 200, "data": …}; budgets and their spend come from
  * src/alerts (which asks the engine). */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts/alert.h"
 #include "alerts/budget_store.h"
+#include "alerts/rule_store.h"
 #include "http/app.h"
 
 static void answer(kt_http_resp *r, json_t *j)
@@ -60,17 +62,41 @@ static void post(kt_http_app *app, kt_store *s, const char *body, int64_t now, k
     } else if (rc < 0 || budget_save(s, &b, &err)) {
         resp_json_error(r, 500, err.msg);
     } else {
-        double spend;
-        kt_window w;
+        kt_budget_status st;
         if (app->budgets_changed)
             app->budgets_changed(app->budgets_changed_ud);
-        if (budget_spend(s, &b, now, &app->limits, &spend, &w, &err))
+        if (budgets_status(s, &b, 1, now, &app->limits, &st, &err))
             resp_json_error(r, 500, err.msg);
         else
-            answer(r, json_pack("{s:i, s:o}", "code", 200, "data", budget_answer_json(&b, w, spend)));
+            answer(r, json_pack("{s:i, s:o}", "code", 200, "data", budget_answer_json(&b, &st)));
     }
     free(old);
     budget_free(&b);
+}
+
+/* A write's id parameter checked (DELETE needs ?id=, POST takes it in the
+ * body) and a writable store opened; -1 when the answer is already set. */
+static int open_for_write(kt_http_app *app, const char *method, const kt_http_params *p, const char *what,
+                          const char **id, kt_store **s, kt_http_resp *r)
+{
+    kt_err err = {0};
+    char msg[128];
+    *id = http_params_get((void *)p, "id");
+    if (!strcmp(method, "DELETE") && (!*id || !**id)) {
+        snprintf(msg, sizeof msg, "id: required (DELETE /%s?id=ID)", what);
+        resp_json_error(r, 400, msg);
+        return -1;
+    }
+    if (!strcmp(method, "POST") && *id) {
+        snprintf(msg, sizeof msg, "id: goes in the body of POST /%s, not the URL", what);
+        resp_json_error(r, 400, msg);
+        return -1;
+    }
+    if (store_open(app->db_url && *app->db_url ? app->db_url : NULL, 0, s, &err)) {
+        resp_json_error(r, 503, err.msg);
+        return -1;
+    }
+    return 0;
 }
 
 void api_budget_write(kt_http_app *app, const char *method, const kt_http_params *p, const char *body, size_t len,
@@ -79,19 +105,9 @@ void api_budget_write(kt_http_app *app, const char *method, const kt_http_params
     assert(app && method && p && body && r);
     kt_store *s;
     kt_err err = {0};
-    const char *id = http_params_get((void *)p, "id");
-    if (!strcmp(method, "DELETE") && (!id || !*id)) {
-        resp_json_error(r, 400, "id: required (DELETE /budget?id=ID)");
+    const char *id;
+    if (open_for_write(app, method, p, "budget", &id, &s, r))
         return;
-    }
-    if (!strcmp(method, "POST") && id) {
-        resp_json_error(r, 400, "id: goes in the body of POST /budget, not the URL");
-        return;
-    }
-    if (store_open(app->db_url && *app->db_url ? app->db_url : NULL, 0, &s, &err)) {
-        resp_json_error(r, 503, err.msg);
-        return;
-    }
     if (!strcmp(method, "POST")) {
         post(app, s, body, now, r);
     } else {
@@ -115,6 +131,60 @@ void api_alerts(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t 
     json_t *j;
     kt_err err = {0};
     if (alerts_status(s, &j, &err))
+        resp_json_error(r, 500, err.msg);
+    else
+        answer(r, j);
+}
+
+/* POST /alert (create, or replace when the body's id exists or is new),
+ * DELETE /alert?id=: alert rules made over the API (rule_store.h). */
+void api_alert_write(kt_http_app *app, const char *method, const kt_http_params *p, const char *body, size_t len,
+                     int64_t now, kt_http_resp *r)
+{
+    assert(app && method && p && body && r);
+    kt_store *s;
+    kt_err err = {0};
+    const char *id;
+    if (open_for_write(app, method, p, "alert", &id, &s, r))
+        return;
+    if (!strcmp(method, "POST")) {
+        json_error_t je;
+        json_t *j = json_loads(body, JSON_REJECT_DUPLICATES, &je);
+        char nid[64], msg[300];
+        if (!j) {
+            snprintf(msg, sizeof msg, "body: not JSON (line %d: %.200s)", je.line, je.text);
+            resp_json_error(r, 400, msg);
+        } else if (rule_save_json(s, j, nid, &err)) {
+            resp_json_error(r, err.code == KT_EINPUT ? 400 : 500, err.msg);
+        } else {
+            json_t *saved = json_deep_copy(j);
+            json_object_set_new(saved, "id", json_string(nid));
+            if (app->budgets_changed)
+                app->budgets_changed(app->budgets_changed_ud);
+            answer(r, json_pack("{s:i, s:o}", "code", 200, "data", saved));
+        }
+        json_decref(j);
+    } else {
+        int rc = rule_delete(s, id, &err);
+        if (rc < 0)
+            resp_json_error(r, 500, err.msg);
+        else if (rc == 0)
+            resp_json_error(r, 404, "id: no such alert (alerts from the config file are changed there)");
+        else
+            answer(r, json_pack("{s:i, s:s}", "code", 200, "data", "deleted"));
+        if (rc > 0 && app->budgets_changed)
+            app->budgets_changed(app->budgets_changed_ud);
+    }
+    store_close(s);
+    (void)len, (void)now;
+}
+
+void api_alert_configs(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assert(app && s && r);
+    json_t *j;
+    kt_err err = {0};
+    if (rule_configs(s, &j, &err))
         resp_json_error(r, 500, err.msg);
     else
         answer(r, j);

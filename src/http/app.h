@@ -24,7 +24,7 @@
  * http_limits_default: 400 days, 2000 steps, 2e6 cells, 50000 results, 100000 rows). */
 typedef kt_engine_limits kt_http_limits;
 
-enum { KT_ROUTES_MAX = 40 };
+enum { KT_ROUTES_MAX = 64 };
 
 typedef struct kt_route_stats {
     unsigned long requests, errors_4xx, errors_5xx;
@@ -134,11 +134,20 @@ void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_
 void dash_prices(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_cloud(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *); /* dash_cloud.c */
 void dash_savings(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* dash_alerts.c: /ui/budgets and /ui/alerts (views of GET /budgets and GET /alerts) */
+void dash_budgets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void dash_alerts(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_css(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_static_js(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_budgets.c: GET /budgets; POST /budget, DELETE /budget?id= (and Kubecost's /deleteBudget?id=) */
 void api_budgets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_alerts(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* api_budgets.c: POST /alert, DELETE /alert?id=, GET /alerts/configs (alert rules over the API) */
+void api_alert_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,
+                     kt_http_resp *);
+void api_alert_configs(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* api_forecast.c: GET /forecast, /forecasting/forecast/allocation (Kubecost's forecast answer) */
+void api_forecast(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_budget_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,
                       kt_http_resp *);
 

@@ -58,7 +58,7 @@ static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits
     if (window_parse("month", now, &o->month, err))
         return -1;
     o->month.end = day_floor(now) + 86400;
-    enum { PROVIDER, CLUSTER, PROJECTION, ALLOC_CLUSTER, ALLOC_NS, DAYS, BILL, N_ASKS };
+    enum { PROVIDER, CLUSTER, PROJECTION, ALLOC_CLUSTER, ALLOC_NS, DAYS, BILL, FORECAST, N_ASKS };
     kt_ask ask[N_ASKS] = {
         [PROVIDER] = {.kind = KT_ASK_ASSETS, .window = o->month, .aggregate = "provider"},
         [CLUSTER] = {.kind = KT_ASK_ASSETS, .window = o->month, .aggregate = "cluster"},
@@ -67,7 +67,13 @@ static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits
         [ALLOC_NS] = {.kind = KT_ASK_ALLOCATION},
         [DAYS] = {.kind = KT_ASK_ALLOCATION},
         [BILL] = {.kind = KT_ASK_CLOUDCOST, .window = o->month, .aggregate = "provider"},
+        /* the whole bill (idle included), learnt from eight weeks of days, to the month's end */
+        [FORECAST] = {.kind = KT_ASK_SPEND, .filters = (const kt_filter *const[]){NULL}, .n_filters = 1,
+                      .days = (int)((month_end(now) - day_floor(now)) / 86400) + 1},
     };
+    alloc_query_init(&ask[FORECAST].alloc);
+    ask[FORECAST].alloc.window = (kt_window){day_floor(now) - 56 * 86400, day_floor(now)};
+    ask[FORECAST].alloc.now = now;
     for (int i = ALLOC_CLUSTER; i <= DAYS; i++) {
         alloc_query_init(&ask[i].alloc);
         ask[i].alloc.window = o->month, ask[i].alloc.now = now;
@@ -83,9 +89,10 @@ static int compute(overview *o, kt_store *s, int64_t now, const kt_engine_limits
     o->by_ns = &r[ALLOC_NS].alloc, o->days = &r[DAYS].alloc;
     idle_and_efficiency(o, &r[ALLOC_CLUSTER].alloc.sets[0]);
     o->mtd = r[PROJECTION].projection.spent;
-    o->projected = r[PROJECTION].projection.projected;
     o->data_end = r[PROJECTION].projection.data_end;
     o->bill = &r[BILL].cloud;
+    /* month to date, then the forecast from now to the month's end */
+    o->projected = o->mtd + forecast_between(&r[FORECAST].spend.forecast[0], now, month_end(now), NULL, NULL);
     snprintf(o->currency, sizeof o->currency, "%s", o->by_provider->currency);
     return 0;
 }
@@ -124,7 +131,7 @@ static void cards(kt_buf *b, const overview *o)
     dash_card(b, "mtd", "Month to date", v, note);
     format_money(o->projected, o->currency, v, sizeof v);
     time_format(o->data_end, de);
-    snprintf(note, sizeof note, "at the run rate up to %.13s:00Z", de);
+    snprintf(note, sizeof note, "+ forecast to month end (data to %.13s:00Z)", de);
     dash_card(b, "projected", "Projected month", v, note);
     snprintf(v, sizeof v, "%.1f%%", o->alloc_total > 0 ? 100 * o->idle / o->alloc_total : 0);
     format_money(o->idle, o->currency, note, sizeof note);

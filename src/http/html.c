@@ -15,6 +15,7 @@ void html_begin(kt_buf *b, const char *title, const char *nav)
         {"overview", "/", "Overview"}, {"cost", "/ui/cost", "Cost explorer"},
         {"assets", "/ui/assets", "Assets"}, {"cloud", "/ui/cloud", "Cloud costs"}, {"prices", "/ui/prices", "Prices"},
         {"savings", "/ui/savings", "Savings"}, {"posture", "/ui/posture", "Posture"},
+        {"budgets", "/ui/budgets", "Budgets"}, {"alerts", "/ui/alerts", "Alerts"},
     };
     buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -33,6 +33,11 @@ static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM"
                                         "includeLabelsAndAnnotations", NULL};
 static const char *const savings_params[] = {"window", "teamLabel", "threshold", "targetCPUUtilization",
                                              "targetRAMUtilization", "filter", NULL};
+static const char *const forecast_params[] = {
+    "window", "aggregate", "filter", "idle", "includeIdle", "shareIdle", "idleByNode", "shareNamespaces", "shareLabels",
+    "shareCost", "shareSplit", "shareTenancyCosts", "predictionWindow", "days", "backtest", "filterClusters",
+    "filterNodes", "filterNamespaces", "filterControllerKinds", "filterControllers", "filterPods", "filterContainers",
+    "filterServices", "filterLabels", "filterAnnotations", NULL};
 
 static const kt_route routes[] = {
     /* path, handler, params, public, needs store, page, cacheable, POST with a body, write handler */
@@ -59,8 +64,12 @@ static const kt_route routes[] = {
     {"/readyz", api_readyz, none, 1, 1, 0, 0, 0, NULL},
     {"/budgets", api_budgets, none, 0, 1, 0, 0, 0, NULL},
     {"/alerts", api_alerts, none, 0, 1, 0, 0, 0, NULL},
+    {"/forecast", api_forecast, forecast_params, 0, 1, 0, 1, 0, NULL},
+    {"/forecasting/forecast/allocation", api_forecast, forecast_params, 0, 1, 0, 1, 0, NULL},
     {"/budget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
+    {"/alert", NULL, budget_params, 0, 0, 0, 0, 0, api_alert_write},
+    {"/alerts/configs", api_alert_configs, none, 0, 1, 0, 0, 0, NULL},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
     {"/savings", api_savings, savings_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2", api_savings_requests, rs_params, 0, 1, 0, 1, 0, NULL},
@@ -72,6 +81,8 @@ static const kt_route routes[] = {
     {"/ui/prices", dash_prices, format_only, 0, 1, 1, 1, 0, NULL},
     {"/ui/posture", dash_posture, none, 0, 1, 1, 0, 0, NULL},
     {"/ui/savings", dash_savings, dash_savings_params, 0, 1, 1, 1, 0, NULL},
+    {"/ui/budgets", dash_budgets, none, 0, 1, 1, 0, 0, NULL},
+    {"/ui/alerts", dash_alerts, none, 0, 1, 1, 0, 0, NULL},
     /* the sign-in page needs the stylesheet before a session exists */
     {"/static/app.css", dash_static_css, none, 1, 0, 0, 0, 0, NULL},
     {"/static/app.js", dash_static_js, none, 1, 0, 0, 0, 0, NULL},

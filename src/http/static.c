@@ -10,7 +10,7 @@ static const char css[] =
     "color:var(--fg);background:var(--bg)}\n"
     "header{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding:.6rem 1rem;background:#172033}\n"
     "header a{color:#dfe6f3;text-decoration:none}.brand{font-weight:700;color:#fff}\n"
-    "nav a{margin-right:1rem}nav a[aria-current]{color:#fff;border-bottom:2px solid #7aa2ff}\n"
+    "nav{display:flex;flex-wrap:wrap;row-gap:.2rem}nav a{margin-right:1rem}nav a[aria-current]{color:#fff;border-bottom:2px solid #7aa2ff}\n"
     "main{padding:1rem;max-width:1400px;margin:auto}h1{font-size:1.4rem;margin:.2rem 0 1rem}"
     "h2{font-size:1.05rem;margin:0 0 .6rem;display:flex;justify-content:space-between}\n"
     "footer{padding:1rem;color:var(--muted);font-size:.85rem;text-align:center}\n"
@@ -41,6 +41,9 @@ static const char css[] =
     ".c0{fill:#2456d6;background:#2456d6}.c1{fill:#e8833a;background:#e8833a}.c2{fill:#2e9d63;background:#2e9d63}"
     ".c3{fill:#c43d5b;background:#c43d5b}.c4{fill:#7a55c7;background:#7a55c7}.c5{fill:#8c8f96;background:#8c8f96}"
     ".c6{fill:#1b9fb0;background:#1b9fb0}.c7{fill:#b59a1c;background:#b59a1c}\n"
+    "svg .limit{stroke:#c43d5b;stroke-width:1.5;stroke-dasharray:4 3}svg .spent{stroke:#2456d6;stroke-width:2.5;"
+    "fill:none}svg .fc{stroke:#2456d6;stroke-width:2;stroke-dasharray:6 4;fill:none}svg .band{fill:#2456d6;"
+    "fill-opacity:.15}.budgetchart{max-width:520px}\n"
     ".legend{margin-left:.5rem}.key{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;margin:0 .2rem 0 .6rem}\n"
     "@media (max-width:600px){main{padding:.5rem}.card .value{font-size:1.3rem}th,td{padding:.3rem}"
     ".grid,.charts{grid-template-columns:1fr}}\n";

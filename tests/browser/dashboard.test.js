@@ -117,6 +117,36 @@ async function overview(page) {
   await page.screenshot({ path: path.join(ART, 'overview.png'), fullPage: true });
 }
 
+// Budgets and Alerts pages: what GET /budgets and GET /alerts answer, with
+// the spend-vs-limit chart (spend, forecast, band, limit) drawn.
+async function budgetsAndAlerts(page, request) {
+  const body = { name: 'browser-check', values: {}, interval: 'monthly', spendLimit: 1,
+                 actions: [{ percentage: 100 }, { percentage: 80, forecast: true }] };
+  const post = await request.post(`${BASE}/budget`, { data: body, headers: { 'Content-Type': 'application/json' } });
+  ok(post.status() === 200, `POST /budget creates a budget (${post.status()})`);
+  const api = (await (await request.get(`${BASE}/budgets`)).json()).data.find((b) => b.name === 'browser-check');
+  ok(!!api && api.forecast && api.forecast.predictedSpend >= api.currentSpend, 'GET /budgets has the forecast');
+  const resp = await page.goto(`${BASE}/ui/budgets`);
+  ok(resp.status() === 200, 'budgets page answers 200');
+  const row = await page.$$eval('#budgets tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+  const mine = row.find((r) => r[0] === 'browser-check');
+  ok(!!mine && Math.abs(parseFloat(mine[3].replace(/[^0-9.]/g, '')) - api.currentSpend) < 0.006,
+     `budgets page spend ${mine && mine[3]} = API ${api && api.currentSpend.toFixed(2)}`);
+  for (const c of ['spent', 'fc', 'limit', 'band'])
+    ok((await page.$$(`figure.chart svg .${c}`)).length >= 1, `budget chart draws its ${c} line`);
+  await page.screenshot({ path: path.join(ART, 'budgets.png'), fullPage: true });
+  let firing = 0; // the alert runner is woken by the POST; bounded reloads until its round is done
+  for (let i = 0; i < 100 && !firing; i++) {
+    await page.goto(`${BASE}/ui/alerts`);
+    firing = (await page.$$eval('#firing tbody tr', (rows) => rows.filter((r) => r.textContent.includes('browser-check')).length));
+    if (!firing) await page.waitForTimeout(200);
+  }
+  ok(firing === 2, `alerts page lists the budget's two firing alerts (${firing})`);
+  ok(!!(await page.$('#notifications')) && !!(await page.$('#resolved')) && !!(await page.$('#rules')),
+     'alerts page has resolved alerts, rules and notifications tables');
+  await page.screenshot({ path: path.join(ART, 'alerts.png'), fullPage: true });
+}
+
 async function phone() {
   const ctx = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const page = await ctx.newPage();
@@ -199,6 +229,7 @@ async function launch(options) {
     await drillToPod(page);
     await windowAndGrouping(page);
     await csvDownload(page, ctx.request);
+    await budgetsAndAlerts(page, ctx.request);
     await ctx.close();
     ctx = null;
     await phone();

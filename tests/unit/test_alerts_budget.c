@@ -164,7 +164,8 @@ TEST(saved_listed_updated_deleted)
         CHECK_STR(list[0].id, id);
         CHECK_NEAR(list[0].spend_limit, 3, 1e-12);
         CHECK(json_array_size(list[0].actions) == 1);
-        json_t *a = budget_answer_json(&list[0], (kt_window){MAR1, MAR1 + 31 * D}, 1.68);
+        kt_budget_status st = {.period = {MAR1, MAR1 + 31 * D}, .spend = 1.68};
+        json_t *a = budget_answer_json(&list[0], &st);
         CHECK_STR(json_string_value(json_object_get(json_object_get(a, "window"), "start")),
                   "2026-03-01T00:00:00Z");
         CHECK_STR(json_string_value(json_object_get(a, "interval")), "monthly");

@@ -7,6 +7,8 @@
 #include "alerts/config.h"
 #include "check.h"
 
+#include <stdlib.h>
+
 static int parse(const char *text, kt_alerts_config *c, kt_err *err)
 {
     return alerts_config_parse(text, strlen(text), "k.yaml", c, err);
@@ -89,10 +91,33 @@ TEST(empty_and_plain_scalars)
     CHECK(alerts_config_load("/nonexistent/k.yaml", &c, &err) == -1 && strstr(err.msg, "/nonexistent/k.yaml"));
 }
 
+TEST(secrets_from_the_environment)
+{
+    kt_alerts_config c;
+    kt_err err = {0};
+    setenv("KT_TEST_HOOK_KEY", "s3cret-key", 1);
+    setenv("KT_TEST_SLACK_URL", "https://hooks.slack.example/T0/B0/tok", 1);
+    unsetenv("KT_TEST_MISSING");
+    const char *ok = "receivers:\n  - {name: hook, type: webhook, url: http://127.0.0.1:1/h, secretEnv: KT_TEST_HOOK_KEY}\n"
+                     "  - {name: chat, type: webhook, urlEnv: KT_TEST_SLACK_URL}\n";
+    CHECK(alerts_config_parse(ok, strlen(ok), "k.yaml", &c, &err) == 0);
+    CHECK(c.n_receivers == 2 && c.receivers[0].secret_len == 10 && !memcmp(c.receivers[0].secret, "s3cret-key", 10));
+    CHECK_STR(c.receivers[1].url, "https://hooks.slack.example/T0/B0/tok");
+    alerts_config_free(&c);
+    /* a missing variable is named; no value is ever in a message */
+    const char *bad = "receivers:\n  - {name: hook, type: webhook, url: http://127.0.0.1:1/h, secretEnv: KT_TEST_MISSING}\n";
+    CHECK(alerts_config_parse(bad, strlen(bad), "k.yaml", &c, &err) == -1);
+    CHECK_STR(err.msg, "k.yaml:2: receivers[0].secretEnv KT_TEST_MISSING: expected a variable holding 1 to 256 bytes");
+    setenv("KT_TEST_HOOK_KEY", "", 1);
+    const char *empty = "receivers:\n  - {name: h, type: webhook, url: http://x/h, secretEnv: KT_TEST_HOOK_KEY}\n";
+    CHECK(alerts_config_parse(empty, strlen(empty), "k.yaml", &c, &err) == -1 && !strstr(err.msg, "s3cret"));
+}
+
 int main(void)
 {
     RUN(the_example_loads);
     RUN(errors_name_the_line);
     RUN(empty_and_plain_scalars);
+    RUN(secrets_from_the_environment);
     return check_done();
 }

@@ -1,0 +1,98 @@
+/* budget_status.c — every budget's spend so far and its forecast at the
+ * period's end, for any number of budgets in two engine questions; see
+ * budget.h (budgets_status). */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts/budget.h"
+#include "util/buf.h"
+#include "util/time.h"
+
+#define HISTORY_DAYS 56 /* eight weeks: the weekly season seen eight times */
+
+/* The daily values falling in [from, to) (whole days). */
+static double days_sum(const double *daily, size_t nd, kt_window hist, int64_t from, int64_t to)
+{
+    double s = 0;
+    for (size_t d = 0; d < nd; d++) {
+        int64_t t = hist.start + (int64_t)d * 86400;
+        if (t >= from && t < to)
+            s += daily[d];
+    }
+    return s;
+}
+
+/* Projection at the period's end: spend so far, then the rest of today
+ * and every later day of the period at the forecast. */
+static void project(kt_budget_status *st, const kt_forecast_series *f, int64_t now)
+{
+    double lo, hi, m = forecast_between(f, now, st->period.end, &lo, &hi);
+    st->forecast = st->spend + m;
+    st->forecast_lower = st->spend + lo;
+    st->forecast_upper = st->spend + hi;
+    st->has_forecast = 1;
+}
+
+int budgets_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                   kt_budget_status *out, kt_err *err)
+{
+    return budgets_status_cached(s, b, n, now, lim, NULL, out, err);
+}
+
+int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                          kt_engine_cache *cache, kt_budget_status *out, kt_err *err)
+{
+    assert(s && (b || !n) && lim && out);
+    memset(out, 0, n * sizeof *out);
+    if (!n)
+        return 0;
+    int64_t today = day_floor(now), start = today - HISTORY_DAYS * 86400, end = today + 86400;
+    kt_filter **f = xcalloc(n, sizeof *f);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        out[i].period = budget_period(&b[i], now);
+        if (out[i].period.start < start)
+            start = out[i].period.start;
+        if (out[i].period.end > end)
+            end = out[i].period.end;
+        kt_buf text = {0};
+        budget_filter_text(&b[i], &text);
+        rc = filter_parse(text.data, &f[i], err);
+        buf_free(&text);
+        if (rc)
+            kt_wrap(err, "budget %s: values: ", b[i].name);
+    }
+    /* the history (whole days to today, with a forecast to the last
+     * period's end) and today so far: every budget's filter in each */
+    kt_ask ask[2] = {{.kind = KT_ASK_SPEND}, {.kind = KT_ASK_SPEND}};
+    for (int k = 0; k < 2; k++) {
+        alloc_query_init(&ask[k].alloc);
+        ask[k].alloc.now = now, ask[k].alloc.include_idle = 0; /* what the owners run, not the fleet's idle */
+        ask[k].filters = (const kt_filter *const *)f, ask[k].n_filters = n;
+    }
+    ask[0].alloc.window = (kt_window){start, today};
+    ask[0].days = (int)((end - today + 86399) / 86400);
+    if (ask[0].days > KT_FORECAST_MAX_DAYS)
+        ask[0].days = KT_FORECAST_MAX_DAYS;
+    ask[1].alloc.window = (kt_window){today, now};
+    kt_answer a;
+    if (!rc && !(rc = engine_ask_cached(s, ask, now > today ? 2 : 1, lim, cache, &a, err))) {
+        const kt_spend_result *h = &a.replies[0].spend, *t = now > today ? &a.replies[1].spend : NULL;
+        size_t nd = (size_t)((today - start) / 86400);
+        for (size_t i = 0; i < n; i++) {
+            kt_budget_status *st = &out[i];
+            /* the period holds now: its whole days before today, and today so far */
+            assert(st->period.start <= today && now < st->period.end && h->n_days == nd);
+            st->spend = days_sum(h->daily + i * nd, nd, ask[0].alloc.window, st->period.start, today);
+            if (t)
+                st->spend += t->total[i];
+            project(st, &h->forecast[i], now);
+        }
+        engine_answer_free(&a);
+    }
+    for (size_t i = 0; i < n; i++)
+        filter_free(f[i]);
+    free(f);
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,74 @@
+/* rule.h — alert rules other than budgets (Kubecost's alert types), from
+ * the `alerts:` list of the config file; their schedule (UTC, Kubecost's
+ * rules).
+ *
+ *   type: efficiency     window, aggregation, filter, efficiencyThreshold
+ *                        (0–1, default 0.5), spendThreshold (default 0):
+ *                        a row fires while its total efficiency is below
+ *                        the threshold AND its cost is above spendThreshold
+ *   type: spendChange    window, aggregation, filter, baselineWindow (<N>d,
+ *                        the days before the window), relativeThreshold
+ *                        (> −1; 0.2 = +20 %, −0.2 = a 20 % drop): a row fires
+ *                        while its daily average over the window differs
+ *                        from its baseline's daily average by the threshold
+ *   type: recurringUpdate window, aggregation, filter: a summary (the rows,
+ *                        cost and efficiency) sent at every run, never fired
+ *   type: anomaly        aggregation, filter: each day at 00:00, yesterday's
+ *                        spend of each row against its forecast (forecast.h,
+ *                        learnt from the 8 weeks before): outside the 95 %
+ *                        interval fires, inside again resolves
+ *   type: health         window (default 10m): a cluster silent (no contact)
+ *                        for longer, a collector reporting an error, or a
+ *                        node priced at nothing in the last hour fires; checked
+ *                        at every evaluation round
+ * Every rule may name ownerContact [emails], slackWebhookUrl,
+ * msTeamsWebhookUrl (Kubecost's overrides), told beside the receivers.
+ * aggregation: one of cluster, namespace, controller, controllerKind, node,
+ * pod, provider, region, label:KEY (default namespace); filter: the
+ * aggregation's values to watch, comma-separated ("*" or none = all).
+ *
+ * Schedule (Kubecost's): a <N>d window (1 ≤ N ≤ 7; "daily" = 1d) runs at
+ * 00:00 UTC N days after the last run (after loading, N days from then,
+ * rounded down to midnight); <M>h (1 ≤ M ≤ 24) at the next time of day that
+ * is a multiple of M hours from 00:00, the count running on past midnight
+ * when 24 is not a multiple of M (a 7h rule seen at 22:00 runs at 04:00).
+ * recurringUpdate also takes weekly (7d: Mondays 00:00) and monthly (30d:
+ * the 1st 00:00).  A run looks at the window ending at its scheduled time;
+ * runs missed while kubetally was down are not made up, the next one is. */
+#ifndef KT_ALERTS_RULE_H
+#define KT_ALERTS_RULE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "util/err.h"
+
+enum kt_rule_type { KT_RULE_EFFICIENCY, KT_RULE_SPEND_CHANGE, KT_RULE_RECURRING, KT_RULE_ANOMALY, KT_RULE_HEALTH };
+enum kt_rule_cal { KT_CAL_DAYS, KT_CAL_HOURS, KT_CAL_WEEKLY, KT_CAL_MONTHLY };
+
+typedef struct kt_rule {
+    char id[64];
+    enum kt_rule_type type;
+    enum kt_rule_cal cal;
+    int64_t window_s;          /* days or hours as seconds; health: the silence allowed */
+    char window[16];           /* as written */
+    char aggregation[128];
+    char filter[1024];         /* the v2 filter the values stand for ("" ⇒ all) */
+    double efficiency_threshold, spend_threshold, relative_threshold;
+    int64_t baseline_s;
+    json_t *action;            /* owned: {emails, slackWebhooks, msTeamsWebhooks} */
+} kt_rule;
+
+/* Validate one rule (Kubecost's fields); *field names the key at fault.
+ * `index` names a rule without id. */
+int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field, kt_err *err);
+void rule_free(kt_rule *r);
+const char *rule_type_name(enum kt_rule_type t);
+
+/* The first run after t (see above); health rules run every round (t). */
+int64_t rule_next_run(const kt_rule *r, int64_t t);
+/* The window a run at `run` looks at. */
+void rule_window(const kt_rule *r, int64_t run, int64_t *start, int64_t *end);
+
+#endif

@@ -53,6 +53,43 @@ def sleep_until(t):
         time.sleep(d)
 
 
+def wait_for(cond, what, limit=180):
+    """Poll cond() until it holds, at most `limit` s: on a loaded machine the
+    collector may see and flush an event later than the script's schedule,
+    so the script waits for what it needs instead of assuming a time."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        try:
+            if cond():
+                return True
+        except (sqlite3.Error, ValueError, KeyError):
+            pass
+        time.sleep(0.5)
+    check(False, "waited %d s for %s" % (limit, what))
+    return False
+
+
+def first_collector_flushed():
+    """The first collector has flushed the ends it alone will know about:
+    scratch-1 at exactly 50 s (events of one watch arrive in order, so web-2's
+    earlier end and aws-n2's removal are in too) and batch-1 at 30 s."""
+    db = sqlite3.connect(DB)
+    try:
+        tot = container_totals(db)
+        A = "aws-prod-us-east-1"
+        return (abs(tot[(A, "tmp", "scratch-1", "sh")][0] - 50) < 1e-6 and
+                abs(tot[(A, "shop", "batch-1", "job")][0] - 30) < 1e-6)
+    finally:
+        db.close()
+
+
+def real_clusters_healthy():
+    rc, out, _ = kt("clusters", "-o", "json")
+    cl = {c["name"]: c for c in clusters_json(out)} if rc == 0 else {}
+    return all(cl.get(c, {}).get("lastError", "x") == "" for c in
+               ("aws-prod-us-east-1", "gcp-eu-west1", "azure-westeurope"))
+
+
 # --- the fleet ---------------------------------------------------------------
 
 def setup_servers():
@@ -251,10 +288,12 @@ def run_collector(pki, etcd, servers, kubeconfig, S):
     sleep_until(S + 51)
     aws.delete_namespace("tmp")                             # a namespace deleted
     sleep_until(S + 58)
+    wait_for(first_collector_flushed, "the first collector to flush scratch-1's and batch-1's ends")
     proc.kill()                                             # kubetally itself killed -9 …
     proc.wait()
     proc = start_collector(kubeconfig, log)                 # … and restarted: the old web-2 and scratch-1
     sleep_until(S + 70)                                     # are known only to the dead process
+    wait_for(real_clusters_healthy, "the three real clusters to be healthy (relists and RBAC settle under load)")
     proc.terminate()
     rc = proc.wait(timeout=60)
     log.close()

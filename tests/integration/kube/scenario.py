@@ -20,6 +20,7 @@ and restarted.  Nothing may be lost or doubled.
 
 Usage: scenario.py KUBETALLY_BIN WORKDIR
 """
+import calendar
 import json
 import os
 import sqlite3
@@ -83,11 +84,17 @@ def first_collector_flushed():
         db.close()
 
 
-def real_clusters_healthy():
+def real_clusters_healthy(since):
+    """The restarted collector has reached the three real clusters (contact
+    at or after `since`, no error): it has listed what is there now."""
     rc, out, _ = kt("clusters", "-o", "json")
     cl = {c["name"]: c for c in clusters_json(out)} if rc == 0 else {}
-    return all(cl.get(c, {}).get("lastError", "x") == "" for c in
-               ("aws-prod-us-east-1", "gcp-eu-west1", "azure-westeurope"))
+    def fresh(c):
+        x = cl.get(c, {})
+        t = x.get("lastContact") or ""
+        return x.get("lastError", "x") == "" and t and \
+            calendar.timegm(time.strptime(t[:19], "%Y-%m-%dT%H:%M:%S")) >= int(since)
+    return all(fresh(c) for c in ("aws-prod-us-east-1", "gcp-eu-west1", "azure-westeurope"))
 
 
 # --- the fleet ---------------------------------------------------------------
@@ -291,9 +298,11 @@ def run_collector(pki, etcd, servers, kubeconfig, S):
     wait_for(first_collector_flushed, "the first collector to flush scratch-1's and batch-1's ends")
     proc.kill()                                             # kubetally itself killed -9 …
     proc.wait()
+    restarted = time.time()
     proc = start_collector(kubeconfig, log)                 # … and restarted: the old web-2 and scratch-1
     sleep_until(S + 70)                                     # are known only to the dead process
-    wait_for(real_clusters_healthy, "the three real clusters to be healthy (relists and RBAC settle under load)")
+    wait_for(lambda: real_clusters_healthy(restarted),
+             "the restarted collector to reach the three real clusters (slow to list under load)")
     proc.terminate()
     rc = proc.wait(timeout=60)
     log.close()

@@ -73,6 +73,11 @@ static int run(kt_params *p, kt_err *err)
     kt_pricing *pricing = NULL;
     kt_collector *c = NULL;
     int64_t duration = 0;
+    sigset_t set;
+    /* first: a SIGTERM while the prices or the kubeconfig still load (slow
+     * on a loaded machine) waits for sigwait and a clean exit 0, instead
+     * of killing the process (no thread exists yet, so all will inherit it) */
+    cmd_block_signals(&set);
     const char *d = params_get(p, "duration");
     if (d && duration_parse(d, &duration, err))
         return kt_wrap(err, "--duration: ");
@@ -82,8 +87,6 @@ static int run(kt_params *p, kt_err *err)
     if (pricing_load(&po, &pricing, err))
         return -1;
     o.cluster.pricing = pricing;
-    sigset_t set;
-    cmd_block_signals(&set); /* before any thread starts, so all inherit it */
     if (collector_check(&o, err) || cmd_prepare_store(o.cluster.db, err) || collector_start(&o, &c, err)) {
         pricing_free(pricing);
         return -1;

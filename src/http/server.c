@@ -587,9 +587,10 @@ int http_server_start(const kt_http_config *cfg, kt_http_server **out, kt_err *e
         http_server_stop(s);
         return -1;
     }
-    /* half the pool may compute, one more may wait: a thread stays free for probes */
-    unsigned threads = cfg->threads ? cfg->threads : 4u, running = threads / 2 ? threads / 2 : 1;
-    s->guard = guard_new(running, threads > running + 1 ? 1 : 0);
+    /* half the pool may compute and all but one of the rest may wait their
+     * turn: a thread stays free for probes (8 by default: 4 compute, 3 wait) */
+    unsigned threads = cfg->threads ? cfg->threads : 8u, running = threads / 2 ? threads / 2 : 1;
+    s->guard = guard_new(running, threads > running + 1 ? threads - running - 1 : 0);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;

@@ -41,7 +41,7 @@ typedef struct kt_http_config {
     const char *db_url;          /* store URL (NULL ⇒ default) */
     const char *auth_token_file; /* NULL ⇒ no auth */
     const char *tls_cert, *tls_key;
-    unsigned threads;            /* 0 ⇒ 4 */
+    unsigned threads;            /* 0 ⇒ 8 */
     unsigned max_connections;    /* 0 ⇒ 512 */
     unsigned max_per_ip;         /* 0 ⇒ 32 */
     kt_http_limits limits;       /* zeroed ⇒ http_limits_default */

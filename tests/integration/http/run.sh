@@ -256,8 +256,9 @@ if [ "$gport" != 0 ]; then
 out=$(python3 "$root/tests/integration/http/greedy.py" slowloris "$gport" 40)
 check "40 slow-header connections are closed by the request deadline: $out" '[ "$out" = "40 of 40 closed" ]'
 out=$(python3 "$root/tests/integration/http/greedy.py" idle "$gport" 100 127.0.0.2)
+# 100 − 32 = 68 at least (more if, on a slow machine, the request deadline closes early ones too)
 check "100 idle connections from one address: the 68 over --max-conns-per-ip 32 are refused, /healthz from another answers: $out" \
-  '[ "$out" = "68 refused or closed; healthz 200" ]'
+  '[[ "$out" == *"; healthz 200" ]] && [ "${out%% *}" -ge 68 ]'
 # 3 days x 1 h of every container: the CLI prints R rows (about 13,600 on this fleet); the server's
 # estimate is an upper bound of R, x 1,600 B ≈ 22 MB > 16 MB: refused before computing
 rows=$("$kt" allocation --db "sqlite:$db" --window 3d --aggregate pod,container --step 1h -o json |

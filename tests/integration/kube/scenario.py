@@ -20,6 +20,7 @@ and restarted.  Nothing may be lost or doubled.
 
 Usage: scenario.py KUBETALLY_BIN WORKDIR
 """
+import calendar
 import json
 import os
 import sqlite3
@@ -51,6 +52,58 @@ def sleep_until(t):
     d = t - time.time()
     if d > 0:
         time.sleep(d)
+
+
+def wait_for(cond, what, limit=180):
+    """Poll cond() until it holds, at most `limit` s: on a loaded machine the
+    collector may see and flush an event later than the script's schedule,
+    so the script waits for what it needs instead of assuming a time."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        try:
+            if cond():
+                return True
+        except (sqlite3.Error, ValueError, KeyError):
+            pass
+        time.sleep(0.5)
+    check(False, "waited %d s for %s" % (limit, what))
+    return False
+
+
+def first_collector_flushed():
+    """The first collector has flushed the ends it alone will know about:
+    scratch-1 at exactly 50 s (events of one watch arrive in order, so web-2's
+    earlier end and aws-n2's removal are in too) and batch-1 at 30 s."""
+    db = sqlite3.connect(DB)
+    try:
+        tot = container_totals(db)
+        A = "aws-prod-us-east-1"
+        return (abs(tot[(A, "tmp", "scratch-1", "sh")][0] - 50) < 1e-6 and
+                abs(tot[(A, "shop", "batch-1", "job")][0] - 30) < 1e-6)
+    finally:
+        db.close()
+
+
+def real_clusters_healthy(since):
+    """The restarted collector has reached the three real clusters (contact
+    at or after `since`, no error): it has listed what is there now."""
+    rc, out, _ = kt("clusters", "-o", "json")
+    cl = {c["name"]: c for c in clusters_json(out)} if rc == 0 else {}
+    def fresh(c):
+        x = cl.get(c, {})
+        t = x.get("lastContact") or ""
+        return x.get("lastError", "x") == "" and t and \
+            calendar.timegm(time.strptime(t[:19], "%Y-%m-%dT%H:%M:%S")) >= int(since)
+    return all(fresh(c) for c in ("aws-prod-us-east-1", "gcp-eu-west1", "azure-westeurope"))
+
+
+def hanging_reported(since):
+    """The restarted collector has met the hanging cluster: its error is
+    in the store (a restart begins with it clear, so the last check would
+    otherwise depend on how long the restarted process ran)."""
+    rc, out, _ = kt("clusters", "-o", "json")
+    cl = {c["name"]: c for c in clusters_json(out)} if rc == 0 else {}
+    return bool(cl.get("hanging", {}).get("lastError"))
 
 
 # --- the fleet ---------------------------------------------------------------
@@ -219,52 +272,6 @@ def kt(*args):
 
 # --- the run -----------------------------------------------------------------
 
-def wait_db(pred, what, timeout=90):
-    """Poll the store (read-only, beside the writer) until pred(db) holds:
-    on a loaded machine the collector's view lags the fixed timeline."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            db = sqlite3.connect("file:%s?mode=ro" % DB, uri=True, timeout=5)
-            try:
-                if pred(db):
-                    return True
-            finally:
-                db.close()
-        except sqlite3.Error:
-            pass
-        time.sleep(0.5)
-    check(False, "waited %d s for: %s" % (timeout, what))
-    return False
-
-
-def ends_flushed(db):
-    """scratch-1's end (S+50) is in the store; web-2's end (S+40) came
-    earlier on the same pods watch, so it was flushed with it or before."""
-    q = """SELECT sum(h.seconds) FROM container_h h JOIN containers k ON k.id = h.container_id
-           JOIN pods p ON p.id = k.pod_id WHERE p.namespace = 'tmp' AND p.name = 'scratch-1'"""
-    r = db.execute(q).fetchone()
-    return bool(r and r[0] is not None and abs(r[0] - 50) < 1e-6)
-
-
-def hanging_reported(db):
-    r = db.execute("SELECT coalesce(last_error, '') FROM clusters WHERE name = 'hanging'").fetchone()
-    return bool(r and r[0])
-
-
-def wait_log(path, start, needle, what, timeout=90):
-    """Wait until `needle` appears in the log after byte offset `start`."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with open(path, errors="replace") as f:
-            f.seek(start)
-            if needle in f.read():
-                return True
-        time.sleep(0.5)
-    check(False, "waited %d s for: %s" % (timeout, what))
-    return False
-
-
 def start_collector(kubeconfig, log):
     return subprocess.Popen([KT, "collect", "--kubeconfig", kubeconfig, "--all-contexts", "--db", "sqlite:" + DB,
                              "--flush-interval", "5s", "--watch-timeout", "20s", "--stall-timeout", "30s",
@@ -297,15 +304,16 @@ def run_collector(pki, etcd, servers, kubeconfig, S):
     sleep_until(S + 51)
     aws.delete_namespace("tmp")                             # a namespace deleted
     sleep_until(S + 58)
-    wait_db(ends_flushed, "the collector flushed scratch-1's end")
+    wait_for(first_collector_flushed, "the first collector to flush scratch-1's and batch-1's ends")
     proc.kill()                                             # kubetally itself killed -9 …
     proc.wait()
-    log.flush()
-    restart_at = os.path.getsize(log.name)
+    restarted = time.time()
     proc = start_collector(kubeconfig, log)                 # … and restarted: the old web-2 and scratch-1
     sleep_until(S + 70)                                     # are known only to the dead process
-    wait_log(log.name, restart_at, "cluster hanging: list", "the restarted collector met the hanging cluster")
-    wait_db(hanging_reported, "the hanging cluster's error in the store")
+    wait_for(lambda: real_clusters_healthy(restarted),
+             "the restarted collector to reach the three real clusters (slow to list under load)")
+    wait_for(lambda: hanging_reported(restarted),
+             "the restarted collector to record the hanging cluster's time-out (--request-timeout 4s)")
     proc.terminate()
     rc = proc.wait(timeout=60)
     log.close()

@@ -298,7 +298,9 @@ static void data_row(reader *r)
     row.service = or_empty(get(r, C_SERVICE)), row.category = or_empty(get(r, C_CATEGORY));
     row.region = or_empty(get(r, C_REGION)), row.resource_id = or_empty(get(r, C_RESOURCE_ID));
     row.resource_type = or_empty(get(r, C_RESOURCE_TYPE)), row.charge_category = or_empty(get(r, C_CHARGE_CATEGORY));
-    row.charge_class = or_empty(get(r, C_CHARGE_CLASS)), row.currency = or_empty(get(r, C_CURRENCY));
+    /* a null currency is ISO 4217's XXX ("no currency"): kept apart from every real one */
+    row.charge_class = or_empty(get(r, C_CHARGE_CLASS));
+    row.currency = get(r, C_CURRENCY) ? get(r, C_CURRENCY) : "XXX";
     row.problems = problems(r, &row);
     row.tags = r->tags.data;
     build_extras(r);

@@ -93,6 +93,9 @@ static void print_result(const kt_bill_import_result *r, kt_store *s, double sec
     printf("reconciled %ld asset-days to the bill (estimate %.2f → billed %.2f); %ld restored to the estimate, "
            "%ld in another currency than their cluster (kept estimated), %ld with no estimate to scale\n",
            c->reconciled, c->estimate, c->applied, c->restored, c->currency_mismatch, c->zero_estimate);
+    if (c->reconciled)
+        printf("per cluster and provider, and the assets the bill does not name: "
+               "kubetally cloudcost --reconciliation --window W\n");
 }
 
 int cmd_import_focus(int argc, char **argv)

@@ -58,6 +58,14 @@ int cloudcost_check_aggregate(const char *aggregate, kt_err *err)
     return parse(aggregate, &sp, err);
 }
 
+kt_window cloudcost_window(kt_window w)
+{
+    kt_window d = {day_floor(w.start), day_floor(w.end)};
+    if (d.end < w.end)
+        d.end += 86400;
+    return d;
+}
+
 double cloudcost_k8s_percent(double k8s, double total)
 {
     return total != 0 ? k8s / total : 0;
@@ -299,6 +307,7 @@ int cloudcost_compute(kt_store *s, const kt_dataset *ds, kt_window w, const char
 {
     assert(s && out && w.end > w.start);
     memset(out, 0, sizeof *out);
+    w = cloudcost_window(w);
     out->window = w;
     spec sp;
     if (parse(aggregate, &sp, err))

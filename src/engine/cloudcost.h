@@ -5,6 +5,9 @@
  * (KT_ASK_CLOUDCOST); outputs only format the result.
  *
  * Rules:
+ *  - Cloud costs are daily, as OpenCost's are: the window is widened to
+ *    whole UTC days (cloudcost_window), which is also what the reply's
+ *    window says and what a label aggregate's allocation covers.
  *  - Every bill row in the window counts, prorated by how much of its
  *    charge period is inside.  Rows naming a cluster asset (a node, disk or
  *    load balancer kubetally meters) are Kubernetes cost: they give each
@@ -60,6 +63,8 @@ typedef struct kt_cloud_result {
 /* ds: the window's facts summed (for label aggregates' allocation). */
 int cloudcost_compute(kt_store *s, const kt_dataset *ds, kt_window w, const char *aggregate, kt_cloud_result *out,
                       kt_err *err);
+/* The window a cloud-cost question answers: w widened to whole UTC days. */
+kt_window cloudcost_window(kt_window w);
 /* Check an aggregate without reading anything. */
 int cloudcost_check_aggregate(const char *aggregate, kt_err *err);
 void cloudcost_free(kt_cloud_result *r);

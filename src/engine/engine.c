@@ -51,7 +51,7 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
         *summed = !*hourly && (a->alloc.accumulate || a->alloc.step <= 0 || a->alloc.step >= w->end - w->start);
         break;
     case KT_ASK_ASSETS: *w = a->window, *hourly = a->hourly, *summed = !a->hourly; break;
-    case KT_ASK_CLOUDCOST: *w = a->window, *hourly = 0, *summed = 1; break;
+    case KT_ASK_CLOUDCOST: *w = cloudcost_window(a->window), *hourly = 0, *summed = 1; break;
     case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
     case KT_ASK_REQUEST_SIZING: /* hourly peaks for quantiles and risk */
     case KT_ASK_SAVINGS: *w = a->window, *hourly = 1; break;

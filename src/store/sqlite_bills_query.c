@@ -12,7 +12,8 @@
  * (a monthly charge counts a third in a ten-day window); a row with an
  * empty period (an instant) counts when it falls inside.  The Kubernetes
  * part (rows naming a cluster asset, bill_k8s) is summed apart from the
- * rkey index, and each dimension set is reported twice: k8s = 0 for the
+ * rkey index (CROSS JOIN keeps bill_k8s the outer loop: the planner would
+ * otherwise walk every row of the window by time), and each dimension set is reported twice: k8s = 0 for the
  * rest, k8s = 1 for that part. */
 #include <assert.h>
 
@@ -42,7 +43,7 @@ static const char *const sums_sql =
     "   r.t0 < ?2)) AND " SHORT " AND " MEETS " GROUP BY r.dim_id"
     "  UNION ALL SELECT r.dim_id, " SUMS " FROM bill_rows r WHERE " LONG " AND r.t0 < ?2 AND " MEETS
     "   GROUP BY r.dim_id),"
-    " k (dim_id, b, e, l) AS (SELECT r.dim_id, " SUMS " FROM bill_k8s k JOIN bill_rows r ON r.rkey = k.rkey"
+    " k (dim_id, b, e, l) AS (SELECT r.dim_id, " SUMS " FROM bill_k8s k CROSS JOIN bill_rows r ON r.rkey = k.rkey"
     "  WHERE r.rkey <> '' AND r.t0 < ?2 AND " MEETS " GROUP BY r.dim_id),"
     " g (dim_id, b, e, l) AS (SELECT dim_id, sum(b), sum(e), sum(l) FROM t GROUP BY dim_id)"
     " SELECT d.provider, d.account, d.sub_account, d.service, d.category, d.region, d.charge_category, d.currency,"

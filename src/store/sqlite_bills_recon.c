@@ -134,6 +134,8 @@ int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day
     return 0;
 }
 
+/* CROSS JOIN: the cluster assets' keys lead, each reading its rows by the
+ * rkey index; left to itself the planner walks the whole bill by time. */
 int store_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn, void *ctx, kt_err *err)
 {
     if (!store_is_sqlite(s))
@@ -141,7 +143,7 @@ int store_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn
     assert(s && fn);
     static const char *sql =
         "SELECT k.kind, k.asset_id, r.t0, r.t1, r.billed, r.effective, r.list, d.currency, k.rkey FROM bill_k8s k"
-        " JOIN bill_rows r ON r.rkey = k.rkey JOIN bill_dims d ON d.id = r.dim_id"
+        " CROSS JOIN bill_rows r ON r.rkey = k.rkey JOIN bill_dims d ON d.id = r.dim_id"
         " WHERE r.t0 < ?2 AND (r.t1 > ?1 OR (r.t1 = r.t0 AND r.t0 >= ?1))";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)

@@ -32,7 +32,7 @@ static const kt_store_ops pg_ops = {
     pgs_put_node_hour, pgs_put_volume_hour, pgs_put_pod_volume_hour, pgs_put_lb_hour, pgs_put_pod_lb_hour,
     pgs_put_fee_hour, pgs_put_pod_network_hour, pgs_load, pgs_load_summed, pgs_rebuild_cache, pgs_load_raw,
     pgs_get_retention, pgs_set_retention, pgs_prune, pgs_cluster_status, pgs_set_cluster_contact, pgs_get_meta,
-    pgs_set_meta, pgs_put_record, pgs_get_record, pgs_del_record, pgs_list_records, pgs_reprice,
+    pgs_set_meta, pgs_put_record, pgs_get_record, pgs_del_record, pgs_list_records, pgs_reprice, pgs_grant_agent,
 };
 
 /* The URL with any password (user:PASSWORD@ or ?password=…) removed. */
@@ -224,6 +224,9 @@ int pgs_open(const char *url, int flags, kt_store **out, kt_err *err)
     }
     if (!rc)
         rc = pg_migrate(s, err);
+    int64_t agent = 0;
+    if (!rc && !pg_scalar(s, "SELECT coalesce(kt_agent_cluster(), 0)", 0, NULL, &agent, "connecting", err))
+        s->agent = agent != 0; /* an agent neither prunes nor grants */
     if (rc) {
         pg_close((kt_store *)s);
         return -1;

@@ -211,3 +211,9 @@ int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns 
 {
     return ops(s)->reprice(s, start, end, f, st, err);
 }
+
+int store_grant_agent(kt_store *s, const char *cluster, const char *role, const char *password, kt_err *err)
+{
+    assert(cluster && role && password);
+    return ops(s)->grant_agent(s, cluster, role, password, err);
+}

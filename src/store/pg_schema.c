@@ -133,7 +133,7 @@ static void schema_v1(kt_buf *b)
 }
 
 /* Tables confined by row-level security to an agent's cluster. */
-static const char *const rls_tables[] = {"clusters", "nodes", "pods", "pod_labels", "containers", "namespaces",
+static const char *const rls_tables[] = {"nodes", "pods", "pod_labels", "containers", "namespaces",
                                          "namespace_labels", "volumes", "lbs", NULL};
 
 /* v2: agents.  kt_agents maps a login role to the one cluster it may see
@@ -155,6 +155,12 @@ static void schema_v2_agents(kt_buf *b)
     for (int i = 0; rls_tables[i]; i++)
         buf_printf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON %s USING (%s)"
                    " WITH CHECK (%s);", rls_tables[i], rls_tables[i], own, own);
+    /* clusters by name: an upsert's proposed row carries a fresh id, and
+     * PostgreSQL checks it against both expressions before it finds the
+     * conflict (names are unique, so this is the same rows) */
+    const char *by_name = "(SELECT kt_agent_cluster()) IS NULL OR name = (SELECT kt_agent_cluster_name())";
+    buf_printf(b, "ALTER TABLE clusters ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON clusters USING (%s)"
+               " WITH CHECK (%s);", by_name, by_name);
     for (int f = 0; f < PF_COUNT; f++)
         for (int d = 0; d < 2; d++)
             buf_printf(b, "ALTER TABLE %s_%c ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON %s_%c USING (%s)"

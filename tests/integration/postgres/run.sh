@@ -12,6 +12,9 @@
 #   - row-level security: an agent role from `db grant-agent` sees only its
 #     cluster, and writing another cluster (through kubetally or with psql)
 #     is an error or touches nothing: the other cluster's sums are unchanged;
+#   - two in-cluster agents on two real API servers, PostgreSQL stopped and
+#     restarted mid-run, one agent killed -9 and restarted: every second
+#     metered once (agents.py);
 #   - `serve` keeps answering across a PostgreSQL restart (reconnect);
 #   - kill -9 of a writer mid-flush leaves every earlier commit and no half
 #     hour (the flush is one transaction).
@@ -143,6 +146,13 @@ out=$(asA "SELECT count(*) FROM records")
 $kt reprice --db "$AU" --window 3d >/dev/null 2>&1 && ok "agent A writes its own cluster (reprice, roll-ups)" || bad "agent A reprice"
 [ "$(bsum)" = "$b0" ] && ok "cluster B unchanged after all of agent A's attempts ($b0)" || bad "cluster B changed: $b0 -> $(bsum)"
 expect_err "grant-agent on SQLite" "PostgreSQL" $kt db grant-agent --cluster x --password-file "$tmp/x.pw" --db "sqlite:$sq"
+
+# --- agents in two real clusters, PostgreSQL stopped mid-run (agents.py) ----------
+mkdir -p "$tmp/agents"
+PG_BIN=$pg_bin python3 tests/integration/postgres/agents.py "$kt" "$tmp/pg" "$PG_URL" "$tmp/agents" > "$tmp/agents.out" 2>&1
+cat "$tmp/agents.out"
+n=$(grep -c '^FAIL' "$tmp/agents.out"); fails=$((fails + n))
+grep -q '^ok   .*counted once' "$tmp/agents.out" || { bad "agents test did not finish"; tail -5 "$tmp/agents/agent-alpha.log" 2>/dev/null; }
 
 # --- refusals ----------------------------------------------------------------
 $kt demo --db "$base/newer" --days 1 --pods 10 -q >/dev/null 2>&1 || bad "demo into newer"

@@ -27,13 +27,15 @@ pg_sql "CREATE DATABASE bench" >/dev/null
 timed() { # label, command…: prints "label: S s, peak RSS M MB"
   local label=$1; shift
   local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$tmp/err"; } 2>&1 | tail -1)
+  /usr/bin/time -o "$tmp/time" -f "%e %M" "$@" >/dev/null 2>"$tmp/err" || { echo "$label: failed: $(head -2 "$tmp/err")"; return; }
+  out=$(tail -1 "$tmp/time")
   awk -v l="$label" -v o="$out" 'BEGIN { split(o, a, " "); printf "%-58s %8.2f s  %6.0f MB\n", l, a[1], a[2]/1024 }'
 }
 best() { # best of 3: "seconds KB"
   local b=999 kb=0 s k
   for i in 1 2 3; do
-    read -r s k < <( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$tmp/time" -f "%e %M" "$@" >/dev/null 2>&1
+    read -r s k < "$tmp/time"
     if awk "BEGIN{exit !($s < $b)}"; then b=$s; kb=$k; fi
   done
   echo "$b $kb"

@@ -195,8 +195,24 @@ static char *conninfo_for(const char *url, int readonly)
     return buf_steal(&b);
 }
 
+/* More than one '@' before the path: libpq splits at the first, so part of
+ * a password would become a host name in its error message. */
+static int ambiguous_userinfo(const char *url)
+{
+    const char *rest = strstr(url, "://");
+    if (!rest)
+        return 0;
+    rest += 3;
+    size_t auth = strcspn(rest, "/?"), ats = 0;
+    for (size_t i = 0; i < auth; i++)
+        ats += rest[i] == '@';
+    return ats > 1;
+}
+
 int pgs_open(const char *url, int flags, kt_store **out, kt_err *err)
 {
+    if (ambiguous_userinfo(url))
+        return kt_fail(err, KT_EINPUT, "store: the PostgreSQL URL's user or password holds '@'; write it as %%40");
     pg_store *s = xcalloc(1, sizeof *s);
     s->ops = &pg_ops;
     s->readonly = (flags & KT_STORE_READONLY) != 0;

@@ -15,7 +15,8 @@
 #   - two in-cluster agents on two real API servers, PostgreSQL stopped and
 #     restarted mid-run, one agent killed -9 and restarted: every second
 #     metered once (agents.py);
-#   - `serve` keeps answering across a PostgreSQL restart (reconnect);
+#   - `serve` keeps answering across a PostgreSQL restart (reconnect), and
+#     two replicas answer concurrent requests alike;
 #   - kill -9 of a writer mid-flush leaves every earlier commit and no half
 #     hour (the flush is one transaction).
 set -uo pipefail
@@ -186,6 +187,28 @@ if wait_ready "http://127.0.0.1:$port/readyz"; then
   ! grep -q kt-secret-pw "$tmp/serve.log" && ok "no password in serve's log" || bad "password in serve's log"
 else
   bad "serve did not become ready"; tail -5 "$tmp/serve.log"
+fi
+
+# --- several serve replicas on one database -------------------------------------------
+p1=$(free_port); p2=$(free_port)
+"$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p1" 2>"$tmp/r1.log" & pids+=("$!")
+"$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p2" 2>"$tmp/r2.log" & pids+=("$!")
+if wait_ready "http://127.0.0.1:$p1/readyz" && wait_ready "http://127.0.0.1:$p2/readyz"; then
+  q="allocation?window=3d&aggregate=namespace"
+  curl -sf "http://127.0.0.1:$p1/$q" > "$tmp/r0.json"
+  cp=()
+  for i in $(seq 8); do # 16 requests in flight over the two replicas
+    curl -sf "http://127.0.0.1:$p1/$q" -o "$tmp/r1-$i.json" & cp+=("$!")
+    curl -sf "http://127.0.0.1:$p2/$q" -o "$tmp/r2-$i.json" & cp+=("$!")
+  done
+  for c in "${cp[@]}"; do wait "$c"; done
+  wait_all=1; for i in $(seq 8); do for r in 1 2; do
+    python3 tests/integration/postgres/jsondiff.py "$tmp/r0.json" "$tmp/r$r-$i.json" >/dev/null 2>&1 || wait_all=0
+  done; done
+  [ $wait_all = 1 ] && ok "two serve replicas on one database: 16 concurrent answers, all the same" ||
+    bad "replicas answered differently"
+else
+  bad "serve replicas did not become ready"; tail -3 "$tmp/r1.log" "$tmp/r2.log"
 fi
 
 # --- kill -9 mid-write ---------------------------------------------------------------

@@ -7,6 +7,8 @@
 #     shared) and `assets -o json` to a relative 1e-9 (jsondiff.py);
 #   - the property suite (tests/unit/test_engine_exact.c) on PostgreSQL;
 #   - the password is in no output and no error message;
+#   - a hot standby: writing to it alone is refused, a URL listing it before
+#     the primary writes to the primary (target_session_attrs=read-write);
 #   - a database written by a newer kubetally, a read-only database and an
 #     unreachable server are refused with one line, exit 2, nothing written;
 #   - row-level security: an agent role from `db grant-agent` sees only its
@@ -154,6 +156,25 @@ PG_BIN=$pg_bin python3 tests/integration/postgres/agents.py "$kt" "$tmp/pg" "$PG
 cat "$tmp/agents.out"
 n=$(grep -c '^FAIL' "$tmp/agents.out"); fails=$((fails + n))
 grep -q '^ok   .*counted once' "$tmp/agents.out" || { bad "agents test did not finish"; tail -5 "$tmp/agents/agent-alpha.log" 2>/dev/null; }
+
+# --- a hot standby: multi-host URLs go to the primary to write --------------------------
+sb=$tmp/standby; mkdir -p "$sb" && chmod 777 "$sb"; [ "$(id -u)" = 0 ] && chown "$pg_user" "$sb"
+sport=$(free_port)
+if pg_as "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$PGPORT_T" -U kt -D "$sb/data" -R -X stream >"$sb/bb.log" 2>&1 &&
+   pg_as "$pg_bin/pg_ctl" -D "$sb/data" -l "$sb/log" -w -t 60 \
+     -o "-p $sport -k $sb -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+  ok "hot standby of the test server on port $sport"
+  standby="postgresql://kt:kt-secret-pw@127.0.0.1:$sport/fleet"
+  both="postgresql://kt:kt-secret-pw@127.0.0.1:$sport,127.0.0.1:$PGPORT_T/fleet"
+  expect_err "writing to the standby alone: refused" "read-only" $kt demo --db "$standby" --days 1 --pods 10 -q
+  $kt allocation --db "$standby" --window 3d -o json > "$tmp/sb.json" 2>&1 && [ -s "$tmp/sb.json" ] &&
+    ok "the standby answers reads" || bad "read from standby: $(head -c 200 "$tmp/sb.json")"
+  out=$($kt reprice --db "$both" --window 3d 2>&1) && ok "standby listed first, primary second: the writer reaches the primary" ||
+    bad "multi-host write: $out"
+  pg_as "$pg_bin/pg_ctl" -D "$sb/data" -m fast -w stop >/dev/null 2>&1
+else
+  bad "standby did not start"; tail -3 "$sb/bb.log" "$sb/log" 2>/dev/null
+fi
 
 # --- refusals ----------------------------------------------------------------
 $kt demo --db "$base/newer" --days 1 --pods 10 -q >/dev/null 2>&1 || bad "demo into newer"

@@ -107,5 +107,6 @@ void collect_flags_merge(const kt_flag *own, kt_flag *out, size_t max)
 
 int collect_wants_kube(kt_params *p)
 {
-    return params_get(p, "kubeconfig") || params_get(p, "context") || params_get(p, "allContexts");
+    return params_get(p, "kubeconfig") || params_get(p, "context") || params_get(p, "allContexts") ||
+           params_get(p, "inCluster");
 }

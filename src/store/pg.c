@@ -34,6 +34,7 @@ static const kt_store_ops pg_ops = {
     pgs_get_retention, pgs_set_retention, pgs_prune, pgs_cluster_status, pgs_set_cluster_contact, pgs_get_meta,
     pgs_set_meta, pgs_put_record, pgs_get_record, pgs_del_record, pgs_list_records, pgs_reprice,
     NULL, /* reprice_window: store.c goes day by day */
+    pgs_grant_agent,
 };
 
 /* The URL with any password (user:PASSWORD@ or ?password=…) removed. */
@@ -196,8 +197,24 @@ static char *conninfo_for(const char *url, int readonly)
     return buf_steal(&b);
 }
 
+/* More than one '@' before the path: libpq splits at the first, so part of
+ * a password would become a host name in its error message. */
+static int ambiguous_userinfo(const char *url)
+{
+    const char *rest = strstr(url, "://");
+    if (!rest)
+        return 0;
+    rest += 3;
+    size_t auth = strcspn(rest, "/?"), ats = 0;
+    for (size_t i = 0; i < auth; i++)
+        ats += rest[i] == '@';
+    return ats > 1;
+}
+
 int pgs_open(const char *url, int flags, kt_store **out, kt_err *err)
 {
+    if (ambiguous_userinfo(url))
+        return kt_fail(err, KT_EINPUT, "store: the PostgreSQL URL's user or password holds '@'; write it as %%40");
     pg_store *s = xcalloc(1, sizeof *s);
     s->ops = &pg_ops;
     s->readonly = (flags & KT_STORE_READONLY) != 0;
@@ -225,6 +242,9 @@ int pgs_open(const char *url, int flags, kt_store **out, kt_err *err)
     }
     if (!rc)
         rc = pg_migrate(s, err);
+    int64_t agent = 0;
+    if (!rc && !pg_scalar(s, "SELECT coalesce(kt_agent_cluster(), 0)", 0, NULL, &agent, "connecting", err))
+        s->agent = agent != 0; /* an agent neither prunes nor grants */
     if (rc) {
         pg_close((kt_store *)s);
         return -1;

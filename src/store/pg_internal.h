@@ -22,7 +22,7 @@
 #include "util/buf.h"
 #include "util/strtab.h"
 
-#define PG_SCHEMA_VERSION 1
+#define PG_SCHEMA_VERSION 2
 
 /* Fact tables (NAME_h hourly, NAME_d daily), in sqlite_internal.h's order. */
 enum { PF_CONTAINER, PF_NODE, PF_VOLUME, PF_POD_VOLUME, PF_LB, PF_POD_LB, PF_FEE, PF_NETWORK, PF_COUNT };
@@ -153,6 +153,7 @@ int pgs_put_record(kt_store *s, const char *kind, const char *id, const char *bo
 int pgs_get_record(kt_store *s, const char *kind, const char *id, char **body, kt_err *err);
 int pgs_del_record(kt_store *s, const char *kind, const char *id, kt_err *err);
 int pgs_list_records(kt_store *s, const char *kind, kt_record_fn fn, void *ctx, kt_err *err);
+int pgs_grant_agent(kt_store *s, const char *cluster, const char *role, const char *password, kt_err *err);
 int pgs_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
                 kt_err *err);
 

@@ -132,6 +132,51 @@ static void schema_v1(kt_buf *b)
         "END $f$;");
 }
 
+/* Tables confined by row-level security to an agent's cluster. */
+static const char *const rls_tables[] = {"nodes", "pods", "pod_labels", "containers", "namespaces",
+                                         "namespace_labels", "volumes", "lbs", NULL};
+
+/* v2: agents.  kt_agents maps a login role to the one cluster it may see
+ * and write; kt_agent_cluster() is NULL for every other role (the central
+ * service, readers), which the policies let through: only agents are
+ * confined.  The table owner bypasses the policies anyway (no FORCE).
+ * Policies compare with (SELECT kt_agent_cluster()) so it runs once per
+ * statement, not per row. */
+static void schema_v2_agents(kt_buf *b)
+{
+    buf_puts(b,
+        "CREATE TABLE kt_agents (role " TXT " PRIMARY KEY, cluster_id bigint NOT NULL);"
+        "ALTER TABLE kt_agents ENABLE ROW LEVEL SECURITY;"
+        "CREATE FUNCTION kt_agent_cluster() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER"
+        " SET search_path FROM CURRENT AS $f$ SELECT cluster_id FROM kt_agents WHERE role = session_user $f$;"
+        "CREATE FUNCTION kt_agent_cluster_name() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER"
+        " SET search_path FROM CURRENT AS $f$ SELECT name FROM clusters WHERE id = kt_agent_cluster() $f$;");
+    const char *own = "(SELECT kt_agent_cluster()) IS NULL OR cluster_id = (SELECT kt_agent_cluster())";
+    for (int i = 0; rls_tables[i]; i++)
+        buf_printf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON %s USING (%s)"
+                   " WITH CHECK (%s);", rls_tables[i], rls_tables[i], own, own);
+    /* clusters by name: an upsert's proposed row carries a fresh id, and
+     * PostgreSQL checks it against both expressions before it finds the
+     * conflict (names are unique, so this is the same rows) */
+    const char *by_name = "(SELECT kt_agent_cluster()) IS NULL OR name = (SELECT kt_agent_cluster_name())";
+    buf_printf(b, "ALTER TABLE clusters ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON clusters USING (%s)"
+               " WITH CHECK (%s);", by_name, by_name);
+    for (int f = 0; f < PF_COUNT; f++)
+        for (int d = 0; d < 2; d++)
+            buf_printf(b, "ALTER TABLE %s_%c ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON %s_%c USING (%s)"
+                       " WITH CHECK (%s);", pg_fact_table[f], "hd"[d], pg_fact_table[f], "hd"[d], own, own);
+    /* meta: an agent reads the global settings and writes only its own
+     * markers (keys ending in ":<its cluster>"); records are not for agents */
+    buf_puts(b,
+        "ALTER TABLE meta ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY kt_cluster ON meta USING ((SELECT kt_agent_cluster()) IS NULL OR position(':' in key) = 0"
+        " OR substr(key, position(':' in key) + 1) = (SELECT kt_agent_cluster_name()))"
+        " WITH CHECK ((SELECT kt_agent_cluster()) IS NULL OR (position(':' in key) > 0"
+        " AND substr(key, position(':' in key) + 1) = (SELECT kt_agent_cluster_name())));"
+        "ALTER TABLE records ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY kt_cluster ON records USING ((SELECT kt_agent_cluster()) IS NULL);");
+}
+
 static int read_version(pg_store *s, int *version, kt_err *err)
 {
     int64_t has = 0, v = 0;
@@ -177,7 +222,9 @@ int pg_migrate(pg_store *s, kt_err *err)
     kt_buf sql = {0};
     if (!rc && version < 1)
         schema_v1(&sql);
-    /* Later versions append their steps here: if (version < 2) schema_v2(&sql); */
+    if (!rc && version < 2)
+        schema_v2_agents(&sql);
+    /* Later versions append their steps here: if (version < 3) schema_v3_…(&sql); */
     if (!rc && version < PG_SCHEMA_VERSION) {
         buf_printf(&sql, "INSERT INTO meta VALUES ('schema_version', '%d') ON CONFLICT (key) DO UPDATE"
                    " SET value = EXCLUDED.value;", PG_SCHEMA_VERSION);

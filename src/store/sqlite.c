@@ -413,13 +413,19 @@ static int open_sqlite(kt_store *s, const char *path, int flags, kt_err *err)
     return rc;
 }
 
+static int sq_grant_agent(kt_store *s, const char *cluster, const char *role, const char *password, kt_err *err)
+{
+    (void)cluster, (void)role, (void)password;
+    return kt_fail(err, KT_EINPUT, "store %s: agents write to a PostgreSQL store; pass --db postgresql://…", s->url);
+}
+
 static const kt_store_ops sq_ops = {
     "sqlite", sq_close, sq_describe, sq_begin, sq_commit, sq_rollback, sq_put_cluster, sq_put_node, sq_put_pod,
     sq_put_container, sq_put_volume, sq_put_lb, sq_put_namespace, sq_put_container_hour, sq_put_node_hour,
     sq_put_volume_hour, sq_put_pod_volume_hour, sq_put_lb_hour, sq_put_pod_lb_hour, sq_put_fee_hour,
     sq_put_pod_network_hour, sq_load, sq_load_summed, sq_rebuild_cache, sq_load_raw, sq_get_retention,
     sq_set_retention, sq_prune, sq_cluster_status, sq_set_cluster_contact, sq_get_meta, sq_set_meta,
-    sq_put_record, sq_get_record, sq_del_record, sq_list_records, sq_reprice, sq_reprice_window,
+    sq_put_record, sq_get_record, sq_del_record, sq_list_records, sq_reprice, sq_reprice_window, sq_grant_agent,
 };
 
 /* url: "sqlite:PATH", "sqlite://PATH" or a bare path (store_open). */

@@ -249,3 +249,9 @@ int store_reprice_window(kt_store *s, int64_t start, int64_t end, const kt_repri
     }
     return 0;
 }
+
+int store_grant_agent(kt_store *s, const char *cluster, const char *role, const char *password, kt_err *err)
+{
+    assert(cluster && role && password);
+    return ops(s)->grant_agent(s, cluster, role, password, err);
+}

@@ -274,4 +274,10 @@ int store_reprice(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns 
 int store_reprice_window(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
                          kt_err *err);
 
+/* Agents (PostgreSQL only; docs/deploy.md): create or update the login
+ * role `role` with `password`, confined by row-level security to the rows
+ * of cluster `cluster` (created if new): it reads and writes that cluster
+ * and nothing else.  Run as the schema's owner.  SQLite refuses. */
+int store_grant_agent(kt_store *s, const char *cluster, const char *role, const char *password, kt_err *err);
+
 #endif

@@ -53,6 +53,7 @@ typedef struct kt_store_ops {
     /* optional (NULL: store.c reprices day by day with `reprice`) */
     int (*reprice_window)(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
                           kt_err *err);
+    int (*grant_agent)(kt_store *s, const char *cluster, const char *role, const char *password, kt_err *err);
 } kt_store_ops;
 
 /* Open a backend's handle (store_open has resolved the default URL and

@@ -7,9 +7,18 @@
 #     shared) and `assets -o json` to a relative 1e-9 (jsondiff.py);
 #   - the property suite (tests/unit/test_engine_exact.c) on PostgreSQL;
 #   - the password is in no output and no error message;
+#   - a hot standby: writing to it alone is refused, a URL listing it before
+#     the primary writes to the primary (target_session_attrs=read-write);
 #   - a database written by a newer kubetally, a read-only database and an
 #     unreachable server are refused with one line, exit 2, nothing written;
-#   - `serve` keeps answering across a PostgreSQL restart (reconnect);
+#   - row-level security: an agent role from `db grant-agent` sees only its
+#     cluster, and writing another cluster (through kubetally or with psql)
+#     is an error or touches nothing: the other cluster's sums are unchanged;
+#   - two in-cluster agents on two real API servers, PostgreSQL stopped and
+#     restarted mid-run, one agent killed -9 and restarted: every second
+#     metered once (agents.py);
+#   - `serve` keeps answering across a PostgreSQL restart (reconnect), and
+#     two replicas answer concurrent requests alike;
 #   - kill -9 of a writer mid-flush leaves every earlier commit and no half
 #     hour (the flush is one transaction).
 set -uo pipefail
@@ -91,6 +100,82 @@ else
   bad "build/tests/test_engine_exact missing (make test first)"
 fi
 
+# --- agents: row-level security --------------------------------------------------
+A=aws-prod-us-east-1 B=gcp-prod-europe-west1
+out=$($kt db grant-agent --cluster $A --password-file "$tmp/a.pw" --db "$base/fleet" 2>&1) &&
+  [[ "$out" == *"role kt_agent_aws_prod_us_east_1 may read and write cluster $A only"* && "$out" != *kt-secret-pw* ]] &&
+  [ "$(stat -c %a "$tmp/a.pw")" = 600 ] && ok "grant-agent made role kt_agent_aws_prod_us_east_1 (password file 0600)" ||
+  bad "grant-agent: $out"
+$kt db grant-agent --cluster $B --password-file "$tmp/b.pw" --db "$base/fleet" >/dev/null 2>&1 || bad "grant-agent B"
+AU="postgresql://kt_agent_aws_prod_us_east_1:$(cat "$tmp/a.pw")@127.0.0.1:$PGPORT_T/fleet"
+asA() { PGPASSWORD=$(cat "$tmp/a.pw") "$pg_bin/psql" -X -q -At -h 127.0.0.1 -p "$PGPORT_T" -U kt_agent_aws_prod_us_east_1 -d fleet -c "$1" 2>&1; }
+bsum() { PG_DB=fleet pg_sql "SELECT (SELECT count(*) || ':' || sum(hours * hourly) FROM node_h WHERE cluster_id = (SELECT id FROM clusters WHERE name = '$B')) || '/' || (SELECT count(*) || ':' || sum(cpu_cost) FROM container_d WHERE cluster_id = (SELECT id FROM clusters WHERE name = '$B')) || '/' || (SELECT count(*) FROM pods WHERE cluster_id = (SELECT id FROM clusters WHERE name = '$B'))"; }
+b0=$(bsum)
+[ "$($kt clusters --db "$AU" -o json 2>&1 | python3 -c 'import json,sys; print(",".join(sorted(c.get("name","?") for c in json.load(sys.stdin)["data"])))' 2>&1)" = "$A" ] &&
+  ok "agent A lists only its cluster" || bad "agent A sees other clusters: $($kt clusters --db "$AU" 2>&1 | head -5)"
+$kt allocation --db "$AU" --window 3d --aggregate cluster -o json > "$tmp/agentA.json" 2>&1
+$kt allocation --db "$base/fleet" --window 3d --aggregate cluster -o json > "$tmp/owner.json"
+python3 - "$tmp/agentA.json" "$tmp/owner.json" "$A" <<'PY' && ok "agent A reads its cluster's costs, the same as the owner sees them" || bad "agent A's allocation"
+import json, sys
+def rows(doc):
+    out = {}
+    def walk(x):
+        if isinstance(x, dict):
+            if "name" in x and "totalCost" in x: out[x["name"]] = x["totalCost"]; return
+            for v in x.values(): walk(v)
+        elif isinstance(x, list):
+            for v in x: walk(v)
+    walk(doc)
+    return out
+a, o, name = rows(json.load(open(sys.argv[1]))), rows(json.load(open(sys.argv[2]))), sys.argv[3]
+print("   agent rows:", sorted(a))
+ok = a and all(k.startswith(name) for k in a) and all(abs(a[k] - o[k]) <= 1e-9 * max(1, o[k]) for k in a)
+sys.exit(0 if ok else 1)
+PY
+expect_err "agent A writing cluster B: refused" "row-level security" $kt demo --db "$AU" --days 1 --pods 10 -q
+[ "$(asA "SELECT count(*) FROM node_h WHERE cluster_id = (SELECT id FROM clusters WHERE name = '$B')")" = 0 ] &&
+  ok "agent A reads no row of cluster B" || bad "agent A reads cluster B"
+[ "$(asA "SELECT count(*) FROM clusters WHERE name = '$B'")" = 0 ] && ok "agent A does not see cluster B's row" || bad "cluster B visible"
+out=$(asA "UPDATE node_h SET hours = 0 WHERE cluster_id <> (SELECT kt_agent_cluster()); DELETE FROM pods WHERE cluster_id <> (SELECT kt_agent_cluster())")
+[ -z "$out" ] && ok "agent A's UPDATE/DELETE of cluster B's rows changes nothing" || bad "UPDATE/DELETE: $out"
+bid=$(PG_DB=fleet pg_sql "SELECT id FROM clusters WHERE name = '$B'")
+out=$(asA "INSERT INTO node_h (t, cluster_id, node_id, hours) SELECT max(t), $bid, 1, 1 FROM node_h")
+[[ "$out" == *"row-level security"* ]] && ok "agent A's INSERT into cluster B is an error" || bad "INSERT into B: $out"
+part=$(PG_DB=fleet pg_sql "SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'node_h'::regclass LIMIT 1")
+out=$(asA "SELECT count(*) FROM $part")
+[[ "$out" == *"permission denied"* ]] && ok "agent A cannot read a partition directly" || bad "partition read: $out"
+out=$(asA "SELECT count(*) FROM records")
+[[ "$out" == 0 || "$out" == *"permission denied"* ]] && ok "agent A reads no records (budgets)" || bad "records visible: $out"
+$kt reprice --db "$AU" --window 3d >/dev/null 2>&1 && ok "agent A writes its own cluster (reprice, roll-ups)" || bad "agent A reprice"
+[ "$(bsum)" = "$b0" ] && ok "cluster B unchanged after all of agent A's attempts ($b0)" || bad "cluster B changed: $b0 -> $(bsum)"
+expect_err "grant-agent on SQLite" "PostgreSQL" $kt db grant-agent --cluster x --password-file "$tmp/x.pw" --db "sqlite:$sq"
+
+# --- agents in two real clusters, PostgreSQL stopped mid-run (agents.py) ----------
+mkdir -p "$tmp/agents"
+PG_BIN=$pg_bin python3 tests/integration/postgres/agents.py "$kt" "$tmp/pg" "$PG_URL" "$tmp/agents" > "$tmp/agents.out" 2>&1
+cat "$tmp/agents.out"
+n=$(grep -c '^FAIL' "$tmp/agents.out"); fails=$((fails + n))
+grep -q '^ok   .*counted once' "$tmp/agents.out" || { bad "agents test did not finish"; tail -5 "$tmp/agents/agent-alpha.log" 2>/dev/null; }
+
+# --- a hot standby: multi-host URLs go to the primary to write --------------------------
+sb=$tmp/standby; mkdir -p "$sb" && chmod 777 "$sb"; [ "$(id -u)" = 0 ] && chown "$pg_user" "$sb"
+sport=$(free_port)
+if pg_as "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$PGPORT_T" -U kt -D "$sb/data" -R -X stream >"$sb/bb.log" 2>&1 &&
+   pg_as "$pg_bin/pg_ctl" -D "$sb/data" -l "$sb/log" -w -t 60 \
+     -o "-p $sport -k $sb -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+  ok "hot standby of the test server on port $sport"
+  standby="postgresql://kt:kt-secret-pw@127.0.0.1:$sport/fleet"
+  both="postgresql://kt:kt-secret-pw@127.0.0.1:$sport,127.0.0.1:$PGPORT_T/fleet"
+  expect_err "writing to the standby alone: refused" "read-only" $kt demo --db "$standby" --days 1 --pods 10 -q
+  $kt allocation --db "$standby" --window 3d -o json > "$tmp/sb.json" 2>&1 && [ -s "$tmp/sb.json" ] &&
+    ok "the standby answers reads" || bad "read from standby: $(head -c 200 "$tmp/sb.json")"
+  out=$($kt reprice --db "$both" --window 3d 2>&1) && ok "standby listed first, primary second: the writer reaches the primary" ||
+    bad "multi-host write: $out"
+  pg_as "$pg_bin/pg_ctl" -D "$sb/data" -m fast -w stop >/dev/null 2>&1
+else
+  bad "standby did not start"; tail -3 "$sb/bb.log" "$sb/log" 2>/dev/null
+fi
+
 # --- refusals ----------------------------------------------------------------
 $kt demo --db "$base/newer" --days 1 --pods 10 -q >/dev/null 2>&1 || bad "demo into newer"
 PG_DB=newer pg_sql "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
@@ -123,6 +208,28 @@ if wait_ready "http://127.0.0.1:$port/readyz"; then
   ! grep -q kt-secret-pw "$tmp/serve.log" && ok "no password in serve's log" || bad "password in serve's log"
 else
   bad "serve did not become ready"; tail -5 "$tmp/serve.log"
+fi
+
+# --- several serve replicas on one database -------------------------------------------
+p1=$(free_port); p2=$(free_port)
+"$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p1" 2>"$tmp/r1.log" & pids+=("$!")
+"$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p2" 2>"$tmp/r2.log" & pids+=("$!")
+if wait_ready "http://127.0.0.1:$p1/readyz" && wait_ready "http://127.0.0.1:$p2/readyz"; then
+  q="allocation?window=3d&aggregate=namespace"
+  curl -sf "http://127.0.0.1:$p1/$q" > "$tmp/r0.json"
+  cp=()
+  for i in $(seq 8); do # 16 requests in flight over the two replicas
+    curl -sf "http://127.0.0.1:$p1/$q" -o "$tmp/r1-$i.json" & cp+=("$!")
+    curl -sf "http://127.0.0.1:$p2/$q" -o "$tmp/r2-$i.json" & cp+=("$!")
+  done
+  for c in "${cp[@]}"; do wait "$c"; done
+  wait_all=1; for i in $(seq 8); do for r in 1 2; do
+    python3 tests/integration/postgres/jsondiff.py "$tmp/r0.json" "$tmp/r$r-$i.json" >/dev/null 2>&1 || wait_all=0
+  done; done
+  [ $wait_all = 1 ] && ok "two serve replicas on one database: 16 concurrent answers, all the same" ||
+    bad "replicas answered differently"
+else
+  bad "serve replicas did not become ready"; tail -3 "$tmp/r1.log" "$tmp/r2.log"
 fi
 
 # --- kill -9 mid-write ---------------------------------------------------------------

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Deployment manifests: deploy/agent and deploy/central are applied with
+# `kubectl apply --dry-run=server -k` to a real kube-apiserver (the kube
+# suite's harness: etcd + kube-apiserver on loopback, admin token), so the
+# API server validates every object; both render and pass kubetally's own
+# Pod Security Standards check at the restricted level; the Dockerfile
+# installs exactly scripts/setup.sh's packages (it runs the script) and
+# runs as non-root; the systemd unit names the serve command.
+# Needs kubectl (with its built-in kustomize) on PATH: skipped otherwise.
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+root=$PWD
+kt=$root/build/kubetally
+. tests/integration/lib.sh
+command -v kubectl >/dev/null || { echo "SKIP kubectl not installed"; exit 0; }
+
+for base in agent central; do
+  kubectl kustomize "deploy/$base" > "$tmp/$base.yaml" 2>"$tmp/$base.err" && ok "deploy/$base renders" ||
+    bad "deploy/$base: $(head -3 "$tmp/$base.err")"
+done
+out=$($kt posture -f "$tmp/agent.yaml" -f "$tmp/central.yaml" --level restricted 2>&1)
+[[ "$out" == *"restricted"*"2 of 2 pods pass"* && "$out" == *"rejects 0 of 1 pods"* ]] &&
+  ok "both Deployments meet the Pod Security Standards' restricted level" || bad "PSS restricted: $(echo "$out" | tail -4)"
+for want in "kind: NetworkPolicy" "kind: ServiceAccount" "livenessProbe" "path: /healthz" "secretKeyRef" \
+            "runAsNonRoot: true" "readOnlyRootFilesystem: true"; do
+  grep -q "$want" "$tmp/agent.yaml" && grep -q "$want" "$tmp/central.yaml" && ok "both bases have $want" ||
+    bad "missing $want"
+done
+grep -q "kind: ClusterRole$" "$tmp/central.yaml" && bad "central has a ClusterRole (it reads only the database)" ||
+  ok "central has no Kubernetes permissions"
+! grep -qE "verbs: \[.*(create|update|patch|delete)" deploy/agent/rbac.yaml && ok "agent's role only reads" ||
+  bad "agent's role writes"
+grep -q "scripts/setup.sh" Dockerfile && grep -q "^USER 65532" Dockerfile && ok "Dockerfile runs setup.sh, user 65532" ||
+  bad "Dockerfile"
+grep -q "ExecStart=/usr/local/bin/kubetally serve" deploy/systemd/kubetally.service && ok "systemd unit runs serve" ||
+  bad "systemd unit"
+
+# a real API server validates every object (server-side dry run)
+python3 - "$tmp" <<'PY' > "$tmp/api.env" 2>"$tmp/api.err" &
+import os, sys, time
+sys.path.insert(0, "tests/integration/kube")
+import harness
+tmp = sys.argv[1]
+pki = harness.PKI(os.path.join(tmp, "pki"))
+etcd = harness.Etcd(tmp)
+api = harness.APIServer("deploy", tmp, pki, etcd, harness.kube_apiserver_binary())
+print("SERVER=%s\nTOKEN=%s\nCA=%s" % (api.url, pki.admin_token, pki.path("ca.crt")), flush=True)
+try:
+    while not os.path.exists(os.path.join(tmp, "done")):
+        time.sleep(0.2)
+finally:
+    api.stop()
+    etcd.stop()
+PY
+pids+=("$!")
+until_ok '[ -s "$tmp/api.env" ]' || { bad "API server did not start"; tail -5 "$tmp/api.err"; exit 1; }
+. "$tmp/api.env"
+cat > "$tmp/kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters: [{name: t, cluster: {server: "$SERVER", certificate-authority: "$CA"}}]
+users: [{name: admin, user: {token: "$TOKEN"}}]
+contexts: [{name: t, context: {cluster: t, user: admin}}]
+current-context: t
+KC
+# a dry run persists nothing, so the namespace the bases' objects go into is made for real first
+KUBECONFIG=$tmp/kubeconfig kubectl create namespace kubetally >/dev/null 2>&1 || bad "create namespace"
+for base in agent central; do
+  out=$(KUBECONFIG=$tmp/kubeconfig kubectl apply --dry-run=server -k "deploy/$base" 2>&1); rc=$?
+  n=$(grep -c "(server dry run)" <<<"$out")
+  objs=$(grep -c "^kind:" "$tmp/$base.yaml")
+  [ $rc = 0 ] && [ "$n" = "$objs" ] && ok "kubectl apply --dry-run=server -k deploy/$base: $n objects accepted" ||
+    bad "dry run of deploy/$base (exit $rc, $n of $objs): $(head -5 <<<"$out")"
+done
+touch "$tmp/done"
+echo "$fails failed"
+[ "$fails" = 0 ]

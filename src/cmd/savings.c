@@ -1,6 +1,8 @@
 /* savings.c — `kubetally savings [KIND]`: what to change and what it saves.
  *
  *   savings            every kind: totals per kind, cluster and team (-o json = GET /savings)
+ *   savings cluster    cluster right-sizing (Kubecost clusterSizingETL), --profile
+ *   savings compare    the same priced in other clouds: --to gcp:europe-west1,…
  *   savings requests   container request right-sizing (Kubecost requestSizingV2);
  *                      -o json prints GET /savings/requestSizingV2's body; --patch
  *                      prints kubectl patch commands instead
@@ -14,6 +16,7 @@
 #include "engine/engine.h"
 #include "engine/savings_params.h"
 #include "format/format.h"
+#include "pricing/pricing.h"
 #include "store/store.h"
 
 static const kt_flag request_flags[] = {
@@ -42,6 +45,20 @@ static const kt_flag summary_flags[] = {
     {"--target-cpu", "targetCPUUtilization", 0, "--targetCPUUtilization"},
     {"--target-ram", "targetRAMUtilization", 0, "--targetRAMUtilization"},
     {"--filter", "filter", 0, "-f"},
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const kt_flag cluster_flags[] = {
+    {"--window", "window", 0, "-w"},
+    {"--profile", "profile", 0, NULL},
+    {"--target-utilization", "targetUtilization", 0, "--targetUtilization"},
+    {"--min-nodes", "minNodeCount", 0, "--minNodeCount"},
+    {"--allow-shared-core", "allowSharedCore", 0, "--allowSharedCore"},
+    {"--filter", "filter", 0, "-f"},
+    {"--to", "to", 0, NULL},
+    {"--pricing", "pricing", 0, NULL},
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
     {NULL, NULL, 0, NULL},
@@ -133,20 +150,83 @@ static int savings_summary_cmd(int argc, char **argv)
     return 0;
 }
 
+/* `savings cluster` (compare = 0) and `savings compare --to …` (1). */
+static int savings_cluster_cmd(int argc, char **argv, int compare)
+{
+    const char *name = compare ? "savings compare" : "savings cluster";
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out = KT_OUT_TABLE;
+    if (flags_parse(cluster_flags, argc, argv, &p, &err))
+        return cmd_report(name, &err);
+    if (p.help) {
+        flags_usage(name, compare ? "What each cluster's workload (or the pods --filter keeps) would cost on the "
+                                    "cheapest fitting nodes of other clouds: --to gcp:europe-west1,azure:westeurope."
+                                  : "Cluster right-sizing from the built-in price catalog: the cheapest single- and "
+                                    "two-type node pools at the profile's target utilization (development 0.8/1 node, "
+                                    "production 0.65/2, high-availability 0.5/3).", cluster_flags);
+        return 0;
+    }
+    const char *o = params_get(&p, "output");
+    if (o && cmd_parse_output(o, &out)) {
+        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+        return cmd_report(name, &err);
+    }
+    if (compare && !params_get(&p, "to")) {
+        kt_fail(&err, KT_EINPUT, "--to: required, e.g. --to gcp:europe-west1,azure:westeurope");
+        return cmd_report(name, &err);
+    }
+    if (!compare && params_get(&p, "to")) {
+        kt_fail(&err, KT_EINPUT, "--to: only with `savings compare`");
+        return cmd_report(name, &err);
+    }
+    kt_ask ask = {.kind = KT_ASK_CLUSTER_SIZING};
+    kt_filter *filter;
+    kt_pricing *pricing;
+    kt_pricing_opts po = {params_get(&p, "pricing"), NULL};
+    if (cs_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.clusters, &filter, &err))
+        return cmd_report(name, &err);
+    if (pricing_load(&po, &pricing, &err)) {
+        filter_free(filter);
+        return cmd_report(name, &err);
+    }
+    ask.clusters.pricing = pricing;
+    kt_answer a;
+    int rc = ask_one(&p, &ask, &a, &err);
+    filter_free(filter);
+    if (!rc) {
+        kt_buf b = {0};
+        const kt_cs_result *r = &a.replies[0].clusters;
+        if (out == KT_OUT_JSON) compare ? format_compare_json(r, &b) : format_cs_json(r, &b);
+        else format_cs_table(r, compare, pricing_currency(pricing), &b);
+        fwrite(b.data, 1, b.len, stdout);
+        buf_free(&b);
+        engine_answer_free(&a);
+    }
+    pricing_free(pricing);
+    return rc ? cmd_report(name, &err) : 0;
+}
+
 int cmd_savings(int argc, char **argv)
 {
     const char *kind = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
     if (kind && !strcmp(kind, "requests"))
         return savings_requests_cmd(argc - 1, argv + 1);
+    if (kind && !strcmp(kind, "cluster"))
+        return savings_cluster_cmd(argc - 1, argv + 1, 0);
+    if (kind && !strcmp(kind, "compare"))
+        return savings_cluster_cmd(argc - 1, argv + 1, 1);
     if (!kind)
         return savings_summary_cmd(argc, argv);
     if (!strcmp(kind, "help")) {
         printf("usage: kubetally savings [KIND] [flags]\n\n"
                "  (none)     every kind: monthly total and count per kind, cluster and team\n"
-               "  requests   container request right-sizing (Kubecost requestSizingV2), --patch for kubectl\n\n"
+               "  requests   container request right-sizing (Kubecost requestSizingV2), --patch for kubectl\n"
+               "  cluster    cluster right-sizing: cheapest single- and two-type node pools (--profile)\n"
+               "  compare    what each cluster would cost elsewhere: --to gcp:europe-west1,azure:westeurope\n\n"
                "`kubetally savings [KIND] --help` lists the flags.\n");
         return 0;
     }
-    fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests\n", kind);
+    fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests, cluster or compare\n", kind);
     return 2;
 }

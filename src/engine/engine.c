@@ -45,7 +45,8 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
     case KT_ASK_ASSETS: *w = a->window, *hourly = a->hourly, *summed = !a->hourly; break;
     case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
     case KT_ASK_REQUEST_SIZING: /* hourly peaks for quantiles and risk */
-    case KT_ASK_SAVINGS: *w = a->window, *hourly = 1; break;
+    case KT_ASK_SAVINGS:
+    case KT_ASK_CLUSTER_SIZING: *w = a->window, *hourly = 1; break;
     default: *w = a->window, *hourly = 0; break;
     }
 }
@@ -183,6 +184,7 @@ static int answer_one(const kt_dataset *ds, const kt_ask *a, const kt_engine_lim
     case KT_ASK_REQUEST_SIZING:
         return savings_requests(ds, a->window, &a->requests, &r->requests, err);
     case KT_ASK_SAVINGS: return savings_all(ds, a->window, &a->savings, &r->savings, err);
+    case KT_ASK_CLUSTER_SIZING: return savings_cluster_sizing(ds, a->window, &a->clusters, &r->clusters, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -250,6 +252,8 @@ void engine_answer_free(kt_answer *a)
             rs_result_free(&a->replies[i].requests);
         if (a->replies[i].kind == KT_ASK_SAVINGS)
             savings_result_free(&a->replies[i].savings);
+        if (a->replies[i].kind == KT_ASK_CLUSTER_SIZING)
+            cs_result_free(&a->replies[i].clusters);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

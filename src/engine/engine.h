@@ -23,6 +23,7 @@
 #include "engine/allocation.h"
 #include "engine/assets.h"
 #include "engine/savings.h"
+#include "engine/savings_cluster.h"
 #include "store/store.h"
 
 typedef struct kt_engine_limits {
@@ -39,7 +40,8 @@ enum kt_ask_kind {
     KT_ASK_FACTS,      /* the facts of window (hourly when asked) → reply.facts */
     KT_ASK_PROJECTION, /* spend of window (a month to date) projected to month_end → reply.projection */
     KT_ASK_REQUEST_SIZING, /* window + requests → reply.requests (hourly rows where kept) */
-    KT_ASK_SAVINGS         /* window + savings → reply.savings: every kind, totals by kind, cluster, team */
+    KT_ASK_SAVINGS,        /* window + savings → reply.savings: every kind, totals by kind, cluster, team */
+    KT_ASK_CLUSTER_SIZING  /* window + clusters → reply.clusters: right-sizing, or the comparison with `to` */
 };
 
 typedef struct kt_ask {
@@ -52,6 +54,7 @@ typedef struct kt_ask {
     int64_t month_end;     /* KT_ASK_PROJECTION */
     kt_rs_params requests; /* KT_ASK_REQUEST_SIZING */
     kt_savings_params savings; /* KT_ASK_SAVINGS */
+    kt_cs_params clusters;     /* KT_ASK_CLUSTER_SIZING */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -70,6 +73,7 @@ typedef struct kt_reply {
     kt_projection projection;
     kt_rs_result requests;
     kt_savings_result savings;
+    kt_cs_result clusters;
 } kt_reply;
 
 typedef struct kt_answer {

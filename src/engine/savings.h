@@ -140,6 +140,10 @@ int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, k
                 kt_err *err);
 void savings_result_free(kt_savings_result *r);
 
+/* "Now" for the savings kinds: the newest node, volume or LB fact's end
+ * (within the dataset's window). */
+int64_t savings_data_end(const kt_dataset *ds);
+
 /* The non-request kinds (savings_orphans.c), appended to out->items. */
 void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap);
 

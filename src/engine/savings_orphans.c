@@ -49,7 +49,7 @@ static void push(octx *c, enum kt_saving_kind k, const char *cluster, const char
     c->out->items[c->out->n++] = (kt_saving){k, cluster, "", ns, name, monthly, kg, detail};
 }
 
-static int64_t data_end(const kt_dataset *ds)
+int64_t savings_data_end(const kt_dataset *ds)
 {
     int64_t e = 0;
 #define NEWEST(arr) for (size_t i = 0; i < ds->n_##arr; i++) \
@@ -304,7 +304,7 @@ static void abandoned(octx *c)
 
 void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap)
 {
-    octx c = {ds, p, out, cap, data_end(ds), carbon_node_kg_h(ds)};
+    octx c = {ds, p, out, cap, savings_data_end(ds), carbon_node_kg_h(ds)};
     unclaimed_volumes(&c);
     orphaned_lbs(&c);
     underused_nodes(&c);

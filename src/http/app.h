@@ -24,7 +24,7 @@
  * http_limits_default: 400 days, 2000 steps, 2e6 cells, 50000 results, 100000 rows). */
 typedef kt_engine_limits kt_http_limits;
 
-enum { KT_ROUTES_MAX = 40 };
+enum { KT_ROUTES_MAX = 64 };
 
 typedef struct kt_route_stats {
     unsigned long requests, errors_4xx, errors_5xx;
@@ -126,6 +126,9 @@ void api_savings_requests(kt_http_app *, kt_store *, const kt_http_params *, int
 void api_savings_requests_topline(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* /savings: every kind at once (format_savings_json) */
 void api_savings(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* /savings/clusterSizing (Kubecost's clusterSizingETL body) and /savings/compare?to= */
+void api_savings_cluster(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_savings_compare(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_overview(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);

@@ -64,6 +64,30 @@ static const kt_flag cluster_flags[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* What every savings command does first: flags, --help, -o.  Returns 0 to
+ * go on, else the command is over and *rc is its exit status. */
+static int begin(const char *name, const kt_flag *table, const char *summary, int argc, char **argv, kt_params *p,
+                 enum kt_output *out, int *rc)
+{
+    kt_err err = {0};
+    *out = KT_OUT_TABLE, *rc = 0;
+    if (flags_parse(table, argc, argv, p, &err)) {
+        *rc = cmd_report(name, &err);
+        return -1;
+    }
+    if (p->help) {
+        flags_usage(name, summary, table);
+        return 1;
+    }
+    const char *o = params_get(p, "output");
+    if (o && (cmd_parse_output(o, out) || *out == KT_OUT_CSV)) {
+        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
+        *rc = cmd_report(name, &err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Ask the engine one question against the store named by --db. */
 static int ask_one(kt_params *p, const kt_ask *ask, kt_answer *a, kt_err *err)
 {
@@ -79,27 +103,20 @@ static int savings_requests_cmd(int argc, char **argv)
 {
     kt_params p;
     kt_err err = {0};
-    enum kt_output out = KT_OUT_TABLE;
-    if (flags_parse(request_flags, argc, argv, &p, &err))
-        return cmd_report("savings requests", &err);
-    if (p.help) {
-        flags_usage("savings requests",
-                    "Container request right-sizing, one recommendation per container of each controller "
-                    "(Kubecost's requestSizingV2), with monthly savings, CO2e and the risk measured on history. "
-                    "--patch prints kubectl patch commands.", request_flags);
-        return 0;
-    }
-    const char *o = params_get(&p, "output"), *patch = params_get(&p, "patch");
-    if (o && cmd_parse_output(o, &out)) {
-        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
-        return cmd_report("savings requests", &err);
-    }
+    enum kt_output out;
+    int rc;
+    if (begin("savings requests", request_flags,
+              "Container request right-sizing, one recommendation per container of each controller "
+              "(Kubecost's requestSizingV2), with monthly savings, CO2e and the risk measured on history. "
+              "--patch prints kubectl patch commands.", argc, argv, &p, &out, &rc))
+        return rc;
+    const char *patch = params_get(&p, "patch");
     kt_ask ask = {.kind = KT_ASK_REQUEST_SIZING};
     kt_filter *filter;
     if (rs_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.requests, &filter, &err))
         return cmd_report("savings requests", &err);
     kt_answer a;
-    int rc = ask_one(&p, &ask, &a, &err);
+    rc = ask_one(&p, &ask, &a, &err);
     filter_free(filter);
     if (rc)
         return cmd_report("savings requests", &err);
@@ -118,26 +135,20 @@ static int savings_summary_cmd(int argc, char **argv)
 {
     kt_params p;
     kt_err err = {0};
-    enum kt_output out = KT_OUT_TABLE;
-    if (flags_parse(summary_flags, argc, argv, &p, &err))
-        return cmd_report("savings", &err);
-    if (p.help) {
-        flags_usage("savings", "Every savings kind at once: monthly total, CO2e and count per kind, cluster and team. "
-                    "Kinds: `savings requests` (right-sizing, --patch). Unclaimed volumes, orphaned load balancers, "
-                    "underused nodes and abandoned workloads are in the summary's items (-o json).", summary_flags);
-        return 0;
-    }
-    const char *o = params_get(&p, "output");
-    if (o && cmd_parse_output(o, &out)) {
-        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
-        return cmd_report("savings", &err);
-    }
+    enum kt_output out;
+    int rc;
+    if (begin("savings", summary_flags,
+              "Every savings kind at once: monthly total, CO2e and count per kind, cluster and team. "
+              "Kinds: `savings requests` (right-sizing, --patch), `savings cluster`, `savings compare`. Unclaimed "
+              "volumes, orphaned load balancers, underused nodes and abandoned workloads are in the summary's "
+              "items (-o json).", argc, argv, &p, &out, &rc))
+        return rc;
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter;
     if (savings_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.savings, &filter, &err))
         return cmd_report("savings", &err);
     kt_answer a;
-    int rc = ask_one(&p, &ask, &a, &err);
+    rc = ask_one(&p, &ask, &a, &err);
     filter_free(filter);
     if (rc)
         return cmd_report("savings", &err);
@@ -156,22 +167,15 @@ static int savings_cluster_cmd(int argc, char **argv, int compare)
     const char *name = compare ? "savings compare" : "savings cluster";
     kt_params p;
     kt_err err = {0};
-    enum kt_output out = KT_OUT_TABLE;
-    if (flags_parse(cluster_flags, argc, argv, &p, &err))
-        return cmd_report(name, &err);
-    if (p.help) {
-        flags_usage(name, compare ? "What each cluster's workload (or the pods --filter keeps) would cost on the "
-                                    "cheapest fitting nodes of other clouds: --to gcp:europe-west1,azure:westeurope."
-                                  : "Cluster right-sizing from the built-in price catalog: the cheapest single- and "
-                                    "two-type node pools at the profile's target utilization (development 0.8/1 node, "
-                                    "production 0.65/2, high-availability 0.5/3).", cluster_flags);
-        return 0;
-    }
-    const char *o = params_get(&p, "output");
-    if (o && cmd_parse_output(o, &out)) {
-        kt_fail(&err, KT_EINPUT, "-o: expected table or json, got '%s'", o);
-        return cmd_report(name, &err);
-    }
+    enum kt_output out;
+    int rc;
+    if (begin(name, cluster_flags,
+              compare ? "What each cluster's workload (or the pods --filter keeps) would cost on the cheapest "
+                        "fitting nodes of other clouds: --to gcp:europe-west1,azure:westeurope."
+                      : "Cluster right-sizing from the built-in price catalog: the cheapest single- and two-type "
+                        "node pools at the profile's target utilization (development 0.8/1 node, production "
+                        "0.65/2, high-availability 0.5/3).", argc, argv, &p, &out, &rc))
+        return rc;
     if (compare && !params_get(&p, "to")) {
         kt_fail(&err, KT_EINPUT, "--to: required, e.g. --to gcp:europe-west1,azure:westeurope");
         return cmd_report(name, &err);
@@ -192,7 +196,7 @@ static int savings_cluster_cmd(int argc, char **argv, int compare)
     }
     ask.clusters.pricing = pricing;
     kt_answer a;
-    int rc = ask_one(&p, &ask, &a, &err);
+    rc = ask_one(&p, &ask, &a, &err);
     filter_free(filter);
     if (!rc) {
         kt_buf b = {0};

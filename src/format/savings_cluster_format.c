@@ -6,11 +6,6 @@
 
 #include "format/format.h"
 
-static void jnum(kt_buf *b, const char *k, double v)
-{
-    buf_printf(b, ",\"%s\":", k);
-    buf_json_num(b, isfinite(v) ? v : 0);
-}
 
 static void plan_json(kt_buf *b, const kt_cs_cluster *c, const kt_cs_plan *pl, double current)
 {
@@ -19,18 +14,17 @@ static void plan_json(kt_buf *b, const kt_cs_cluster *c, const kt_cs_plan *pl, d
         const kt_cs_pool *x = &pl->pools[i];
         buf_puts(b, i ? ",{\"type\":{\"provider\":" : "{\"type\":{\"provider\":");
         buf_json_str(b, c->provider);
-        buf_puts(b, ",\"name\":");
-        buf_json_str(b, x->type.name);
-        jnum(b, "vCPUs", x->type.vcpus);
-        jnum(b, "RAMGB", x->type.ram_gib);
-        jnum(b, "hourlyPrice", x->type.hourly);
-        jnum(b, "spotHourlyPrice", isnan(x->type.spot) ? 0 : x->type.spot);
+        buf_json_kv_str(b, "name", x->type.name);
+        buf_json_kv_num(b, "vCPUs", x->type.vcpus);
+        buf_json_kv_num(b, "RAMGB", x->type.ram_gib);
+        buf_json_kv_num(b, "hourlyPrice", x->type.hourly);
+        buf_json_kv_num(b, "spotHourlyPrice", isnan(x->type.spot) ? 0 : x->type.spot);
         buf_printf(b, ",\"sharedCore\":false,\"architecture\":\"%s\",\"region\":", x->type.arm ? "ARM" : "x86");
         buf_json_str(b, c->region);
         buf_printf(b, "},\"count\":%d", x->count);
-        jnum(b, "totalMonthlyCost", x->count * x->type.hourly * 730);
-        jnum(b, "totalRAMGB", x->count * x->type.ram_gib);
-        jnum(b, "totalVCPUs", x->count * x->type.vcpus);
+        buf_json_kv_num(b, "totalMonthlyCost", x->count * x->type.hourly * 730);
+        buf_json_kv_num(b, "totalRAMGB", x->count * x->type.ram_gib);
+        buf_json_kv_num(b, "totalVCPUs", x->count * x->type.vcpus);
         buf_putc(b, '}');
     }
     int nodes = 0;
@@ -38,14 +32,14 @@ static void plan_json(kt_buf *b, const kt_cs_cluster *c, const kt_cs_plan *pl, d
         nodes += pl->pools[i].count;
     double req_cpu = c->static_vcpus + c->ds_vcpus * nodes, req_ram = c->static_ram_gib + c->ds_ram_gib * nodes;
     buf_printf(b, "],\"nodeCount\":%d", nodes);
-    jnum(b, "monthlySavings", pl->n_pools ? current - pl->monthly : 0);
-    jnum(b, "totalMonthlyCost", pl->monthly);
-    jnum(b, "requiredRAMGB", req_ram);
-    jnum(b, "totalRAMGB", pl->ram_gib);
-    jnum(b, "utilizationRAMGB", pl->ram_gib > 0 ? req_ram / pl->ram_gib : 0);
-    jnum(b, "requiredVCPUs", req_cpu);
-    jnum(b, "totalVCPUs", pl->vcpus);
-    jnum(b, "utilizationVCPUs", pl->vcpus > 0 ? req_cpu / pl->vcpus : 0);
+    buf_json_kv_num(b, "monthlySavings", pl->n_pools ? current - pl->monthly : 0);
+    buf_json_kv_num(b, "totalMonthlyCost", pl->monthly);
+    buf_json_kv_num(b, "requiredRAMGB", req_ram);
+    buf_json_kv_num(b, "totalRAMGB", pl->ram_gib);
+    buf_json_kv_num(b, "utilizationRAMGB", pl->ram_gib > 0 ? req_ram / pl->ram_gib : 0);
+    buf_json_kv_num(b, "requiredVCPUs", req_cpu);
+    buf_json_kv_num(b, "totalVCPUs", pl->vcpus);
+    buf_json_kv_num(b, "utilizationVCPUs", pl->vcpus > 0 ? req_cpu / pl->vcpus : 0);
     buf_putc(b, '}');
 }
 
@@ -57,17 +51,16 @@ static void cluster_json(kt_buf *b, const kt_cs_result *r, const kt_cs_cluster *
     plan_json(b, c, &c->multi, c->current_monthly);
     buf_puts(b, "},\"parameters\":{\"clusterId\":");
     buf_json_str(b, c->cluster);
-    buf_puts(b, ",\"clusterName\":");
-    buf_json_str(b, c->cluster);
-    jnum(b, "staticVCPUs", c->static_vcpus);
-    jnum(b, "staticRAMGB", c->static_ram_gib);
+    buf_json_kv_str(b, "clusterName", c->cluster);
+    buf_json_kv_num(b, "staticVCPUs", c->static_vcpus);
+    buf_json_kv_num(b, "staticRAMGB", c->static_ram_gib);
     buf_printf(b, ",\"nonDaemonSetPodCount\":%d", c->pods);
-    jnum(b, "daemonSetVCPUs", c->ds_vcpus);
-    jnum(b, "daemonSetRAMGB", c->ds_ram_gib);
-    jnum(b, "maxPodVCPUs", c->max_pod_vcpus);
-    jnum(b, "maxPodRAMGB", c->max_pod_ram_gib);
+    buf_json_kv_num(b, "daemonSetVCPUs", c->ds_vcpus);
+    buf_json_kv_num(b, "daemonSetRAMGB", c->ds_ram_gib);
+    buf_json_kv_num(b, "maxPodVCPUs", c->max_pod_vcpus);
+    buf_json_kv_num(b, "maxPodRAMGB", c->max_pod_ram_gib);
     buf_printf(b, "},\"preferences\":{\"minNodeCount\":%d,\"strategies\":[\"single\",\"multi\"]", r->min_nodes);
-    jnum(b, "targetUtilization", r->target);
+    buf_json_kv_num(b, "targetUtilization", r->target);
     buf_puts(b, ",\"allowSharedCore\":false,\"architecture\":\"x86\"},\"currentClusterInfo\":{");
     buf_puts(b, "\"monthlyRate\":");
     buf_json_num(b, c->current_monthly);
@@ -75,16 +68,15 @@ static void cluster_json(kt_buf *b, const kt_cs_result *r, const kt_cs_cluster *
     for (size_t i = 0; i < c->n_types; i++) {
         buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
         buf_json_str(b, c->types[i].name);
-        buf_puts(b, ",\"provider\":");
-        buf_json_str(b, c->types[i].provider);
+        buf_json_kv_str(b, "provider", c->types[i].provider);
         buf_printf(b, ",\"architecture\":\"x86\",\"count\":%d", c->types[i].count);
-        jnum(b, "RAMGB", c->types[i].ram_gib);
-        jnum(b, "vCPUs", c->types[i].vcpus);
+        buf_json_kv_num(b, "RAMGB", c->types[i].ram_gib);
+        buf_json_kv_num(b, "vCPUs", c->types[i].vcpus);
         buf_putc(b, '}');
     }
     buf_printf(b, "],\"totalCounts\":{\"totalNodeCount\":%d", c->current_nodes);
-    jnum(b, "totalRAMGB", c->current_ram_gib);
-    jnum(b, "totalVCPUs", c->current_vcpus);
+    buf_json_kv_num(b, "totalRAMGB", c->current_ram_gib);
+    buf_json_kv_num(b, "totalVCPUs", c->current_vcpus);
     buf_puts(b, "}}}");
 }
 
@@ -108,12 +100,10 @@ void format_compare_json(const kt_cs_result *r, kt_buf *out)
         const kt_cs_cluster *c = &r->items[i];
         buf_puts(out, i ? ",{\"cluster\":" : "{\"cluster\":");
         buf_json_str(out, c->cluster);
-        buf_puts(out, ",\"provider\":");
-        buf_json_str(out, c->provider);
-        buf_puts(out, ",\"region\":");
-        buf_json_str(out, c->region);
+        buf_json_kv_str(out, "provider", c->provider);
+        buf_json_kv_str(out, "region", c->region);
         buf_printf(out, ",\"pricedTypes\":%zu", c->offers);
-        jnum(out, "currentMonthlyCost", c->current_monthly);
+        buf_json_kv_num(out, "currentMonthlyCost", c->current_monthly);
         buf_puts(out, ",\"single\":");
         plan_json(out, c, &c->single, c->current_monthly);
         buf_puts(out, ",\"multi\":");

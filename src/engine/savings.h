@@ -140,9 +140,22 @@ int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, k
                 kt_err *err);
 void savings_result_free(kt_savings_result *r);
 
-/* "Now" for the savings kinds: the newest node, volume or LB fact's end
- * (within the dataset's window). */
+/* "Now" for the savings kinds: the latest moment a node, volume or LB is
+ * known present — a fact's start + its hours (a thing present since the
+ * hour began: exact; one that appeared inside the hour looks older, so it
+ * is judged from the next hour on). */
 int64_t savings_data_end(const kt_dataset *ds);
+/* Is a thing last present at `until` still there at `end`?  Within
+ * KT_PRESENT_SLACK seconds (flushes of one collector are simultaneous;
+ * 90 s covers a slow one), so a deleted volume drops out within minutes. */
+#define KT_PRESENT_SLACK 90
+static inline int savings_present(int64_t until, int64_t end) { return until >= end - KT_PRESENT_SLACK; }
+static inline int64_t savings_until(int64_t t, double hours) { return t + (int64_t)(hours * 3600 + 0.5); }
+/* The newest day as 24 hour buckets: the first bucket's start. */
+static inline int64_t savings_recent_from(int64_t end) { return end - end % 3600 - 23 * 3600; }
+/* Add a container fact's requests per hour to the buckets (cores; RAM in
+ * bytes / ram_unit); a daily row spreads evenly over its hours. */
+void savings_spread(const ds_container_fact *f, int64_t from, double *cpu, double *ram, double ram_unit);
 
 /* The non-request kinds (savings_orphans.c), appended to out->items. */
 void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap);

@@ -123,21 +123,9 @@ typedef struct hours24 { double cpu[24], ram[24]; } hours24;
 
 static double peak(const double *v) { double m = 0; for (int k = 0; k < 24; k++) if (v[k] > m) m = v[k]; return m; }
 
-/* Add a fact's requests to the hours of the newest day it covers. */
-static void spread(hours24 *h, const ds_container_fact *f, int64_t from, int64_t end)
-{
-    int64_t a = f->t > from ? f->t : from, e = f->t + f->dur < end ? f->t + f->dur : end;
-    double part = (double)f->dur / 3600.0;
-    for (int64_t t = a - (a - from) % 3600; t < e; t += 3600) {
-        int k = (int)((t - from) / 3600);
-        if (k >= 0 && k < 24)
-            h->cpu[k] += f->cpu_req / part, h->ram[k] += f->ram_req / KT_GIB / part;
-    }
-}
-
 static void inputs(const kt_dataset *ds, const kt_cs_params *p, kt_cs_cluster *C, int64_t end)
 {
-    int64_t from = end - 86400;
+    int64_t from = savings_recent_from(end);
     hours24 *cl = xcalloc(ds->n_clusters + 1, sizeof *cl), *dsn = xcalloc(ds->n_nodes + 1, sizeof *dsn);
     double *cmax_c = xcalloc(ds->n_containers + 1, sizeof *cmax_c), *cmax_r = xcalloc(ds->n_containers + 1, sizeof *cmax_r);
     double *pod_c = xcalloc(ds->n_pods + 1, sizeof *pod_c), *pod_r = xcalloc(ds->n_pods + 1, sizeof *pod_r);
@@ -150,17 +138,18 @@ static void inputs(const kt_dataset *ds, const kt_cs_params *p, kt_cs_cluster *C
             continue;
         if (!strcasecmp(STR(ds, pod->controller_kind), "daemonset")) {
             if (pod->node != KT_NONE)
-                spread(&dsn[pod->node], f, from, end);
+                savings_spread(f, from, dsn[pod->node].cpu, dsn[pod->node].ram, KT_GIB);
             continue;
         }
         kt_container_ref ref = {ds, f->container};
         if (!filter_match(p->filter, container_field, &ref))
             continue;
-        spread(&cl[pod->cluster], f, from, end);
+        savings_spread(f, from, cl[pod->cluster].cpu, cl[pod->cluster].ram, KT_GIB);
         double h = f->seconds / 3600.0;
         if (f->cpu_req / h > cmax_c[f->container]) cmax_c[f->container] = f->cpu_req / h;
         if (f->ram_req / h > cmax_r[f->container]) cmax_r[f->container] = f->ram_req / h;
         cost[pod->cluster] += (f->cost[R_CPU] + f->cost[R_RAM] + f->cost[R_GPU]) * (f->t >= from ? 1 : 0);
+        /* (the newest day's cost: × 730 / 24 below) */
         seen[ds->containers[f->container].pod] = 1;
     }
     for (uint32_t c = 0; c < ds->n_containers; c++)
@@ -193,13 +182,13 @@ static void current_nodes(const kt_dataset *ds, const kt_cs_params *p, kt_cs_clu
     double *hourly = xcalloc(ds->n_nodes + 1, sizeof *hourly);
     for (size_t i = 0; i < ds->n_nfacts; i++) {
         const ds_node_fact *f = &ds->nfacts[i];
-        if (f->t + f->dur >= last[f->node])
-            last[f->node] = f->t + f->dur, hourly[f->node] = f->hourly;
+        if (savings_until(f->t, f->hours) >= last[f->node])
+            last[f->node] = savings_until(f->t, f->hours), hourly[f->node] = f->hourly;
     }
     for (uint32_t n = 0; n < ds->n_nodes; n++) {
         const ds_node *x = &ds->nodes[n];
         kt_cs_cluster *c = &C[x->cluster];
-        if (!last[n] || last[n] < end - 3600)
+        if (!last[n] || !savings_present(last[n], end))
             continue;
         c->current_nodes++;
         c->current_vcpus += x->cpu_cores, c->current_ram_gib += x->ram_bytes / KT_GIB;

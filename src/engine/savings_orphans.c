@@ -29,7 +29,6 @@
 #include "util/buf.h"
 
 #define STR(ds, id) strtab_get(&(ds)->strs, (id))
-#define RECENT 86400 /* the load of a node: its newest day */
 
 typedef struct octx {
     const kt_dataset *ds;
@@ -53,10 +52,19 @@ int64_t savings_data_end(const kt_dataset *ds)
 {
     int64_t e = 0;
 #define NEWEST(arr) for (size_t i = 0; i < ds->n_##arr; i++) \
-        if (ds->arr[i].t + ds->arr[i].dur > e) e = ds->arr[i].t + ds->arr[i].dur;
+        if (savings_until(ds->arr[i].t, ds->arr[i].hours) > e) e = savings_until(ds->arr[i].t, ds->arr[i].hours);
     NEWEST(nfacts) NEWEST(vfacts) NEWEST(lbfacts)
 #undef NEWEST
     return ds->start < ds->end && e > ds->end ? ds->end : e;
+}
+
+void savings_spread(const ds_container_fact *f, int64_t from, double *cpu, double *ram, double ram_unit)
+{
+    double part = (double)f->dur / 3600.0; /* hours the fact spans: 1, or 24 for a daily row */
+    for (int64_t t = f->t < from ? from : f->t; t < f->t + f->dur && t < from + 86400; t += 3600) {
+        int k = (int)((t - from) / 3600);
+        cpu[k] += f->cpu_req / part, ram[k] += f->ram_req / ram_unit / part;
+    }
 }
 
 static void unclaimed_volumes(octx *c)
@@ -71,12 +79,12 @@ static void unclaimed_volumes(octx *c)
     for (size_t i = 0; i < ds->n_vfacts; i++) {
         const ds_volume_fact *f = &ds->vfacts[i];
         cost[f->volume] += f->cost, hours[f->volume] += f->hours, kg[f->volume] += carbon_vfact_kg(ds, f);
-        if (f->t + f->dur >= last[f->volume])
-            last[f->volume] = f->t + f->dur, bytes[f->volume] = f->bytes;
+        if (savings_until(f->t, f->hours) >= last[f->volume])
+            last[f->volume] = savings_until(f->t, f->hours), bytes[f->volume] = f->bytes;
     }
     for (uint32_t v = 0; v < ds->n_volumes; v++) {
         const ds_volume *x = &ds->volumes[v];
-        if (held[v] > 0 || hours[v] <= 0 || last[v] < c->data_end - 3600)
+        if (held[v] > 0 || hours[v] <= 0 || !savings_present(last[v], c->data_end))
             continue;
         push(c, SK_UNCLAIMED_VOLUME, STR(ds, ds->clusters[x->cluster].name), STR(ds, x->claim_ns), STR(ds, x->name),
              cost[v] / hours[v] * KT_HOURS_PER_MONTH, kg[v] / hours[v] * KT_HOURS_PER_MONTH, bytes[v]);
@@ -94,15 +102,15 @@ static void orphaned_lbs(octx *c)
         const ds_lb_fact *f = &ds->lbfacts[i];
         if (f->t >= newest[f->lb] && f->hours > 0)
             newest[f->lb] = f->t, hourly[f->lb] = f->hourly;
-        if (f->t + f->dur > last[f->lb])
-            last[f->lb] = f->t + f->dur;
+        if (savings_until(f->t, f->hours) > last[f->lb])
+            last[f->lb] = savings_until(f->t, f->hours);
     }
     for (size_t i = 0; i < ds->n_plbfacts; i++)
         if (ds->plbfacts[i].t == newest[ds->plbfacts[i].lb])
             held[ds->plbfacts[i].lb] += ds->plbfacts[i].hours;
     for (uint32_t l = 0; l < ds->n_lbs; l++) {
         const ds_lb *x = &ds->lbs[l];
-        if (held[l] > 0 || !newest[l] || last[l] < c->data_end - 3600)
+        if (held[l] > 0 || !newest[l] || !savings_present(last[l], c->data_end))
             continue;
         push(c, SK_ORPHANED_LB, STR(ds, ds->clusters[x->cluster].name), STR(ds, x->namespace_), STR(ds, x->name),
              hourly[l] * KT_HOURS_PER_MONTH, 0, 0);
@@ -120,34 +128,25 @@ typedef struct nload {
     int pinned, gone;
 } nload;
 
-static int64_t fact_end(int64_t t, int32_t dur) { return t + dur; }
-
 static void node_loads(octx *c, nload *L)
 {
     const kt_dataset *ds = c->ds;
-    int64_t from = c->data_end - RECENT;
+    int64_t from = savings_recent_from(c->data_end);
     for (size_t i = 0; i < ds->n_nfacts; i++) {
         const ds_node_fact *f = &ds->nfacts[i];
         nload *x = &L[f->node];
-        if (fact_end(f->t, f->dur) > x->last) x->last = fact_end(f->t, f->dur), x->hourly = f->hourly;
-        if (fact_end(f->t, f->dur) > from) x->hours += f->hours;
+        if (savings_until(f->t, f->hours) > x->last) x->last = savings_until(f->t, f->hours), x->hourly = f->hourly;
+        if (f->t + f->dur > from) x->hours += f->hours;
     }
     for (size_t i = 0; i < ds->n_cfacts; i++) {
         const ds_container_fact *f = &ds->cfacts[i];
         const ds_pod *p = &ds->pods[ds->containers[f->container].pod];
-        if (p->node == KT_NONE || fact_end(f->t, f->dur) <= from)
+        if (p->node == KT_NONE || f->t + f->dur <= from)
             continue;
         nload *x = &L[p->node];
         int fixed = !strcasecmp(STR(ds, p->controller_kind), "daemonset");
         double *hc = fixed ? x->hour_fcpu : x->hour_cpu, *hr = fixed ? x->hour_fram : x->hour_ram;
-        /* a fact's request-hours over the newest day's hours it spans (a daily row: evenly) */
-        int64_t a = f->t > from ? f->t : from, e = f->t + f->dur < c->data_end ? f->t + f->dur : c->data_end;
-        for (int64_t t = a - (a - from) % 3600; t < e; t += 3600) {
-            int k = (int)((t - from) / 3600);
-            double part = (double)f->dur / 3600.0;
-            if (k >= 0 && k < 24)
-                hc[k] += f->cpu_req / part, hr[k] += f->ram_req / part;
-        }
+        savings_spread(f, from, hc, hr, 1);
         double h = fixed ? 0 : f->seconds / 3600.0;
         if (h > 0 && f->cpu_req / h > x->big_cpu) x->big_cpu = f->cpu_req / h;
         if (h > 0 && f->ram_req / h > x->big_ram) x->big_ram = f->ram_req / h;
@@ -172,7 +171,7 @@ static int drainable(const octx *c, const nload *L, uint32_t n)
     const kt_dataset *ds = c->ds;
     double t = c->p->node_target, free_cpu = 0, free_ram = 0, best_cpu = 0, best_ram = 0;
     for (uint32_t m = 0; m < ds->n_nodes; m++) {
-        if (m == n || L[m].gone || ds->nodes[m].cluster != ds->nodes[n].cluster || L[m].last < c->data_end - 3600)
+        if (m == n || L[m].gone || ds->nodes[m].cluster != ds->nodes[n].cluster || !savings_present(L[m].last, c->data_end))
             continue;
         double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu;
         double fr = ds->nodes[m].ram_bytes * t - L[m].ram - L[m].fixed_ram;
@@ -190,12 +189,12 @@ static void move_load(const octx *c, nload *L, uint32_t n)
     const kt_dataset *ds = c->ds;
     double t = c->p->node_target, free_cpu = 0;
     for (uint32_t m = 0; m < ds->n_nodes; m++)
-        if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && L[m].last >= c->data_end - 3600) {
+        if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && savings_present(L[m].last, c->data_end)) {
             double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu;
             free_cpu += fc > 0 ? fc : 0;
         }
     for (uint32_t m = 0; m < ds->n_nodes && free_cpu > 0; m++)
-        if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && L[m].last >= c->data_end - 3600) {
+        if (m != n && !L[m].gone && ds->nodes[m].cluster == ds->nodes[n].cluster && savings_present(L[m].last, c->data_end)) {
             double fc = ds->nodes[m].cpu_cores * t - L[m].cpu - L[m].fixed_cpu, k = (fc > 0 ? fc : 0) / free_cpu;
             L[m].cpu += L[n].cpu * k, L[m].ram += L[n].ram * k;
         }
@@ -210,7 +209,7 @@ static void underused_nodes(octx *c)
     uint32_t *order = xmalloc((ds->n_nodes + 1) * sizeof *order);
     size_t n = 0;
     for (uint32_t i = 0; i < ds->n_nodes; i++)
-        if (L[i].last >= c->data_end - 3600 && L[i].hours > 0)
+        if (savings_present(L[i].last, c->data_end) && L[i].hours > 0)
             order[n++] = i;
     /* least requested share of CPU first */
     for (size_t i = 1; i < n; i++)

@@ -40,6 +40,7 @@ static const kt_flag request_flags[] = {
 
 static const kt_flag summary_flags[] = {
     {"--window", "window", 0, "-w"},
+    {"--pricing", "pricing", 0, NULL},
     {"--team-label", "teamLabel", 0, "--teamLabel"},
     {"--threshold", "threshold", 0, NULL},
     {"--target-cpu", "targetCPUUtilization", 0, "--targetCPUUtilization"},
@@ -145,11 +146,19 @@ static int savings_summary_cmd(int argc, char **argv)
         return rc;
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter;
+    kt_pricing *pricing;
+    kt_pricing_opts po = {params_get(&p, "pricing"), NULL};
     if (savings_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.savings, &filter, &err))
         return cmd_report("savings", &err);
+    if (pricing_load(&po, &pricing, &err)) {
+        filter_free(filter);
+        return cmd_report("savings", &err);
+    }
+    ask.savings.pricing = pricing;
     kt_answer a;
     rc = ask_one(&p, &ask, &a, &err);
     filter_free(filter);
+    pricing_free(pricing);
     if (rc)
         return cmd_report("savings", &err);
     kt_buf b = {0};

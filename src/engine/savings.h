@@ -94,9 +94,11 @@ enum kt_saving_kind {
     SK_ORPHANED_LB,     /* a load balancer with no running backend pod in its newest hour */
     SK_UNDERUSED_NODE,  /* a node whose pods fit on the cluster's other nodes */
     SK_ABANDONED,       /* a workload with traffic below the threshold and CPU near zero */
+    SK_SPOT,            /* a replicated, stateless Deployment on on-demand nodes (needs pricing) */
     SK_COUNT
 };
-/* "requestSizing", "unclaimedVolumes", "orphanedLoadBalancers", "underusedNodes", "abandonedWorkloads" */
+/* "requestSizing", "unclaimedVolumes", "orphanedLoadBalancers", "underusedNodes", "abandonedWorkloads",
+ * "spotCandidates" */
 const char *saving_kind_name(enum kt_saving_kind k);
 
 typedef struct kt_saving {
@@ -120,6 +122,8 @@ typedef struct kt_savings_params {
     double abandoned_bytes_per_s;    /* Kubecost's `threshold`; default 500 */
     double abandoned_cpu_cores;      /* "near zero": average CPU below this; default 0.01 */
     double node_target;              /* fill at most this share of a node's capacity with moved pods; 0.8 */
+    double spot_min_replicas;        /* spot candidates run at least this many replicas on average; 2 */
+    const struct kt_pricing *pricing; /* spot prices; NULL ⇒ no spot candidates */
 } kt_savings_params;
 
 void savings_params_init(kt_savings_params *p);

@@ -17,7 +17,12 @@
  *     each;
  *   - abandoned workload: network facts exist for it, its traffic is below
  *     abandoned_bytes_per_s and its CPU below abandoned_cpu_cores over the
- *     window; saving = its cost per month.
+ *     window; saving = its cost per month;
+ *   - spot candidate: a Deployment (or bare ReplicaSet) averaging at least
+ *     spot_min_replicas replicas, none of whose pods held a volume, with
+ *     containers on on-demand nodes; saving = that cost per month × (1 −
+ *     spot / on-demand price of the node's type), prices from the catalog
+ *     or lists (a type without a known spot price is skipped).
  * Monthly amounts are the newest rate × 730 h (volumes, LBs, nodes) or the
  * window's cost scaled to 730 h (workloads). */
 #include <stdlib.h>
@@ -26,6 +31,7 @@
 
 #include "engine/carbon_rates.h"
 #include "engine/savings.h"
+#include "pricing/pricing.h"
 #include "util/buf.h"
 
 #define STR(ds, id) strtab_get(&(ds)->strs, (id))
@@ -235,6 +241,8 @@ static void underused_nodes(octx *c)
 typedef struct wl {
     uint32_t pod; /* first pod: names the workload */
     double bytes, cpu_use, cost;
+    double pod_secs, od_cost;    /* Σ pods' running seconds; cost on on-demand nodes × (1 − spot ratio) */
+    int stateful, priced;
     int64_t first, last;
     int has_net;
 } wl;
@@ -258,7 +266,7 @@ static uint32_t *workloads(const kt_dataset *ds, wl **out, size_t *n)
         of[i] = strtab_intern(&keys, b.data) - 1;
         if (of[i] == *n) {
             grow_array((void **)out, &cap, *n, sizeof **out);
-            (*out)[(*n)++] = (wl){i, 0, 0, 0, INT64_MAX, 0, 0};
+            (*out)[(*n)++] = (wl){.pod = i, .first = INT64_MAX};
         }
     }
     strtab_free(&keys);
@@ -301,6 +309,66 @@ static void abandoned(octx *c)
     free(W);
 }
 
+/* Per node: 1 − spot / on-demand for its type (0 when unknown or spot already). */
+static double *spot_discounts(const octx *c)
+{
+    const kt_dataset *ds = c->ds;
+    double *d = xcalloc(ds->n_nodes + 1, sizeof *d);
+    for (uint32_t n = 0; n < ds->n_nodes; n++) {
+        const ds_node *x = &ds->nodes[n];
+        if (x->spot)
+            continue;
+        kt_instance_price od = pricing_instance(c->p->pricing, STR(ds, x->provider), STR(ds, x->region),
+                                                STR(ds, x->instance_type), 0);
+        kt_instance_price sp = pricing_instance(c->p->pricing, STR(ds, x->provider), STR(ds, x->region),
+                                                STR(ds, x->instance_type), 1);
+        if (od.known && sp.known && od.price.hourly > 0 && sp.price.hourly < od.price.hourly &&
+            strcmp(sp.price.source, "default"))
+            d[n] = 1 - sp.price.hourly / od.price.hourly;
+    }
+    return d;
+}
+
+static void spot_candidates(octx *c)
+{
+    const kt_dataset *ds = c->ds;
+    if (!c->p->pricing)
+        return;
+    wl *W;
+    size_t n;
+    uint32_t *of = workloads(ds, &W, &n);
+    double *disc = spot_discounts(c);
+    uint32_t *per_pod = xcalloc(ds->n_pods + 1, sizeof *per_pod);
+    for (uint32_t i = 0; i < ds->n_containers; i++)
+        per_pod[ds->containers[i].pod]++;
+    for (size_t i = 0; i < ds->n_pvfacts; i++)
+        W[of[ds->pvfacts[i].pod]].stateful = 1;
+    for (size_t i = 0; i < ds->n_cfacts; i++) {
+        const ds_container_fact *f = &ds->cfacts[i];
+        uint32_t pod = ds->containers[f->container].pod, node = ds->pods[pod].node;
+        wl *w = &W[of[pod]];
+        w->pod_secs += f->seconds / per_pod[pod];
+        if (f->t < w->first) w->first = f->t;
+        if (f->t + f->dur > w->last) w->last = f->t + f->dur;
+        if (node != KT_NONE && disc[node] > 0)
+            w->od_cost += (f->cost[R_CPU] + f->cost[R_RAM] + f->cost[R_GPU]) * disc[node], w->priced = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        wl *w = &W[i];
+        const ds_pod *p = &ds->pods[w->pod];
+        const char *kind = STR(ds, p->controller_kind);
+        double secs = w->last > w->first ? (double)(w->last - w->first) : 0;
+        if (w->stateful || !w->priced || secs <= 0 || (strcasecmp(kind, "deployment") && strcasecmp(kind, "replicaset")))
+            continue;
+        double replicas = w->pod_secs / secs;
+        if (replicas < c->p->spot_min_replicas)
+            continue;
+        push(c, SK_SPOT, STR(ds, ds->clusters[p->cluster].name), STR(ds, p->namespace_), STR(ds, p->controller),
+             w->od_cost * KT_HOURS_PER_MONTH / (secs / 3600), 0, replicas);
+    }
+    free(of), free(W), free(disc), free(per_pod);
+}
+
 void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap)
 {
     octx c = {ds, p, out, cap, savings_data_end(ds), carbon_node_kg_h(ds)};
@@ -308,5 +376,6 @@ void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_saving
     orphaned_lbs(&c);
     underused_nodes(&c);
     abandoned(&c);
+    spot_candidates(&c);
     free(c.node_kg_h);
 }

@@ -10,6 +10,14 @@
 #include "http/app.h"
 #include "pricing/pricing.h"
 
+kt_pricing *http_savings_pricing(void)
+{
+    kt_pricing *p = NULL;
+    kt_pricing_opts o = {NULL, NULL};
+    kt_err err = {0};
+    return pricing_load(&o, &p, &err) ? NULL : p;
+}
+
 /* Ask for request sizing; on failure the response is the error. */
 static int ask_requests(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_answer *a,
                         kt_http_resp *r)
@@ -56,9 +64,12 @@ void api_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter = NULL;
     kt_answer a;
-    int rc = savings_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.savings, &filter, &err) ||
-             engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    int rc = savings_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.savings, &filter, &err);
+    kt_pricing *pricing = rc ? NULL : http_savings_pricing();
+    ask.savings.pricing = pricing;
+    rc = rc || engine_ask(s, &ask, 1, &app->limits, &a, &err);
     filter_free(filter);
+    pricing_free(pricing);
     if (rc) {
         resp_fail(r, &err);
         return;

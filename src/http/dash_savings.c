@@ -12,6 +12,7 @@
 #include "format/format.h"
 #include "http/dash.h"
 #include "http/html.h"
+#include "pricing/pricing.h"
 
 static void cards(kt_buf *b, const kt_savings_result *r)
 {
@@ -114,7 +115,7 @@ static void requests_table(kt_buf *b, const kt_rs_result *rs, const char *win, c
 static void others_table(kt_buf *b, const kt_savings_result *r)
 {
     buf_puts(b, "<section class=\"panel\"><h2>Unclaimed volumes, orphaned load balancers, underused nodes, "
-                "abandoned workloads</h2><div class=\"tablewrap\"><table id=\"savings-others\"><thead><tr>"
+                "abandoned workloads, spot candidates</h2><div class=\"tablewrap\"><table id=\"savings-others\"><thead><tr>"
                 "<th>Kind</th><th>Cluster</th><th>Namespace</th><th>Name</th><th>Monthly</th><th>CO2e kg/month</th>"
                 "</tr></thead><tbody>\n");
     for (size_t i = 0; i < r->n; i++) {
@@ -145,9 +146,12 @@ void dash_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter = NULL;
     kt_answer a;
-    int rc = savings_params_parse(dash_params_get, &d, now, &ask.window, &ask.savings, &filter, &err) ||
-             engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    int rc = savings_params_parse(dash_params_get, &d, now, &ask.window, &ask.savings, &filter, &err);
+    kt_pricing *pricing = rc ? NULL : http_savings_pricing();
+    ask.savings.pricing = pricing;
+    rc = rc || engine_ask(s, &ask, 1, &app->limits, &a, &err);
     filter_free(filter);
+    pricing_free(pricing);
     if (rc) {
         dash_error(r, err.code == KT_EINPUT ? 400 : 500, "Savings", err.msg);
         return;

@@ -87,9 +87,11 @@ static void request_row(kt_buf *b, const kt_rs_result *rs, size_t i, const char 
                x->eff_total * 100, x->risk_cpu * 100, x->risk_ram * 100, x->carbon_kg);
     buf_reset(tmp);
     format_rs_patch_one(rs, i, tmp);
-    buf_printf(b, "<td class=\"patch\"><pre class=\"patch\" id=\"patch-%zu\">", i);
+    /* the button first, the command folded: rows stay one line high */
+    buf_printf(b, "<td class=\"patch\"><button type=\"button\" class=\"copy\" data-target=\"patch-%zu\">copy</button>"
+                  "<details><summary>kubectl patch</summary><pre class=\"patch\" id=\"patch-%zu\">", i, i);
     html_escape(b, tmp->data);
-    buf_printf(b, "</pre><button type=\"button\" class=\"copy\" data-target=\"patch-%zu\">copy</button></td></tr>\n", i);
+    buf_puts(b, "</pre></details></td></tr>\n");
 }
 
 static void requests_table(kt_buf *b, const kt_rs_result *rs, const char *win, const char *sort, const char *order)

@@ -101,7 +101,7 @@ TEST(from_the_dataset)
     uint32_t nd[2] = {ds_add_node(&ds, cl, "n1", "aws", "test-1", "a", "m5.2xlarge", 0, 8, 32 * KT_GIB, 0),
                       ds_add_node(&ds, cl, "n2", "aws", "test-1", "a", "m5.2xlarge", 0, 8, 32 * KT_GIB, 0)};
     for (int i = 0; i < 2; i++) {
-        char pn[16];
+        char pn[32];
         snprintf(pn, sizeof pn, "web-%d", i);
         uint32_t w = ds_add_container(&ds, ds_add_pod(&ds, cl, nd[i], "shop", pn, "deployment", "web", NULL, NULL, NULL), "app");
         snprintf(pn, sizeof pn, "agent-%d", i);

@@ -47,7 +47,7 @@ static void build(void)
     uint32_t ct = ds_add_container(&ds, tp, "main");
     uint32_t cds[3];
     for (int i = 0; i < 3; i++) {
-        char pn[16];
+        char pn[32];
         snprintf(pn, sizeof pn, "agent-%d", i);
         cds[i] = ds_add_container(&ds, ds_add_pod(&ds, cl, n[i], "kube-system", pn, "daemonset", "agent", NULL,
                                                   NULL, NULL), "agent");

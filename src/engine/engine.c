@@ -54,7 +54,8 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
     case KT_ASK_CLOUDCOST: *w = cloudcost_window(a->window), *hourly = 0, *summed = 1; break;
     case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
     case KT_ASK_REQUEST_SIZING: /* hourly peaks for quantiles and risk */
-    case KT_ASK_SAVINGS: *w = a->window, *hourly = 1; break;
+    case KT_ASK_SAVINGS:
+    case KT_ASK_CLUSTER_SIZING: *w = a->window, *hourly = 1; break;
     default: *w = a->window, *hourly = 0; break;
     }
 }
@@ -209,6 +210,7 @@ static int answer_one(kt_store *s, const kt_dataset *ds, const kt_ask *a, const 
                forecast_compute(ds, &a->alloc, a->days, a->backtest, a->holdout, lim->max_results, &r->forecast, err);
     case KT_ASK_SPEND:
         return spend_compute(ds, &a->alloc, a->filters, a->n_filters, a->days, &r->spend, err);
+    case KT_ASK_CLUSTER_SIZING: return savings_cluster_sizing(ds, a->window, &a->clusters, &r->clusters, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -325,6 +327,8 @@ void engine_answer_free(kt_answer *a)
             forecast_result_free(&a->replies[i].forecast);
         if (a->replies[i].kind == KT_ASK_SPEND)
             spend_result_free(&a->replies[i].spend);
+        if (a->replies[i].kind == KT_ASK_CLUSTER_SIZING)
+            cs_result_free(&a->replies[i].clusters);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

@@ -26,6 +26,7 @@
 #include "engine/savings.h"
 #include "engine/forecast.h"
 #include "engine/spend.h"
+#include "engine/savings_cluster.h"
 #include "store/store.h"
 
 typedef struct kt_engine_limits {
@@ -51,8 +52,9 @@ enum kt_ask_kind {
     KT_ASK_SAVINGS,        /* window + savings → reply.savings: every kind, totals by kind, cluster, team */
     KT_ASK_FORECAST,   /* alloc (window = the history, whole UTC days; aggregate, filter, idle) + days
                         * → reply.forecast: daily spend per aggregate for the days after the window */
-    KT_ASK_SPEND       /* alloc (window, idle, sharing) + filters → reply.spend: each filter's total in one
+    KT_ASK_SPEND,      /* alloc (window, idle, sharing) + filters → reply.spend: each filter's total in one
                         * pass; with days > 0 also its daily series and forecast (spend.h) */
+    KT_ASK_CLUSTER_SIZING  /* window + clusters → reply.clusters: right-sizing, or the comparison with `to` */
 };
 
 typedef struct kt_ask {
@@ -70,6 +72,7 @@ typedef struct kt_ask {
     size_t n_filters;
     int backtest;          /* KT_ASK_FORECAST: also backtest every series (forecast_model.h) */
     int holdout;           /* KT_ASK_FORECAST: predict the window's last day instead of learning it (forecast.h) */
+    kt_cs_params clusters;     /* KT_ASK_CLUSTER_SIZING */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -91,6 +94,7 @@ typedef struct kt_reply {
     kt_savings_result savings;
     kt_forecast_result forecast;
     kt_spend_result spend;
+    kt_cs_result clusters;
 } kt_reply;
 
 typedef struct kt_answer {

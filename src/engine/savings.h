@@ -94,9 +94,11 @@ enum kt_saving_kind {
     SK_ORPHANED_LB,     /* a load balancer with no running backend pod in its newest hour */
     SK_UNDERUSED_NODE,  /* a node whose pods fit on the cluster's other nodes */
     SK_ABANDONED,       /* a workload with traffic below the threshold and CPU near zero */
+    SK_SPOT,            /* a replicated, stateless Deployment on on-demand nodes (needs pricing) */
     SK_COUNT
 };
-/* "requestSizing", "unclaimedVolumes", "orphanedLoadBalancers", "underusedNodes", "abandonedWorkloads" */
+/* "requestSizing", "unclaimedVolumes", "orphanedLoadBalancers", "underusedNodes", "abandonedWorkloads",
+ * "spotCandidates" */
 const char *saving_kind_name(enum kt_saving_kind k);
 
 typedef struct kt_saving {
@@ -120,6 +122,8 @@ typedef struct kt_savings_params {
     double abandoned_bytes_per_s;    /* Kubecost's `threshold`; default 500 */
     double abandoned_cpu_cores;      /* "near zero": average CPU below this; default 0.01 */
     double node_target;              /* fill at most this share of a node's capacity with moved pods; 0.8 */
+    double spot_min_replicas;        /* spot candidates run at least this many replicas on average; 2 */
+    const struct kt_pricing *pricing; /* spot prices; NULL ⇒ no spot candidates */
 } kt_savings_params;
 
 void savings_params_init(kt_savings_params *p);
@@ -139,6 +143,23 @@ typedef struct kt_savings_result {
 int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, kt_savings_result *out,
                 kt_err *err);
 void savings_result_free(kt_savings_result *r);
+
+/* "Now" for the savings kinds: the latest moment a node, volume or LB is
+ * known present — a fact's start + its hours (a thing present since the
+ * hour began: exact; one that appeared inside the hour looks older, so it
+ * is judged from the next hour on). */
+int64_t savings_data_end(const kt_dataset *ds);
+/* Is a thing last present at `until` still there at `end`?  Within
+ * KT_PRESENT_SLACK seconds (flushes of one collector are simultaneous;
+ * 90 s covers a slow one), so a deleted volume drops out within minutes. */
+#define KT_PRESENT_SLACK 90
+static inline int savings_present(int64_t until, int64_t end) { return until >= end - KT_PRESENT_SLACK; }
+static inline int64_t savings_until(int64_t t, double hours) { return t + (int64_t)(hours * 3600 + 0.5); }
+/* The newest day as 24 hour buckets: the first bucket's start. */
+static inline int64_t savings_recent_from(int64_t end) { return end - end % 3600 - 23 * 3600; }
+/* Add a container fact's requests per hour to the buckets (cores; RAM in
+ * bytes / ram_unit); a daily row spreads evenly over its hours. */
+void savings_spread(const ds_container_fact *f, int64_t from, double *cpu, double *ram, double ram_unit);
 
 /* The non-request kinds (savings_orphans.c), appended to out->items. */
 void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap);

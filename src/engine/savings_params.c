@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "engine/savings_params.h"
+#include "engine/savings_cluster.h"
 
 static int num(kt_param_get get, void *ctx, const char *name, double lo, double hi, int lo_open, double *out,
                kt_err *err)
@@ -89,4 +90,42 @@ int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w,
     if (v && *v)
         p->team_label = v;
     return num(get, ctx, "threshold", 0, 1e15, 0, &p->abandoned_bytes_per_s, err);
+}
+
+/* Kubecost's cluster sizing names (its docs write range= for the window). */
+int cs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_cs_params *p, kt_filter **filter,
+                    kt_err *err)
+{
+    memset(p, 0, sizeof *p);
+    *filter = NULL;
+    p->target = 0.65, p->min_nodes = 2; /* production */
+    const char *v = get(ctx, "window");
+    if (!v || !*v)
+        v = get(ctx, "range");
+    if (window_parse(v && *v ? v : "7d", now, w, err))
+        return -1;
+    if ((v = get(ctx, "profile")) && *v && cs_profile(v, &p->target, &p->min_nodes))
+        return kt_fail(err, KT_EINPUT, "profile: expected development, production or high-availability, got '%.64s'",
+                       v);
+    double mn = p->min_nodes;
+    if (num(get, ctx, "targetUtilization", 0, 1, 1, &p->target, err) ||
+        num(get, ctx, "minNodeCount", 1, 1000, 0, &mn, err))
+        return -1;
+    if (mn != floor(mn))
+        return kt_fail(err, KT_EINPUT, "minNodeCount: must be a whole number");
+    p->min_nodes = (int)mn;
+    if ((v = get(ctx, "allowSharedCore")) && *v) {
+        if (!strcasecmp(v, "true")) p->allow_shared_core = 1;
+        else if (strcasecmp(v, "false")) return kt_fail(err, KT_EINPUT, "allowSharedCore: expected true or false");
+    }
+    if ((v = get(ctx, "architecture")) && *v) {
+        if (!strcasecmp(v, "arm")) p->arm = 1;
+        else if (strcasecmp(v, "x86")) return kt_fail(err, KT_EINPUT, "architecture: expected x86 or ARM");
+    }
+    if ((v = get(ctx, "to")) && *v)
+        p->to = v;
+    if (filter_parse(get(ctx, "filter"), filter, err))
+        return -1;
+    p->filter = *filter;
+    return 0;
 }

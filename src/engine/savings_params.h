@@ -9,6 +9,7 @@
 
 #include "engine/query.h"
 #include "engine/savings.h"
+#include "engine/savings_cluster.h"
 
 int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_rs_params *p, kt_filter **filter,
                     kt_err *err);
@@ -18,5 +19,13 @@ int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_r
  * points into the getter's storage. */
 int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_savings_params *p,
                          kt_filter **filter, kt_err *err);
+
+/* Cluster right-sizing and compare: window (or Kubecost's range; default
+ * 7d), profile (development | production | high-availability; default
+ * production), targetUtilization, minNodeCount, allowSharedCore,
+ * architecture (x86 only), filter, to (compare).  p->pricing is the
+ * caller's to set; p->to points into the getter's storage. */
+int cs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_cs_params *p, kt_filter **filter,
+                    kt_err *err);
 
 #endif

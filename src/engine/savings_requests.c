@@ -135,16 +135,23 @@ static void make_groups(rs_ctx *c)
     buf_free(&b);
 }
 
+/* The group of a fact that counts (a filtered-out container or a fact
+ * without running time has none). */
+static group *fact_group(const rs_ctx *c, const ds_container_fact *f)
+{
+    uint32_t gi = c->cgroup[f->container];
+    return gi == KT_NONE || f->seconds <= 0 ? NULL : &c->g[gi];
+}
+
 /* Pass 1: totals, span, newest request, sample counts. */
 static void totals(rs_ctx *c)
 {
     const kt_dataset *ds = c->ds;
     for (size_t i = 0; i < ds->n_cfacts; i++) {
         const ds_container_fact *f = &ds->cfacts[i];
-        uint32_t gi = c->cgroup[f->container];
-        if (gi == KT_NONE || f->seconds <= 0)
+        group *g = fact_group(c, f);
+        if (!g)
             continue;
-        group *g = &c->g[gi];
         double h = f->seconds / 3600.0;
         g->run_h += h, g->req_cpu += f->cpu_req, g->use_cpu += f->cpu_use;
         g->req_ram += f->ram_req, g->use_ram += f->ram_use;
@@ -174,10 +181,9 @@ static void collect(rs_ctx *c, samples *s)
     s->ram_pk = xmalloc((total + 1) * sizeof *s->ram_pk);
     for (size_t i = 0; i < ds->n_cfacts; i++) {
         const ds_container_fact *f = &ds->cfacts[i];
-        uint32_t gi = c->cgroup[f->container];
-        if (gi == KT_NONE || f->seconds <= 0)
+        group *g = fact_group(c, f);
+        if (!g)
             continue;
-        group *g = &c->g[gi];
         double h = f->seconds / 3600.0;
         size_t at = g->off + g->n++;
         float w = (float)h;
@@ -240,10 +246,9 @@ static void price(rs_ctx *c)
     const kt_dataset *ds = c->ds;
     for (size_t i = 0; i < ds->n_cfacts; i++) {
         const ds_container_fact *f = &ds->cfacts[i];
-        uint32_t gi = c->cgroup[f->container];
-        if (gi == KT_NONE || f->seconds <= 0)
+        group *g = fact_group(c, f);
+        if (!g)
             continue;
-        group *g = &c->g[gi];
         uint32_t pod = ds->containers[f->container].pod, node = ds->pods[pod].node;
         if (node == KT_NONE)
             continue;

@@ -11,7 +11,7 @@
 const char *saving_kind_name(enum kt_saving_kind k)
 {
     static const char *names[SK_COUNT] = {"requestSizing", "unclaimedVolumes", "orphanedLoadBalancers",
-                                          "underusedNodes", "abandonedWorkloads"};
+                                          "underusedNodes", "abandonedWorkloads", "spotCandidates"};
     return k < SK_COUNT ? names[k] : "";
 }
 
@@ -22,6 +22,7 @@ void savings_params_init(kt_savings_params *p)
     p->abandoned_bytes_per_s = 500;
     p->abandoned_cpu_cores = 0.01;
     p->node_target = 0.8;
+    p->spot_min_replicas = 2;
 }
 
 /* Add s to the total of (kind, key); kind is compared only when by_kind. */

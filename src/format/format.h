@@ -55,6 +55,14 @@ void format_rs_patch_one(const kt_rs_result *r, size_t i, kt_buf *out);
  * count,byKind[],byCluster[],byTeam[],items[]}} and the CLI summary table. */
 void format_savings_json(const kt_savings_result *r, kt_buf *out);
 void format_savings_table(const kt_savings_result *r, kt_buf *out);
+/* Cluster right-sizing (engine/savings_cluster.h): Kubecost's
+ * clusterSizingETL body {"code":200,"data":{CLUSTER:{recommendations{single,
+ * multi}, parameters, preferences, currentClusterInfo}}}; the comparison
+ * {"code":200,"data":[{cluster, provider, region, pricedTypes,
+ * currentMonthlyCost, single, multi}]}; and one table for either. */
+void format_cs_json(const kt_cs_result *r, kt_buf *out);
+void format_compare_json(const kt_cs_result *r, kt_buf *out);
+void format_cs_table(const kt_cs_result *r, int compare, const char *currency, kt_buf *out);
 /* Kubernetes quantities as Kubecost writes them: CPU in whole millicores
  * ("250m", rounded up); memory in whole Mi ("512Mi") when it is whole Mi or
  * at least 1 Gi (rounded up), else bytes. */

@@ -26,8 +26,7 @@ static void pair(kt_buf *b, const char *k, double cpu, double mem)
 {
     buf_printf(b, ",\"%s\":{\"cpu\":", k);
     buf_json_num(b, cpu);
-    buf_puts(b, ",\"memory\":");
-    buf_json_num(b, mem);
+    buf_json_kv_num(b, "memory", mem);
     buf_putc(b, '}');
 }
 
@@ -43,30 +42,22 @@ void format_rs_item_json(const kt_rs_rec *r, kt_buf *b)
 {
     buf_puts(b, "{\"clusterID\":");
     buf_json_str(b, r->cluster);
-    buf_puts(b, ",\"namespace\":");
-    buf_json_str(b, r->namespace_);
-    buf_puts(b, ",\"controllerKind\":");
-    buf_json_str(b, r->controller_kind);
-    buf_puts(b, ",\"controllerName\":");
-    buf_json_str(b, r->controller);
-    buf_puts(b, ",\"containerName\":");
-    buf_json_str(b, r->container);
+    buf_json_kv_str(b, "namespace", r->namespace_);
+    buf_json_kv_str(b, "controllerKind", r->controller_kind);
+    buf_json_kv_str(b, "controllerName", r->controller);
+    buf_json_kv_str(b, "containerName", r->container);
     quantities(b, "recommendedRequest", r->rec_cpu, r->rec_ram);
     quantities(b, "latestKnownRequest", r->latest_cpu, r->latest_ram);
     pair(b, "monthlySavings", r->save_cpu, r->save_ram);
     buf_puts(b, ",\"currentEfficiency\":{\"cpu\":");
     buf_json_num(b, r->eff_cpu);
-    buf_puts(b, ",\"memory\":");
-    buf_json_num(b, r->eff_ram);
-    buf_puts(b, ",\"total\":");
-    buf_json_num(b, r->eff_total);
+    buf_json_kv_num(b, "memory", r->eff_ram);
+    buf_json_kv_num(b, "total", r->eff_total);
     buf_putc(b, '}');
     /* beyond Kubecost (docs/savings.md) */
     pair(b, "risk", r->risk_cpu, r->risk_ram);
-    buf_puts(b, ",\"averageReplicas\":");
-    buf_json_num(b, r->replicas);
-    buf_puts(b, ",\"monthlyCarbonSavings\":");
-    buf_json_num(b, r->carbon_kg);
+    buf_json_kv_num(b, "averageReplicas", r->replicas);
+    buf_json_kv_num(b, "monthlyCarbonSavings", r->carbon_kg);
     buf_putc(b, '}');
 }
 

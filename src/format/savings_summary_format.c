@@ -10,10 +10,8 @@ static void totals_json(kt_buf *b, const char *name, const kt_saving_total *t, s
     for (size_t i = 0; i < n; i++) {
         buf_printf(b, "%s{\"%s\":", i ? "," : "", key);
         buf_json_str(b, t[i].key);
-        buf_puts(b, ",\"monthlySavings\":");
-        buf_json_num(b, t[i].monthly);
-        buf_puts(b, ",\"monthlyCarbonSavings\":");
-        buf_json_num(b, t[i].carbon_kg);
+        buf_json_kv_num(b, "monthlySavings", t[i].monthly);
+        buf_json_kv_num(b, "monthlyCarbonSavings", t[i].carbon_kg);
         buf_printf(b, ",\"count\":%zu}", t[i].count);
     }
     buf_putc(b, ']');
@@ -23,10 +21,8 @@ void format_savings_json(const kt_savings_result *r, kt_buf *out)
 {
     buf_puts(out, "{\"code\":200,\"data\":{\"currency\":");
     buf_json_str(out, r->currency);
-    buf_puts(out, ",\"totalMonthlySavings\":");
-    buf_json_num(out, r->total);
-    buf_puts(out, ",\"totalMonthlyCarbonSavings\":");
-    buf_json_num(out, r->total_carbon_kg);
+    buf_json_kv_num(out, "totalMonthlySavings", r->total);
+    buf_json_kv_num(out, "totalMonthlyCarbonSavings", r->total_carbon_kg);
     buf_printf(out, ",\"count\":%zu", r->n);
     totals_json(out, "byKind", r->by_kind, SK_COUNT, "kind");
     totals_json(out, "byCluster", r->by_cluster, r->n_cluster, "cluster");
@@ -36,16 +32,11 @@ void format_savings_json(const kt_savings_result *r, kt_buf *out)
         const kt_saving *s = &r->items[i];
         buf_printf(out, "%s{\"kind\":\"%s\",\"cluster\":", i ? "," : "", saving_kind_name(s->kind));
         buf_json_str(out, s->cluster);
-        buf_puts(out, ",\"team\":");
-        buf_json_str(out, s->team);
-        buf_puts(out, ",\"namespace\":");
-        buf_json_str(out, s->namespace_);
-        buf_puts(out, ",\"name\":");
-        buf_json_str(out, s->name);
-        buf_puts(out, ",\"monthlySavings\":");
-        buf_json_num(out, s->monthly);
-        buf_puts(out, ",\"monthlyCarbonSavings\":");
-        buf_json_num(out, s->carbon_kg);
+        buf_json_kv_str(out, "team", s->team);
+        buf_json_kv_str(out, "namespace", s->namespace_);
+        buf_json_kv_str(out, "name", s->name);
+        buf_json_kv_num(out, "monthlySavings", s->monthly);
+        buf_json_kv_num(out, "monthlyCarbonSavings", s->carbon_kg);
         buf_putc(out, '}');
     }
     buf_puts(out, "]}}\n");

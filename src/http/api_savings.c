@@ -8,6 +8,15 @@
 #include "engine/savings_params.h"
 #include "format/format.h"
 #include "http/app.h"
+#include "pricing/pricing.h"
+
+kt_pricing *http_savings_pricing(void)
+{
+    kt_pricing *p = NULL;
+    kt_pricing_opts o = {NULL, NULL};
+    kt_err err = {0};
+    return pricing_load(&o, &p, &err) ? NULL : p;
+}
 
 /* Ask for request sizing; on failure the response is the error. */
 static int ask_requests(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_answer *a,
@@ -55,9 +64,12 @@ void api_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter = NULL;
     kt_answer a;
-    int rc = savings_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.savings, &filter, &err) ||
-             engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    int rc = savings_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.savings, &filter, &err);
+    kt_pricing *pricing = rc ? NULL : http_savings_pricing();
+    ask.savings.pricing = pricing;
+    rc = rc || engine_ask(s, &ask, 1, &app->limits, &a, &err);
     filter_free(filter);
+    pricing_free(pricing);
     if (rc) {
         resp_fail(r, &err);
         return;
@@ -65,4 +77,46 @@ void api_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t
     resp_set(r, 200, "application/json");
     format_savings_json(&a.replies[0].savings, &r->body);
     engine_answer_free(&a);
+}
+
+/* /savings/clusterSizing (and Kubecost's /savings/clusterSizingETL), and
+ * /savings/compare?to=…: priced from the built-in catalog and any imported
+ * price lists, loaded per request (parsing them is cheap next to the
+ * store read, and the answer cache keeps repeated asks). */
+static void cluster_sizing(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, int compare,
+                           kt_http_resp *r)
+{
+    kt_err err = {0};
+    kt_ask ask = {.kind = KT_ASK_CLUSTER_SIZING};
+    kt_filter *filter = NULL;
+    kt_pricing *pricing = NULL;
+    kt_pricing_opts po = {NULL, NULL};
+    kt_answer a;
+    int rc = cs_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.clusters, &filter, &err);
+    if (!rc && compare && !ask.clusters.to)
+        rc = kt_fail(&err, KT_EINPUT, "to: required, e.g. to=gcp:europe-west1,azure:westeurope");
+    if (!rc && !compare && ask.clusters.to)
+        rc = kt_fail(&err, KT_EINPUT, "to: only on /savings/compare");
+    rc = rc || pricing_load(&po, &pricing, &err);
+    ask.clusters.pricing = pricing;
+    rc = rc || engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    filter_free(filter);
+    pricing_free(pricing);
+    if (rc) {
+        resp_fail(r, &err);
+        return;
+    }
+    resp_set(r, 200, "application/json");
+    compare ? format_compare_json(&a.replies[0].clusters, &r->body) : format_cs_json(&a.replies[0].clusters, &r->body);
+    engine_answer_free(&a);
+}
+
+void api_savings_cluster(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    cluster_sizing(app, s, p, now, 0, r);
+}
+
+void api_savings_compare(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    cluster_sizing(app, s, p, now, 1, r);
 }

@@ -126,8 +126,14 @@ void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_
 /* api_savings.c: Kubecost's /savings/requestSizingV2 (a JSON array) and its /topline */
 void api_savings_requests(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_savings_requests_topline(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* The price catalog and imported lists for the savings pages (spot
+ * candidates, cluster sizing); NULL when the lists do not load. */
+struct kt_pricing *http_savings_pricing(void);
 /* /savings: every kind at once (format_savings_json) */
 void api_savings(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* /savings/clusterSizing (Kubecost's clusterSizingETL body) and /savings/compare?to= */
+void api_savings_cluster(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_savings_compare(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_overview(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_cost(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void dash_assets(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);

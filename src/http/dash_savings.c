@@ -12,6 +12,7 @@
 #include "format/format.h"
 #include "http/dash.h"
 #include "http/html.h"
+#include "pricing/pricing.h"
 
 static void cards(kt_buf *b, const kt_savings_result *r)
 {
@@ -86,9 +87,11 @@ static void request_row(kt_buf *b, const kt_rs_result *rs, size_t i, const char 
                x->eff_total * 100, x->risk_cpu * 100, x->risk_ram * 100, x->carbon_kg);
     buf_reset(tmp);
     format_rs_patch_one(rs, i, tmp);
-    buf_printf(b, "<td class=\"patch\"><pre class=\"patch\" id=\"patch-%zu\">", i);
+    /* the button first, the command folded: rows stay one line high */
+    buf_printf(b, "<td class=\"patch\"><button type=\"button\" class=\"copy\" data-target=\"patch-%zu\">copy</button>"
+                  "<details><summary>kubectl patch</summary><pre class=\"patch\" id=\"patch-%zu\">", i, i);
     html_escape(b, tmp->data);
-    buf_printf(b, "</pre><button type=\"button\" class=\"copy\" data-target=\"patch-%zu\">copy</button></td></tr>\n", i);
+    buf_puts(b, "</pre></details></td></tr>\n");
 }
 
 static void requests_table(kt_buf *b, const kt_rs_result *rs, const char *win, const char *sort, const char *order)
@@ -114,7 +117,7 @@ static void requests_table(kt_buf *b, const kt_rs_result *rs, const char *win, c
 static void others_table(kt_buf *b, const kt_savings_result *r)
 {
     buf_puts(b, "<section class=\"panel\"><h2>Unclaimed volumes, orphaned load balancers, underused nodes, "
-                "abandoned workloads</h2><div class=\"tablewrap\"><table id=\"savings-others\"><thead><tr>"
+                "abandoned workloads, spot candidates</h2><div class=\"tablewrap\"><table id=\"savings-others\"><thead><tr>"
                 "<th>Kind</th><th>Cluster</th><th>Namespace</th><th>Name</th><th>Monthly</th><th>CO2e kg/month</th>"
                 "</tr></thead><tbody>\n");
     for (size_t i = 0; i < r->n; i++) {
@@ -145,9 +148,12 @@ void dash_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter = NULL;
     kt_answer a;
-    int rc = savings_params_parse(dash_params_get, &d, now, &ask.window, &ask.savings, &filter, &err) ||
-             engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    int rc = savings_params_parse(dash_params_get, &d, now, &ask.window, &ask.savings, &filter, &err);
+    kt_pricing *pricing = rc ? NULL : http_savings_pricing();
+    ask.savings.pricing = pricing;
+    rc = rc || engine_ask(s, &ask, 1, &app->limits, &a, &err);
     filter_free(filter);
+    pricing_free(pricing);
     if (rc) {
         dash_error(r, err.code == KT_EINPUT ? 400 : 500, "Savings", err.msg);
         return;

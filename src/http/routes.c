@@ -25,6 +25,8 @@ static const char *const none[] = {NULL};
 static const char *const dash_params[] = {"window", "aggregate", "filter", "idle", NULL};
 static const char *const dash_assets_params[] = {"window", "aggregate", NULL};
 static const char *const budget_params[] = {"id", NULL};
+static const char *const cs_params[] = {"window", "range", "profile", "targetUtilization", "minNodeCount",
+                                        "allowSharedCore", "architecture", "filter", "to", NULL};
 static const char *const dash_savings_params[] = {"window", "sortBy", "sortByOrder", "filter", "aggregate", NULL};
 /* Kubecost's requestSizingV2 parameters (includeLabelsAndAnnotations accepted, ignored) */
 static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM", "qCPU", "qRAM",
@@ -72,6 +74,9 @@ static const kt_route routes[] = {
     {"/alerts/configs", api_alert_configs, none, 0, 1, 0, 0, 0, NULL},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
     {"/savings", api_savings, savings_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/clusterSizing", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/clusterSizingETL", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/compare", api_savings_compare, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2", api_savings_requests, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2/topline", api_savings_requests_topline, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},

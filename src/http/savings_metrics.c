@@ -14,6 +14,7 @@
 #include "http/cache.h"
 #include "http/health.h"
 #include "http/savings_metrics.h"
+#include "pricing/pricing.h"
 
 static void series(kt_buf *b, const char *name, const kt_saving_total *t, double v)
 {
@@ -50,9 +51,13 @@ void savings_metrics(kt_http_app *app, kt_store *s, int64_t now, kt_buf *out)
     }
     kt_ask ask = {.kind = KT_ASK_SAVINGS, .window = {now - 7 * 86400, now}};
     savings_params_init(&ask.savings);
+    kt_pricing *pricing = http_savings_pricing();
+    ask.savings.pricing = pricing;
     kt_answer a;
     kt_err err = {0};
-    if (engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
+    int rc = engine_ask(s, &ask, 1, &app->limits, &a, &err);
+    pricing_free(pricing);
+    if (rc) {
         buf_printf(out, "# kubetally savings: %s\n", err.msg);
         return;
     }

@@ -35,7 +35,7 @@ static const char css[] =
     "td.name{white-space:normal;word-break:break-all;min-width:10rem}tfoot th,tfoot td{font-weight:700}\n"
     "#prices,#assets{font-size:.8rem}#prices td.name{min-width:8rem}\n"
     "pre.patch{white-space:pre-wrap;word-break:break-all;user-select:all;font-size:.75rem;margin:0}"
-    "td.patch{min-width:20rem}\n"
+    "td.patch{min-width:9rem}td.patch details{display:inline-block;margin-left:.4rem}\n"
     "a{color:var(--accent)}.csv{font-size:.8rem;font-weight:400}.error{color:#a11;font-weight:600}.bad{color:#a11}\n"
     "svg text{font-size:12px;fill:#333}svg .axis{font-size:11px;fill:#666}svg .grid{stroke:#e3e7ee}\n"
     ".c0{fill:#2456d6;background:#2456d6}.c1{fill:#e8833a;background:#e8833a}.c2{fill:#2e9d63;background:#2e9d63}"

@@ -46,6 +46,22 @@ const cat_rec *catalog_get(const kt_catalog *c, int kind, const char *provider, 
     return NULL;
 }
 
+size_t catalog_each_node(const kt_catalog *c, const char *provider, const char *region,
+                         void (*fn)(void *ctx, const char *name, const cat_rec *r), void *ctx)
+{
+    char prefix[256];
+    make_key(prefix, sizeof prefix, CAT_NODE, provider, region, "");
+    size_t plen = strlen(prefix), n = 0;
+    for (uint32_t id = 1; id < c->keys.n && id < c->cap; id++) {
+        const char *k = strtab_get(&c->keys, id);
+        if (!strncmp(k, prefix, plen) && k[plen]) {
+            fn(ctx, k + plen, &c->rec[id]);
+            n++;
+        }
+    }
+    return n;
+}
+
 double catalog_fee(const kt_catalog *c, const char *provider, const char *tier, const char **tier_out)
 {
     for (size_t i = 0; i < c->n_fees; i++)

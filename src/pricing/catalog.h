@@ -60,6 +60,10 @@ int catalog_parse(kt_catalog *c, kt_reader r, kt_err *err);
 /* Lookup; region falls back to "*".  Returns NULL when absent. */
 const cat_rec *catalog_get(const kt_catalog *c, int kind, const char *provider, const char *region,
                            const char *name);
+/* Call fn for every node record of provider in region (not the '*'
+ * records); names are the lower-case keys.  Returns how many. */
+size_t catalog_each_node(const kt_catalog *c, const char *provider, const char *region,
+                         void (*fn)(void *ctx, const char *name, const cat_rec *r), void *ctx);
 /* The fee of a tier (NULL or "" ⇒ the provider's first tier); -1 when none. */
 double catalog_fee(const kt_catalog *c, const char *provider, const char *tier, const char **tier_out);
 /* Currency of the provider's records ("" when the catalog has none). */

@@ -285,3 +285,66 @@ kt_instance_price pricing_instance(const kt_pricing *p, const char *provider, co
     }
     return out;
 }
+
+typedef struct offers {
+    kt_node_offer *v;
+    size_t n, cap;
+    const kt_catalog *skip; /* names this catalog has come from it instead */
+    const char *provider, *region;
+} offers;
+
+/* The catalogs have no architecture column: ARM types go by their names. */
+static int arm_name(const char *provider, const char *name)
+{
+    if (!strcasecmp(provider, "gcp"))
+        return !strncmp(name, "t2a-", 4) || !strncmp(name, "c4a-", 4) || !strncmp(name, "n4a-", 4);
+    const char *p = name;
+    if (!strcasecmp(provider, "azure")) { /* standard_d8pls_v5: a 'p' among the size's feature letters */
+        if (strncmp(p, "standard_", 9))
+            return 0;
+        p += 9;
+        while (isalpha((unsigned char)*p)) p++;
+        if (!isdigit((unsigned char)*p))
+            return 0;
+        while (isdigit((unsigned char)*p)) p++;
+        for (; isalpha((unsigned char)*p); p++)
+            if (*p == 'p')
+                return 1;
+        return 0;
+    }
+    /* aws: a1.*, or a family whose generation digits are followed by 'g' (t4g, c6gn, im4gn, x2gd) */
+    if (!strncmp(name, "a1.", 3))
+        return 1;
+    while (isalpha((unsigned char)*p)) p++;
+    if (!isdigit((unsigned char)*p) || p == name)
+        return 0;
+    while (isdigit((unsigned char)*p)) p++;
+    return *p == 'g';
+}
+
+static void add_offer(void *ctx, const char *name, const cat_rec *r)
+{
+    offers *o = ctx;
+    if (o->skip && catalog_get(o->skip, CAT_NODE, o->provider, o->region, name))
+        return;
+    if (!(r->v[0] > 0) || !(r->v[1] > 0) || !(r->v[3] > 0) || r->v[2] > 0) /* needs vCPU, RAM, a price; no GPU */
+        return;
+    grow_array((void **)&o->v, &o->cap, o->n, sizeof *o->v);
+    kt_node_offer *x = &o->v[o->n++];
+    snprintf(x->name, sizeof x->name, "%s", name);
+    x->vcpus = r->v[0], x->ram_gib = r->v[1], x->hourly = r->v[3], x->spot = r->v[4];
+    x->arm = arm_name(o->provider, name);
+}
+
+void pricing_node_offers(const kt_pricing *p, const char *provider, const char *region, kt_node_offer **out,
+                         size_t *n)
+{
+    offers o = {NULL, 0, 0, NULL, provider, region};
+    if (p) {
+        catalog_each_node(&p->lists, provider, region, add_offer, &o);
+        o.skip = &p->lists;
+        catalog_each_node(&p->builtin, provider, region, add_offer, &o);
+    }
+    *out = o.v;
+    *n = o.n;
+}

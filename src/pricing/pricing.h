@@ -100,6 +100,17 @@ typedef struct kt_egress {
 } kt_egress;
 kt_egress pricing_egress(const kt_pricing *p, const char *cluster, const char *provider, const char *region);
 
+/* Every node type priced in provider/region (imported price lists over the
+ * built-in catalog), for cluster sizing: *out is malloc'd, *n entries.
+ * GPU types are left out; spot is NAN when unknown. */
+typedef struct kt_node_offer {
+    char name[64];
+    double vcpus, ram_gib, hourly, spot;
+    int arm; /* ARM by the cloud's naming (AWS Graviton "…g" families, Azure "p" sizes, GCP t2a/c4a/n4a) */
+} kt_node_offer;
+void pricing_node_offers(const kt_pricing *p, const char *provider, const char *region, kt_node_offer **out,
+                         size_t *n);
+
 /* The currency every answer is shown in: the sheet's currencyCode, else USD. */
 const char *pricing_currency(const kt_pricing *p);
 

@@ -164,3 +164,15 @@ char *buf_steal(kt_buf *b)
     b->len = b->cap = 0;
     return d;
 }
+
+void buf_json_kv_str(kt_buf *b, const char *key, const char *v)
+{
+    buf_printf(b, ",\"%s\":", key);
+    buf_json_str(b, v);
+}
+
+void buf_json_kv_num(kt_buf *b, const char *key, double v)
+{
+    buf_printf(b, ",\"%s\":", key);
+    buf_json_num(b, v);
+}

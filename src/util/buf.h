@@ -24,6 +24,9 @@ void buf_json_str(kt_buf *b, const char *s);
 /* Append a number the way OpenCost's API does: rounded to 5 decimals,
  * "null" for NaN/Inf (OpenCost sends null there too). */
 void buf_json_num(kt_buf *b, double v);
+/* Append ,"key":"v" and ,"key":NUMBER (a member after the first). */
+void buf_json_kv_str(kt_buf *b, const char *key, const char *v);
+void buf_json_kv_num(kt_buf *b, const char *key, double v);
 void buf_reset(kt_buf *b);
 void buf_free(kt_buf *b);
 /* Append everything left in f; returns ferror(f) (0 when all was read). */

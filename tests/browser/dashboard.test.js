@@ -147,6 +147,29 @@ async function budgetsAndAlerts(page, request) {
   await page.screenshot({ path: path.join(ART, 'alerts.png'), fullPage: true });
 }
 
+// Savings: cards, the right-sizing table sorted by a column link, a patch
+// copied with its button, and a row drilling to the workload's pods.
+async function savingsPage(page, ctx) {
+  await page.goto(`${BASE}/ui/savings?window=3d`);
+  ok(await page.$('#savings-total') !== null, 'savings page: monthly savings card');
+  const rows = await page.$$eval('#savings-requests tbody tr', (t) => t.length);
+  ok(rows > 1, `savings page: ${rows} right-sizing rows`);
+  const money = (xs) => xs.map((x) => parseFloat(x.replace(/[^0-9.-]/g, '')));
+  await Promise.all([page.waitForNavigation(), page.click('#savings-requests th a.sort >> text=Monthly')]);
+  ok(/sortBy=totalSavings/.test(page.url()) && /sortByOrder=ascending/.test(page.url()),
+    `savings page: the Monthly column sorts ascending (${page.url()})`);
+  const vals = money(await page.$$eval('#savings-requests tbody td.total', (t) => t.map((x) => x.textContent)));
+  ok(vals.length > 1 && vals.every((v, i) => i === 0 || vals[i - 1] <= v + 1e-9), 'savings page: rows ascend by monthly savings');
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+  await page.click('#savings-requests button.copy');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  ok(/^(kubectl --context |# )/.test(copied), `savings page: copy puts the patch on the clipboard (${copied.slice(0, 40)}…)`);
+  await page.screenshot({ path: path.join(ART, 'savings.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('#savings-requests a.drill')]);
+  ok(/\/ui\/cost\?/.test(page.url()) && /aggregate=pod/.test(page.url()), 'savings page: a row drills to its pods in the cost explorer');
+  ok((await page.$$('#alloc tbody tr')).length > 0, 'savings page: the drill lands on pod rows');
+}
+
 async function phone() {
   const ctx = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const page = await ctx.newPage();
@@ -230,6 +253,7 @@ async function launch(options) {
     await windowAndGrouping(page);
     await csvDownload(page, ctx.request);
     await budgetsAndAlerts(page, ctx.request);
+    await savingsPage(page, ctx);
     await ctx.close();
     ctx = null;
     await phone();

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "engine/savings.h"
 #include "pricing/node_split.h"
+#include "pricing/pricing.h"
 #include "store/settle.h"
 
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
@@ -46,7 +47,7 @@ static void build(void)
     uint32_t ct = ds_add_container(&ds, tp, "main");
     uint32_t cds[3];
     for (int i = 0; i < 3; i++) {
-        char pn[16];
+        char pn[32];
         snprintf(pn, sizeof pn, "agent-%d", i);
         cds[i] = ds_add_container(&ds, ds_add_pod(&ds, cl, n[i], "kube-system", pn, "daemonset", "agent", NULL,
                                                   NULL, NULL), "agent");
@@ -149,10 +150,71 @@ TEST(every_kind)
     savings_result_free(&r);
 }
 
+/* Spot candidates: Deployment api, two replicas of 1 core / 4 GiB on two
+ * on-demand m5.xlarge nodes (us-east-1: 0.192/h on demand, 0.07104 spot in
+ * the built-in catalog: 63 % off), no volume; at 0.03 $/core-h + 0.005
+ * $/GiB-h each replica costs 0.05/h: 0.10 × 0.63 × 730 = 45.99 per month.
+ * A single-replica Deployment and a two-replica StatefulSet are not
+ * candidates; without prices there are none. */
+TEST(spot_candidates)
+{
+    kt_dataset d;
+    ds_init(&d);
+    uint32_t cl = ds_add_cluster(&d, "c1", "aws", "us-east-1", "USD");
+    uint32_t n[2] = {ds_add_node(&d, cl, "n1", "aws", "us-east-1", "a", "m5.xlarge", 0, 4, 16 * KT_GIB, 0),
+                     ds_add_node(&d, cl, "n2", "aws", "us-east-1", "a", "m5.xlarge", 0, 4, 16 * KT_GIB, 0)};
+    const char *kinds[3][3] = {{"deployment", "api", "2"}, {"deployment", "solo", "1"}, {"statefulset", "db", "2"}};
+    uint32_t ct[6];
+    int nc = 0;
+    for (int w = 0; w < 3; w++)
+        for (int r = 0; r < atoi(kinds[w][2]); r++) {
+            char pn[32];
+            snprintf(pn, sizeof pn, "%s-%d", kinds[w][1], r);
+            ct[nc++] = ds_add_container(&d, ds_add_pod(&d, cl, n[r], "shop", pn, kinds[w][0], kinds[w][1], NULL, NULL,
+                                                       NULL), "app");
+        }
+    for (int h = 0; h < 24; h++) {
+        int64_t t = T0 + h * H;
+        for (int i = 0; i < 2; i++) {
+            ds_node_fact nf = {.node = n[i], .dur = H, .t = t, .hours = 1, .cpu_price = 0.03, .ram_price = 0.005,
+                               .hourly = 0.192};
+            ds_push_nfact(&d, &nf);
+        }
+        for (int i = 0; i < nc; i++) {
+            ds_container_fact f = {.container = ct[i], .dur = H, .t = t, .seconds = H, .cpu_req = 1, .cpu_use = 1,
+                                   .cpu_alloc = 1, .ram_req = 4 * KT_GIB, .ram_use = 4 * KT_GIB,
+                                   .ram_alloc = 4 * KT_GIB};
+            ds_push_cfact(&d, &f);
+        }
+    }
+    ds_link_namespaces(&d);
+    settle(&d, H);
+    kt_pricing *pr;
+    kt_pricing_opts o = {NULL, "/nonexistent/kubetally-test"};
+    kt_err err = {0};
+    CHECK(pricing_load(&o, &pr, &err) == 0);
+    kt_savings_params p;
+    kt_savings_result r;
+    savings_params_init(&p);
+    CHECK(savings_all(&d, (kt_window){T0, T0 + 24 * H}, &p, &r, &err) == 0);
+    CHECK(r.by_kind[SK_SPOT].count == 0); /* no prices, no candidates */
+    savings_result_free(&r);
+    p.pricing = pr;
+    CHECK(savings_all(&d, (kt_window){T0, T0 + 24 * H}, &p, &r, &err) == 0);
+    CHECK(r.by_kind[SK_SPOT].count == 1);
+    const kt_saving *s = find(&r, SK_SPOT, "api");
+    CHECK(s && fabs(s->monthly - 0.10 * (1 - 0.07104 / 0.192) * 730) < 1e-9);
+    CHECK(s && fabs(s->detail - 2) < 1e-12);
+    savings_result_free(&r);
+    pricing_free(pr);
+    ds_free(&d);
+}
+
 int main(void)
 {
     build();
     RUN(every_kind);
+    RUN(spot_candidates);
     ds_free(&ds);
     return check_done();
 }

@@ -152,9 +152,12 @@ assert abs(float(data["kubernetesPercent"]) - 1) <= 1e-9
 PY
 
 # the API answers the CLI's bytes
-port=$(free_port)
-$kt serve --db "sqlite:$db" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+$kt serve --db "sqlite:$db" --listen "127.0.0.1:0" 2>"$tmp/serve.log" &
 pids+=($!)
+# port 0: nothing can take a port picked earlier; --retry: a loaded machine
+# may get 503 + Retry-After while the server's query slots are busy
+port=$(serve_port "$tmp/serve.log" || echo 0)
+curl() { command curl --retry 5 --retry-delay 1 "$@"; }
 if wait_ready "http://127.0.0.1:$port/readyz"; then
   a=$(curl -s "http://127.0.0.1:$port/cloudCost?window=$win&aggregate=service" | md5sum)
   b=$($kt cloudcost --db "$db" --window "$win" --aggregate service -o json | md5sum)
@@ -165,6 +168,7 @@ if wait_ready "http://127.0.0.1:$port/readyz"; then
 else
   bad "server did not become ready"; cat "$tmp/serve.log"
 fi
+unset -f curl
 
 # a restated AWS bill (effective 0.6 × list) replaces the first one
 write_bill "$tmp/restated/aws.csv" AWS "$tmp/aws.est" 0.6 0

@@ -122,8 +122,29 @@ class PKI:
             return base64.b64encode(f.read()).decode()
 
 
+def port_taken(log_path):
+    """Did a server we started exit because its port was taken meanwhile?
+    (free_port picks a port and lets it go; another process may bind it
+    before the server does.)"""
+    try:
+        with open(log_path, errors="replace") as f:
+            return "address already in use" in f.read().lower()
+    except OSError:
+        return False
+
+
 class Etcd:
     def __init__(self, d):
+        for attempt in range(5):  # a port taken between free_port() and etcd's bind: pick others
+            try:
+                self._start(d)
+                return
+            except RuntimeError:
+                if attempt == 4 or not port_taken(self.log.name):
+                    raise
+                self.stop()
+
+    def _start(self, d):
         self.client = "http://127.0.0.1:%d" % free_port()
         peer = "http://127.0.0.1:%d" % free_port()
         self.log = open(os.path.join(d, "etcd.log"), "w")
@@ -132,7 +153,9 @@ class Etcd:
              "--advertise-client-urls", self.client, "--listen-peer-urls", peer,
              "--initial-advertise-peer-urls", peer, "--initial-cluster", "default=" + peer, "--name", "default",
              "--quota-backend-bytes", str(8 << 30)], stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(200):
+        for _ in range(600):
+            if self.proc.poll() is not None:
+                break
             try:
                 urllib.request.urlopen(self.client + "/health", timeout=1).read()
                 return
@@ -173,11 +196,18 @@ def kube_apiserver_binary():
 class APIServer:
     def __init__(self, name, d, pki, etcd, binary, extra=()):
         self.name, self.d, self.pki, self.etcd, self.binary = name, d, pki, etcd, binary
-        self.port = free_port()
         self.extra = list(extra)
-        self.url = "https://127.0.0.1:%d" % self.port
         self.proc = None
-        self.start()
+        for attempt in range(5):  # a port taken between free_port() and the bind: pick another
+            self.port = free_port()
+            self.url = "https://127.0.0.1:%d" % self.port
+            try:
+                self.start()
+                break
+            except RuntimeError:
+                if attempt == 4 or not port_taken(self.log.name):
+                    raise
+                self.stop()
         self.admin = Client(self.url, pki.path("ca.crt"), pki.admin_token)
 
     def start(self):

@@ -14,10 +14,10 @@ kt=${KT_BIN:-$root/build/kubetally}
 
 db=$tmp/s.db
 "$kt" demo --db "sqlite:$db" --days 3 --pods 200 -q >/dev/null || { bad "demo"; exit 1; }
-port=$(free_port)
-base=http://127.0.0.1:$port
-"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+"$kt" serve --db "sqlite:$db" --listen "127.0.0.1:0" 2>"$tmp/serve.log" &
 pids+=("$!")
+port=$(serve_port "$tmp/serve.log") || { bad "serve never said its port"; cat "$tmp/serve.log"; exit 1; }
+base=http://127.0.0.1:$port
 wait_ready "$base/readyz" || { bad "server did not become ready"; cat "$tmp/serve.log"; exit 1; }
 ok "serve ready on $base"
 

@@ -131,13 +131,13 @@ void format_assets_json(const kt_asset_result *r, int range, kt_buf *out)
 
 void format_assets_csv(const kt_asset_result *r, kt_buf *out)
 {
-    buf_puts(out, "name,type,cluster,provider,instanceType,hours,cpuCost,ramCost,gpuCost,totalCost,carbonCost\n");
+    buf_puts(out, "name,type,cluster,provider,instanceType,hours,cpuCost,ramCost,gpuCost,carbonCost,totalCost\n");
     for (size_t i = 0; i < r->n; i++) {
         const kt_asset *a = &r->items[i];
         format_csv_field(out, a->name);
         buf_printf(out, ",%s,%s,%s,%s,%.4f,%.6f,%.6f,%.6f,%.6f,%.6f\n",
                    a->mixed_type ? "Any" : asset_type_name(a->type), S(r, a->cluster), S(r, a->provider),
-                   S(r, a->instance_type), a->hours, a->cpu_cost, a->ram_cost, a->gpu_cost, a->cost, a->carbon_cost);
+                   S(r, a->instance_type), a->hours, a->cpu_cost, a->ram_cost, a->gpu_cost, a->carbon_cost, a->cost);
     }
 }
 
@@ -146,13 +146,14 @@ void format_assets_table(const kt_asset_result *r, kt_buf *out)
     char m[32], ws[24], we[24];
     time_format(r->window.start, ws);
     time_format(r->window.end, we);
-    buf_printf(out, "%s .. %s\n%-40s %-17s %9s %12s %10s\n", ws, we, "asset", "type", "hours", "COST", "CO2E KG");
+    buf_printf(out, "%s .. %s\n%-40s %-17s %9s %12s\n", ws, we, "asset", "type", "hours", "COST");
     for (size_t i = 0; i < r->n; i++) {
         const kt_asset *a = &r->items[i];
         format_money(a->cost, r->currency, m, sizeof m);
-        buf_printf(out, "%-40.40s %-17s %9.1f %12s %10.3f\n", a->name, a->mixed_type ? "Any" : asset_type_name(a->type),
-                   a->hours, m, a->carbon_cost);
+        buf_printf(out, "%-40.40s %-17s %9.1f %12s\n", a->name, a->mixed_type ? "Any" : asset_type_name(a->type),
+                   a->hours, m);
     }
     format_money(r->total, r->currency, m, sizeof m);
-    buf_printf(out, "%-40s %-17s %9s %12s %10.3f\n", "TOTAL", "", "", m, r->total_carbon);
+    buf_printf(out, "%-40s %-17s %9s %12s\n", "TOTAL", "", "", m);
+    buf_printf(out, "%-40s %.3f kg CO2e (carbonCost of each asset: -o json|csv)\n", "CARBON", r->total_carbon);
 }

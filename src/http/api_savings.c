@@ -57,20 +57,26 @@ void api_savings_requests_topline(kt_http_app *app, kt_store *s, const kt_http_p
     engine_answer_free(&a);
 }
 
+int http_ask_savings(kt_http_app *app, kt_store *s, kt_param_get get, void *ctx, int64_t now, kt_answer *a,
+                     kt_err *err)
+{
+    kt_ask ask = {.kind = KT_ASK_SAVINGS};
+    kt_filter *filter = NULL;
+    int rc = savings_params_parse(get, ctx, now, &ask.window, &ask.savings, &filter, err);
+    kt_pricing *pricing = rc ? NULL : http_savings_pricing();
+    ask.savings.pricing = pricing;
+    rc = rc || engine_ask(s, &ask, 1, &app->limits, a, err);
+    filter_free(filter);
+    pricing_free(pricing);
+    return rc ? -1 : 0;
+}
+
 /* /savings: every kind, totals per kind, cluster and team, and the list. */
 void api_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
 {
     kt_err err = {0};
-    kt_ask ask = {.kind = KT_ASK_SAVINGS};
-    kt_filter *filter = NULL;
     kt_answer a;
-    int rc = savings_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.savings, &filter, &err);
-    kt_pricing *pricing = rc ? NULL : http_savings_pricing();
-    ask.savings.pricing = pricing;
-    rc = rc || engine_ask(s, &ask, 1, &app->limits, &a, &err);
-    filter_free(filter);
-    pricing_free(pricing);
-    if (rc) {
+    if (http_ask_savings(app, s, http_params_get, (void *)p, now, &a, &err)) {
         resp_fail(r, &err);
         return;
     }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "engine/query.h"
 #include "http/params.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -129,6 +130,10 @@ void api_savings_requests_topline(kt_http_app *, kt_store *, const kt_http_param
 /* The price catalog and imported lists for the savings pages (spot
  * candidates, cluster sizing); NULL when the lists do not load. */
 struct kt_pricing *http_savings_pricing(void);
+/* Parse the savings parameters from get/ctx, load the prices and ask
+ * (what /savings and /ui/savings share). */
+int http_ask_savings(kt_http_app *app, kt_store *s, kt_param_get get, void *ctx, int64_t now, kt_answer *a,
+                     kt_err *err);
 /* /savings: every kind at once (format_savings_json) */
 void api_savings(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* /savings/clusterSizing (Kubecost's clusterSizingETL body) and /savings/compare?to= */

@@ -12,7 +12,6 @@
 #include "format/format.h"
 #include "http/dash.h"
 #include "http/html.h"
-#include "pricing/pricing.h"
 
 static void cards(kt_buf *b, const kt_savings_result *r)
 {
@@ -145,16 +144,8 @@ void dash_savings(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_
     dash_param(&d, p, "sortByOrder", "descending");
     dash_param(&d, p, "filter", NULL);
     kt_err err = {0};
-    kt_ask ask = {.kind = KT_ASK_SAVINGS};
-    kt_filter *filter = NULL;
     kt_answer a;
-    int rc = savings_params_parse(dash_params_get, &d, now, &ask.window, &ask.savings, &filter, &err);
-    kt_pricing *pricing = rc ? NULL : http_savings_pricing();
-    ask.savings.pricing = pricing;
-    rc = rc || engine_ask(s, &ask, 1, &app->limits, &a, &err);
-    filter_free(filter);
-    pricing_free(pricing);
-    if (rc) {
+    if (http_ask_savings(app, s, dash_params_get, &d, now, &a, &err)) {
         dash_error(r, err.code == KT_EINPUT ? 400 : 500, "Savings", err.msg);
         return;
     }

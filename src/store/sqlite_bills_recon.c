@@ -67,7 +67,7 @@ int store_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, c
                        kt_err *err)
 {
     if (!store_is_sqlite(s))
-        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
+        return 0; /* no bills on this backend: nothing to change */
     assert(s && (n == 0 || (keys && kinds && ids)));
     if (sq_exec(s, "DELETE FROM bill_k8s", "marking cluster assets", err))
         return -1;
@@ -190,7 +190,7 @@ static int scale(kt_store *s, int kind, int64_t id, int64_t day, double factor, 
 int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err)
 {
     if (!store_is_sqlite(s))
-        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
+        return 0; /* no bills on this backend: nothing to change */
     assert(s && r);
     if (scale(s, r->kind, r->asset_id, r->day, factor, err))
         return -1;
@@ -214,7 +214,7 @@ int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err 
 int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, double factor, kt_err *err)
 {
     if (!store_is_sqlite(s))
-        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
+        return 0; /* no bills on this backend: nothing to change */
     if (scale(s, kind, asset_id, day, factor, err))
         return -1;
     char sql[160];
@@ -226,7 +226,7 @@ int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, dou
 int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
 {
     if (!store_is_sqlite(s))
-        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
+        return 0; /* no bills on this backend: nothing to change */
     char sql[160];
     snprintf(sql, sizeof sql, "DELETE FROM bill_recon WHERE day >= %lld AND day < %lld", (long long)day_floor(lo),
              (long long)hi);

@@ -253,7 +253,11 @@ int bill_reconcile_after_reprice(kt_store *s, int64_t lo, int64_t hi, kt_recon_s
     char name[32];
     enum kt_cost_metric m = KT_METRIC_EFFECTIVE;
     int got = store_get_meta(s, "bill_cost_metric", name, sizeof name, err);
-    if (got < 0 || (got == 1 && bill_parse_metric(name, &m, err)) || store_bill_forget(s, lo, hi, err))
+    if (got == 0) { /* no bill was ever imported: nothing to apply again */
+        memset(st, 0, sizeof *st);
+        return 0;
+    }
+    if (got < 0 || bill_parse_metric(name, &m, err) || store_bill_forget(s, lo, hi, err))
         return -1;
     return bill_reconcile(s, m, st, err);
 }

@@ -146,7 +146,8 @@ out=$(asA "SELECT count(*) FROM $part")
 [[ "$out" == *"permission denied"* ]] && ok "agent A cannot read a partition directly" || bad "partition read: $out"
 out=$(asA "SELECT count(*) FROM records")
 [[ "$out" == 0 || "$out" == *"permission denied"* ]] && ok "agent A reads no records (budgets)" || bad "records visible: $out"
-$kt reprice --db "$AU" --window 3d >/dev/null 2>&1 && ok "agent A writes its own cluster (reprice, roll-ups)" || bad "agent A reprice"
+out=$($kt reprice --db "$AU" --window 3d 2>&1 >/dev/null) && ok "agent A writes its own cluster (reprice, roll-ups)" ||
+  bad "agent A reprice: $out"
 [ "$(bsum)" = "$b0" ] && ok "cluster B unchanged after all of agent A's attempts ($b0)" || bad "cluster B changed: $b0 -> $(bsum)"
 expect_err "grant-agent on SQLite" "PostgreSQL" $kt db grant-agent --cluster x --password-file "$tmp/x.pw" --db "sqlite:$sq"
 

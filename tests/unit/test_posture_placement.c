@@ -82,6 +82,9 @@ TEST(residency_and_resilience)
     CHECK(count(&f, "resilience/zone", "web") == 1 && count(&f, "resilience/replicas", "api") == 1);
     CHECK(count(&f, "resilience/unavailable", "api") == 1);
     CHECK(s.critical == 2 && s.placed == 1 && s.one_provider == 1 && s.one_region == 1 && s.one_zone == 1);
+    /* the per-workload list the spend view fills (posture/spend.h) */
+    CHECK(s.apps && s.apps[0].ns && s.apps[1].ns && s.apps[0].one_provider + s.apps[1].one_provider == 1);
+    resilience_summary_free(&s);
     findings_free(&f);
     placement_free(&pl);
 
@@ -95,6 +98,7 @@ TEST(residency_and_resilience)
     resilience_check(&two, &r, &pl, &f, &s);
     CHECK(count(&f, "resilience/single-cloud", "web") == 1 && f.n == 13);
     CHECK(s.critical == 2);   /* distinct namespace/kind/name */
+    resilience_summary_free(&s);
     findings_free(&f);
     placement_free(&pl);
     manifest_free(&two);

@@ -286,7 +286,13 @@ done
 check "8 expensive queries at once: 200s, or 503 with Retry-After past the gate ($codes); /healthz $hz, /metrics $mt" \
   '[ $busy_ok = 1 ] && grep -q 200 "$tmp"/exp*.code && [ "$hz" = 200 ] && [ "$mt" = 200 ]'
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$gpid/status"; }
-check "after them the heap goes back to the system: RSS falls under 120 MB (now $(rss) kB)" 'until_ok "[ \$(rss) -lt 120000 ]"'
+# AddressSanitizer's allocator keeps freed memory in quarantine (malloc_trim
+# cannot give it back): the check is for the real binary
+if [[ "$(ldd "$kt" 2>/dev/null)" == *libasan* ]]; then
+  ok "heap return not checked under AddressSanitizer"
+else
+  check "after them the heap goes back to the system: RSS falls under 120 MB (now $(rss) kB)" 'until_ok "[ \$(rss) -lt 120000 ]"'
+fi
 fi
 
 # --- graceful SIGTERM

@@ -26,8 +26,8 @@ const char *const pg_fact_table[PF_COUNT] = {"container", "node", "volume", "pod
                                              "lb", "pod_lb", "fee", "network"};
 
 const char *const pg_fact_cols[PF_COUNT] = {
-    "container_id, seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc, gpu, cpu_peak, ram_peak, "
-    "measured",
+    ("container_id, seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc, gpu, cpu_peak, ram_peak, "
+     "measured"),
     "node_id, hours, cpu_price, ram_price, gpu_price, hourly, source",
     "volume_id, hours, bytes, price, source",
     "pod_id, volume_id, hours",

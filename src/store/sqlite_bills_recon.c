@@ -162,8 +162,8 @@ int store_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn
 }
 
 static const char *const scale_sql[KT_BILL_KINDS] = {
-    "UPDATE node_h SET cpu_price = cpu_price * ?1, ram_price = ram_price * ?1, gpu_price = gpu_price * ?1,"
-    " hourly = hourly * ?1 WHERE node_id = ?2 AND t >= ?3 AND t < ?3 + 86400",
+    ("UPDATE node_h SET cpu_price = cpu_price * ?1, ram_price = ram_price * ?1, gpu_price = gpu_price * ?1,"
+     " hourly = hourly * ?1 WHERE node_id = ?2 AND t >= ?3 AND t < ?3 + 86400"),
     "UPDATE volume_h SET price = price * ?1 WHERE volume_id = ?2 AND t >= ?3 AND t < ?3 + 86400",
     "UPDATE lb_h SET hourly = hourly * ?1 WHERE lb_id = ?2 AND t >= ?3 AND t < ?3 + 86400",
 };

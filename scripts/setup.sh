@@ -3,7 +3,8 @@
 #   scripts/setup.sh          build dependencies (compiler, libraries)
 #   scripts/setup.sh --test   plus what the test suite runs for real:
 #                             etcd, Prometheus, Alertmanager, PostgreSQL, Chromium,
-#                             nginx, an SMTP server (aiosmtpd), wrk, Go
+#                             nginx, an SMTP server (aiosmtpd), wrk, Go,
+#                             clang with libFuzzer (make fuzz)
 #                             (to build kube-apiserver), Node.js/npm
 # Needs root or sudo for apt-get; does nothing when all are present.
 set -euo pipefail
@@ -11,7 +12,8 @@ set -euo pipefail
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libyaml-dev libjansson-dev libsqlite3-dev
             libpq-dev libmicrohttpd-dev libssl-dev zlib1g-dev libcsv-dev sqlite3 curl ca-certificates)
 test_pkgs=(etcd-server prometheus prometheus-alertmanager postgresql chromium wrk golang-go rsync dpkg-dev jq
-           nodejs npm openssl procps psmisc time python3 python3-aiosmtpd nginx)
+           nodejs npm openssl procps psmisc time python3 python3-aiosmtpd nginx
+           clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -146,6 +146,16 @@ void pod_upsert(kt_meter *m, const kt_pod_obj *o, int64_t now)
         i = slab_add(s, key);
     mt_pod *p = slab_at(s, i);
     p->h.gen = m->gen[K_POD];
+    /* Another uid under a known name: the pod we knew was deleted and
+     * replaced while we were not watching (a relist after 410 Gone).  It
+     * was gone before its successor was created (a name is unique at any
+     * moment); without this its open run would last until the successor's
+     * start, counting the gap between them. */
+    if (p->uid && o->uid && p->uid != o->uid && !p->deleted) {
+        int64_t gone = o->created > 0 && o->created < now ? o->created : now;
+        for (size_t c = 0; c < p->n_ctrs; c++)
+            ivs_close(&p->ctrs[c].run, gone);
+    }
     p->ns = o->namespace_, p->name = o->name, p->uid = o->uid;
     if (o->node)
         p->node = o->node;

@@ -126,6 +126,19 @@ static inline void fx_pod_send(fx *f, const pod_spec *p, int64_t now, int del)
 }
 
 static inline void fx_pod(fx *f, const pod_spec *p, int64_t now) { fx_pod_send(f, p, now, 0); }
+
+/* An upsert of p as the object with this uid, created at `created` (0:
+ * unknown): a pod re-created under its name. */
+static inline void fx_pod_as(fx *f, const pod_spec *p, const char *uid, int64_t created, int64_t now)
+{
+    kt_object o;
+    kt_kv_id lab[8];
+    kt_container_obj c[4];
+    uint32_t cl[3];
+    fx_pod_obj(f, p, &o, lab, c, cl);
+    o.u.pod.uid = S(f, uid), o.u.pod.created = created;
+    f->k.on_upsert(f->k.ctx, &o, now);
+}
 static inline void fx_pod_delete(fx *f, const pod_spec *p, int64_t now) { fx_pod_send(f, p, now, 1); }
 
 static inline void fx_load(fx *f, int64_t start, int64_t end, kt_dataset *ds)

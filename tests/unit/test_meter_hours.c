@@ -227,11 +227,47 @@ TEST(deletions_and_relists)
     fx_close(&f);
 }
 
+/* A pod replaced under its name while the watch was down: the relist shows
+ * the successor (another uid) and not the predecessor's end.  The
+ * predecessor ran until the successor was created, not until the
+ * successor's containers started. */
+TEST(replaced_under_its_name_in_a_relist)
+{
+    fx f;
+    fx_open(&f, "replaced", HM(10, 0), 0);
+    fx_node(&f, "n1", "", "", 4, 16, T0, HM(10, 0));
+    pod_spec old = {"a", "web", "n1", NULL, NULL, {{"c", 1, 1, HM(10, 0), 0, 1}}, 1, {NULL}, {NULL}};
+    fx_pod_as(&f, &old, "uid-1", HM(10, 0), HM(10, 0));
+    f.k.on_resync(f.k.ctx, K_POD, HM(10, 0));
+    /* 10:30 relist: web is uid-2, created 10:20, running since 10:25 */
+    pod_spec succ = {"a", "web", "n1", NULL, NULL, {{"c", 1, 1, HM(10, 25), 0, 1}}, 1, {NULL}, {NULL}};
+    fx_pod_as(&f, &succ, "uid-2", HM(10, 20), HM(10, 30));
+    f.k.on_resync(f.k.ctx, K_POD, HM(10, 30));
+    CHECK(fx_flush(&f, HM(10, 40)) == 0);
+    kt_dataset ds;
+    fx_load(&f, HM(10, 0), HM(11, 0), &ds);
+    /* 10:00–10:20 (predecessor) + 10:25–10:40 (successor) = 1200 + 900 s */
+    CHECK(csec(&ds, "web", "c", HM(10, 0)) == 2100);
+    ds_free(&ds);
+    /* the same successor listed again changes nothing; a successor whose
+     * creation is unknown closes the predecessor at the relist (10:45) */
+    fx_pod_as(&f, &succ, "uid-2", HM(10, 20), HM(10, 42));
+    pod_spec third = {"a", "web", "n1", NULL, NULL, {{"c", 1, 1, HM(10, 50), 0, 1}}, 1, {NULL}, {NULL}};
+    fx_pod_as(&f, &third, "uid-3", 0, HM(10, 45));
+    CHECK(fx_flush(&f, HM(10, 55)) == 0);
+    fx_load(&f, HM(10, 0), HM(11, 0), &ds);
+    /* 1200 + 10:25–10:45 (1200) + 10:50–10:55 (300) */
+    CHECK(csec(&ds, "web", "c", HM(10, 0)) == 2700);
+    ds_free(&ds);
+    fx_close(&f);
+}
+
 int main(void)
 {
     RUN(requests_and_node_hours);
     RUN(usage_integrals);
     RUN(restart_and_termination);
     RUN(deletions_and_relists);
+    RUN(replaced_under_its_name_in_a_relist);
     return check_done();
 }

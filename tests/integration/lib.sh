@@ -42,6 +42,10 @@ start_on_port() {
 }
 # free_port: only for programs that cannot bind port 0 (see start_on_port)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# PRODUCER | has PATTERN — grep -q that reads all its input first: a plain
+# `curl … | grep -q` under pipefail fails whenever grep matches and exits
+# before curl has written everything (curl then dies of SIGPIPE).
+has() { local s; s=$(cat); grep -q -- "$1" <<<"$s"; }
 # until_ok 'SHELL CONDITION' — 0 once it holds, 1 if it never did
 until_ok() { for _ in $(seq "${KT_WAIT_TRIES:-300}"); do eval "$1" && return 0; sleep 0.1; done; return 1; }
 # wait_ready URL [curl args…] — 0 once URL answers 2xx

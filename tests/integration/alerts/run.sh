@@ -117,7 +117,7 @@ assert b[0]["window"]["start"] == y, (b[0]["window"], y)
 assert b[0]["currentSpend"] > b[0]["spendLimit"], b
 assert all("lastFired" in a for a in b[0]["actions"]), b[0]["actions"]
 ' "$tmp/budgets.json" && ok "kubetally budgets -o json: period from yesterday, spend over the limit, lastFired" || bad "budgets: $(cat $tmp/budgets.json)"
-"$kt" budgets --db "sqlite:$db" | grep -q "^pay " && ok "kubetally budgets table" || bad "budgets table"
+"$kt" budgets --db "sqlite:$db" | has "^pay " && ok "kubetally budgets table" || bad "budgets table"
 
 # --- the webhook: 2 firings, signed, delivered after two 500s
 hook_ok() { python3 -c '
@@ -147,7 +147,7 @@ assert [x.get("to") for x in n if x["receiver"] == "email:1"] == ["finops@exampl
 assert [x["receiver"] for x in n].count("slack:1") == 1 and not any("url" in x for x in n), n
 assert len(d["alerts"]) == 2 and all(a["firing"] for a in d["alerts"]), d["alerts"]
 ' "$tmp/alerts.json" && ok "kubetally alerts: 6 notifications delivered (am, hook, slack:1, email:1), hook took 4 attempts" || bad "alerts listing: $(cat $tmp/alerts.json)"
-curl -sf "$base/alerts" | grep -q "$tmp/secret\|127.0.0.1:$hookport" && bad "GET /alerts shows a URL or secret path" || ok "GET /alerts shows no URL or secret"
+curl -sf "$base/alerts" | has "$tmp/secret\|127.0.0.1:$hookport" && bad "GET /alerts shows a URL or secret path" || ok "GET /alerts shows no URL or secret"
 grep -q "$(cat "$tmp/secret")" "$tmp"/serve1.log && bad "secret in the log" || ok "secret never logged"
 
 # --- kill -9 and restart: nothing is sent again
@@ -175,11 +175,11 @@ until_ok 'grep -q "Subject: \[RESOLVED\] Budget payments" $tmp/smtp.log' && ok "
 [ "$(grep -c "^Subject: " "$tmp/smtp.log")" = 2 ] && ok "exactly 2 mails (fired, resolved), none doubled by the restart" || bad "mails: $(grep Subject $tmp/smtp.log)"
 # Alertmanager lists only alerts whose endsAt is still ahead: an empty list means both were resolved
 until_ok '[ "$(am_alerts)" = "[]" ]' && ok "alertmanager: both alerts resolved (endsAt passed)" || bad "alertmanager resolve: $(am_alerts)"
-"$kt" alerts --db "sqlite:$db" | grep -q resolved && ok "kubetally alerts shows them resolved" || bad "alerts table"
+"$kt" alerts --db "sqlite:$db" | has resolved && ok "kubetally alerts shows them resolved" || bad "alerts table"
 
 # --- kubetally alerts --test sends one notification now, to the receiver named
-"$kt" alerts --test am --config "$tmp/k.yaml" | grep -q "sent a test notification to am" &&
-  until_ok 'curl -sf "$am/api/v2/alerts?filter=alertname%3D%22KubetallyTest%22" | grep -q "\"receiver\":\"am\""' &&
+"$kt" alerts --test am --config "$tmp/k.yaml" | has "sent a test notification to am" &&
+  until_ok 'curl -sf "$am/api/v2/alerts?filter=alertname%3D%22KubetallyTest%22" | has "\"receiver\":\"am\""' &&
   ok "alerts --test am: KubetallyTest in alertmanager" || bad "alerts --test am"
 "$kt" alerts --test hook --config "$tmp/k.yaml" >/dev/null &&
   python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])][-1]; sys.exit(not (r["event"]=="test" and r["verified"]))' "$tmp/hook.log" &&

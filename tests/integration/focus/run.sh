@@ -162,8 +162,8 @@ if wait_ready "http://127.0.0.1:$port/readyz"; then
   a=$(curl -s "http://127.0.0.1:$port/cloudCost?window=$win&aggregate=service" | md5sum)
   b=$($kt cloudcost --db "$db" --window "$win" --aggregate service -o json | md5sum)
   check "/cloudCost = cloudcost -o json" '[ "$a" = "$b" ]'
-  check "/model/cloudCost too" 'curl -sf "http://127.0.0.1:$port/model/cloudCost?window=$win&aggregate=provider" | grep -q "\"amortizedNetCost\""'
-  check "/ui/cloud page" 'curl -sf "http://127.0.0.1:$port/ui/cloud?window=$win&aggregate=label:team" | grep -q "Team total"'
+  check "/model/cloudCost too" 'curl -sf "http://127.0.0.1:$port/model/cloudCost?window=$win&aggregate=provider" | has "\"amortizedNetCost\""'
+  check "/ui/cloud page" 'curl -sf "http://127.0.0.1:$port/ui/cloud?window=$win&aggregate=label:team" | has "Team total"'
   check "bad aggregate is 400" '[ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/cloudCost?window=1d&aggregate=bogus")" = 400 ]'
 else
   bad "server did not become ready"; cat "$tmp/serve.log"

@@ -110,9 +110,9 @@ rule='{"type":"efficiency","window":"1d","aggregation":"namespace","efficiencyTh
   ok "POST /alert creates rule $id" || bad "POST /alert: $(cat $tmp/out.json)"
 [ "$(code -XPOST -H 'Content-Type: application/json' -d '{"type":"spendChange","window":"1d"}' $base/alert)" = 400 ] &&
   grep -q baselineWindow "$tmp/out.json" && ok "a bad rule is 400 naming the field" || bad "bad rule: $(cat $tmp/out.json)"
-until_ok "curl -sf $base/alerts | grep -q '\"id\": *\"$id\"\|\"id\":\"$id\"'" &&
+until_ok "curl -sf $base/alerts | has '\"id\": *\"$id\"\|\"id\":\"$id\"'" &&
   ok "serve's round scheduled the new rule (GET /alerts rules)" || bad "rule not scheduled: $(curl -s $base/alerts | head -c 400)"
-curl -sf "$base/alerts/configs" | grep -q "\"$id\"" && ok "GET /alerts/configs lists it" || bad "configs"
+curl -sf "$base/alerts/configs" | has "\"$id\"" && ok "GET /alerts/configs lists it" || bad "configs"
 [ "$(code -XDELETE "$base/alert?id=$id")" = 200 ] && [ "$(code -XDELETE "$base/alert?id=$id")" = 404 ] &&
   ok "DELETE /alert?id= deletes, then 404" || bad "delete alert"
 

@@ -85,7 +85,7 @@ page=$(curl -s "$base/ui/savings?window=3d&sortBy=cpuLatest&sortByOrder=ascendin
 check "Savings page: cards, tables, patches to copy" "grep -q 'id=\"savings-total\"' <<<'$page' && grep -q 'id=\"savings-requests\"' <<<'$page' && grep -q 'class=\"copy\"' <<<'$page' && grep -q 'kubectl --context' <<<'$page'"
 check "Savings page: sortable columns toggle the order" "grep -q 'sortBy=cpuLatest&amp;sortByOrder=descending' <<<'$page' || grep -q 'sortByOrder=descending' <<<'$page'"
 check "Savings page: rows drill to the workload's pods" "grep -q 'href=\"/ui/cost?window=3d&amp;aggregate=pod&amp;filter=cluster' <<<'$page'"
-check "Savings page in the navigation" "curl -s '$base/' | grep -q 'href=\"/ui/savings\"'"
+check "Savings page in the navigation" "curl -s '$base/' | has 'href=\"/ui/savings\"'"
 
 echo "$fails failed"
 [ "$fails" = 0 ]

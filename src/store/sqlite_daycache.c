@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite_dayfile.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -125,7 +125,7 @@ static uint64_t body_sum(const char *p, size_t n)
 
 static void dir_of(const kt_store *s, char *buf, size_t n) { snprintf(buf, n, "%s.days", s->url); }
 
-static void file_of(const kt_store *s, int64_t day, char *buf, size_t n)
+void dc_file_of(const kt_store *s, int64_t day, char *buf, size_t n)
 {
     snprintf(buf, n, "%s.days/%lld.ktd", s->url, (long long)day);
 }
@@ -159,7 +159,7 @@ static void align8(kt_buf *b)
     buf_add(b, pad, (8 - b->len % 8) % 8);
 }
 
-static void serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
+void dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
 {
     dc_header h;
     memset(&h, 0, sizeof h);
@@ -195,7 +195,7 @@ static void serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int6
     free(offs);
 }
 
-static int write_file(const char *path, const kt_buf *b)
+int dc_write_file(const char *path, const kt_buf *b)
 {
     char tmp[1200];
     /* pid and thread: collector threads of one process may write the same day */
@@ -212,10 +212,9 @@ static int write_file(const char *path, const kt_buf *b)
             break;
         done += (size_t)w;
     }
-    int ok = done == b->len && close(fd) == 0;
+    int ok = done == b->len;
+    ok = close(fd) == 0 && ok; /* closed once, whatever happened */
     if (!ok || rename(tmp, path)) {
-        if (ok == 0)
-            close(fd);
         unlink(tmp);
         return -1;
     }
@@ -227,7 +226,7 @@ int sq_daycache_write(kt_store *s, int64_t day)
     char dir[1100], path[1100];
     kt_err err = {0};
     dir_of(s, dir, sizeof dir);
-    file_of(s, day, path, sizeof path);
+    dc_file_of(s, day, path, sizeof path);
     mkdir(dir, 0700);
     if (sq_exec(s, "BEGIN", "day file", &err))
         return -1;
@@ -243,8 +242,8 @@ int sq_daycache_write(kt_store *s, int64_t day)
         return -1;
     }
     kt_buf b = {0};
-    serialize(&ds, &ids, day, gen, &b);
-    rc = write_file(path, &b);
+    dc_serialize(&ds, &ids, day, gen, &b);
+    rc = dc_write_file(path, &b);
     if (rc) {
         unlink(path);
         log_warn("day file %s not written (%s); questions over that day read the database", path, strerror(errno));
@@ -257,19 +256,12 @@ int sq_daycache_write(kt_store *s, int64_t day)
 
 /* --- reading -------------------------------------------------------------- */
 
-/* Database id -> dataset index as a plain array: ids are dense (SQLite
- * rowids), and a hash probe per thing per day was most of the read time. */
-typedef struct idmap {
-    uint32_t *v;
-    size_t cap;
-} idmap;
-
-static uint32_t idmap_get(const idmap *m, int64_t id)
+static uint32_t idmap_get(const dc_idmap *m, int64_t id)
 {
     return id >= 0 && (uint64_t)id < m->cap ? m->v[id] : KT_NONE;
 }
 
-static void idmap_put(idmap *m, int64_t id, uint32_t val)
+static void idmap_put(dc_idmap *m, int64_t id, uint32_t val)
 {
     if (id < 0 || id > (int64_t)UINT32_MAX * 4)
         return;
@@ -283,16 +275,6 @@ static void idmap_put(idmap *m, int64_t id, uint32_t val)
     }
     m->v[id] = val;
 }
-
-typedef struct reader {
-    kt_dataset *ds;
-    ds_sum_state sum;
-    /* database id -> dataset index, per kind of thing */
-    idmap seen[6];
-    kt_u64map ns_seen; /* (cluster, name) -> namespace */
-} reader;
-
-enum { K_CLUSTER, K_NODE, K_POD, K_CONTAINER, K_VOLUME, K_LB };
 
 /* One day file, checked: section pointers into buf. */
 typedef struct dayfile {
@@ -339,7 +321,7 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     return 0;
 }
 
-static uint32_t str(reader *R, dayfile *d, uint32_t local)
+static uint32_t str(dc_reader *R, dayfile *d, uint32_t local)
 {
     if (local >= d->h->n[S_STRS] - 1)
         return 0;
@@ -350,12 +332,12 @@ static uint32_t str(reader *R, dayfile *d, uint32_t local)
 }
 
 /* The dataset index of thing `kind` with database id `id`, or KT_NONE. */
-static uint32_t known(const reader *R, int kind, int64_t id) { return idmap_get(&R->seen[kind], id); }
+static uint32_t known(const dc_reader *R, int kind, int64_t id) { return idmap_get(&R->seen[kind], id); }
 
 #define SEC(d, i, type) ((const type *)(d)->sec[i])
 
 /* Things of one day into the dataset; lidx[kind][local] = dataset index. */
-static int add_things(reader *R, dayfile *d, uint32_t **lidx)
+static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
     const int64_t *id = SEC(d, S_IDS, int64_t);
@@ -483,7 +465,7 @@ static int add_things(reader *R, dayfile *d, uint32_t **lidx)
 }
 
 /* Facts of one day, their references rewritten, appended then folded. */
-static int add_facts(reader *R, dayfile *d, uint32_t **lidx)
+static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
     const uint64_t *n = d->h->n;
@@ -530,7 +512,7 @@ static const char *map_file(const char *path, size_t *len)
     return p;
 }
 
-static int read_file(reader *R, const char *path, int64_t day, int64_t gen)
+int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
 {
     size_t len;
     dayfile d;
@@ -558,30 +540,7 @@ static int read_file(reader *R, const char *path, int64_t day, int64_t gen)
     return rc;
 }
 
-/* --- blocks: 4, 8, 16 aligned days summed in one file ------------------
- * A 30-day question reads ~5 files instead of 30, each container once per
- * file.  A block is built once all its days are over (from the smaller
- * blocks or days it covers) and is valid while its days' generations are
- * the ones it was built from (their hash is its "generation"). */
-#define MAX_LEVEL 4
-/* No 2-day blocks: they saved one file of two at the cost of a third more
- * disk; 4-, 8- and 16-day blocks keep a 30-day question at ~6 files. */
-#define MIN_LEVEL 2
-
-static void block_of(const kt_store *s, int64_t lo, int level, char *buf, size_t n)
-{
-    if (level == 0)
-        file_of(s, lo, buf, n);
-    else
-        snprintf(buf, n, "%s.days/%lld-%d.ktb", s->url, (long long)lo, 1 << level);
-}
-
-static int64_t block_gen(const int64_t *g, size_t n, int level)
-{
-    return level == 0 ? g[0] : (int64_t)(kt_hash_bytes(g, n * sizeof *g) >> 1);
-}
-
-static int file_valid(const char *path, int64_t day, int64_t gen)
+int dc_file_valid(const char *path, int64_t day, int64_t gen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     dc_header h;
@@ -593,211 +552,19 @@ static int file_valid(const char *path, int64_t day, int64_t gen)
     return ok;
 }
 
-typedef struct piece {
-    char path[1100];
-    int64_t day, gen;
-} piece;
-
-/* Which files answer [start, end): at each day the largest valid aligned
- * block that fits, else the day file.  g: the days' generations. */
-static piece *plan_pieces(kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level, size_t *n)
+int dc_file_counts(const char *path, dc_counts *c)
 {
-    piece *p = xmalloc(((size_t)((end - start) / 86400) + 1) * sizeof *p);
-    *n = 0;
-    for (int64_t day = start; day < end;) {
-        size_t i = (size_t)((day - start) / 86400);
-        int level = max_level;
-        piece *x = &p[(*n)++];
-        for (; level >= MIN_LEVEL; level--) {
-            int64_t span = 86400LL << level;
-            if ((day / 86400) % (1 << level) == 0 && day + span <= end) {
-                block_of(s, day, level, x->path, sizeof x->path);
-                if (file_valid(x->path, day, block_gen(g + i, (size_t)1 << level, level)))
-                    break;
-            }
-        }
-        if (level < MIN_LEVEL)
-            level = 0;
-        block_of(s, day, level, x->path, sizeof x->path);
-        x->day = day, x->gen = block_gen(g + i, (size_t)1 << level, level);
-        day += 86400LL << level;
-    }
-    return p;
-}
-
-/* Room for what the files hold (an upper bound: things repeat across them). */
-static void reserve_for(reader *R, const piece *p, size_t n)
-{
-    uint64_t cf = 0, pods = 0, ctrs = 0, kvs = 0, svcs = 0;
-    for (size_t i = 0; i < n; i++) {
-        int fd = open(p[i].path, O_RDONLY | O_CLOEXEC);
-        dc_header h;
-        struct stat st;
-        if (fd < 0)
-            continue;
-        int ok = fstat(fd, &st) == 0 && read(fd, &h, sizeof h) == (ssize_t)sizeof h && !memcmp(h.magic, DC_MAGIC, 8);
-        for (int k = 0; ok && k < S_COUNT; k++) /* counts the file cannot hold are not believed */
-            ok = h.n[k] <= (uint64_t)st.st_size / (elem_size[k] ? elem_size[k] : 1);
-        if (ok)
-            cf += h.n[S_CF], pods += h.n[S_PODS], ctrs += h.n[S_CONTAINERS], kvs += h.n[S_KVS], svcs += h.n[S_SVCS];
-        close(fd);
-    }
-    if (cf < (1u << 28) && pods < (1u << 28) && kvs < (1u << 28))
-        ds_reserve(R->ds, (size_t)cf, (size_t)pods, (size_t)ctrs, (size_t)kvs, (size_t)svcs);
-}
-
-static int read_range(reader *R, kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level)
-{
-    size_t n;
-    piece *p = plan_pieces(s, start, end, g, max_level, &n);
-    reserve_for(R, p, n);
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++)
-        if ((rc = read_file(R, p[i].path, p[i].day, p[i].gen)))
-            log_debug("day file %s not usable (missing, stale or damaged): reading the database", p[i].path);
-    free(p);
-    return rc;
-}
-
-/* Generations of the days [start, end), or -1 when any day has none. */
-static int64_t *gens(kt_store *s, int64_t start, int64_t end)
-{
-    size_t n = (size_t)((end - start) / 86400);
-    int64_t *g = xcalloc(n + 1, sizeof *g);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta WHERE key >= 'day_gen:' AND key < 'day_gen;'", -1, &st,
-                           NULL) != SQLITE_OK) {
-        free(g);
-        return NULL;
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t day = atoll((const char *)sqlite3_column_text(st, 0) + 8);
-        if (day >= start && day < end && (day - start) % 86400 == 0)
-            g[(day - start) / 86400] = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_finalize(st);
-    for (size_t i = 0; i < n; i++)
-        if (g[i] <= 0) {
-            free(g);
-            return NULL;
-        }
-    return g;
-}
-
-/* The summed dataset of [start, end) from files, and (ids) the database id
- * of each thing in it. */
-static int load_range(kt_store *s, int64_t start, int64_t end, const int64_t *g, int max_level, kt_dataset *ds,
-                      sq_ids *ids)
-{
-    reader R;
-    memset(&R, 0, sizeof R);
-    R.ds = ds;
-    ds_init(ds);
-    ds->start = start, ds->end = end;
-    u64map_init(&R.ns_seen);
-    ds_sum_begin(&R.sum);
-    int rc = read_range(&R, s, start, end, g, max_level);
-    ds_sum_end(ds, &R.sum);
-    if (!rc && ids) {
-        int64_t **out[6] = {&ids->cluster, &ids->node, &ids->pod, &ids->container, &ids->volume, &ids->lb};
-        size_t n[6] = {ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_containers, ds->n_volumes, ds->n_lbs};
-        for (int k = 0; k < 6; k++) {
-            *out[k] = xcalloc(n[k] + 1, sizeof **out[k]);
-            for (size_t id = 0; id < R.seen[k].cap; id++)
-                if (R.seen[k].v[id] < n[k])
-                    (*out[k])[R.seen[k].v[id]] = (int64_t)id;
-        }
-    }
-    for (int k = 0; k < 6; k++)
-        free(R.seen[k].v);
-    u64map_free(&R.ns_seen);
-    if (rc) {
-        ds_free(ds);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    dc_header h;
+    struct stat st;
+    if (fd < 0)
         return -1;
-    }
-    ds_link_namespaces(ds);
-    return 0;
-}
-
-static int64_t *gens_locked(kt_store *s, int64_t start, int64_t end)
-{
-    int own = !s->in_txn;
-    if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return NULL;
-    int64_t *g = gens(s, start, end);
-    if (own)
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    return g;
-}
-
-int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds)
-{
-    assert(s && ds);
-    if (start % 86400 || end % 86400 || end <= start || end - start > 3700LL * 86400)
+    int ok = fstat(fd, &st) == 0 && read(fd, &h, sizeof h) == (ssize_t)sizeof h && !memcmp(h.magic, DC_MAGIC, 8);
+    for (int k = 0; ok && k < S_COUNT; k++) /* counts the file cannot hold are not believed */
+        ok = h.n[k] <= (uint64_t)st.st_size / (elem_size[k] ? elem_size[k] : 1);
+    close(fd);
+    if (!ok)
         return -1;
-    int64_t *g = gens_locked(s, start, end);
-    if (!g) {
-        log_debug("day files: a day of [%lld, %lld) has no roll-up generation: reading the database",
-                  (long long)start, (long long)end);
-        return -1;
-    }
-    int rc = load_range(s, start, end, g, MAX_LEVEL, ds, NULL);
-    free(g);
-    return rc;
-}
-
-/* Build (or rebuild) the blocks over days that are over: those holding a
- * day just rolled up, and those the newest day just completed. */
-int sq_daycache_blocks(kt_store *s, int64_t today)
-{
-    char path[1100];
-    for (int level = MIN_LEVEL; level <= MAX_LEVEL; level++) {
-        int64_t span = 86400LL << level;
-        /* the last few complete blocks of this level: rebuilt only when stale */
-        int64_t last = (today / span) * span;
-        for (int64_t lo = last - 2 * span; lo < last; lo += span) {
-            if (lo < 0)
-                continue;
-            int64_t *g = gens_locked(s, lo, lo + span);
-            if (!g)
-                continue; /* a day without rows: no block */
-            int64_t gen = block_gen(g, (size_t)1 << level, level);
-            block_of(s, lo, level, path, sizeof path);
-            kt_dataset ds;
-            sq_ids ids;
-            if (!file_valid(path, lo, gen) && !load_range(s, lo, lo + span, g, level - 1, &ds, &ids)) {
-                kt_buf b = {0};
-                serialize(&ds, &ids, lo, gen, &b);
-                if (write_file(path, &b))
-                    unlink(path);
-                buf_free(&b);
-                sq_ids_free(&ids);
-                ds_free(&ds);
-            }
-            free(g);
-        }
-    }
-    return 0;
-}
-
-int sq_rebuild_cache(kt_store *s, long *files, kt_err *err)
-{
-    sqlite3_stmt *st;
-    *files = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT t FROM node_d ORDER BY t", -1, &st, NULL) != SQLITE_OK)
-        return sq_fail(s, "listing days", err);
-    int64_t *days = NULL;
-    size_t n = 0, cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        grow_array((void **)&days, &cap, n, sizeof *days);
-        days[n++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    for (size_t i = 0; i < n; i++) {
-        if (!sq_daycache_write(s, days[i]))
-            (*files)++;
-        sq_daycache_blocks(s, days[i] + 86400); /* the blocks this day completes */
-    }
-    free(days);
+    *c = (dc_counts){h.n[S_CF], h.n[S_PODS], h.n[S_CONTAINERS], h.n[S_KVS], h.n[S_SVCS]};
     return 0;
 }

@@ -1,0 +1,52 @@
+/* sqlite_dayfile.h — inside the day-file cache (store-internal): one
+ * file's format, writer and reader (sqlite_daycache.c), used by the
+ * multi-day blocks and window reads (sqlite_dayblocks.c).
+ *
+ * A file holds a dataset's things and facts for [day, day + span) with the
+ * generation it was built from; dc_read_file folds it into a dc_reader's
+ * dataset, deduplicating things by database id, and fails (changing
+ * nothing the caller keeps: the caller discards the dataset) when the file
+ * is missing, stale, foreign or damaged. */
+#ifndef KT_SQLITE_DAYFILE_H
+#define KT_SQLITE_DAYFILE_H
+
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+
+/* Database id -> dataset index as a plain array: ids are dense (SQLite
+ * rowids), and a hash probe per thing per day was most of the read time. */
+typedef struct dc_idmap {
+    uint32_t *v;
+    size_t cap;
+} dc_idmap;
+
+/* Kinds of things deduplicated by database id, in the files' id order. */
+enum { K_CLUSTER, K_NODE, K_POD, K_CONTAINER, K_VOLUME, K_LB };
+
+/* Files being folded into one dataset. */
+typedef struct dc_reader {
+    kt_dataset *ds;
+    ds_sum_state sum;
+    dc_idmap seen[6];  /* database id -> dataset index, per kind of thing */
+    kt_u64map ns_seen; /* (cluster, name) -> namespace */
+} dc_reader;
+
+/* Element counts from a file's header (for reserving room), checked
+ * against its size. */
+typedef struct dc_counts {
+    uint64_t cfacts, pods, containers, kvs, svcs;
+} dc_counts;
+
+/* PATH.days/DAY.ktd */
+void dc_file_of(const kt_store *s, int64_t day, char *buf, size_t n);
+/* The file image of ds (its things' database ids in `ids`) for `day`, `gen`. */
+void dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b);
+/* Written to a temporary name, renamed into place; -1 on any failure. */
+int dc_write_file(const char *path, const kt_buf *b);
+/* Fold the file into R->ds; -1 when it cannot be used. */
+int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen);
+/* The file exists with this day and generation (its header only). */
+int dc_file_valid(const char *path, int64_t day, int64_t gen);
+int dc_file_counts(const char *path, dc_counts *c);
+
+#endif

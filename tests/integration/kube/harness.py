@@ -145,6 +145,7 @@ class Etcd:
                 self.stop()
 
     def _start(self, d):
+        os.makedirs(d, exist_ok=True)
         self.client = "http://127.0.0.1:%d" % free_port()
         peer = "http://127.0.0.1:%d" % free_port()
         self.log = open(os.path.join(d, "etcd.log"), "w")

@@ -272,11 +272,12 @@ int bill_reconcile(kt_store *s, enum kt_cost_metric m, kt_recon_stats *st, kt_er
     strtab_init(&r.keys), strtab_init(&r.groups);
     u64map_init(&r.node_group);
     int64_t lo, hi;
-    /* Only days with hourly rows can be repriced: the bill beyond them is
-     * not read (a years-long bill costs no more than its last days). */
+    /* Only days with asset rows (hourly or daily) that the bill or an
+     * earlier reconciliation touches: the rest of a years-long bill is not
+     * read. */
     int rc = store_bill_assets(s, on_asset, &r, err) ||
              store_bill_set_k8s(s, (const char *const *)r.akeys, r.akinds, r.aids, r.n_assets, err) ||
-             store_bill_hour_span(s, &lo, &hi, err);
+             store_bill_span(s, &lo, &hi, err);
     st->assets_keyed = (long)r.n_assets;
     if (!rc && hi > lo) {
         lo = day_floor(lo), hi = day_floor(hi - 1) + 86400;

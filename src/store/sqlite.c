@@ -435,6 +435,7 @@ int sq_open(const char *url, int flags, kt_store **out, kt_err *err)
     s->ops = &sq_ops;
     s->readonly = (flags & KT_STORE_READONLY) != 0;
     u64map_init(&s->dirty);
+    u64map_init(&s->rescaled);
     const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
     if (!strncmp(path, "//", 2))
         path += 2;
@@ -458,6 +459,7 @@ void sq_close(kt_store *s)
     if (s->db)
         sqlite3_close(s->db);
     u64map_free(&s->dirty);
+    u64map_free(&s->rescaled);
     free(s);
 }
 
@@ -470,8 +472,8 @@ int sq_begin(kt_store *s, kt_err *err)
     if (sq_exec(s, "BEGIN IMMEDIATE", "begin", err))
         return -1;
     s->in_txn = 1;
-    u64map_free(&s->dirty);
-    u64map_init(&s->dirty);
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
     return 0;
 }
 
@@ -500,6 +502,6 @@ void sq_rollback(kt_store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
-    u64map_free(&s->dirty);
-    u64map_init(&s->dirty);
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
 }

@@ -234,7 +234,11 @@ static int settle_day(recon *r, const kt_bill_asset_day *a, const char *currency
                          bill_metric_name(m)};
     st->reconciled++;
     st->estimate += estimate, st->applied += target;
-    return store_bill_apply(r->s, &rec, target / a->current, err);
+    /* A day billed at 0 keeps its prices at 1e-12 of the estimate, not 0:
+     * from exactly 0 no factor could bring back the estimate or a restated
+     * bill's cost. */
+    double scaled = target > 0 ? target : estimate * 1e-12;
+    return store_bill_apply(r->s, &rec, scaled / a->current, err);
 }
 
 static void recon_free(recon *r)

@@ -15,7 +15,8 @@
  *     estimate, BilledCost, EffectiveCost and ListCost in bill_recon.  A day
  *     the bill no longer names gets its estimate back.  A bill in another
  *     currency than the cluster's is not applied (counted; never mixed).
- *     A negative day (credits larger than the usage) is applied as 0.
+ *     A negative day (credits larger than the usage) is applied as 0
+ *     (its prices kept at 1e-12 of the estimate, so they scale back).
  * Allocations then follow: settlement splits the new node price among CPU,
  * RAM and GPU as before. */
 #ifndef KT_BILLS_RECONCILE_H

@@ -214,6 +214,18 @@ TEST(past_retention)
     CHECK_NEAR(ns_cost(s, D, "pay", IDLE_APART), 2.16, 1e-9);
     CHECK_NEAR(ns_cost(s, D, NULL, IDLE_BY_CLUSTER), 3.60 + 4.80 + 2.40, 1e-9);
 
+    /* Credits above usage: i-0aaa's day nets to -1.00 and is applied as 0;
+     * a later restatement at 3.00 still finds the estimate (4.80 × 0.625). */
+    CHECK(import(s, "b1.csv", BILL_N1("4.80") "1,11,AWS,Amazon EC2,Compute,us-east-1,i-0aaa,Credit" PERIOD
+                 "-5.80,-5.80,-5.80\n", &r) == 0);
+    CHECK(r.recon.reconciled == 1);
+    CHECK_NEAR(r.recon.applied, 0, 1e-12);
+    CHECK_NEAR(node_cost(s, "/n1", D), 0, 1e-9);
+    CHECK_NEAR(ns_cost(s, D, "shop", IDLE_APART), 0, 1e-9); /* its cost and fee share: ~1e-12 of before */
+    CHECK(import(s, "b1.csv", BILL_N1("3.00"), &r) == 0);
+    CHECK_NEAR(node_cost(s, "/n1", D), 3.00, 1e-9);
+    CHECK_NEAR(ns_cost(s, D, "shop", IDLE_APART), 1.50 + 2.40 * 1.5 / (1.5 + 1.2), 1e-9);
+
     /* A restatement naming neither node: the estimates exactly as before. */
     CHECK(import(s, "b1.csv", BILL_S3, &r) == 0);
     CHECK(r.recon.restored == 1);

@@ -75,6 +75,9 @@ int sq_auto_prune(kt_store *s, kt_err *err);
 int sq_migrate(kt_store *s, kt_err *err);
 
 extern const char *const sq_fact_table[FT_COUNT];
+/* bill_rows' indexes besides bill_rows_period (schema v4): a big import
+ * drops them and builds them again at its end (sqlite_bills.c). */
+extern const char sq_bill_rows_indexes[];
 
 /* The SQLite side of the seam (store_backend.h): each has the contract of
  * its store.h namesake (store_load → sq_load, …). */

@@ -279,6 +279,12 @@ truncate -s 2G "$tmp/big.csv"
 out=$($kt import focus "$tmp/big.csv" --db "sqlite:$db" -q 2>&1 >/dev/null); rc=$?
 check "hostile: 2 GB line refused, nothing changed" '[ $rc = 2 ] && [[ "$out" == *"longer than 1 MiB"* ]] && [ "$(state)" = "$before" ]' || echo "$out"
 rm -f "$tmp/big.csv"
+# imports into an empty table or replacing big periods build bill_rows' indexes at their end; refused ones roll back
+check "bill_rows keeps its 4 indexes" \
+  '[ "$(sqlite3 "$db" "SELECT count(*) FROM sqlite_master WHERE type = '"'index'"' AND tbl_name = '"'bill_rows'"'")" = 4 ]'
+$kt import focus "$tmp/h.csv" --db "sqlite:$tmp/fresh.db" -q >/dev/null 2>&1 # refused, into an empty table
+check "a refused first import leaves the indexes" \
+  '[ "$(sqlite3 "$tmp/fresh.db" "SELECT count(*) FROM sqlite_master WHERE type = '"'index'"' AND tbl_name = '"'bill_rows'"'")" = 4 ]'
 out=$($kt import focus "$tmp/bills" --db "sqlite:$db" --cost-metric Blended 2>&1); rc=$?
 check "bad --cost-metric" '[ $rc = 2 ] && [[ "$out" == *"use EffectiveCost"* ]]'
 

@@ -1,7 +1,8 @@
 /* test_bills_reconcile_daily.c — a bill for a day past hourly retention is
  * applied to the day's daily rows: node and allocation costs follow the
  * bill, idle and the cluster fee are re-shared, everything is conserved to
- * 1e-9, the day file is renewed, a restated bill restores the estimate
+ * 1e-9, a disk and its pod follow the same way, the day file is renewed,
+ * a restated bill restores the estimate
  * first, and the numbers equal those of the same day reconciled while its
  * hours were still stored. */
 #include <stdio.h>
@@ -25,7 +26,7 @@ static char dir[64];
  *   shop/web-1 on n1 requests 2 cores, 8 GiB: CPU 1.44 + RAM 0.96 = 2.40 a day;
  *   pay/api-1  on n2 requests 1 core, 4 GiB:  CPU 0.72 + RAM 0.48 = 1.20 a day.
  * pruned: hourly retention 1 day, pruned at D+3: only daily rows are left. */
-static kt_store *fleet(const char *name, int pruned)
+static kt_store *fleet_v(const char *name, int pruned, int volume)
 {
     char url[128];
     snprintf(url, sizeof url, "sqlite:%s/%s.db", dir, name);
@@ -49,10 +50,18 @@ static kt_store *fleet(const char *name, int pruned)
         store_put_pod(s, &p, &pod[i], &err);
         store_put_container(s, pod[i], "app", &ctr[i], &err);
     }
+    int64_t vid = 0;
+    if (volume) {
+        kt_volume_rec v = {cid, "pv1", "gp3", "shop", "data", "aws://us-east-1a/vol-0ccc", "gp3"};
+        store_put_volume(s, &v, &vid, &err);
+    }
     for (int h = 0; h < 48; h++) {
         int64_t t = D + h * 3600;
         kt_fee_hour fee = {cid, t, 1.0, 0.10, "eks"};
         CHECK(store_put_fee_hour(s, &fee, &err) == 0);
+        kt_volume_hour vh = {vid, t, 1.0, 100 * GIB, 0.1 / 730, "catalog"};
+        kt_pod_volume_hour pv = {pod[0], vid, t, 0.5};
+        CHECK(!volume || (store_put_volume_hour(s, &vh, &err) == 0 && store_put_pod_volume_hour(s, &pv, &err) == 0));
         for (int i = 0; i < 2; i++) {
             double cores = i ? 1 : 2, ram = (i ? 4 : 8) * GIB;
             kt_node_hour x = {n[i], t, 1.0, 0.03, 0.005, 0, 0.20, "catalog"};
@@ -67,6 +76,8 @@ static kt_store *fleet(const char *name, int pruned)
     }
     return s;
 }
+
+static kt_store *fleet(const char *name, int pruned) { return fleet_v(name, pruned, 0); }
 
 #define HDR "BillingAccountId,SubAccountId,ProviderName,ServiceName,ServiceCategory,RegionId,ResourceId," \
             "ChargeCategory,BillingCurrency,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,ListCost," \
@@ -265,6 +276,46 @@ TEST(daily_equals_hourly)
     store_close(d);
 }
 
+/* A disk past hourly retention: pv1, 100 GiB at 0.1 $/GiB-month (100 × 24 ×
+ * 0.1/730 = 0.328767 a day), held half of every hour by shop/web-1, billed
+ * 0.30 for D: the disk costs 0.30, shop's pvCost 0.15, __unmounted__ 0.15;
+ * the nodes and fee keep their 4.80 + 4.80 + 2.40. */
+TEST(volume_past_retention)
+{
+    kt_store *s = fleet_v("vol", 1, 1);
+    kt_bill_import_result r;
+    CHECK(import(s, "b3.csv", "1,11,AWS,Amazon EC2,Storage,us-east-1,arn:aws:ec2:us-east-1:11:volume/vol-0ccc,Usage"
+                 PERIOD "0.33,0.30,0.30\n", &r) == 0);
+    CHECK(r.recon.reconciled == 1);
+    CHECK_NEAR(r.recon.estimate, 100 * 24 * 0.1 / 730, 1e-9);
+    CHECK_NEAR(node_cost(s, "/pv1", D), 0.30, 1e-9);
+    kt_ask q = {.kind = KT_ASK_ALLOCATION};
+    alloc_query_init(&q.alloc);
+    q.alloc.window = (kt_window){D, D + 86400}, q.alloc.now = D + 3 * 86400;
+    kt_err err = {0};
+    aggregate_parse("namespace", &q.alloc.agg, &err);
+    kt_engine_limits lim = {0};
+    kt_answer a;
+    CHECK(engine_ask(s, &q, 1, &lim, &a, &err) == 0);
+    double shop_pv = -1, unmounted = -1, all = 0;
+    for (size_t i = 0; i < a.replies[0].alloc.sets[0].n; i++) {
+        const kt_alloc *x = &a.replies[0].alloc.sets[0].items[i];
+        all += alloc_total(x);
+        if (!strcmp(x->name, "shop"))
+            shop_pv = x->pv_cost;
+        if (strstr(x->name, "__unmounted__"))
+            unmounted = alloc_total(x);
+    }
+    engine_answer_free(&a);
+    CHECK_NEAR(shop_pv, 0.15, 1e-9);
+    CHECK_NEAR(unmounted, 0.15, 1e-9);
+    CHECK_NEAR(all / (4.80 + 4.80 + 2.40 + 0.30), 1, 1e-9);
+    /* the bill no longer names the disk: its estimate back, shop holds half */
+    CHECK(import(s, "b3.csv", BILL_S3, &r) == 0 && r.recon.restored == 1);
+    CHECK_NEAR(node_cost(s, "/pv1", D), 100 * 24 * 0.1 / 730, 1e-9);
+    store_close(s);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/kt-billsd-XXXXXX");
@@ -272,6 +323,7 @@ int main(void)
         return 1;
     RUN(past_retention);
     RUN(daily_equals_hourly);
+    RUN(volume_past_retention);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

@@ -40,7 +40,7 @@ static kt_store *fleet_v(const char *name, int pruned, int volume)
     static const char *const pid[2] = {"aws:///us-east-1a/i-0aaa", "aws:///us-east-1b/i-0bbb"};
     static const char *const ns[2] = {"shop", "pay"}, *const pods[2] = {"web-1", "api-1"};
     for (int i = 0; i < 2; i++) {
-        char nn[8];
+        char nn[16];
         snprintf(nn, sizeof nn, "n%d", i + 1);
         kt_node_rec r = {.cluster_id = cid, .name = nn, .provider = "aws", .region = "us-east-1",
                          .instance_type = "m5.xlarge", .provider_id = pid[i], .cpu_cores = 4, .ram_bytes = 16 * GIB};

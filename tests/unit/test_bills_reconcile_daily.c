@@ -2,7 +2,7 @@
  * applied to the day's daily rows: node and allocation costs follow the
  * bill, idle and the cluster fee are re-shared, everything is conserved to
  * 1e-9, a disk and its pod follow the same way, the day file is renewed,
- * a restated bill restores the estimate
+ * a restated bill (or a reprice) restores from the recorded estimate
  * first, and the numbers equal those of the same day reconciled while its
  * hours were still stored. */
 #include <stdio.h>
@@ -224,6 +224,18 @@ TEST(past_retention)
     CHECK_NEAR(ns_cost(s, D, "shop", IDLE_APART), 3.24, 1e-9);
     CHECK_NEAR(ns_cost(s, D, "pay", IDLE_APART), 2.16, 1e-9);
     CHECK_NEAR(ns_cost(s, D, NULL, IDLE_BY_CLUSTER), 3.60 + 4.80 + 2.40, 1e-9);
+
+    /* `kubetally reprice` over D rewrites no hours (there are none) and
+     * applies the bill again: the record keeps the estimate 4.80, not 3.60
+     * (the last expect_day below restores from it). */
+    kt_err err = {0};
+    kt_recon_stats rec;
+    CHECK(store_begin(s, &err) == 0);
+    CHECK(bill_reconcile_after_reprice(s, D, D + 86400, &rec, &err) == 0);
+    CHECK(store_commit(s, &err) == 0);
+    CHECK(rec.reconciled == 1);
+    CHECK_NEAR(rec.estimate, 4.80, 1e-9);
+    CHECK_NEAR(node_cost(s, "/n1", D), 3.60, 1e-9);
 
     /* Credits above usage: i-0aaa's day nets to -1.00 and is applied as 0;
      * a later restatement at 3.00 still finds the estimate (4.80 × 0.625). */

@@ -234,7 +234,11 @@ static int settle_day(recon *r, const kt_bill_asset_day *a, const char *currency
                          bill_metric_name(m)};
     st->reconciled++;
     st->estimate += estimate, st->applied += target;
-    return store_bill_apply(r->s, &rec, target / a->current, err);
+    /* A day billed at 0 keeps its prices at 1e-12 of the estimate, not 0:
+     * from exactly 0 no factor could bring back the estimate or a restated
+     * bill's cost. */
+    double scaled = target > 0 ? target : estimate * 1e-12;
+    return store_bill_apply(r->s, &rec, scaled / a->current, err);
 }
 
 static void recon_free(recon *r)
@@ -272,11 +276,12 @@ int bill_reconcile(kt_store *s, enum kt_cost_metric m, kt_recon_stats *st, kt_er
     strtab_init(&r.keys), strtab_init(&r.groups);
     u64map_init(&r.node_group);
     int64_t lo, hi;
-    /* Only days with hourly rows can be repriced: the bill beyond them is
-     * not read (a years-long bill costs no more than its last days). */
+    /* Only days with asset rows (hourly or daily) that the bill or an
+     * earlier reconciliation touches: the rest of a years-long bill is not
+     * read. */
     int rc = store_bill_assets(s, on_asset, &r, err) ||
              store_bill_set_k8s(s, (const char *const *)r.akeys, r.akinds, r.aids, r.n_assets, err) ||
-             store_bill_hour_span(s, &lo, &hi, err);
+             store_bill_span(s, &lo, &hi, err);
     st->assets_keyed = (long)r.n_assets;
     if (!rc && hi > lo) {
         lo = day_floor(lo), hi = day_floor(hi - 1) + 86400;

@@ -9,12 +9,14 @@
  *  2. sums, per asset and UTC day, the bill rows naming it (a row spanning
  *     days is split by overlap); rows naming an Azure scale set as a whole
  *     are split among its instances with hours that day by their estimates;
- *  3. per asset-day still held hourly: reprices the day so its cost is the
+ *  3. per asset-day stored (hourly, or daily past hourly retention):
+ *     reprices the day so its cost is the
  *     chosen metric of the bill (EffectiveCost by default), keeping the
  *     estimate, BilledCost, EffectiveCost and ListCost in bill_recon.  A day
  *     the bill no longer names gets its estimate back.  A bill in another
  *     currency than the cluster's is not applied (counted; never mixed).
- *     A negative day (credits larger than the usage) is applied as 0.
+ *     A negative day (credits larger than the usage) is applied as 0
+ *     (its prices kept at 1e-12 of the estimate, so they scale back).
  * Allocations then follow: settlement splits the new node price among CPU,
  * RAM and GPU as before. */
 #ifndef KT_BILLS_RECONCILE_H

@@ -16,9 +16,11 @@
  *    sum is per currency.
  *  - Reconciliation multiplies the hourly prices of an asset's day by
  *    billed / current cost, so settlement, the daily roll-up (the day is
- *    marked dirty) and every reader see the billed cost; bill_recon keeps
- *    the estimate it replaced, so a restated bill or a bill that no longer
- *    names the asset puts the estimate back exactly. */
+ *    marked dirty) and every reader see the billed cost; a day past hourly
+ *    retention has its daily rows (prices and what settlement derived from
+ *    them) scaled in place instead, and its day file renewed.  bill_recon
+ *    keeps the estimate it replaced, so a restated bill or a bill that no
+ *    longer names the asset puts the estimate back exactly. */
 #ifndef KT_STORE_BILLS_H
 #define KT_STORE_BILLS_H
 
@@ -52,9 +54,10 @@ int store_bill_put(kt_bill_import *im, const kt_bill_row *r, kt_err *err);
 int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *err);
 void store_bill_import_abort(kt_bill_import *im);
 
-/* The first and last instants the hourly node, volume and load-balancer
- * rows cover (0, 0 when none): only there can a bill reprice anything. */
-int store_bill_hour_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err);
+/* The instants reconciliation can change (0, 0 when none): where the
+ * stored node, volume and load-balancer rows (hourly or daily) meet the
+ * bill rows naming cluster assets and the days reconciled before. */
+int store_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err);
 
 /* Every node, volume and load balancer known (whatever their hours), with
  * the id a bill names it by: providerID, volume provider id, LB address. */
@@ -69,9 +72,9 @@ int store_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err);
 int store_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, const int64_t *ids, size_t n,
                        kt_err *err);
 
-/* Per asset and UTC day with hourly rows in [lo, hi): hours, the current
- * cost (Σ hours × price), and the estimate recorded when the day was
- * reconciled before (has_recon). */
+/* Per asset and UTC day with rows in [lo, hi) (hourly, or daily for a day
+ * past hourly retention): hours, the current cost (Σ hours × price), and
+ * the estimate recorded when the day was reconciled before (has_recon). */
 typedef struct kt_bill_asset_day {
     int kind;
     int64_t id, day;
@@ -101,7 +104,7 @@ typedef struct kt_bill_recon {
     double estimate, billed, effective, list, applied;
     const char *currency, *metric;
 } kt_bill_recon;
-/* Multiply the asset-day's hourly prices by factor and record r (apply);
+/* Multiply the asset-day's prices by factor and record r (apply);
  * or multiply by factor and forget the record (unapply: the estimate is
  * back).  In a transaction; the day's roll-up is rebuilt at commit. */
 int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err);

@@ -132,6 +132,14 @@ static int read_version(kt_store *s, int *version, kt_err *err)
 static int rollup_pending(kt_store *s, kt_err *err);
 static int migrate_readonly(kt_store *s, kt_err *err);
 
+/* bill_rows' secondary indexes (sqlite_internal.h). */
+const char sq_bill_rows_indexes[] =
+    "CREATE INDEX IF NOT EXISTS bill_rows_t0 ON bill_rows (t0);"
+    "CREATE INDEX IF NOT EXISTS bill_rows_rkey ON bill_rows (rkey) WHERE rkey <> '';"
+    /* rows whose charge period runs past their first UTC day (monthly
+     * charges, purchases): the few the daily sums cannot hold */
+    "CREATE INDEX IF NOT EXISTS bill_rows_long ON bill_rows (t0) WHERE t1 > t0 - t0 % 86400 + 86400;";
+
 /* v4: cloud bills (src/bills; sqlite_bills.c).  A bill row keeps the
  * columns kubetally uses; its repeated dimensions live once in bill_dims.
  * A billing period (provider, account, start) belongs to the import that
@@ -154,12 +162,9 @@ static void schema_v4_bills(kt_buf *sql)
         "CREATE TABLE IF NOT EXISTS bill_rows (period_id INTEGER NOT NULL, dim_id INTEGER NOT NULL, t0 INTEGER NOT NULL,"
         " t1 INTEGER NOT NULL, rkey TEXT NOT NULL, resource_id TEXT NOT NULL, resource_type TEXT NOT NULL,"
         " billed REAL NOT NULL, effective REAL NOT NULL, list REAL NOT NULL, problems INTEGER NOT NULL, extras TEXT);"
-        "CREATE INDEX IF NOT EXISTS bill_rows_period ON bill_rows (period_id);"
-        "CREATE INDEX IF NOT EXISTS bill_rows_t0 ON bill_rows (t0);"
-        "CREATE INDEX IF NOT EXISTS bill_rows_rkey ON bill_rows (rkey) WHERE rkey <> '';"
-        /* rows whose charge period runs past their first UTC day (monthly
-         * charges, purchases): the few the daily sums cannot hold */
-        "CREATE INDEX IF NOT EXISTS bill_rows_long ON bill_rows (t0) WHERE t1 > t0 - t0 % 86400 + 86400;"
+        "CREATE INDEX IF NOT EXISTS bill_rows_period ON bill_rows (period_id);");
+    buf_puts(sql, sq_bill_rows_indexes);
+    buf_puts(sql,
         /* the other rows summed per period, dimension set and day */
         "CREATE TABLE IF NOT EXISTS bill_day (day INTEGER NOT NULL, dim_id INTEGER NOT NULL, period_id INTEGER NOT NULL,"
         " billed REAL NOT NULL, effective REAL NOT NULL, list REAL NOT NULL, PRIMARY KEY (day, dim_id, period_id))"
@@ -435,6 +440,7 @@ int sq_open(const char *url, int flags, kt_store **out, kt_err *err)
     s->ops = &sq_ops;
     s->readonly = (flags & KT_STORE_READONLY) != 0;
     u64map_init(&s->dirty);
+    u64map_init(&s->rescaled);
     const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
     if (!strncmp(path, "//", 2))
         path += 2;
@@ -458,6 +464,7 @@ void sq_close(kt_store *s)
     if (s->db)
         sqlite3_close(s->db);
     u64map_free(&s->dirty);
+    u64map_free(&s->rescaled);
     free(s);
 }
 
@@ -470,8 +477,8 @@ int sq_begin(kt_store *s, kt_err *err)
     if (sq_exec(s, "BEGIN IMMEDIATE", "begin", err))
         return -1;
     s->in_txn = 1;
-    u64map_free(&s->dirty);
-    u64map_init(&s->dirty);
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
     return 0;
 }
 
@@ -500,6 +507,6 @@ void sq_rollback(kt_store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
-    u64map_free(&s->dirty);
-    u64map_init(&s->dirty);
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
 }

@@ -3,7 +3,14 @@
  * Rows stream in one by one; the import keeps two small maps so a row
  * costs one INSERT: billing periods seen in this import (the first sight of
  * a period deletes its older rows — that is the restatement rule) and a
- * bounded cache of dimension sets (provider … tags) → bill_dims id. */
+ * bounded cache of dimension sets (provider … tags) → bill_dims id.
+ *
+ * A big import does not keep bill_rows' three secondary indexes (time,
+ * resource key, long charges) up to date row by row: each deleted or
+ * inserted row costs a random b-tree step in each.  When it writes into an
+ * empty table, or replaces a period holding an eighth of the table or
+ * more, it drops them and builds them again at its end — one sort each.
+ * In the transaction: a refused import rolls the drop back too. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +30,7 @@ struct kt_bill_import {
     kt_strtab periods, dims;     /* interned keys */
     kt_u64map period_id, dim_id; /* strtab id → row id */
     sqlite3_stmt *ins_row, *ins_dim, *get_dim, *get_period, *ins_period, *del_period, *own_period, *del_days;
+    int deferred; /* bill_rows' secondary indexes dropped until the end */
     kt_buf key;
     kt_bill_import_stats st;
 };
@@ -32,6 +40,46 @@ static int prep(kt_store *s, sqlite3_stmt **st, const char *sql, kt_err *err)
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
         return sq_fail(s, "importing a bill", err);
     return 0;
+}
+
+enum { DEFER_MIN_ROWS = 10000 };
+
+static int64_t count_rows(kt_store *s, const char *sql, int64_t arg)
+{
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (arg >= 0)
+        sqlite3_bind_int64(st, 1, arg);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int defer_indexes(kt_bill_import *im, kt_err *err)
+{
+    if (im->deferred)
+        return 0;
+    im->deferred = 1;
+    return sq_exec(im->s, "DROP INDEX IF EXISTS bill_rows_t0; DROP INDEX IF EXISTS bill_rows_rkey;"
+                   " DROP INDEX IF EXISTS bill_rows_long;", "importing a bill", err);
+}
+
+/* Replacing a period of `n` rows: drop the indexes when rebuilding them
+ * over the table costs less than touching them for its n deleted and
+ * about n new rows (a sort step is several times cheaper than a random
+ * b-tree step). */
+static int maybe_defer(kt_bill_import *im, int64_t period, kt_err *err)
+{
+    if (im->deferred)
+        return 0;
+    int64_t n = count_rows(im->s, "SELECT count(*) FROM bill_rows WHERE period_id = ?1", period);
+    if (n < DEFER_MIN_ROWS)
+        return 0;
+    int64_t all = count_rows(im->s, "SELECT count(*) FROM bill_rows", -1);
+    return all >= 0 && n * 8 >= all ? defer_indexes(im, err) : 0;
 }
 
 void store_bill_import_abort(kt_bill_import *im)
@@ -93,6 +141,10 @@ int store_bill_import_begin(kt_store *s, const char *files, kt_bill_import **out
         store_bill_import_abort(im);
         return -1;
     }
+    if (count_rows(s, "SELECT NOT EXISTS (SELECT 1 FROM bill_rows)", -1) == 1 && defer_indexes(im, err)) {
+        store_bill_import_abort(im);
+        return -1;
+    }
     *out = im;
     return 0;
 }
@@ -122,6 +174,8 @@ static int period(kt_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err 
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(im->get_period, 0);
         sqlite3_reset(im->get_period);
+        if (maybe_defer(im, *id, err))
+            return -1;
         sqlite3_reset(im->del_period), sqlite3_reset(im->own_period), sqlite3_reset(im->del_days);
         sqlite3_bind_int64(im->del_period, 1, *id), sqlite3_bind_int64(im->del_days, 1, *id);
         sqlite3_bind_int64(im->own_period, 1, *id), sqlite3_bind_int64(im->own_period, 2, im->id);
@@ -227,7 +281,8 @@ int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *
     assert(im);
     char sql[160];
     snprintf(sql, sizeof sql, "UPDATE bill_imports SET rows = %ld WHERE id = %lld", im->st.rows, (long long)im->id);
-    int rc = sum_days(im, err) || sq_exec(im->s, sql, "recording the import", err) ? -1 : 0;
+    int rc = (im->deferred && sq_exec(im->s, sq_bill_rows_indexes, "indexing the bill", err)) || sum_days(im, err) ||
+                     sq_exec(im->s, sql, "recording the import", err) ? -1 : 0;
     if (st)
         *st = im->st;
     store_bill_import_abort(im);

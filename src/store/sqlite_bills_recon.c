@@ -6,7 +6,8 @@
  * and whole-node prices together, so the split among them stays as the
  * pricing made it; volume: $/GiB-h; load balancer: $/h) by one factor, and
  * marks the day dirty: the commit rolls the day up and settles it again,
- * exactly as after `kubetally reprice`. */
+ * exactly as after `kubetally reprice`.  A day past hourly retention has
+ * only daily rows: those are scaled in place (sqlite_bills_daily.c). */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,19 +24,29 @@ static const char *col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-int store_bill_hour_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
+/* Two spans met: where node, volume and LB rows exist (hourly or daily),
+ * and where the bill names a cluster asset or a day was reconciled before. */
+int store_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
 {
     if (!store_is_sqlite(s))
         return 0; /* no bills on this backend */
+    static const char *sql =
+        "SELECT max(f.a, b.a), min(f.b, b.b) FROM (SELECT min(a) a, max(b) b FROM ("
+        " SELECT min(t) a, max(t) + 3600 b FROM node_h UNION ALL SELECT min(t), max(t) + 3600 FROM volume_h"
+        " UNION ALL SELECT min(t), max(t) + 3600 FROM lb_h UNION ALL SELECT min(t), max(t) + 86400 FROM node_d"
+        " UNION ALL SELECT min(t), max(t) + 86400 FROM volume_d UNION ALL SELECT min(t), max(t) + 86400 FROM lb_d)) f,"
+        " (SELECT min(a) a, max(b) b FROM (SELECT min(r.t0) a, max(max(r.t1), max(r.t0) + 1) b FROM bill_k8s k"
+        " CROSS JOIN bill_rows r ON r.rkey = k.rkey UNION ALL SELECT min(day), max(day) + 86400 FROM bill_recon)) b";
     sqlite3_stmt *st;
     *lo = *hi = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT min(a), max(b) FROM (SELECT min(t) a, max(t) + 3600 b FROM node_h UNION ALL"
-                           " SELECT min(t), max(t) + 3600 FROM volume_h UNION ALL SELECT min(t), max(t) + 3600 FROM lb_h)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return sq_fail(s, "reading the hourly span", err);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "reading the span to reconcile", err);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+        sqlite3_column_type(st, 1) != SQLITE_NULL)
         *lo = sqlite3_column_int64(st, 0), *hi = sqlite3_column_int64(st, 1);
     sqlite3_finalize(st);
+    if (*hi < *lo)
+        *lo = *hi = 0;
     return 0;
 }
 
@@ -87,23 +98,39 @@ int store_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, c
     return rc;
 }
 
-/* One query per kind: the day's hours and current cost per asset.  (The
- * alias is not "day": bill_recon has a column of that name, and GROUP BY
- * would take the column.) */
+/* One query per kind: the day's hours and current cost per asset, from
+ * the hourly rows where the day has them, else from its daily row (a day
+ * past hourly retention: sq_day_has_hours).  (The alias is not "day":
+ * bill_recon has a column of that name, and GROUP BY would take the
+ * column.) */
+#define NO_HOURS " AND NOT EXISTS (SELECT 1 FROM node_h x WHERE x.t >= d.t AND x.t < d.t + 86400)" \
+                 " AND NOT EXISTS (SELECT 1 FROM container_h x WHERE x.t >= d.t AND x.t < d.t + 86400)"
 static const char *const day_sql[KT_BILL_KINDS] = {
     "SELECT h.node_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), n.name,"
     " sum(h.hours), sum(h.hours * h.hourly), r.estimate FROM node_h h JOIN nodes n ON n.id = h.node_id"
     " JOIN clusters c ON c.id = n.cluster_id LEFT JOIN bill_recon r ON r.kind = 0 AND r.asset_id = h.node_id"
-    " AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.node_id, aday",
+    " AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.node_id, aday"
+    " UNION ALL SELECT d.node_id, d.t, c.name, c.provider, coalesce(c.currency, ''), n.name, d.hours,"
+    " d.hours * d.hourly, r.estimate FROM node_d d JOIN nodes n ON n.id = d.node_id"
+    " JOIN clusters c ON c.id = n.cluster_id LEFT JOIN bill_recon r ON r.kind = 0 AND r.asset_id = d.node_id"
+    " AND r.day = d.t WHERE d.t >= ?1 AND d.t < ?2" NO_HOURS,
     "SELECT h.volume_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), v.name,"
     " sum(h.hours), sum(h.hours * h.bytes / 1073741824.0 * h.price), r.estimate FROM volume_h h"
     " JOIN volumes v ON v.id = h.volume_id JOIN clusters c ON c.id = v.cluster_id LEFT JOIN bill_recon r"
     " ON r.kind = 1 AND r.asset_id = h.volume_id AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2"
-    " GROUP BY h.volume_id, aday",
+    " GROUP BY h.volume_id, aday"
+    " UNION ALL SELECT d.volume_id, d.t, c.name, c.provider, coalesce(c.currency, ''), v.name, d.hours,"
+    " d.hours * d.bytes / 1073741824.0 * d.price, r.estimate FROM volume_d d JOIN volumes v ON v.id = d.volume_id"
+    " JOIN clusters c ON c.id = v.cluster_id LEFT JOIN bill_recon r ON r.kind = 1 AND r.asset_id = d.volume_id"
+    " AND r.day = d.t WHERE d.t >= ?1 AND d.t < ?2" NO_HOURS,
     "SELECT h.lb_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''),"
     " l.namespace || '/' || l.name, sum(h.hours), sum(h.hours * h.hourly), r.estimate FROM lb_h h"
     " JOIN lbs l ON l.id = h.lb_id JOIN clusters c ON c.id = l.cluster_id LEFT JOIN bill_recon r ON r.kind = 2"
-    " AND r.asset_id = h.lb_id AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.lb_id, aday",
+    " AND r.asset_id = h.lb_id AND r.day = h.t - h.t % 86400 WHERE h.t >= ?1 AND h.t < ?2 GROUP BY h.lb_id, aday"
+    " UNION ALL SELECT d.lb_id, d.t, c.name, c.provider, coalesce(c.currency, ''), l.namespace || '/' || l.name,"
+    " d.hours, d.hours * d.hourly, r.estimate FROM lb_d d JOIN lbs l ON l.id = d.lb_id"
+    " JOIN clusters c ON c.id = l.cluster_id LEFT JOIN bill_recon r ON r.kind = 2 AND r.asset_id = d.lb_id"
+    " AND r.day = d.t WHERE d.t >= ?1 AND d.t < ?2" NO_HOURS,
 };
 
 int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day_fn fn, void *ctx, kt_err *err)
@@ -173,6 +200,8 @@ static int scale(kt_store *s, int kind, int64_t id, int64_t day, double factor, 
     assert(kind >= 0 && kind < KT_BILL_KINDS && factor >= 0 && day == day_floor(day));
     if (!s->in_txn)
         return kt_fail(err, KT_ERUNTIME, "reconciliation needs an open transaction (store_begin)");
+    if (!sq_day_has_hours(s, day)) /* past hourly retention: its daily rows are scaled in place */
+        return sq_bill_scale_daily(s, kind, id, day, factor, err);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, scale_sql[kind], -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, "repricing to the bill", err);
@@ -227,9 +256,12 @@ int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
 {
     if (!store_is_sqlite(s))
         return 0; /* no bills on this backend: nothing to change */
-    char sql[160];
-    snprintf(sql, sizeof sql, "DELETE FROM bill_recon WHERE day >= %lld AND day < %lld", (long long)day_floor(lo),
-             (long long)hi);
+    /* A reprice rewrites hourly rows only: a day past hourly retention
+     * still holds the bill, and its record is what restores its estimate. */
+    char sql[400];
+    snprintf(sql, sizeof sql, "DELETE FROM bill_recon WHERE day >= %lld AND day < %lld AND (EXISTS (SELECT 1 FROM"
+             " node_h WHERE t >= day AND t < day + 86400) OR EXISTS (SELECT 1 FROM container_h WHERE t >= day AND"
+             " t < day + 86400))", (long long)day_floor(lo), (long long)hi);
     return sq_exec(s, sql, "forgetting reconciliations", err);
 }
 

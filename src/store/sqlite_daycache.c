@@ -7,7 +7,8 @@
  *  - it is written after the commit that rolled its day up, as a temporary
  *    file renamed into place (readers see the old file or the new one);
  *  - it carries the day's generation (meta 'day_gen:DAY', bumped by every
- *    roll-up in the same transaction as the rows), and is used only when
+ *    roll-up, or bill rescale of a day past hourly retention, in the same
+ *    transaction as the rows), and is used only when
  *    that matches; a stale, missing, truncated or foreign file sends the
  *    whole question to the rows;
  *  - every count and offset is checked against the file's size before use,

@@ -25,6 +25,8 @@ struct kt_store {
     int readonly, in_txn;
     sqlite3_stmt *stmt[ST_COUNT];
     kt_u64map dirty;     /* days touched in the open transaction */
+    kt_u64map rescaled;  /* of those, days past hourly retention whose daily
+                          * rows a bill rescaled in place (re-shared at commit) */
 };
 
 /* Run SQL with no results; on failure fill err naming `what`. */
@@ -55,6 +57,16 @@ void sq_ids_free(sq_ids *ids);
  * SQL roll-up of the day). */
 int sq_settle_day(kt_store *s, int64_t day, kt_err *err);
 
+/* Does DAY still have hourly rows (node or container)?  If not, its daily
+ * rows are the only record and a roll-up must leave them be. */
+int sq_day_has_hours(kt_store *s, int64_t day);
+/* Reconciling a day past hourly retention (sqlite_bills_daily.c): scale
+ * one asset's daily rows and what settlement derived from them by factor
+ * (marks the day dirty and rescaled); at commit, re-share the day's
+ * cluster-level shares (idle by cluster, fee) so they add up again. */
+int sq_bill_scale_daily(kt_store *s, int kind, int64_t id, int64_t day, double factor, kt_err *err);
+int sq_bill_reshare_day(kt_store *s, int64_t day, kt_err *err);
+
 /* Rebuild the daily rows of every dirty day (called inside the transaction). */
 int sq_rollup_dirty(kt_store *s, kt_err *err);
 /* Drop hourly rows past retention, relative to the newest hour (commit). */
@@ -63,6 +75,9 @@ int sq_auto_prune(kt_store *s, kt_err *err);
 int sq_migrate(kt_store *s, kt_err *err);
 
 extern const char *const sq_fact_table[FT_COUNT];
+/* bill_rows' indexes besides bill_rows_period (schema v4): a big import
+ * drops them and builds them again at its end (sqlite_bills.c). */
+extern const char sq_bill_rows_indexes[];
 
 /* The SQLite side of the seam (store_backend.h): each has the contract of
  * its store.h namesake (store_load → sq_load, …). */

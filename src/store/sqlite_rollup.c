@@ -35,7 +35,7 @@ static const char *const rollup_sql[FT_COUNT] = {
 
 /* Hourly rows exist for the day?  A day past hourly retention keeps its
  * daily rows: rolling up nothing must never erase them. */
-static int has_hours(kt_store *s, int64_t day)
+int sq_day_has_hours(kt_store *s, int64_t day)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM node_h WHERE t >= ?1 AND t < ?2) OR EXISTS "
@@ -48,10 +48,24 @@ static int has_hours(kt_store *s, int64_t day)
     return yes;
 }
 
+/* A new generation for the day's rows: its day file and the blocks over it
+ * are stale from this commit on. */
+static int bump_gen(kt_store *s, int64_t day, kt_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('day_gen:%lld', coalesce((SELECT value FROM meta "
+             "WHERE key = 'day_gen:%lld'), 0) + 1)", (long long)day, (long long)day);
+    return sq_exec(s, sql, "rolling up a day", err);
+}
+
 static int rollup_day(kt_store *s, int64_t day, kt_err *err)
 {
-    if (!has_hours(s, day))
-        return 0;
+    uint64_t v;
+    if (!sq_day_has_hours(s, day)) { /* daily rows only: changed in place by a bill, or left alone */
+        if (!u64map_get(&s->rescaled, (uint64_t)day, &v))
+            return 0;
+        return sq_bill_reshare_day(s, day, err) || bump_gen(s, day, err) ? -1 : 0;
+    }
     char where[96], sql[1024], body[700];
     snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld", (long long)day, (long long)day + 86400);
     for (int f = 0; f < FT_COUNT; f++) {
@@ -66,9 +80,7 @@ static int rollup_day(kt_store *s, int64_t day, kt_err *err)
         if (sq_exec(s, sql, "rolling up a day", err))
             return -1;
     }
-    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('day_gen:%lld', coalesce((SELECT value FROM meta "
-             "WHERE key = 'day_gen:%lld'), 0) + 1)", (long long)day, (long long)day);
-    if (sq_exec(s, sql, "rolling up a day", err))
+    if (bump_gen(s, day, err))
         return -1;
     return sq_settle_day(s, day, err);
 }

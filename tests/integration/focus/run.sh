@@ -186,6 +186,71 @@ for n, _, e in [l.split() for l in open(sys.argv[3])][:-1]:
     assert abs(cost[n] - 0.9 * float(e)) <= 1e-9 * max(1, float(e)), (n, cost[n])
 PY
 
+# --- 2b. days past hourly retention ----------------------------------------
+# A 12-day demo fleet with the default retention (hourly rows for the last 3
+# days, daily rows before) and an AWS bill covering the 10 days before
+# today at 0.7 × list: every one of those days is reconciled, the 7 that
+# only have daily rows too, and the AWS cluster's allocations follow.
+old=$tmp/old.db
+$kt demo --db "sqlite:$old" --days 12 --pods 80 -q >/dev/null || bad "demo 12 days"
+today=$(python3 -c 'import time; print(int(time.time()) // 86400 * 86400)')
+first=$((today - 10 * 86400)) win10="$first,$today"
+check "days before the last 3 have no hourly rows" \
+  '[ "$(sqlite3 "$old" "SELECT count(*) FROM node_h WHERE t < $today - 3 * 86400")" = 0 ] &&
+   [ "$(sqlite3 "$old" "SELECT count(DISTINCT t) FROM node_d WHERE t >= $first AND t < $today")" = 10 ]'
+sqlite3 -separator ' ' "$old" "SELECT n.name, n.provider_id, d.t, d.hours * d.hourly FROM node_d d
+  JOIN nodes n ON n.id = d.node_id JOIN clusters c ON c.id = n.cluster_id
+  WHERE c.name = '$aws' AND d.t >= $first AND d.t < $today ORDER BY d.t, n.name" >"$tmp/old.est"
+$kt allocation --db "$old" --window "$win10" --aggregate namespace --filter "cluster:\"$aws\"" -o json >"$tmp/old.before"
+mkdir -p "$tmp/oldbill"
+python3 - "$tmp/old.est" "$tmp/oldbill/aws.csv" <<'PY'
+import csv, sys, datetime as dt
+iso = lambda t: dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["BillingAccountId", "ProviderName", "ServiceName", "ServiceCategory", "ResourceId", "ChargeCategory",
+                "BillingCurrency", "BillingPeriodStart", "ChargePeriodStart", "ChargePeriodEnd", "ListCost",
+                "BilledCost", "EffectiveCost"])
+    for name, pid, day, e in (l.split() for l in open(sys.argv[1])):
+        day, e = int(day), float(e)
+        month = dt.datetime.fromtimestamp(day, dt.timezone.utc).replace(day=1, hour=0, minute=0, second=0)
+        w.writerow(["acct-old", "AWS", "Amazon Elastic Compute Cloud", "Compute", pid.split("/")[-1], "Usage", "USD",
+                    month.strftime("%Y-%m-%dT%H:%M:%SZ"), iso(day), iso(day + 86400), repr(e), repr(e * 0.8),
+                    repr(e * 0.7)])
+PY
+out=$($kt import focus "$tmp/oldbill" --db "sqlite:$old" -q 2>&1); rc=$?
+check "10-day bill imports" '[ $rc = 0 ]' || echo "$out"
+check "all 10 days recorded as reconciled" \
+  '[ "$(sqlite3 "$old" "SELECT count(DISTINCT day) FROM bill_recon WHERE kind = 0")" = 10 ]'
+for d in $(seq $first 86400 $((today - 86400))); do
+  $kt assets --db "$old" --window "$d,$((d + 86400))" -o json
+done >"$tmp/old.assets"
+python3 - "$tmp/old.est" "$tmp/old.assets" <<'PY' && ok "every AWS node-day of the 10 = 0.7 × its estimate" || bad "AWS node-days past retention"
+import json, sys
+want = {}
+for name, _, day, e in (l.split() for l in open(sys.argv[1])):
+    want.setdefault(int(day), {})[name] = 0.7 * float(e)
+dec = json.JSONDecoder(); text = open(sys.argv[2]).read(); pos = 0; days = sorted(want); i = 0
+while pos < len(text.rstrip()):
+    obj, pos = dec.raw_decode(text, pos); pos += len(text[pos:]) - len(text[pos:].lstrip())
+    cost = {a["properties"]["name"]: a["totalCost"] for a in obj["data"].values() if a["type"] == "Node"}
+    for n, v in want[days[i]].items():
+        assert abs(cost[n] - v) <= 1e-9 * max(1, v), (days[i], n, cost[n], v)
+    i += 1
+assert i == 10, i
+print(f"  {sum(len(v) for v in want.values())} node-days checked")
+PY
+$kt allocation --db "$old" --window "$win10" --aggregate namespace --filter "cluster:\"$aws\"" -o json >"$tmp/old.after"
+ratio_check "$tmp/old.before" "$tmp/old.after" && ok "AWS namespaces over 10 days: compute cost = 0.7 × before" || bad "AWS namespaces over 10 days"
+$kt allocation --db "$old" --window "$win10" --aggregate cluster --share-idle -o json >"$tmp/old.cl"
+$kt assets --db "$old" --window "$win10" --aggregate cluster -o json >"$tmp/old.classets"
+python3 - "$tmp/old.cl" "$tmp/old.classets" <<'PY' && ok "10 days: allocations + idle = assets per cluster (1e-9)" || bad "conservation over 10 days"
+import json, sys
+alloc = json.load(open(sys.argv[1]))["data"][0]; assets = json.load(open(sys.argv[2]))["data"]
+a = sum(v["totalCost"] for v in alloc.values()); b = sum(v["totalCost"] for v in assets.values())
+assert abs(a - b) <= 1e-9 * b, (a, b)
+PY
+
 # --- 3. hostile files: one line, exit 2, nothing changes --------------------
 state() { sqlite3 "$db" "SELECT count(*), total(billed) FROM bill_rows; SELECT total(hours * hourly) FROM node_h; SELECT total(hourly) FROM node_d"; }
 before=$(state)
@@ -214,6 +279,12 @@ truncate -s 2G "$tmp/big.csv"
 out=$($kt import focus "$tmp/big.csv" --db "sqlite:$db" -q 2>&1 >/dev/null); rc=$?
 check "hostile: 2 GB line refused, nothing changed" '[ $rc = 2 ] && [[ "$out" == *"longer than 1 MiB"* ]] && [ "$(state)" = "$before" ]' || echo "$out"
 rm -f "$tmp/big.csv"
+# imports into an empty table or replacing big periods build bill_rows' indexes at their end; refused ones roll back
+check "bill_rows keeps its 4 indexes" \
+  '[ "$(sqlite3 "$db" "SELECT count(*) FROM sqlite_master WHERE type = '"'index'"' AND tbl_name = '"'bill_rows'"'")" = 4 ]'
+$kt import focus "$tmp/h.csv" --db "sqlite:$tmp/fresh.db" -q >/dev/null 2>&1 # refused, into an empty table
+check "a refused first import leaves the indexes" \
+  '[ "$(sqlite3 "$tmp/fresh.db" "SELECT count(*) FROM sqlite_master WHERE type = '"'index'"' AND tbl_name = '"'bill_rows'"'")" = 4 ]'
 out=$($kt import focus "$tmp/bills" --db "sqlite:$db" --cost-metric Blended 2>&1); rc=$?
 check "bad --cost-metric" '[ $rc = 2 ] && [[ "$out" == *"use EffectiveCost"* ]]'
 

@@ -19,7 +19,7 @@ if [ ! -s "$src" ]; then
   build/kubetally demo --db "sqlite:$src" --days "$days" --pods "$pods" -q
 fi
 work=$(mktemp -d /tmp/kt-bench-budgets.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+[ -n "${KEEP_WORK:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
 cp "$src" "$work/b.db"
 [ -d "$src.days" ] && cp -r "$src.days" "$work/b.db.days"
 db="sqlite:$work/b.db"

@@ -254,7 +254,7 @@ static money item_money(const ctx *c, const item *it)
     } else {
         const ds_network_fact *f = &ds->netfacts[it->fact];
         m.other = (f->cost_internet + f->cost_region + f->cost_zone) * k;
-        m.kg = carbon_netfact_kg(ds, f) * k;
+        m.kg = c->cr.netfact_kg[it->fact] * k;
     }
     return m;
 }
@@ -304,7 +304,7 @@ static double asset_totals(ctx *c, kt_alloc_set *set)
         set->assets_carbon += carbon_nfact_kg(&c->cr, f) * k;
     }
     EACH_FACT(c, B_V, i, k) {
-        double kg = carbon_vfact_kg(ds, &ds->vfacts[i]) * k;
+        double kg = c->cr.vfact_kg[i] * k;
         set->assets_carbon += kg;
         c->cl_unmounted_kg[ds->volumes[ds->vfacts[i].volume].cluster] += kg;
         total += ds->vfacts[i].cost * k;
@@ -323,7 +323,7 @@ static double asset_totals(ctx *c, kt_alloc_set *set)
     }
     EACH_FACT(c, B_NET, i, k) {
         total += (ds->netfacts[i].cost_internet + ds->netfacts[i].cost_region + ds->netfacts[i].cost_zone) * k;
-        set->assets_carbon += carbon_netfact_kg(ds, &ds->netfacts[i]) * k;
+        set->assets_carbon += c->cr.netfact_kg[i] * k;
     }
     return total;
 }

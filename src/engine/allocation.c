@@ -86,13 +86,19 @@ static void bucket_build(bucket *bk, const void *base, size_t n, size_t stride, 
                          const span_ctx *sc)
 {
     size_t *cnt = xcalloc(sc->n_sets + 1, sizeof *cnt), total = 0;
+    uint32_t *first = xmalloc((n ? n : 1) * sizeof *first), *last = xmalloc((n ? n : 1) * sizeof *last);
     bk->off = xcalloc(sc->n_sets + 1, sizeof *bk->off);
+    /* the sets of each fact, worked out once (two divisions a fact) */
     for (size_t i = 0; i < n; i++) {
         const char *f = (const char *)base + i * stride;
         size_t k0, k1;
-        if (fact_sets(sc, *(const int64_t *)(f + t_off), *(const int32_t *)(f + dur_off), &k0, &k1))
-            for (size_t k = k0; k <= k1; k++)
-                cnt[k]++, total++;
+        if (!fact_sets(sc, *(const int64_t *)(f + t_off), *(const int32_t *)(f + dur_off), &k0, &k1)) {
+            first[i] = 1, last[i] = 0; /* none */
+            continue;
+        }
+        first[i] = (uint32_t)k0, last[i] = (uint32_t)k1;
+        for (size_t k = k0; k <= k1; k++)
+            cnt[k]++, total++;
     }
     for (size_t k = 0; k < sc->n_sets; k++)
         bk->off[k + 1] = bk->off[k] + cnt[k];
@@ -101,17 +107,15 @@ static void bucket_build(bucket *bk, const void *base, size_t n, size_t stride, 
     memset(cnt, 0, (sc->n_sets + 1) * sizeof *cnt);
     for (size_t i = 0; i < n; i++) {
         const char *f = (const char *)base + i * stride;
-        int64_t t = *(const int64_t *)(f + t_off);
-        int32_t dur = *(const int32_t *)(f + dur_off);
-        size_t k0, k1;
-        if (!fact_sets(sc, t, dur, &k0, &k1))
-            continue;
-        for (size_t k = k0; k <= k1; k++) {
+        for (size_t k = first[i]; k <= last[i]; k++) {
             size_t at = bk->off[k] + cnt[k]++;
             bk->idx[at] = (uint32_t)i;
-            bk->frac[at] = k0 == k1 ? 1.0 : fact_frac(sc, t, dur, k);
+            bk->frac[at] = first[i] == last[i] ? 1.0
+                                               : fact_frac(sc, *(const int64_t *)(f + t_off),
+                                                           *(const int32_t *)(f + dur_off), k);
         }
     }
+    free(first), free(last);
     free(cnt);
 }
 

@@ -67,11 +67,9 @@ static int distinct_filters(const kt_budget *b, size_t n, kt_filter **f, size_t 
     return rc;
 }
 
-int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
-                          kt_engine_cache *cache, kt_budget_status *out, kt_err *err)
+static int alloc_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                        kt_engine_cache *cache, kt_budget_status *out, kt_err *err)
 {
-    assert(s && (b || !n) && lim && out);
-    memset(out, 0, n * sizeof *out);
     if (!n)
         return 0;
     int64_t today = day_floor(now), start = today - HISTORY_DAYS * 86400, end = today + 86400;
@@ -118,5 +116,28 @@ int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now
         filter_free(f[i]);
     free(f);
     free(which);
+    return rc ? -1 : 0;
+}
+
+int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
+                          kt_engine_cache *cache, kt_budget_status *out, kt_err *err)
+{
+    assert(s && (b || !n) && lim && out);
+    memset(out, 0, n * sizeof *out);
+    /* allocation budgets (copied in a row: they share one pass), then asset and cloud budgets */
+    kt_budget *alloc = xcalloc(n + 1, sizeof *alloc);
+    kt_budget_status *ast = xcalloc(n + 1, sizeof *ast);
+    size_t *ai = xcalloc(n + 1, sizeof *ai), *oi = xcalloc(n + 1, sizeof *oi), na = 0, no = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(b[i].type, "asset") || !strcmp(b[i].type, "cloud"))
+            oi[no++] = i;
+        else
+            ai[na] = i, alloc[na++] = b[i]; /* shallow: the budget still owns its JSON */
+    }
+    int rc = alloc_status(s, alloc, na, now, lim, cache, ast, err) ||
+             budgets_other_status(s, b, oi, no, now, lim, cache, out, err);
+    for (size_t k = 0; !rc && k < na; k++)
+        out[ai[k]] = ast[k];
+    free(alloc), free(ast), free(ai), free(oi);
     return rc ? -1 : 0;
 }

@@ -19,11 +19,21 @@
  *   net (cloudCostBudget, service, NetCost, > 5.50):  AmazonEC2 6.00 fires (effective 5.00 would not)
  *   amort (cloudCostBudget, default AmortizedNetCost, > 4.50): AmazonEC2 5.00 fires; Compute Engine 3.00 not
  *   assets (cloudReport, provider): one report, aws 1.40 + gcp 1.40 = 2.80
- * Four alerts fire: four notifications, plus the report = 5 to the one receiver. */
+ * Four alerts fire: four notifications, plus the report = 5 to the one receiver.
+ *
+ * Asset and cloud budgets (Kubecost's budget types "asset" and "cloud") at
+ * NOW = 03-11 13:20 (alerts_fleet.h; the fleet also runs 03-10 08:00–12:00):
+ *   asset, monthly from the 1st, cluster k1 + type Node: 0.14 × (10 + 4) h = $1.96,
+ *     projected at its run rate: 1.96 × 744 h (March) / 253⅓ h elapsed
+ *   asset, weekly from Monday 03-09, type Node: 2 nodes × 0.14 × 4 h = $1.12;
+ *     asked at 03-10 11:00 instead: today so far, 08:00–11:00, 2 × 0.14 × 3 = $0.84
+ *   cloud, monthly, service AmazonEC2 or AmazonS3: 5.00 + 0.50 = $5.50 (effective)
+ *   cloud, monthly, label team:web: Compute Engine's 3.00 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts/alert.h"
+#include "alerts/budget.h"
 #include "alerts/config.h"
 #include "alerts/rule_eval.h"
 #include "alerts_fleet.h"
@@ -58,7 +68,8 @@ static int import_bill(void)
                               {"G1", "Google Cloud", "Compute Engine", "4.00,3.00,3.00", "Compute"}};
     for (int i = 0; i < 3; i++)
         fprintf(f, "%s,%s,%s,%s,%s,r1,,Usage,USD,2026-03-01T00:00:00Z,2026-03-02T00:00:00Z,2026-03-03T00:00:00Z,"
-                   "%s,{}\n", rows[i][0], rows[i][0], rows[i][1], rows[i][2], rows[i][4], rows[i][3]);
+                   "%s,%s\n", rows[i][0], rows[i][0], rows[i][1], rows[i][2], rows[i][4], rows[i][3],
+                i == 2 ? "\"{\"\"team\"\":\"\"web\"\"}\"" : "{}");
     fclose(f);
     kt_store *s;
     kt_err err = {0};
@@ -169,6 +180,51 @@ TEST(bad_threshold_rules_name_the_field)
     }
 }
 
+static double budget_spend_at(const char *json, int64_t now, double *forecast)
+{
+    kt_budget b;
+    kt_err err = {0};
+    kt_store *s = NULL;
+    kt_budget_status st = {0};
+    json_t *j = json_loads(json, 0, NULL);
+    int rc = budget_from_json(j, &b, NULL, &err) || store_open(dbpath, KT_STORE_READONLY, &s, &err) ||
+             budgets_status(s, &b, 1, now, &nolim, &st, &err);
+    if (rc)
+        fprintf(stderr, "budget %s: %s\n", json, err.msg);
+    store_close(s);
+    budget_free(&b);
+    json_decref(j);
+    if (forecast)
+        *forecast = st.forecast;
+    return rc ? -1 : st.spend;
+}
+
+TEST(asset_and_cloud_budgets)
+{
+    double fc;
+    CHECK_NEAR(budget_spend_at("{\"name\": \"k1 nodes\", \"type\": \"asset\", \"interval\": \"monthly\", "
+                               "\"spendLimit\": 10, \"values\": {\"cluster\": [\"k1\"], \"type\": [\"Node\"]}}",
+                               NOW, &fc), 1.96, 1e-9);
+    CHECK_NEAR(fc, 1.96 * 744 / (253 + 1.0 / 3), 1e-9);
+    const char *weekly = "{\"name\": \"nodes\", \"type\": \"asset\", \"interval\": \"weekly\", \"intervalDay\": 1, "
+                         "\"spendLimit\": 10, \"values\": {\"type\": [\"Node\"]}}";
+    CHECK_NEAR(budget_spend_at(weekly, NOW, NULL), 1.12, 1e-9);
+    CHECK_NEAR(budget_spend_at(weekly, MAR1 + 9 * D + 11 * H, NULL), 0.84, 1e-9);
+    CHECK_NEAR(budget_spend_at("{\"name\": \"aws\", \"type\": \"cloud\", \"interval\": \"monthly\", "
+                               "\"spendLimit\": 10, \"values\": {\"service\": [\"AmazonEC2\", \"AmazonS3\"]}}",
+                               NOW, NULL), 5.50, 1e-9);
+    CHECK_NEAR(budget_spend_at("{\"name\": \"web\", \"type\": \"cloud\", \"interval\": \"monthly\", "
+                               "\"spendLimit\": 10, \"values\": {\"label\": [\"team:web\"]}}", NOW, NULL), 3.00, 1e-9);
+    /* categories are checked per type */
+    kt_budget b;
+    kt_err err = {0};
+    json_t *j = json_loads("{\"name\": \"x\", \"type\": \"asset\", \"interval\": \"weekly\", \"spendLimit\": 1, "
+                           "\"values\": {\"namespace\": [\"a\"]}}", 0, NULL);
+    CHECK(budget_from_json(j, &b, NULL, &err) == -1 && strstr(err.msg, "for an asset budget"));
+    budget_free(&b);
+    json_decref(j);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -182,6 +238,7 @@ int main(void)
     RUN(threshold_rules_fire_on_hand_computed_spend);
     RUN(scheduled_on_is_the_first_sight);
     RUN(bad_threshold_rules_name_the_field);
+    RUN(asset_and_cloud_budgets);
     alerts_config_free(&cfg);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

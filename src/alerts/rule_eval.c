@@ -174,7 +174,7 @@ static void alloc_budget(kt_rule_run *run, const kt_reply *rep)
     const kt_alloc_set *set = first_set(rep);
     for (size_t i = 0; set && i < set->n; i++)
         if (set->items[i].kind == AK_NORMAL && alloc_total(&set->items[i]) > run->rule->threshold)
-            over_threshold(run, set->items[i].name, alloc_total(&set->items[i]), "KubetallyBudget");
+            over_threshold(run, set->items[i].name, alloc_total(&set->items[i]), "KubetallyAllocationBudget");
 }
 
 static void asset_budget(kt_rule_run *run, const kt_reply *rep)

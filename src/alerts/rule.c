@@ -244,8 +244,8 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
         w = t == KT_RULE_HEALTH ? "10m" : "1d";
     if (parse_window(w, r, field, err))
         return -1;
-    if (t == KT_RULE_ANOMALY && (r->cal != KT_CAL_DAYS || r->window_s != 86400))
-        return bad(field, "window", err, "an anomaly rule looks at each day: 1d or daily");
+    if (t == KT_RULE_ANOMALY && r->window_s != 86400 && r->window_s != 3600)
+        return bad(field, "window", err, "an anomaly rule looks at each day (1d or daily) or each hour (1h)");
     const json_t *agg = json_object_get(j, "aggregation"), *flt = json_object_get(j, "filter");
     if ((agg && !json_is_string(agg)) || (flt && !json_is_string(flt)))
         return bad(field, agg && !json_is_string(agg) ? "aggregation" : "filter", err, "a string");

@@ -16,7 +16,9 @@
  *   type: anomaly        aggregation, filter: each day at 00:00, yesterday's
  *                        spend of each row against its forecast (forecast.h,
  *                        learnt from the 8 weeks before): outside the 95 %
- *                        interval fires, inside again resolves
+ *                        interval fires, inside again resolves; window 1h:
+ *                        each hour, the last hour against a forecast learnt
+ *                        from the 48 hours before (hourly rows; a daily season)
  *   type: health         window (default 10m): a cluster silent (no contact)
  *                        for longer, a collector reporting an error, or a
  *                        node priced at nothing in the last hour fires; checked

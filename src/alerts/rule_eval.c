@@ -12,6 +12,7 @@
 #include "util/time.h"
 
 #define ANOMALY_HISTORY_DAYS 56 /* with the day itself: budget_status.c's history when run at midnight */
+#define ANOMALY_HISTORY_HOURS 48 /* an hourly rule: two days (a daily season twice), inside hourly retention */
 
 static json_t *labels_for(const kt_rule *r, const char *alertname, const char *value, const char *severity)
 {
@@ -137,7 +138,8 @@ static void anomaly(kt_rule_run *run, const kt_reply *fc)
     const kt_forecast_result *f = &fc->forecast;
     for (size_t k = 0; k < f->n; k++) {
         const kt_forecast_series *s = &f->series[k];
-        if (s->n_actual < 14 || !s->n_points || !s->has_held) /* two weeks to know what is usual */
+        int hourly = r->window_s == 3600;
+        if (s->n_actual < (hourly ? 24u : 14u) || !s->n_points || !s->has_held) /* two weeks (a day) to know what is usual */
             continue;
         const kt_forecast_point *p = &s->points[0];
         double actual = s->held_actual, slack = 0.01 * p->predicted;
@@ -146,8 +148,9 @@ static void anomaly(kt_rule_run *run, const kt_reply *fc)
             continue;
         char t[400], d[32];
         time_format(p->window.start, d);
-        snprintf(t, sizeof t, "%s %s: %.2f spent on %.10s, outside the forecast %.2f (%.2f..%.2f at 95 %%)",
-                 r->aggregation, s->key, actual, d, p->predicted, p->lower, p->upper);
+        snprintf(t, sizeof t, "%s %s: %.2f spent %s %.*s, outside the forecast %.2f (%.2f..%.2f at 95 %%)",
+                 r->aggregation, s->key, actual, hourly ? "in the hour from" : "on", hourly ? 16 : 10, d, p->predicted,
+                 p->lower, p->upper);
         json_t *st = add_finding(run, s->key, "KubetallyAnomaly", "warning", t);
         json_object_set_new(st, "actual", json_real(actual));
         json_object_set_new(st, "predictedCost", json_real(p->predicted));
@@ -304,6 +307,9 @@ static void plan_rule(const kt_rule_run *run, int64_t now, kt_filter *f, kt_ask 
          * the day (holdout): the same window as the budgets' history */
         a[0].kind = KT_ASK_FORECAST, a[0].days = 1, a[0].holdout = 1, a[0].alloc.accumulate = 0;
         a[0].alloc.window = (kt_window){we - ANOMALY_HISTORY_DAYS * 86400, we};
+        if (r->window_s == 3600) /* an hour against the two days before it, from hourly rows */
+            a[0].hourly = 1, a[0].alloc.step = 3600,
+            a[0].alloc.window = (kt_window){we - (ANOMALY_HISTORY_HOURS + 1) * 3600, we};
     }
 }
 

@@ -62,7 +62,9 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
 
 static int64_t step_of(const kt_ask *a)
 {
-    if (a->kind == KT_ASK_FORECAST || (a->kind == KT_ASK_SPEND && a->days))
+    if (a->kind == KT_ASK_FORECAST)
+        return a->alloc.step == 3600 ? 3600 : 86400;
+    if (a->kind == KT_ASK_SPEND && a->days)
         return 86400;
     return a->kind == KT_ASK_ALLOCATION && !a->alloc.accumulate ? a->alloc.step : 0;
 }
@@ -206,7 +208,7 @@ static int answer_one(kt_store *s, const kt_dataset *ds, const kt_ask *a, const 
         return savings_requests(ds, a->window, &a->requests, &r->requests, err);
     case KT_ASK_SAVINGS: return savings_all(ds, a->window, &a->savings, &r->savings, err);
     case KT_ASK_FORECAST:
-        return engine_check_cost(lim, a->alloc.window, 86400, ds->n_containers, err) ||
+        return engine_check_cost(lim, a->alloc.window, step_of(a), ds->n_containers, err) ||
                forecast_compute(ds, &a->alloc, a->days, a->backtest, a->holdout, lim->max_results, &r->forecast, err);
     case KT_ASK_SPEND:
         return spend_compute(ds, &a->alloc, a->filters, a->n_filters, a->days, &r->spend, err);

@@ -157,6 +157,7 @@ void api_alerts(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_h
 void api_alert_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,
                      kt_http_resp *);
 void api_alert_configs(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_alert_status(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_forecast.c: GET /forecast, /forecasting/forecast/allocation (Kubecost's forecast answer) */
 void api_forecast(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_budget_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,

@@ -72,6 +72,7 @@ static const kt_route routes[] = {
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/alert", NULL, budget_params, 0, 0, 0, 0, 0, api_alert_write},
     {"/alerts/configs", api_alert_configs, none, 0, 1, 0, 0, 0, NULL},
+    {"/alerts/status", api_alert_status, none, 0, 1, 0, 0, 0, NULL},
     {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
     {"/savings", api_savings, savings_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/clusterSizing", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},

@@ -45,10 +45,11 @@ typedef struct sq_ids {
  * with the database id of every thing in it; inside a transaction. */
 int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err);
 /* Day files (sqlite_daycache.c): write DAY's after the commit that rolled
- * it up; load [start, end) summed per thing from them, -1 (nothing loaded)
- * unless the window is whole days all in current files. */
+ * it up; load [start, end) from them, summed per thing or (daily) each
+ * day's facts as the daily rows give them; -1 (nothing loaded) unless the
+ * window is whole days, each in a current file or without rows. */
 int sq_daycache_write(kt_store *s, int64_t day);
-int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds);
+int sq_daycache_load(kt_store *s, int64_t start, int64_t end, int daily, kt_dataset *ds);
 /* Blocks of 2–16 days summed, for the complete ones just before `today`. */
 int sq_daycache_blocks(kt_store *s, int64_t today);
 void sq_ids_free(sq_ids *ids);

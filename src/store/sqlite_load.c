@@ -509,9 +509,20 @@ static int load(loader *L, const range *r, size_t nr, int raw, sq_ids *ids)
     return rc;
 }
 
+/* The row path only, for tests and benchmarks. */
+static int dayfiles_off(void)
+{
+    const char *off = getenv("KUBETALLY_NO_DAYFILES");
+    return off && *off;
+}
+
 int sq_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *ds, kt_err *err)
 {
     assert(s && ds && start < end);
+    /* whole days at daily resolution: each day's file holds what its daily
+     * rows give (settled, whole days: nothing to prorate) */
+    if (!hourly && !dayfiles_off() && !sq_daycache_load(s, start, end, 1, ds))
+        return 0;
     loader L = {.s = s, .ds = ds, .start = start, .end = end, .err = err};
     ds_init(ds);
     ds->start = start, ds->end = end;
@@ -565,8 +576,7 @@ int sq_load_raw(kt_store *s, int64_t hour, kt_dataset *ds, kt_err *err)
 
 int sq_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *ds, kt_err *err)
 {
-    const char *off = getenv("KUBETALLY_NO_DAYFILES"); /* the row path, for tests and benchmarks */
-    if (!(off && *off) && !sq_daycache_load(s, start, end, ds))
+    if (!dayfiles_off() && !sq_daycache_load(s, start, end, 0, ds))
         return 0; /* whole days, every one in a current day file */
     if (store_load(s, start, end, 0, ds, err))
         return -1;

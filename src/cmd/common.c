@@ -2,7 +2,6 @@
 #include "cmd/cmd.h"
 
 #include <assert.h>
-
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

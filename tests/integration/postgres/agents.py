@@ -150,6 +150,13 @@ try:
                                                       "--spool-dir", os.path.join(work, "spool-" + name)],
                                         env=env, stdout=log, stderr=subprocess.STDOUT)
 
+    def kill9_and_restart(name):
+        agents[name].send_signal(signal.SIGKILL)
+        agents[name].wait()
+        t = time.time()
+        start(name)
+        return t
+
     for name in servers:
         start(name)
     if until(lambda: all(meta("live_flush:" + n) > 0 for n in servers)):
@@ -163,10 +170,7 @@ try:
         ok("without PostgreSQL both agents spool their flushes")
     else:
         bad("no spooled flush while PostgreSQL is away")
-    agents["alpha"].send_signal(signal.SIGKILL)
-    agents["alpha"].wait()
-    restarted = time.time()
-    start("alpha")
+    restarted = kill9_and_restart("alpha")
     if until(lambda: log_has("alpha", "metering resumes from the spool") and spooled("alpha", int(restarted) + 1), 60):
         ok("alpha killed -9 during the outage resumes from its spool and spools on")
     else:
@@ -199,10 +203,7 @@ try:
     else:
         bad("an agent exited during the outage")
 
-    agents["alpha"].send_signal(signal.SIGKILL)
-    agents["alpha"].wait()
-    killed = time.time()
-    start("alpha")
+    killed = kill9_and_restart("alpha")
     if until(lambda: meta("live_flush:alpha") > killed + 2):
         ok("agent alpha killed -9 and restarted flushes again")
     else:

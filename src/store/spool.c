@@ -105,7 +105,8 @@ static int scan(kt_spool *sp, kt_err *err)
             add_found(sp, seq, &st);
     }
     closedir(d);
-    qsort(sp->f, sp->n, sizeof *sp->f, by_seq);
+    if (sp->n > 1) /* (an empty list may be NULL) */
+        qsort(sp->f, sp->n, sizeof *sp->f, by_seq);
     return 0;
 }
 

@@ -1,4 +1,5 @@
-/* cluster_store.c — a cluster thread's store side: restart marks, meter
+/* cluster_store.c — a cluster thread's store side: restart marks (from the store,
+ * or from the spool while the database is away), meter
  * flushes, contact and error records; see cluster_int.h. */
 #include "collector/cluster_int.h"
 

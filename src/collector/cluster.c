@@ -45,7 +45,7 @@ static void on_usage(void *ud, const kt_usage_sample *s, size_t n)
 
 /* ---- the loop -------------------------------------------------------- */
 
-static int stopping(kt_cluster *c)
+int cluster_stopping(kt_cluster *c)
 {
     pthread_mutex_lock(&c->lock);
     int s = c->stop;
@@ -72,7 +72,7 @@ static void publish_counts(kt_cluster *c)
 
 static void loop(kt_cluster *c)
 {
-    while (!stopping(c)) {
+    while (!cluster_stopping(c)) {
         int64_t now_ms = kt_mono_ms();
         watcher_turn(c->watcher);
         publish_counts(c);
@@ -90,11 +90,9 @@ static void loop(kt_cluster *c)
 static void *thread_main(void *arg)
 {
     kt_cluster *c = arg;
-    int64_t since, resume, now = (int64_t)time(NULL);
     c->started_ms = kt_mono_ms();
-    cluster_metering_marks(c, now, &since, &resume);
-    kt_meter_opts mo = {c->t->name, c->o.pricing, since, resume};
-    c->meter = meter_new(&mo, &c->strs);
+    if (cluster_start_meter(c, (int64_t)time(NULL)))
+        return NULL;
     watcher_set_sink(c->watcher, meter_sink(c->meter));
     c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
     loop(c);
@@ -141,6 +139,7 @@ void cluster_stop(kt_cluster *c)
     meter_free(c->meter);
     strtab_free(&c->strs);
     store_close(c->store);
+    spool_close(c->spool);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }

@@ -83,7 +83,8 @@ int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, k
     size_t cap = 0;
     request_items(out, &cap);
     savings_orphans(ds, p, out, &cap);
-    qsort(out->items, out->n, sizeof *out->items, by_monthly);
+    if (out->n > 1) /* no items: out->items may be NULL, which qsort may not get */
+        qsort(out->items, out->n, sizeof *out->items, by_monthly);
     for (int k = 0; k < SK_COUNT; k++)
         out->by_kind[k].key = saving_kind_name((enum kt_saving_kind)k), out->by_kind[k].kind = (enum kt_saving_kind)k;
     for (size_t i = 0; i < out->n; i++) {
@@ -95,8 +96,10 @@ int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, k
         add_to(&out->by_kind_cluster, &out->n_kind_cluster, s->cluster, s, 1);
         out->total += s->monthly, out->total_carbon_kg += s->carbon_kg;
     }
-    qsort(out->by_cluster, out->n_cluster, sizeof *out->by_cluster, total_desc);
-    qsort(out->by_team, out->n_team, sizeof *out->by_team, total_desc);
+    if (out->n_cluster > 1)
+        qsort(out->by_cluster, out->n_cluster, sizeof *out->by_cluster, total_desc);
+    if (out->n_team > 1)
+        qsort(out->by_team, out->n_team, sizeof *out->by_team, total_desc);
     return 0;
 }
 

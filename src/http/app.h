@@ -82,7 +82,7 @@ typedef struct kt_route {
     kt_http_handler handler; /* GET and HEAD; NULL ⇒ 405 */
     const char *const *params; /* accepted parameter names, NULL-terminated */
     int public_;               /* served without the bearer token (probes) */
-    int needs_store;
+    int needs_store;              /* 2: answers without one too (handler gets NULL) */
     int page;                  /* a dashboard page: without a session, redirect to /login */
     int cacheable;             /* answers depend only on params, store and minute (cache.h) */
     int post;                  /* served for POST only, with the body in params->body (≤ 1 MiB) */

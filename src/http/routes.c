@@ -73,7 +73,7 @@ static const kt_route routes[] = {
     {"/alert", NULL, budget_params, 0, 0, 0, 0, 0, api_alert_write},
     {"/alerts/configs", api_alert_configs, none, 0, 1, 0, 0, 0, NULL},
     {"/alerts/status", api_alert_status, none, 0, 1, 0, 0, 0, NULL},
-    {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
+    {"/metrics", api_metrics, none, 0, 2, 0, 0, 0, NULL}, /* the collector's and spool's health even when the database is away */
     {"/savings", api_savings, savings_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/clusterSizing", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/clusterSizingETL", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},

@@ -90,6 +90,15 @@ void meter_usage(kt_meter *m, const kt_usage_sample *s, size_t n);
  * load balancers that changed, and sets meta "live_since:<cluster>". */
 int meter_flush(kt_meter *m, kt_store *s, int64_t now, kt_err *err);
 
+/* The next flush goes to another store than the last one (the agent's
+ * spool, store/spool.h, or back to the database): forget the ids the last
+ * store gave, so the next flush describes every thing again. */
+void meter_forget_store(kt_meter *m);
+/* Read the hour this meter resumes (see Restarts) from s now, instead of
+ * at the first flush: for a writer whose first flush may go to a store
+ * that cannot be read (the spool).  0 when there is nothing to resume. */
+int meter_load_resumed_hour(kt_meter *m, kt_store *s, kt_err *err);
+
 typedef struct kt_meter_counts {
     long nodes, pods, running_containers;
     const char *provider, *region;   /* summary of the nodes ("" unknown) */

@@ -8,6 +8,7 @@
  * every store id is forgotten, so the next flush writes everything again;
  * the meter's own data (intervals, usage) is untouched, and hours become
  * final (usage dropped, deleted things forgotten) only after a commit. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,6 +474,18 @@ static void finalize(kt_meter *m, int64_t final)
         mt_svc *l = slab_at(&m->kinds[K_SERVICE], i);
         drop_or_prune(m, K_SERVICE, i, &l->lb, l->deleted, final);
     }
+}
+
+void meter_forget_store(kt_meter *m)
+{
+    assert(m);
+    forget_ids(m);
+}
+
+int meter_load_resumed_hour(kt_meter *m, kt_store *s, kt_err *err)
+{
+    assert(m && s);
+    return base_load(m, s, err);
 }
 
 int meter_flush(kt_meter *m, kt_store *s, int64_t now, kt_err *err)

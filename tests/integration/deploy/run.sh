@@ -26,6 +26,14 @@ for want in "kind: NetworkPolicy" "kind: ServiceAccount" "livenessProbe" "path: 
   grep -q "$want" "$tmp/agent.yaml" && grep -q "$want" "$tmp/central.yaml" && ok "both bases have $want" ||
     bad "missing $want"
 done
+python3 - "$tmp/agent.yaml" <<'PY' && ok "the agent spools to an emptyDir (--spool-dir on its mount)" || bad "agent: no spool volume"
+import sys, yaml
+dep = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "Deployment"][0]["spec"]["template"]["spec"]
+c = dep["containers"][0]
+path = c["args"][c["args"].index("--spool-dir") + 1]
+vol = [m["name"] for m in c["volumeMounts"] if m["mountPath"] == path][0]
+assert "emptyDir" in [v for v in dep["volumes"] if v["name"] == vol][0]
+PY
 grep -q "kind: ClusterRole$" "$tmp/central.yaml" && bad "central has a ClusterRole (it reads only the database)" ||
   ok "central has no Kubernetes permissions"
 ! grep -qE "verbs: \[.*(create|update|patch|delete)" deploy/agent/rbac.yaml && ok "agent's role only reads" ||

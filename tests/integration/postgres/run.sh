@@ -15,8 +15,10 @@
 #     cluster, and writing another cluster (through kubetally or with psql)
 #     is an error or touches nothing: the other cluster's sums are unchanged;
 #   - two in-cluster agents on two real API servers, PostgreSQL stopped and
-#     restarted mid-run, one agent killed -9 and restarted: every second
-#     metered once (agents.py);
+#     restarted mid-run, one agent killed -9 during the outage and restarted
+#     from its spool (--spool-dir), killed -9 again with the database up:
+#     every second metered exactly once, the spools replayed and empty, the
+#     spool on /metrics during and after the outage (agents.py);
 #   - `serve` keeps answering across a PostgreSQL restart (reconnect), and
 #     two replicas answer concurrent requests alike;
 #   - kill -9 of a writer mid-flush leaves every earlier commit and no half
@@ -149,6 +151,8 @@ out=$(asA "SELECT count(*) FROM records")
 out=$($kt reprice --db "$AU" --window 3d 2>&1 >/dev/null) && ok "agent A writes its own cluster (reprice, roll-ups)" ||
   bad "agent A reprice: $out"
 [ "$(bsum)" = "$b0" ] && ok "cluster B unchanged after all of agent A's attempts ($b0)" || bad "cluster B changed: $b0 -> $(bsum)"
+expect_err "--spool-max-mb without --spool-dir" "--spool-dir" $kt collect --spool-max-mb 5 --db "sqlite:$tmp/none.db"
+expect_err "--spool-max-mb 0" "--spool-max-mb" $kt collect --spool-dir "$tmp/spool" --spool-max-mb 0 --db "sqlite:$tmp/none.db"
 expect_err "grant-agent on SQLite" "PostgreSQL" $kt db grant-agent --cluster x --password-file "$tmp/x.pw" --db "sqlite:$sq"
 
 # --- agents in two real clusters, PostgreSQL stopped mid-run (agents.py) ----------

@@ -220,12 +220,15 @@ p1=$(free_port); p2=$(free_port)
 "$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p1" 2>"$tmp/r1.log" & pids+=("$!")
 "$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p2" 2>"$tmp/r2.log" & pids+=("$!")
 if wait_ready "http://127.0.0.1:$p1/readyz" && wait_ready "http://127.0.0.1:$p2/readyz"; then
-  q="allocation?window=3d&aggregate=namespace"
+  # two whole past days: a window ending now would move between answers;
+  # a replica busy past its gate answers 503 + Retry-After, which curl retries
+  d0=$(( ($(date +%s) / 86400 - 2) * 86400 ))
+  q="allocation?window=$d0,$((d0 + 2 * 86400))&aggregate=namespace"
   curl -sf "http://127.0.0.1:$p1/$q" > "$tmp/r0.json"
   cp=()
   for i in $(seq 8); do # 16 requests in flight over the two replicas
-    curl -sf "http://127.0.0.1:$p1/$q" -o "$tmp/r1-$i.json" & cp+=("$!")
-    curl -sf "http://127.0.0.1:$p2/$q" -o "$tmp/r2-$i.json" & cp+=("$!")
+    curl -sf --retry 5 "http://127.0.0.1:$p1/$q" -o "$tmp/r1-$i.json" & cp+=("$!")
+    curl -sf --retry 5 "http://127.0.0.1:$p2/$q" -o "$tmp/r2-$i.json" & cp+=("$!")
   done
   for c in "${cp[@]}"; do wait "$c"; done
   wait_all=1; for i in $(seq 8); do for r in 1 2; do

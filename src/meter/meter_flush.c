@@ -329,6 +329,16 @@ static int put_volume(flush *f, mt_vol *v, uint32_t vi)
                                put_pod_volume, NULL, str(f, o->name))))
             return -1;
     }
+    /* used bytes: the day rows keep their maximum, so writing a day again
+     * each flush is harmless; the earlier day is forgotten once written
+     * (finalize, after the commit) */
+    for (int d = 0; d < 2; d++) {
+        const mt_used *u = &v->used[d];
+        kt_volume_usage vu = {v->store_id, u->day, u->peak, u->samples ? u->sum / (double)u->samples : 0,
+                              u->samples, u->capacity};
+        if (u->day && store_put_volume_usage(f->s, &vu, f->err))
+            return -1;
+    }
     return 0;
 }
 
@@ -467,6 +477,7 @@ static void finalize(kt_meter *m, int64_t final)
     }
     for (uint32_t i = 0; i < m->kinds[K_PV].n; i++) {
         mt_vol *v = slab_at(&m->kinds[K_PV], i);
+        v->used[1].day = 0; /* committed: the earlier day's peak is in the store */
         drop_or_prune(m, K_PV, i, &v->present, v->deleted, final);
     }
     for (uint32_t i = 0; i < m->kinds[K_SERVICE].n; i++) {

@@ -140,10 +140,19 @@ typedef struct mt_node {
     int deleted;
 } mt_node;
 
+/* The used bytes the kubelet reported for a volume in one UTC day
+ * (meter_volume_stats): the largest, their sum and count; day 0: none. */
+typedef struct mt_used {
+    int64_t day;
+    double peak, sum, capacity;
+    long samples;
+} mt_used;
+
 typedef struct mt_vol {
     mt_hdr h;
     kt_pv_obj o;
     uint32_t provisioner, sc_type; /* from the storage class, kept once known */
+    mt_used used[2];               /* the latest day, and the one before until written */
     mt_ivs present;
     int64_t store_id;
     uint32_t rec_hash;

@@ -154,7 +154,7 @@ uint32_t ds_add_container(kt_dataset *ds, uint32_t pod, const char *name)
 uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
                        const char *claim_ns, const char *claim_name)
 {
-    ds_volume v = {cluster, S(ds, name), S(ds, storage_class), S(ds, claim_ns), S(ds, claim_name), 0};
+    ds_volume v = {cluster, S(ds, name), S(ds, storage_class), S(ds, claim_ns), S(ds, claim_name), 0, 0, 0, 0};
     PUSH(ds, volumes, v);
     return (uint32_t)ds->n_volumes - 1;
 }

@@ -58,6 +58,9 @@ typedef struct ds_namespace {
 
 typedef struct ds_volume {
     uint32_t cluster, name, storage_class, claim_ns, claim_name, provider_id;
+    /* the largest used bytes the kubelet reported over the window's days,
+     * and the filesystem capacity then (store_put_volume_usage); 0: unknown */
+    double used_peak, used_avg, used_capacity;
 } ds_volume;
 
 typedef struct ds_lb {

@@ -158,6 +158,9 @@ int sq_prune(kt_store *s, int64_t now, kt_err *err)
         if (sq_exec(s, sql, "pruning old rows", err))
             return -1;
     }
+    snprintf(sql, sizeof sql, "DELETE FROM volume_usage WHERE day < %lld;", (long long)dcut);
+    if (sq_exec(s, sql, "pruning old rows", err))
+        return -1;
     /* days without rows lose their generation, so their day files go unused */
     snprintf(sql, sizeof sql, "DELETE FROM meta WHERE key >= 'day_gen:' AND key < 'day_gen;' AND "
              "CAST(substr(key, 9) AS INTEGER) < %lld", (long long)dcut);

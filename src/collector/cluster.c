@@ -43,12 +43,12 @@ static void on_usage(void *ud, const kt_usage_sample *s, size_t n)
     meter_usage(c->meter, s, n);
 }
 
-/* Kubelet stats beyond container usage: claims' used bytes.  Pods'
- * network counters are read but not metered yet (docs/collector.md). */
+/* Kubelet stats beyond container usage: pods' network counters and
+ * claims' used bytes. */
 static void on_kubelet(void *ud, const kt_net_sample *net, size_t n_net, const kt_volume_sample *vol, size_t n_vol)
 {
     kt_cluster *c = ud;
-    (void)net, (void)n_net;
+    meter_pod_network(c->meter, net, n_net);
     meter_volume_stats(c->meter, vol, n_vol);
 }
 

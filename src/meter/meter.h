@@ -84,6 +84,16 @@ kt_kube_sink meter_sink(kt_meter *m);
 /* Usage samples (kube/objects.h kt_usage_sample) from metrics.k8s.io. */
 void meter_usage(kt_meter *m, const kt_usage_sample *s, size_t n);
 
+/* Pods' network counters (kube/objects.h kt_net_sample) from the kubelet
+ * Summary API: the growth between two samples of a pod (the new value
+ * when a counter went back: the pod's network was remade) is spread
+ * evenly over the time between them, by hour, and written as the hour's
+ * network fact (received bytes, and sent bytes as tx_other: the kubelet
+ * does not tell destinations).  The first sample of a pod only sets the
+ * baseline.  Hours already final, before `since` or before `resume` get
+ * nothing (the hour a restarted process resumes counts from the restart). */
+void meter_pod_network(kt_meter *m, const kt_net_sample *s, size_t n);
+
 /* Claims' filesystem stats (kube/objects.h kt_volume_sample) from the
  * kubelet Summary API: the bound volume's largest used bytes per UTC day
  * is kept and written with each flush (store_put_volume_usage).  A claim

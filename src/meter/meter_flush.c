@@ -224,6 +224,17 @@ static int put_pod_hours(flush *f, mt_pod *p, uint32_t pi)
                 return -1;
         }
     }
+    for (int k = 0; k < 2; k++) { /* traffic the kubelet counted (meter_pod_network) */
+        const mt_net *n = &p->net[k];
+        if (!n->hour || n->hour < f->h0 || n->hour > f->h1)
+            continue;
+        kt_pod_network_hour nh = {.t = n->hour, .rx_bytes = n->rx, .tx_other = n->tx};
+        if (ensure_pod(f, p, pi))
+            return -1;
+        nh.pod_id = p->store_id;
+        if (store_put_pod_network_hour(f->s, &nh, f->err))
+            return -1;
+    }
     return 0;
 }
 
@@ -466,6 +477,9 @@ static void finalize(kt_meter *m, int64_t final)
             drop(m, K_POD, i);
             continue;
         }
+        for (int k = 0; k < 2; k++)
+            if (p->net[k].hour < final)
+                p->net[k].hour = 0; /* committed, and final */
         for (size_t c = 0; c < p->n_ctrs; c++) {
             use_drop_before(m, &p->ctrs[c], final);
             ivs_prune(&p->ctrs[c].run, final);

@@ -120,6 +120,12 @@ typedef struct mt_ctr {
     mt_ivs run;
 } mt_ctr;
 
+/* Bytes a pod received and sent within one hour (kubelet counters); hour 0: none. */
+typedef struct mt_net {
+    int64_t hour;
+    double rx, tx;
+} mt_net;
+
 typedef struct mt_pod {
     mt_hdr h;
     uint32_t ns, name, uid, node, owner_kind, owner;
@@ -129,6 +135,9 @@ typedef struct mt_pod {
     kt_kv_id *kv;                /* labels, annotations, then claims {claim, bound PV or 0} */
     int64_t store_id, deleted;   /* deleted: when (0 = alive) */
     uint32_t rec_hash;           /* of the record last written (0 = write it) */
+    double net_rx, net_tx;       /* the kubelet's last counters (meter_pod_network) */
+    int64_t net_t;               /* their time; 0: none yet */
+    mt_net net[2];               /* the latest hour with traffic, and the one before */
 } mt_pod;
 
 typedef struct mt_node {

@@ -144,6 +144,7 @@ typedef struct ds_network_fact {
     int32_t dur;
     int64_t t;
     double tx_internet, tx_region, tx_zone, rx_bytes, cost_internet, cost_region, cost_zone;
+    double tx_other; /* sent, destination unknown (kubelet counters): traffic, never priced */
 } ds_network_fact;
 
 #define DS_ARRAY(type, name) type *name; size_t n_##name, cap_##name

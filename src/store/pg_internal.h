@@ -22,7 +22,7 @@
 #include "util/buf.h"
 #include "util/strtab.h"
 
-#define PG_SCHEMA_VERSION 2
+#define PG_SCHEMA_VERSION 3
 
 /* Fact tables (NAME_h hourly, NAME_d daily), in sqlite_internal.h's order. */
 enum { PF_CONTAINER, PF_NODE, PF_VOLUME, PF_POD_VOLUME, PF_LB, PF_POD_LB, PF_FEE, PF_NETWORK, PF_COUNT };

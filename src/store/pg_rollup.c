@@ -31,7 +31,8 @@ static const char *const rollup_aggs[PF_COUNT] = {
     "sum(hours), sum(hours*hourly)/sum(hours), max(source)",
     "sum(hours)",
     "sum(hours), sum(hours*hourly)/sum(hours), max(kind)",
-    "sum(tx_internet), sum(tx_region), sum(tx_zone), sum(rx), sum(cost_internet), sum(cost_region), sum(cost_zone)",
+    "sum(tx_internet), sum(tx_region), sum(tx_zone), sum(rx), sum(cost_internet), sum(cost_region), sum(cost_zone),"
+    " sum(tx_other)",
 };
 /* Tables whose daily row needs hours: a thing that never ran has no rate. */
 static const int rollup_having[PF_COUNT] = {0, 1, 1, 0, 1, 0, 1, 0};

@@ -173,12 +173,18 @@ static void schema_v4_bills(kt_buf *sql)
         " WITHOUT ROWID;");
 }
 
-/* v5: the used bytes of claimed volumes, per volume and UTC day, from the
- * kubelet Summary API (store_put_volume_usage): not an hourly fact table,
- * because only each day's peak matters (PV right-sizing) and a day row
- * keeps its maximum however often it is written. */
+/* v5, what the kubelet Summary API brings: the used bytes of claimed
+ * volumes, per volume and UTC day (store_put_volume_usage) — not an hourly
+ * fact table, because only each day's peak matters (PV right-sizing) and a
+ * day row keeps its maximum however often it is written; and pods' bytes
+ * sent to unknown destinations (network tx_other, appended: the hourly
+ * insert is positional, and the daily row ends with it after the v2
+ * settlement columns, which network has none of). */
 static void schema_v5_volume_usage(kt_buf *sql)
 {
+    /* and network bytes sent whose destination the source does not tell */
+    buf_puts(sql, "ALTER TABLE network_h ADD COLUMN tx_other REAL DEFAULT 0;"
+                  "ALTER TABLE network_d ADD COLUMN tx_other REAL DEFAULT 0;");
     buf_puts(sql, "CREATE TABLE IF NOT EXISTS volume_usage (day INTEGER NOT NULL, volume_id INTEGER NOT NULL,"
                   " used_peak REAL NOT NULL, used_avg REAL NOT NULL, samples INTEGER NOT NULL, capacity REAL NOT NULL,"
                   " PRIMARY KEY (day, volume_id)) WITHOUT ROWID;");

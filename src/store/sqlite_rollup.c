@@ -30,7 +30,7 @@ static const char *const rollup_sql[FT_COUNT] = {
     "cluster_id, sum(hours), sum(hours*hourly)/sum(hours), max(kind) FROM fee_h %s GROUP BY cluster_id"
     " HAVING sum(hours) > 0",
     "pod_id, sum(tx_internet), sum(tx_region), sum(tx_zone), sum(rx), sum(cost_internet), sum(cost_region),"
-    " sum(cost_zone) FROM network_h %s GROUP BY pod_id",
+    " sum(cost_zone), sum(tx_other) FROM network_h %s GROUP BY pod_id",
 };
 
 /* Hourly rows exist for the day?  A day past hourly retention keeps its

@@ -170,6 +170,8 @@ typedef struct kt_pod_network_hour {
     int64_t pod_id, t;
     double tx_internet, tx_region, tx_zone, rx_bytes; /* bytes */
     double cost_internet, cost_region, cost_zone;
+    double tx_other;  /* bytes sent to destinations the source does not tell (the kubelet's
+                       * counters): counted as traffic, never priced (SQLite v5, PostgreSQL v3) */
 } kt_pod_network_hour;
 
 int store_put_container_hour(kt_store *s, const kt_container_hour *f, kt_err *err);

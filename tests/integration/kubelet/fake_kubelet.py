@@ -10,7 +10,11 @@ requests it answered in COUNT_FILE.
 
   python3 fake_kubelet.py HOST PORT CERT KEY CA TABLE_FILE COUNT_FILE
 TABLE_FILE: {"node": "n1", "pods": {"ns/pod": {"containers": {"c": [nanoCores, workingSetBytes]},
-             "network": [rxBytes, txBytes], "volumes": {"claim": [usedBytes, capacityBytes]}}}}
+             "network": [rx bytes/s, tx bytes/s], "volumes": {"claim": [usedBytes, capacityBytes]}}}}
+The network counters grow at those rates from START (this server's start,
+whole seconds): rxBytes = rate × (now − START), now being the whole second
+the answer is stamped with, so any two answers differ by rate × their
+time difference exactly.
 """
 import http.server
 import json
@@ -25,12 +29,14 @@ import harness  # noqa: E402
 
 host, port, cert, key, ca, table_file, count_file = sys.argv[1:8]
 served = 0
+START = int(time.time())
 
 
 def summary():
     with open(table_file) as f:
         table = json.load(f)
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    t = int(time.time())
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
     pods = []
     for nsname, p in table["pods"].items():
         ns, name = nsname.split("/")
@@ -42,8 +48,10 @@ def summary():
                             "memory": {"time": now, "workingSetBytes": v[1], "usageBytes": v[1] + 4096,
                                        "rssBytes": v[1]}}
                            for c, v in p.get("containers", {}).items()],
-            "network": {"time": now, "name": "eth0", "rxBytes": p["network"][0], "txBytes": p["network"][1],
-                        "interfaces": [{"name": "eth0", "rxBytes": p["network"][0], "txBytes": p["network"][1]}]},
+            "network": {"time": now, "name": "eth0", "rxBytes": p["network"][0] * (t - START),
+                        "txBytes": p["network"][1] * (t - START),
+                        "interfaces": [{"name": "eth0", "rxBytes": p["network"][0] * (t - START),
+                                        "txBytes": p["network"][1] * (t - START)}]},
             "volume": [{"time": now, "name": "v%d" % i, "usedBytes": v[0], "capacityBytes": v[1],
                         "availableBytes": v[1] - v[0], "pvcRef": {"name": c, "namespace": ns}}
                        for i, (c, v) in enumerate(p.get("volumes", {}).items())] +

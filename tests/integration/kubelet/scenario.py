@@ -65,9 +65,9 @@ def wait(cond, what, tries=120):
 
 def write_table(used):
     table = {"node": "n1", "pods": {
-        "shop/web-1": {"containers": {"app": [750000000, 512 * MiB]}, "network": [1000, 2000],
+        "shop/web-1": {"containers": {"app": [750000000, 512 * MiB]}, "network": [1000, 500],
                        "volumes": {"data-a": [used, 10 * GiB]}},
-        "shop/tiny": {"containers": {"main": [50000000, 64 * MiB]}, "network": [10, 20]}}}
+        "shop/tiny": {"containers": {"main": [50000000, 64 * MiB]}, "network": [0, 0]}}}
     with open(TABLE + ".tmp", "w") as f:
         json.dump(table, f)
     os.replace(TABLE + ".tmp", TABLE)
@@ -215,6 +215,36 @@ def containers_measured(db):
           % (cpeak, rpeak))
 
 
+def network(db):
+    """Step 2d: web-1's counters grow 1000 B/s in and 500 B/s out, so the
+    bytes metered between its first and last sample are 1000·k and 500·k
+    for k whole seconds (the stand-in stamps whole seconds); tiny sends
+    nothing and still has network facts (0 bytes: it is measured, which is
+    what abandoned-workload detection needs).  The allocation API shows
+    web-1's bytes as networkReceiveBytes / networkTransferBytes."""
+    con = sqlite3.connect(db)
+    rows = dict((r[0], r[1:]) for r in con.execute(
+        """SELECT p.name, sum(n.rx), sum(n.tx_other), sum(n.tx_internet + n.tx_region + n.tx_zone),
+                  sum(n.cost_internet + n.cost_region + n.cost_zone), count(*)
+           FROM network_h n JOIN pods p ON p.id = n.pod_id GROUP BY p.name"""))
+    con.close()
+    rx, tx, classified, cost, n = rows.get("web-1", (0, 0, 0, 0, 0))
+    k = rx / 1000
+    check(k >= 1 and abs(k - round(k)) < 1e-6 and close(tx, 500 * k, 1e-9),
+          "web-1: %.1f bytes in = 1000 × %.6f s, %.1f out = 500 × the same" % (rx, k, tx))
+    check(classified == 0 and cost == 0, "kubelet bytes are unclassified and unpriced (tx_other)")
+    t_rx, t_tx = rows.get("tiny", (None, None, 0, 0, 0))[:2]
+    check(t_rx == 0 and t_tx == 0, "tiny: network facts with 0 bytes (%s, %s)" % (t_rx, t_tx))
+    r = subprocess.run([KT, "allocation", "--db", "sqlite:" + db, "--window", "1d", "--aggregate", "pod",
+                        "-o", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sets = json.loads(r.stdout)["data"] if r.returncode == 0 else [{}]
+    web = [a for s in sets for key, a in s.items() if key.endswith("web-1")]
+    check(len(web) == 1 and close(web[0]["networkReceiveBytes"], rx, 1e-9) and
+          close(web[0]["networkTransferBytes"], tx, 1e-9),
+          "allocation: web-1 networkReceiveBytes %s, networkTransferBytes %s" %
+          (web and web[0].get("networkReceiveBytes"), web and web[0].get("networkTransferBytes")))
+
+
 def sizing(db):
     """Step 3: vol-a (10Gi gp3) peaked at 4Gi; with 10 % headroom it needs
     4Gi × 1.1 = 4724464025.6 bytes, applied as 5Gi; it saves
@@ -283,6 +313,7 @@ def main():
         check("usage from the kubelet Summary API" in text, "the collector reports the kubelet as its usage source")
         check(token not in text and pki.admin_token not in text, "no token in collect's log")
         containers_measured(db)
+        network(db)
         sizing(db)
     finally:
         kubelet.kill()

@@ -112,6 +112,15 @@ static int ask_one(kt_params *p, const kt_ask *ask, kt_answer *a, kt_err *err)
     return rc;
 }
 
+/* Print what the formatter wrote and free it with the answer. */
+static int emit(kt_buf *b, kt_answer *a)
+{
+    fwrite(b->data, 1, b->len, stdout);
+    buf_free(b);
+    engine_answer_free(a);
+    return 0;
+}
+
 static int savings_requests_cmd(int argc, char **argv)
 {
     kt_params p;
@@ -138,10 +147,7 @@ static int savings_requests_cmd(int argc, char **argv)
     if (patch && cmd_parse_bool(patch) == 1) format_rs_patch(r, &b);
     else if (out == KT_OUT_JSON) format_rs_json(r, &b);
     else format_rs_table(r, &b);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_free(&b);
-    engine_answer_free(&a);
-    return 0;
+    return emit(&b, &a);
 }
 
 static int savings_summary_cmd(int argc, char **argv)
@@ -176,10 +182,7 @@ static int savings_summary_cmd(int argc, char **argv)
     kt_buf b = {0};
     if (out == KT_OUT_JSON) format_savings_json(&a.replies[0].savings, &b);
     else format_savings_table(&a.replies[0].savings, &b);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_free(&b);
-    engine_answer_free(&a);
-    return 0;
+    return emit(&b, &a);
 }
 
 static int savings_volumes_cmd(int argc, char **argv)
@@ -202,10 +205,7 @@ static int savings_volumes_cmd(int argc, char **argv)
     kt_buf b = {0};
     if (out == KT_OUT_JSON) format_pv_json(&a.replies[0].volumes, &b);
     else format_pv_table(&a.replies[0].volumes, &b);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_free(&b);
-    engine_answer_free(&a);
-    return 0;
+    return emit(&b, &a);
 }
 
 /* `savings cluster` (compare = 0) and `savings compare --to …` (1). */
@@ -250,9 +250,7 @@ static int savings_cluster_cmd(int argc, char **argv, int compare)
         const kt_cs_result *r = &a.replies[0].clusters;
         if (out == KT_OUT_JSON) compare ? format_compare_json(r, &b) : format_cs_json(r, &b);
         else format_cs_table(r, compare, pricing_currency(pricing), &b);
-        fwrite(b.data, 1, b.len, stdout);
-        buf_free(&b);
-        engine_answer_free(&a);
+        emit(&b, &a);
     }
     pricing_free(pricing);
     return rc ? cmd_report(name, &err) : 0;

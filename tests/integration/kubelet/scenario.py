@@ -115,14 +115,6 @@ def collector(cfg, db, log_name):
                              "--flush-interval", "2s", "--usage-interval", "2s"], stdout=log, stderr=subprocess.STDOUT)
 
 
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def log_text(name):
     with open(os.path.join(WORK, name), errors="replace") as f:
         return f.read()
@@ -136,7 +128,7 @@ def forbidden_first(cfg):
         wait(lambda: "nodes/proxy forbidden (HTTP 403)" in log_text("forbidden.log"),
              "without the kubelet-stats role the collector says nodes/proxy is forbidden")
     finally:
-        stop(proc)
+        harness.stop_process(proc)
     text = log_text("forbidden.log")
     check(text.count("nodes/proxy forbidden") == 1 and "kubetally-kubelet-stats" in text,
           "the 403 is logged once and names the ClusterRole to bind")
@@ -308,7 +300,7 @@ def main():
         try:
             volumes_measured(db)
         finally:
-            stop(proc)
+            harness.stop_process(proc)
         text = log_text("collect.log")
         check("usage from the kubelet Summary API" in text, "the collector reports the kubelet as its usage source")
         check(token not in text and pki.admin_token not in text, "no token in collect's log")

@@ -158,9 +158,9 @@ static int savings_summary_cmd(int argc, char **argv)
     int rc;
     if (begin("savings", summary_flags,
               "Every savings kind at once: monthly total, CO2e and count per kind, cluster and team. "
-              "Kinds: `savings requests` (right-sizing, --patch), `savings volumes`, `savings cluster`, `savings compare`. Unclaimed "
-              "volumes, orphaned load balancers, underused nodes and abandoned workloads are in the summary's "
-              "items (-o json).", argc, argv, &p, &out, &rc))
+              "Kinds: `savings requests` (right-sizing, --patch), `savings volumes`, `savings cluster`, "
+              "`savings compare`. Unclaimed volumes, orphaned load balancers, underused nodes, abandoned "
+              "workloads and PV right-sizing are in the summary's items (-o json).", argc, argv, &p, &out, &rc))
         return rc;
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter;

@@ -73,7 +73,8 @@ TEST(claim_used_bytes)
     fx_pod(&f, &p, HM(10, 0));
     uint32_t ns = S(&f, "a"), claim = S(&f, "data");
     kt_volume_sample v[] = {{ns, claim, 3 * GIB, 10 * GIB, HM(10, 10)}, {ns, claim, 5 * GIB, 10 * GIB, HM(10, 20)},
-                            {ns, claim, 4 * GIB, 10 * GIB, HM(10, 30)}, {ns, S(&f, "other"), 9 * GIB, 9 * GIB, HM(10, 30)}};
+                            {ns, claim, 4 * GIB, 10 * GIB, HM(10, 30)},
+                            {ns, S(&f, "other"), 9 * GIB, 9 * GIB, HM(10, 30)}};
     meter_volume_stats(f.m, v, 4);
     kt_volume_sample next = {ns, claim, 1 * GIB, 10 * GIB, T0 + 86400 + 600};
     meter_volume_stats(f.m, &next, 1);

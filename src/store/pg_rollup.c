@@ -256,7 +256,11 @@ int pgs_prune(kt_store *ks, int64_t now, kt_err *err)
     kt_retention r;
     pgs_get_retention(ks, &r, err);
     int64_t hcut = day_floor(now - (int64_t)r.hourly_days * 86400), dcut = now - (int64_t)r.daily_days * 86400;
-    return pg_drop_partitions(PGS(ks), hcut, dcut, err);
+    char d[32];
+    snprintf(d, sizeof d, "%lld", (long long)dcut);
+    const char *p[] = {d};
+    return pg_drop_partitions(PGS(ks), hcut, dcut, err) ||
+           pg_exec(PGS(ks), "DELETE FROM volume_usage WHERE day < $1::bigint", 1, p, "pruning old rows", err);
 }
 
 static int status_row(void *ctx, const PGresult *r)

@@ -133,6 +133,10 @@ static void schema_v1(kt_buf *b)
 }
 
 /* Tables confined by row-level security to an agent's cluster. */
+/* The row-level security condition of every table with a cluster_id: an
+ * agent (kt_agent_cluster() not NULL) sees and writes its cluster only. */
+#define OWN_CLUSTER "(SELECT kt_agent_cluster()) IS NULL OR cluster_id = (SELECT kt_agent_cluster())"
+
 static const char *const rls_tables[] = {"nodes", "pods", "pod_labels", "containers", "namespaces",
                                          "namespace_labels", "volumes", "lbs", NULL};
 
@@ -151,7 +155,7 @@ static void schema_v2_agents(kt_buf *b)
         " SET search_path FROM CURRENT AS $f$ SELECT cluster_id FROM kt_agents WHERE role = session_user $f$;"
         "CREATE FUNCTION kt_agent_cluster_name() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER"
         " SET search_path FROM CURRENT AS $f$ SELECT name FROM clusters WHERE id = kt_agent_cluster() $f$;");
-    const char *own = "(SELECT kt_agent_cluster()) IS NULL OR cluster_id = (SELECT kt_agent_cluster())";
+    const char *own = OWN_CLUSTER;
     for (int i = 0; rls_tables[i]; i++)
         buf_printf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON %s USING (%s)"
                    " WITH CHECK (%s);", rls_tables[i], rls_tables[i], own, own);
@@ -199,6 +203,22 @@ static void schema_v3_network_other(kt_buf *b)
                 "ALTER TABLE network_d ADD COLUMN IF NOT EXISTS tx_other float8 DEFAULT 0;");
 }
 
+/* v3 too: claims' used bytes per volume and UTC day (store_put_volume_usage),
+ * as in SQLite's v5, with the volume's cluster_id for row-level security;
+ * agents granted before v3 get the table's privileges here. */
+static void schema_v3_volume_usage(kt_buf *b)
+{
+    buf_printf(b,
+        "CREATE TABLE IF NOT EXISTS volume_usage (day bigint NOT NULL, volume_id bigint NOT NULL,"
+        " cluster_id bigint NOT NULL, used_peak float8 NOT NULL, used_avg float8 NOT NULL, samples bigint NOT NULL,"
+        " capacity float8 NOT NULL, PRIMARY KEY (day, volume_id));"
+        "ALTER TABLE volume_usage ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY kt_cluster ON volume_usage USING (%s) WITH CHECK (%s);"
+        "DO $g$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kubetally_agent') THEN"
+        " GRANT SELECT, INSERT, UPDATE, DELETE ON volume_usage TO kubetally_agent; END IF; END $g$;",
+        OWN_CLUSTER, OWN_CLUSTER);
+}
+
 static int refuse_newer(pg_store *s, int version, kt_err *err)
 {
     return kt_fail(err, KT_EINPUT, "store %s: written by a newer kubetally (schema %d, this one knows %d); "
@@ -233,8 +253,10 @@ int pg_migrate(pg_store *s, kt_err *err)
         schema_v1(&sql);
     if (!rc && version < 2)
         schema_v2_agents(&sql);
-    if (!rc && version < 3)
+    if (!rc && version < 3) {
         schema_v3_network_other(&sql);
+        schema_v3_volume_usage(&sql);
+    }
     /* Later versions append their steps here: if (version < 4) schema_v4_…(&sql); */
     if (!rc && version < PG_SCHEMA_VERSION) {
         buf_printf(&sql, "INSERT INTO meta VALUES ('schema_version', '%d') ON CONFLICT (key) DO UPDATE"

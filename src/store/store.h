@@ -191,7 +191,8 @@ int store_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err
  * writer rewrites its day as it goes; one restarted mid-day takes over
  * once it has seen more), so writing a day again is harmless; the capacity
  * is the latest given.  Kept as long as daily rows (retention.daily_days).
- * SQLite only for now: a PostgreSQL store drops them (docs/decisions.md).
+ * Both backends (SQLite schema v5, PostgreSQL v3, where a row carries its
+ * volume's cluster_id for row-level security).
  * store_load and store_load_summed fill ds_volume's used_peak (the
  * largest over the days the window touches), used_avg (sample-weighted)
  * and used_capacity; 0: none known. */

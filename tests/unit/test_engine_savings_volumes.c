@@ -154,13 +154,11 @@ TEST(in_the_summary)
  *          → 3.5 GiB peak, avg 2.5 GiB over 12 samples
  *   day 1: (1 GiB, avg 1, 4 samples, capacity 11 GiB)
  *   window of both days: peak 3.5 GiB, avg (2.5 × 12 + 1 × 4) / 16 = 2.125 GiB,
- *   capacity the newest day's 11 GiB; window of day 1 alone: peak 1 GiB. */
-TEST(store_keeps_day_peaks)
+ *   capacity the newest day's 11 GiB; window of day 1 alone: peak 1 GiB.
+ * The same on PostgreSQL when $KUBETALLY_TEST_PG names an empty database
+ * (tests/integration/postgres runs it so). */
+static void day_peaks_on(const char *url)
 {
-    char dir[] = "/tmp/kt-pvusage-XXXXXX", url[128];
-    if (!mkdtemp(dir))
-        return;
-    snprintf(url, sizeof url, "sqlite:%s/kt.db", dir);
     kt_store *s;
     kt_err err = {0};
     int64_t cid, vid;
@@ -196,9 +194,27 @@ TEST(store_keeps_day_peaks)
     CHECK(d.n_volumes == 1 && d.volumes[0].used_peak == 1 * GIB && d.volumes[0].used_avg == 1 * GIB);
     ds_free(&d);
     store_close(s);
+}
+
+TEST(store_keeps_day_peaks)
+{
+    char dir[] = "/tmp/kt-pvusage-XXXXXX", url[128];
+    if (!mkdtemp(dir))
+        return;
+    snprintf(url, sizeof url, "sqlite:%s/kt.db", dir);
+    day_peaks_on(url);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd)) {}
+}
+
+TEST(store_keeps_day_peaks_postgresql)
+{
+    const char *url = getenv("KUBETALLY_TEST_PG");
+    if (url && *url)
+        day_peaks_on(url);
+    else
+        printf("skip PostgreSQL: KUBETALLY_TEST_PG not set\n");
 }
 
 int main(void)
@@ -206,5 +222,6 @@ int main(void)
     RUN(sizing_with_headroom);
     RUN(in_the_summary);
     RUN(store_keeps_day_peaks);
+    RUN(store_keeps_day_peaks_postgresql);
     return check_done();
 }

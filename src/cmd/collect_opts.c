@@ -14,6 +14,7 @@ const kt_flag collect_flags[] = {
     {"--pricing", "pricing", 0, NULL},
     {"--flush-interval", "flushInterval", 0, NULL},
     {"--usage-interval", "usageInterval", 0, NULL},
+    {"--kubelet-stats", "kubeletStats", 1, NULL},
     {"--watch-timeout", "watchTimeout", 0, NULL},
     {"--stall-timeout", "stallTimeout", 0, NULL},
     {"--request-timeout", "requestTimeout", 0, NULL},
@@ -33,6 +34,9 @@ const char collect_flags_help[] =
     "    --pricing F           custom price sheet (OpenCost CSV)\n"
     "    --flush-interval D    write hourly facts this often (default 1m)\n"
     "    --usage-interval D    sample metrics.k8s.io this often (default 30s; 0 = never)\n"
+    "    --kubelet-stats       read usage from each node's kubelet Summary API through the API\n"
+    "                          server's node proxy instead of metrics.k8s.io: also claims' used\n"
+    "                          bytes (needs get on nodes/proxy: docs/deploy.md)\n"
     "    --watch-timeout D     server-side watch timeout before a watch is renewed (default 5m)\n"
     "    --stall-timeout D     abandon a watch silent this long (default watch timeout + 1m)\n"
     "    --request-timeout D   per list request (default 1m)\n"
@@ -109,6 +113,8 @@ int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts
         return -1;
     if (spool_opts(p, &o->cluster, err))
         return -1;
+    const char *ks = params_get(p, "kubeletStats");
+    w->kubelet_stats = ks && cmd_parse_bool(ks) == 1;
     const char *ps = params_get(p, "pageSize");
     if (ps) {
         char *end;

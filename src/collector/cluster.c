@@ -43,6 +43,15 @@ static void on_usage(void *ud, const kt_usage_sample *s, size_t n)
     meter_usage(c->meter, s, n);
 }
 
+/* Kubelet stats beyond container usage: pods' network counters and
+ * claims' used bytes. */
+static void on_kubelet(void *ud, const kt_net_sample *net, size_t n_net, const kt_volume_sample *vol, size_t n_vol)
+{
+    kt_cluster *c = ud;
+    meter_pod_network(c->meter, net, n_net);
+    meter_volume_stats(c->meter, vol, n_vol);
+}
+
 /* ---- the loop -------------------------------------------------------- */
 
 int cluster_stopping(kt_cluster *c)
@@ -114,7 +123,7 @@ int cluster_start(kt_kube_target *t, const kt_cluster_opts *o, kt_cluster **out,
     snprintf(c->health.name, sizeof c->health.name, "%s", t->name);
     strtab_init(&c->strs);
     /* made before the thread so cluster_stop can always wake it */
-    kt_watch_hooks h = {.on_usage = on_usage, .on_error = on_error, .on_contact = on_contact, .ud = c};
+    kt_watch_hooks h = {.on_usage = on_usage, .on_kubelet = on_kubelet, .on_error = on_error, .on_contact = on_contact, .ud = c};
     c->watcher = watcher_new(t, &c->o.watch, &c->strs, &h);
     if (pthread_create(&c->thread, NULL, thread_main, c)) {
         cluster_stop(c);

@@ -370,7 +370,7 @@ static void add_pod_fact(kt_alloc *a, ctx *c, const item *it, const money *m)
         alloc_add_named(&a->lbs, &a->n_lbs, c->name.data, f->hours * k, 0, m->other);
     } else {
         const ds_network_fact *f = &ds->netfacts[it->fact];
-        a->net_tx += (f->tx_internet + f->tx_region + f->tx_zone) * k, a->net_rx += f->rx_bytes * k;
+        a->net_tx += (f->tx_internet + f->tx_region + f->tx_zone + f->tx_other) * k, a->net_rx += f->rx_bytes * k;
         a->net_internet += f->cost_internet * k, a->net_region += f->cost_region * k, a->net_zone += f->cost_zone * k;
         a->net_cost += m->other;
     }

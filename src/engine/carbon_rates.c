@@ -23,7 +23,7 @@ double carbon_vfact_kg(const kt_dataset *ds, const ds_volume_fact *f)
 double carbon_netfact_kg(const kt_dataset *ds, const ds_network_fact *f)
 {
     const ds_cluster *c = &ds->clusters[ds->pods[f->pod].cluster];
-    return carbon_network_kg(STR(ds, c->provider), STR(ds, c->region), f->tx_internet + f->tx_region + f->tx_zone);
+    return carbon_network_kg(STR(ds, c->provider), STR(ds, c->region), f->tx_internet + f->tx_region + f->tx_zone + f->tx_other);
 }
 
 double *carbon_node_kg_h(const kt_dataset *ds)

@@ -34,7 +34,8 @@ static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM"
                                         "minRecRAMBytes", "filter", "sortBy", "sortByOrder",
                                         "includeLabelsAndAnnotations", NULL};
 static const char *const savings_params[] = {"window", "teamLabel", "threshold", "targetCPUUtilization",
-                                             "targetRAMUtilization", "filter", NULL};
+                                             "targetRAMUtilization", "filter", "headroomPct", NULL};
+static const char *const pv_params[] = {"window", "headroomPct", "teamLabel", NULL};
 static const char *const forecast_params[] = {
     "window", "aggregate", "filter", "idle", "includeIdle", "shareIdle", "idleByNode", "shareNamespaces", "shareLabels",
     "shareCost", "shareSplit", "shareTenancyCosts", "predictionWindow", "days", "backtest", "filterClusters",
@@ -78,6 +79,7 @@ static const kt_route routes[] = {
     {"/savings/clusterSizing", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/clusterSizingETL", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/compare", api_savings_compare, cs_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/persistentVolumeSizing", api_savings_volumes, pv_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2", api_savings_requests, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2/topline", api_savings_requests_topline, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},

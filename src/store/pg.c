@@ -35,6 +35,7 @@ static const kt_store_ops pg_ops = {
     pgs_set_meta, pgs_put_record, pgs_get_record, pgs_del_record, pgs_list_records, pgs_reprice,
     NULL, /* reprice_window: store.c goes day by day */
     pgs_grant_agent,
+    pgs_put_volume_usage, pgs_volume_usage,
 };
 
 /* The URL with any password (user:PASSWORD@ or ?password=…) removed. */

@@ -101,26 +101,12 @@ static int read_range(dc_reader *R, kt_store *s, int64_t start, int64_t end, con
     return rc;
 }
 
-/* Does day hold no rows at all?  (Then it has no generation and needs no
- * file.)  Every daily table is asked: a day may hold only fees. */
+/* Does day hold no rows at all, daily or hourly?  (Then it has no
+ * generation and needs no file; a day with hours but no roll-up is not
+ * empty: it sends the question to the rows.) */
 static int day_empty(kt_store *s, int64_t day)
 {
-    static const char *const tables[] = {"container_d", "node_d", "volume_d", "pod_volume_d", "lb_d", "pod_lb_d",
-                                         "fee_d", "network_d"};
-    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
-        char sql[128];
-        sqlite3_stmt *st;
-        snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE t >= ?1 AND t < ?2 LIMIT 1", tables[k]);
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-            return 0;
-        sqlite3_bind_int64(st, 1, day);
-        sqlite3_bind_int64(st, 2, day + 86400);
-        int rows = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-        if (rows)
-            return 0;
-    }
-    return 1;
+    return !sq_day_has_rows(s, day, 'd') && !sq_day_has_rows(s, day, 'h');
 }
 
 /* Generations of the days [start, end) (GEN_EMPTY for a day without rows),

@@ -159,8 +159,9 @@ static int load_facts(loader *L, const range *r)
         if (f.cluster != KT_NONE) ds_push_feefact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone", "") {
-        ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8)};
+    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone, tx_other",
+               "") {
+        ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9)};
         if (f.pod == KT_NONE) continue;
         idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_netfact(ds, &f);

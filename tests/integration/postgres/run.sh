@@ -240,6 +240,12 @@ else
   bad "serve replicas did not become ready"; tail -3 "$tmp/r1.log" "$tmp/r2.log"
 fi
 
+# --- claims' used bytes (kubelet stats) on PostgreSQL: the unit test's hand-computed day peaks ----
+pg_sql "CREATE DATABASE volusage" >/dev/null
+vu=$(KUBETALLY_TEST_PG="$base/volusage" build/tests/test_engine_savings_volumes 2>&1)
+[[ "$vu" == *"ok   store_keeps_day_peaks_postgresql"* && "$vu" != *skip* && "$vu" == *" 0 failed"* ]] &&
+  ok "volume usage day peaks on PostgreSQL (test_engine_savings_volumes)" || bad "volume usage on PostgreSQL: $vu"
+
 # --- kill -9 mid-write ---------------------------------------------------------------
 pg_sql "CREATE DATABASE killed" >/dev/null
 $kt demo --db "$base/killed" --days 2 --pods 60 -q >/dev/null 2>&1 || bad "demo into killed"

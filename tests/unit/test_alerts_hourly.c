@@ -19,6 +19,7 @@
 #include "alerts/alert.h"
 #include "alerts/config.h"
 #include "alerts/rule_eval.h"
+#include "alerts_round.h"
 #include "check.h"
 
 #define H 3600
@@ -72,36 +73,12 @@ static int write_fleet(void)
 
 static kt_alert_stats round_at(int64_t t)
 {
-    kt_store *s;
-    kt_err err = {0};
-    kt_alert_stats st = {0};
     kt_alert_opts o = {&hook, 1, 3, 10, 15, &nolim, cfg.rules, cfg.n_rules};
-    if (store_open(dbpath, 0, &s, &err) || alerts_evaluate(s, &o, t, &st, &err))
-        fprintf(stderr, "evaluate: %s\n", err.msg);
-    store_close(s);
-    return st;
+    return alerts_round(dbpath, &o, t);
 }
 
-static json_t *state_of(const char *key)
-{
-    kt_store *s;
-    kt_err err = {0};
-    char *body = NULL;
-    json_t *j = NULL;
-    if (!store_open(dbpath, KT_STORE_READONLY, &s, &err) && store_get_record(s, KT_ALERT_KIND, key, &body, &err) == 1)
-        j = json_loads(body, 0, NULL);
-    free(body);
-    store_close(s);
-    return j;
-}
-
-static int firing(const char *key)
-{
-    json_t *j = state_of(key);
-    int f = j && json_is_true(json_object_get(j, "firing"));
-    json_decref(j);
-    return f;
-}
+static json_t *state_of(const char *key) { return alert_state(dbpath, key); }
+static int firing(const char *key) { return alert_firing(dbpath, key); }
 
 TEST(an_hour_outside_its_forecast_fires)
 {

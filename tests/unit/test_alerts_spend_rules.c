@@ -38,6 +38,7 @@
 #include "alerts/rule_eval.h"
 #include "alerts_fleet.h"
 #include "bills/import.h"
+#include "alerts_round.h"
 #include "check.h"
 
 static const int64_t T0 = 1772323200 + D + 12 * H, T1 = 1772323200 + 2 * D + 300; /* 03-02 12:00, 03-03 00:05 */
@@ -85,28 +86,11 @@ static int import_bill(void)
 
 static kt_alert_stats round_at(int64_t t)
 {
-    kt_store *s;
-    kt_err err = {0};
-    kt_alert_stats st = {0};
     kt_alert_opts o = {&hook, 1, 3, 10, 15, &nolim, cfg.rules, cfg.n_rules};
-    if (store_open(dbpath, 0, &s, &err) || alerts_evaluate(s, &o, t, &st, &err))
-        fprintf(stderr, "evaluate: %s\n", err.msg);
-    store_close(s);
-    return st;
+    return alerts_round(dbpath, &o, t);
 }
 
-static json_t *state_of(const char *key)
-{
-    kt_store *s;
-    kt_err err = {0};
-    char *body = NULL;
-    json_t *j = NULL;
-    if (!store_open(dbpath, KT_STORE_READONLY, &s, &err) && store_get_record(s, KT_ALERT_KIND, key, &body, &err) == 1)
-        j = json_loads(body, 0, NULL);
-    free(body);
-    store_close(s);
-    return j;
-}
+static json_t *state_of(const char *key) { return alert_state(dbpath, key); }
 
 /* The alert's totalCost when it is firing, else -1. */
 static double firing_cost(const char *key)

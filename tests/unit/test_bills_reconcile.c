@@ -12,6 +12,7 @@
 
 #include "bills/import.h"
 #include "check.h"
+#include "engine_probe.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
@@ -92,35 +93,12 @@ static double alloc_of(kt_store *s, const char *agg, const char *name)
     q.alloc.window = (kt_window){D, D + 86400}, q.alloc.now = D + 86400;
     kt_err err = {0};
     aggregate_parse(agg, &q.alloc.agg, &err);
-    kt_engine_limits lim = {0};
-    kt_answer a;
-    double v = -1;
-    if (engine_ask(s, &q, 1, &lim, &a, &err) == 0) {
-        const kt_alloc_set *set = &a.replies[0].alloc.sets[0];
-        for (size_t i = 0; i < set->n; i++)
-            if (!strcmp(set->items[i].name, name))
-                v = alloc_total(&set->items[i]);
-        engine_answer_free(&a);
-    } else {
-        fprintf(stderr, "engine: %s\n", err.msg);
-    }
-    return v;
+    return probe_alloc_total(s, &q, name);
 }
 
 static double asset_of_day(kt_store *s, const char *name, int64_t day)
 {
-    kt_ask q = {.kind = KT_ASK_ASSETS, .window = {day, day + 86400}};
-    kt_engine_limits lim = {0};
-    kt_answer a;
-    kt_err err = {0};
-    double v = -1;
-    if (engine_ask(s, &q, 1, &lim, &a, &err) == 0) {
-        for (size_t i = 0; i < a.replies[0].assets.n; i++)
-            if (strstr(a.replies[0].assets.items[i].name, name))
-                v = a.replies[0].assets.items[i].cost;
-        engine_answer_free(&a);
-    }
-    return v;
+    return probe_asset_cost(s, name, day);
 }
 
 /* The catalog's estimates, as `kubetally reprice` would write them. */

@@ -12,6 +12,7 @@
 
 #include "bills/import.h"
 #include "check.h"
+#include "engine_probe.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
@@ -113,37 +114,12 @@ static double ns_cost(kt_store *s, int64_t day, const char *name, int idle)
     q.alloc.share_idle = idle != IDLE_APART, q.alloc.idle_by_node = idle == IDLE_BY_NODE;
     kt_err err = {0};
     aggregate_parse("namespace", &q.alloc.agg, &err);
-    kt_engine_limits lim = {0};
-    kt_answer a;
-    double v = name ? -1 : 0;
-    if (engine_ask(s, &q, 1, &lim, &a, &err) == 0) {
-        const kt_alloc_set *set = &a.replies[0].alloc.sets[0];
-        for (size_t i = 0; i < set->n; i++)
-            if (!name)
-                v += alloc_total(&set->items[i]);
-            else if (!strcmp(set->items[i].name, name))
-                v = alloc_total(&set->items[i]);
-        engine_answer_free(&a);
-    } else {
-        fprintf(stderr, "engine: %s\n", err.msg);
-    }
-    return v;
+    return probe_alloc_total(s, &q, name);
 }
 
 static double node_cost(kt_store *s, const char *name, int64_t day)
 {
-    kt_ask q = {.kind = KT_ASK_ASSETS, .window = {day, day + 86400}};
-    kt_engine_limits lim = {0};
-    kt_answer a;
-    kt_err err = {0};
-    double v = -1;
-    if (engine_ask(s, &q, 1, &lim, &a, &err) == 0) {
-        for (size_t i = 0; i < a.replies[0].assets.n; i++)
-            if (strstr(a.replies[0].assets.items[i].name, name))
-                v = a.replies[0].assets.items[i].cost;
-        engine_answer_free(&a);
-    }
-    return v;
+    return probe_asset_cost(s, name, day);
 }
 
 static long day_gen(kt_store *s, int64_t day)

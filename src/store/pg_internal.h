@@ -2,7 +2,8 @@
  * (pg.c: connection, transactions, ops table; pg_schema.c: schema,
  * migrations and partitions; pg_write.c: puts; pg_load.c: loading rows into
  * datasets; pg_rollup.c: daily roll-ups with settlement, retention, cluster
- * status; pg_misc.c: meta, records, repricing).  Not an API.
+ * status; pg_misc.c: meta, records, repricing; pg_bills.c: imported
+ * bills and their sums).  Not an API.
  *
  * What differs from SQLite, and why:
  *  - every row carries its cluster_id, so row-level security can confine an
@@ -22,7 +23,7 @@
 #include "util/buf.h"
 #include "util/strtab.h"
 
-#define PG_SCHEMA_VERSION 2
+#define PG_SCHEMA_VERSION 3
 
 /* Fact tables (NAME_h hourly, NAME_d daily), in sqlite_internal.h's order. */
 enum { PF_CONTAINER, PF_NODE, PF_VOLUME, PF_POD_VOLUME, PF_LB, PF_POD_LB, PF_FEE, PF_NETWORK, PF_COUNT };
@@ -110,6 +111,8 @@ void pg_ids_free(pg_ids *ids);
 int pg_load_rows(pg_store *s, char suffix, int64_t lo, int64_t hi, int64_t cluster, int settled, kt_dataset *ds,
                  pg_ids *ids, kt_err *err);
 
+/* COPY text for one value: backslash, tab and newlines escaped. */
+void pg_copy_text(kt_buf *b, const char *t);
 /* Write the buffered facts (pg_write.c). */
 int pg_flush_facts(pg_store *s, kt_err *err);
 void pg_facts_reset(pg_store *s);

@@ -270,10 +270,6 @@ int bill_reconcile(kt_store *s, enum kt_cost_metric m, kt_recon_stats *st, kt_er
 {
     assert(s && st);
     memset(st, 0, sizeof *st);
-    if (!store_bill_reconciles(s)) { /* the bill is kept; estimates stay until it does */
-        st->unsupported = 1;
-        return 0;
-    }
     if (store_set_meta(s, "bill_cost_metric", bill_metric_name(m), err))
         return -1;
     recon r = {.s = s};

@@ -34,7 +34,6 @@ const char *bill_metric_name(enum kt_cost_metric m);
 typedef struct kt_recon_stats {
     long assets_keyed, asset_days, reconciled, restored, zero_estimate, currency_mismatch;
     double estimate, applied; /* over the days reconciled now */
-    int unsupported;          /* the store's backend does not reconcile yet: nothing done */
 } kt_recon_stats;
 
 int bill_reconcile(kt_store *s, enum kt_cost_metric m, kt_recon_stats *st, kt_err *err);

@@ -90,11 +90,6 @@ static void print_result(const kt_bill_import_result *r, kt_store *s, double sec
     if (r->ignored[0])
         printf("columns not kept (not FOCUS, no x_ prefix): %s\n", r->ignored);
     const kt_recon_stats *c = &r->recon;
-    if (c->unsupported) {
-        printf("not reconciled: bill reconciliation is not done on a PostgreSQL store yet; asset prices keep "
-               "their estimates\n");
-        return;
-    }
     printf("reconciled %ld asset-days to the bill (estimate %.2f → billed %.2f); %ld restored to the estimate, "
            "%ld in another currency than their cluster (kept estimated), %ld with no estimate to scale\n",
            c->reconciled, c->estimate, c->applied, c->restored, c->currency_mismatch, c->zero_estimate);

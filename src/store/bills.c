@@ -1,7 +1,7 @@
 /* bills.c — bills.h for every backend: passes each call to the handle's
  * bill ops (store_backend.h).  An op a backend leaves NULL is not done
  * there yet: a read answers with nothing, a write is refused with one line
- * naming the backend. */
+ * naming the backend.  Also the SQL both backends' bill code reads alike. */
 #include <assert.h>
 #include <stdlib.h>
 
@@ -13,6 +13,22 @@ struct kt_bill_import {
     kt_store *s;
     void *impl; /* the backend's own import state */
 };
+
+const char store_bill_assets_sql[] =
+    "SELECT 0, n.id, c.name, n.name, coalesce(n.provider_id, '') FROM nodes n JOIN clusters c ON c.id = n.cluster_id"
+    " UNION ALL SELECT 1, v.id, c.name, v.name, coalesce(v.provider_id, '') FROM volumes v"
+    " JOIN clusters c ON c.id = v.cluster_id"
+    " UNION ALL SELECT 2, l.id, c.name, l.namespace || '/' || l.name, coalesce(l.ip, '') FROM lbs l"
+    " JOIN clusters c ON c.id = l.cluster_id";
+
+/* $1, $2: SQLite binds them by position, PostgreSQL infers bigint from day. */
+const char store_bill_recons_sql[] =
+    "SELECT r.kind, r.asset_id, r.day, r.estimate, r.billed, r.effective, r.list, r.applied, r.currency, r.metric,"
+    " c.name, c.provider, coalesce(n.name, v.name, l.namespace || '/' || l.name, '') FROM bill_recon r"
+    " LEFT JOIN nodes n ON r.kind = 0 AND n.id = r.asset_id LEFT JOIN volumes v ON r.kind = 1 AND v.id = r.asset_id"
+    " LEFT JOIN lbs l ON r.kind = 2 AND l.id = r.asset_id"
+    " JOIN clusters c ON c.id = coalesce(n.cluster_id, v.cluster_id, l.cluster_id)"
+    " WHERE r.day >= $1 AND r.day < $2 ORDER BY c.name, r.kind, r.asset_id, r.day";
 
 static const kt_bill_ops *bops(const kt_store *s)
 {
@@ -61,8 +77,6 @@ void store_bill_import_abort(kt_bill_import *im)
     bops(im->s)->import_abort(im->impl);
     free(im);
 }
-
-int store_bill_reconciles(const kt_store *s) { return bops(s)->apply != NULL; }
 
 /* Reads: nothing where the backend keeps none of it. */
 #define READ(op, ...) (bops(s)->op ? bops(s)->op(s, __VA_ARGS__) : 0)

@@ -2,8 +2,8 @@
  * reconciliation replaced, and the sums cloud-cost questions read.
  * (bills.c passes each call to the backend.  SQLite: sqlite_bills.c
  * writes, sqlite_bills_recon.c reconciles, sqlite_bills_query.c answers;
- * tables from schema v4.  PostgreSQL: pg_bills.c imports and answers;
- * it does not reconcile yet — store_bill_reconciles says so.)
+ * tables from schema v4.  PostgreSQL: pg_bills.c imports and answers,
+ * pg_bills_recon.c reconciles days with hourly rows; schema v3.)
  *
  * Rules:
  *  - A billing period is (provider, billing account, BillingPeriodStart).
@@ -55,11 +55,6 @@ int store_bill_put(kt_bill_import *im, const kt_bill_row *r, kt_err *err);
 /* Finish (records the import) and free; abort frees without recording. */
 int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *err);
 void store_bill_import_abort(kt_bill_import *im);
-
-/* Does this backend reconcile (the store_bill_span … store_bill_recons
- * below)?  Where it does not, their reads find nothing and their writes are
- * refused. */
-int store_bill_reconciles(const kt_store *s);
 
 /* The instants reconciliation can change (0, 0 when none): where the
  * stored node, volume and load-balancer rows (hourly or daily) meet the

@@ -11,7 +11,8 @@
  * cannot both create a period or a dimension set.
  *
  * Bills are fleet-wide: an agent's role (confined to one cluster) is
- * refused before it touches them; its grants do not include them anyway. */
+ * refused before it touches them; its grants do not include them anyway.
+ * pg_copy_in, COPY of a buffer, shares the import's COPY code. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,18 +35,19 @@
 typedef struct pg_bill_import {
     pg_store *s;
     int64_t id;
-    int copying; /* the COPY into the stage is open */
+    const char *table, *what; /* COPY target (the stage); for messages */
+    int copying;       /* the COPY is open */
     kt_buf b;    /* COPY text not yet sent */
     kt_bill_import_stats st;
 } pg_bill_import;
 
-static const char *what = "importing a bill";
 
-static int pgb_import_begin(kt_store *ks, const char *files, void **out, kt_err *err)
+int pgb_import_begin(kt_store *ks, const char *files, void **out, kt_err *err)
 {
     pg_store *s = PGS(ks);
     assert(s && files && out);
     *out = NULL;
+    const char *what = "importing a bill";
     if (s->agent)
         return kt_fail(err, KT_EINPUT, "store %s: bills are fleet-wide; import them as the schema's owner "
                        "(the central service's role), not an agent's", s->url);
@@ -65,7 +67,7 @@ static int pgb_import_begin(kt_store *ks, const char *files, void **out, kt_err 
                   2, p, &id, what, err))
         return -1;
     pg_bill_import *im = xcalloc(1, sizeof *im);
-    im->s = s, im->id = id;
+    im->s = s, im->id = id, im->table = STAGE, im->what = what;
     *out = im;
     return 0;
 }
@@ -73,14 +75,16 @@ static int pgb_import_begin(kt_store *ks, const char *files, void **out, kt_err 
 static int send_rows(pg_bill_import *im, kt_err *err)
 {
     if (!im->copying) {
-        PGresult *r = PQexec(im->s->conn, "COPY " STAGE " FROM STDIN");
+        char sql[96];
+        snprintf(sql, sizeof sql, "COPY %s FROM STDIN", im->table);
+        PGresult *r = PQexec(im->s->conn, sql);
         int ok = PQresultStatus(r) == PGRES_COPY_IN;
         PQclear(r);
         if (!ok)
-            return pg_fail(im->s, NULL, what, err);
+            return pg_fail(im->s, NULL, im->what, err);
         im->copying = 1;
     }
-    int rc = PQputCopyData(im->s->conn, im->b.data, (int)im->b.len) == 1 ? 0 : pg_fail(im->s, NULL, what, err);
+    int rc = PQputCopyData(im->s->conn, im->b.data, (int)im->b.len) == 1 ? 0 : pg_fail(im->s, NULL, im->what, err);
     buf_reset(&im->b);
     return rc;
 }
@@ -95,17 +99,17 @@ static int end_copy(pg_bill_import *im, int abort, kt_err *err)
         return rc;
     im->copying = 0;
     if (PQputCopyEnd(im->s->conn, abort || rc ? "aborted" : NULL) != 1 && !rc)
-        rc = pg_fail(im->s, NULL, what, err);
+        rc = pg_fail(im->s, NULL, im->what, err);
     PGresult *r;
     while ((r = PQgetResult(im->s->conn))) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc && !abort)
-            rc = pg_fail(im->s, r, what, err);
+            rc = pg_fail(im->s, r, im->what, err);
         PQclear(r);
     }
     return rc;
 }
 
-static int pgb_put(void *vim, const kt_bill_row *r, kt_err *err)
+int pgb_put(void *vim, const kt_bill_row *r, kt_err *err)
 {
     pg_bill_import *im = vim;
     assert(im && r);
@@ -127,7 +131,7 @@ static int pgb_put(void *vim, const kt_bill_row *r, kt_err *err)
     return im->b.len > (1 << 16) ? send_rows(im, err) : 0;
 }
 
-static void pgb_import_abort(void *vim)
+void pgb_import_abort(void *vim)
 {
     pg_bill_import *im = vim;
     if (!im)
@@ -143,7 +147,7 @@ static int step(pg_bill_import *im, const char *sql, long *n, kt_err *err)
     char id[32];
     snprintf(id, sizeof id, "%lld", (long long)im->id);
     const char *p[] = {id};
-    PGresult *r = pg_query(im->s, sql, strstr(sql, "$1") ? 1 : 0, p, what, err);
+    PGresult *r = pg_query(im->s, sql, strstr(sql, "$1") ? 1 : 0, p, im->what, err);
     if (!r)
         return -1;
     if (n)
@@ -178,7 +182,7 @@ static int settle_import(pg_bill_import *im, kt_err *err)
            step(im, "DROP TABLE kt_bill_p", NULL, err) || (im->st.periods_replaced = replaced, 0);
 }
 
-static int pgb_import_end(void *vim, kt_bill_import_stats *st, kt_err *err)
+int pgb_import_end(void *vim, kt_bill_import_stats *st, kt_err *err)
 {
     pg_bill_import *im = vim;
     assert(im);
@@ -239,7 +243,7 @@ static int on_sum(void *vc, const PGresult *r)
     return stop;
 }
 
-static int pgb_sums(kt_store *ks, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err)
+int pgb_sums(kt_store *ks, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err)
 {
     assert(ks && fn && lo < hi);
     int64_t d0 = day_floor(lo) == lo ? lo : day_floor(lo) + 86400, d1 = day_floor(hi);
@@ -265,7 +269,7 @@ static int on_day(void *vc, const PGresult *r)
     return c->fn(c->ctx, PQgetvalue(r, 0, 0), pg_int(r, 0, 1));
 }
 
-static int pgb_days(kt_store *ks, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err)
+int pgb_days(kt_store *ks, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err)
 {
     assert(ks && fn);
     char a[32], b[32];
@@ -278,9 +282,12 @@ static int pgb_days(kt_store *ks, int64_t lo, int64_t hi, kt_bill_day_fn fn, voi
                    err) < 0 ? -1 : 0;
 }
 
-/* Reconciliation is not here yet (NULL: bills.c answers nothing and
- * refuses its writes; bill_reconcile says so). */
-const kt_bill_ops pg_bill_ops = {
-    pgb_import_begin, pgb_put, pgb_import_end, pgb_import_abort, pgb_sums, pgb_days,
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-};
+int pg_copy_in(pg_store *s, const char *table, const kt_buf *b, const char *what, kt_err *err)
+{
+    assert(s && table && b && s->in_txn);
+    pg_bill_import im = {.s = s, .table = table, .what = what};
+    buf_add(&im.b, b->data, b->len);
+    int rc = end_copy(&im, 0, err);
+    buf_free(&im.b);
+    return rc;
+}

@@ -51,14 +51,8 @@ int sq_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
 int sq_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err)
 {
     assert(s && fn);
-    static const char *sql =
-        "SELECT 0, n.id, c.name, n.name, coalesce(n.provider_id, '') FROM nodes n JOIN clusters c ON c.id = n.cluster_id"
-        " UNION ALL SELECT 1, v.id, c.name, v.name, coalesce(v.provider_id, '') FROM volumes v"
-        " JOIN clusters c ON c.id = v.cluster_id"
-        " UNION ALL SELECT 2, l.id, c.name, l.namespace || '/' || l.name, coalesce(l.ip, '') FROM lbs l"
-        " JOIN clusters c ON c.id = l.cluster_id";
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, store_bill_assets_sql, -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, "listing assets for the bill", err);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -252,15 +246,8 @@ int sq_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
 int sq_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err)
 {
     assert(s && fn);
-    static const char *sql =
-        "SELECT r.kind, r.asset_id, r.day, r.estimate, r.billed, r.effective, r.list, r.applied, r.currency, r.metric,"
-        " c.name, c.provider, coalesce(n.name, v.name, l.namespace || '/' || l.name, '') FROM bill_recon r"
-        " LEFT JOIN nodes n ON r.kind = 0 AND n.id = r.asset_id LEFT JOIN volumes v ON r.kind = 1 AND v.id = r.asset_id"
-        " LEFT JOIN lbs l ON r.kind = 2 AND l.id = r.asset_id"
-        " JOIN clusters c ON c.id = coalesce(n.cluster_id, v.cluster_id, l.cluster_id)"
-        " WHERE r.day >= ?1 AND r.day < ?2 ORDER BY c.name, r.kind, r.asset_id, r.day";
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, store_bill_recons_sql, -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, "reading reconciliation", err);
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);

@@ -94,6 +94,11 @@ extern const char *const store_daily_extra[8][10];
 /* kt_reprice_stats.by_source index of a price source name. */
 int store_source_index(const char *src);
 
+/* SQL both backends read alike (bills.c): every asset a bill can name
+ * (bills.h store_bill_assets' columns), and the recorded reconciliations
+ * of days in [$1, $2) with cluster, provider and asset name. */
+extern const char store_bill_assets_sql[], store_bill_recons_sql[];
+
 /* Is this handle SQLite's? */
 int store_is_sqlite(const kt_store *s);
 /* The backends' bill ops (sqlite_bills.c, pg_bills.c). */

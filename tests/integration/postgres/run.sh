@@ -19,6 +19,8 @@
 #     metered once (agents.py);
 #   - `serve` keeps answering across a PostgreSQL restart (reconnect), and
 #     two replicas answer concurrent requests alike;
+#   - FOCUS bills (bills.sh): import, restatement, cloudcost and
+#     reconciliation give the same JSON on both backends; agents are refused;
 #   - kill -9 of a writer mid-flush leaves every earlier commit and no half
 #     hour (the flush is one transaction).
 set -uo pipefail
@@ -55,7 +57,7 @@ out=$($kt demo --db "$base/fleet" --days 3 --pods 120 2>&1); rc=$?
 same() { # name, kubetally args…
   local name=$1; shift
   "$kt" "$@" --db "sqlite:$sq" -o json > "$tmp/a.json" 2>"$tmp/a.err" &&
-  "$kt" "$@" --db "$base/fleet" -o json > "$tmp/b.json" 2>"$tmp/b.err" &&
+  "$kt" "$@" --db "$base/${same_db:-fleet}" -o json > "$tmp/b.json" 2>"$tmp/b.err" &&
   [ "$(wc -c < "$tmp/a.json")" -gt 100 ] &&
   python3 tests/integration/postgres/jsondiff.py "$tmp/a.json" "$tmp/b.json" > "$tmp/diff" &&
   ok "same JSON from both backends: $name" || { bad "backends differ: $name"; head -5 "$tmp/diff" "$tmp/b.err"; }
@@ -232,6 +234,9 @@ if wait_ready "http://127.0.0.1:$p1/readyz" && wait_ready "http://127.0.0.1:$p2/
 else
   bad "serve replicas did not become ready"; tail -3 "$tmp/r1.log" "$tmp/r2.log"
 fi
+
+# --- FOCUS bills: import, cloudcost, reconciliation ------------------------------------
+. tests/integration/postgres/bills.sh
 
 # --- kill -9 mid-write ---------------------------------------------------------------
 pg_sql "CREATE DATABASE killed" >/dev/null

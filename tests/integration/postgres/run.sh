@@ -5,7 +5,8 @@
 #   - the demo fleet written to SQLite and to PostgreSQL gives the same
 #     `allocation -o json` (by namespace, label, pod, with --step, idle
 #     shared) and `assets -o json` to a relative 1e-9 (jsondiff.py);
-#   - the property suite (tests/unit/test_engine_exact.c) on PostgreSQL;
+#   - the property suite (tests/unit/test_engine_exact.c) and the bill
+#     reconciliation tests (test_bills_reconcile.c) on PostgreSQL;
 #   - the password is in no output and no error message;
 #   - a hot standby: writing to it alone is refused, a URL listing it before
 #     the primary writes to the primary (target_session_attrs=read-write);
@@ -100,6 +101,12 @@ if [ -x build/tests/test_engine_exact ]; then
     { bad "property suite on PostgreSQL"; grep -v "^ok" "$tmp/exact.log" | tail -10; }
 else
   bad "build/tests/test_engine_exact missing (make test first)"
+fi
+# the bill reconciliation unit tests' hand-computed numbers, on PostgreSQL too
+if [ -x build/tests/test_bills_reconcile ]; then
+  KUBETALLY_TEST_PG=$PG_URL build/tests/test_bills_reconcile > "$tmp/bills_unit.log" 2>&1 &&
+    ok "bill reconciliation unit tests on both backends ($(tail -1 "$tmp/bills_unit.log"))" ||
+    { bad "bill reconciliation unit tests on PostgreSQL"; grep -v "^ok" "$tmp/bills_unit.log" | tail -10; }
 fi
 
 # --- agents: row-level security --------------------------------------------------

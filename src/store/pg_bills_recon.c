@@ -51,22 +51,32 @@ static int pgb_span(kt_store *ks, int64_t *lo, int64_t *hi, kt_err *err)
     return 0;
 }
 
-typedef struct cb {
-    void *fn, *ctx;
-} cb;
+/* A caller's callback and its context, per kind of row. */
+typedef struct asset_cb {
+    kt_bill_asset_fn fn;
+    void *ctx;
+} asset_cb;
+typedef struct charge_cb {
+    kt_bill_charge_fn fn;
+    void *ctx;
+} charge_cb;
+typedef struct recon_cb {
+    kt_bill_recon_fn fn;
+    void *ctx;
+} recon_cb;
 
 static int on_asset(void *vc, const PGresult *r)
 {
-    cb *c = vc;
+    asset_cb *c = vc;
     kt_bill_asset a = {(int)pg_int(r, 0, 0), pg_int(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3),
                        PQgetvalue(r, 0, 4)};
-    return ((kt_bill_asset_fn)c->fn)(c->ctx, &a);
+    return c->fn(c->ctx, &a);
 }
 
 static int pgb_assets(kt_store *ks, kt_bill_asset_fn fn, void *ctx, kt_err *err)
 {
     assert(ks && fn);
-    cb c = {(void *)fn, ctx};
+    asset_cb c = {fn, ctx};
     return pg_each(PGS(ks), store_bill_assets_sql, 0, NULL, on_asset, &c, "listing assets for the bill", err) < 0 ? -1 : 0;
 }
 
@@ -96,24 +106,26 @@ static int pgb_set_k8s(kt_store *ks, const char *const *keys, const int *kinds, 
 }
 
 /* Per kind: the day's hours and current cost per asset from the hourly
- * rows, with the estimate recorded when it was reconciled before. */
+ * rows, with the estimate recorded when it was reconciled before; in
+ * SQLite's order (by asset id, then day: its GROUP BY walks them so), which
+ * cloudcost's list of unbilled assets keeps. */
 static const char *const day_sql[KT_BILL_KINDS] = {
     "SELECT h.node_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), n.name,"
     " sum(h.hours), sum(h.hours * h.hourly), min(r.estimate), count(r.estimate) FROM node_h h"
     " JOIN nodes n ON n.id = h.node_id JOIN clusters c ON c.id = n.cluster_id LEFT JOIN bill_recon r"
     " ON r.kind = 0 AND r.asset_id = h.node_id AND r.day = h.t - h.t % 86400 WHERE h.t >= $1::bigint"
-    " AND h.t < $2::bigint GROUP BY h.node_id, aday, c.name, c.provider, c.currency, n.name",
+    " AND h.t < $2::bigint GROUP BY h.node_id, aday, c.name, c.provider, c.currency, n.name ORDER BY 1, 2",
     "SELECT h.volume_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), v.name,"
     " sum(h.hours), sum(h.hours * h.bytes / 1073741824.0::float8 * h.price), min(r.estimate), count(r.estimate)"
     " FROM volume_h h JOIN volumes v ON v.id = h.volume_id JOIN clusters c ON c.id = v.cluster_id"
     " LEFT JOIN bill_recon r ON r.kind = 1 AND r.asset_id = h.volume_id AND r.day = h.t - h.t % 86400"
     " WHERE h.t >= $1::bigint AND h.t < $2::bigint GROUP BY h.volume_id, aday, c.name, c.provider, c.currency,"
-    " v.name",
+    " v.name ORDER BY 1, 2",
     "SELECT h.lb_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''),"
     " l.namespace || '/' || l.name, sum(h.hours), sum(h.hours * h.hourly), min(r.estimate), count(r.estimate)"
     " FROM lb_h h JOIN lbs l ON l.id = h.lb_id JOIN clusters c ON c.id = l.cluster_id LEFT JOIN bill_recon r"
     " ON r.kind = 2 AND r.asset_id = h.lb_id AND r.day = h.t - h.t % 86400 WHERE h.t >= $1::bigint"
-    " AND h.t < $2::bigint GROUP BY h.lb_id, aday, c.name, c.provider, c.currency, l.namespace, l.name",
+    " AND h.t < $2::bigint GROUP BY h.lb_id, aday, c.name, c.provider, c.currency, l.namespace, l.name ORDER BY 1, 2",
 };
 
 typedef struct day_cb {
@@ -149,10 +161,10 @@ static int pgb_asset_days(kt_store *ks, int64_t lo, int64_t hi, kt_bill_asset_da
 
 static int on_charge(void *vc, const PGresult *r)
 {
-    cb *c = vc;
+    charge_cb *c = vc;
     kt_bill_charge ch = {PQgetvalue(r, 0, 8), (int)pg_int(r, 0, 0), pg_int(r, 0, 1), pg_int(r, 0, 2),
                          pg_int(r, 0, 3), pg_num(r, 0, 4), pg_num(r, 0, 5), pg_num(r, 0, 6), PQgetvalue(r, 0, 7)};
-    return ((kt_bill_charge_fn)c->fn)(c->ctx, &ch);
+    return c->fn(c->ctx, &ch);
 }
 
 static int pgb_charges(kt_store *ks, int64_t lo, int64_t hi, kt_bill_charge_fn fn, void *ctx, kt_err *err)
@@ -162,7 +174,7 @@ static int pgb_charges(kt_store *ks, int64_t lo, int64_t hi, kt_bill_charge_fn f
         "SELECT k.kind, k.asset_id, r.t0, r.t1, r.billed, r.effective, r.list, d.currency, k.rkey FROM bill_k8s k"
         " JOIN bill_rows r ON r.rkey = k.rkey JOIN bill_dims d ON d.id = r.dim_id"
         " WHERE r.t0 < $2::bigint AND (r.t1 > $1::bigint OR (r.t1 = r.t0 AND r.t0 >= $1::bigint))";
-    cb c = {(void *)fn, ctx};
+    charge_cb c = {fn, ctx};
     return each2(PGS(ks), sql, lo, hi, on_charge, &c, "reading bill charges", err);
 }
 
@@ -246,16 +258,16 @@ static int pgb_forget(kt_store *ks, int64_t lo, int64_t hi, kt_err *err)
 
 static int on_recon(void *vc, const PGresult *r)
 {
-    cb *c = vc;
+    recon_cb *c = vc;
     kt_bill_recon x = {(int)pg_int(r, 0, 0), pg_int(r, 0, 1), pg_int(r, 0, 2), pg_num(r, 0, 3), pg_num(r, 0, 4),
                        pg_num(r, 0, 5), pg_num(r, 0, 6), pg_num(r, 0, 7), PQgetvalue(r, 0, 8), PQgetvalue(r, 0, 9)};
-    return ((kt_bill_recon_fn)c->fn)(c->ctx, &x, PQgetvalue(r, 0, 10), PQgetvalue(r, 0, 11), PQgetvalue(r, 0, 12));
+    return c->fn(c->ctx, &x, PQgetvalue(r, 0, 10), PQgetvalue(r, 0, 11), PQgetvalue(r, 0, 12));
 }
 
 static int pgb_recons(kt_store *ks, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err)
 {
     assert(ks && fn);
-    cb c = {(void *)fn, ctx};
+    recon_cb c = {fn, ctx};
     return each2(PGS(ks), store_bill_recons_sql, lo, hi, on_recon, &c, "reading reconciliation", err);
 }
 

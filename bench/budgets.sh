@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# budgets.sh — evaluating 1,000 budgets and 20 alert rules over the demo
+# budgets.sh — evaluating 1,000 budgets and 16 alert rules over the demo
 # fleet (issue 13): one round of serve's evaluation (`kubetally alerts
 # --evaluate`), total time and peak RSS.  Target: under 2 s for all of them.
+# Peer: one ordinary question, `allocation --window 30d --aggregate
+# namespace`, on the same store in the same run: the round's CPU time is
+# printed as a multiple of it (1,000 budgets asked one by one would be
+# about 1,000 of them).
 # Budgets and rules share passes over the data (budgets_status: two engine
 # questions for every budget; rules: one or two each), not one query each.
-#   bench/budgets.sh [PODS] [DAYS]      (defaults 10000 30)
+#   bench/budgets.sh [PODS] [DAYS]      (defaults 10000 30; KEEP_WORK=1 keeps the copy)
 # The fleet is bench/allocation.sh's (KUBETALLY_BENCH_DB), copied so the
 # budgets written here stay out of it.  The time printed is the round's
 # wall time; CPU time is printed too, since on a shared machine the wall
@@ -19,7 +23,7 @@ if [ ! -s "$src" ]; then
   build/kubetally demo --db "sqlite:$src" --days "$days" --pods "$pods" -q
 fi
 work=$(mktemp -d /tmp/kt-bench-budgets.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+[ -n "${KEEP_WORK:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
 cp "$src" "$work/b.db"
 [ -d "$src.days" ] && cp -r "$src.days" "$work/b.db.days"
 db="sqlite:$work/b.db"
@@ -56,8 +60,15 @@ today=$(( $(date +%s) / 86400 * 86400 ))
 at() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # first round: budgets saved and evaluated, rules scheduled for 00:00;
 # second round, just after midnight: every budget again and every rule runs
+cpu() { echo "$1" | sed -n 's/.*CPU \([0-9.]*\) s user + \([0-9.]*\) s system.*/\1 \2/p' | awk '{printf "%.2f", $1 + $2}'; }
+peer=$( { /usr/bin/time -f "peak RSS %M KB, CPU %U s user + %S s system" build/kubetally allocation --db "$db" \
+          --window 30d --aggregate namespace -o json >/dev/null; } 2>&1 | grep 'peak RSS')
+peer_cpu=$(cpu "$peer")
+echo "peer: allocation --window 30d --aggregate namespace: $peer"
 for t in $((today - 86400 + 30)) $((today + 60)); do
   out=$( { /usr/bin/time -f "peak RSS %M KB, CPU %U s user + %S s system" build/kubetally alerts --evaluate \
            --config "$work/kubetally.yaml" --db "$db" --at "$(at $t)"; } 2>&1 )
+  c=$(cpu "$(echo "$out" | grep 'peak RSS')")
   echo "round at $(at $t): $(echo "$out" | grep -v 'peak RSS' | tail -1), $(echo "$out" | grep 'peak RSS')"
+  echo "  CPU $c s = $(awk -v a="$c" -v b="$peer_cpu" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')× the peer's $peer_cpu s"
 done

@@ -10,7 +10,8 @@
 #include "engine/filter.h"
 
 /* values' categories and the filter field each stands for; keyed ones
- * ("label", "annotation") take "key:value" names. */
+ * ("label", "annotation") take "key:value" names.  Allocation budgets'
+ * first; asset and cloud budgets have their own lists (budget.h). */
 static const struct {
     const char *category, *field;
     int keyed;
@@ -68,18 +69,41 @@ static int copy_str(const json_t *j, const char *key, char *dst, size_t n, int r
     return 0;
 }
 
-static int check_values(const json_t *v, const char **field, kt_err *err)
+static const char *const asset_categories[] = {"cluster", "provider", "region", "node", "type", NULL};
+static const char *const cloud_categories[] = {"provider", "account", "invoiceEntity", "service", "category",
+                                               "region", "label", NULL};
+
+static int in_list(const char *const *l, const char *c)
+{
+    for (; *l; l++)
+        if (!strcmp(*l, c))
+            return 1;
+    return 0;
+}
+
+static int check_values(const json_t *v, const char *type, const char **field, kt_err *err)
 {
     if (!json_is_object(v))
         return bad(field, "values", err, "%s: expected a map from category to a list of names%s", "");
     const char *cat;
     const json_t *names;
+    int labels = 0;
     json_object_foreach((json_t *)v, cat, names) {
         int ci = category_index(cat);
-        if (ci < 0)
+        if (!strcmp(type, "asset") && !in_list(asset_categories, cat))
+            return bad(field, "values", err, "%s: unknown category '%s' for an asset budget; use cluster, provider, "
+                       "region, node or type", cat);
+        if (!strcmp(type, "cloud") && !in_list(cloud_categories, cat))
+            return bad(field, "values", err, "%s: unknown category '%s' for a cloud budget; use provider, account, "
+                       "invoiceEntity, service, category, region or label", cat);
+        if (!strcmp(type, "cloud") && !strcmp(cat, "label"))
+            labels = 1;
+        if (ci < 0 && !strcmp(type, "allocations"))
             return bad(field, "values", err,
                        "%s: unknown category '%s'; use namespace, cluster, provider, region, zone, node, "
                        "controller, controllerKind, pod, container, label or annotation", cat);
+        if (ci < 0)
+            ci = 0; /* an asset or cloud category: plain names */
         if (!json_is_array(names) || !json_array_size(names))
             return bad(field, "values", err, "%s.%s: expected a non-empty list of names", cat);
         size_t i;
@@ -94,6 +118,14 @@ static int check_values(const json_t *v, const char **field, kt_err *err)
                     return bad(field, "values", err, "%s.%s: names are key:value (team:payments)", cat);
             }
         }
+    }
+    if (labels) { /* one tag key: a cloud budget's costs are grouped by it */
+        const json_t *l = json_object_get(v, "label");
+        const char *k0 = json_string_value(json_array_get(l, 0));
+        size_t i, klen = strcspn(k0, ":");
+        const json_t *n;
+        json_array_foreach(l, i, n) if (strncmp(json_string_value(n), k0, klen + 1))
+            return bad(field, "values", err, "%s.label: a cloud budget watches one tag key (%s)", "team:a, team:b");
     }
     return 0;
 }
@@ -161,9 +193,8 @@ int budget_from_json(const json_t *j, kt_budget *b, const char **field, kt_err *
         return -1;
     if (!b->type[0])
         strcpy(b->type, "allocations");
-    if (strcmp(b->type, "allocations"))
-        return bad(field, "type", err, "%s: only 'allocations' budgets are kept so far (asset, cloud and "
-                   "collections budgets are not)%s", "");
+    if (strcmp(b->type, "allocations") && strcmp(b->type, "asset") && strcmp(b->type, "cloud"))
+        return bad(field, "type", err, "%s: allocations, asset or cloud (collections budgets are not kept)%s", "");
     if (!b->kind[0])
         strcpy(b->kind, "soft");
     char interval[16];
@@ -188,7 +219,7 @@ int budget_from_json(const json_t *j, kt_budget *b, const char **field, kt_err *
     if (!values)
         return bad(field, "values", err, "%s: required (a map such as {\"namespace\": [\"payments\"]}; {} is "
                    "the whole fleet)%s", "");
-    if (check_values(values, field, err))
+    if (check_values(values, b->type, field, err))
         return -1;
     const json_t *actions = json_object_get(j, "actions");
     if (actions && check_actions(actions, field, err))

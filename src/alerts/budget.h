@@ -1,7 +1,7 @@
 /* budget.h — a budget: Kubecost's fields, validated; its period; its spend.
  *
  * A budget (Kubecost's POST /model/budget body) is
- *   name, type ("allocations"), values {category: [names]}, interval
+ *   name, type (allocations | asset | cloud), values {category: [names]}, interval
  *   (weekly | monthly), intervalDay (weekly: 0 = Sunday … 6; monthly: day
  *   of month 1–31, clamped to the month's last day), spendLimit, kind
  *   ("soft"), actions [{percentage, emails, slackWebhooks, msTeamsWebhooks}]
@@ -11,6 +11,11 @@
  * ORed.  Categories: namespace, cluster, provider, region, zone, node,
  * controller (controllerName), controllerKind, pod, container, and label /
  * annotation whose names are "key:value".  An empty map is the whole fleet.
+ * Asset budgets select assets by cluster, provider, region, node and type
+ * (Node, Disk, LoadBalancer, ClusterManagement, Network); cloud budgets
+ * select the bill's items by provider, account, invoiceEntity, service,
+ * category, region and label ("key:value", one key) and count their
+ * amortizedNetCost (budget_other.c).
  *
  * Current spend is the engine's allocation total (idle left out, cluster
  * fees shared into the allocations as the API does by default) over the
@@ -67,6 +72,10 @@ typedef struct kt_budget_status {
  * last period's end, and today so far; every budget's filter in each). */
 int budgets_status(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
                    kt_budget_status *out, kt_err *err);
+/* Asset and cloud budgets (budget_other.c): the budgets b[idx[0..n)] into
+ * out[idx[k]]; their projection is the run rate, not the model. */
+int budgets_other_status(kt_store *s, const kt_budget *b, const size_t *idx, size_t n, int64_t now,
+                         const kt_engine_limits *lim, kt_engine_cache *cache, kt_budget_status *out, kt_err *err);
 /* The same, sharing reads through cache (engine.h) with the round's other questions. */
 int budgets_status_cached(kt_store *s, const kt_budget *b, size_t n, int64_t now, const kt_engine_limits *lim,
                           kt_engine_cache *cache, kt_budget_status *out, kt_err *err);

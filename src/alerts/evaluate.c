@@ -389,12 +389,15 @@ static int reports(kt_store *s, const kt_alert_opts *o, const kt_rule_run *runs,
                 buf_printf(&t, "; and %zu more", json_array_size(json_object_get(rep, "rows")) - 10);
                 break;
             }
-            buf_printf(&t, "; %s %.2f (%.0f %% efficient)", json_string_value(json_object_get(row, "name")),
-                       json_number_value(json_object_get(row, "totalCost")),
-                       100 * json_number_value(json_object_get(row, "totalEfficiency")));
+            buf_printf(&t, "; %s %.2f", json_string_value(json_object_get(row, "name")),
+                       json_number_value(json_object_get(row, "totalCost")));
+            if (json_object_get(row, "totalEfficiency")) /* allocations; a cloudReport's assets have none */
+                buf_printf(&t, " (%.0f %% efficient)", 100 * json_number_value(json_object_get(row, "totalEfficiency")));
         }
         json_t *state = json_pack("{s:s, s:O, s:I, s:s, s:{s:s, s:s}}", "summary", t.data, "report", rep, "since",
-                                  (json_int_t)now, "endsAt", "", "labels", "alertname", "KubetallyRecurringUpdate",
+                                  (json_int_t)now, "endsAt", "", "labels", "alertname",
+                                  runs[i].rule->type == KT_RULE_CLOUD_REPORT ? "KubetallyCloudReport"
+                                                                              : "KubetallyRecurringUpdate",
                                   "rule", runs[i].rule->id);
         buf_free(&t);
         eval e = {.rule = 1, .action = runs[i].rule->action};

@@ -12,9 +12,29 @@
 #include "engine/window.h"
 #include "util/buf.h"
 
-static const char *const type_names[] = {"efficiency", "spendChange", "recurringUpdate", "anomaly", "health"};
+static const char *const type_names[KT_RULE_NTYPES] = {"efficiency", "spendChange", "recurringUpdate", "anomaly",
+                                                       "health", "budget", "assetBudget", "cloudCostBudget",
+                                                       "cloudReport"};
+static const char *const metric_names[] = {"AmortizedNetCost", "ListCost", "NetCost", "InvoicedCost",
+                                           "AmortizedCost"};
 
 const char *rule_type_name(enum kt_rule_type t) { return type_names[t]; }
+const char *rule_metric_name(enum kt_rule_metric m) { return metric_names[m]; }
+
+int rule_watches(const kt_rule *r, const char *v)
+{
+    assert(r && v);
+    size_t n = strlen(v);
+    if (!r->values[0])
+        return 1;
+    for (const char *p = r->values; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !memcmp(p, v, n))
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
 
 static int bad(const char **field, const char *key, kt_err *err, const char *msg)
 {
@@ -38,10 +58,13 @@ static int parse_window(const char *w, kt_rule *r, const char **field, kt_err *e
     }
     if (!strcmp(w, "daily"))
         n = 1, end = "d";
-    if (r->type == KT_RULE_RECURRING && (!strcmp(w, "weekly") || !strcmp(w, "7d")))
+    int report = r->type == KT_RULE_RECURRING || r->type == KT_RULE_CLOUD_REPORT;
+    if (report && (!strcmp(w, "weekly") || !strcmp(w, "7d")))
         return r->cal = KT_CAL_WEEKLY, r->window_s = 7 * 86400, 0;
-    if (r->type == KT_RULE_RECURRING && (!strcmp(w, "monthly") || !strcmp(w, "30d")))
+    if (report && (!strcmp(w, "monthly") || !strcmp(w, "30d")))
         return r->cal = KT_CAL_MONTHLY, r->window_s = 30 * 86400, 0;
+    if (r->type == KT_RULE_CLOUD_BUDGET && strcmp(end, "d"))
+        return bad(field, "window", err, "<N>d (1–7) or daily: cloud costs are daily");
     if (!strcmp(end, "d") && n >= 1 && n <= 7)
         return r->cal = KT_CAL_DAYS, r->window_s = n * 86400, 0;
     if (!strcmp(end, "h") && n >= 1 && n <= 24)
@@ -94,6 +117,58 @@ static int values_filter(const char *agg, const char *values, kt_rule *r, const 
     return too_long ? bad(field, "filter", err, "too long") : 0;
 }
 
+/* assetBudget, cloudCostBudget, cloudReport: the aggregation (Assets or
+ * cloud-cost API) and its values as a comma list. */
+static int other_aggregation(const char *agg, const char *values, kt_rule *r, const char **field, kt_err *err)
+{
+    static const char *const assets[] = {"type", "cluster", "provider", "region", "node", NULL};
+    static const char *const cloud[][2] = {{"service", "service"}, {"account", "account"}, {"provider", "provider"},
+                                           {"invoiceEntity", "invoiceEntityID"}, {"invoiceEntityID", "invoiceEntityID"},
+                                           {"category", "category"}, {"region", "region"}};
+    const char *engine_agg = NULL;
+    if (r->type == KT_RULE_CLOUD_BUDGET) {
+        if (!agg)
+            agg = "service";
+        for (size_t i = 0; i < sizeof cloud / sizeof *cloud && !engine_agg; i++)
+            if (!strcmp(agg, cloud[i][0]))
+                engine_agg = cloud[i][1];
+        if (!strncmp(agg, "label:", 6) && agg[6] && !strpbrk(agg + 6, ",\"") && strlen(agg) < 100)
+            engine_agg = agg;
+        if (!engine_agg)
+            return bad(field, "aggregation", err, "service, account, provider, invoiceEntity, category, region or "
+                       "label:KEY");
+    } else {
+        if (!agg)
+            agg = "type";
+        for (size_t i = 0; assets[i] && !engine_agg; i++)
+            if (!strcmp(agg, assets[i]))
+                engine_agg = assets[i];
+        if (!engine_agg)
+            return bad(field, "aggregation", err, "type, cluster, provider, region or node");
+    }
+    snprintf(r->aggregation, sizeof r->aggregation, "%s", engine_agg);
+    r->values[0] = 0;
+    if (!values || !strcmp(values, "*"))
+        return 0;
+    kt_buf v = {0};
+    for (const char *p = values; *p;) { /* spaces around names dropped */
+        size_t n = strcspn(p, ",");
+        const char *a = p, *b = p + n;
+        while (a < b && *a == ' ')
+            a++;
+        while (b > a && b[-1] == ' ')
+            b--;
+        if (b > a)
+            buf_printf(&v, "%s%.*s", v.len ? "," : "", (int)(b - a), a);
+        p += n + (p[n] == ',');
+    }
+    int too_long = v.len >= sizeof r->values;
+    if (!too_long && v.len)
+        snprintf(r->values, sizeof r->values, "%s", v.data);
+    buf_free(&v);
+    return too_long ? bad(field, "filter", err, "too long") : 0;
+}
+
 static int number(const json_t *j, const char *key, double lo, double hi, double dflt, double *out,
                   const char **field, kt_err *err)
 {
@@ -138,7 +213,7 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
 {
     static const char *const known[] = {"id", "type", "window", "aggregation", "filter", "efficiencyThreshold",
                                         "spendThreshold", "baselineWindow", "relativeThreshold", "ownerContact",
-                                        "slackWebhookUrl", "msTeamsWebhookUrl", NULL};
+                                        "slackWebhookUrl", "msTeamsWebhookUrl", "threshold", "costMetric", NULL};
     assert(r && field);
     memset(r, 0, sizeof *r);
     *field = "";
@@ -149,12 +224,13 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
         return bad(field, k, err, "unknown field");
     const char *type = json_string_value(json_object_get(j, "type"));
     int t = -1;
-    for (int i = 0; type && i < 5; i++)
+    for (int i = 0; type && i < KT_RULE_NTYPES; i++)
         if (!strcmp(type, type_names[i]))
             t = i;
     if (t < 0)
-        return bad(field, "type", err, "efficiency, spendChange, recurringUpdate, anomaly or health (budgets "
-                   "are under budgets:)");
+        return bad(field, "type", err, "budget, efficiency, spendChange, recurringUpdate, anomaly, health, "
+                   "assetBudget, cloudCostBudget or cloudReport (budgets with limits and periods are under "
+                   "budgets:)");
     r->type = (enum kt_rule_type)t;
     const char *id = json_string_value(json_object_get(j, "id"));
     if (id && (!*id || strlen(id) >= sizeof r->id || strpbrk(id, "/\"\\")))
@@ -168,14 +244,33 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
         w = t == KT_RULE_HEALTH ? "10m" : "1d";
     if (parse_window(w, r, field, err))
         return -1;
-    if (t == KT_RULE_ANOMALY && (r->cal != KT_CAL_DAYS || r->window_s != 86400))
-        return bad(field, "window", err, "an anomaly rule looks at each day: 1d or daily");
+    if (t == KT_RULE_ANOMALY && r->window_s != 86400 && r->window_s != 3600)
+        return bad(field, "window", err, "an anomaly rule looks at each day (1d or daily) or each hour (1h)");
     const json_t *agg = json_object_get(j, "aggregation"), *flt = json_object_get(j, "filter");
     if ((agg && !json_is_string(agg)) || (flt && !json_is_string(flt)))
         return bad(field, agg && !json_is_string(agg) ? "aggregation" : "filter", err, "a string");
-    if (t != KT_RULE_HEALTH &&
+    int other = t == KT_RULE_ASSET_BUDGET || t == KT_RULE_CLOUD_BUDGET || t == KT_RULE_CLOUD_REPORT;
+    if (other && other_aggregation(agg ? json_string_value(agg) : NULL, flt ? json_string_value(flt) : NULL, r,
+                                   field, err))
+        return -1;
+    if (t != KT_RULE_HEALTH && !other &&
         values_filter(agg ? json_string_value(agg) : "namespace", flt ? json_string_value(flt) : "", r, field, err))
         return -1;
+    if ((t == KT_RULE_BUDGET || t == KT_RULE_ASSET_BUDGET || t == KT_RULE_CLOUD_BUDGET) &&
+        !json_object_get(j, "threshold"))
+        return bad(field, "threshold", err, "required, the spend over the window that fires (currency)");
+    const json_t *cm = json_object_get(j, "costMetric");
+    if (cm && t != KT_RULE_CLOUD_BUDGET)
+        return bad(field, "costMetric", err, "only for cloudCostBudget");
+    if (cm) {
+        int m = -1;
+        for (int i = 0; json_is_string(cm) && i < (int)(sizeof metric_names / sizeof *metric_names); i++)
+            if (!strcmp(json_string_value(cm), metric_names[i]))
+                m = i;
+        if (m < 0)
+            return bad(field, "costMetric", err, "ListCost, NetCost, AmortizedNetCost, InvoicedCost or AmortizedCost");
+        r->metric = (enum kt_rule_metric)m;
+    }
     const json_t *bw = json_object_get(j, "baselineWindow");
     if (t == KT_RULE_SPEND_CHANGE) {
         char *end;
@@ -188,7 +283,8 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
     }
     if (number(j, "efficiencyThreshold", 0, 1, 0.5, &r->efficiency_threshold, field, err) ||
         number(j, "spendThreshold", 0, 1e12, 0, &r->spend_threshold, field, err) ||
-        number(j, "relativeThreshold", -0.999999, 1e6, 0, &r->relative_threshold, field, err))
+        number(j, "relativeThreshold", -0.999999, 1e6, 0, &r->relative_threshold, field, err) ||
+        number(j, "threshold", 0, 1e12, 0, &r->threshold, field, err))
         return -1;
     return contacts(j, r, field, err);
 }

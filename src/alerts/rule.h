@@ -16,11 +16,30 @@
  *   type: anomaly        aggregation, filter: each day at 00:00, yesterday's
  *                        spend of each row against its forecast (forecast.h,
  *                        learnt from the 8 weeks before): outside the 95 %
- *                        interval fires, inside again resolves
+ *                        interval fires, inside again resolves; window 1h:
+ *                        each hour, the last hour against a forecast learnt
+ *                        from the 48 hours before (hourly rows; a daily season)
  *   type: health         window (default 10m): a cluster silent (no contact)
  *                        for longer, a collector reporting an error, or a
  *                        node priced at nothing in the last hour fires; checked
  *                        at every evaluation round
+ *   type: budget         window, aggregation, filter, threshold: a row of
+ *                        the allocation whose cost over the window is above
+ *                        threshold fires (Kubecost's Allocation Budget)
+ *   type: assetBudget    window, aggregation (type, cluster, provider,
+ *                        region, node; default type), filter (the values to
+ *                        watch, e.g. Node,LoadBalancer), threshold: an asset
+ *                        group above threshold over the window fires
+ *   type: cloudCostBudget window (<N>d: cloud costs are daily), aggregation
+ *                        (service, account, provider, invoiceEntity, category,
+ *                        region, label:KEY; default service), filter,
+ *                        threshold, costMetric (ListCost, NetCost,
+ *                        AmortizedNetCost (default), InvoicedCost,
+ *                        AmortizedCost): a cloud-cost item above threshold
+ *                        over the window fires
+ *   type: cloudReport    window, aggregation (as assetBudget), filter: a
+ *                        summary of the assets sent at every run (Kubecost's
+ *                        Asset Recurring Update), never fired
  * Every rule may name ownerContact [emails], slackWebhookUrl,
  * msTeamsWebhookUrl (Kubecost's overrides), told beside the receivers.
  * aggregation: one of cluster, namespace, controller, controllerKind, node,
@@ -44,7 +63,10 @@
 
 #include "util/err.h"
 
-enum kt_rule_type { KT_RULE_EFFICIENCY, KT_RULE_SPEND_CHANGE, KT_RULE_RECURRING, KT_RULE_ANOMALY, KT_RULE_HEALTH };
+enum kt_rule_type { KT_RULE_EFFICIENCY, KT_RULE_SPEND_CHANGE, KT_RULE_RECURRING, KT_RULE_ANOMALY, KT_RULE_HEALTH,
+                    KT_RULE_BUDGET, KT_RULE_ASSET_BUDGET, KT_RULE_CLOUD_BUDGET, KT_RULE_CLOUD_REPORT, KT_RULE_NTYPES };
+/* Cloud-cost figures a cloudCostBudget may watch (Kubecost's costMetric). */
+enum kt_rule_metric { KT_RM_AMORTIZED_NET, KT_RM_LIST, KT_RM_NET, KT_RM_INVOICED, KT_RM_AMORTIZED };
 enum kt_rule_cal { KT_CAL_DAYS, KT_CAL_HOURS, KT_CAL_WEEKLY, KT_CAL_MONTHLY };
 
 typedef struct kt_rule {
@@ -55,6 +77,10 @@ typedef struct kt_rule {
     char window[16];           /* as written */
     char aggregation[128];
     char filter[1024];         /* the v2 filter the values stand for ("" ⇒ all) */
+    char values[1024];         /* assetBudget, cloudCostBudget, cloudReport: the values watched, comma list
+                                * ("" ⇒ all) */
+    double threshold;          /* budget, assetBudget, cloudCostBudget: the spend over the window that fires */
+    enum kt_rule_metric metric; /* cloudCostBudget */
     double efficiency_threshold, spend_threshold, relative_threshold;
     int64_t baseline_s;
     json_t *action;            /* owned: {emails, slackWebhooks, msTeamsWebhooks} */
@@ -65,6 +91,9 @@ typedef struct kt_rule {
 int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field, kt_err *err);
 void rule_free(kt_rule *r);
 const char *rule_type_name(enum kt_rule_type t);
+const char *rule_metric_name(enum kt_rule_metric m);
+/* Is v one of the rule's values (comma list; none ⇒ every value)? */
+int rule_watches(const kt_rule *r, const char *v);
 
 /* The first run after t (see above); health rules run every round (t). */
 int64_t rule_next_run(const kt_rule *r, int64_t t);

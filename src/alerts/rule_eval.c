@@ -12,6 +12,7 @@
 #include "util/time.h"
 
 #define ANOMALY_HISTORY_DAYS 56 /* with the day itself: budget_status.c's history when run at midnight */
+#define ANOMALY_HISTORY_HOURS 48 /* an hourly rule: two days (a daily season twice), inside hourly retention */
 
 static json_t *labels_for(const kt_rule *r, const char *alertname, const char *value, const char *severity)
 {
@@ -19,6 +20,8 @@ static json_t *labels_for(const kt_rule *r, const char *alertname, const char *v
                           rule_type_name(r->type), "severity", severity);
     if (value && r->type != KT_RULE_HEALTH) { /* namespace=…, cluster=…, team=… as the aggregation names it */
         const char *name = !strncmp(r->aggregation, "label:", 6) ? r->aggregation + 6 : r->aggregation;
+        if (!strcmp(name, "type")) /* an asset's type: "type" is the rule's */
+            name = "assetType";
         json_object_set_new(l, name, json_string(value));
     }
     return l;
@@ -135,7 +138,8 @@ static void anomaly(kt_rule_run *run, const kt_reply *fc)
     const kt_forecast_result *f = &fc->forecast;
     for (size_t k = 0; k < f->n; k++) {
         const kt_forecast_series *s = &f->series[k];
-        if (s->n_actual < 14 || !s->n_points || !s->has_held) /* two weeks to know what is usual */
+        int hourly = r->window_s == 3600;
+        if (s->n_actual < (hourly ? 24u : 14u) || !s->n_points || !s->has_held) /* two weeks (a day) to know what is usual */
             continue;
         const kt_forecast_point *p = &s->points[0];
         double actual = s->held_actual, slack = 0.01 * p->predicted;
@@ -144,14 +148,93 @@ static void anomaly(kt_rule_run *run, const kt_reply *fc)
             continue;
         char t[400], d[32];
         time_format(p->window.start, d);
-        snprintf(t, sizeof t, "%s %s: %.2f spent on %.10s, outside the forecast %.2f (%.2f..%.2f at 95 %%)",
-                 r->aggregation, s->key, actual, d, p->predicted, p->lower, p->upper);
+        snprintf(t, sizeof t, "%s %s: %.2f spent %s %.*s, outside the forecast %.2f (%.2f..%.2f at 95 %%)",
+                 r->aggregation, s->key, actual, hourly ? "in the hour from" : "on", hourly ? 16 : 10, d, p->predicted,
+                 p->lower, p->upper);
         json_t *st = add_finding(run, s->key, "KubetallyAnomaly", "warning", t);
         json_object_set_new(st, "actual", json_real(actual));
         json_object_set_new(st, "predictedCost", json_real(p->predicted));
         json_object_set_new(st, "lowerConfidenceLimit", json_real(p->lower));
         json_object_set_new(st, "upperConfidenceLimit", json_real(p->upper));
     }
+}
+
+/* A finding for a row spending more than the rule's threshold over its window. */
+static void over_threshold(kt_rule_run *run, const char *name, double cost, const char *alertname)
+{
+    const kt_rule *r = run->rule;
+    char s[400];
+    snprintf(s, sizeof s, "%s %s: %.2f spent over %s, above the threshold %.2f", r->aggregation, name, cost,
+             r->window, r->threshold);
+    json_t *st = add_finding(run, name, alertname, "warning", s);
+    json_object_set_new(st, "totalCost", json_real(cost));
+    json_object_set_new(st, "threshold", json_real(r->threshold));
+}
+
+/* Allocation Budget: rows of the allocation (its filter applied) above the threshold. */
+static void alloc_budget(kt_rule_run *run, const kt_reply *rep)
+{
+    const kt_alloc_set *set = first_set(rep);
+    for (size_t i = 0; set && i < set->n; i++)
+        if (set->items[i].kind == AK_NORMAL && alloc_total(&set->items[i]) > run->rule->threshold)
+            over_threshold(run, set->items[i].name, alloc_total(&set->items[i]), "KubetallyAllocationBudget");
+}
+
+static void asset_budget(kt_rule_run *run, const kt_reply *rep)
+{
+    const kt_asset_result *a = &rep->assets;
+    for (size_t i = 0; i < a->n; i++)
+        if (rule_watches(run->rule, a->items[i].name) && a->items[i].cost > run->rule->threshold)
+            over_threshold(run, a->items[i].name, a->items[i].cost, "KubetallyAssetBudget");
+}
+
+/* The cloud-cost figure a rule watches: NetCost and InvoicedCost are what
+ * was billed, AmortizedNetCost and AmortizedCost the effective cost
+ * (docs/decisions.md: FOCUS has no other split). */
+static double cloud_metric(const kt_cloud_item *c, enum kt_rule_metric m)
+{
+    switch (m) {
+    case KT_RM_LIST: return c->list;
+    case KT_RM_NET:
+    case KT_RM_INVOICED: return c->billed;
+    default: return c->effective;
+    }
+}
+
+static void cloud_budget(kt_rule_run *run, const kt_reply *rep)
+{
+    const kt_cloud_result *c = &rep->cloud;
+    for (size_t i = 0; i < c->n; i++) {
+        double v = cloud_metric(&c->items[i], run->rule->metric);
+        if (rule_watches(run->rule, c->items[i].name) && v > run->rule->threshold) {
+            over_threshold(run, c->items[i].name, v, "KubetallyCloudCostBudget");
+            json_object_set_new(run->f[run->n - 1].state, "costMetric",
+                                json_string(rule_metric_name(run->rule->metric)));
+        }
+    }
+}
+
+/* Asset Recurring Update: every watched asset group's cost over the window. */
+static void cloud_report(kt_rule_run *run, const kt_reply *rep)
+{
+    const kt_rule *r = run->rule;
+    const kt_asset_result *a = &rep->assets;
+    json_t *rows = json_array();
+    double total = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (!rule_watches(r, a->items[i].name))
+            continue;
+        total += a->items[i].cost;
+        json_array_append_new(rows, json_pack("{s:s, s:f}", "name", a->items[i].name, "totalCost", a->items[i].cost));
+    }
+    char start[32], end[32];
+    int64_t ws, we;
+    rule_window(r, run->run_at, &ws, &we);
+    time_format(ws, start);
+    time_format(we, end);
+    run->report = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:f, s:o}", "rule", r->id, "type", "cloudReport",
+                            "aggregation", r->aggregation, "window", "start", start, "end", end, "totalCost", total,
+                            "rows", rows);
 }
 
 /* Silent clusters, collectors in error, nodes without a price in the last hour. */
@@ -212,11 +295,21 @@ static void plan_rule(const kt_rule_run *run, int64_t now, kt_filter *f, kt_ask 
     if (r->type == KT_RULE_SPEND_CHANGE) {
         alloc_ask(r, &a[1], ws - r->baseline_s, ws, now, f);
         *na = 2;
+    } else if (r->type == KT_RULE_ASSET_BUDGET || r->type == KT_RULE_CLOUD_REPORT ||
+               r->type == KT_RULE_CLOUD_BUDGET) {
+        kt_ask *q = &a[0];
+        memset(q, 0, sizeof *q);
+        q->kind = r->type == KT_RULE_CLOUD_BUDGET ? KT_ASK_CLOUDCOST : KT_ASK_ASSETS;
+        q->window = (kt_window){ws, we};
+        q->aggregate = r->aggregation;
     } else if (r->type == KT_RULE_ANOMALY) {
         /* the day against a forecast from the weeks before it, read with
          * the day (holdout): the same window as the budgets' history */
         a[0].kind = KT_ASK_FORECAST, a[0].days = 1, a[0].holdout = 1, a[0].alloc.accumulate = 0;
         a[0].alloc.window = (kt_window){we - ANOMALY_HISTORY_DAYS * 86400, we};
+        if (r->window_s == 3600) /* an hour against the two days before it, from hourly rows */
+            a[0].hourly = 1, a[0].alloc.step = 3600,
+            a[0].alloc.window = (kt_window){we - (ANOMALY_HISTORY_HOURS + 1) * 3600, we};
     }
 }
 
@@ -228,6 +321,10 @@ static void judge(kt_rule_run *run, const kt_reply *rep)
     case KT_RULE_SPEND_CHANGE: spend_change(run, &rep[0], &rep[1]); break;
     case KT_RULE_RECURRING: recurring(run, &rep[0]); break;
     case KT_RULE_ANOMALY: anomaly(run, &rep[0]); break;
+    case KT_RULE_BUDGET: alloc_budget(run, &rep[0]); break;
+    case KT_RULE_ASSET_BUDGET: asset_budget(run, &rep[0]); break;
+    case KT_RULE_CLOUD_BUDGET: cloud_budget(run, &rep[0]); break;
+    case KT_RULE_CLOUD_REPORT: cloud_report(run, &rep[0]); break;
     default: break;
     }
 }
@@ -312,6 +409,9 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
         run->rule = &rules[i];
         run->last_run = kept_int(s, rules[i].id, "lastRun");
         run->next_run = kept_int(s, rules[i].id, "nextRun");
+        run->scheduled_on = kept_int(s, rules[i].id, "scheduledOn");
+        if (!run->scheduled_on) /* first seen now (or kept before scheduledOn was) */
+            run->scheduled_on = now;
         if (!run->next_run && rules[i].type != KT_RULE_HEALTH) { /* first seen: scheduled, not run */
             run->next_run = rule_next_run(&rules[i], now);
             continue;
@@ -352,10 +452,10 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
 int rules_save_schedule(kt_store *s, const kt_rule_run *runs, size_t n, kt_err *err)
 {
     for (size_t i = 0; i < n; i++) {
-        json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "id", runs[i].rule->id, "type",
-                              rule_type_name(runs[i].rule->type), "window", runs[i].rule->window, "lastRun",
-                              (json_int_t)runs[i].last_run, "nextRun", (json_int_t)runs[i].next_run, "lastError",
-                              runs[i].error);
+        json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "id", runs[i].rule->id, "type",
+                              rule_type_name(runs[i].rule->type), "window", runs[i].rule->window, "scheduledOn",
+                              (json_int_t)runs[i].scheduled_on, "lastRun", (json_int_t)runs[i].last_run, "nextRun",
+                              (json_int_t)runs[i].next_run, "lastError", runs[i].error);
         char *text = json_dumps(j, JSON_COMPACT);
         json_decref(j);
         int rc = store_put_record(s, KT_ALERTRUN_KIND, runs[i].rule->id, text, err);
@@ -382,8 +482,8 @@ static int add_status(void *ctx, const char *id, const char *body)
     if (!j)
         return 0;
     char t[32];
-    static const char *const times[] = {"lastRun", "nextRun"};
-    for (int k = 0; k < 2; k++) { /* Kubecost's /alerts/status writes a never-run time as year 1 */
+    static const char *const times[] = {"scheduledOn", "lastRun", "nextRun"};
+    for (int k = 0; k < 3; k++) { /* Kubecost's /alerts/status writes a never-run time as year 1 */
         json_int_t v = json_integer_value(json_object_get(j, times[k]));
         if (v)
             time_format(v, t);

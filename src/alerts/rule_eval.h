@@ -31,6 +31,7 @@ typedef struct kt_rule_run {
     const kt_rule *rule;
     int ran;             /* its findings are complete */
     int64_t last_run, next_run, run_at;
+    int64_t scheduled_on; /* when the rule was first scheduled (Kubecost's scheduledOn) */
     kt_finding *f;
     size_t n, cap;
     json_t *report;      /* recurringUpdate: the summary to send (owned) */
@@ -45,7 +46,7 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
 int rules_save_schedule(kt_store *s, const kt_rule_run *runs, size_t n, kt_err *err);
 void rule_runs_free(kt_rule_run *runs, size_t n);
 /* Every rule's schedule as GET /alerts shows it (Kubecost's /alerts/status
- * names): [{id, type, window, lastRun, nextRun, lastError}], times RFC3339,
+ * names): [{id, type, window, scheduledOn, lastRun, nextRun, lastError}], times RFC3339,
  * 0001-01-01T00:00:00Z when never. */
 json_t *rules_status(kt_store *s);
 

@@ -20,8 +20,8 @@ static const kt_flag flags[] = {
 
 static void table(const json_t *data, kt_buf *b)
 {
-    buf_printf(b, "%-18s %-24s %-8s %-23s %12s %12s %7s\n", "ID", "NAME", "INTERVAL", "PERIOD", "SPEND", "LIMIT",
-               "USED");
+    buf_printf(b, "%-18s %-24s %-11s %-8s %-23s %12s %12s %7s %12s\n", "ID", "NAME", "TYPE", "INTERVAL", "PERIOD",
+               "SPEND", "LIMIT", "USED", "FORECAST");
     size_t i;
     const json_t *x;
     json_array_foreach(data, i, x) {
@@ -31,10 +31,15 @@ static void table(const json_t *data, kt_buf *b)
         double spend = json_number_value(json_object_get(x, "currentSpend")),
                limit = json_number_value(json_object_get(x, "spendLimit"));
         /* dates only: periods always start and end at midnight UTC */
-        buf_printf(b, "%-18s %-24s %-8s %.10s..%.10s %12.2f %12.2f %6.1f%%\n",
+        const json_t *fc = json_object_get(json_object_get(x, "forecast"), "predictedSpend");
+        buf_printf(b, "%-18s %-24s %-11s %-8s %.10s..%.10s %12.2f %12.2f %6.1f%% ",
                    json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(x, "name")),
-                   json_string_value(json_object_get(x, "interval")), start, end, spend, limit,
-                   100 * spend / limit);
+                   json_string_value(json_object_get(x, "type")), json_string_value(json_object_get(x, "interval")),
+                   start, end, spend, limit, 100 * spend / limit);
+        if (fc) /* the projection at the period's end */
+            buf_printf(b, "%12.2f\n", json_number_value(fc));
+        else
+            buf_printf(b, "%12s\n", "-");
     }
     if (!json_array_size(data))
         buf_puts(b, "(no budgets: create one with POST /budget or serve --config; see docs/alerts.md)\n");

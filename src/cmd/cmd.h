@@ -53,6 +53,10 @@ int cmd_parse_bool(const char *v);
  * threads open it at the same moment and race to create its schema; logs
  * where it is. */
 int cmd_prepare_store(const char *db, kt_err *err);
+/* The same for a command that may spool (--spool-dir): an agent started
+ * while its database is away must start all the same and spool, so there
+ * a failure is one warning line and 0. */
+int cmd_prepare_store_spooled(const char *db, const char *spool_dir, kt_err *err);
 
 /* Block SIGINT and SIGTERM in this thread and every thread started after
  * (so the command takes them with sigwait, as ordinary code), ignore

@@ -87,7 +87,7 @@ static int run(kt_params *p, kt_err *err)
     if (pricing_load(&po, &pricing, err))
         return -1;
     o.cluster.pricing = pricing;
-    if (collector_check(&o, err) || cmd_prepare_store(o.cluster.db, err) || collector_start(&o, &c, err)) {
+    if (collector_check(&o, err) || cmd_prepare_store_spooled(o.cluster.db, o.cluster.spool_dir, err) || collector_start(&o, &c, err)) {
         pricing_free(pricing);
         return -1;
     }

@@ -14,12 +14,15 @@ const kt_flag collect_flags[] = {
     {"--pricing", "pricing", 0, NULL},
     {"--flush-interval", "flushInterval", 0, NULL},
     {"--usage-interval", "usageInterval", 0, NULL},
+    {"--kubelet-stats", "kubeletStats", 1, NULL},
     {"--watch-timeout", "watchTimeout", 0, NULL},
     {"--stall-timeout", "stallTimeout", 0, NULL},
     {"--request-timeout", "requestTimeout", 0, NULL},
     {"--page-size", "pageSize", 0, NULL},
     {"--in-cluster", "inCluster", 1, NULL},
     {"--cluster-name", "clusterName", 0, NULL},
+    {"--spool-dir", "spoolDir", 0, NULL},
+    {"--spool-max-mb", "spoolMaxMb", 0, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -31,13 +34,19 @@ const char collect_flags_help[] =
     "    --pricing F           custom price sheet (OpenCost CSV)\n"
     "    --flush-interval D    write hourly facts this often (default 1m)\n"
     "    --usage-interval D    sample metrics.k8s.io this often (default 30s; 0 = never)\n"
+    "    --kubelet-stats       read usage from each node's kubelet Summary API through the API\n"
+    "                          server's node proxy instead of metrics.k8s.io: also claims' used\n"
+    "                          bytes (needs get on nodes/proxy: docs/deploy.md)\n"
     "    --watch-timeout D     server-side watch timeout before a watch is renewed (default 5m)\n"
     "    --stall-timeout D     abandon a watch silent this long (default watch timeout + 1m)\n"
     "    --request-timeout D   per list request (default 1m)\n"
     "    --page-size N         objects per list page (default 500)\n"
     "    --in-cluster          watch the cluster this pod runs in, with its service account\n"
     "    --cluster-name NAME   the cluster's name in kubetally (one cluster; default the context\n"
-    "                          name, or \"in-cluster\")\n";
+    "                          name, or \"in-cluster\")\n"
+    "    --spool-dir DIR       keep flushes the database cannot take in DIR (one folder per cluster)\n"
+    "                          and replay them when it returns; survives restarts\n"
+    "    --spool-max-mb N      bound of each cluster's spool; the oldest flushes go first (default 256)\n";
 
 static int seconds(kt_params *p, const char *name, const char *flag, int zero_ok, int *out, kt_err *err)
 {
@@ -52,6 +61,24 @@ static int seconds(kt_params *p, const char *name, const char *flag, int zero_ok
     if (duration_parse(v, &d, err) || d < 1 || d > 86400)
         return kt_fail(err, KT_EINPUT, "%s: expected a duration from 1s to 24h such as 30s or 5m, got '%s'", flag, v);
     *out = (int)d;
+    return 0;
+}
+
+static int spool_opts(kt_params *p, kt_cluster_opts *c, kt_err *err)
+{
+    const char *dir = params_get(p, "spoolDir"), *mb = params_get(p, "spoolMaxMb");
+    if (dir && !*dir)
+        return kt_fail(err, KT_EINPUT, "--spool-dir: expected a folder");
+    if (mb && !dir)
+        return kt_fail(err, KT_EINPUT, "--spool-max-mb bounds the spool: give --spool-dir too");
+    c->spool_dir = dir;
+    if (mb) {
+        char *end;
+        long n = strtol(mb, &end, 10);
+        if (*end || end == mb || n < 1 || n > 1048576)
+            return kt_fail(err, KT_EINPUT, "--spool-max-mb: expected 1 to 1048576 (MiB), got '%s'", mb);
+        c->spool_max_bytes = (uint64_t)n << 20;
+    }
     return 0;
 }
 
@@ -84,6 +111,10 @@ int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts
         seconds(p, "stallTimeout", "--stall-timeout", 0, &w->stall_timeout, err) ||
         seconds(p, "requestTimeout", "--request-timeout", 0, &w->request_timeout, err))
         return -1;
+    if (spool_opts(p, &o->cluster, err))
+        return -1;
+    const char *ks = params_get(p, "kubeletStats");
+    w->kubelet_stats = ks && cmd_parse_bool(ks) == 1;
     const char *ps = params_get(p, "pageSize");
     if (ps) {
         char *end;

@@ -1,6 +1,7 @@
 /* common.c — flag helpers shared by the subcommands; see cmd.h. */
 #include "cmd/cmd.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,17 @@ int cmd_prepare_store(const char *db, kt_err *err)
         return -1;
     log_info("store %s", store_describe(s));
     store_close(s);
+    return 0;
+}
+
+int cmd_prepare_store_spooled(const char *db, const char *spool_dir, kt_err *err)
+{
+    assert(err);
+    if (!cmd_prepare_store(db, err))
+        return 0;
+    if (!spool_dir)
+        return -1;
+    log_warn("%s; metering goes on into the spool %s until the store answers", err->msg, spool_dir);
     return 0;
 }
 

@@ -3,6 +3,8 @@
  *   savings            every kind: totals per kind, cluster and team (-o json = GET /savings)
  *   savings cluster    cluster right-sizing (Kubecost clusterSizingETL), --profile
  *   savings compare    the same priced in other clouds: --to gcp:europe-west1,…
+ *   savings volumes    PV right-sizing (Kubecost persistentVolumeSizing) from the
+ *                      claims' used bytes (collect --kubelet-stats); --headroom-pct
  *   savings requests   container request right-sizing (Kubecost requestSizingV2);
  *                      -o json prints GET /savings/requestSizingV2's body; --patch
  *                      prints kubectl patch commands instead
@@ -43,9 +45,19 @@ static const kt_flag summary_flags[] = {
     {"--pricing", "pricing", 0, NULL},
     {"--team-label", "teamLabel", 0, "--teamLabel"},
     {"--threshold", "threshold", 0, NULL},
+    {"--headroom-pct", "headroomPct", 0, "--headroomPct"},
     {"--target-cpu", "targetCPUUtilization", 0, "--targetCPUUtilization"},
     {"--target-ram", "targetRAMUtilization", 0, "--targetRAMUtilization"},
     {"--filter", "filter", 0, "-f"},
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const kt_flag volume_flags[] = {
+    {"--window", "window", 0, "-w"},
+    {"--headroom-pct", "headroomPct", 0, "--headroomPct"},
+    {"--team-label", "teamLabel", 0, "--teamLabel"},
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
     {NULL, NULL, 0, NULL},
@@ -100,6 +112,15 @@ static int ask_one(kt_params *p, const kt_ask *ask, kt_answer *a, kt_err *err)
     return rc;
 }
 
+/* Print what the formatter wrote and free it with the answer. */
+static int emit(kt_buf *b, kt_answer *a)
+{
+    fwrite(b->data, 1, b->len, stdout);
+    buf_free(b);
+    engine_answer_free(a);
+    return 0;
+}
+
 static int savings_requests_cmd(int argc, char **argv)
 {
     kt_params p;
@@ -126,10 +147,7 @@ static int savings_requests_cmd(int argc, char **argv)
     if (patch && cmd_parse_bool(patch) == 1) format_rs_patch(r, &b);
     else if (out == KT_OUT_JSON) format_rs_json(r, &b);
     else format_rs_table(r, &b);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_free(&b);
-    engine_answer_free(&a);
-    return 0;
+    return emit(&b, &a);
 }
 
 static int savings_summary_cmd(int argc, char **argv)
@@ -140,9 +158,9 @@ static int savings_summary_cmd(int argc, char **argv)
     int rc;
     if (begin("savings", summary_flags,
               "Every savings kind at once: monthly total, CO2e and count per kind, cluster and team. "
-              "Kinds: `savings requests` (right-sizing, --patch), `savings cluster`, `savings compare`. Unclaimed "
-              "volumes, orphaned load balancers, underused nodes and abandoned workloads are in the summary's "
-              "items (-o json).", argc, argv, &p, &out, &rc))
+              "Kinds: `savings requests` (right-sizing, --patch), `savings volumes`, `savings cluster`, "
+              "`savings compare`. Unclaimed volumes, orphaned load balancers, underused nodes, abandoned "
+              "workloads and PV right-sizing are in the summary's items (-o json).", argc, argv, &p, &out, &rc))
         return rc;
     kt_ask ask = {.kind = KT_ASK_SAVINGS};
     kt_filter *filter;
@@ -164,10 +182,30 @@ static int savings_summary_cmd(int argc, char **argv)
     kt_buf b = {0};
     if (out == KT_OUT_JSON) format_savings_json(&a.replies[0].savings, &b);
     else format_savings_table(&a.replies[0].savings, &b);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_free(&b);
-    engine_answer_free(&a);
-    return 0;
+    return emit(&b, &a);
+}
+
+static int savings_volumes_cmd(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out;
+    int rc;
+    if (begin("savings volumes", volume_flags,
+              "PV right-sizing (Kubecost's persistentVolumeSizing): each volume's claim peak used bytes × (1 + "
+              "headroom), applied in whole GiB, and the monthly savings at the volume's price. Needs claims' used "
+              "bytes from `collect --kubelet-stats`.", argc, argv, &p, &out, &rc))
+        return rc;
+    kt_ask ask = {.kind = KT_ASK_VOLUME_SIZING};
+    if (pv_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.volumes, &err))
+        return cmd_report("savings volumes", &err);
+    kt_answer a;
+    if (ask_one(&p, &ask, &a, &err))
+        return cmd_report("savings volumes", &err);
+    kt_buf b = {0};
+    if (out == KT_OUT_JSON) format_pv_json(&a.replies[0].volumes, &b);
+    else format_pv_table(&a.replies[0].volumes, &b);
+    return emit(&b, &a);
 }
 
 /* `savings cluster` (compare = 0) and `savings compare --to …` (1). */
@@ -212,9 +250,7 @@ static int savings_cluster_cmd(int argc, char **argv, int compare)
         const kt_cs_result *r = &a.replies[0].clusters;
         if (out == KT_OUT_JSON) compare ? format_compare_json(r, &b) : format_cs_json(r, &b);
         else format_cs_table(r, compare, pricing_currency(pricing), &b);
-        fwrite(b.data, 1, b.len, stdout);
-        buf_free(&b);
-        engine_answer_free(&a);
+        emit(&b, &a);
     }
     pricing_free(pricing);
     return rc ? cmd_report(name, &err) : 0;
@@ -225,6 +261,8 @@ int cmd_savings(int argc, char **argv)
     const char *kind = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
     if (kind && !strcmp(kind, "requests"))
         return savings_requests_cmd(argc - 1, argv + 1);
+    if (kind && !strcmp(kind, "volumes"))
+        return savings_volumes_cmd(argc - 1, argv + 1);
     if (kind && !strcmp(kind, "cluster"))
         return savings_cluster_cmd(argc - 1, argv + 1, 0);
     if (kind && !strcmp(kind, "compare"))
@@ -235,11 +273,12 @@ int cmd_savings(int argc, char **argv)
         printf("usage: kubetally savings [KIND] [flags]\n\n"
                "  (none)     every kind: monthly total and count per kind, cluster and team\n"
                "  requests   container request right-sizing (Kubecost requestSizingV2), --patch for kubectl\n"
+               "  volumes    PV right-sizing from claims' peak used bytes (--headroom-pct; collect --kubelet-stats)\n"
                "  cluster    cluster right-sizing: cheapest single- and two-type node pools (--profile)\n"
                "  compare    what each cluster would cost elsewhere: --to gcp:europe-west1,azure:westeurope\n\n"
                "`kubetally savings [KIND] --help` lists the flags.\n");
         return 0;
     }
-    fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests, cluster or compare\n", kind);
+    fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests, volumes, cluster or compare\n", kind);
     return 2;
 }

@@ -301,7 +301,7 @@ int cmd_serve(int argc, char **argv)
      * is a valid, empty fleet) and before collector threads open it */
     kt_alerts_config acfg;
     kt_alert_runner *alerts = NULL;
-    if (parse_config(&p, &cfg, &err) || cmd_prepare_store(cfg.db_url, &err) || load_alerts_config(&p, &acfg, &err))
+    if (parse_config(&p, &cfg, &err) || cmd_prepare_store_spooled(cfg.db_url, params_get(&p, "spoolDir"), &err) || load_alerts_config(&p, &acfg, &err))
         return cmd_report("serve", &err);
     sigset_t set;
     cmd_block_signals(&set); /* before any thread starts, so all inherit it */

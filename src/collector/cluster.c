@@ -43,9 +43,18 @@ static void on_usage(void *ud, const kt_usage_sample *s, size_t n)
     meter_usage(c->meter, s, n);
 }
 
+/* Kubelet stats beyond container usage: pods' network counters and
+ * claims' used bytes. */
+static void on_kubelet(void *ud, const kt_net_sample *net, size_t n_net, const kt_volume_sample *vol, size_t n_vol)
+{
+    kt_cluster *c = ud;
+    meter_pod_network(c->meter, net, n_net);
+    meter_volume_stats(c->meter, vol, n_vol);
+}
+
 /* ---- the loop -------------------------------------------------------- */
 
-static int stopping(kt_cluster *c)
+int cluster_stopping(kt_cluster *c)
 {
     pthread_mutex_lock(&c->lock);
     int s = c->stop;
@@ -72,7 +81,7 @@ static void publish_counts(kt_cluster *c)
 
 static void loop(kt_cluster *c)
 {
-    while (!stopping(c)) {
+    while (!cluster_stopping(c)) {
         int64_t now_ms = kt_mono_ms();
         watcher_turn(c->watcher);
         publish_counts(c);
@@ -90,11 +99,9 @@ static void loop(kt_cluster *c)
 static void *thread_main(void *arg)
 {
     kt_cluster *c = arg;
-    int64_t since, resume, now = (int64_t)time(NULL);
     c->started_ms = kt_mono_ms();
-    cluster_metering_marks(c, now, &since, &resume);
-    kt_meter_opts mo = {c->t->name, c->o.pricing, since, resume};
-    c->meter = meter_new(&mo, &c->strs);
+    if (cluster_start_meter(c, (int64_t)time(NULL)))
+        return NULL;
     watcher_set_sink(c->watcher, meter_sink(c->meter));
     c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
     loop(c);
@@ -116,7 +123,7 @@ int cluster_start(kt_kube_target *t, const kt_cluster_opts *o, kt_cluster **out,
     snprintf(c->health.name, sizeof c->health.name, "%s", t->name);
     strtab_init(&c->strs);
     /* made before the thread so cluster_stop can always wake it */
-    kt_watch_hooks h = {.on_usage = on_usage, .on_error = on_error, .on_contact = on_contact, .ud = c};
+    kt_watch_hooks h = {.on_usage = on_usage, .on_kubelet = on_kubelet, .on_error = on_error, .on_contact = on_contact, .ud = c};
     c->watcher = watcher_new(t, &c->o.watch, &c->strs, &h);
     if (pthread_create(&c->thread, NULL, thread_main, c)) {
         cluster_stop(c);
@@ -141,6 +148,7 @@ void cluster_stop(kt_cluster *c)
     meter_free(c->meter);
     strtab_free(&c->strs);
     store_close(c->store);
+    spool_close(c->spool);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }

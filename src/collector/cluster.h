@@ -13,7 +13,16 @@
  * counters below are shared (under the cluster's lock).
  *
  * A cluster that is down never holds up others: each has its own thread;
- * its errors are logged (rate-limited: on change) and recorded. */
+ * its errors are logged (rate-limited: on change) and recorded.
+ *
+ * With a spool (spool_dir; store/spool.h), a flush the store refuses
+ * (the database is away) is written to the spool instead and counts as
+ * done for the meter; before anything else reaches the store, the spool
+ * is replayed into it in order.  A thread that starts while the database
+ * is away resumes from the spool (a local SQLite replica of it gives the
+ * restart marks and the resumed hour); with an empty spool it waits for
+ * the database, since writing before knowing where metering resumes would
+ * replace the hour in progress with a part of it. */
 #ifndef KT_COLLECTOR_CLUSTER_H
 #define KT_COLLECTOR_CLUSTER_H
 
@@ -28,6 +37,8 @@ typedef struct kt_cluster_opts {
     const char *db;                   /* store URL (NULL = default) */
     const kt_pricing *pricing;        /* NULL = defaults */
     int flush_interval;               /* seconds; default 60 */
+    const char *spool_dir;            /* NULL: no spool; else each cluster's spool is a folder in it */
+    uint64_t spool_max_bytes;         /* per cluster; 0 ⇒ 256 MiB */
     kt_watch_opts watch;              /* talking to the API server (watcher.h) */
 } kt_cluster_opts;
 
@@ -42,6 +53,10 @@ typedef struct kt_cluster_health {
     int synced;                       /* every resource listed at least once */
     int usage;                        /* metrics.k8s.io answered */
     size_t meter_bytes;
+    int spool;                        /* the cluster has a spool (below) */
+    uint64_t spool_bytes;
+    long spool_files, spool_dropped, spool_replayed;
+    int64_t spool_oldest;             /* written time of the oldest spooled flush; 0 none */
 } kt_cluster_health;
 
 typedef struct kt_cluster kt_cluster;

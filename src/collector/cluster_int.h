@@ -7,6 +7,7 @@
 
 #include "collector/cluster.h"
 #include "meter/meter.h"
+#include "store/spool.h"
 #include "store/store.h"
 
 struct kt_cluster {
@@ -21,6 +22,8 @@ struct kt_cluster {
     kt_watcher *watcher;
     kt_meter *meter;
     kt_store *store;               /* opened on first need; NULL until then or after a failure */
+    kt_spool *spool;               /* NULL without --spool-dir or when it cannot be opened */
+    int spooling;                  /* the last flush went to the spool (logged on change) */
     int64_t flush_next_ms;
     int64_t started_ms;            /* for the time-to-sync log line */
 };
@@ -28,12 +31,31 @@ struct kt_cluster {
 /* Record an error for this cluster's health; log it when `log`. */
 void cluster_note_error(kt_cluster *c, const char *msg, int log);
 
-/* Where metering of this cluster stands (meter.h's restart rule): since
- * it began ("live_since:<cluster>", else now) and the last flush of an
- * earlier process ("live_flush:<cluster>", else 0). */
-void cluster_metering_marks(kt_cluster *c, int64_t now, int64_t *since, int64_t *resume);
-/* Write the meter to the store, then the cluster's contact and error; a
- * failure is noted (cluster_note_error) and retried at the next flush. */
+/* Make the cluster's meter where metering stands (meter.h's restart
+ * rule): since it began ("live_since:<cluster>", else now) and the last
+ * flush of an earlier process ("live_flush:<cluster>", else 0), read from
+ * the store after replaying the spool into it, else from the spool;
+ * the resumed hour is loaded at once.  Returns -1 when asked to stop
+ * while waiting for the database. */
+int cluster_start_meter(kt_cluster *c, int64_t now);
+int cluster_stopping(kt_cluster *c);
+/* Write the meter to the store (the spool first), then the cluster's
+ * contact and error; a failure is noted (cluster_note_error) and, with a
+ * spool, the flush is spooled; else retried at the next flush. */
 void cluster_flush(kt_cluster *c, int64_t now);
+
+/* cluster_spool.c: the spool's side (cluster.h). */
+void cluster_spool_open(kt_cluster *c);
+/* Replay the spool into c->store (open); 0 when nothing is left. */
+int cluster_spool_replay(kt_cluster *c);
+/* A local SQLite copy of what the spool holds, to read restart marks and
+ * the resumed hour from while the database is away; NULL when the spool
+ * is empty or the copy fails.  Closed and removed by _drop. */
+kt_store *cluster_spool_replica(kt_cluster *c);
+void cluster_spool_replica_drop(kt_cluster *c, kt_store *r);
+/* Write the meter's flush to the spool. */
+void cluster_spool_flush(kt_cluster *c, int64_t now);
+/* Copy the spool's numbers into the cluster's health. */
+void cluster_spool_publish(kt_cluster *c);
 
 #endif

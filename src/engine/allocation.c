@@ -86,13 +86,19 @@ static void bucket_build(bucket *bk, const void *base, size_t n, size_t stride, 
                          const span_ctx *sc)
 {
     size_t *cnt = xcalloc(sc->n_sets + 1, sizeof *cnt), total = 0;
+    uint32_t *first = xmalloc((n ? n : 1) * sizeof *first), *last = xmalloc((n ? n : 1) * sizeof *last);
     bk->off = xcalloc(sc->n_sets + 1, sizeof *bk->off);
+    /* the sets of each fact, worked out once (two divisions a fact) */
     for (size_t i = 0; i < n; i++) {
         const char *f = (const char *)base + i * stride;
         size_t k0, k1;
-        if (fact_sets(sc, *(const int64_t *)(f + t_off), *(const int32_t *)(f + dur_off), &k0, &k1))
-            for (size_t k = k0; k <= k1; k++)
-                cnt[k]++, total++;
+        if (!fact_sets(sc, *(const int64_t *)(f + t_off), *(const int32_t *)(f + dur_off), &k0, &k1)) {
+            first[i] = 1, last[i] = 0; /* none */
+            continue;
+        }
+        first[i] = (uint32_t)k0, last[i] = (uint32_t)k1;
+        for (size_t k = k0; k <= k1; k++)
+            cnt[k]++, total++;
     }
     for (size_t k = 0; k < sc->n_sets; k++)
         bk->off[k + 1] = bk->off[k] + cnt[k];
@@ -101,17 +107,15 @@ static void bucket_build(bucket *bk, const void *base, size_t n, size_t stride, 
     memset(cnt, 0, (sc->n_sets + 1) * sizeof *cnt);
     for (size_t i = 0; i < n; i++) {
         const char *f = (const char *)base + i * stride;
-        int64_t t = *(const int64_t *)(f + t_off);
-        int32_t dur = *(const int32_t *)(f + dur_off);
-        size_t k0, k1;
-        if (!fact_sets(sc, t, dur, &k0, &k1))
-            continue;
-        for (size_t k = k0; k <= k1; k++) {
+        for (size_t k = first[i]; k <= last[i]; k++) {
             size_t at = bk->off[k] + cnt[k]++;
             bk->idx[at] = (uint32_t)i;
-            bk->frac[at] = k0 == k1 ? 1.0 : fact_frac(sc, t, dur, k);
+            bk->frac[at] = first[i] == last[i] ? 1.0
+                                               : fact_frac(sc, *(const int64_t *)(f + t_off),
+                                                           *(const int32_t *)(f + dur_off), k);
         }
     }
+    free(first), free(last);
     free(cnt);
 }
 
@@ -254,7 +258,7 @@ static money item_money(const ctx *c, const item *it)
     } else {
         const ds_network_fact *f = &ds->netfacts[it->fact];
         m.other = (f->cost_internet + f->cost_region + f->cost_zone) * k;
-        m.kg = carbon_netfact_kg(ds, f) * k;
+        m.kg = c->cr.netfact_kg[it->fact] * k;
     }
     return m;
 }
@@ -304,7 +308,7 @@ static double asset_totals(ctx *c, kt_alloc_set *set)
         set->assets_carbon += carbon_nfact_kg(&c->cr, f) * k;
     }
     EACH_FACT(c, B_V, i, k) {
-        double kg = carbon_vfact_kg(ds, &ds->vfacts[i]) * k;
+        double kg = c->cr.vfact_kg[i] * k;
         set->assets_carbon += kg;
         c->cl_unmounted_kg[ds->volumes[ds->vfacts[i].volume].cluster] += kg;
         total += ds->vfacts[i].cost * k;
@@ -323,7 +327,7 @@ static double asset_totals(ctx *c, kt_alloc_set *set)
     }
     EACH_FACT(c, B_NET, i, k) {
         total += (ds->netfacts[i].cost_internet + ds->netfacts[i].cost_region + ds->netfacts[i].cost_zone) * k;
-        set->assets_carbon += carbon_netfact_kg(ds, &ds->netfacts[i]) * k;
+        set->assets_carbon += c->cr.netfact_kg[i] * k;
     }
     return total;
 }
@@ -366,7 +370,7 @@ static void add_pod_fact(kt_alloc *a, ctx *c, const item *it, const money *m)
         alloc_add_named(&a->lbs, &a->n_lbs, c->name.data, f->hours * k, 0, m->other);
     } else {
         const ds_network_fact *f = &ds->netfacts[it->fact];
-        a->net_tx += (f->tx_internet + f->tx_region + f->tx_zone) * k, a->net_rx += f->rx_bytes * k;
+        a->net_tx += (f->tx_internet + f->tx_region + f->tx_zone + f->tx_other) * k, a->net_rx += f->rx_bytes * k;
         a->net_internet += f->cost_internet * k, a->net_region += f->cost_region * k, a->net_zone += f->cost_zone * k;
         a->net_cost += m->other;
     }

@@ -22,6 +22,8 @@ typedef struct kt_carbon_rates {
     double *node_per_cost; /* per node: kg per unit of its cost */
     double *cl_per_cost;   /* per cluster: kg per unit of its nodes' cost */
     double *vol_per_cost;  /* per volume: kg per unit of its cost */
+    double *vfact_kg;      /* per volume fact: its kg (carbon_vfact_kg), worked out once */
+    double *netfact_kg;    /* per network fact: its kg (carbon_netfact_kg), worked out once */
 } kt_carbon_rates;
 
 /* Per node: kg per hour it runs (malloc'd, n_nodes + 1). */

@@ -55,14 +55,17 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
     case KT_ASK_FACTS: *w = a->window, *hourly = a->hourly; break;
     case KT_ASK_REQUEST_SIZING: /* hourly peaks for quantiles and risk */
     case KT_ASK_SAVINGS:
-    case KT_ASK_CLUSTER_SIZING: *w = a->window, *hourly = 1; break;
+    case KT_ASK_CLUSTER_SIZING:
+    case KT_ASK_VOLUME_SIZING: *w = a->window, *hourly = 1; break;
     default: *w = a->window, *hourly = 0; break;
     }
 }
 
 static int64_t step_of(const kt_ask *a)
 {
-    if (a->kind == KT_ASK_FORECAST || (a->kind == KT_ASK_SPEND && a->days))
+    if (a->kind == KT_ASK_FORECAST)
+        return a->alloc.step == 3600 ? 3600 : 86400;
+    if (a->kind == KT_ASK_SPEND && a->days)
         return 86400;
     return a->kind == KT_ASK_ALLOCATION && !a->alloc.accumulate ? a->alloc.step : 0;
 }
@@ -206,11 +209,12 @@ static int answer_one(kt_store *s, const kt_dataset *ds, const kt_ask *a, const 
         return savings_requests(ds, a->window, &a->requests, &r->requests, err);
     case KT_ASK_SAVINGS: return savings_all(ds, a->window, &a->savings, &r->savings, err);
     case KT_ASK_FORECAST:
-        return engine_check_cost(lim, a->alloc.window, 86400, ds->n_containers, err) ||
+        return engine_check_cost(lim, a->alloc.window, step_of(a), ds->n_containers, err) ||
                forecast_compute(ds, &a->alloc, a->days, a->backtest, a->holdout, lim->max_results, &r->forecast, err);
     case KT_ASK_SPEND:
         return spend_compute(ds, &a->alloc, a->filters, a->n_filters, a->days, &r->spend, err);
     case KT_ASK_CLUSTER_SIZING: return savings_cluster_sizing(ds, a->window, &a->clusters, &r->clusters, err);
+    case KT_ASK_VOLUME_SIZING: return savings_volumes(ds, &a->volumes, &r->volumes, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -329,6 +333,8 @@ void engine_answer_free(kt_answer *a)
             spend_result_free(&a->replies[i].spend);
         if (a->replies[i].kind == KT_ASK_CLUSTER_SIZING)
             cs_result_free(&a->replies[i].clusters);
+        if (a->replies[i].kind == KT_ASK_VOLUME_SIZING)
+            pv_result_free(&a->replies[i].volumes);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

@@ -54,7 +54,8 @@ enum kt_ask_kind {
                         * → reply.forecast: daily spend per aggregate for the days after the window */
     KT_ASK_SPEND,      /* alloc (window, idle, sharing) + filters → reply.spend: each filter's total in one
                         * pass; with days > 0 also its daily series and forecast (spend.h) */
-    KT_ASK_CLUSTER_SIZING  /* window + clusters → reply.clusters: right-sizing, or the comparison with `to` */
+    KT_ASK_CLUSTER_SIZING, /* window + clusters → reply.clusters: right-sizing, or the comparison with `to` */
+    KT_ASK_VOLUME_SIZING   /* window + volumes → reply.volumes: PV right-sizing from the claims' used bytes */
 };
 
 typedef struct kt_ask {
@@ -73,6 +74,7 @@ typedef struct kt_ask {
     int backtest;          /* KT_ASK_FORECAST: also backtest every series (forecast_model.h) */
     int holdout;           /* KT_ASK_FORECAST: predict the window's last day instead of learning it (forecast.h) */
     kt_cs_params clusters;     /* KT_ASK_CLUSTER_SIZING */
+    kt_pv_params volumes;      /* KT_ASK_VOLUME_SIZING */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -95,6 +97,7 @@ typedef struct kt_reply {
     kt_forecast_result forecast;
     kt_spend_result spend;
     kt_cs_result clusters;
+    kt_pv_result volumes;
 } kt_reply;
 
 typedef struct kt_answer {

@@ -20,16 +20,17 @@ static size_t first_full_day(const double *v, size_t nd)
     return d > 0 && d < nd ? d + 1 : d;
 }
 
-/* Fit series s from daily values v[0..nd) (day 0 at `start`), skipping
- * days before `from` and the series' own part first day, and predict
- * `days` days after `end`. */
+/* Fit series s from values v[0..nd) of `step` seconds each (daily; hourly
+ * with a daily season), step 0 at `start`, skipping steps before `from`
+ * and the series' own part first step, and predict `days` steps after
+ * `end`. */
 static void fit_series(kt_forecast_series *s, const double *v, size_t nd, size_t from, int64_t start, int64_t end,
-                       int days, int backtest, int holdout)
+                       int64_t step, int days, int backtest, int holdout)
 {
-    if (holdout && nd) { /* the last day is predicted, not learnt: kept to compare */
+    if (holdout && nd) { /* the last step is predicted, not learnt: kept to compare */
         s->held_actual = v[--nd];
         s->has_held = 1;
-        end -= 86400;
+        end -= step;
         if (from > nd)
             from = nd;
     }
@@ -40,19 +41,19 @@ static void fit_series(kt_forecast_series *s, const double *v, size_t nd, size_t
     s->n_actual = nd - from;
     s->actual = xcalloc(s->n_actual ? s->n_actual : 1, sizeof *s->actual);
     memcpy(s->actual, v + from, s->n_actual * sizeof *v);
-    s->actual_start = start + (int64_t)from * 86400;
-    hw_fit(s->actual, s->n_actual, &s->fit);
+    s->actual_start = start + (int64_t)from * step;
+    hw_fit_season(s->actual, s->n_actual, step == 3600 ? 24 : KT_SEASON, &s->fit);
     double *m = xcalloc((size_t)days * 3, sizeof *m), *lo = m + days, *hi = lo + days;
     hw_predict(&s->fit, (size_t)days, m, lo, hi);
     s->points = xcalloc((size_t)days, sizeof *s->points);
     s->n_points = (size_t)days;
     for (int k = 0; k < days; k++) {
-        s->points[k] = (kt_forecast_point){{end + (int64_t)k * 86400, end + (int64_t)(k + 1) * 86400}, m[k], lo[k],
+        s->points[k] = (kt_forecast_point){{end + (int64_t)k * step, end + (int64_t)(k + 1) * step}, m[k], lo[k],
                                            hi[k]};
         s->total += m[k], s->best += lo[k], s->worst += hi[k];
     }
     free(m);
-    if (backtest)
+    if (backtest && step == 86400)
         forecast_backtest(s->actual, s->n_actual, &s->backtest);
 }
 
@@ -62,7 +63,7 @@ void forecast_series_fit(kt_forecast_series *s, const char *key, const double *v
     assert(s && key && (v || !nd) && days >= 1);
     memset(s, 0, sizeof *s);
     s->key = xstrdup(key);
-    fit_series(s, v, nd, 0, history.start, history.end, days, backtest, 0);
+    fit_series(s, v, nd, 0, history.start, history.end, 86400, days, backtest, 0);
 }
 
 static int by_total(const void *a, const void *b)
@@ -80,11 +81,12 @@ int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, in
     memset(out, 0, sizeof *out);
     if (days < 1 || days > KT_FORECAST_MAX_DAYS)
         return kt_fail(err, KT_EINPUT, "predictionWindow: 1 to %d days", KT_FORECAST_MAX_DAYS);
-    if (q->window.start != day_floor(q->window.start) || q->window.end != day_floor(q->window.end) ||
-        q->window.end <= q->window.start)
-        return kt_fail(err, KT_EINPUT, "window: a forecast learns from whole UTC days (midnight to midnight)");
+    int64_t step = q->step == 3600 ? 3600 : 86400; /* hourly (an anomaly rule's) or daily */
+    if (q->window.start % step || q->window.end % step || q->window.end <= q->window.start)
+        return kt_fail(err, KT_EINPUT, "window: a forecast learns from whole UTC %s", step == 3600 ? "hours"
+                       : "days (midnight to midnight)");
     kt_alloc_query dq = *q;
-    dq.step = 86400, dq.accumulate = 0;
+    dq.step = step, dq.accumulate = 0;
     kt_alloc_result r;
     if (alloc_compute(ds, &dq, &r, err))
         return -1;
@@ -115,12 +117,12 @@ int forecast_compute(const kt_dataset *ds, const kt_alloc_query *q, int days, in
         out->history = q->window;
         out->confidence = KT_FORECAST_CONFIDENCE;
         out->total.key = xstrdup("total");
-        fit_series(&out->total, tot, nd, from, q->window.start, q->window.end, days, backtest, holdout);
+        fit_series(&out->total, tot, nd, from, q->window.start, q->window.end, step, days, backtest, holdout);
         out->series = xcalloc(nk ? nk : 1, sizeof *out->series);
         for (size_t k = 0; k < nk; k++) {
             kt_forecast_series *s = &out->series[out->n++];
             s->key = xstrdup(strtab_get(&keys, (uint32_t)(k + 1)));
-            fit_series(s, vals + k * nd, nd, from, q->window.start, q->window.end, days, backtest, holdout);
+            fit_series(s, vals + k * nd, nd, from, q->window.start, q->window.end, step, days, backtest, holdout);
         }
         qsort(out->series, out->n, sizeof *out->series, by_total);
     }
@@ -169,7 +171,7 @@ double forecast_between(const kt_forecast_series *s, int64_t from, int64_t to, d
         int64_t a = p->window.start > from ? p->window.start : from, b = p->window.end < to ? p->window.end : to;
         if (b <= a)
             continue;
-        double part = (double)(b - a) / 86400;
+        double part = (double)(b - a) / (double)(p->window.end - p->window.start);
         m += p->predicted * part, lo += p->lower * part, hi += p->upper * part;
     }
     if (lower)

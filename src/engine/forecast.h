@@ -54,7 +54,9 @@ typedef struct kt_forecast_result {
     double confidence;           /* KT_FORECAST_CONFIDENCE */
 } kt_forecast_result;
 
-/* Forecast `days` (1–365) days after q->window (whole UTC days) from ds;
+/* Forecast `days` (1–365) days after q->window (whole UTC days) from ds
+ * (q->step = 3600: hours instead, the window whole UTC hours, the season
+ * a day; for anomaly rules that look at an hour);
  * backtest each series when asked.  holdout: the window's last day is not
  * learnt but predicted (points start at it) and its spend kept in
  * held_actual — how an anomaly check compares a day with its forecast

@@ -23,10 +23,10 @@ const char *hw_model_name(enum kt_fc_kind k)
 /* Initial state: level = the first period's mean, trend from the first two
  * periods' means, season = the average deviation of each slot from its
  * period's mean (seasonal fits: periods of 7 days; others: no season). */
-static void init_state(const double *y, size_t n, int seasonal, double *l, double *b, double *s)
+static void init_state(const double *y, size_t n, size_t sm, int seasonal, double *l, double *b, double *s)
 {
-    memset(s, 0, KT_SEASON * sizeof *s);
-    size_t m = seasonal ? KT_SEASON : 1;
+    memset(s, 0, KT_SEASON_MAX * sizeof *s);
+    size_t m = seasonal ? sm : 1;
     if (!seasonal) {
         *l = y[0];
         *b = n > 1 ? y[1] - y[0] : 0;
@@ -48,15 +48,15 @@ static void init_state(const double *y, size_t n, int seasonal, double *l, doubl
 
 /* Run the recursions over y with given parameters; returns the SSE of the
  * one-step errors from index `from`, and leaves the final state in f. */
-static double run(const double *y, size_t n, int seasonal, double a, double be, double g, double phi, size_t from,
-                  kt_hw_fit *f)
+static double run(const double *y, size_t n, size_t m, int seasonal, double a, double be, double g, double phi,
+                  size_t from, kt_hw_fit *f)
 {
-    double l, b, s[KT_SEASON];
-    init_state(y, n, seasonal, &l, &b, s);
-    size_t start = seasonal ? KT_SEASON : 1; /* the state above describes y[0..start) */
+    double l, b, s[KT_SEASON_MAX];
+    init_state(y, n, m, seasonal, &l, &b, s);
+    size_t start = seasonal ? m : 1; /* the state above describes y[0..start) */
     double sse = 0;
     for (size_t t = start; t < n; t++) {
-        size_t k = t % KT_SEASON;
+        size_t k = t % m;
         double season = seasonal ? s[k] : 0;
         double pred = l + phi * b + season, e = y[t] - pred;
         if (t >= from)
@@ -73,11 +73,14 @@ static double run(const double *y, size_t n, int seasonal, double a, double be, 
     return sse;
 }
 
-void hw_fit(const double *y, size_t n, kt_hw_fit *fit)
+void hw_fit(const double *y, size_t n, kt_hw_fit *fit) { hw_fit_season(y, n, KT_SEASON, fit); }
+
+void hw_fit_season(const double *y, size_t n, size_t m, kt_hw_fit *fit)
 {
-    assert(fit && (y || !n));
+    assert(fit && (y || !n) && m >= 2 && m <= KT_SEASON_MAX);
     memset(fit, 0, sizeof *fit);
     fit->n = n;
+    fit->m = m;
     fit->phi = 1;
     if (!n)
         return;
@@ -95,21 +98,22 @@ void hw_fit(const double *y, size_t n, kt_hw_fit *fit)
     static const double bs[] = {0.01, 0.05, 0.1, 0.2, 0.3};
     static const double gs[] = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5};
     static const double ps[] = {0.9, 0.98, 1.0};
-    int seasonal = n >= MIN_TRAIN;
-    size_t from = seasonal ? KT_SEASON : 1, ng = seasonal ? sizeof gs / sizeof *gs : 1;
+    int seasonal = n >= 2 * m;
+    size_t from = seasonal ? m : 1, ng = seasonal ? sizeof gs / sizeof *gs : 1;
     double best = INFINITY;
     kt_hw_fit f;
     for (size_t i = 0; i < sizeof as / sizeof *as; i++)
         for (size_t j = 0; j < sizeof bs / sizeof *bs; j++)
             for (size_t k = 0; k < ng; k++)
                 for (size_t p = 0; p < sizeof ps / sizeof *ps; p++) {
-                    double sse = run(y, n, seasonal, as[i], bs[j], gs[k], ps[p], from, &f);
+                    double sse = run(y, n, m, seasonal, as[i], bs[j], gs[k], ps[p], from, &f);
                     if (sse < best) /* strict: the first (smoothest) of equals wins */
                         best = sse, *fit = f;
                 }
     fit->n = n;
+    fit->m = m;
     fit->kind = seasonal ? KT_FC_HOLT_WINTERS : KT_FC_HOLT;
-    size_t params = seasonal ? 4 + KT_SEASON : 3, errs = n - from;
+    size_t params = seasonal ? 4 + m : 3, errs = n - from;
     fit->sigma = sqrt(best / (double)(errs > params ? errs - params : 1));
 }
 
@@ -117,6 +121,7 @@ void hw_predict(const kt_hw_fit *fit, size_t h, double *mean, double *lower, dou
 {
     assert(fit);
     double damp = 0, pw = 1, var = 0;
+    size_t sm = fit->m ? fit->m : KT_SEASON;
     for (size_t j = 1; j <= h; j++) {
         double m;
         if (fit->kind == KT_FC_MEAN || fit->kind == KT_FC_NONE) {
@@ -124,12 +129,12 @@ void hw_predict(const kt_hw_fit *fit, size_t h, double *mean, double *lower, dou
         } else {
             pw *= fit->phi;
             damp += pw;
-            m = fit->level + damp * fit->trend + fit->season[(fit->n + j - 1) % KT_SEASON];
+            m = fit->level + damp * fit->trend + fit->season[(fit->n + j - 1) % sm];
         }
-        /* variance of the j-step error: 1 + Σ_{i<j} c_i², c_i = α(1 + βi) + γ[i ≡ 0 mod 7] */
+        /* variance of the j-step error: 1 + Σ_{i<j} c_i², c_i = α(1 + βi) + γ[i ≡ 0 mod m] */
         if (j > 1) {
             size_t i = j - 1;
-            double c = fit->alpha * (1 + fit->beta * (double)i) + (i % KT_SEASON == 0 ? fit->gamma : 0);
+            double c = fit->alpha * (1 + fit->beta * (double)i) + (i % sm == 0 ? fit->gamma : 0);
             if (fit->kind == KT_FC_MEAN)
                 c = 0;
             var += c * c;

@@ -1,7 +1,7 @@
 /* forecast_model.h — daily spend forecasting, pure arithmetic on arrays.
  *
  * The model is additive Holt-Winters with a damped trend and a weekly
- * season (m = 7 days): level l, trend b, season s[7];
+ * season (m = 7 days; hourly series: m = 24 hours): level l, trend b, season s[m];
  *   ŷ(t+h) = l + (φ + … + φ^h)·b + s[(t+h) mod 7]
  * Parameters α, β, γ, φ are chosen on a fixed grid by the smallest sum of
  * squared one-step-ahead errors over the history after the first week (the
@@ -25,7 +25,8 @@
 
 #include <stddef.h>
 
-#define KT_SEASON 7
+#define KT_SEASON 7      /* daily series: a weekly season */
+#define KT_SEASON_MAX 24 /* hourly series (hw_fit_season): a daily season */
 #define KT_FORECAST_Z 1.959963984540054 /* two-sided 95 % of the normal */
 #define KT_FORECAST_CONFIDENCE 0.95
 
@@ -34,13 +35,17 @@ enum kt_fc_kind { KT_FC_NONE, KT_FC_MEAN, KT_FC_HOLT, KT_FC_HOLT_WINTERS };
 typedef struct kt_hw_fit {
     enum kt_fc_kind kind;
     double alpha, beta, gamma, phi;
-    double level, trend, season[KT_SEASON]; /* state after the last observation */
+    double level, trend, season[KT_SEASON_MAX]; /* state after the last observation */
     double sigma;                           /* one-step error standard deviation */
-    size_t n;                               /* observations; the next day has season slot n mod 7 */
+    size_t n;                               /* observations; the next one has season slot n mod m */
+    size_t m;                               /* season length: 7 (days) or 24 (hours) */
 } kt_hw_fit;
 
-/* Fit y[0..n) (n may be 0: a forecast of 0). */
+/* Fit y[0..n) (n may be 0: a forecast of 0) with a weekly season. */
 void hw_fit(const double *y, size_t n, kt_hw_fit *fit);
+/* The same with a season of m steps (2 ≤ m ≤ KT_SEASON_MAX; 24 for hourly
+ * spend), seasonal from 2·m observations on. */
+void hw_fit_season(const double *y, size_t n, size_t m, kt_hw_fit *fit);
 /* The next h days: mean, lower and upper bounds (any may be NULL). */
 void hw_predict(const kt_hw_fit *fit, size_t h, double *mean, double *lower, double *upper);
 /* The model's name as the forecast answer gives it. */

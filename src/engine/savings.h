@@ -86,6 +86,40 @@ double savings_quantile(kt_sample *s, size_t n, double q);
 /* The weighted share of samples whose value is above x (0 when none). */
 double savings_share_above(const kt_sample *s, size_t n, double x);
 
+/* --- PV right-sizing (savings_volumes.c): Kubecost's persistentVolumeSizing
+ *
+ * For each volume present at the data's end whose claim's used bytes the
+ * kubelet reported (collect --kubelet-stats; ds_volume.used_peak):
+ *   recommendedCapacityBytes = maxUsageBytes × (1 + headroomPct / 100)
+ *   (Kubecost's formula), applied as the whole GiB above it (at least
+ *   1 GiB: disks are sized in GiB), and
+ *   savings = (current GiB − applied GiB) × the volume's newest price per
+ *   GiB-hour × 730 h; negative when the volume is smaller than its peak
+ *   with headroom (it is listed: it should grow).  CO2e likewise, from the
+ *   volume's own rate. */
+typedef struct kt_pv_params {
+    double headroom_pct;             /* default 10 */
+    const char *team_label;          /* NULL ⇒ "team" */
+} kt_pv_params;
+
+typedef struct kt_pv_rec {
+    const char *cluster, *volume, *claim, *claim_ns, *storage_class, *team; /* dataset strings */
+    double max_usage, avg_usage;     /* bytes */
+    double current_bytes, recommended_bytes, applied_bytes;
+    double current_monthly, recommended_monthly, savings, carbon_kg;
+} kt_pv_rec;
+
+typedef struct kt_pv_result {
+    kt_pv_rec *items;                /* by savings descending */
+    size_t n;
+    double total;                    /* Σ positive savings */
+    double headroom_pct;
+    char currency[8];
+} kt_pv_result;
+
+int savings_volumes(const kt_dataset *ds, const kt_pv_params *p, kt_pv_result *out, kt_err *err);
+void pv_result_free(kt_pv_result *r);
+
 /* --- every kind at once: `kubetally savings`, /savings, /metrics -------- */
 
 enum kt_saving_kind {
@@ -95,10 +129,11 @@ enum kt_saving_kind {
     SK_UNDERUSED_NODE,  /* a node whose pods fit on the cluster's other nodes */
     SK_ABANDONED,       /* a workload with traffic below the threshold and CPU near zero */
     SK_SPOT,            /* a replicated, stateless Deployment on on-demand nodes (needs pricing) */
+    SK_PV_SIZING,       /* a volume larger than its claim's peak use with headroom (kubelet stats) */
     SK_COUNT
 };
 /* "requestSizing", "unclaimedVolumes", "orphanedLoadBalancers", "underusedNodes", "abandonedWorkloads",
- * "spotCandidates" */
+ * "spotCandidates", "persistentVolumeSizing" */
 const char *saving_kind_name(enum kt_saving_kind k);
 
 typedef struct kt_saving {
@@ -106,7 +141,8 @@ typedef struct kt_saving {
     const char *cluster, *team, *namespace_, *name; /* name: controller, volume, service or node */
     double monthly;   /* currency per month, ≥ 0 */
     double carbon_kg; /* kg CO2e per month */
-    double detail;    /* kind-specific: risk (requests), bytes (volumes), bytes/s (abandoned) */
+    double detail;    /* kind-specific: risk (requests), bytes (volumes; the recommended capacity for
+                       * PV sizing), bytes/s (abandoned) */
 } kt_saving;
 
 typedef struct kt_saving_total {
@@ -124,6 +160,7 @@ typedef struct kt_savings_params {
     double node_target;              /* fill at most this share of a node's capacity with moved pods; 0.8 */
     double spot_min_replicas;        /* spot candidates run at least this many replicas on average; 2 */
     const struct kt_pricing *pricing; /* spot prices; NULL ⇒ no spot candidates */
+    double headroom_pct;             /* PV right-sizing (Kubecost's headroomPct); default 10 */
 } kt_savings_params;
 
 void savings_params_init(kt_savings_params *p);

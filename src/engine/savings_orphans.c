@@ -283,7 +283,7 @@ static void abandoned(octx *c)
     for (size_t i = 0; i < ds->n_netfacts; i++) {
         const ds_network_fact *f = &ds->netfacts[i];
         wl *w = &W[of[f->pod]];
-        w->bytes += f->tx_internet + f->tx_region + f->tx_zone + f->rx_bytes, w->has_net = 1;
+        w->bytes += f->tx_internet + f->tx_region + f->tx_zone + f->tx_other + f->rx_bytes, w->has_net = 1;
     }
     for (size_t i = 0; i < ds->n_cfacts; i++) {
         const ds_container_fact *f = &ds->cfacts[i];

@@ -89,7 +89,20 @@ int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w,
     const char *v = get(ctx, "teamLabel");
     if (v && *v)
         p->team_label = v;
-    return num(get, ctx, "threshold", 0, 1e15, 0, &p->abandoned_bytes_per_s, err);
+    return num(get, ctx, "threshold", 0, 1e15, 0, &p->abandoned_bytes_per_s, err) ||
+           num(get, ctx, "headroomPct", 0, 1000, 0, &p->headroom_pct, err);
+}
+
+int pv_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_pv_params *p, kt_err *err)
+{
+    memset(p, 0, sizeof *p);
+    p->headroom_pct = 10;
+    const char *v = get(ctx, "window");
+    if (window_parse(v && *v ? v : "7d", now, w, err))
+        return -1;
+    if ((v = get(ctx, "teamLabel")) && *v)
+        p->team_label = v;
+    return num(get, ctx, "headroomPct", 0, 1000, 0, &p->headroom_pct, err);
 }
 
 /* Kubecost's cluster sizing names (its docs write range= for the window). */

@@ -14,11 +14,16 @@
 int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_rs_params *p, kt_filter **filter,
                     kt_err *err);
 
-/* The summary's parameters: the above plus teamLabel (default team) and
- * threshold (abandoned workloads, bytes/s, default 500).  p->team_label
+/* The summary's parameters: the above plus teamLabel (default team),
+ * threshold (abandoned workloads, bytes/s, default 500) and headroomPct
+ * (PV right-sizing, default 10).  p->team_label
  * points into the getter's storage. */
 int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_savings_params *p,
                          kt_filter **filter, kt_err *err);
+
+/* PV right-sizing: window (default 7d), headroomPct (Kubecost's name,
+ * default 10, 0 to 1000), teamLabel. */
+int pv_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_pv_params *p, kt_err *err);
 
 /* Cluster right-sizing and compare: window (or Kubecost's range; default
  * 7d), profile (development | production | high-availability; default

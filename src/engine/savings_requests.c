@@ -325,7 +325,8 @@ int savings_requests(const kt_dataset *ds, kt_window w, const kt_rs_params *p, k
             double m = rs_total_savings(&c.g[gi].rec);
             out->total += m > 0 ? m : 0; /* what can be saved: undersized containers cost more, not less */
         }
-    qsort_r(out->items, out->n, sizeof *out->items, by_key, (void *)p);
+    if (out->n > 1) /* (none: items may be NULL) */
+        qsort_r(out->items, out->n, sizeof *out->items, by_key, (void *)p);
     snprintf(out->currency, sizeof out->currency, "%s",
              ds->n_clusters ? strtab_get(&ds->strs, ds->clusters[0].currency) : "USD");
     if (!out->currency[0])

@@ -11,7 +11,8 @@
 const char *saving_kind_name(enum kt_saving_kind k)
 {
     static const char *names[SK_COUNT] = {"requestSizing", "unclaimedVolumes", "orphanedLoadBalancers",
-                                          "underusedNodes", "abandonedWorkloads", "spotCandidates"};
+                                          "underusedNodes", "abandonedWorkloads", "spotCandidates",
+                                          "persistentVolumeSizing"};
     return k < SK_COUNT ? names[k] : "";
 }
 
@@ -23,6 +24,7 @@ void savings_params_init(kt_savings_params *p)
     p->abandoned_cpu_cores = 0.01;
     p->node_target = 0.8;
     p->spot_min_replicas = 2;
+    p->headroom_pct = 10;
 }
 
 /* Add s to the total of (kind, key); kind is compared only when by_kind. */
@@ -69,6 +71,25 @@ static void request_items(kt_savings_result *out, size_t *cap)
     }
 }
 
+static int volume_items(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap,
+                        kt_err *err)
+{
+    kt_pv_params vp = {p->headroom_pct, p->team_label};
+    kt_pv_result v;
+    if (savings_volumes(ds, &vp, &v, err))
+        return -1;
+    for (size_t i = 0; i < v.n; i++) {
+        const kt_pv_rec *r = &v.items[i];
+        if (r->savings <= 0)
+            continue;
+        grow_array((void **)&out->items, cap, out->n, sizeof *out->items);
+        out->items[out->n++] = (kt_saving){SK_PV_SIZING, r->cluster, r->team, r->claim_ns, r->volume, r->savings,
+                                           r->carbon_kg > 0 ? r->carbon_kg : 0, r->applied_bytes};
+    }
+    pv_result_free(&v);
+    return 0;
+}
+
 int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, kt_savings_result *out, kt_err *err)
 {
     assert(ds && p && out);
@@ -83,7 +104,10 @@ int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, k
     size_t cap = 0;
     request_items(out, &cap);
     savings_orphans(ds, p, out, &cap);
-    qsort(out->items, out->n, sizeof *out->items, by_monthly);
+    if (volume_items(ds, p, out, &cap, err))
+        return -1;
+    if (out->n > 1) /* no items: out->items may be NULL, which qsort may not get */
+        qsort(out->items, out->n, sizeof *out->items, by_monthly);
     for (int k = 0; k < SK_COUNT; k++)
         out->by_kind[k].key = saving_kind_name((enum kt_saving_kind)k), out->by_kind[k].kind = (enum kt_saving_kind)k;
     for (size_t i = 0; i < out->n; i++) {
@@ -95,8 +119,10 @@ int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, k
         add_to(&out->by_kind_cluster, &out->n_kind_cluster, s->cluster, s, 1);
         out->total += s->monthly, out->total_carbon_kg += s->carbon_kg;
     }
-    qsort(out->by_cluster, out->n_cluster, sizeof *out->by_cluster, total_desc);
-    qsort(out->by_team, out->n_team, sizeof *out->by_team, total_desc);
+    if (out->n_cluster > 1)
+        qsort(out->by_cluster, out->n_cluster, sizeof *out->by_cluster, total_desc);
+    if (out->n_team > 1)
+        qsort(out->by_team, out->n_team, sizeof *out->by_team, total_desc);
     return 0;
 }
 

@@ -54,6 +54,10 @@ void format_rs_patch_one(const kt_rs_result *r, size_t i, kt_buf *out);
  * {"code":200,"data":{currency,totalMonthlySavings,totalMonthlyCarbonSavings,
  * count,byKind[],byCluster[],byTeam[],items[]}} and the CLI summary table. */
 void format_savings_json(const kt_savings_result *r, kt_buf *out);
+/* PV right-sizing: GET /savings/persistentVolumeSizing's body (Kubecost's
+ * recommendation fields) and `kubetally savings volumes`' table. */
+void format_pv_json(const kt_pv_result *r, kt_buf *out);
+void format_pv_table(const kt_pv_result *r, kt_buf *out);
 void format_savings_table(const kt_savings_result *r, kt_buf *out);
 /* Cluster right-sizing (engine/savings_cluster.h): Kubecost's
  * clusterSizingETL body {"code":200,"data":{CLUSTER:{recommendations{single,

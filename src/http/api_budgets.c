@@ -11,6 +11,7 @@
 
 #include "alerts/alert.h"
 #include "alerts/budget_store.h"
+#include "alerts/rule_eval.h"
 #include "alerts/rule_store.h"
 #include "http/app.h"
 
@@ -134,6 +135,16 @@ void api_alerts(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t 
         resp_json_error(r, 500, err.msg);
     else
         answer(r, j);
+}
+
+/* GET /alerts/status (Kubecost's /model/alerts/status): every rule's
+ * schedule, {code, data: [{id, type, window, scheduledOn, lastRun, nextRun,
+ * lastError}]}. */
+void api_alert_status(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    assert(app && s && r);
+    (void)p, (void)now;
+    answer(r, json_pack("{s:i, s:o}", "code", 200, "data", rules_status(s)));
 }
 
 /* POST /alert (create, or replace when the body's id exists or is new),

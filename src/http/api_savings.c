@@ -126,3 +126,20 @@ void api_savings_compare(kt_http_app *app, kt_store *s, const kt_http_params *p,
 {
     cluster_sizing(app, s, p, now, 1, r);
 }
+
+/* /savings/persistentVolumeSizing?headroomPct=: the body of `kubetally
+ * savings volumes -o json`. */
+void api_savings_volumes(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    kt_err err = {0};
+    kt_ask ask = {.kind = KT_ASK_VOLUME_SIZING};
+    kt_answer a;
+    if (pv_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.volumes, &err) ||
+        engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
+        resp_fail(r, &err);
+        return;
+    }
+    resp_set(r, 200, "application/json");
+    format_pv_json(&a.replies[0].volumes, &r->body);
+    engine_answer_free(&a);
+}

@@ -82,7 +82,7 @@ typedef struct kt_route {
     kt_http_handler handler; /* GET and HEAD; NULL ⇒ 405 */
     const char *const *params; /* accepted parameter names, NULL-terminated */
     int public_;               /* served without the bearer token (probes) */
-    int needs_store;
+    int needs_store;              /* 2: answers without one too (handler gets NULL) */
     int page;                  /* a dashboard page: without a session, redirect to /login */
     int cacheable;             /* answers depend only on params, store and minute (cache.h) */
     int post;                  /* served for POST only, with the body in params->body (≤ 1 MiB) */
@@ -124,6 +124,8 @@ void api_custom_cost_timeseries(kt_http_app *, kt_store *, const kt_http_params 
 void api_healthz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_readyz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+/* api_savings.c: Kubecost's /savings/persistentVolumeSizing (format_pv_json) */
+void api_savings_volumes(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_savings.c: Kubecost's /savings/requestSizingV2 (a JSON array) and its /topline */
 void api_savings_requests(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_savings_requests_topline(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
@@ -157,6 +159,7 @@ void api_alerts(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_h
 void api_alert_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,
                      kt_http_resp *);
 void api_alert_configs(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_alert_status(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_forecast.c: GET /forecast, /forecasting/forecast/allocation (Kubecost's forecast answer) */
 void api_forecast(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_budget_write(kt_http_app *, const char *, const kt_http_params *, const char *, size_t, int64_t,

@@ -116,7 +116,7 @@ static void requests_table(kt_buf *b, const kt_rs_result *rs, const char *win, c
 static void others_table(kt_buf *b, const kt_savings_result *r)
 {
     buf_puts(b, "<section class=\"panel\"><h2>Unclaimed volumes, orphaned load balancers, underused nodes, "
-                "abandoned workloads, spot candidates</h2><div class=\"tablewrap\"><table id=\"savings-others\"><thead><tr>"
+                "abandoned workloads, spot candidates, PV right-sizing</h2><div class=\"tablewrap\"><table id=\"savings-others\"><thead><tr>"
                 "<th>Kind</th><th>Cluster</th><th>Namespace</th><th>Name</th><th>Monthly</th><th>CO2e kg/month</th>"
                 "</tr></thead><tbody>\n");
     for (size_t i = 0; i < r->n; i++) {

@@ -26,15 +26,27 @@ static double store_bytes(kt_store *s)
     return total;
 }
 
+static void store_up(kt_buf *b, int up)
+{
+    buf_printf(b, "# HELP kubetally_store_up 1 when the store answered this scrape.\n"
+                  "# TYPE kubetally_store_up gauge\nkubetally_store_up %d\n", up);
+}
+
 void api_metrics(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
 {
     kt_err err = {0};
     kt_cluster_status *c;
     size_t n;
-    if (store_cluster_status(s, &c, &n, &err)) {
-        resp_json_error(r, 500, err.msg);
+    if (!s || store_cluster_status(s, &c, &n, &err)) {
+        /* the database is away: what this process knows of itself (its
+         * collector, its spool) is what an operator needs now */
+        store_up(&r->body, 0);
+        if (app->live_metrics)
+            app->live_metrics(app->live_metrics_ud, &r->body);
+        resp_set(r, 200, "text/plain; version=0.0.4; charset=utf-8");
         return;
     }
+    store_up(&r->body, 1);
     int64_t latest = 0;
     for (size_t i = 0; i < n; i++)
         if (c[i].last_fact > latest)

@@ -34,7 +34,8 @@ static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM"
                                         "minRecRAMBytes", "filter", "sortBy", "sortByOrder",
                                         "includeLabelsAndAnnotations", NULL};
 static const char *const savings_params[] = {"window", "teamLabel", "threshold", "targetCPUUtilization",
-                                             "targetRAMUtilization", "filter", NULL};
+                                             "targetRAMUtilization", "filter", "headroomPct", NULL};
+static const char *const pv_params[] = {"window", "headroomPct", "teamLabel", NULL};
 static const char *const forecast_params[] = {
     "window", "aggregate", "filter", "idle", "includeIdle", "shareIdle", "idleByNode", "shareNamespaces", "shareLabels",
     "shareCost", "shareSplit", "shareTenancyCosts", "predictionWindow", "days", "backtest", "filterClusters",
@@ -72,11 +73,13 @@ static const kt_route routes[] = {
     {"/deleteBudget", NULL, budget_params, 0, 0, 0, 0, 0, api_budget_write},
     {"/alert", NULL, budget_params, 0, 0, 0, 0, 0, api_alert_write},
     {"/alerts/configs", api_alert_configs, none, 0, 1, 0, 0, 0, NULL},
-    {"/metrics", api_metrics, none, 0, 1, 0, 0, 0, NULL},
+    {"/alerts/status", api_alert_status, none, 0, 1, 0, 0, 0, NULL},
+    {"/metrics", api_metrics, none, 0, 2, 0, 0, 0, NULL}, /* the collector's and spool's health even when the database is away */
     {"/savings", api_savings, savings_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/clusterSizing", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/clusterSizingETL", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/compare", api_savings_compare, cs_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/persistentVolumeSizing", api_savings_volumes, pv_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2", api_savings_requests, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2/topline", api_savings_requests_topline, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},

@@ -487,7 +487,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             resp_json_error(&r, 413, "request body over 1 MiB");
         else if (http_params_check(&p, route->params, &err))
             resp_json_error(&r, 400, err.msg);
-        else if (route->needs_store && !(st = thread_store(s, &err)))
+        else if (route->needs_store && !(st = thread_store(s, &err)) && route->needs_store != 2)
             resp_json_error(&r, 503, err.msg);
         else
             handle(s, route, st, &p, &r);

@@ -107,6 +107,23 @@ typedef struct kt_usage_sample {
     int64_t t, window;
 } kt_usage_sample;
 
+/* A pod's network counters from the kubelet Summary API: bytes received
+ * and sent since the pod's network namespace was made (cumulative, so the
+ * meter takes differences), read at t. */
+typedef struct kt_net_sample {
+    uint32_t namespace_, pod;
+    double rx_bytes, tx_bytes;
+    int64_t t;
+} kt_net_sample;
+
+/* A mounted claim's filesystem as the kubelet sees it (Summary API pod
+ * volume with pvcRef): bytes used and the filesystem's capacity at t. */
+typedef struct kt_volume_sample {
+    uint32_t namespace_, claim;
+    double used_bytes, capacity_bytes;
+    int64_t t;
+} kt_volume_sample;
+
 typedef struct kt_kube_sink {
     void *ctx;
     /* The object is only valid during the call; copy what you keep. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "kube/decode.h"
+#include "kube/kubelet.h"
 #include "kube/stream.h"
 #include "kube/usage.h"
 #include "util/clock.h"
@@ -27,6 +28,7 @@ struct kt_watcher {
     kt_buf ubody;
     int usage_state;
     int64_t usage_next_ms;
+    kt_kubelet *kl;                 /* kubelet_stats: the Summary API poller, else NULL */
 };
 
 static void defaults(kt_watch_opts *o)
@@ -37,6 +39,47 @@ static void defaults(kt_watch_opts *o)
     if (o->watch_timeout <= 0) o->watch_timeout = 300;
     if (o->stall_timeout <= 0) o->stall_timeout = o->watch_timeout + 60;
     if (o->page_size <= 0) o->page_size = 500;
+}
+
+/* ---- the kubelet poller: it learns the nodes from the node stream ----- */
+
+static void kl_upsert(void *ctx, const kt_object *o, int64_t now)
+{
+    kt_watcher *w = ctx;
+    if (o->kind == K_NODE)
+        kubelet_node_seen(w->kl, o->u.node.name);
+    w->h.sink.on_upsert(w->h.sink.ctx, o, now);
+}
+
+static void kl_delete(void *ctx, const kt_object *o, int64_t now)
+{
+    kt_watcher *w = ctx;
+    if (o->kind == K_NODE)
+        kubelet_node_gone(w->kl, o->u.node.name);
+    w->h.sink.on_delete(w->h.sink.ctx, o, now);
+}
+
+static void kl_resync(void *ctx, enum kt_kind kind, int64_t now)
+{
+    kt_watcher *w = ctx;
+    if (kind == K_NODE)
+        kubelet_nodes_listed(w->kl);
+    w->h.sink.on_resync(w->h.sink.ctx, kind, now);
+}
+
+static void kl_report(void *ud, const kt_kubelet_batch *b)
+{
+    kt_watcher *w = ud;
+    w->h.on_usage(w->h.ud, b->usage.s, b->usage.n);
+    if (w->h.on_kubelet)
+        w->h.on_kubelet(w->h.ud, b->net, b->n_net, b->vol, b->n_vol);
+}
+
+static void kubelet_start(kt_watcher *w)
+{
+    kt_kubelet_opts ko = {w->o.usage_interval, w->o.request_timeout, w->o.connect_timeout, kl_report, w};
+    w->kl = kubelet_new(w->t, &ko, w->strs);
+    w->env.sink = (kt_kube_sink){w, kl_upsert, kl_delete, kl_resync}; /* forwards to w->h.sink */
 }
 
 kt_watcher *watcher_new(kt_kube_target *t, const kt_watch_opts *o, kt_strtab *strs, const kt_watch_hooks *h)
@@ -58,6 +101,8 @@ kt_watcher *watcher_new(kt_kube_target *t, const kt_watch_opts *o, kt_strtab *st
                              .error = h->on_error, .contact = h->on_contact, .ud = h->ud};
     for (int k = 0; k < K_KIND_COUNT; k++)
         stream_init(&w->streams[k], (enum kt_kind)k, &w->env);
+    if (w->o.kubelet_stats && w->o.usage_interval > 0)
+        kubelet_start(w);
     return w;
 }
 
@@ -65,7 +110,8 @@ void watcher_set_sink(kt_watcher *w, kt_kube_sink sink)
 {
     assert(w && sink.on_upsert && sink.on_delete && sink.on_resync);
     w->h.sink = sink;
-    w->env.sink = sink; /* the streams read it through their env pointer */
+    if (!w->kl)
+        w->env.sink = sink; /* the streams read it through their env pointer */
 }
 
 void watcher_free(kt_watcher *w)
@@ -74,6 +120,7 @@ void watcher_free(kt_watcher *w)
         return;
     for (int k = 0; k < K_KIND_COUNT; k++)
         stream_free(&w->streams[k], w->multi);
+    kubelet_free(w->kl, w->multi);
     if (w->uh) {
         curl_multi_remove_handle(w->multi, w->uh);
         curl_easy_cleanup(w->uh);
@@ -89,6 +136,10 @@ void watcher_free(kt_watcher *w)
 
 static void usage_start(kt_watcher *w, int64_t now_ms)
 {
+    if (w->kl) {
+        kubelet_poll(w->kl, w->multi, now_ms);
+        return;
+    }
     if (w->uh || w->o.usage_interval < 0 || now_ms < w->usage_next_ms)
         return;
     kt_err err = {0};
@@ -139,6 +190,8 @@ static void dispatch(kt_watcher *w, int64_t now_ms)
     while ((m = curl_multi_info_read(w->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
+        if (w->kl && kubelet_done(w->kl, w->multi, m->easy_handle, m->data.result, now_ms))
+            continue;
         if (m->easy_handle == w->uh) {
             usage_done(w, m->data.result, now_ms);
             continue;
@@ -179,6 +232,11 @@ static int poll_ms(const kt_watcher *w, int64_t now_ms)
         if (due < wait)
             wait = due < 0 ? 0 : due;
     }
+    if (w->kl) {
+        int64_t due = kubelet_due_in(w->kl, now_ms);
+        if (due < wait)
+            wait = due;
+    }
     return (int)wait;
 }
 
@@ -211,7 +269,7 @@ int watcher_healthy(const kt_watcher *w)
 void watcher_stats(const kt_watcher *w, kt_watch_stats *s)
 {
     assert(w && s);
-    *s = (kt_watch_stats){.synced = 1, .usage = w->usage_state == USAGE_YES};
+    *s = (kt_watch_stats){.synced = 1, .usage = w->kl ? kubelet_answering(w->kl) : w->usage_state == USAGE_YES};
     for (int k = 0; k < K_KIND_COUNT; k++) {
         const kt_stream *st = &w->streams[k];
         s->restarts += st->restarts, s->relists += st->relists, s->events += st->events;

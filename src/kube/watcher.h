@@ -12,7 +12,10 @@
  *
  * Usage comes from metrics.k8s.io PodMetrics every usage_interval when the
  * cluster serves it (a 404, 403 or 503 marks the cluster request-only,
- * logged once and re-checked every 10 minutes).
+ * logged once and re-checked every 10 minutes) — or, with kubelet_stats,
+ * from every node's kubelet Summary API through the node proxy instead
+ * (kubelet.h): the same container samples, plus pods' network counters and
+ * claims' used bytes (on_kubelet).
  *
  * The watcher knows nothing of what is done with what it reads: it reports
  * through kt_watch_hooks, synchronously, on the thread that calls
@@ -40,6 +43,7 @@ typedef struct kt_watch_opts {
     int watch_timeout;                /* server-side watch timeoutSeconds; default 300 */
     int stall_timeout;                /* no bytes on a watch for this long ⇒ resume; default watch_timeout + 60 */
     int page_size;                    /* list limit; default 500 */
+    int kubelet_stats;                /* usage from the kubelet Summary API, not metrics.k8s.io */
 } kt_watch_opts;
 
 /* What the watcher reports; every callback gets `ud`.  The sink (objects.h
@@ -48,6 +52,10 @@ typedef struct kt_watch_hooks {
     kt_kube_sink sink;
     /* A decoded PodMetricsList (n may be 0); samples valid during the call. */
     void (*on_usage)(void *ud, const kt_usage_sample *s, size_t n);
+    /* kubelet_stats only (NULL otherwise allowed): one node's pod network
+     * counters and claim volume stats; valid during the call.  Its
+     * containers' samples come through on_usage first. */
+    void (*on_kubelet)(void *ud, const kt_net_sample *net, size_t n_net, const kt_volume_sample *vol, size_t n_vol);
     /* An error talking to the cluster (already free of secrets); `log`
      * says the stream's message changed, so a retry loop logs once. */
     void (*on_error)(void *ud, const char *msg, int log);
@@ -60,7 +68,7 @@ typedef struct kt_watch_hooks {
 typedef struct kt_watch_stats {
     long restarts, relists, events;   /* summed over the streams */
     int synced;                       /* every resource listed at least once */
-    int usage;                        /* metrics.k8s.io answered last time asked */
+    int usage;                        /* metrics.k8s.io (or a kubelet) answered last time asked */
 } kt_watch_stats;
 
 typedef struct kt_watcher kt_watcher;

@@ -35,6 +35,7 @@
  *    storage class provisioner, type).  Each moment a volume exists is split
  *    evenly among the running pods whose claims bind to it (pod-volume
  *    hours); moments with no such pod stay with the volume (__unmounted__).
+ *    Used bytes (meter_volume_stats, kubelet stats only): the day's peak.
  *  - LoadBalancer services: present from first seen until deleted or no
  *    longer type LoadBalancer; pricing_lb_hourly(); split like volumes among
  *    the running pods in the service's namespace matching its selector.
@@ -83,12 +84,37 @@ kt_kube_sink meter_sink(kt_meter *m);
 /* Usage samples (kube/objects.h kt_usage_sample) from metrics.k8s.io. */
 void meter_usage(kt_meter *m, const kt_usage_sample *s, size_t n);
 
+/* Pods' network counters (kube/objects.h kt_net_sample) from the kubelet
+ * Summary API: the growth between two samples of a pod (the new value
+ * when a counter went back: the pod's network was remade) is spread
+ * evenly over the time between them, by hour, and written as the hour's
+ * network fact (received bytes, and sent bytes as tx_other: the kubelet
+ * does not tell destinations).  The first sample of a pod only sets the
+ * baseline.  Hours already final, before `since` or before `resume` get
+ * nothing (the hour a restarted process resumes counts from the restart). */
+void meter_pod_network(kt_meter *m, const kt_net_sample *s, size_t n);
+
+/* Claims' filesystem stats (kube/objects.h kt_volume_sample) from the
+ * kubelet Summary API: the bound volume's largest used bytes per UTC day
+ * is kept and written with each flush (store_put_volume_usage).  A claim
+ * the meter does not know (yet) bound to a volume is skipped. */
+void meter_volume_stats(kt_meter *m, const kt_volume_sample *s, size_t n);
+
 /* Write every non-final hour up to now in one transaction (store_begin …
  * store_commit, rolled back on failure; a failed flush changes neither the
  * store nor what the next flush will write).  Also upserts the cluster
  * record (source "kube"), nodes, namespaces, pods, containers, volumes and
  * load balancers that changed, and sets meta "live_since:<cluster>". */
 int meter_flush(kt_meter *m, kt_store *s, int64_t now, kt_err *err);
+
+/* The next flush goes to another store than the last one (the agent's
+ * spool, store/spool.h, or back to the database): forget the ids the last
+ * store gave, so the next flush describes every thing again. */
+void meter_forget_store(kt_meter *m);
+/* Read the hour this meter resumes (see Restarts) from s now, instead of
+ * at the first flush: for a writer whose first flush may go to a store
+ * that cannot be read (the spool).  0 when there is nothing to resume. */
+int meter_load_resumed_hour(kt_meter *m, kt_store *s, kt_err *err);
 
 typedef struct kt_meter_counts {
     long nodes, pods, running_containers;

@@ -8,6 +8,7 @@
  * every store id is forgotten, so the next flush writes everything again;
  * the meter's own data (intervals, usage) is untouched, and hours become
  * final (usage dropped, deleted things forgotten) only after a commit. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,17 @@ static int put_pod_hours(flush *f, mt_pod *p, uint32_t pi)
                 return -1;
         }
     }
+    for (int k = 0; k < 2; k++) { /* traffic the kubelet counted (meter_pod_network) */
+        const mt_net *n = &p->net[k];
+        if (!n->hour || n->hour < f->h0 || n->hour > f->h1)
+            continue;
+        kt_pod_network_hour nh = {.t = n->hour, .rx_bytes = n->rx, .tx_other = n->tx};
+        if (ensure_pod(f, p, pi))
+            return -1;
+        nh.pod_id = p->store_id;
+        if (store_put_pod_network_hour(f->s, &nh, f->err))
+            return -1;
+    }
     return 0;
 }
 
@@ -327,6 +339,16 @@ static int put_volume(flush *f, mt_vol *v, uint32_t vi)
         if (sec && (store_put_volume_hour(f->s, &vh, f->err) ||
                     put_shares(f, f->j.vol_pods, f->j.n_vol_pods, vi, &v->present, v->store_id, t, wa, wb,
                                put_pod_volume, NULL, str(f, o->name))))
+            return -1;
+    }
+    /* used bytes: the day rows keep their maximum, so writing a day again
+     * each flush is harmless; the earlier day is forgotten once written
+     * (finalize, after the commit) */
+    for (int d = 0; d < 2; d++) {
+        const mt_used *u = &v->used[d];
+        kt_volume_usage vu = {v->store_id, u->day, u->peak, u->samples ? u->sum / (double)u->samples : 0,
+                              u->samples, u->capacity};
+        if (u->day && store_put_volume_usage(f->s, &vu, f->err))
             return -1;
     }
     return 0;
@@ -456,6 +478,9 @@ static void finalize(kt_meter *m, int64_t final)
             drop(m, K_POD, i);
             continue;
         }
+        for (int k = 0; k < 2; k++)
+            if (p->net[k].hour < final)
+                p->net[k].hour = 0; /* committed, and final */
         for (size_t c = 0; c < p->n_ctrs; c++) {
             use_drop_before(m, &p->ctrs[c], final);
             ivs_prune(&p->ctrs[c].run, final);
@@ -467,12 +492,25 @@ static void finalize(kt_meter *m, int64_t final)
     }
     for (uint32_t i = 0; i < m->kinds[K_PV].n; i++) {
         mt_vol *v = slab_at(&m->kinds[K_PV], i);
+        v->used[1].day = 0; /* committed: the earlier day's peak is in the store */
         drop_or_prune(m, K_PV, i, &v->present, v->deleted, final);
     }
     for (uint32_t i = 0; i < m->kinds[K_SERVICE].n; i++) {
         mt_svc *l = slab_at(&m->kinds[K_SERVICE], i);
         drop_or_prune(m, K_SERVICE, i, &l->lb, l->deleted, final);
     }
+}
+
+void meter_forget_store(kt_meter *m)
+{
+    assert(m);
+    forget_ids(m);
+}
+
+int meter_load_resumed_hour(kt_meter *m, kt_store *s, kt_err *err)
+{
+    assert(m && s);
+    return base_load(m, s, err);
 }
 
 int meter_flush(kt_meter *m, kt_store *s, int64_t now, kt_err *err)

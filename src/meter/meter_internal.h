@@ -120,6 +120,12 @@ typedef struct mt_ctr {
     mt_ivs run;
 } mt_ctr;
 
+/* Bytes a pod received and sent within one hour (kubelet counters); hour 0: none. */
+typedef struct mt_net {
+    int64_t hour;
+    double rx, tx;
+} mt_net;
+
 typedef struct mt_pod {
     mt_hdr h;
     uint32_t ns, name, uid, node, owner_kind, owner;
@@ -129,6 +135,9 @@ typedef struct mt_pod {
     kt_kv_id *kv;                /* labels, annotations, then claims {claim, bound PV or 0} */
     int64_t store_id, deleted;   /* deleted: when (0 = alive) */
     uint32_t rec_hash;           /* of the record last written (0 = write it) */
+    double net_rx, net_tx;       /* the kubelet's last counters (meter_pod_network) */
+    int64_t net_t;               /* their time; 0: none yet */
+    mt_net net[2];               /* the latest hour with traffic, and the one before */
 } mt_pod;
 
 typedef struct mt_node {
@@ -140,10 +149,19 @@ typedef struct mt_node {
     int deleted;
 } mt_node;
 
+/* The used bytes the kubelet reported for a volume in one UTC day
+ * (meter_volume_stats): the largest, their sum and count; day 0: none. */
+typedef struct mt_used {
+    int64_t day;
+    double peak, sum, capacity;
+    long samples;
+} mt_used;
+
 typedef struct mt_vol {
     mt_hdr h;
     kt_pv_obj o;
     uint32_t provisioner, sc_type; /* from the storage class, kept once known */
+    mt_used used[2];               /* the latest day, and the one before until written */
     mt_ivs present;
     int64_t store_id;
     uint32_t rec_hash;

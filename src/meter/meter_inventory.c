@@ -7,6 +7,7 @@
  * first list after a restart, where they count from the start of the hour
  * being recomputed (the previous process saw them then; see
  * docs/metering.md). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,5 +153,46 @@ void inv_free(kt_meter *m, enum kt_kind k, uint32_t i)
     }
     case K_POD: pod_free(m, it); break;
     default: break;
+    }
+}
+
+/* --- used bytes of claimed volumes (kubelet stats) ------------------------- */
+
+/* The volume a claim is bound to: the PVC's volumeName, else the PV whose
+ * claimRef names it (a PV bound before its claim was seen). */
+static uint32_t claim_volume(const kt_meter *m, uint32_t ns, uint32_t claim)
+{
+    const mt_slab *cs = &m->kinds[K_PVC], *vs = &m->kinds[K_PV];
+    uint32_t k = slab_find(cs, mt_key(ns, claim));
+    if (k != MT_NONE && ((const mt_ref *)slab_at(cs, k))->a)
+        return slab_find(vs, mt_key(0, ((const mt_ref *)slab_at(cs, k))->a));
+    for (uint32_t i = 0; i < vs->n; i++) {
+        const mt_vol *v = slab_at(vs, i);
+        if (v->h.used && v->o.claim_ns == ns && v->o.claim_name == claim)
+            return i;
+    }
+    return MT_NONE;
+}
+
+void meter_volume_stats(kt_meter *m, const kt_volume_sample *s, size_t n)
+{
+    assert(m && (s || !n));
+    for (size_t i = 0; i < n; i++) {
+        uint32_t vi = claim_volume(m, s[i].namespace_, s[i].claim);
+        if (vi == MT_NONE || s[i].t <= 0)
+            continue;
+        mt_vol *v = slab_at(&m->kinds[K_PV], vi);
+        int64_t day = day_floor(s[i].t);
+        if (day < v->used[0].day)
+            continue; /* older than the day kept: stale news */
+        if (day > v->used[0].day) {
+            v->used[1] = v->used[0]; /* kept until a flush has written it */
+            v->used[0] = (mt_used){day, 0, 0, 0, 0};
+        }
+        if (s[i].used_bytes >= v->used[0].peak)
+            v->used[0].peak = s[i].used_bytes;
+        v->used[0].sum += s[i].used_bytes;
+        v->used[0].samples++;
+        v->used[0].capacity = s[i].capacity_bytes;
     }
 }

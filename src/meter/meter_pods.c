@@ -1,6 +1,7 @@
 /* meter_pods.c — pods and their containers: run intervals from the
  * containerStatuses Kubernetes reports, and usage samples integrated per
  * hour (meter.h states the rules). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,4 +282,49 @@ void meter_usage(kt_meter *m, const kt_usage_sample *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         usage_one(m, &s[i]);
+}
+
+/* --- network counters (kubelet stats) ------------------------------------ */
+
+static void net_add(mt_pod *p, int64_t hour, double rx, double tx)
+{
+    for (int k = 0; k < 2; k++)
+        if (p->net[k].hour == hour) {
+            p->net[k].rx += rx, p->net[k].tx += tx;
+            return;
+        }
+    if (hour < p->net[0].hour)
+        return; /* older than both hours kept: they are final */
+    p->net[1] = p->net[0]; /* an unwritten hour before it would need two hours without a flush */
+    p->net[0] = (mt_net){hour, rx, tx};
+}
+
+static void network_one(kt_meter *m, const kt_net_sample *s)
+{
+    uint32_t i = slab_find(&m->kinds[K_POD], mt_key(s->namespace_, s->pod));
+    if (i == MT_NONE || s->t <= 0)
+        return;
+    mt_pod *p = slab_at(&m->kinds[K_POD], i);
+    if (s->t <= p->net_t)
+        return; /* stale or repeated */
+    int64_t t0 = p->net_t;
+    double rx = s->rx_bytes >= p->net_rx ? s->rx_bytes - p->net_rx : s->rx_bytes;
+    double tx = s->tx_bytes >= p->net_tx ? s->tx_bytes - p->net_tx : s->tx_bytes;
+    p->net_rx = s->rx_bytes, p->net_tx = s->tx_bytes, p->net_t = s->t;
+    if (!t0)
+        return; /* a baseline: what the counters hold was sent before we watched */
+    int64_t lo = max64(max64(t0, m->since), max64(m->next_hour, m->resume));
+    double span = (double)(s->t - t0);
+    for (int64_t h = hour_floor(lo); h < s->t; h += 3600) {
+        int64_t a = max64(lo, h), b = s->t < h + 3600 ? s->t : h + 3600;
+        if (b > a)
+            net_add(p, h, rx * (double)(b - a) / span, tx * (double)(b - a) / span);
+    }
+}
+
+void meter_pod_network(kt_meter *m, const kt_net_sample *s, size_t n)
+{
+    assert(m && (s || !n));
+    for (size_t i = 0; i < n; i++)
+        network_one(m, &s[i]);
 }

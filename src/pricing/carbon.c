@@ -90,22 +90,52 @@ static int is_hdd(const char *sc)
            strcasestr(sc, "pd-standard") || strcasestr(sc, "hdd") || strcasestr(sc, "standard_lrs");
 }
 
-double carbon_disk_kg(const char *provider, const char *region, const char *storage_class, double byte_hours)
+void carbon_disk_factors(const char *provider, const char *region, const char *storage_class, kt_carbon_factors *f)
 {
     const char *p = ccf_provider(provider);
-    if (!p || byte_hours <= 0)
-        return 0;
+    f->known = p != NULL;
+    if (!p)
+        return;
     /* CCF's replication of block disks: EBS 2, Azure managed disks 3, GCP zonal 1 */
-    double repl = !strcmp(p, "aws") ? 2 : !strcmp(p, "azure") ? 3 : 1;
-    double wh = is_hdd(storage_class) ? CCF_HDD_WH_PER_TBH : CCF_SSD_WH_PER_TBH;
-    double kwh = byte_hours / 1e12 * wh * pue(p, region) * repl / 1000;
-    return 1000 * kwh * carbon_grid(p, region);
+    f->repl = !strcmp(p, "aws") ? 2 : !strcmp(p, "azure") ? 3 : 1;
+    f->wh = is_hdd(storage_class) ? CCF_HDD_WH_PER_TBH : CCF_SSD_WH_PER_TBH;
+    f->pue = pue(p, region);
+    f->grid = carbon_grid(p, region);
+}
+
+double carbon_disk_kg_of(const kt_carbon_factors *f, double byte_hours)
+{
+    if (!f->known || byte_hours <= 0)
+        return 0;
+    double kwh = byte_hours / 1e12 * f->wh * f->pue * f->repl / 1000;
+    return 1000 * kwh * f->grid;
+}
+
+double carbon_disk_kg(const char *provider, const char *region, const char *storage_class, double byte_hours)
+{
+    kt_carbon_factors f;
+    carbon_disk_factors(provider, region, storage_class, &f);
+    return carbon_disk_kg_of(&f, byte_hours);
+}
+
+void carbon_network_factors(const char *provider, const char *region, kt_carbon_factors *f)
+{
+    const char *p = ccf_provider(provider);
+    f->known = p != NULL;
+    if (p)
+        f->pue = pue(p, region), f->grid = carbon_grid(p, region);
+}
+
+double carbon_network_kg_of(const kt_carbon_factors *f, double bytes)
+{
+    if (!f->known || bytes <= 0)
+        return 0;
+    return 1000 * bytes / 1e9 * CCF_NETWORK_KWH_PER_GB * f->pue * f->grid;
 }
 
 double carbon_network_kg(const char *provider, const char *region, double bytes)
 {
-    const char *p = ccf_provider(provider);
-    if (!p || bytes <= 0)
-        return 0;
-    return 1000 * bytes / 1e9 * CCF_NETWORK_KWH_PER_GB * pue(p, region) * carbon_grid(p, region);
+    kt_carbon_factors f;
+    carbon_network_factors(provider, region, &f);
+    return carbon_network_kg_of(&f, bytes);
 }

@@ -50,6 +50,16 @@ double carbon_node_kg_per_hour(const char *provider, const char *region, const c
 double carbon_disk_kg(const char *provider, const char *region, const char *storage_class, double byte_hours);
 /* kg CO2e of bytes moved over the network. */
 double carbon_network_kg(const char *provider, const char *region, double bytes);
+/* The same in two steps, for many facts of one volume or cluster: the
+ * factors looked up once (by name: slow), then the same arithmetic. */
+typedef struct kt_carbon_factors {
+    int known; /* a provider CCF covers; else every figure is 0 */
+    double wh, pue, repl, grid;
+} kt_carbon_factors;
+void carbon_disk_factors(const char *provider, const char *region, const char *storage_class, kt_carbon_factors *f);
+double carbon_disk_kg_of(const kt_carbon_factors *f, double byte_hours);
+void carbon_network_factors(const char *provider, const char *region, kt_carbon_factors *f);
+double carbon_network_kg_of(const kt_carbon_factors *f, double bytes);
 /* The grid factor used for a region (t CO2e per kWh; 0 for an unknown provider). */
 double carbon_grid(const char *provider, const char *region);
 

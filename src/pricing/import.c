@@ -15,6 +15,7 @@
 #include "pricing/catalog.h"
 #include "pricing/jscan.h"
 #include "pricing/pricing.h"
+#include "util/fs.h"
 
 int imp_currency(imp_result *res, const char *name, const char *currency, kt_err *err)
 {
@@ -72,23 +73,6 @@ static const imp_ops *ops_for(const char *provider)
         if (provider && !strcmp(provider, all[i]->provider))
             return all[i];
     return NULL;
-}
-
-static int mkdirs(const char *dir, kt_err *err)
-{
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1;; p++) {
-        if (*p == '/' || !*p) {
-            char c = *p;
-            *p = 0;
-            if (mkdir(tmp, 0755) && errno != EEXIST)
-                return kt_fail(err, KT_ERUNTIME, "cannot create %s: %s", tmp, strerror(errno));
-            *p = c;
-            if (!c)
-                return 0;
-        }
-    }
 }
 
 /* One input: a path, "-", or a URL downloaded first. */
@@ -163,7 +147,7 @@ static int store(const kt_import_opts *o, imp_result *res, const char *sources, 
     char dir[1024], tmp[1300];
     kt_pricing_opts po = {NULL, o->data_dir};
     pricing_data_dir(&po, dir, sizeof dir);
-    if (mkdirs(dir, err))
+    if (fs_mkdirs(dir, 0755, err))
         return -1;
     snprintf(res->st->path, sizeof res->st->path, "%s/%s.prices", dir, o->provider);
     snprintf(tmp, sizeof tmp, "%s/.%s.prices.%ld.tmp", dir, o->provider, (long)getpid());

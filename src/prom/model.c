@@ -26,6 +26,7 @@ void pm_free(kt_prom_model *m)
         free(m->ctr[i].v[0]);
     for (size_t i = 0; i < m->n_pod; i++) {
         free(m->pod[i].run), free(m->pod[i].claims), free(m->pod[i].svcs);
+        free(m->pod[i].net[0]), free(m->pod[i].net[1]);
         free(m->pod[i].labels.kv), free(m->pod[i].anns.kv);
     }
     for (size_t i = 0; i < m->n_node; i++)
@@ -36,8 +37,11 @@ void pm_free(kt_prom_model *m)
         free(m->lb[i].present);
     for (size_t i = 0; i < m->n_ns; i++)
         free(m->ns[i].labels.kv);
-    for (size_t i = 0; i + 1 < m->k_claim.n; i++) /* id 0 is "", not a key */
+    for (size_t i = 0; i + 1 < m->k_claim.n; i++) { /* id 0 is "", not a key */
         if (m->claim_present) free(m->claim_present[i]);
+        if (m->claim_used) free(m->claim_used[i]);
+    }
+    free(m->claim_used), free(m->claim_cap);
     free(m->ep);
     free(m->ctr), free(m->pod), free(m->node), free(m->vol), free(m->lb), free(m->ns);
     free(m->claim_vol), free(m->claim_bytes), free(m->claim_present), free(m->rs_kind), free(m->rs_name);
@@ -163,7 +167,10 @@ static long claim_at(kt_prom_model *m, const char *cl, const char *ns, const cha
         grow_array((void **)&m->claim_vol, &m->cap_claim, (size_t)i, sizeof *m->claim_vol);
         m->claim_bytes = xrealloc(m->claim_bytes, m->cap_claim * sizeof *m->claim_bytes);
         m->claim_present = xrealloc(m->claim_present, m->cap_claim * sizeof *m->claim_present);
+        m->claim_used = xrealloc(m->claim_used, m->cap_claim * sizeof *m->claim_used);
+        m->claim_cap = xrealloc(m->claim_cap, m->cap_claim * sizeof *m->claim_cap);
         m->claim_vol[i] = 0, m->claim_bytes[i] = 0, m->claim_present[i] = NULL;
+        m->claim_used[i] = NULL, m->claim_cap[i] = 0;
     }
     return i;
 }
@@ -366,11 +373,60 @@ static void add_fleet_meta(kt_prom_model *m, enum pm_kind kind, const kt_prom_se
     }
 }
 
+static double *steps_new(const kt_prom_model *m)
+{
+    double *v = xmalloc((m->S ? m->S : 1) * sizeof *v);
+    for (size_t k = 0; k < m->S; k++)
+        v[k] = NAN;
+    return v;
+}
+
+/* Pods' traffic (bytes/s, summed by pod) and claims' used and capacity
+ * bytes (several kubelets may report one claim: the largest is kept). */
+static void add_usage(kt_prom_model *m, enum pm_kind kind, const kt_prom_series *s)
+{
+    const char *cl = cluster_of(m, s);
+    double *v = NULL, *cap = NULL;
+    long i;
+    if (kind == PQ_NET_RX || kind == PQ_NET_TX) {
+        if ((i = pod_at(m, cl, prom_label(s, "namespace"), prom_cadvisor_pod(s), 1)) < 0)
+            return;
+        double **net = &m->pod[i].net[kind == PQ_NET_TX];
+        if (!*net)
+            *net = steps_new(m);
+        v = *net;
+    } else {
+        if ((i = claim_at(m, cl, prom_label(s, "namespace"), prom_label(s, "persistentvolumeclaim"))) < 0)
+            return;
+        if (kind == PQ_VOL_CAP) {
+            cap = &m->claim_cap[i];
+        } else {
+            if (!m->claim_used[i])
+                m->claim_used[i] = steps_new(m);
+            v = m->claim_used[i];
+        }
+    }
+    for (size_t j = 0; j < s->n; j++) {
+        long k = step_of(m, s->t[j]);
+        if (k < 0 || isnan(s->v[j]) || s->v[j] < 0)
+            continue;
+        if (cap) {
+            if (s->v[j] > *cap) *cap = s->v[j];
+        } else if (kind == PQ_VOL_USED) {
+            if (isnan(v[k]) || s->v[j] > v[k]) v[k] = s->v[j];
+        } else {
+            v[k] = isnan(v[k]) ? s->v[j] : v[k] + s->v[j];
+        }
+    }
+}
+
 void pm_add(kt_prom_model *m, enum pm_kind kind, const kt_prom_result *r)
 {
     for (size_t i = 0; i < r->n; i++) {
         const kt_prom_series *s = &r->series[i];
-        if (kind <= PQ_MEM || (kind >= PQ_NODE_CAP && kind <= PQ_SVC_LB))
+        if (kind >= PQ_NET_RX)
+            add_usage(m, kind, s);
+        else if (kind <= PQ_MEM || (kind >= PQ_NODE_CAP && kind <= PQ_SVC_LB))
             add_range(m, kind, s);
         else if (kind <= PQ_ENDPOINTS)
             add_pod_meta(m, kind, s);

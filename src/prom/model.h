@@ -29,6 +29,9 @@ enum pm_kind {
     PQ_NODE_CAP, PQ_PV_CAP, PQ_PVC_REQ, PQ_SVC_LB,
     /* instant queries, whole fleet */
     PQ_NODE_LABELS, PQ_NODE_INFO, PQ_NS_LABELS, PQ_PVC_INFO, PQ_SVC_INFO,
+    /* range queries: pods' traffic (per namespace group), claims' used and
+     * capacity bytes from the kubelets (whole fleet) */
+    PQ_NET_RX, PQ_NET_TX, PQ_VOL_USED, PQ_VOL_CAP,
     PQ_COUNT
 };
 
@@ -55,6 +58,7 @@ typedef struct pm_pod {
     uint32_t ip;          /* pod IP (kube_pod_info), to match endpoints */
     uint32_t *svcs;       /* services whose endpoints hold the pod's IP */
     size_t n_svcs;
+    double *net[2];       /* S bytes/s received, sent (NaN = no sample); NULL: no series */
 } pm_pod;
 
 /* One kube_endpoint_address: service `name` in (cluster, ns) routes to ip.
@@ -102,6 +106,8 @@ typedef struct kt_prom_model {
     pm_ep *ep; size_t n_ep, cap_ep;
     uint32_t *claim_vol;              /* k_claim index → vol index + 1 (0 = unbound) */
     double *claim_bytes; unsigned char **claim_present; size_t cap_claim;
+    double **claim_used;              /* k_claim index → S used bytes (NaN = no sample), or NULL */
+    double *claim_cap;                /* k_claim index → the largest capacity the kubelets reported */
     uint32_t *rs_kind, *rs_name; size_t cap_rs; /* k_rs index → its owner */
 } kt_prom_model;
 

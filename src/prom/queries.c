@@ -79,6 +79,10 @@ void pq_add_group(pq_list *l, const char *cl_label, const char *cluster, const c
     Q(PQ_MEM, "container memory usage", 1,
       "sum by (%s, namespace, pod, container) (avg_over_time(container_memory_working_set_bytes{container!=\"\","
       "container!=\"POD\",%s}[%llds]))", cl_label, s, w);
+    Q(PQ_NET_RX, "pod network received", 1,
+      "sum by (%s, namespace, pod) (rate(container_network_receive_bytes_total{%s}[%llds]))", cl_label, s, w);
+    Q(PQ_NET_TX, "pod network sent", 1,
+      "sum by (%s, namespace, pod) (rate(container_network_transmit_bytes_total{%s}[%llds]))", cl_label, s, w);
     Q(PQ_OWNER, "pod owners", 0, "last_over_time(kube_pod_owner{%s}[%llds])", s, c);
     Q(PQ_RS_OWNER, "replicaset owners", 0, "last_over_time(kube_replicaset_owner{%s}[%llds])", s, c);
     Q(PQ_POD_LABELS, "pod labels", 0, "last_over_time(kube_pod_labels{%s}[%llds])", s, c);
@@ -98,6 +102,8 @@ void pq_add_fleet(pq_list *l, int64_t t0, int64_t t1, int64_t step)
     Q(PQ_PV_CAP, "volume capacity", 1, "kube_persistentvolume_capacity_bytes");
     Q(PQ_PVC_REQ, "claim requests", 1, "kube_persistentvolumeclaim_resource_requests_storage_bytes");
     Q(PQ_SVC_LB, "LoadBalancer services", 1, "kube_service_spec_type{type=\"LoadBalancer\"}");
+    Q(PQ_VOL_USED, "claims' used bytes", 1, "kubelet_volume_stats_used_bytes");
+    Q(PQ_VOL_CAP, "claims' capacity", 1, "kubelet_volume_stats_capacity_bytes");
     Q(PQ_NODE_LABELS, "node labels", 0, "last_over_time(kube_node_labels[%llds])", c);
     Q(PQ_NODE_INFO, "node info", 0, "last_over_time(kube_node_info[%llds])", c);
     Q(PQ_NS_LABELS, "namespace labels", 0, "last_over_time(kube_namespace_labels[%llds])", c);

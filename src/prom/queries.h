@@ -13,7 +13,10 @@
  *  - instant queries at t1 over the whole chunk with last_over_time, for
  *    what does not change per step (owners, labels, claims, node labels);
  *  - the same two shapes over the whole fleet for nodes, volumes, claims,
- *    namespaces and LoadBalancer services. */
+ *    namespaces and LoadBalancer services;
+ *  - pods' traffic as rate(container_network_{receive,transmit}_bytes_total
+ *    [window]) summed by pod (every interface), per namespace group, and the
+ *    kubelets' kubelet_volume_stats_{used,capacity}_bytes per claim. */
 #ifndef KT_PROM_QUERIES_H
 #define KT_PROM_QUERIES_H
 

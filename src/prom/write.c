@@ -2,6 +2,7 @@
 #include "prom/write.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "pricing/pricing.h"
 #include "prom/integrate.h"
 #include "util/buf.h"
+#include "util/time.h"
 
 void pm_clusters_init(pm_clusters *c)
 {
@@ -274,6 +276,64 @@ static int put_pod_volume_hours(kt_prom_model *m, kt_store *s, const int64_t *vo
     return rc;
 }
 
+/* Pods' traffic: each step's rate × step, summed per hour; received bytes
+ * as rx, sent as tx_other (cAdvisor does not tell destinations), written
+ * for every hour with a sample (0 bytes included: the pod was measured). */
+static int put_network(kt_prom_model *m, kt_store *s, const int64_t *pod_ids, kt_err *err)
+{
+    size_t P = (size_t)(3600 / m->step), H = m->S / P;
+    for (size_t i = 0; i < m->n_pod; i++) {
+        const pm_pod *p = &m->pod[i];
+        if (!pod_ids[i] || (!p->net[0] && !p->net[1]))
+            continue;
+        for (size_t h = 0; h < H; h++) {
+            double b[2] = {0, 0};
+            int seen = 0;
+            for (int d = 0; d < 2; d++)
+                for (size_t k = h * P; p->net[d] && k < (h + 1) * P; k++)
+                    if (!isnan(p->net[d][k]))
+                        b[d] += p->net[d][k] * (double)m->step, seen = 1;
+            kt_pod_network_hour f = {.pod_id = pod_ids[i], .t = m->t0 + (int64_t)h * 3600, .rx_bytes = b[0],
+                                     .tx_other = b[1]};
+            if (seen && store_put_pod_network_hour(s, &f, err))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Claims' used bytes per UTC day of the chunk (the day of each step's
+ * start): the day's largest, average and sample count, on the claim's
+ * volume.  A day cut by two chunks keeps the larger peak and the average
+ * of the chunk with more samples (store.h). */
+static int put_volume_usage(kt_prom_model *m, kt_store *s, const int64_t *vol_ids, kt_err *err)
+{
+    for (size_t c = 0; c + 1 < m->k_claim.n; c++) {
+        const double *u = m->claim_used ? m->claim_used[c] : NULL;
+        int64_t vid = m->claim_vol[c] ? vol_ids[m->claim_vol[c] - 1] : 0;
+        if (!u || !vid)
+            continue;
+        kt_volume_usage row = {vid, 0, 0, 0, 0, m->claim_cap[c]};
+        double sum = 0;
+        for (size_t k = 0; k <= m->S; k++) {
+            int64_t day = k < m->S ? day_floor(m->t0 + (int64_t)k * m->step) : 0;
+            if (row.samples && day != row.day) { /* the day is over (or the chunk) */
+                row.avg = sum / (double)row.samples;
+                if (row.avg > row.peak) row.avg = row.peak; /* rounding of the mean of equal values */
+                if (store_put_volume_usage(s, &row, err))
+                    return -1;
+                row.peak = 0, row.samples = 0, sum = 0;
+            }
+            if (k == m->S || isnan(u[k]))
+                continue;
+            row.day = day;
+            if (u[k] > row.peak) row.peak = u[k];
+            sum += u[k], row.samples++;
+        }
+    }
+    return 0;
+}
+
 static int put_volumes(kt_prom_model *m, kt_store *s, pm_clusters *cl, const int64_t *pod_ids, pm_stats *st,
                        kt_err *err)
 {
@@ -306,6 +366,8 @@ static int put_volumes(kt_prom_model *m, kt_store *s, pm_clusters *cl, const int
     }
     if (!rc)
         rc = put_pod_volume_hours(m, s, ids, pod_ids, err);
+    if (!rc)
+        rc = put_volume_usage(m, s, ids, err);
     free(ids);
     return rc;
 }
@@ -393,6 +455,7 @@ int pm_write(kt_prom_model *m, kt_store *s, pm_clusters *cl, pm_stats *st, kt_er
         prom_node_facts(m->node[i].labels, strtab_get(&m->s, m->node[i].provider_id), &facts[i]);
     int rc = put_clusters(m, s, cl, facts, st, err) || put_nodes(m, s, cl, facts, node_ids, st, err) ||
              put_namespaces(m, s, cl, err) || put_pods(m, s, cl, node_ids, pod_ids, st, err) ||
+             put_network(m, s, pod_ids, err) ||
              put_volumes(m, s, cl, pod_ids, st, err) || put_lbs(m, s, cl, pod_ids, st, err);
     free(facts), free(node_ids), free(pod_ids);
     return rc ? -1 : 0;

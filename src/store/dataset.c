@@ -154,7 +154,7 @@ uint32_t ds_add_container(kt_dataset *ds, uint32_t pod, const char *name)
 uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
                        const char *claim_ns, const char *claim_name)
 {
-    ds_volume v = {cluster, S(ds, name), S(ds, storage_class), S(ds, claim_ns), S(ds, claim_name), 0};
+    ds_volume v = {cluster, S(ds, name), S(ds, storage_class), S(ds, claim_ns), S(ds, claim_name), 0, 0, 0, 0};
     PUSH(ds, volumes, v);
     return (uint32_t)ds->n_volumes - 1;
 }
@@ -243,7 +243,7 @@ void ds_prorate(kt_dataset *ds, int64_t start, int64_t end)
     PRORATE(lbfacts, f.hours *= k; f.cost *= k);
     PRORATE(plbfacts, f.hours *= k; f.cost *= k);
     PRORATE(feefacts, f.hours *= k; f.cost *= k; f.unshared *= k);
-    PRORATE(netfacts, f.tx_internet *= k; f.tx_region *= k; f.tx_zone *= k; f.rx_bytes *= k;
+    PRORATE(netfacts, f.tx_internet *= k; f.tx_region *= k; f.tx_zone *= k; f.rx_bytes *= k; f.tx_other *= k;
             f.cost_internet *= k; f.cost_region *= k; f.cost_zone *= k);
 }
 
@@ -373,7 +373,8 @@ static void sum_net(ds_network_fact *a, const ds_network_fact *f, int first)
 {
     ADD_FIELDS(a, f, first, (a->tx_internet += f->tx_internet, a->tx_region += f->tx_region, a->tx_zone += f->tx_zone,
                              a->rx_bytes += f->rx_bytes, a->cost_internet += f->cost_internet,
-                             a->cost_region += f->cost_region, a->cost_zone += f->cost_zone));
+                             a->cost_region += f->cost_region, a->cost_zone += f->cost_zone,
+                             a->tx_other += f->tx_other));
 }
 
 void ds_sum_begin(ds_sum_state *st)

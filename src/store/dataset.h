@@ -58,6 +58,9 @@ typedef struct ds_namespace {
 
 typedef struct ds_volume {
     uint32_t cluster, name, storage_class, claim_ns, claim_name, provider_id;
+    /* the largest used bytes the kubelet reported over the window's days,
+     * and the filesystem capacity then (store_put_volume_usage); 0: unknown */
+    double used_peak, used_avg, used_capacity;
 } ds_volume;
 
 typedef struct ds_lb {
@@ -141,6 +144,7 @@ typedef struct ds_network_fact {
     int32_t dur;
     int64_t t;
     double tx_internet, tx_region, tx_zone, rx_bytes, cost_internet, cost_region, cost_zone;
+    double tx_other; /* sent, destination unknown (kubelet counters): traffic, never priced */
 } ds_network_fact;
 
 #define DS_ARRAY(type, name) type *name; size_t n_##name, cap_##name

@@ -34,7 +34,9 @@ static const kt_store_ops pg_ops = {
     pgs_get_retention, pgs_set_retention, pgs_prune, pgs_cluster_status, pgs_set_cluster_contact, pgs_get_meta,
     pgs_set_meta, pgs_put_record, pgs_get_record, pgs_del_record, pgs_list_records, pgs_reprice,
     NULL, /* reprice_window: store.c goes day by day */
-    pgs_grant_agent, &pg_bill_ops,
+    pgs_grant_agent,
+    pgs_put_volume_usage, pgs_volume_usage,
+    &pg_bill_ops,
 };
 
 /* The URL with any password (user:PASSWORD@ or ?password=…) removed. */

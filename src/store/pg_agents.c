@@ -16,7 +16,7 @@
 static const char *const granted_tables =
     "clusters, nodes, pods, pod_labels, containers, namespaces, namespace_labels, volumes, lbs, meta, "
     "container_h, container_d, node_h, node_d, volume_h, volume_d, pod_volume_h, pod_volume_d, lb_h, lb_d, "
-    "pod_lb_h, pod_lb_d, fee_h, fee_d, network_h, network_d";
+    "pod_lb_h, pod_lb_d, fee_h, fee_d, network_h, network_d, volume_usage";
 
 static int grant_sql(pg_store *s, const char *cluster, const char *role, const char *password, kt_buf *b,
                      kt_err *err)

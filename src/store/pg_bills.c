@@ -1,6 +1,6 @@
 /* pg_bills.c — imported bills on PostgreSQL (bills.h): the import and the
  * sums cloud-cost questions read.  Same rules and answers as SQLite's
- * sqlite_bills.c and sqlite_bills_query.c; tables from schema v3.
+ * sqlite_bills.c and sqlite_bills_query.c; tables from schema v4.
  *
  * The import streams every row with COPY into a temporary stage carrying
  * its dimension texts and billing period, and settles everything at the

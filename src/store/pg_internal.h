@@ -24,7 +24,7 @@
 #include "util/buf.h"
 #include "util/strtab.h"
 
-#define PG_SCHEMA_VERSION 3
+#define PG_SCHEMA_VERSION 4
 
 /* Fact tables (NAME_h hourly, NAME_d daily), in sqlite_internal.h's order. */
 enum { PF_CONTAINER, PF_NODE, PF_VOLUME, PF_POD_VOLUME, PF_LB, PF_POD_LB, PF_FEE, PF_NETWORK, PF_COUNT };
@@ -152,6 +152,9 @@ int pgs_put_lb_hour(kt_store *s, const kt_lb_hour *f, kt_err *err);
 int pgs_put_pod_lb_hour(kt_store *s, const kt_pod_lb_hour *f, kt_err *err);
 int pgs_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err);
 int pgs_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err);
+/* pg_volume_usage.c: claims' used bytes per volume and day (schema v3). */
+int pgs_put_volume_usage(kt_store *s, const kt_volume_usage *u, kt_err *err);
+int pgs_volume_usage(kt_store *s, int64_t start, int64_t end, kt_volume_usage_fn fn, void *ctx, kt_err *err);
 int pgs_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error, kt_err *err);
 int pgs_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *out, kt_err *err);
 int pgs_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *out, kt_err *err);

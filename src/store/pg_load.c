@@ -99,7 +99,7 @@ static int fact_row(void *ctx, const PGresult *r)
         break;
     }
     default: {
-        ds_network_fact f = {a, dur, t, D(2), D(3), D(4), D(5), D(6), D(7), D(8)};
+        ds_network_fact f = {a, dur, t, D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9)};
         want(&L->want_pod, a);
         ds_push_netfact(ds, &f);
     }

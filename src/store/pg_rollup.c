@@ -31,7 +31,8 @@ static const char *const rollup_aggs[PF_COUNT] = {
     "sum(hours), sum(hours*hourly)/sum(hours), max(source)",
     "sum(hours)",
     "sum(hours), sum(hours*hourly)/sum(hours), max(kind)",
-    "sum(tx_internet), sum(tx_region), sum(tx_zone), sum(rx), sum(cost_internet), sum(cost_region), sum(cost_zone)",
+    "sum(tx_internet), sum(tx_region), sum(tx_zone), sum(rx), sum(cost_internet), sum(cost_region), sum(cost_zone),"
+    " sum(tx_other)",
 };
 /* Tables whose daily row needs hours: a thing that never ran has no rate. */
 static const int rollup_having[PF_COUNT] = {0, 1, 1, 0, 1, 0, 1, 0};
@@ -255,7 +256,11 @@ int pgs_prune(kt_store *ks, int64_t now, kt_err *err)
     kt_retention r;
     pgs_get_retention(ks, &r, err);
     int64_t hcut = day_floor(now - (int64_t)r.hourly_days * 86400), dcut = now - (int64_t)r.daily_days * 86400;
-    return pg_drop_partitions(PGS(ks), hcut, dcut, err);
+    char d[32];
+    snprintf(d, sizeof d, "%lld", (long long)dcut);
+    const char *p[] = {d};
+    return pg_drop_partitions(PGS(ks), hcut, dcut, err) ||
+           pg_exec(PGS(ks), "DELETE FROM volume_usage WHERE day < $1::bigint", 1, p, "pruning old rows", err);
 }
 
 static int status_row(void *ctx, const PGresult *r)

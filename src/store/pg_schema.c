@@ -34,7 +34,7 @@ const char *const pg_fact_cols[PF_COUNT] = {
     "lb_id, hours, hourly, source",
     "pod_id, lb_id, hours",
     "cluster_id_, hours, hourly, kind",
-    "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone",
+    "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone, tx_other",
 };
 const char *const pg_fact_vals[PF_COUNT] = {
     "seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc, gpu, cpu_peak, ram_peak, measured",
@@ -44,10 +44,10 @@ const char *const pg_fact_vals[PF_COUNT] = {
     "hours, hourly, source",
     "hours",
     "hours, hourly, kind",
-    "tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone",
+    "tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone, tx_other",
 };
 const int pg_fact_nkeys[PF_COUNT] = {1, 1, 1, 2, 1, 2, 1, 1};
-const int pg_fact_nnum[PF_COUNT] = {11, 5, 3, 1, 2, 1, 2, 7};
+const int pg_fact_nnum[PF_COUNT] = {11, 5, 3, 1, 2, 1, 2, 8};
 const int pg_fact_hastext[PF_COUNT] = {0, 1, 1, 0, 1, 0, 1, 0};
 
 /* Types of the columns in pg_fact_cols (fee's key is the cluster itself,
@@ -63,7 +63,7 @@ static const char *const fact_types[PF_COUNT] = {
     "pod_id bigint NOT NULL, lb_id bigint NOT NULL, hours float8",
     "cluster_id_ bigint NOT NULL, hours float8, hourly float8, kind " TXT,
     "pod_id bigint NOT NULL, tx_internet float8, tx_region float8, tx_zone float8, rx float8, cost_internet float8, "
-    "cost_region float8, cost_zone float8",
+    "cost_region float8, cost_zone float8, tx_other float8 DEFAULT 0",
 };
 const char *const pg_fact_keys[PF_COUNT] = {"container_id", "node_id", "volume_id", "pod_id, volume_id",
                                                 "lb_id", "pod_id, lb_id", "cluster_id_", "pod_id"};
@@ -133,6 +133,10 @@ static void schema_v1(kt_buf *b)
 }
 
 /* Tables confined by row-level security to an agent's cluster. */
+/* The row-level security condition of every table with a cluster_id: an
+ * agent (kt_agent_cluster() not NULL) sees and writes its cluster only. */
+#define OWN_CLUSTER "(SELECT kt_agent_cluster()) IS NULL OR cluster_id = (SELECT kt_agent_cluster())"
+
 static const char *const rls_tables[] = {"nodes", "pods", "pod_labels", "containers", "namespaces",
                                          "namespace_labels", "volumes", "lbs", NULL};
 
@@ -151,7 +155,7 @@ static void schema_v2_agents(kt_buf *b)
         " SET search_path FROM CURRENT AS $f$ SELECT cluster_id FROM kt_agents WHERE role = session_user $f$;"
         "CREATE FUNCTION kt_agent_cluster_name() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER"
         " SET search_path FROM CURRENT AS $f$ SELECT name FROM clusters WHERE id = kt_agent_cluster() $f$;");
-    const char *own = "(SELECT kt_agent_cluster()) IS NULL OR cluster_id = (SELECT kt_agent_cluster())";
+    const char *own = OWN_CLUSTER;
     for (int i = 0; rls_tables[i]; i++)
         buf_printf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY; CREATE POLICY kt_cluster ON %s USING (%s)"
                    " WITH CHECK (%s);", rls_tables[i], rls_tables[i], own, own);
@@ -177,14 +181,14 @@ static void schema_v2_agents(kt_buf *b)
         "CREATE POLICY kt_cluster ON records USING ((SELECT kt_agent_cluster()) IS NULL);");
 }
 
-/* v3: cloud bills (pg_bills.c), the SQLite v4 tables with the same
+/* v4: cloud bills (pg_bills.c), the SQLite v4 tables with the same
  * meaning (sqlite.c schema_v4_bills).  Fleet-wide data: no cluster_id, no
  * row-level policy, and not in an agent's grants (pg_agents.c), so only
  * the schema's owner (the central role) imports or reads bills.  Not
  * partitioned: a restated period is replaced by period_id, not by time,
  * and bill_day keeps the questions off the rows.  bill_dims' identity is
  * the md5 of its columns (tags can outgrow a b-tree entry). */
-static void schema_v3_bills(kt_buf *b)
+static void schema_v4_bills(kt_buf *b)
 {
     buf_puts(b,
         "CREATE TABLE bill_imports (id bigserial PRIMARY KEY, at bigint NOT NULL, files text, rows bigint,"
@@ -229,6 +233,31 @@ static int read_version(pg_store *s, int *version, kt_err *err)
     return 0;
 }
 
+/* v3: network bytes sent to destinations the source does not tell (the
+ * kubelet Summary API's counters; network tx_other).  A database made at
+ * v3 has the column from v1's table types already. */
+static void schema_v3_network_other(kt_buf *b)
+{
+    buf_puts(b, "ALTER TABLE network_h ADD COLUMN IF NOT EXISTS tx_other float8 DEFAULT 0;"
+                "ALTER TABLE network_d ADD COLUMN IF NOT EXISTS tx_other float8 DEFAULT 0;");
+}
+
+/* v3 too: claims' used bytes per volume and UTC day (store_put_volume_usage),
+ * as in SQLite's v5, with the volume's cluster_id for row-level security;
+ * agents granted before v3 get the table's privileges here. */
+static void schema_v3_volume_usage(kt_buf *b)
+{
+    buf_printf(b,
+        "CREATE TABLE IF NOT EXISTS volume_usage (day bigint NOT NULL, volume_id bigint NOT NULL,"
+        " cluster_id bigint NOT NULL, used_peak float8 NOT NULL, used_avg float8 NOT NULL, samples bigint NOT NULL,"
+        " capacity float8 NOT NULL, PRIMARY KEY (day, volume_id));"
+        "ALTER TABLE volume_usage ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY kt_cluster ON volume_usage USING (%s) WITH CHECK (%s);"
+        "DO $g$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kubetally_agent') THEN"
+        " GRANT SELECT, INSERT, UPDATE, DELETE ON volume_usage TO kubetally_agent; END IF; END $g$;",
+        OWN_CLUSTER, OWN_CLUSTER);
+}
+
 static int refuse_newer(pg_store *s, int version, kt_err *err)
 {
     return kt_fail(err, KT_EINPUT, "store %s: written by a newer kubetally (schema %d, this one knows %d); "
@@ -263,9 +292,13 @@ int pg_migrate(pg_store *s, kt_err *err)
         schema_v1(&sql);
     if (!rc && version < 2)
         schema_v2_agents(&sql);
-    if (!rc && version < 3)
-        schema_v3_bills(&sql);
-    /* Later versions append their steps here: if (version < 4) schema_v4_…(&sql); */
+    if (!rc && version < 3) {
+        schema_v3_network_other(&sql);
+        schema_v3_volume_usage(&sql);
+    }
+    if (!rc && version < 4)
+        schema_v4_bills(&sql);
+    /* Later versions append their steps here: if (version < 5) schema_v5_…(&sql); */
     if (!rc && version < PG_SCHEMA_VERSION) {
         buf_printf(&sql, "INSERT INTO meta VALUES ('schema_version', '%d') ON CONFLICT (key) DO UPDATE"
                    " SET value = EXCLUDED.value;", PG_SCHEMA_VERSION);

@@ -330,7 +330,7 @@ int pgs_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err)
 int pgs_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err)
 {
     pg_fact r = {f->t, 0, {f->pod_id, 0}, {f->tx_internet, f->tx_region, f->tx_zone, f->rx_bytes, f->cost_internet,
-                 f->cost_region, f->cost_zone}, 0};
+                 f->cost_region, f->cost_zone, f->tx_other}, 0};
     return put_fact(PGS(s), PF_NETWORK, PK_POD, &r, NULL, err);
 }
 

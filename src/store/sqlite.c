@@ -178,6 +178,23 @@ static void schema_v4_bills(kt_buf *sql)
         " WITHOUT ROWID;");
 }
 
+/* v5, what the kubelet Summary API brings: the used bytes of claimed
+ * volumes, per volume and UTC day (store_put_volume_usage) — not an hourly
+ * fact table, because only each day's peak matters (PV right-sizing) and a
+ * day row keeps its maximum however often it is written; and pods' bytes
+ * sent to unknown destinations (network tx_other, appended: the hourly
+ * insert is positional, and the daily row ends with it after the v2
+ * settlement columns, which network has none of). */
+static void schema_v5_volume_usage(kt_buf *sql)
+{
+    /* and network bytes sent whose destination the source does not tell */
+    buf_puts(sql, "ALTER TABLE network_h ADD COLUMN tx_other REAL DEFAULT 0;"
+                  "ALTER TABLE network_d ADD COLUMN tx_other REAL DEFAULT 0;");
+    buf_puts(sql, "CREATE TABLE IF NOT EXISTS volume_usage (day INTEGER NOT NULL, volume_id INTEGER NOT NULL,"
+                  " used_peak REAL NOT NULL, used_avg REAL NOT NULL, samples INTEGER NOT NULL, capacity REAL NOT NULL,"
+                  " PRIMARY KEY (day, volume_id)) WITHOUT ROWID;");
+}
+
 int sq_migrate(kt_store *s, kt_err *err)
 {
     int version;
@@ -227,7 +244,9 @@ int sq_migrate(kt_store *s, kt_err *err)
                        "updated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id)) WITHOUT ROWID;");
     if (version < 4)
         schema_v4_bills(&sql);
-    /* Later versions append their steps here: if (version < 5) { … } */
+    if (version < 5)
+        schema_v5_volume_usage(&sql);
+    /* Later versions append their steps here: if (version < 6) { … } */
     buf_printf(&sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version','%d'); COMMIT;", KT_SCHEMA_VERSION);
     int rc = sq_exec(s, sql.data, "creating the schema", err);
     if (rc)
@@ -431,6 +450,7 @@ static const kt_store_ops sq_ops = {
     sq_put_pod_network_hour, sq_load, sq_load_summed, sq_rebuild_cache, sq_load_raw, sq_get_retention,
     sq_set_retention, sq_prune, sq_cluster_status, sq_set_cluster_contact, sq_get_meta, sq_set_meta,
     sq_put_record, sq_get_record, sq_del_record, sq_list_records, sq_reprice, sq_reprice_window, sq_grant_agent,
+    sq_put_volume_usage, sq_volume_usage,
     &sq_bill_ops,
 };
 

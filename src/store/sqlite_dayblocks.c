@@ -21,6 +21,7 @@
  * blocks or days it covers) and is valid while its days' generations are
  * the ones it was built from (their hash is its "generation"). */
 #define MAX_LEVEL 4
+#define GEN_EMPTY (-1) /* gens(): a day without rows (roll-ups number generations from 1) */
 /* No 2-day blocks: they saved one file of two at the cost of a third more
  * disk; 4-, 8- and 16-day blocks keep a 30-day question at ~6 files. */
 #define MIN_LEVEL 2
@@ -51,6 +52,10 @@ static piece *plan_pieces(kt_store *s, int64_t start, int64_t end, const int64_t
     *n = 0;
     for (int64_t day = start; day < end;) {
         size_t i = (size_t)((day - start) / 86400);
+        if (g[i] == GEN_EMPTY) { /* a day without rows: no file to read */
+            day += 86400;
+            continue;
+        }
         int level = max_level;
         piece *x = &p[(*n)++];
         for (; level >= MIN_LEVEL; level--) {
@@ -96,7 +101,16 @@ static int read_range(dc_reader *R, kt_store *s, int64_t start, int64_t end, con
     return rc;
 }
 
-/* Generations of the days [start, end), or -1 when any day has none. */
+/* Does day hold no rows at all, daily or hourly?  (Then it has no
+ * generation and needs no file; a day with hours but no roll-up is not
+ * empty: it sends the question to the rows.) */
+static int day_empty(kt_store *s, int64_t day)
+{
+    return !sq_day_has_rows(s, day, 'd') && !sq_day_has_rows(s, day, 'h');
+}
+
+/* Generations of the days [start, end) (GEN_EMPTY for a day without rows),
+ * or NULL when a day with rows has none. */
 static int64_t *gens(kt_store *s, int64_t start, int64_t end)
 {
     size_t n = (size_t)((end - start) / 86400);
@@ -114,9 +128,11 @@ static int64_t *gens(kt_store *s, int64_t start, int64_t end)
     }
     sqlite3_finalize(st);
     for (size_t i = 0; i < n; i++)
-        if (g[i] <= 0) {
+        if (g[i] <= 0 && !day_empty(s, start + (int64_t)i * 86400)) {
             free(g);
             return NULL;
+        } else if (g[i] <= 0) {
+            g[i] = GEN_EMPTY;
         }
     return g;
 }
@@ -129,12 +145,17 @@ static int load_range(kt_store *s, int64_t start, int64_t end, const int64_t *g,
     dc_reader R;
     memset(&R, 0, sizeof R);
     R.ds = ds;
+    R.daily = max_level < 0; /* day files only, each day's facts kept */
+    if (R.daily)
+        max_level = 0;
     ds_init(ds);
     ds->start = start, ds->end = end;
     u64map_init(&R.ns_seen);
-    ds_sum_begin(&R.sum);
+    if (!R.daily)
+        ds_sum_begin(&R.sum);
     int rc = read_range(&R, s, start, end, g, max_level);
-    ds_sum_end(ds, &R.sum);
+    if (!R.daily)
+        ds_sum_end(ds, &R.sum);
     if (!rc && ids) {
         int64_t **out[6] = {&ids->cluster, &ids->node, &ids->pod, &ids->container, &ids->volume, &ids->lb};
         size_t n[6] = {ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_containers, ds->n_volumes, ds->n_lbs};
@@ -167,7 +188,7 @@ static int64_t *gens_locked(kt_store *s, int64_t start, int64_t end)
     return g;
 }
 
-int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds)
+int sq_daycache_load(kt_store *s, int64_t start, int64_t end, int daily, kt_dataset *ds)
 {
     assert(s && ds);
     if (start % 86400 || end % 86400 || end <= start || end - start > 3700LL * 86400)
@@ -178,7 +199,7 @@ int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds)
                   (long long)start, (long long)end);
         return -1;
     }
-    int rc = load_range(s, start, end, g, MAX_LEVEL, ds, NULL);
+    int rc = load_range(s, start, end, g, daily ? -1 : MAX_LEVEL, ds, NULL);
     free(g);
     return rc;
 }
@@ -196,8 +217,13 @@ int sq_daycache_blocks(kt_store *s, int64_t today)
             if (lo < 0)
                 continue;
             int64_t *g = gens_locked(s, lo, lo + span);
-            if (!g)
-                continue; /* a day without rows: no block */
+            int empty = 0;
+            for (size_t i = 0; g && i < (size_t)1 << level; i++)
+                empty |= g[i] == GEN_EMPTY;
+            if (!g || empty) { /* a day without rows: no block */
+                free(g);
+                continue;
+            }
             int64_t gen = block_gen(g, (size_t)1 << level, level);
             block_of(s, lo, level, path, sizeof path);
             kt_dataset ds;

@@ -476,7 +476,10 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
     for (uint64_t i = 0; i < n[S_CF]; i++) {
         ds_container_fact f = SEC(d, S_CF, ds_container_fact)[i];
         REF(container, K_CONTAINER, S_CONTAINERS);
-        ds_sum_cfact(ds, &R->sum, &f);
+        if (R->daily)
+            ds_push_cfact(ds, &f);
+        else
+            ds_sum_cfact(ds, &R->sum, &f);
         if ((i & 1023) == 1023) /* checksum what was just folded, while it is in cache */
             sum_upto(&d->sum, (const char *)(SEC(d, S_CF, ds_container_fact) + i + 1));
     }
@@ -489,7 +492,8 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
     FACTS(S_NETF, ds_network_fact, ds_push_netfact, REF(pod, K_POD, S_PODS))
 #undef FACTS
 #undef REF
-    ds_sum_more(ds, &R->sum);
+    if (!R->daily)
+        ds_sum_more(ds, &R->sum);
     return 0;
 }
 

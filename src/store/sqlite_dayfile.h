@@ -26,6 +26,7 @@ enum { K_CLUSTER, K_NODE, K_POD, K_CONTAINER, K_VOLUME, K_LB };
 /* Files being folded into one dataset. */
 typedef struct dc_reader {
     kt_dataset *ds;
+    int daily; /* keep each day's facts (a stepped question), don't sum them */
     ds_sum_state sum;
     dc_idmap seen[6];  /* database id -> dataset index, per kind of thing */
     kt_u64map ns_seen; /* (cluster, name) -> namespace */

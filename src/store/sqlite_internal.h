@@ -10,13 +10,13 @@
 #include "store/store_backend.h"
 #include "util/strtab.h"
 
-#define KT_SCHEMA_VERSION 4
+#define KT_SCHEMA_VERSION 5
 
 /* Fact tables: each exists as NAME_h (hourly) and NAME_d (daily). */
 enum { FT_CONTAINER, FT_NODE, FT_VOLUME, FT_POD_VOLUME, FT_LB, FT_POD_LB, FT_FEE, FT_NETWORK, FT_COUNT };
 
 enum { ST_CLUSTER, ST_NODE, ST_POD, ST_POD_LABELS_DEL, ST_POD_LABEL, ST_CONTAINER, ST_VOLUME, ST_LB,
-       ST_NS, ST_NS_LABELS_DEL, ST_NS_LABEL, ST_FACT0, ST_COUNT = ST_FACT0 + FT_COUNT };
+       ST_NS, ST_NS_LABELS_DEL, ST_NS_LABEL, ST_VOLUME_USAGE, ST_FACT0, ST_COUNT = ST_FACT0 + FT_COUNT };
 
 struct kt_store {
     const kt_store_ops *ops; /* first: store.c dispatches through it */
@@ -45,10 +45,11 @@ typedef struct sq_ids {
  * with the database id of every thing in it; inside a transaction. */
 int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err);
 /* Day files (sqlite_daycache.c): write DAY's after the commit that rolled
- * it up; load [start, end) summed per thing from them, -1 (nothing loaded)
- * unless the window is whole days all in current files. */
+ * it up; load [start, end) from them, summed per thing or (daily) each
+ * day's facts as the daily rows give them; -1 (nothing loaded) unless the
+ * window is whole days, each in a current file or without rows. */
 int sq_daycache_write(kt_store *s, int64_t day);
-int sq_daycache_load(kt_store *s, int64_t start, int64_t end, kt_dataset *ds);
+int sq_daycache_load(kt_store *s, int64_t start, int64_t end, int daily, kt_dataset *ds);
 /* Blocks of 2–16 days summed, for the complete ones just before `today`. */
 int sq_daycache_blocks(kt_store *s, int64_t today);
 void sq_ids_free(sq_ids *ids);
@@ -57,9 +58,11 @@ void sq_ids_free(sq_ids *ids);
  * SQL roll-up of the day). */
 int sq_settle_day(kt_store *s, int64_t day, kt_err *err);
 
-/* Does DAY still have hourly rows (node or container)?  If not, its daily
- * rows are the only record and a roll-up must leave them be. */
+/* Does DAY still have hourly rows (of any kind)?  If not, its daily rows
+ * are the only record and a roll-up must leave them be. */
 int sq_day_has_hours(kt_store *s, int64_t day);
+/* Rows of any kind for the day in the hourly ('h') or daily ('d') tables. */
+int sq_day_has_rows(kt_store *s, int64_t day, char suffix);
 /* Reconciling a day past hourly retention (sqlite_bills_daily.c): scale
  * one asset's daily rows and what settlement derived from them by factor
  * (marks the day dirty and rescaled); at commit, re-share the day's
@@ -95,6 +98,10 @@ extern const char *const sq_fact_table[FT_COUNT];
 /* bill_rows' indexes besides bill_rows_period (schema v4): a big import
  * drops them and builds them again at its end (sqlite_bills.c). */
 extern const char sq_bill_rows_indexes[];
+
+/* sqlite_volume_usage.c: claimed volumes' used bytes per day (schema v5). */
+int sq_put_volume_usage(kt_store *s, const kt_volume_usage *u, kt_err *err);
+int sq_volume_usage(kt_store *s, int64_t start, int64_t end, kt_volume_usage_fn fn, void *ctx, kt_err *err);
 
 /* The SQLite side of the seam (store_backend.h): each has the contract of
  * its store.h namesake (store_load → sq_load, …). */

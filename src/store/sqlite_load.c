@@ -159,8 +159,9 @@ static int load_facts(loader *L, const range *r)
         if (f.cluster != KT_NONE) ds_push_feefact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone", "") {
-        ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8)};
+    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone, tx_other",
+               "") {
+        ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9)};
         if (f.pod == KT_NONE) continue;
         idv_set(&L->want_pod, f.pod, WANTED);
         ds_push_netfact(ds, &f);
@@ -509,9 +510,20 @@ static int load(loader *L, const range *r, size_t nr, int raw, sq_ids *ids)
     return rc;
 }
 
+/* The row path only, for tests and benchmarks. */
+static int dayfiles_off(void)
+{
+    const char *off = getenv("KUBETALLY_NO_DAYFILES");
+    return off && *off;
+}
+
 int sq_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *ds, kt_err *err)
 {
     assert(s && ds && start < end);
+    /* whole days at daily resolution: each day's file holds what its daily
+     * rows give (settled, whole days: nothing to prorate) */
+    if (!hourly && !dayfiles_off() && !sq_daycache_load(s, start, end, 1, ds))
+        return 0;
     loader L = {.s = s, .ds = ds, .start = start, .end = end, .err = err};
     ds_init(ds);
     ds->start = start, ds->end = end;
@@ -565,8 +577,7 @@ int sq_load_raw(kt_store *s, int64_t hour, kt_dataset *ds, kt_err *err)
 
 int sq_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *ds, kt_err *err)
 {
-    const char *off = getenv("KUBETALLY_NO_DAYFILES"); /* the row path, for tests and benchmarks */
-    if (!(off && *off) && !sq_daycache_load(s, start, end, ds))
+    if (!dayfiles_off() && !sq_daycache_load(s, start, end, 0, ds))
         return 0; /* whole days, every one in a current day file */
     if (store_load(s, start, end, 0, ds, err))
         return -1;

@@ -6,6 +6,7 @@
  * Σ hourly cpu_price × hours, so node and idle costs stay exact; only a
  * container's share is approximate when its node's price changed within the
  * day (docs/cost-model.md). */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,23 +31,35 @@ static const char *const rollup_sql[FT_COUNT] = {
     "cluster_id, sum(hours), sum(hours*hourly)/sum(hours), max(kind) FROM fee_h %s GROUP BY cluster_id"
     " HAVING sum(hours) > 0",
     "pod_id, sum(tx_internet), sum(tx_region), sum(tx_zone), sum(rx), sum(cost_internet), sum(cost_region),"
-    " sum(cost_zone) FROM network_h %s GROUP BY pod_id",
+    " sum(cost_zone), sum(tx_other) FROM network_h %s GROUP BY pod_id",
 };
 
-/* Hourly rows exist for the day?  A day past hourly retention keeps its
- * daily rows: rolling up nothing must never erase them. */
-int sq_day_has_hours(kt_store *s, int64_t day)
+/* Rows of any kind for the day in the hourly ('h') or daily ('d') tables?
+ * Every table is asked: a store may hold only volumes or fees for a day. */
+int sq_day_has_rows(kt_store *s, int64_t day, char suffix)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM node_h WHERE t >= ?1 AND t < ?2) OR EXISTS "
-                                  "(SELECT 1 FROM container_h WHERE t >= ?1 AND t < ?2)", -1, &st, NULL) != SQLITE_OK)
-        return 1;
-    sqlite3_bind_int64(st, 1, day);
-    sqlite3_bind_int64(st, 2, day + 86400);
-    int yes = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return yes;
+    assert(suffix == 'h' || suffix == 'd');
+    static const char *const tables[] = {"node", "container", "volume", "pod_volume", "lb", "pod_lb", "fee",
+                                         "network"};
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
+        char sql[128];
+        sqlite3_stmt *st;
+        snprintf(sql, sizeof sql, "SELECT 1 FROM %s_%c WHERE t >= ?1 AND t < ?2 LIMIT 1", tables[k], suffix);
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+            return 1; /* unsure: as if it had rows */
+        sqlite3_bind_int64(st, 1, day);
+        sqlite3_bind_int64(st, 2, day + 86400);
+        int rows = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (rows)
+            return 1;
+    }
+    return 0;
 }
+
+/* A day past hourly retention keeps its daily rows: rolling up nothing must
+ * never erase them. */
+int sq_day_has_hours(kt_store *s, int64_t day) { return sq_day_has_rows(s, day, 'h'); }
 
 /* A new generation for the day's rows: its day file and the blocks over it
  * are stale from this commit on. */
@@ -170,6 +183,9 @@ int sq_prune(kt_store *s, int64_t now, kt_err *err)
         if (sq_exec(s, sql, "pruning old rows", err))
             return -1;
     }
+    snprintf(sql, sizeof sql, "DELETE FROM volume_usage WHERE day < %lld;", (long long)dcut);
+    if (sq_exec(s, sql, "pruning old rows", err))
+        return -1;
     /* days without rows lose their generation, so their day files go unused */
     snprintf(sql, sizeof sql, "DELETE FROM meta WHERE key >= 'day_gen:' AND key < 'day_gen;' AND "
              "CAST(substr(key, 9) AS INTEGER) < %lld", (long long)dcut);

@@ -286,8 +286,8 @@ int sq_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err)
 int sq_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err)
 {
     fact_col c[] = {NUM(f->tx_internet), NUM(f->tx_region), NUM(f->tx_zone), NUM(f->rx_bytes),
-                    NUM(f->cost_internet), NUM(f->cost_region), NUM(f->cost_zone)};
-    return put_fact(s, FT_NETWORK, f->t, &f->pod_id, 1, c, 7, err);
+                    NUM(f->cost_internet), NUM(f->cost_region), NUM(f->cost_zone), NUM(f->tx_other)};
+    return put_fact(s, FT_NETWORK, f->t, &f->pod_id, 1, c, 8, err);
 }
 
 int sq_set_cluster_contact(kt_store *s, int64_t cluster_id, int64_t when, const char *last_error, kt_err *err)

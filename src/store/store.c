@@ -147,14 +147,64 @@ int store_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err
     return ops(s)->put_pod_network_hour(s, f, err);
 }
 
+int store_put_volume_usage(kt_store *s, const kt_volume_usage *u, kt_err *err)
+{
+    assert(s && u && u->volume_id > 0);
+    if (!(u->peak >= 0 && u->peak < 1e18 && u->avg >= 0 && u->avg <= u->peak && u->capacity >= 0 &&
+          u->capacity < 1e18 && u->samples >= 0))
+        return kt_fail(err, KT_EINPUT, "store: volume usage (peak %g, average %g, capacity %g bytes) is not "
+                       "finite, non-negative and ordered", u->peak, u->avg, u->capacity);
+    return ops(s)->put_volume_usage ? ops(s)->put_volume_usage(s, u, err) : 0;
+}
+
+/* Volume usage joins the dataset by natural key (cluster name, volume
+ * name): it is kept beside the facts, not in them, so it reaches every
+ * load path (rows, day files) the same way. */
+typedef struct attach_ctx {
+    kt_dataset *ds;
+    kt_u64map by_key; /* cluster index << 32 | volume name id → volume index */
+} attach_ctx;
+
+static void attach_one(void *ctx, const char *cluster, const char *volume, const kt_volume_usage *u)
+{
+    attach_ctx *a = ctx;
+    uint32_t cn = strtab_find(&a->ds->strs, cluster), vn = strtab_find(&a->ds->strs, volume);
+    if (cn == UINT32_MAX || vn == UINT32_MAX)
+        return;
+    for (size_t c = 0; c < a->ds->n_clusters; c++) {
+        uint64_t vi;
+        if (a->ds->clusters[c].name == cn && u64map_get(&a->by_key, (uint64_t)c << 32 | vn, &vi)) {
+            ds_volume *v = &a->ds->volumes[vi];
+            v->used_peak = u->peak, v->used_avg = u->avg, v->used_capacity = u->capacity;
+        }
+    }
+}
+
+static int attach_volume_usage(kt_store *s, int64_t start, int64_t end, kt_dataset *ds, kt_err *err)
+{
+    for (size_t i = 0; i < ds->n_volumes; i++)
+        ds->volumes[i].used_peak = ds->volumes[i].used_avg = ds->volumes[i].used_capacity = 0;
+    if (!ops(s)->volume_usage || !ds->n_volumes)
+        return 0;
+    attach_ctx a = {ds, {0}};
+    u64map_init(&a.by_key);
+    for (size_t i = 0; i < ds->n_volumes; i++)
+        u64map_put(&a.by_key, (uint64_t)ds->volumes[i].cluster << 32 | ds->volumes[i].name, i);
+    int rc = ops(s)->volume_usage(s, start, end, attach_one, &a, err);
+    u64map_free(&a.by_key);
+    return rc;
+}
+
 int store_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *out, kt_err *err)
 {
-    return ops(s)->load(s, start, end, hourly, out, err);
+    int rc = ops(s)->load(s, start, end, hourly, out, err);
+    return rc ? rc : attach_volume_usage(s, start, end, out, err);
 }
 
 int store_load_summed(kt_store *s, int64_t start, int64_t end, kt_dataset *out, kt_err *err)
 {
-    return ops(s)->load_summed(s, start, end, out, err);
+    int rc = ops(s)->load_summed(s, start, end, out, err);
+    return rc ? rc : attach_volume_usage(s, start, end, out, err);
 }
 
 int store_rebuild_cache(kt_store *s, long *files, kt_err *err) { return ops(s)->rebuild_cache(s, files, err); }

@@ -170,6 +170,8 @@ typedef struct kt_pod_network_hour {
     int64_t pod_id, t;
     double tx_internet, tx_region, tx_zone, rx_bytes; /* bytes */
     double cost_internet, cost_region, cost_zone;
+    double tx_other;  /* bytes sent to destinations the source does not tell (the kubelet's
+                       * counters): counted as traffic, never priced (SQLite v5, PostgreSQL v3) */
 } kt_pod_network_hour;
 
 int store_put_container_hour(kt_store *s, const kt_container_hour *f, kt_err *err);
@@ -180,6 +182,29 @@ int store_put_lb_hour(kt_store *s, const kt_lb_hour *f, kt_err *err);
 int store_put_pod_lb_hour(kt_store *s, const kt_pod_lb_hour *f, kt_err *err);
 int store_put_fee_hour(kt_store *s, const kt_fee_hour *f, kt_err *err);
 int store_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *err);
+
+/* Claimed volumes' used bytes (the kubelet Summary API; PV right-sizing):
+ * per volume and UTC day (`day` is any time in it), the largest used bytes
+ * seen, the average of the samples and how many there were, and the
+ * filesystem's capacity.  A put keeps the larger of the stored and the
+ * given peak, and the average of whichever row counts more samples (a
+ * writer rewrites its day as it goes; one restarted mid-day takes over
+ * once it has seen more), so writing a day again is harmless; the capacity
+ * is the latest given.  Kept as long as daily rows (retention.daily_days).
+ * Both backends (SQLite schema v5, PostgreSQL v3, where a row carries its
+ * volume's cluster_id for row-level security).
+ * store_load and store_load_summed fill ds_volume's used_peak (the
+ * largest over the days the window touches), used_avg (sample-weighted)
+ * and used_capacity; 0: none known. */
+typedef struct kt_volume_usage {
+    int64_t volume_id, day;
+    double peak, avg;
+    long samples;
+    double capacity;
+} kt_volume_usage;
+int store_put_volume_usage(kt_store *s, const kt_volume_usage *u, kt_err *err);
+/* cluster and volume: names; u->volume_id is the backend's id. */
+typedef void (*kt_volume_usage_fn)(void *ctx, const char *cluster, const char *volume, const kt_volume_usage *u);
 
 /* Load everything the engine needs for [start, end), settled (settle.h).
  * Full UTC days inside the window come from daily roll-ups unless hourly is

@@ -78,6 +78,9 @@ typedef struct kt_store_ops {
     int (*reprice_window)(kt_store *s, int64_t start, int64_t end, const kt_reprice_fns *f, kt_reprice_stats *st,
                           kt_err *err);
     int (*grant_agent)(kt_store *s, const char *cluster, const char *role, const char *password, kt_err *err);
+    /* NULL would mean the backend keeps no volume usage (puts dropped, loads find none) */
+    int (*put_volume_usage)(kt_store *s, const kt_volume_usage *u, kt_err *err);
+    int (*volume_usage)(kt_store *s, int64_t start, int64_t end, kt_volume_usage_fn fn, void *ctx, kt_err *err);
     const kt_bill_ops *bills;
 } kt_store_ops;
 

@@ -125,8 +125,8 @@ TEST(validation_names_the_field)
          "actions", "percentage"},
         {"{\"name\":\"a\",\"values\":{},\"interval\":\"monthly\",\"spendLimit\":1,\"limit\":3}", "limit",
          "unknown field"},
-        {"{\"name\":\"a\",\"type\":\"cloud\",\"values\":{},\"interval\":\"monthly\",\"spendLimit\":1}", "type",
-         "only 'allocations'"},
+        {"{\"name\":\"a\",\"type\":\"collections\",\"values\":{},\"interval\":\"monthly\",\"spendLimit\":1}", "type",
+         "collections budgets are not kept"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         json_t *j = json_loads(cases[i].json, 0, NULL);

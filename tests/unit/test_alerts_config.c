@@ -23,14 +23,16 @@ TEST(the_example_loads)
     if (rc)
         fprintf(stderr, "%s\n", err.msg);
     CHECK(rc == 0);
-    CHECK(c.evaluate_every == 60 && c.n_budgets == 3);
-    if (c.n_budgets == 3) {
+    CHECK(c.evaluate_every == 60 && c.n_budgets == 5);
+    if (c.n_budgets == 5) {
         CHECK_STR(c.budgets[0].id, "payments-monthly");
         CHECK_NEAR(c.budgets[0].spend_limit, 500, 1e-12);
         CHECK(json_array_size(c.budgets[0].actions) == 2);
         CHECK_STR(c.budgets[1].id, "prod-eks-weekly"); /* no id: the name */
         CHECK(c.budgets[1].weekly && c.budgets[1].interval_day == 1);
         CHECK(c.budgets[2].interval_day == 1); /* monthly default */
+        CHECK_STR(c.budgets[3].type, "asset");
+        CHECK_STR(c.budgets[4].type, "cloud");
     }
     alerts_config_free(&c);
 }

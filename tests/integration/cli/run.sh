@@ -44,6 +44,10 @@ extra = {"container": ["ram_cost","gpu_cost","idle_node_cpu","idle_node_ram","id
 for t, cols in extra.items():
     for col in cols:
         c.execute(f"ALTER TABLE {t}_d DROP COLUMN {col}")
+# and what v5 added (the kubelet's unclassified bytes sent, claims' used bytes)
+c.execute("ALTER TABLE network_h DROP COLUMN tx_other")
+c.execute("ALTER TABLE network_d DROP COLUMN tx_other")
+c.execute("DROP TABLE volume_usage")
 c.execute("DELETE FROM meta WHERE key LIKE 'day_gen:%'")
 c.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
 c.commit()
@@ -52,7 +56,7 @@ rm -rf "$tmp/v1.db.days"
 a=$($kt allocation --db "$db" --window 3d --aggregate namespace -o json | md5sum)
 b=$($kt allocation --db "$tmp/v1.db" --window 3d --aggregate namespace -o json | md5sum)
 [ "$a" = "$b" ] && ok "v1 store upgraded on read: same answer" || bad "v1 store answers differently after upgrade"
-[ "$(sqlite3 "$tmp/v1.db" "SELECT value FROM meta WHERE key='schema_version'")" = 4 ] && ok "v1 store now schema 4" || bad "v1 not upgraded"
+[ "$(sqlite3 "$tmp/v1.db" "SELECT value FROM meta WHERE key='schema_version'")" = 5 ] && ok "v1 store now schema 5" || bad "v1 not upgraded"
 expect_err "malformed filter" "column 10" $kt allocation --db "$db" --filter 'namespace=x'
 expect_err "bad share split" "shareSplit" $kt allocation --db "$db" --share-split half
 expect_err "unknown flag" "unknown flag '--windw'" $kt allocation --db "$db" --windw 7d

@@ -26,10 +26,29 @@ for want in "kind: NetworkPolicy" "kind: ServiceAccount" "livenessProbe" "path: 
   grep -q "$want" "$tmp/agent.yaml" && grep -q "$want" "$tmp/central.yaml" && ok "both bases have $want" ||
     bad "missing $want"
 done
+python3 - "$tmp/agent.yaml" <<'PY' && ok "the agent spools to an emptyDir (--spool-dir on its mount)" || bad "agent: no spool volume"
+import sys, yaml
+dep = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "Deployment"][0]["spec"]["template"]["spec"]
+c = dep["containers"][0]
+path = c["args"][c["args"].index("--spool-dir") + 1]
+vol = [m["name"] for m in c["volumeMounts"] if m["mountPath"] == path][0]
+assert "emptyDir" in [v for v in dep["volumes"] if v["name"] == vol][0]
+PY
 grep -q "kind: ClusterRole$" "$tmp/central.yaml" && bad "central has a ClusterRole (it reads only the database)" ||
   ok "central has no Kubernetes permissions"
 ! grep -qE "verbs: \[.*(create|update|patch|delete)" deploy/agent/rbac.yaml && ok "agent's role only reads" ||
   bad "agent's role writes"
+# the optional kubelet-stats component: get on nodes/proxy and --kubelet-stats, never in the base
+mkdir -p "$tmp/ov" && cp -r deploy "$tmp/ov/deploy" && mkdir -p "$tmp/ov/o" &&
+  printf 'resources: [../deploy/agent]\ncomponents: [../deploy/agent/kubelet-stats]\n' > "$tmp/ov/o/kustomization.yaml"
+kubectl kustomize "$tmp/ov/o" > "$tmp/kstats.yaml" 2>"$tmp/kstats.err" &&
+  grep -q "nodes/proxy" "$tmp/kstats.yaml" && grep -q -- "- --kubelet-stats" "$tmp/kstats.yaml" &&
+  ok "deploy/agent/kubelet-stats adds nodes/proxy and --kubelet-stats" || bad "kubelet-stats component: $(head -3 "$tmp/kstats.err")"
+! grep -q "nodes/proxy" "$tmp/agent.yaml" deploy/kubetally-rbac.yaml && ok "the base roles do not reach the kubelets" ||
+  bad "nodes/proxy in a base role"
+grep -A8 "^rules:" deploy/agent/kubelet-stats/rbac.yaml deploy/kubetally-kubelet-stats-rbac.yaml | grep -q "verbs: \[get\]$" &&
+  ! grep -qE "verbs: \[.*(list|watch|create|update|patch|delete)" deploy/agent/kubelet-stats/rbac.yaml \
+    deploy/kubetally-kubelet-stats-rbac.yaml && ok "the kubelet-stats roles only get nodes/proxy" || bad "kubelet-stats verbs"
 grep -q "scripts/setup.sh" Dockerfile && grep -q "^USER 65532" Dockerfile && ok "Dockerfile runs setup.sh, user 65532" ||
   bad "Dockerfile"
 grep -q "ExecStart=/usr/local/bin/kubetally serve" deploy/systemd/kubetally.service && ok "systemd unit runs serve" ||

@@ -60,6 +60,15 @@ def serve_tls(handler, host, port, cert, key):
     srv.serve_forever()
 
 
+def stop_process(proc, timeout=30):
+    """SIGTERM a process we started (kubetally flushes and exits), SIGKILL if it hangs."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -16,8 +16,10 @@
 #     cluster, and writing another cluster (through kubetally or with psql)
 #     is an error or touches nothing: the other cluster's sums are unchanged;
 #   - two in-cluster agents on two real API servers, PostgreSQL stopped and
-#     restarted mid-run, one agent killed -9 and restarted: every second
-#     metered once (agents.py);
+#     restarted mid-run, one agent killed -9 during the outage and restarted
+#     from its spool (--spool-dir), killed -9 again with the database up:
+#     every second metered exactly once, the spools replayed and empty, the
+#     spool on /metrics during and after the outage (agents.py);
 #   - `serve` keeps answering across a PostgreSQL restart (reconnect), and
 #     two replicas answer concurrent requests alike;
 #   - FOCUS bills (bills.sh): import, restatement, cloudcost and
@@ -158,6 +160,8 @@ out=$(asA "SELECT count(*) FROM records")
 out=$($kt reprice --db "$AU" --window 3d 2>&1 >/dev/null) && ok "agent A writes its own cluster (reprice, roll-ups)" ||
   bad "agent A reprice: $out"
 [ "$(bsum)" = "$b0" ] && ok "cluster B unchanged after all of agent A's attempts ($b0)" || bad "cluster B changed: $b0 -> $(bsum)"
+expect_err "--spool-max-mb without --spool-dir" "--spool-dir" $kt collect --spool-max-mb 5 --db "sqlite:$tmp/none.db"
+expect_err "--spool-max-mb 0" "--spool-max-mb" $kt collect --spool-dir "$tmp/spool" --spool-max-mb 0 --db "sqlite:$tmp/none.db"
 expect_err "grant-agent on SQLite" "PostgreSQL" $kt db grant-agent --cluster x --password-file "$tmp/x.pw" --db "sqlite:$sq"
 
 # --- agents in two real clusters, PostgreSQL stopped mid-run (agents.py) ----------
@@ -225,12 +229,15 @@ p1=$(free_port); p2=$(free_port)
 "$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p1" 2>"$tmp/r1.log" & pids+=("$!")
 "$kt" serve --db "$base/fleet" --listen "127.0.0.1:$p2" 2>"$tmp/r2.log" & pids+=("$!")
 if wait_ready "http://127.0.0.1:$p1/readyz" && wait_ready "http://127.0.0.1:$p2/readyz"; then
-  q="allocation?window=3d&aggregate=namespace"
+  # two whole past days: a window ending now would move between answers;
+  # a replica busy past its gate answers 503 + Retry-After, which curl retries
+  d0=$(( ($(date +%s) / 86400 - 2) * 86400 ))
+  q="allocation?window=$d0,$((d0 + 2 * 86400))&aggregate=namespace"
   curl -sf "http://127.0.0.1:$p1/$q" > "$tmp/r0.json"
   cp=()
   for i in $(seq 8); do # 16 requests in flight over the two replicas
-    curl -sf "http://127.0.0.1:$p1/$q" -o "$tmp/r1-$i.json" & cp+=("$!")
-    curl -sf "http://127.0.0.1:$p2/$q" -o "$tmp/r2-$i.json" & cp+=("$!")
+    curl -sf --retry 5 "http://127.0.0.1:$p1/$q" -o "$tmp/r1-$i.json" & cp+=("$!")
+    curl -sf --retry 5 "http://127.0.0.1:$p2/$q" -o "$tmp/r2-$i.json" & cp+=("$!")
   done
   for c in "${cp[@]}"; do wait "$c"; done
   wait_all=1; for i in $(seq 8); do for r in 1 2; do
@@ -241,6 +248,12 @@ if wait_ready "http://127.0.0.1:$p1/readyz" && wait_ready "http://127.0.0.1:$p2/
 else
   bad "serve replicas did not become ready"; tail -3 "$tmp/r1.log" "$tmp/r2.log"
 fi
+
+# --- claims' used bytes (kubelet stats) on PostgreSQL: the unit test's hand-computed day peaks ----
+pg_sql "CREATE DATABASE volusage" >/dev/null
+vu=$(KUBETALLY_TEST_PG="$base/volusage" build/tests/test_engine_savings_volumes 2>&1)
+[[ "$vu" == *"ok   store_keeps_day_peaks_postgresql"* && "$vu" != *skip* && "$vu" == *" 0 failed"* ]] &&
+  ok "volume usage day peaks on PostgreSQL (test_engine_savings_volumes)" || bad "volume usage on PostgreSQL: $vu"
 
 # --- FOCUS bills: import, cloudcost, reconciliation ------------------------------------
 . tests/integration/postgres/bills.sh

@@ -16,6 +16,9 @@
 #                  memory use 1 GiB; Job owner; pod object from t0+10h to t0+16h (running=0 outside)
 #   gcp-prod (KSM v2): gke-node-1 8 cores 32 GiB spot (gke-spot label)
 #     api/api-0    srv: req 2 cores 4 GiB, all window, NO cAdvisor series (usage unknown ⇒ request)
+#     web-0's traffic (cAdvisor counters, interface eth0): 1000 B/s received, 500 B/s sent, all range;
+#     its claim data-web-0 as the kubelet reports it: 2 GiB used until t0+24h, then 3 GiB, but 4 GiB in the
+#     one sample at t0+30h; capacity 10 GiB
 #   onprem (KSM v1 names): metal-1 16 cores 64 GiB 2 GPUs, no providerID
 #     ml/train-0   gpu: req 4 cores 8 GiB 1 GPU, use 6 cores 8 GiB, all window; StatefulSet train
 function lbl(s) { return "{" s "}" }
@@ -158,8 +161,22 @@ function emit_all(   i, f) {
     print "# TYPE kube_endpoint_address gauge"
     node_series("kube_endpoint_address", w ",endpoint=\"web\",ip=\"10.0.0.10\",ready=\"true\"", 1)
     node_series("kube_endpoint_address", w ",endpoint=\"web\",ip=\"10.0.0.11\",ready=\"true\"", 1)
+    print "# TYPE container_network_receive_bytes_total counter"
+    counter_series("container_network_receive_bytes_total", base(1) ",interface=\"eth0\"", 1000)
+    print "# TYPE container_network_transmit_bytes_total counter"
+    counter_series("container_network_transmit_bytes_total", base(1) ",interface=\"eth0\"", 500)
+    print "# TYPE kubelet_volume_stats_used_bytes gauge"
+    for (t = d0; t <= d1; t += interval)
+      printf "kubelet_volume_stats_used_bytes{%s} %.17g %d\n", w ",persistentvolumeclaim=\"data-web-0\"",
+        t <= t0 + 24*3600 ? 2*G : t == t0 + 30*3600 ? 4*G : 3*G, t
+    print "# TYPE kubelet_volume_stats_capacity_bytes gauge"
+    node_series("kubelet_volume_stats_capacity_bytes", w ",persistentvolumeclaim=\"data-web-0\"", 10*G)
   }
   print "# EOF"
+}
+# a counter growing `rate` per second from the data range's start
+function counter_series(fam, labels, rate,    t) {
+  for (t = d0; t <= d1; t += interval) printf "%s{%s} %.17g %d\n", fam, labels, rate * (t - d0), t
 }
 # a series present over the whole data range
 function node_series(fam, labels, v, step,    t) {

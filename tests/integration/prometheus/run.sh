@@ -99,6 +99,24 @@ check api totalCost 3.84816 "96 x 0.031611 + 192 x 0.004237"
 check ml cpuCoreHours 288 "6 x 48"
 check ml gpuCost 45.6 "1 x 48 x 0.95"
 check ml totalCost 56.330976 "288 x 0.031611 + 384 x 0.004237 + 45.6"
+# web-0's traffic: cAdvisor counters at 1000 B/s in, 500 B/s out over 48 h = 172,800,000 and 86,400,000 bytes
+# (sent bytes have no destination: counted, never priced, so the costs above and below are unchanged)
+check web networkReceiveBytes 172800000 "1000 B/s x 48 h"
+check web networkTransferBytes 86400000 "500 B/s x 48 h"
+# data-web-0's used bytes per UTC day from kubelet_volume_stats_used_bytes, at the 5-minute steps
+# (a step belongs to the day it starts in): day 1 288 steps of 2 GiB; day 2 287 of 3 GiB and one of 4 GiB
+# (t0+30h): peak 4 GiB, average (287 x 3 + 4)/288 = 3.003472 GiB; capacity 10 GiB
+vu=$(sqlite3 "$db" "SELECT group_concat(((u.day - $t0) / 86400) || ':' || (u.used_peak / 1073741824) || ':' ||
+  round(u.used_avg / 1073741824, 6) || ':' || u.samples || ':' || (u.capacity / 1073741824), ' ') FROM
+  (SELECT * FROM volume_usage ORDER BY day) u")
+[ "$vu" = "0:2.0:2.0:288:10.0 1:4.0:3.003472:288:10.0" ] && ok "claim used bytes per day: $vu" ||
+  bad "claim used bytes per day: '$vu', want '0:2.0:2.0:288:10.0 1:4.0:3.003472:288:10.0'"
+# PV right-sizing from them: 4 GiB x 1.1 = 4.4 GiB -> 5Gi of the 10 GiB volume;
+# saves (10 - 5) GiB x 0.04/730 $/GiB-h x 730 h = 0.2 $/month
+pv=$($kt savings volumes --db "$db" --window "$win" -o json)
+[ "$(jq -r '.recommendations[0] | "\(.volumeName) \(.maxUsageBytes) \(.recommendedCapacity)"' <<<"$pv")" = \
+  "pv-web-0 4294967296 5Gi" ] && near "$(jq '.recommendations[0].savingsMonthly' <<<"$pv")" 0.2 1e-9 &&
+  ok "savings volumes: pv-web-0 peak 4 GiB -> 5Gi, saves 0.2/month" || bad "savings volumes: $pv"
 # conservation: every row incl. __idle__ sums to the assets:
 # nodes: aws 2 x (4 x 0.031611 + 16 x 0.004237) x 48 = 18.646656; gcp (8 x 0.031611 + 32 x 0.004237) x 48 = 18.646656;
 # metal (16 x 0.031611 + 64 x 0.004237 + 2 x 0.95) x 48 = 128.493312; + disk 0.026301 + LB 1.2 = 167.012925

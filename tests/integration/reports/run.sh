@@ -5,7 +5,7 @@
 # folder gets the same CSV.  The webhook receiver is down when the report
 # is sent: the notification stays pending, `serve` delivers it once the
 # receiver is up, and after kill -9 and a restart nothing is sent twice.
-# Alert rules over the API (POST /alert, GET /alerts/configs, DELETE).
+# Alert rules over the API (POST /alert, GET /alerts/configs, /alerts/status, DELETE).
 # Also GET /forecast on the same store.  Bounded polls only.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
@@ -113,6 +113,11 @@ rule='{"type":"efficiency","window":"1d","aggregation":"namespace","efficiencyTh
 until_ok "curl -sf $base/alerts | has '\"id\": *\"$id\"\|\"id\":\"$id\"'" &&
   ok "serve's round scheduled the new rule (GET /alerts rules)" || bad "rule not scheduled: $(curl -s $base/alerts | head -c 400)"
 curl -sf "$base/alerts/configs" | has "\"$id\"" && ok "GET /alerts/configs lists it" || bad "configs"
+curl -sf "$base/model/alerts/status" | python3 -c '
+import json, sys
+r = [x for x in json.load(sys.stdin)["data"] if x["id"] == sys.argv[1]][0]
+assert r["scheduledOn"].endswith("Z") and not r["scheduledOn"].startswith("0001") and r["lastRun"].startswith("0001"), r
+' "$id" && ok "GET /model/alerts/status: scheduledOn set, never run" || bad "alerts/status: $(curl -s $base/alerts/status | head -c 300)"
 [ "$(code -XDELETE "$base/alert?id=$id")" = 200 ] && [ "$(code -XDELETE "$base/alert?id=$id")" = 404 ] &&
   ok "DELETE /alert?id= deletes, then 404" || bad "delete alert"
 

@@ -35,6 +35,11 @@ same "requestSizingV2 quantile" \
 same "requestSizingV2 filter" "/model/savings/requestSizingV2?window=3d&filter=namespace%3A%22payments-prod%22" \
   savings requests --window 3d --filter 'namespace:"payments-prod"' -o json
 same "/savings summary" "/savings?window=3d" savings --window 3d -o json
+same "persistentVolumeSizing" "/savings/persistentVolumeSizing?window=3d&headroomPct=25" \
+  savings volumes --window 3d --headroom-pct 25 -o json
+# the demo fleet has no claim usage (that comes from collect --kubelet-stats): nothing to size, said so
+check "persistentVolumeSizing: Kubecost's list, empty without kubelet stats" \
+  "curl -s '$base/model/savings/persistentVolumeSizing?window=3d' | jq -e '.recommendations == [] and .headroomPct == 10' >/dev/null"
 
 # --- Kubecost's fields, on every element
 body=$(curl -s "$base/savings/requestSizingV2?window=3d")
@@ -54,6 +59,8 @@ expect_400() {
   if [[ $code == 400 ]] && jq -e --arg p "$2" '.message | startswith($p)' <<<"$(head -n -1 <<<"$out")" >/dev/null; then
     ok "400 for $1"; else bad "expected 400 naming $2 for $1, got $code"; fi
 }
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/savings/persistentVolumeSizing?headroomPct=-5")
+[ "$code" = 400 ] && ok "400 for headroomPct=-5" || bad "headroomPct=-5 gave $code"
 expect_400 "window=3d&algorithmCPU=median" algorithmCPU
 expect_400 "window=3d&qCPU=0" qCPU
 expect_400 "window=3d&targetRAMUtilization=1.5" targetRAMUtilization

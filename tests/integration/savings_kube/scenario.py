@@ -134,11 +134,7 @@ def main():
             check(True, "vol-b, lb-orphan and n2 leave the summary once deleted")
     finally:
         if collector:
-            collector.terminate()
-            try:
-                collector.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                collector.kill()
+            harness.stop_process(collector)
         api_server.stop()
         etcd.stop()
     print("%d failed" % len(FAILS))

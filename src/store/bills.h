@@ -1,7 +1,9 @@
 /* bills.h — cloud bills in the store: rows of imported FOCUS exports, what
  * reconciliation replaced, and the sums cloud-cost questions read.
- * (SQLite: sqlite_bills.c writes, sqlite_bills_recon.c reconciles,
- * sqlite_bills_query.c answers; tables from schema v4.)
+ * (bills.c passes each call to the backend.  SQLite: sqlite_bills.c
+ * writes, sqlite_bills_recon.c reconciles, sqlite_bills_query.c answers;
+ * tables from schema v4.  PostgreSQL: pg_bills.c imports and answers,
+ * pg_bills_recon.c reconciles days with hourly rows; schema v4.)
  *
  * Rules:
  *  - A billing period is (provider, billing account, BillingPeriodStart).

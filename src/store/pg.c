@@ -36,6 +36,7 @@ static const kt_store_ops pg_ops = {
     NULL, /* reprice_window: store.c goes day by day */
     pgs_grant_agent,
     pgs_put_volume_usage, pgs_volume_usage,
+    &pg_bill_ops,
 };
 
 /* The URL with any password (user:PASSWORD@ or ?password=…) removed. */

@@ -2,7 +2,8 @@
  * (pg.c: connection, transactions, ops table; pg_schema.c: schema,
  * migrations and partitions; pg_write.c: puts; pg_load.c: loading rows into
  * datasets; pg_rollup.c: daily roll-ups with settlement, retention, cluster
- * status; pg_misc.c: meta, records, repricing).  Not an API.
+ * status; pg_misc.c: meta, records, repricing; pg_bills.c: imported
+ * bills and their sums).  Not an API.
  *
  * What differs from SQLite, and why:
  *  - every row carries its cluster_id, so row-level security can confine an
@@ -17,12 +18,13 @@
 #define KT_PG_INTERNAL_H
 
 #include <libpq-fe.h>
+#include <stdlib.h>
 
 #include "store/store_backend.h"
 #include "util/buf.h"
 #include "util/strtab.h"
 
-#define PG_SCHEMA_VERSION 3
+#define PG_SCHEMA_VERSION 4
 
 /* Fact tables (NAME_h hourly, NAME_d daily), in sqlite_internal.h's order. */
 enum { PF_CONTAINER, PF_NODE, PF_VOLUME, PF_POD_VOLUME, PF_LB, PF_POD_LB, PF_FEE, PF_NETWORK, PF_COUNT };
@@ -110,6 +112,18 @@ void pg_ids_free(pg_ids *ids);
 int pg_load_rows(pg_store *s, char suffix, int64_t lo, int64_t hi, int64_t cluster, int settled, kt_dataset *ds,
                  pg_ids *ids, kt_err *err);
 
+/* COPY text for one value: backslash, tab and newlines escaped. */
+void pg_copy_text(kt_buf *b, const char *t);
+/* COPY b (COPY text rows) into table, in the open transaction. */
+int pg_copy_in(pg_store *s, const char *table, const kt_buf *b, const char *what, kt_err *err);
+/* Bills (pg_bills.c: import and sums; pg_bills_recon.c: reconciliation,
+ * and pg_bill_ops gathering both). */
+int pgb_import_begin(kt_store *s, const char *files, void **out, kt_err *err);
+int pgb_put(void *im, const kt_bill_row *r, kt_err *err);
+int pgb_import_end(void *im, kt_bill_import_stats *st, kt_err *err);
+void pgb_import_abort(void *im);
+int pgb_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err);
+int pgb_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err);
 /* Write the buffered facts (pg_write.c). */
 int pg_flush_facts(pg_store *s, kt_err *err);
 void pg_facts_reset(pg_store *s);

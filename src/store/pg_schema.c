@@ -181,6 +181,45 @@ static void schema_v2_agents(kt_buf *b)
         "CREATE POLICY kt_cluster ON records USING ((SELECT kt_agent_cluster()) IS NULL);");
 }
 
+/* v4: cloud bills (pg_bills.c), the SQLite v4 tables with the same
+ * meaning (sqlite.c schema_v4_bills).  Fleet-wide data: no cluster_id, no
+ * row-level policy, and not in an agent's grants (pg_agents.c), so only
+ * the schema's owner (the central role) imports or reads bills.  Not
+ * partitioned: a restated period is replaced by period_id, not by time,
+ * and bill_day keeps the questions off the rows.  bill_dims' identity is
+ * the md5 of its columns (tags can outgrow a b-tree entry). */
+static void schema_v4_bills(kt_buf *b)
+{
+    buf_puts(b,
+        "CREATE TABLE bill_imports (id bigserial PRIMARY KEY, at bigint NOT NULL, files text, rows bigint,"
+        " broken bigint);"
+        "CREATE TABLE bill_periods (id bigserial PRIMARY KEY, provider " TXT " NOT NULL, account " TXT " NOT NULL,"
+        " start bigint NOT NULL, import_id bigint NOT NULL, UNIQUE (provider, account, start));"
+        "CREATE TABLE bill_dims (id bigserial PRIMARY KEY, provider " TXT " NOT NULL, account " TXT " NOT NULL,"
+        " sub_account " TXT " NOT NULL, service " TXT " NOT NULL, category " TXT " NOT NULL, region " TXT " NOT NULL,"
+        " charge_category " TXT " NOT NULL, currency " TXT " NOT NULL, tags " TXT " NOT NULL);"
+        "CREATE UNIQUE INDEX bill_dims_key ON bill_dims (md5(provider || E'\\x1f' || account || E'\\x1f' ||"
+        " sub_account || E'\\x1f' || service || E'\\x1f' || category || E'\\x1f' || region || E'\\x1f' ||"
+        " charge_category || E'\\x1f' || currency || E'\\x1f' || tags));"
+        "CREATE TABLE bill_rows (period_id bigint NOT NULL, dim_id bigint NOT NULL, t0 bigint NOT NULL,"
+        " t1 bigint NOT NULL, rkey " TXT " NOT NULL, resource_id " TXT " NOT NULL, resource_type " TXT " NOT NULL,"
+        " billed float8 NOT NULL, effective float8 NOT NULL, list float8 NOT NULL, problems integer NOT NULL,"
+        " extras text);"
+        "CREATE INDEX bill_rows_period ON bill_rows (period_id);"
+        "CREATE INDEX bill_rows_t0 ON bill_rows (t0);"
+        "CREATE INDEX bill_rows_rkey ON bill_rows (rkey) WHERE rkey <> '';"
+        "CREATE INDEX bill_rows_long ON bill_rows (t0) WHERE t1 > t0 - t0 % 86400 + 86400;"
+        "CREATE TABLE bill_day (day bigint NOT NULL, dim_id bigint NOT NULL, period_id bigint NOT NULL,"
+        " billed float8 NOT NULL, effective float8 NOT NULL, list float8 NOT NULL,"
+        " PRIMARY KEY (day, dim_id, period_id));"
+        "CREATE INDEX bill_day_period ON bill_day (period_id);"
+        "CREATE TABLE bill_k8s (rkey " TXT " PRIMARY KEY, kind integer NOT NULL, asset_id bigint NOT NULL);"
+        "CREATE TABLE bill_recon (kind integer NOT NULL, asset_id bigint NOT NULL, day bigint NOT NULL,"
+        " estimate float8 NOT NULL, billed float8 NOT NULL, effective float8 NOT NULL, list float8 NOT NULL,"
+        " applied float8 NOT NULL, currency " TXT " NOT NULL, metric " TXT " NOT NULL,"
+        " PRIMARY KEY (kind, asset_id, day));");
+}
+
 static int read_version(pg_store *s, int *version, kt_err *err)
 {
     int64_t has = 0, v = 0;
@@ -257,7 +296,9 @@ int pg_migrate(pg_store *s, kt_err *err)
         schema_v3_network_other(&sql);
         schema_v3_volume_usage(&sql);
     }
-    /* Later versions append their steps here: if (version < 4) schema_v4_…(&sql); */
+    if (!rc && version < 4)
+        schema_v4_bills(&sql);
+    /* Later versions append their steps here: if (version < 5) schema_v5_…(&sql); */
     if (!rc && version < PG_SCHEMA_VERSION) {
         buf_printf(&sql, "INSERT INTO meta VALUES ('schema_version', '%d') ON CONFLICT (key) DO UPDATE"
                    " SET value = EXCLUDED.value;", PG_SCHEMA_VERSION);

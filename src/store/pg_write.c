@@ -335,7 +335,7 @@ int pgs_put_pod_network_hour(kt_store *s, const kt_pod_network_hour *f, kt_err *
 }
 
 /* COPY text for one value: backslash, tab and newlines escaped. */
-static void copy_text(kt_buf *b, const char *t)
+void pg_copy_text(kt_buf *b, const char *t)
 {
     for (; *t; t++) {
         if (*t == '\\' || *t == '\t' || *t == '\n' || *t == '\r')
@@ -365,7 +365,7 @@ static int copy_rows(pg_store *s, int ft, const char *stage, kt_err *err)
         for (int k = 0; k < pg_fact_nnum[ft]; k++)
             buf_printf(&b, "\t%.17g", f->v[k]);
         if (pg_fact_hastext[ft])
-            buf_putc(&b, '\t'), copy_text(&b, strtab_get(&s->texts, f->text));
+            buf_putc(&b, '\t'), pg_copy_text(&b, strtab_get(&s->texts, f->text));
         buf_putc(&b, '\n');
         if (b.len > (1 << 16) || i + 1 == fs->n) {
             rc = PQputCopyData(s->conn, b.data, (int)b.len) == 1 ? 0 : pg_fail(s, NULL, "saving facts", err);

@@ -451,6 +451,7 @@ static const kt_store_ops sq_ops = {
     sq_set_retention, sq_prune, sq_cluster_status, sq_set_cluster_contact, sq_get_meta, sq_set_meta,
     sq_put_record, sq_get_record, sq_del_record, sq_list_records, sq_reprice, sq_reprice_window, sq_grant_agent,
     sq_put_volume_usage, sq_volume_usage,
+    &sq_bill_ops,
 };
 
 /* url: "sqlite:PATH", "sqlite://PATH" or a bare path (store_open). */

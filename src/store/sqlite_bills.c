@@ -24,7 +24,7 @@
 
 enum { DIM_CACHE_MAX = 200000 };
 
-struct kt_bill_import {
+typedef struct sq_bill_import {
     kt_store *s;
     int64_t id;
     kt_strtab periods, dims;     /* interned keys */
@@ -33,7 +33,7 @@ struct kt_bill_import {
     int deferred; /* bill_rows' secondary indexes dropped until the end */
     kt_buf key;
     kt_bill_import_stats st;
-};
+} sq_bill_import;
 
 static int prep(kt_store *s, sqlite3_stmt **st, const char *sql, kt_err *err)
 {
@@ -58,7 +58,7 @@ static int64_t count_rows(kt_store *s, const char *sql, int64_t arg)
     return n;
 }
 
-static int defer_indexes(kt_bill_import *im, kt_err *err)
+static int defer_indexes(sq_bill_import *im, kt_err *err)
 {
     if (im->deferred)
         return 0;
@@ -71,7 +71,7 @@ static int defer_indexes(kt_bill_import *im, kt_err *err)
  * over the table costs less than touching them for its n deleted and
  * about n new rows (a sort step is several times cheaper than a random
  * b-tree step). */
-static int maybe_defer(kt_bill_import *im, int64_t period, kt_err *err)
+static int maybe_defer(sq_bill_import *im, int64_t period, kt_err *err)
 {
     if (im->deferred)
         return 0;
@@ -82,8 +82,9 @@ static int maybe_defer(kt_bill_import *im, int64_t period, kt_err *err)
     return all >= 0 && n * 8 >= all ? defer_indexes(im, err) : 0;
 }
 
-void store_bill_import_abort(kt_bill_import *im)
+void sq_bill_import_abort(void *vim)
 {
+    sq_bill_import *im = vim;
     if (!im)
         return;
     sqlite3_stmt *sts[] = {im->ins_row, im->ins_dim, im->get_dim, im->get_period, im->ins_period, im->del_period,
@@ -96,10 +97,8 @@ void store_bill_import_abort(kt_bill_import *im)
     free(im);
 }
 
-int store_bill_import_begin(kt_store *s, const char *files, kt_bill_import **out, kt_err *err)
+int sq_bill_import_begin(kt_store *s, const char *files, void **out, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return kt_fail(err, KT_EINPUT, "bills: only a SQLite store keeps imported bills for now");
     assert(s && files && out);
     *out = NULL;
     if (!s->in_txn)
@@ -109,7 +108,7 @@ int store_bill_import_begin(kt_store *s, const char *files, kt_bill_import **out
      * instead of spilling pages to the WAL and reading them back. */
     if (sq_exec(s, "PRAGMA cache_size = -65536", "importing a bill", err))
         return -1;
-    kt_bill_import *im = xcalloc(1, sizeof *im);
+    sq_bill_import *im = xcalloc(1, sizeof *im);
     im->s = s;
     strtab_init(&im->periods), strtab_init(&im->dims);
     u64map_init(&im->period_id), u64map_init(&im->dim_id);
@@ -138,11 +137,11 @@ int store_bill_import_begin(kt_store *s, const char *files, kt_bill_import **out
         prep(s, &im->del_period, "DELETE FROM bill_rows WHERE period_id = ?1", err) ||
         prep(s, &im->own_period, "UPDATE bill_periods SET import_id = ?2 WHERE id = ?1", err) ||
         prep(s, &im->del_days, "DELETE FROM bill_day WHERE period_id = ?1", err)) {
-        store_bill_import_abort(im);
+        sq_bill_import_abort(im);
         return -1;
     }
     if (count_rows(s, "SELECT NOT EXISTS (SELECT 1 FROM bill_rows)", -1) == 1 && defer_indexes(im, err)) {
-        store_bill_import_abort(im);
+        sq_bill_import_abort(im);
         return -1;
     }
     *out = im;
@@ -157,7 +156,7 @@ static void bind_texts(sqlite3_stmt *st, const char *const *v, int n)
 }
 
 /* The period's id; its older rows deleted on first sight in this import. */
-static int period(kt_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err *err)
+static int period(sq_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err *err)
 {
     buf_reset(&im->key);
     buf_printf(&im->key, "%s\x1f%s\x1f%lld", r->provider, r->account, (long long)r->period_start);
@@ -198,7 +197,7 @@ static int period(kt_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err 
     return 0;
 }
 
-static int dim(kt_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err *err)
+static int dim(sq_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err *err)
 {
     const char *v[] = {r->provider, r->account, r->sub_account, r->service, r->category, r->region,
                        r->charge_category, r->currency, r->tags};
@@ -233,8 +232,9 @@ static int dim(kt_bill_import *im, const kt_bill_row *r, int64_t *id, kt_err *er
     return 0;
 }
 
-int store_bill_put(kt_bill_import *im, const kt_bill_row *r, kt_err *err)
+int sq_bill_put(void *vim, const kt_bill_row *r, kt_err *err)
 {
+    sq_bill_import *im = vim;
     assert(im && r);
     int64_t pid = 0, did = 0;
     if (period(im, r, &pid, err) || dim(im, r, &did, err))
@@ -261,7 +261,7 @@ int store_bill_put(kt_bill_import *im, const kt_bill_row *r, kt_err *err)
 
 /* The daily sums of the periods this import brought (their rows that fit
  * in one UTC day; the others are read whole, bill_rows_long). */
-static int sum_days(kt_bill_import *im, kt_err *err)
+static int sum_days(sq_bill_import *im, kt_err *err)
 {
     char sql[400];
     for (size_t i = 0; i < im->period_id.cap; i++) {
@@ -276,8 +276,9 @@ static int sum_days(kt_bill_import *im, kt_err *err)
     return 0;
 }
 
-int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *err)
+int sq_bill_import_end(void *vim, kt_bill_import_stats *st, kt_err *err)
 {
+    sq_bill_import *im = vim;
     assert(im);
     char sql[160];
     snprintf(sql, sizeof sql, "UPDATE bill_imports SET rows = %ld WHERE id = %lld", im->st.rows, (long long)im->id);
@@ -285,6 +286,12 @@ int store_bill_import_end(kt_bill_import *im, kt_bill_import_stats *st, kt_err *
                      sq_exec(im->s, sql, "recording the import", err) ? -1 : 0;
     if (st)
         *st = im->st;
-    store_bill_import_abort(im);
+    sq_bill_import_abort(im);
     return rc;
 }
+
+const kt_bill_ops sq_bill_ops = {
+    sq_bill_import_begin, sq_bill_put, sq_bill_import_end, sq_bill_import_abort, sq_bill_sums, sq_bill_days,
+    sq_bill_span, sq_bill_assets, sq_bill_set_k8s, sq_bill_asset_days, sq_bill_charges, sq_bill_apply,
+    sq_bill_unapply, sq_bill_forget, sq_bill_recons,
+};

@@ -1,4 +1,4 @@
-/* sqlite_bills_query.c — store_bill_sums: the bill over a window, summed
+/* sqlite_bills_query.c — sq_bill_sums: the bill over a window, summed
  * per dimension set (bills.h).
  *
  * Three parts, each row counted once:
@@ -50,10 +50,8 @@ static const char *const sums_sql =
     " d.tags, g.b, g.e, g.l, coalesce(k.b, 0), coalesce(k.e, 0), coalesce(k.l, 0)"
     " FROM g JOIN bill_dims d ON d.id = g.dim_id LEFT JOIN k ON k.dim_id = g.dim_id";
 
-int store_bill_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err)
+int sq_bill_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend */
     assert(s && fn && lo < hi);
     int64_t d0 = day_floor(lo) == lo ? lo : day_floor(lo) + 86400, d1 = day_floor(hi);
     if (d0 >= d1) /* no whole day: every row from the rows */
@@ -81,10 +79,8 @@ int store_bill_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void
     return !stop && rc != SQLITE_DONE ? sq_fail(s, "summing the bill", err) : 0;
 }
 
-int store_bill_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err)
+int sq_bill_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend */
     assert(s && fn);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT d.provider, b.day FROM bill_day b JOIN bill_dims d ON d.id = b.dim_id"

@@ -26,10 +26,8 @@ static const char *col(sqlite3_stmt *st, int i)
 
 /* Two spans met: where node, volume and LB rows exist (hourly or daily),
  * and where the bill names a cluster asset or a day was reconciled before. */
-int store_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
+int sq_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend */
     static const char *sql =
         "SELECT max(f.a, b.a), min(f.b, b.b) FROM (SELECT min(a) a, max(b) b FROM ("
         " SELECT min(t) a, max(t) + 3600 b FROM node_h UNION ALL SELECT min(t), max(t) + 3600 FROM volume_h"
@@ -50,19 +48,11 @@ int store_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err)
     return 0;
 }
 
-int store_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err)
+int sq_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend */
     assert(s && fn);
-    static const char *sql =
-        "SELECT 0, n.id, c.name, n.name, coalesce(n.provider_id, '') FROM nodes n JOIN clusters c ON c.id = n.cluster_id"
-        " UNION ALL SELECT 1, v.id, c.name, v.name, coalesce(v.provider_id, '') FROM volumes v"
-        " JOIN clusters c ON c.id = v.cluster_id"
-        " UNION ALL SELECT 2, l.id, c.name, l.namespace || '/' || l.name, coalesce(l.ip, '') FROM lbs l"
-        " JOIN clusters c ON c.id = l.cluster_id";
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, store_bill_assets_sql, -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, "listing assets for the bill", err);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -74,11 +64,9 @@ int store_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err)
     return !stop && rc != SQLITE_DONE ? sq_fail(s, "listing assets for the bill", err) : 0;
 }
 
-int store_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, const int64_t *ids, size_t n,
+int sq_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, const int64_t *ids, size_t n,
                        kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend: nothing to change */
     assert(s && (n == 0 || (keys && kinds && ids)));
     if (sq_exec(s, "DELETE FROM bill_k8s", "marking cluster assets", err))
         return -1;
@@ -133,10 +121,8 @@ static const char *const day_sql[KT_BILL_KINDS] = {
     " AND r.day = d.t WHERE d.t >= ?1 AND d.t < ?2" NO_HOURS,
 };
 
-int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day_fn fn, void *ctx, kt_err *err)
+int sq_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day_fn fn, void *ctx, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend */
     assert(s && fn);
     for (int k = 0; k < KT_BILL_KINDS; k++) {
         sqlite3_stmt *st;
@@ -163,10 +149,8 @@ int store_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day
 
 /* CROSS JOIN: the cluster assets' keys lead, each reading its rows by the
  * rkey index; left to itself the planner walks the whole bill by time. */
-int store_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn, void *ctx, kt_err *err)
+int sq_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn, void *ctx, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend */
     assert(s && fn);
     static const char *sql =
         "SELECT k.kind, k.asset_id, r.t0, r.t1, r.billed, r.effective, r.list, d.currency, k.rkey FROM bill_k8s k"
@@ -216,10 +200,8 @@ static int scale(kt_store *s, int kind, int64_t id, int64_t day, double factor, 
     return 0;
 }
 
-int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err)
+int sq_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend: nothing to change */
     assert(s && r);
     if (scale(s, r->kind, r->asset_id, r->day, factor, err))
         return -1;
@@ -240,10 +222,8 @@ int store_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err 
     return rc == SQLITE_DONE ? 0 : sq_fail(s, "recording reconciliation", err);
 }
 
-int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, double factor, kt_err *err)
+int sq_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, double factor, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend: nothing to change */
     if (scale(s, kind, asset_id, day, factor, err))
         return -1;
     char sql[160];
@@ -252,10 +232,8 @@ int store_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, dou
     return sq_exec(s, sql, "forgetting a reconciliation", err);
 }
 
-int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
+int sq_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend: nothing to change */
     /* A reprice rewrites hourly rows only: a day past hourly retention
      * still holds the bill, and its record is what restores its estimate. */
     char sql[400];
@@ -265,20 +243,11 @@ int store_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err)
     return sq_exec(s, sql, "forgetting reconciliations", err);
 }
 
-int store_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err)
+int sq_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err)
 {
-    if (!store_is_sqlite(s))
-        return 0; /* no bills on this backend */
     assert(s && fn);
-    static const char *sql =
-        "SELECT r.kind, r.asset_id, r.day, r.estimate, r.billed, r.effective, r.list, r.applied, r.currency, r.metric,"
-        " c.name, c.provider, coalesce(n.name, v.name, l.namespace || '/' || l.name, '') FROM bill_recon r"
-        " LEFT JOIN nodes n ON r.kind = 0 AND n.id = r.asset_id LEFT JOIN volumes v ON r.kind = 1 AND v.id = r.asset_id"
-        " LEFT JOIN lbs l ON r.kind = 2 AND l.id = r.asset_id"
-        " JOIN clusters c ON c.id = coalesce(n.cluster_id, v.cluster_id, l.cluster_id)"
-        " WHERE r.day >= ?1 AND r.day < ?2 ORDER BY c.name, r.kind, r.asset_id, r.day";
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, store_bill_recons_sql, -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, "reading reconciliation", err);
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);

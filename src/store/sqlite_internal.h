@@ -67,6 +67,23 @@ int sq_day_has_rows(kt_store *s, int64_t day, char suffix);
  * one asset's daily rows and what settlement derived from them by factor
  * (marks the day dirty and rescaled); at commit, re-share the day's
  * cluster-level shares (idle by cluster, fee) so they add up again. */
+/* Bills (bills.h) on SQLite: sqlite_bills*.c, gathered in sq_bill_ops. */
+int sq_bill_import_begin(kt_store *s, const char *files, void **out, kt_err *err);
+int sq_bill_put(void *im, const kt_bill_row *r, kt_err *err);
+int sq_bill_import_end(void *im, kt_bill_import_stats *st, kt_err *err);
+void sq_bill_import_abort(void *im);
+int sq_bill_sums(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err);
+int sq_bill_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err);
+int sq_bill_span(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err);
+int sq_bill_assets(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err);
+int sq_bill_set_k8s(kt_store *s, const char *const *keys, const int *kinds, const int64_t *ids, size_t n,
+                    kt_err *err);
+int sq_bill_asset_days(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day_fn fn, void *ctx, kt_err *err);
+int sq_bill_charges(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn, void *ctx, kt_err *err);
+int sq_bill_apply(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err);
+int sq_bill_unapply(kt_store *s, int kind, int64_t asset_id, int64_t day, double factor, kt_err *err);
+int sq_bill_forget(kt_store *s, int64_t lo, int64_t hi, kt_err *err);
+int sq_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err);
 int sq_bill_scale_daily(kt_store *s, int kind, int64_t id, int64_t day, double factor, kt_err *err);
 int sq_bill_reshare_day(kt_store *s, int64_t day, kt_err *err);
 

@@ -8,7 +8,31 @@
 #ifndef KT_STORE_BACKEND_H
 #define KT_STORE_BACKEND_H
 
+#include "store/bills.h"
 #include "store/store.h"
+
+/* Bills (bills.h) on one backend, same contracts as the store_bill_*
+ * namesakes; an import's state is the backend's own (void *).  A NULL
+ * entry: this backend does not do that yet — bills.c answers a read with
+ * nothing and refuses a write with one line. */
+typedef struct kt_bill_ops {
+    int (*import_begin)(kt_store *s, const char *files, void **im, kt_err *err);
+    int (*put)(void *im, const kt_bill_row *r, kt_err *err);
+    int (*import_end)(void *im, kt_bill_import_stats *st, kt_err *err);
+    void (*import_abort)(void *im);
+    int (*sums)(kt_store *s, int64_t lo, int64_t hi, kt_bill_sum_fn fn, void *ctx, kt_err *err);
+    int (*days)(kt_store *s, int64_t lo, int64_t hi, kt_bill_day_fn fn, void *ctx, kt_err *err);
+    /* reconciliation: all or none */
+    int (*span)(kt_store *s, int64_t *lo, int64_t *hi, kt_err *err);
+    int (*assets)(kt_store *s, kt_bill_asset_fn fn, void *ctx, kt_err *err);
+    int (*set_k8s)(kt_store *s, const char *const *keys, const int *kinds, const int64_t *ids, size_t n, kt_err *err);
+    int (*asset_days)(kt_store *s, int64_t lo, int64_t hi, kt_bill_asset_day_fn fn, void *ctx, kt_err *err);
+    int (*charges)(kt_store *s, int64_t lo, int64_t hi, kt_bill_charge_fn fn, void *ctx, kt_err *err);
+    int (*apply)(kt_store *s, const kt_bill_recon *r, double factor, kt_err *err);
+    int (*unapply)(kt_store *s, int kind, int64_t asset_id, int64_t day, double factor, kt_err *err);
+    int (*forget)(kt_store *s, int64_t lo, int64_t hi, kt_err *err);
+    int (*recons)(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, void *ctx, kt_err *err);
+} kt_bill_ops;
 
 typedef struct kt_store_ops {
     const char *name; /* "sqlite", "postgresql" */
@@ -57,6 +81,7 @@ typedef struct kt_store_ops {
     /* NULL would mean the backend keeps no volume usage (puts dropped, loads find none) */
     int (*put_volume_usage)(kt_store *s, const kt_volume_usage *u, kt_err *err);
     int (*volume_usage)(kt_store *s, int64_t start, int64_t end, kt_volume_usage_fn fn, void *ctx, kt_err *err);
+    const kt_bill_ops *bills;
 } kt_store_ops;
 
 /* Open a backend's handle (store_open has resolved the default URL and
@@ -72,10 +97,15 @@ extern const char *const store_daily_extra[8][10];
 /* kt_reprice_stats.by_source index of a price source name. */
 int store_source_index(const char *src);
 
-/* Is this handle SQLite's?  (Bills, src/store/bills.h, live only there for
- * now: on another backend their questions find nothing and their writes
- * are refused.) */
+/* SQL both backends read alike (bills.c): every asset a bill can name
+ * (bills.h store_bill_assets' columns), and the recorded reconciliations
+ * of days in [$1, $2) with cluster, provider and asset name. */
+extern const char store_bill_assets_sql[], store_bill_recons_sql[];
+
+/* Is this handle SQLite's? */
 int store_is_sqlite(const kt_store *s);
+/* The backends' bill ops (sqlite_bills.c, pg_bills.c). */
+extern const kt_bill_ops sq_bill_ops, pg_bill_ops;
 
 /* Is this URL PostgreSQL's (postgresql:// or postgres://)? */
 int store_url_is_pg(const char *url);

@@ -4,7 +4,9 @@
  * CPU/RAM split, a node missing from the bill stays estimated and is
  * listed, a restated bill replaces the old one (and a bill that drops the
  * node gives its estimate back), team totals add tagged cloud services
- * outside Kubernetes once, and a hostile file changes nothing. */
+ * outside Kubernetes once, and a hostile file changes nothing.
+ * With KUBETALLY_TEST_PG=postgresql://… every test runs again on a fresh
+ * PostgreSQL database, with the same hand-computed numbers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +15,25 @@
 #include "bills/import.h"
 #include "check.h"
 #include "engine_probe.h"
+#include "pg_fresh.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
 #define GIB 1073741824.0
 static const int64_t D = 1767225600; /* 2026-01-01T00:00:00Z */
 static char dir[64];
+static const char *pg; /* KUBETALLY_TEST_PG on the second round, else NULL */
+
+/* The store NAME of this round: a file in dir, or a fresh database. */
+static void store_url(const char *name, char *url, size_t n)
+{
+    char db[64];
+    snprintf(db, sizeof db, "kt_test_bills_%s", name);
+    if (pg)
+        CHECK(pg_fresh(pg, db, url, n) == 0);
+    else
+        snprintf(url, n, "sqlite:%s/%s.db", dir, name);
+}
 
 /* One cluster "prod" (aws, USD): n1 (i-0aaa) and n2 (i-0bbb), each 4 cores,
  * 16 GiB at 0.03 $/core-h + 0.005 $/GiB-h = 0.20 $/h → 4.80 for the day;
@@ -26,8 +41,8 @@ static char dir[64];
  * volume vol-0ccc, 100 GiB at 0.1 $/GiB-month (0.1/730 per GiB-h). */
 static kt_store *fleet(void)
 {
-    char url[128];
-    snprintf(url, sizeof url, "sqlite:%s/kt.db", dir);
+    char url[600];
+    store_url("kt", url, sizeof url);
     kt_store *s;
     kt_err err = {0};
     CHECK(store_open(url, KT_STORE_CREATE, &s, &err) == 0);
@@ -270,8 +285,8 @@ TEST(reconcile)
  * 7.20 for the day): 4.80 × 2.4/9.6 = 1.20 and 4.80 × 7.2/9.6 = 3.60. */
 TEST(azure_scale_set)
 {
-    char url[128];
-    snprintf(url, sizeof url, "sqlite:%s/aks.db", dir);
+    char url[600];
+    store_url("aks", url, sizeof url);
     kt_store *s;
     kt_err err = {0};
     CHECK(store_open(url, KT_STORE_CREATE, &s, &err) == 0);
@@ -312,6 +327,11 @@ int main(void)
         return 1;
     RUN(reconcile);
     RUN(azure_scale_set);
+    pg = getenv("KUBETALLY_TEST_PG");
+    if (pg && *pg) {
+        RUN(reconcile);
+        RUN(azure_scale_set);
+    }
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

@@ -30,6 +30,7 @@
 #include <libpq-fe.h>
 
 #include "check.h"
+#include "pg_fresh.h"
 #include "demo/fleet.h"
 #include "engine/engine.h"
 #include "engine/query.h"
@@ -599,30 +600,6 @@ TEST(postgres_answers_like_sqlite)
             }
     json_tol = 1e-12, json_abs = 0;
     buf_free(&x), buf_free(&y);
-}
-
-/* A fresh database NAME on the server of KUBETALLY_TEST_PG; its URL in url. */
-static int pg_fresh(const char *base, const char *name, char *url, size_t n)
-{
-    PGconn *c = PQconnectdb(base);
-    char sql[200];
-    int ok = PQstatus(c) == CONNECTION_OK;
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", name);
-    PQclear(ok ? PQexec(c, sql) : NULL);
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-    PGresult *r = ok ? PQexec(c, sql) : NULL;
-    ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
-        fprintf(stderr, "KUBETALLY_TEST_PG: %s", PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-    const char *path = strstr(base, "://");
-    path = path ? strchr(path + 3, '/') : NULL;
-    const char *query = strchr(base, '?');
-    if (!path)
-        path = query ? query : base + strlen(base);
-    snprintf(url, n, "%.*s/%s%s", (int)(path - base), base, name, query ? query : "");
-    return ok ? 0 : -1;
 }
 
 static int write_fleet(const char *dir, uint64_t seed)

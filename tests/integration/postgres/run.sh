@@ -5,7 +5,8 @@
 #   - the demo fleet written to SQLite and to PostgreSQL gives the same
 #     `allocation -o json` (by namespace, label, pod, with --step, idle
 #     shared) and `assets -o json` to a relative 1e-9 (jsondiff.py);
-#   - the property suite (tests/unit/test_engine_exact.c) on PostgreSQL;
+#   - the property suite (tests/unit/test_engine_exact.c) and the bill
+#     reconciliation tests (test_bills_reconcile.c) on PostgreSQL;
 #   - the password is in no output and no error message;
 #   - a hot standby: writing to it alone is refused, a URL listing it before
 #     the primary writes to the primary (target_session_attrs=read-write);
@@ -21,6 +22,8 @@
 #     spool on /metrics during and after the outage (agents.py);
 #   - `serve` keeps answering across a PostgreSQL restart (reconnect), and
 #     two replicas answer concurrent requests alike;
+#   - FOCUS bills (bills.sh): import, restatement, cloudcost and
+#     reconciliation give the same JSON on both backends; agents are refused;
 #   - kill -9 of a writer mid-flush leaves every earlier commit and no half
 #     hour (the flush is one transaction).
 set -uo pipefail
@@ -57,7 +60,7 @@ out=$($kt demo --db "$base/fleet" --days 3 --pods 120 2>&1); rc=$?
 same() { # name, kubetally args…
   local name=$1; shift
   "$kt" "$@" --db "sqlite:$sq" -o json > "$tmp/a.json" 2>"$tmp/a.err" &&
-  "$kt" "$@" --db "$base/fleet" -o json > "$tmp/b.json" 2>"$tmp/b.err" &&
+  "$kt" "$@" --db "$base/${same_db:-fleet}" -o json > "$tmp/b.json" 2>"$tmp/b.err" &&
   [ "$(wc -c < "$tmp/a.json")" -gt 100 ] &&
   python3 tests/integration/postgres/jsondiff.py "$tmp/a.json" "$tmp/b.json" > "$tmp/diff" &&
   ok "same JSON from both backends: $name" || { bad "backends differ: $name"; head -5 "$tmp/diff" "$tmp/b.err"; }
@@ -100,6 +103,12 @@ if [ -x build/tests/test_engine_exact ]; then
     { bad "property suite on PostgreSQL"; grep -v "^ok" "$tmp/exact.log" | tail -10; }
 else
   bad "build/tests/test_engine_exact missing (make test first)"
+fi
+# the bill reconciliation unit tests' hand-computed numbers, on PostgreSQL too
+if [ -x build/tests/test_bills_reconcile ]; then
+  KUBETALLY_TEST_PG=$PG_URL build/tests/test_bills_reconcile > "$tmp/bills_unit.log" 2>&1 &&
+    ok "bill reconciliation unit tests on both backends ($(tail -1 "$tmp/bills_unit.log"))" ||
+    { bad "bill reconciliation unit tests on PostgreSQL"; grep -v "^ok" "$tmp/bills_unit.log" | tail -10; }
 fi
 
 # --- agents: row-level security --------------------------------------------------
@@ -245,6 +254,9 @@ pg_sql "CREATE DATABASE volusage" >/dev/null
 vu=$(KUBETALLY_TEST_PG="$base/volusage" build/tests/test_engine_savings_volumes 2>&1)
 [[ "$vu" == *"ok   store_keeps_day_peaks_postgresql"* && "$vu" != *skip* && "$vu" == *" 0 failed"* ]] &&
   ok "volume usage day peaks on PostgreSQL (test_engine_savings_volumes)" || bad "volume usage on PostgreSQL: $vu"
+
+# --- FOCUS bills: import, cloudcost, reconciliation ------------------------------------
+. tests/integration/postgres/bills.sh
 
 # --- kill -9 mid-write ---------------------------------------------------------------
 pg_sql "CREATE DATABASE killed" >/dev/null

@@ -157,6 +157,15 @@ try:
     # then would first show them.  Ask at that instant (at most 5 minutes ahead, answered from the
     # newest samples) instead of waiting for it.
     at = (int(time.time()) // 300 + 1) * 300
+    # An instant query sees samples up to 5 minutes old: just after a boundary `at` is nearly 5
+    # minutes ahead, and the newest scrape or rule run (1 s and 2 s apart, later under load) may be
+    # older than at - 5m, which empties every panel.  Wait for the clock to leave a minute's margin
+    # (bounded: at most 60 s), then for a sample inside the margin.
+    while at - time.time() > 240:
+        time.sleep(1)
+    ok(wait_for("time() - timestamp(up{job=\"kubetally\"}) < 30") and
+       wait_for("time() - timestamp(workload:opencost_cpu_cost:sum) < 30"),
+       "fresh samples for the dashboards' instant")
     total = answered = 0
     for path in sorted(glob.glob(os.path.join(mixin, "dashboards_out", "*.json"))):
         d = json.load(open(path))

@@ -220,7 +220,8 @@ static int pgb_apply(kt_store *ks, const kt_bill_recon *r, double factor, kt_err
     char v[8][40];
     const char *p[10];
     snprintf(v[0], sizeof v[0], "%d", r->kind);
-    I64(v[1], r->asset_id), I64(v[2], r->day);
+    snprintf(v[1], sizeof v[1], "%lld", (long long)r->asset_id);
+    snprintf(v[2], sizeof v[2], "%lld", (long long)r->day);
     double x[] = {r->estimate, r->billed, r->effective, r->list, r->applied};
     for (int i = 0; i < 3; i++)
         p[i] = v[i];

@@ -191,7 +191,7 @@ static void put_str(kt_buf *b, const char *s)
     buf_add(b, s, n + 1); /* with its NUL: the reader points into the payload */
 }
 
-#define AT(T, rec, off) (*(const T *)(const void *)((const char *)(rec) + (off)))
+#define AT(T, rec, off) (*(T const *)(const void *)((const char *)(rec) + (off)))
 
 static void encode(sp_writer *w, int op, const void *rec)
 {

@@ -56,7 +56,10 @@ grep -q "ExecStart=/usr/local/bin/kubetally serve" deploy/systemd/kubetally.serv
 
 # a real API server validates every object (server-side dry run)
 python3 - "$tmp" <<'PY' > "$tmp/api.env" 2>"$tmp/api.err" &
-import os, sys, time
+import os, signal, sys, time
+# the suite's cleanup sends SIGTERM: leave through `finally`, which stops the
+# servers (killed outright, they outlived the suite)
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 sys.path.insert(0, "tests/integration/kube")
 import harness
 tmp = sys.argv[1]
@@ -72,7 +75,8 @@ finally:
     etcd.stop()
 PY
 pids+=("$!")
-until_ok '[ -s "$tmp/api.env" ]' || { bad "API server did not start"; tail -5 "$tmp/api.err"; exit 1; }
+# etcd and the API server take a while on a loaded machine: up to 2 minutes
+KT_WAIT_TRIES=1200 until_ok '[ -s "$tmp/api.env" ]' || { bad "API server did not start"; tail -5 "$tmp/api.err"; exit 1; }
 . "$tmp/api.env"
 cat > "$tmp/kubeconfig" <<KC
 apiVersion: v1
@@ -92,5 +96,6 @@ for base in agent central; do
     bad "dry run of deploy/$base (exit $rc, $n of $objs): $(head -5 <<<"$out")"
 done
 touch "$tmp/done"
+until_ok '! kill -0 '"${pids[-1]}"' 2>/dev/null' || bad "the API server did not stop"
 echo "$fails failed"
 [ "$fails" = 0 ]

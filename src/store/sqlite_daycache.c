@@ -29,9 +29,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#endif
 
 #include "store/sqlite_dayfile.h"
 #include "util/buf.h"
@@ -320,7 +317,8 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     if (d->str_off[nstr] != d->h->n[S_STRBYTES])
         return -1;
     for (uint64_t i = 0; i < nstr; i++) /* every string inside the bytes and terminated */
-        if (d->str_off[i] >= d->str_off[i + 1] || d->str_bytes[d->str_off[i + 1] - 1] != 0)
+        if (d->str_off[i] >= d->str_off[i + 1] || d->str_off[i + 1] > d->h->n[S_STRBYTES] ||
+            d->str_bytes[d->str_off[i + 1] - 1] != 0)
             return -1;
     return 0;
 }
@@ -516,12 +514,6 @@ static const char *map_file(const char *path, size_t *len)
     close(fd);
     if (p == MAP_FAILED)
         return NULL;
-#if defined(__SANITIZE_ADDRESS__)
-    /* GCC 12's AddressSanitizer does not watch mmap: when the kernel hands
-     * back pages a freed large heap block once held, their shadow still says
-     * "freed" and every read of the file is reported as a use after free. */
-    ASAN_UNPOISON_MEMORY_REGION(p, (size_t)st.st_size);
-#endif
     *len = (size_t)st.st_size;
     return p;
 }

@@ -463,7 +463,17 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
             rules[nr++] = stored[i]; /* shallow: owned by stored */
     }
     kt_rule_run *runs = xcalloc(nr ? nr : 1, sizeof *runs);
-    rules_run(s, rules, nr, now, o->lim, cache, runs);
+    kt_posture_feed *feed = NULL;
+    char feed_error[256] = "";
+    kt_feed_view fv = {NULL, NULL};
+    for (size_t i = 0; i < nr && o->feed && !fv.error; i++)
+        if (rule_every_round(&rules[i])) { /* asked only when a rule reads it: it may read clusters */
+            kt_err fe = {0};
+            if (o->feed(o->feed_ud, s, now, &feed, &fe))
+                snprintf(feed_error, sizeof feed_error, "%.200s", fe.msg[0] ? fe.msg : "no posture audit yet");
+            fv = (kt_feed_view){feed, feed_error};
+        }
+    rules_run(s, rules, nr, now, o->lim, cache, &fv, runs);
     engine_cache_free(cache);
     v.runs = runs, v.n_runs = nr;
     for (size_t i = 0; i < nr; i++)
@@ -486,6 +496,7 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
     free(v.e);
     free(bs);
     rule_runs_free(runs, nr);
+    posture_feed_unref(feed);
     free(rules);
     rule_list_free(stored, ns);
     free(runs);

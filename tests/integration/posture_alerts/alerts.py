@@ -101,12 +101,7 @@ def main():
         scenario.pod(c, "default", "mem-1", "n-eu", {"app": "mem"})
         scenario.status(c, "default", "mem-1", True, {"running": {}},
                         {"terminated": {"reason": "OOMKilled", "exitCode": 137}})
-        cfg = os.path.join(work, "kubeconfig")
-        with open(cfg, "w") as f:
-            f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: eks\n  cluster:\n    server: %s\n"
-                    "    certificate-authority: %s\nusers:\n- name: kt\n  user:\n    token: %s\ncontexts:\n"
-                    "- name: prod-eks\n  context: {cluster: eks, user: kt}\ncurrent-context: prod-eks\n"
-                    % (api.url, pki.path("ca.crt"), pki.kt_token))
+        cfg = scenario.kubeconfig(os.path.join(work, "kubeconfig"), api, pki)
         rules = os.path.join(work, "rules.yaml")
         with open(rules, "w") as f:
             f.write("residency:\n  - name: eu\n    label: data-residency=eu\n    regions: [eu-*, europe-*]\n")

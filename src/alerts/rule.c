@@ -260,6 +260,27 @@ static int posture_fields(const json_t *j, kt_rule *r, const char **field, kt_er
     return 0;
 }
 
+/* window, and what goes with it: posture rules have none, health and
+ * posture rules take posture_fields instead of a schedule. */
+static int rule_window_fields(const json_t *j, kt_rule *r, const char **field, kt_err *err)
+{
+    enum kt_rule_type t = r->type;
+    const char *w = json_string_value(json_object_get(j, "window"));
+    if (t == KT_RULE_POSTURE && json_object_get(j, "window"))
+        return bad(field, "window", err, "not for posture rules: they judge the latest audit at every round");
+    if (!w)
+        w = t == KT_RULE_HEALTH ? "10m" : "1d";
+    if (t != KT_RULE_POSTURE && parse_window(w, r, field, err))
+        return -1;
+    if (rule_every_round(r))
+        return posture_fields(j, r, field, err);
+    if (json_object_get(j, "checks"))
+        return bad(field, "checks", err, "only for posture and health rules");
+    if (t == KT_RULE_ANOMALY && r->window_s != 86400 && r->window_s != 3600)
+        return bad(field, "window", err, "an anomaly rule looks at each day (1d or daily) or each hour (1h)");
+    return 0;
+}
+
 int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field, kt_err *err)
 {
     static const char *const known[] = {"id", "type", "window", "aggregation", "filter", "efficiencyThreshold",
@@ -291,19 +312,8 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
         snprintf(r->id, sizeof r->id, "%s", id);
     else
         snprintf(r->id, sizeof r->id, "%s-%zu", type, index);
-    const char *w = json_string_value(json_object_get(j, "window"));
-    if (t == KT_RULE_POSTURE && json_object_get(j, "window"))
-        return bad(field, "window", err, "not for posture rules: they judge the latest audit at every round");
-    if (!w)
-        w = t == KT_RULE_HEALTH ? "10m" : "1d";
-    if (t != KT_RULE_POSTURE && parse_window(w, r, field, err))
+    if (rule_window_fields(j, r, field, err))
         return -1;
-    if ((t == KT_RULE_HEALTH || t == KT_RULE_POSTURE) && posture_fields(j, r, field, err))
-        return -1;
-    if (t != KT_RULE_HEALTH && t != KT_RULE_POSTURE && (json_object_get(j, "checks")))
-        return bad(field, "checks", err, "only for posture and health rules");
-    if (t == KT_RULE_ANOMALY && r->window_s != 86400 && r->window_s != 3600)
-        return bad(field, "window", err, "an anomaly rule looks at each day (1d or daily) or each hour (1h)");
     const json_t *agg = json_object_get(j, "aggregation"), *flt = json_object_get(j, "filter");
     if ((agg && !json_is_string(agg)) || (flt && !json_is_string(flt)))
         return bad(field, agg && !json_is_string(agg) ? "aggregation" : "filter", err, "a string");

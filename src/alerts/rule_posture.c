@@ -20,8 +20,8 @@ static void identity(const kt_feed_item *it, char *out, size_t cap)
 {
     char whole[1200];
     int n = snprintf(whole, sizeof whole, "%s/%s/%s/%s/%s", it->check, it->cluster, it->ns, it->kind, it->name);
-    if (n < VALUE_MAX) {
-        snprintf(out, cap, "%s", whole);
+    if (n >= 0 && n < VALUE_MAX && (size_t)n < cap) {
+        memcpy(out, whole, (size_t)n + 1);
         return;
     }
     uint64_t h = kt_hash_bytes(whole, strlen(whole));

@@ -187,6 +187,29 @@ TEST(findings_fire_once_and_resolve)
     posture_feed_unref(b);
 }
 
+TEST(long_identities_stay_distinct)
+{
+    /* two 240-character names that differ only in their last letter: the
+     * identities are cut to fit the key and end in a hash of the whole */
+    char a[241], b[241];
+    memset(a, 'x', 240), memset(b, 'x', 240);
+    a[240] = b[240] = 0;
+    b[239] = 'y';
+    kt_posture_feed *f = posture_feed_new(T);
+    posture_feed_add(f, KT_FEED_POSTURE, 2, "eu1", "shop", "Pod", a, "hostPIDSet", "");
+    posture_feed_add(f, KT_FEED_POSTURE, 2, "eu1", "shop", "Pod", b, "hostPIDSet", "");
+    kt_rule r = {.id = "pos", .type = KT_RULE_POSTURE, .min_severity = 2};
+    kt_rule_run run = {.rule = &r, .run_at = T};
+    rule_judge_feed(&run, f);
+    CHECK(run.n == 2);
+    if (run.n == 2) {
+        CHECK(strcmp(run.f[0].key, run.f[1].key) != 0);
+        CHECK(strlen(run.f[0].key) < 200 && !strncmp(run.f[0].key, "rule:pos/hostPIDSet/eu1/shop/Pod/xxx", 36));
+    }
+    rule_runs_free(&run, 1);
+    posture_feed_unref(f);
+}
+
 TEST(posture_rule_without_a_service)
 {
     kt_alert_opts o = {&hook, 1, 3, 10, 15, &nolim, cfg.rules, cfg.n_rules, NULL, NULL};
@@ -215,6 +238,7 @@ int main(void)
     RUN(check_families);
     RUN(findings_fire_once_and_resolve);
     RUN(posture_rule_without_a_service);
+    RUN(long_identities_stay_distinct);
     alerts_config_free(&cfg);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -35,6 +35,7 @@
 
 #include <jansson.h>
 
+#include "alerts/posture_feed.h"
 #include "alerts/receiver.h"
 #include "engine/engine.h"
 #include "store/store.h"
@@ -51,6 +52,8 @@ typedef struct kt_alert_opts {
     const kt_engine_limits *lim;
     const struct kt_rule *rules; /* alert rules (rule.h) besides budgets */
     size_t n_rules;
+    kt_posture_feed_fn feed;     /* the posture service's findings for posture and health rules; NULL: none */
+    void *feed_ud;
 } kt_alert_opts;
 
 typedef struct kt_alert_stats {

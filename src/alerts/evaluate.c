@@ -410,6 +410,24 @@ static int reports(kt_store *s, const kt_alert_opts *o, const kt_rule_run *runs,
     return 0;
 }
 
+/* The posture service's latest audit, asked once per round and only when a
+ * posture or health rule reads it (it may read clusters); the caller drops
+ * the feed.  error (cap bytes) holds why there is none. */
+static kt_feed_view ask_feed(kt_store *s, const kt_alert_opts *o, const kt_rule *rules, size_t nr, int64_t now,
+                             char *error, size_t cap)
+{
+    kt_feed_view fv = {NULL, NULL};
+    for (size_t i = 0; i < nr && o->feed && !fv.error; i++)
+        if (rule_every_round(&rules[i])) {
+            kt_posture_feed *feed = NULL;
+            kt_err fe = {0};
+            if (o->feed(o->feed_ud, s, now, &feed, &fe))
+                snprintf(error, cap, "%.200s", fe.msg[0] ? fe.msg : "no posture audit yet");
+            fv = (kt_feed_view){feed, error};
+        }
+    return fv;
+}
+
 int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_stats *st, kt_err *err)
 {
     assert(s && o && o->lim && st);
@@ -463,7 +481,9 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
             rules[nr++] = stored[i]; /* shallow: owned by stored */
     }
     kt_rule_run *runs = xcalloc(nr ? nr : 1, sizeof *runs);
-    rules_run(s, rules, nr, now, o->lim, cache, runs);
+    char feed_error[256] = "";
+    kt_feed_view fv = ask_feed(s, o, rules, nr, now, feed_error, sizeof feed_error);
+    rules_run(s, rules, nr, now, o->lim, cache, &fv, runs);
     engine_cache_free(cache);
     v.runs = runs, v.n_runs = nr;
     for (size_t i = 0; i < nr; i++)
@@ -486,6 +506,7 @@ int alerts_evaluate(kt_store *s, const kt_alert_opts *o, int64_t now, kt_alert_s
     free(v.e);
     free(bs);
     rule_runs_free(runs, nr);
+    posture_feed_unref((kt_posture_feed *)fv.feed);
     free(rules);
     rule_list_free(stored, ns);
     free(runs);

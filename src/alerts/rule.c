@@ -14,7 +14,7 @@
 
 static const char *const type_names[KT_RULE_NTYPES] = {"efficiency", "spendChange", "recurringUpdate", "anomaly",
                                                        "health", "budget", "assetBudget", "cloudCostBudget",
-                                                       "cloudReport"};
+                                                       "cloudReport", "posture"};
 static const char *const metric_names[] = {"AmortizedNetCost", "ListCost", "NetCost", "InvoicedCost",
                                            "AmortizedCost"};
 
@@ -117,6 +117,32 @@ static int values_filter(const char *agg, const char *values, kt_rule *r, const 
     return too_long ? bad(field, "filter", err, "too long") : 0;
 }
 
+/* values (comma-separated; "*" or NULL = all) into out as a comma list
+ * without the spaces around names ("" = all); -1 when it does not fit. */
+static int comma_list(const char *values, char *out, size_t cap)
+{
+    out[0] = 0;
+    if (!values || !strcmp(values, "*"))
+        return 0;
+    kt_buf v = {0};
+    for (const char *p = values; *p;) { /* spaces around names dropped */
+        size_t n = strcspn(p, ",");
+        const char *a = p, *b = p + n;
+        while (a < b && *a == ' ')
+            a++;
+        while (b > a && b[-1] == ' ')
+            b--;
+        if (b > a)
+            buf_printf(&v, "%s%.*s", v.len ? "," : "", (int)(b - a), a);
+        p += n + (p[n] == ',');
+    }
+    int too_long = v.len >= cap;
+    if (!too_long && v.len)
+        snprintf(out, cap, "%s", v.data);
+    buf_free(&v);
+    return too_long ? -1 : 0;
+}
+
 /* assetBudget, cloudCostBudget, cloudReport: the aggregation (Assets or
  * cloud-cost API) and its values as a comma list. */
 static int other_aggregation(const char *agg, const char *values, kt_rule *r, const char **field, kt_err *err)
@@ -147,26 +173,7 @@ static int other_aggregation(const char *agg, const char *values, kt_rule *r, co
             return bad(field, "aggregation", err, "type, cluster, provider, region or node");
     }
     snprintf(r->aggregation, sizeof r->aggregation, "%s", engine_agg);
-    r->values[0] = 0;
-    if (!values || !strcmp(values, "*"))
-        return 0;
-    kt_buf v = {0};
-    for (const char *p = values; *p;) { /* spaces around names dropped */
-        size_t n = strcspn(p, ",");
-        const char *a = p, *b = p + n;
-        while (a < b && *a == ' ')
-            a++;
-        while (b > a && b[-1] == ' ')
-            b--;
-        if (b > a)
-            buf_printf(&v, "%s%.*s", v.len ? "," : "", (int)(b - a), a);
-        p += n + (p[n] == ',');
-    }
-    int too_long = v.len >= sizeof r->values;
-    if (!too_long && v.len)
-        snprintf(r->values, sizeof r->values, "%s", v.data);
-    buf_free(&v);
-    return too_long ? bad(field, "filter", err, "too long") : 0;
+    return comma_list(values, r->values, sizeof r->values) ? bad(field, "filter", err, "too long") : 0;
 }
 
 static int number(const json_t *j, const char *key, double lo, double hi, double dflt, double *out,
@@ -209,11 +216,77 @@ static int contacts(const json_t *j, kt_rule *r, const char **field, kt_err *err
     return 0;
 }
 
+/* posture and health: aggregation (posture: cluster or fleet), filter (the
+ * clusters), checks (a list or a comma string), severity (posture),
+ * threshold (a score, 0–100). */
+static int posture_fields(const json_t *j, kt_rule *r, const char **field, kt_err *err)
+{
+    const char *agg = json_string_value(json_object_get(j, "aggregation"));
+    if (agg && strcmp(agg, "cluster") && (r->type != KT_RULE_POSTURE || strcmp(agg, "fleet")))
+        return bad(field, "aggregation", err, r->type == KT_RULE_POSTURE ? "cluster (each cluster's score) or fleet"
+                                                                         : "cluster (the only one)");
+    snprintf(r->aggregation, sizeof r->aggregation, "%s", agg ? agg : "cluster");
+    if (comma_list(json_string_value(json_object_get(j, "filter")), r->values, sizeof r->values))
+        return bad(field, "filter", err, "too long");
+    const json_t *c = json_object_get(j, "checks"), *v;
+    kt_buf b = {0};
+    size_t i;
+    json_array_foreach(c, i, v) {
+        if (!json_is_string(v) || !json_string_length(v) || strchr(json_string_value(v), ',')) {
+            buf_free(&b);
+            return bad(field, "checks", err, "a list of check IDs or families (docs/alerts.md)");
+        }
+        buf_printf(&b, "%s%s", b.len ? "," : "", json_string_value(v));
+    }
+    int fail = c && !json_is_array(c) && !json_is_string(c);
+    if (!fail)
+        fail = comma_list(json_is_string(c) ? json_string_value(c) : b.data, r->checks, sizeof r->checks);
+    buf_free(&b);
+    if (fail)
+        return bad(field, "checks", err, "a list of check IDs or families, under 512 characters in all");
+    const json_t *sev = json_object_get(j, "severity");
+    static const char *const sevs[] = {"", "warning", "danger", "none"};
+    r->min_severity = 2;
+    if (sev && r->type != KT_RULE_POSTURE)
+        return bad(field, "severity", err, "only for posture rules");
+    for (int k = 1; sev && k < 4; k++)
+        if (json_is_string(sev) && !strcmp(json_string_value(sev), sevs[k]))
+            r->min_severity = k, sev = NULL;
+    if (sev)
+        return bad(field, "severity", err, "danger, warning or none");
+    const json_t *t = json_object_get(j, "threshold");
+    if (t && (!json_is_number(t) || json_number_value(t) < 0 || json_number_value(t) > 100))
+        return bad(field, "threshold", err, "a score from 0 to 100 (fires below it)");
+    return 0;
+}
+
+/* window, and what goes with it: posture rules have none, health and
+ * posture rules take posture_fields instead of a schedule. */
+static int rule_window_fields(const json_t *j, kt_rule *r, const char **field, kt_err *err)
+{
+    enum kt_rule_type t = r->type;
+    const char *w = json_string_value(json_object_get(j, "window"));
+    if (t == KT_RULE_POSTURE && json_object_get(j, "window"))
+        return bad(field, "window", err, "not for posture rules: they judge the latest audit at every round");
+    if (!w)
+        w = t == KT_RULE_HEALTH ? "10m" : "1d";
+    if (t != KT_RULE_POSTURE && parse_window(w, r, field, err))
+        return -1;
+    if (rule_every_round(r))
+        return posture_fields(j, r, field, err);
+    if (json_object_get(j, "checks"))
+        return bad(field, "checks", err, "only for posture and health rules");
+    if (t == KT_RULE_ANOMALY && r->window_s != 86400 && r->window_s != 3600)
+        return bad(field, "window", err, "an anomaly rule looks at each day (1d or daily) or each hour (1h)");
+    return 0;
+}
+
 int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field, kt_err *err)
 {
     static const char *const known[] = {"id", "type", "window", "aggregation", "filter", "efficiencyThreshold",
                                         "spendThreshold", "baselineWindow", "relativeThreshold", "ownerContact",
-                                        "slackWebhookUrl", "msTeamsWebhookUrl", "threshold", "costMetric", NULL};
+                                        "slackWebhookUrl", "msTeamsWebhookUrl", "threshold", "costMetric", "checks",
+                                        "severity", NULL};
     assert(r && field);
     memset(r, 0, sizeof *r);
     *field = "";
@@ -229,7 +302,7 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
             t = i;
     if (t < 0)
         return bad(field, "type", err, "budget, efficiency, spendChange, recurringUpdate, anomaly, health, "
-                   "assetBudget, cloudCostBudget or cloudReport (budgets with limits and periods are under "
+                   "posture, assetBudget, cloudCostBudget or cloudReport (budgets with limits and periods are under "
                    "budgets:)");
     r->type = (enum kt_rule_type)t;
     const char *id = json_string_value(json_object_get(j, "id"));
@@ -239,13 +312,8 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
         snprintf(r->id, sizeof r->id, "%s", id);
     else
         snprintf(r->id, sizeof r->id, "%s-%zu", type, index);
-    const char *w = json_string_value(json_object_get(j, "window"));
-    if (!w)
-        w = t == KT_RULE_HEALTH ? "10m" : "1d";
-    if (parse_window(w, r, field, err))
+    if (rule_window_fields(j, r, field, err))
         return -1;
-    if (t == KT_RULE_ANOMALY && r->window_s != 86400 && r->window_s != 3600)
-        return bad(field, "window", err, "an anomaly rule looks at each day (1d or daily) or each hour (1h)");
     const json_t *agg = json_object_get(j, "aggregation"), *flt = json_object_get(j, "filter");
     if ((agg && !json_is_string(agg)) || (flt && !json_is_string(flt)))
         return bad(field, agg && !json_is_string(agg) ? "aggregation" : "filter", err, "a string");
@@ -253,7 +321,7 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
     if (other && other_aggregation(agg ? json_string_value(agg) : NULL, flt ? json_string_value(flt) : NULL, r,
                                    field, err))
         return -1;
-    if (t != KT_RULE_HEALTH && !other &&
+    if (t != KT_RULE_HEALTH && t != KT_RULE_POSTURE && !other &&
         values_filter(agg ? json_string_value(agg) : "namespace", flt ? json_string_value(flt) : "", r, field, err))
         return -1;
     if ((t == KT_RULE_BUDGET || t == KT_RULE_ASSET_BUDGET || t == KT_RULE_CLOUD_BUDGET) &&
@@ -284,7 +352,7 @@ int rule_from_json(const json_t *j, size_t index, kt_rule *r, const char **field
     if (number(j, "efficiencyThreshold", 0, 1, 0.5, &r->efficiency_threshold, field, err) ||
         number(j, "spendThreshold", 0, 1e12, 0, &r->spend_threshold, field, err) ||
         number(j, "relativeThreshold", -0.999999, 1e6, 0, &r->relative_threshold, field, err) ||
-        number(j, "threshold", 0, 1e12, 0, &r->threshold, field, err))
+        number(j, "threshold", 0, rule_every_round(r) ? 100 : 1e12, 0, &r->threshold, field, err))
         return -1;
     return contacts(j, r, field, err);
 }
@@ -295,6 +363,32 @@ void rule_free(kt_rule *r)
         return;
     json_decref(r->action);
     r->action = NULL;
+}
+
+int rule_every_round(const kt_rule *r)
+{
+    assert(r);
+    return r->type == KT_RULE_HEALTH || r->type == KT_RULE_POSTURE;
+}
+
+/* An entry keeps a check when it names it, or its family: the part before
+ * "/" (pss-baseline, residency, resilience), pss (both levels), polaris (a
+ * Polaris check: polaris set). */
+int rule_keeps_check(const kt_rule *r, const char *check, int polaris)
+{
+    assert(r && check);
+    if (!r->checks[0])
+        return 1;
+    size_t fam = strcspn(check, "/");
+    for (const char *p = r->checks; *p;) {
+        size_t k = strcspn(p, ",");
+        if ((k == strlen(check) && !memcmp(p, check, k)) || (check[fam] && k == fam && !memcmp(p, check, k)) ||
+            (k == 3 && !memcmp(p, "pss", 3) && !strncmp(check, "pss-", 4)) ||
+            (polaris && k == 7 && !memcmp(p, "polaris", 7)))
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
 }
 
 int64_t rule_next_run(const kt_rule *r, int64_t t)
@@ -314,7 +408,7 @@ int64_t rule_next_run(const kt_rule *r, int64_t t)
         struct tm n = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon + 1, .tm_mday = 1};
         return (int64_t)timegm(&n);
     }
-    default: return r->type == KT_RULE_HEALTH ? t : day + r->window_s;
+    default: return rule_every_round(r) ? t : day + r->window_s;
     }
 }
 

@@ -21,8 +21,29 @@
  *                        from the 48 hours before (hourly rows; a daily season)
  *   type: health         window (default 10m): a cluster silent (no contact)
  *                        for longer, a collector reporting an error, or a
- *                        node priced at nothing in the last hour fires; checked
- *                        at every evaluation round
+ *                        node priced at nothing in the last hour fires; and,
+ *                        when serve has a posture service (posture_feed.h),
+ *                        every health finding (NodeNotReady, MemoryPressure,
+ *                        DiskPressure, PIDPressure, CrashLoopBackOff,
+ *                        OOMKilled, ImagePullBackOff, Pending, JobFailed,
+ *                        VersionEndOfLife, VersionSkew) of a workload, node
+ *                        or cluster, and a cluster whose health score is
+ *                        below threshold (0–100; default 0: never); checks
+ *                        (list) keeps only the named checks (silent, error,
+ *                        prices name the first three); filter: clusters;
+ *                        checked at every evaluation round
+ *   type: posture        each finding of the posture audit at or above
+ *                        severity (danger (default) or warning; none: no
+ *                        findings) — Polaris checks, Pod Security Standards
+ *                        violations, residency and resilience findings — one
+ *                        alert per cluster/namespace/kind/name/check; checks
+ *                        (list of check IDs or families polaris, pss,
+ *                        pss-baseline, pss-restricted, residency,
+ *                        resilience) keeps only those; and each cluster's
+ *                        (aggregation: cluster, default) or the fleet's
+ *                        (aggregation: fleet) Polaris score below threshold
+ *                        (0–100; default 0: never); filter: clusters;
+ *                        checked at every evaluation round
  *   type: budget         window, aggregation, filter, threshold: a row of
  *                        the allocation whose cost over the window is above
  *                        threshold fires (Kubecost's Allocation Budget)
@@ -64,7 +85,8 @@
 #include "util/err.h"
 
 enum kt_rule_type { KT_RULE_EFFICIENCY, KT_RULE_SPEND_CHANGE, KT_RULE_RECURRING, KT_RULE_ANOMALY, KT_RULE_HEALTH,
-                    KT_RULE_BUDGET, KT_RULE_ASSET_BUDGET, KT_RULE_CLOUD_BUDGET, KT_RULE_CLOUD_REPORT, KT_RULE_NTYPES };
+                    KT_RULE_BUDGET, KT_RULE_ASSET_BUDGET, KT_RULE_CLOUD_BUDGET, KT_RULE_CLOUD_REPORT, KT_RULE_POSTURE,
+                    KT_RULE_NTYPES };
 /* Cloud-cost figures a cloudCostBudget may watch (Kubecost's costMetric). */
 enum kt_rule_metric { KT_RM_AMORTIZED_NET, KT_RM_LIST, KT_RM_NET, KT_RM_INVOICED, KT_RM_AMORTIZED };
 enum kt_rule_cal { KT_CAL_DAYS, KT_CAL_HOURS, KT_CAL_WEEKLY, KT_CAL_MONTHLY };
@@ -79,7 +101,10 @@ typedef struct kt_rule {
     char filter[1024];         /* the v2 filter the values stand for ("" ⇒ all) */
     char values[1024];         /* assetBudget, cloudCostBudget, cloudReport: the values watched, comma list
                                 * ("" ⇒ all) */
-    double threshold;          /* budget, assetBudget, cloudCostBudget: the spend over the window that fires */
+    double threshold;          /* budget, assetBudget, cloudCostBudget: the spend over the window that fires;
+                                * posture, health: the score below which a cluster fires (0: off) */
+    char checks[512];          /* posture, health: the checks kept, comma list ("" ⇒ all) */
+    int min_severity;          /* posture: 2 danger, 1 warning, 3 none (findings off) */
     enum kt_rule_metric metric; /* cloudCostBudget */
     double efficiency_threshold, spend_threshold, relative_threshold;
     int64_t baseline_s;
@@ -94,6 +119,11 @@ const char *rule_type_name(enum kt_rule_type t);
 const char *rule_metric_name(enum kt_rule_metric m);
 /* Is v one of the rule's values (comma list; none ⇒ every value)? */
 int rule_watches(const kt_rule *r, const char *v);
+
+/* health and posture rules run at every round, the others on a schedule. */
+int rule_every_round(const kt_rule *r);
+/* Does the rule keep check `check` (its checks list; see above)? */
+int rule_keeps_check(const kt_rule *r, const char *check, int polaris);
 
 /* The first run after t (see above); health rules run every round (t). */
 int64_t rule_next_run(const kt_rule *r, int64_t t);

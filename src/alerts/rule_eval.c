@@ -18,7 +18,7 @@ static json_t *labels_for(const kt_rule *r, const char *alertname, const char *v
 {
     json_t *l = json_pack("{s:s, s:s, s:s, s:s}", "alertname", alertname, "rule", r->id, "type",
                           rule_type_name(r->type), "severity", severity);
-    if (value && r->type != KT_RULE_HEALTH) { /* namespace=…, cluster=…, team=… as the aggregation names it */
+    if (value && !rule_every_round(r)) { /* namespace=…, cluster=…, team=… as the aggregation names it */
         const char *name = !strncmp(r->aggregation, "label:", 6) ? r->aggregation + 6 : r->aggregation;
         if (!strcmp(name, "type")) /* an asset's type: "type" is the rule's */
             name = "assetType";
@@ -27,10 +27,10 @@ static json_t *labels_for(const kt_rule *r, const char *alertname, const char *v
     return l;
 }
 
-/* A finding: key rule:ID/VALUE and its state (labels, summary, numbers). */
-static json_t *add_finding(kt_rule_run *run, const char *value, const char *alertname, const char *severity,
-                           const char *summary)
+json_t *rule_finding_add(kt_rule_run *run, const char *value, const char *alertname, const char *severity,
+                         const char *summary)
 {
+    assert(run && run->rule && value && alertname && severity && summary);
     grow_array((void **)&run->f, &run->cap, run->n, sizeof *run->f);
     kt_finding *f = &run->f[run->n++];
     snprintf(f->key, sizeof f->key, "rule:%s/%s", run->rule->id, value);
@@ -81,7 +81,7 @@ static void efficiency(kt_rule_run *run, const kt_reply *rep)
         char s[400];
         snprintf(s, sizeof s, "%s %s: efficiency %.1f %% below %.1f %% on %.2f spent (%s)", r->aggregation,
                  a->name, 100 * eff, 100 * r->efficiency_threshold, cost, r->window);
-        json_t *st = add_finding(run, a->name, "KubetallyEfficiency", "warning", s);
+        json_t *st = rule_finding_add(run, a->name, "KubetallyEfficiency", "warning", s);
         json_object_set_new(st, "efficiency", json_real(eff));
         json_object_set_new(st, "totalCost", json_real(cost));
     }
@@ -103,7 +103,7 @@ static void spend_change(kt_rule_run *run, const kt_reply *cur, const kt_reply *
         char s[400];
         snprintf(s, sizeof s, "%s %s: %.2f a day over %s, %+.1f %% against %.2f a day over the %gd before", r->aggregation,
                  a->name, now_avg, r->window, 100 * change, base_avg, bd);
-        json_t *st = add_finding(run, a->name, "KubetallySpendChange", "warning", s);
+        json_t *st = rule_finding_add(run, a->name, "KubetallySpendChange", "warning", s);
         json_object_set_new(st, "dailyAverage", json_real(now_avg));
         json_object_set_new(st, "baselineDailyAverage", json_real(base_avg));
         json_object_set_new(st, "relativeChange", json_real(change));
@@ -151,7 +151,7 @@ static void anomaly(kt_rule_run *run, const kt_reply *fc)
         snprintf(t, sizeof t, "%s %s: %.2f spent %s %.*s, outside the forecast %.2f (%.2f..%.2f at 95 %%)",
                  r->aggregation, s->key, actual, hourly ? "in the hour from" : "on", hourly ? 16 : 10, d, p->predicted,
                  p->lower, p->upper);
-        json_t *st = add_finding(run, s->key, "KubetallyAnomaly", "warning", t);
+        json_t *st = rule_finding_add(run, s->key, "KubetallyAnomaly", "warning", t);
         json_object_set_new(st, "actual", json_real(actual));
         json_object_set_new(st, "predictedCost", json_real(p->predicted));
         json_object_set_new(st, "lowerConfidenceLimit", json_real(p->lower));
@@ -166,7 +166,7 @@ static void over_threshold(kt_rule_run *run, const char *name, double cost, cons
     char s[400];
     snprintf(s, sizeof s, "%s %s: %.2f spent over %s, above the threshold %.2f", r->aggregation, name, cost,
              r->window, r->threshold);
-    json_t *st = add_finding(run, name, alertname, "warning", s);
+    json_t *st = rule_finding_add(run, name, alertname, "warning", s);
     json_object_set_new(st, "totalCost", json_real(cost));
     json_object_set_new(st, "threshold", json_real(r->threshold));
 }
@@ -237,9 +237,11 @@ static void cloud_report(kt_rule_run *run, const kt_reply *rep)
                             "rows", rows);
 }
 
-/* Silent clusters, collectors in error, nodes without a price in the last hour. */
+/* Silent clusters, collectors in error, nodes without a price in the last
+ * hour (each when the rule keeps the check and watches the cluster). */
 static int health(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_limits *lim, kt_err *err)
 {
+    const kt_rule *r = run->rule;
     kt_cluster_status *c;
     size_t n;
     if (store_cluster_status(s, &c, &n, err))
@@ -247,21 +249,25 @@ static int health(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_li
     char v[300], t[500];
     for (size_t i = 0; i < n; i++) {
         /* only clusters collected live have a contact time (demo and imports do not) */
-        if (c[i].last_contact > 0 && now - c[i].last_contact > run->rule->window_s) {
+        if (!rule_watches(r, c[i].name))
+            continue;
+        if (c[i].last_contact > 0 && now - c[i].last_contact > run->rule->window_s && rule_keeps_check(r, "silent", 0)) {
             snprintf(v, sizeof v, "silent/%s", c[i].name);
             snprintf(t, sizeof t, "cluster %s: no contact for %lld min (more than %s)", c[i].name,
                      (long long)((now - c[i].last_contact) / 60), run->rule->window);
-            json_object_set_new(json_object_get(add_finding(run, v, "KubetallyHealth", "critical", t), "labels"),
+            json_object_set_new(json_object_get(rule_finding_add(run, v, "KubetallyHealth", "critical", t), "labels"),
                                 "cluster", json_string(c[i].name));
         }
-        if (c[i].last_error[0]) {
+        if (c[i].last_error[0] && rule_keeps_check(r, "error", 0)) {
             snprintf(v, sizeof v, "error/%s", c[i].name);
             snprintf(t, sizeof t, "cluster %s: the collector reports an error", c[i].name); /* the error may hold URLs */
-            json_object_set_new(json_object_get(add_finding(run, v, "KubetallyHealth", "critical", t), "labels"),
+            json_object_set_new(json_object_get(rule_finding_add(run, v, "KubetallyHealth", "critical", t), "labels"),
                                 "cluster", json_string(c[i].name));
         }
     }
     free(c);
+    if (!rule_keeps_check(r, "prices", 0))
+        return 0;
     kt_ask a = {.kind = KT_ASK_FACTS, .hourly = 1, .window = {hour_floor(now) - 3600, hour_floor(now)}};
     kt_answer ans;
     if (engine_ask(s, &a, 1, lim, &ans, err))
@@ -272,11 +278,11 @@ static int health(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_li
         if (!(ds->nfacts[i].hourly > 0))
             unpriced[ds->nodes[ds->nfacts[i].node].cluster]++;
     for (uint32_t k = 0; k < ds->n_clusters; k++)
-        if (unpriced[k]) {
+        if (unpriced[k] && rule_watches(r, strtab_get(&ds->strs, ds->clusters[k].name))) {
             const char *cl = strtab_get(&ds->strs, ds->clusters[k].name);
             snprintf(v, sizeof v, "prices/%s", cl);
             snprintf(t, sizeof t, "cluster %s: %u node-hours without a price in the last hour", cl, unpriced[k]);
-            json_object_set_new(json_object_get(add_finding(run, v, "KubetallyHealth", "critical", t), "labels"),
+            json_object_set_new(json_object_get(rule_finding_add(run, v, "KubetallyHealth", "critical", t), "labels"),
                                 "cluster", json_string(cl));
         }
     free(unpriced);
@@ -331,10 +337,25 @@ static void judge(kt_rule_run *run, const kt_reply *rep)
 
 /* One rule alone: its own questions (health, or when the shared ones failed). */
 static int run_rule(kt_rule_run *run, kt_store *s, int64_t now, const kt_engine_limits *lim, kt_engine_cache *cache,
-                    kt_err *err)
+                    const kt_feed_view *fv, kt_err *err)
 {
-    if (run->rule->type == KT_RULE_HEALTH)
-        return health(run, s, now, lim, err);
+    /* a posture service that has no audit to give: the rule's alerts stay as they are */
+    if (rule_every_round(run->rule) && fv->error && fv->error[0])
+        return kt_fail(err, KT_ERUNTIME, "posture service: %s", fv->error);
+    if (run->rule->type == KT_RULE_POSTURE && !fv->feed)
+        return kt_fail(err, KT_EINPUT, "posture rules need serve's posture service (--posture-file, or a cluster "
+                       "flag)");
+    if (run->rule->type == KT_RULE_POSTURE) {
+        rule_judge_feed(run, fv->feed);
+        return 0;
+    }
+    if (run->rule->type == KT_RULE_HEALTH) {
+        if (health(run, s, now, lim, err))
+            return -1;
+        if (fv->feed)
+            rule_judge_feed(run, fv->feed);
+        return 0;
+    }
     kt_filter *f = NULL;
     if (filter_parse(run->rule->filter, &f, err))
         return -1;
@@ -399,9 +420,9 @@ static int64_t kept_int(kt_store *s, const char *id, const char *key)
 }
 
 void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const kt_engine_limits *lim,
-               kt_engine_cache *cache, kt_rule_run *runs)
+               kt_engine_cache *cache, const kt_feed_view *fv, kt_rule_run *runs)
 {
-    assert(s && (rules || !n) && lim && runs);
+    assert(s && (rules || !n) && lim && fv && runs);
     memset(runs, 0, n * sizeof *runs);
     size_t *due = xcalloc(n + 1, sizeof *due), nd = 0;
     for (size_t i = 0; i < n; i++) {
@@ -412,14 +433,14 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
         run->scheduled_on = kept_int(s, rules[i].id, "scheduledOn");
         if (!run->scheduled_on) /* first seen now (or kept before scheduledOn was) */
             run->scheduled_on = now;
-        if (!run->next_run && rules[i].type != KT_RULE_HEALTH) { /* first seen: scheduled, not run */
+        if (!run->next_run && !rule_every_round(&rules[i])) { /* first seen: scheduled, not run */
             run->next_run = rule_next_run(&rules[i], now);
             continue;
         }
-        if (rules[i].type != KT_RULE_HEALTH && now < run->next_run)
+        if (!rule_every_round(&rules[i]) && now < run->next_run)
             continue;
-        run->run_at = rules[i].type == KT_RULE_HEALTH ? now : run->next_run;
-        if (rules[i].type != KT_RULE_HEALTH)
+        run->run_at = rule_every_round(&rules[i]) ? now : run->next_run;
+        if (!rule_every_round(&rules[i]))
             due[nd++] = i;
     }
     /* shared questions first; when they fail, each rule alone names its own error */
@@ -429,7 +450,7 @@ void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const k
         if (!run->run_at || run->ran)
             goto scheduled;
         kt_err err = {0};
-        if ((shared && rules[i].type != KT_RULE_HEALTH) || !run_rule(run, s, now, lim, cache, &err)) {
+        if ((shared && !rule_every_round(&rules[i])) || !run_rule(run, s, now, lim, cache, fv, &err)) {
             run->ran = 1;
             goto scheduled;
         }

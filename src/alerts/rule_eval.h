@@ -4,7 +4,9 @@
  *
  * A run of a rule lists every alert it finds over its threshold, keyed
  * "rule:ID/VALUE" (VALUE: the aggregate's value; health: "silent/CLUSTER",
- * "error/CLUSTER", "prices/CLUSTER").  A kept alert of a rule that ran but
+ * "error/CLUSTER", "prices/CLUSTER"; a feed's finding, health or posture:
+ * "CHECK/CLUSTER/NAMESPACE/KIND/NAME", a score "score/CLUSTER", the
+ * fleet's "score").  A kept alert of a rule that ran but
  * is not in its list has recovered.  A rule that is not due, or whose
  * question failed (error kept, shown by `kubetally alerts`), leaves its
  * alerts as they are.  The schedule lives in the store (records of kind
@@ -16,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "alerts/posture_feed.h"
 #include "alerts/rule.h"
 #include "engine/engine.h"
 #include "store/store.h"
@@ -38,10 +41,26 @@ typedef struct kt_rule_run {
     char error[256];
 } kt_rule_run;
 
+/* The round's posture feed as the rules see it: error NULL ⇒ no posture
+ * service (posture rules fail, health rules check what they check without
+ * one); error "" ⇒ feed is the latest audit; else why there is none (the
+ * posture and health rules leave their alerts as they are). */
+typedef struct kt_feed_view {
+    const kt_posture_feed *feed;
+    const char *error;
+} kt_feed_view;
+
 /* Run the rules due at `now` (reads only; runs[i] for rules[i]); cache
  * (may be NULL) shares reads with the round's other questions. */
 void rules_run(kt_store *s, const kt_rule *rules, size_t n, int64_t now, const kt_engine_limits *lim,
-               kt_engine_cache *cache, kt_rule_run *runs);
+               kt_engine_cache *cache, const kt_feed_view *fv, kt_rule_run *runs);
+/* Add a finding to run: key rule:ID/VALUE, its state (rule, type, value,
+ * summary, labels {alertname, rule, type, severity, …}, period) returned
+ * for the caller to add to (borrowed). */
+json_t *rule_finding_add(kt_rule_run *run, const char *value, const char *alertname, const char *severity,
+                         const char *summary);
+/* A posture or health rule's findings from the feed (rule_posture.c). */
+void rule_judge_feed(kt_rule_run *run, const kt_posture_feed *f);
 /* Write each rule's schedule (inside the caller's transaction). */
 int rules_save_schedule(kt_store *s, const kt_rule_run *runs, size_t n, kt_err *err);
 void rule_runs_free(kt_rule_run *runs, size_t n);

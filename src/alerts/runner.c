@@ -78,7 +78,7 @@ static void *loop(void *arg)
 }
 
 int alert_runner_start(const char *db_url, const kt_alerts_config *cfg, const kt_engine_limits *lim,
-                       kt_round_hook hook, kt_alert_runner **out, kt_err *err)
+                       kt_round_hook hook, kt_feed_source_cb feed, kt_alert_runner **out, kt_err *err)
 {
     assert(cfg && lim && out);
     kt_alert_runner *r = xcalloc(1, sizeof *r);
@@ -88,7 +88,8 @@ int alert_runner_start(const char *db_url, const kt_alerts_config *cfg, const kt
     r->every = cfg->evaluate_every > 0 ? cfg->evaluate_every : 60;
     r->opts = (kt_alert_opts){cfg->receivers, cfg->n_receivers, cfg->max_attempts ? cfg->max_attempts : 8,
                               cfg->backoff_initial ? cfg->backoff_initial : 10,
-                              cfg->backoff_max ? cfg->backoff_max : 600, &r->lim, cfg->rules, cfg->n_rules};
+                              cfg->backoff_max ? cfg->backoff_max : 600, &r->lim, cfg->rules, cfg->n_rules,
+                              feed.fn, feed.ud};
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->wake, NULL);
     if (pthread_create(&r->thread, NULL, loop, r)) {

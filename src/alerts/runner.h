@@ -9,6 +9,7 @@
 #define KT_ALERTS_RUNNER_H
 
 #include "alerts/config.h"
+#include "alerts/posture_feed.h"
 #include "engine/engine.h"
 
 typedef struct kt_alert_runner kt_alert_runner;
@@ -17,10 +18,17 @@ typedef struct kt_alert_runner kt_alert_runner;
  * evaluating and before delivering (serve sends scheduled reports). */
 typedef void (*kt_round_hook)(kt_store *s, const kt_alerts_config *cfg, int64_t now, const kt_engine_limits *lim);
 
-/* cfg must outlive the runner (its receivers are used by reference);
- * hook may be NULL. */
+/* Where posture and health rules get their findings (alert.h's feed):
+ * serve's posture service; fn NULL when it has none. */
+typedef struct kt_feed_source_cb {
+    kt_posture_feed_fn fn;
+    void *ud;
+} kt_feed_source_cb;
+
+/* cfg must outlive the runner (its receivers are used by reference), and
+ * feed's ud too; hook may be NULL. */
 int alert_runner_start(const char *db_url, const kt_alerts_config *cfg, const kt_engine_limits *lim,
-                       kt_round_hook hook, kt_alert_runner **out, kt_err *err);
+                       kt_round_hook hook, kt_feed_source_cb feed, kt_alert_runner **out, kt_err *err);
 /* Evaluate now (signature fits kt_http_app.budgets_changed). */
 void alert_runner_wake(void *runner);
 /* Finish the round in progress, then stop. */

@@ -73,7 +73,7 @@ static int evaluate_once(const char *db, const char *config, const char *at)
     kt_alert_stats st = {0};
     kt_alert_opts o = {c.receivers, c.n_receivers, c.max_attempts ? c.max_attempts : 8,
                        c.backoff_initial ? c.backoff_initial : 10, c.backoff_max ? c.backoff_max : 600, &cmd_limits,
-                       c.rules, c.n_rules};
+                       c.rules, c.n_rules, NULL, NULL};
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = store_open(db, 0, &s, &err);
     if (!rc) {

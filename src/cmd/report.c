@@ -35,7 +35,7 @@ static int run(const kt_report *r, const kt_alerts_config *c, const char *db, co
     } else {
         kt_alert_stats st = {0};
         kt_alert_opts o = {c->receivers, c->n_receivers, c->max_attempts, c->backoff_initial, c->backoff_max,
-                           &cmd_limits, c->rules, c->n_rules};
+                           &cmd_limits, c->rules, c->n_rules, NULL, NULL};
         rc = report_send(s, r, c, now, &cmd_limits, &st, err) || alerts_deliver(s, &o, now, &st, err);
         if (!rc)
             printf("report %s: %d notifications queued, %d delivered%s%s%s\n", r->name, st.queued, st.sent,

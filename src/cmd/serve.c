@@ -313,7 +313,9 @@ int cmd_serve(int argc, char **argv)
      * for anomalies may exceed what one HTTP request may compute; the runner
      * sums what it asks for and sends no answer */
     alim.max_cells = 0, alim.max_rows = 0, alim.max_results = 0, alim.max_bytes = 0;
-    if (alert_runner_start(cfg.db_url, &acfg, &alim, reports_round, &alerts, &err)) {
+    /* posture and health rules read the posture service's latest audit */
+    kt_feed_source_cb feed = {ps.svc ? posture_service_feed : NULL, ps.svc};
+    if (alert_runner_start(cfg.db_url, &acfg, &alim, reports_round, feed, &alerts, &err)) {
         stop_posture(&ps);
         alerts_config_free(&acfg);
         return cmd_report("serve", &err);
@@ -321,23 +323,23 @@ int cmd_serve(int argc, char **argv)
     cfg.budgets_changed = alert_runner_wake;
     cfg.budgets_changed_ud = alerts;
     if (start_live(&lv, &p, &cfg, &err)) {
-        stop_posture(&ps);
         alert_runner_stop(alerts);
+        stop_posture(&ps);
         alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
     if (http_server_start(&cfg, &srv, &err)) {
         stop_live(&lv);
-        stop_posture(&ps);
         alert_runner_stop(alerts);
+        stop_posture(&ps);
         alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
     if (start_follower(&fo, &p, &err)) {
         http_server_stop(srv);
         stop_live(&lv);
-        stop_posture(&ps);
         alert_runner_stop(alerts);
+        stop_posture(&ps);
         alerts_config_free(&acfg);
         return cmd_report("serve", &err);
     }
@@ -350,8 +352,8 @@ int cmd_serve(int argc, char **argv)
     stop_follower(&fo);
     http_server_stop(srv);
     stop_live(&lv);
+    alert_runner_stop(alerts); /* before the posture service it reads */
     stop_posture(&ps);
-    alert_runner_stop(alerts);
     alerts_config_free(&acfg);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "format/health_format.h"
 #include "format/posture_format.h"
 #include "http/health.h"
+#include "http/posture_feed.h"
 #include "posture/live.h"
 #include "posture/posture.h"
 #include "posture/spend.h"
@@ -23,6 +24,7 @@ struct kt_posture_service {
     int refreshing;
     int64_t computed_at;           /* 0: never */
     kt_buf posture, health, metrics;
+    kt_posture_feed *feed;         /* the latest audit's findings for the alerts (one reference) */
     char error[512];               /* the last refresh's failure, "" when it worked */
 };
 
@@ -57,6 +59,7 @@ void posture_service_free(kt_posture_service *s)
     buf_free(&s->posture);
     buf_free(&s->health);
     buf_free(&s->metrics);
+    posture_feed_unref(s->feed);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->done);
     free(s);
@@ -109,18 +112,9 @@ static void render_metrics(const kt_posture *p, const kt_cluster_health_result *
     const char *clusters[256];
     size_t nc = manifest_clusters(p->m, clusters, 256);
     for (size_t f = 0; f < nc && f < 256; f++) {
-        pol_counts c = {0, 0, 0};
-        int any = 0;
-        for (size_t i = 0; i < p->polaris.n; i++) {
-            const pol_object_result *o = &p->polaris.o[i];
-            if (p->m->o[o->obj].file != clusters[f])
-                continue;
-            pol_audit one = {(pol_object_result *)o, 1};
-            pol_counts oc = pol_count(&one, NULL);
-            c.pass += oc.pass, c.warning += oc.warning, c.danger += oc.danger, any = 1;
-        }
-        if (any)
-            series(b, "kubetally_posture_score", clusters[f], NULL, NULL, NULL, NULL, pol_score(c));
+        int score = posture_cluster_score(p, clusters[f]);
+        if (score >= 0)
+            series(b, "kubetally_posture_score", clusters[f], NULL, NULL, NULL, NULL, score);
     }
     count_row *rows = NULL;
     size_t n = 0;
@@ -169,6 +163,7 @@ static void refresh(kt_posture_service *s, kt_store *store, int64_t now)
     kt_err err = {0};
     int rc = 0;
     kt_buf posture = {0}, health = {0}, metrics = {0};
+    kt_posture_feed *feed = NULL;
     for (size_t i = 0; i < s->o.n_files && !rc; i++)
         rc = manifest_load_path(&m, s->o.files[i], &err);
     for (size_t i = 0; s->o.targets && i < s->o.targets->n && !rc; i++)
@@ -191,6 +186,7 @@ static void refresh(kt_posture_service *s, kt_store *store, int64_t now)
         format_posture_json(&p, &posture);
         format_health_json(h, nh, &health);
         render_metrics(&p, h, nh, &metrics);
+        feed = posture_feed_build(&p, h, nh, now);
         health_fleet_free(h, nh);
         free(ct.st);
         posture_free(&p);
@@ -205,6 +201,8 @@ static void refresh(kt_posture_service *s, kt_store *store, int64_t now)
         buf_free(&s->posture), buf_free(&s->health), buf_free(&s->metrics);
         s->posture = posture, s->health = health, s->metrics = metrics;
         posture = health = metrics = (kt_buf){0};
+        posture_feed_unref(s->feed);
+        s->feed = feed;
     }
     s->refreshing = 0;
     pthread_cond_broadcast(&s->done);
@@ -212,11 +210,10 @@ static void refresh(kt_posture_service *s, kt_store *store, int64_t now)
     buf_free(&posture), buf_free(&health), buf_free(&metrics);
 }
 
-/* Copy one of the answers into out; 0, or -1 with a message in out when
- * there is no answer yet.  A stale answer is refreshed by the first caller
- * that sees it; others meanwhile get the previous one (or wait, when there
- * is none yet). */
-static int get(kt_posture_service *s, kt_store *store, int64_t now, const kt_buf *which, kt_buf *out)
+/* A stale answer is refreshed by the first caller that sees it; others
+ * meanwhile go on with the previous one (or wait, when there is none yet).
+ * Returns with the lock held. */
+static void fresh_locked(kt_posture_service *s, kt_store *store, int64_t now, const kt_buf *which)
 {
     pthread_mutex_lock(&s->lock);
     int mine = (!s->computed_at || now - s->computed_at >= s->o.refresh_s) && !s->refreshing;
@@ -227,6 +224,13 @@ static int get(kt_posture_service *s, kt_store *store, int64_t now, const kt_buf
     if (mine)
         refresh(s, store, now);
     pthread_mutex_lock(&s->lock);
+}
+
+/* Copy one of the answers into out; 0, or -1 with a message in out when
+ * there is no answer yet. */
+static int get(kt_posture_service *s, kt_store *store, int64_t now, const kt_buf *which, kt_buf *out)
+{
+    fresh_locked(s, store, now, which);
     int ok = which->len > 0;
     if (ok)
         buf_add(out, which->data, which->len);
@@ -234,6 +238,18 @@ static int get(kt_posture_service *s, kt_store *store, int64_t now, const kt_buf
         buf_puts(out, s->error[0] ? s->error : "no posture data yet");
     pthread_mutex_unlock(&s->lock);
     return ok ? 0 : -1;
+}
+
+int posture_service_feed(void *svc, kt_store *store, int64_t now, kt_posture_feed **out, kt_err *err)
+{
+    kt_posture_service *s = svc;
+    assert(s && out);
+    fresh_locked(s, store, now, &s->posture); /* the posture answer and the feed are swapped in together */
+    *out = posture_feed_ref(s->feed);
+    if (!*out)
+        kt_fail(err, KT_ERUNTIME, "%s", s->error[0] ? s->error : "no posture data yet");
+    pthread_mutex_unlock(&s->lock);
+    return *out ? 0 : -1;
 }
 
 void posture_service_metrics(kt_posture_service *s, int64_t now, kt_buf *out)

@@ -12,6 +12,8 @@
  *   /metrics  kubetally_posture_score{cluster}, kubetally_posture_findings
  *             {cluster,check,severity}, kubetally_health_score{cluster},
  *             kubetally_health_findings{cluster,check}
+ *   alerts   the findings as plain data for posture and health alert rules
+ *            (http/posture_feed.h), swapped in with the answers
  * A refresh that fails keeps the previous answer and reports the error
  * (503 when there is none yet).  Thread-safe: one refresh at a time, run
  * without holding other requests up (they get the previous answer). */
@@ -19,6 +21,7 @@
 #define KT_HTTP_POSTURE_API_H
 
 #include "http/app.h"
+#include "alerts/posture_feed.h"
 #include "kube/kubeconfig.h"
 #include "posture/pss.h"
 
@@ -45,6 +48,10 @@ void posture_service_metrics(kt_posture_service *s, int64_t now, kt_buf *out);
  * stale; -1 with err when there is no answer yet. */
 int posture_service_answer(kt_posture_service *s, kt_store *store, int64_t now, int health, kt_buf *out,
                            kt_err *err);
+
+/* The latest audit's findings for the alert rules (a kt_posture_feed_fn,
+ * alerts/posture_feed.h; svc is the service), refreshing when stale. */
+int posture_service_feed(void *svc, kt_store *store, int64_t now, kt_posture_feed **out, kt_err *err);
 
 void api_posture(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r);
 void api_health(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r);

@@ -20,10 +20,18 @@ void findings_add(kt_findings *l, const char *check, int danger, const char *kin
     f->kind = kind ? kind : "";
     f->ns = ns ? ns : "";
     f->name = name ? name : "";
+    f->cluster = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(f->detail, sizeof f->detail, fmt, ap);
     va_end(ap);
+}
+
+void findings_set_cluster(kt_findings *l, size_t from, const char *cluster)
+{
+    assert(l && from <= l->n);
+    for (size_t i = from; i < l->n; i++)
+        l->f[i].cluster = cluster ? cluster : "";
 }
 
 void findings_free(kt_findings *l)

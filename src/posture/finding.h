@@ -12,6 +12,8 @@ typedef struct kt_finding {
     char check[96];
     int danger;                    /* 1: danger / SARIF error, 0: warning */
     const char *kind, *ns, *name;  /* the object: Pod, PersistentVolumeClaim, Deployment … */
+    const char *cluster;           /* the input file or context it was found in; "" when fleet-wide
+                                    * (resilience/single-cloud, single-region) */
     char detail[320];
 } kt_finding;
 
@@ -23,6 +25,8 @@ typedef struct kt_findings {
 /* Append a finding; fmt builds its detail. */
 void findings_add(kt_findings *l, const char *check, int danger, const char *kind, const char *ns, const char *name,
                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Set the cluster of the entries from index `from` on (those one object added). */
+void findings_set_cluster(kt_findings *l, size_t from, const char *cluster);
 void findings_free(kt_findings *l);
 
 #endif

@@ -83,10 +83,12 @@ void residency_check(const kt_manifest *m, const kt_posture_rules *r, const kt_p
             const char *kind = jx_str(o, "kind");
             if (!kind || !applies(pl, rule, o))
                 continue;
+            size_t before = out->n;
             if (!strcmp(kind, "Pod"))
                 check_pod(m, rule, pl, o, out, check);
             else if (!strcmp(kind, "PersistentVolumeClaim"))
                 check_claim(m, rule, o, out, check);
+            findings_set_cluster(out, before, m->o[i].file);
         }
     }
 }

@@ -138,7 +138,9 @@ void resilience_check(const kt_manifest *m, const kt_posture_rules *r, const kt_
             continue;
         spread s;
         memset(&s, 0, sizeof s);
+        size_t before = out->n;
         check_one(m, pl, w, m->o[i].file, out, &s);
+        findings_set_cluster(out, before, m->o[i].file);
         app *a = NULL;
         for (size_t k = 0; k < n_apps && !a; k++)
             if (!strcmp(apps[k].w->ns, w->ns) && !strcmp(apps[k].w->kind, w->kind) && !strcmp(apps[k].w->name, w->name))

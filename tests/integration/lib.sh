@@ -54,3 +54,10 @@ wait_ready() {
   for _ in $(seq "${KT_WAIT_TRIES:-300}"); do curl -sf "$@" "$url" >/dev/null && return 0; sleep 0.1; done
   return 1
 }
+# need_receivers — Debian's prometheus-alertmanager and python3-aiosmtpd (an
+# SMTP server), installed when missing; 1 when they cannot be.
+need_receivers() {
+  command -v prometheus-alertmanager >/dev/null && /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && return 0
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq --no-install-recommends prometheus-alertmanager python3-aiosmtpd >/dev/null
+}

@@ -79,7 +79,7 @@ TEST(projection_at_period_end)
     CHECK(!budget_save(s, &b, &err));
     budget_free(&b);
     /* 80 % forecast: 40 ≤ 44.64 fires; 100 % forecast: 50 > 44.64 and 100 % actual: 50 > 15.20 do not */
-    kt_alert_opts o = {NULL, 0, 3, 10, 15, &nolim, NULL, 0};
+    kt_alert_opts o = {NULL, 0, 3, 10, 15, &nolim, NULL, 0, NULL, NULL};
     kt_alert_stats as = {0};
     CHECK(!alerts_evaluate(s, &o, NOW, &as, &err));
     CHECK(as.fired == 1 && as.resolved == 0);

@@ -73,7 +73,7 @@ static int write_fleet(void)
 
 static kt_alert_stats round_at(int64_t t)
 {
-    kt_alert_opts o = {&hook, 1, 3, 10, 15, &nolim, cfg.rules, cfg.n_rules};
+    kt_alert_opts o = {&hook, 1, 3, 10, 15, &nolim, cfg.rules, cfg.n_rules, NULL, NULL};
     return alerts_round(dbpath, &o, t);
 }
 

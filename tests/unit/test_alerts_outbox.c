@@ -20,7 +20,7 @@ static kt_receiver recv_closed = {.name = "down", .kind = KT_RECV_WEBHOOK, .url 
 
 static kt_alert_opts opts(void)
 {
-    kt_alert_opts o = {&recv_closed, 1, 3, 10, 15, &nolim, NULL, 0};
+    kt_alert_opts o = {&recv_closed, 1, 3, 10, 15, &nolim, NULL, 0, NULL, NULL};
     return o;
 }
 

@@ -13,12 +13,8 @@ cd "$(dirname "$0")/../../.."
 root=$PWD
 kt=${KT_BIN:-$root/build/kubetally}
 [ -x "$kt" ] || make >/dev/null || exit 1
-if ! command -v prometheus-alertmanager >/dev/null || ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq --no-install-recommends prometheus-alertmanager python3-aiosmtpd >/dev/null ||
-    { echo "FAIL cannot install prometheus-alertmanager python3-aiosmtpd"; exit 1; }
-fi
 . "$root/tests/integration/lib.sh"
+need_receivers || { echo "FAIL cannot install prometheus-alertmanager python3-aiosmtpd"; exit 1; }
 
 db=$tmp/a.db
 "$kt" demo --db "sqlite:$db" --days 3 --pods 200 -q >/dev/null || { bad "demo"; exit 1; }

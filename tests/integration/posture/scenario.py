@@ -62,6 +62,16 @@ def status(c, ns, name, ready, state, last=None):
         "containerStatuses": [cs]})
 
 
+def kubeconfig(path, api, pki):
+    """A kubeconfig at path: context prod-eks, as kubetally's reader token."""
+    with open(path, "w") as f:
+        f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: eks\n  cluster:\n    server: %s\n"
+                "    certificate-authority: %s\nusers:\n- name: kt\n  user:\n    token: %s\ncontexts:\n"
+                "- name: prod-eks\n  context: {cluster: eks, user: kt}\ncurrent-context: prod-eks\n"
+                % (api.url, pki.path("ca.crt"), pki.kt_token))
+    return path
+
+
 def main():
     pki = harness.PKI(os.path.join(WORK, "pki"))
     etcd = harness.Etcd(WORK)
@@ -87,12 +97,7 @@ def main():
         pod(c, "default", "mem-1", "n-eu", {"app": "mem"})
         status(c, "default", "mem-1", True, {"running": {}}, {"terminated": {"reason": "OOMKilled", "exitCode": 137}})
 
-        cfg = os.path.join(WORK, "kubeconfig")
-        with open(cfg, "w") as f:
-            f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: eks\n  cluster:\n    server: %s\n"
-                    "    certificate-authority: %s\nusers:\n- name: kt\n  user:\n    token: %s\ncontexts:\n"
-                    "- name: prod-eks\n  context: {cluster: eks, user: kt}\ncurrent-context: prod-eks\n"
-                    % (api.url, pki.path("ca.crt"), pki.kt_token))
+        cfg = kubeconfig(os.path.join(WORK, "kubeconfig"), api, pki)
         rules = os.path.join(WORK, "rules.yaml")
         with open(rules, "w") as f:
             f.write("residency:\n  - name: eu\n    label: data-residency=eu\n    regions: [eu-*, europe-*]\n")

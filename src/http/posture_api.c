@@ -62,6 +62,8 @@ static int read_cluster(kt_posture_service *s, kt_kube_target *t, kt_manifest *m
     json_t *kept[LIVE_KEPT];
     if (!s->collector || collector_posture(s->collector, t->name, 60, kept))
         return live_fetch(t, 500, 60, m, err);
+    log_debug("posture: cluster %s: nodes, namespaces and pods from the collector (%zu pods)", t->name,
+              json_array_size(json_object_get(kept[2], "items")));
     int rc = live_fetch_kept(t, kept, 500, 60, m, err);
     for (int i = 0; i < LIVE_KEPT; i++)
         json_decref(kept[i]);

@@ -15,145 +15,249 @@
  * already.  A node: {"metadata":{name,labels,annotations},"spec",
  * "status":{conditions (as above), nodeInfo}}; a namespace: {"metadata":
  * {name,labels,annotations}}.  Keys keep the API's order. */
+#include <stdio.h>
 #include <string.h>
 
 #include "kube/decode_internal.h"
 #include "util/buf.h"
 
-/* Copy obj[key] into dst when present (shared, not copied). */
-static void take(json_t *dst, json_t *obj, const char *key)
+/* Compact JSON of v, written straight into b (jansson's own dump guards
+ * every object against cycles through a hash table, which cost more than
+ * the decoding itself; parsed API answers have no cycles). */
+static void put(kt_buf *b, json_t *v)
 {
-    json_t *v = json_object_get(obj, key);
-    if (v)
-        json_object_set(dst, key, v);
+    const char *key;
+    json_t *x;
+    size_t i;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *sep = "{";
+        json_object_foreach(v, key, x) {
+            buf_puts(b, sep);
+            buf_json_str(b, key);
+            buf_putc(b, ':');
+            put(b, x);
+            sep = ",";
+        }
+        buf_puts(b, *sep == '{' ? "{}" : "}");
+        break;
+    }
+    case JSON_ARRAY:
+        buf_putc(b, '[');
+        json_array_foreach(v, i, x) {
+            if (i)
+                buf_putc(b, ',');
+            put(b, x);
+        }
+        buf_putc(b, ']');
+        break;
+    case JSON_STRING: buf_json_strn(b, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER: buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
+    case JSON_REAL: {
+        char num[40];
+        int n = snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        buf_add(b, num, (size_t)n);
+        if (!strpbrk(num, ".eEn")) /* stays a real when read back (inf/nan cannot occur in JSON) */
+            buf_puts(b, ".0");
+        break;
+    }
+    case JSON_TRUE: buf_puts(b, "true"); break;
+    case JSON_FALSE: buf_puts(b, "false"); break;
+    default: buf_puts(b, "null"); break;
+    }
 }
 
-static json_t *pick(json_t *obj, const char *const *keys)
+/* "key":value for each of keys present in obj, comma-separated; *sep is
+ * "{" before the first member written, "," after. */
+static void put_keys(kt_buf *b, json_t *obj, const char *const *keys, const char **sep)
 {
-    json_t *o = json_object();
-    for (size_t i = 0; keys[i]; i++)
-        take(o, obj, keys[i]);
-    return o;
+    for (size_t i = 0; keys[i]; i++) {
+        json_t *v = json_object_get(obj, keys[i]);
+        if (!v)
+            continue;
+        buf_puts(b, *sep);
+        buf_json_str(b, keys[i]);
+        buf_putc(b, ':');
+        put(b, v);
+        *sep = ",";
+    }
 }
 
-static json_t *conditions(json_t *list)
+static void close_obj(kt_buf *b, const char *sep)
+{
+    buf_puts(b, *sep == '{' ? "{}" : "}");
+}
+
+/* {"metadata":{…keys of obj.metadata…} */
+static void put_meta(kt_buf *b, json_t *obj, const char *const *keys)
+{
+    const char *sep = "{";
+    buf_puts(b, "{\"metadata\":");
+    put_keys(b, decode_get_obj(obj, "metadata"), keys, &sep);
+    close_obj(b, sep);
+}
+
+static void put_conditions(kt_buf *b, json_t *list)
 {
     static const char *const keep[] = {"type", "status", "reason", "message", NULL};
-    json_t *out = json_array();
     size_t i;
     json_t *c;
-    json_array_foreach(list, i, c)
-        json_array_append_new(out, pick(c, keep));
-    return out;
-}
-
-/* {running:{…}} → {running:{}}; waiting/terminated keep their reason only. */
-static json_t *state(json_t *st)
-{
-    json_t *out = json_object(), *v;
-    const char *key;
-    json_object_foreach(st, key, v) {
-        json_t *s = json_object();
-        take(s, v, "reason");
-        json_object_set_new(out, key, s);
+    buf_putc(b, '[');
+    json_array_foreach(list, i, c) {
+        const char *sep = "{";
+        if (i)
+            buf_putc(b, ',');
+        put_keys(b, c, keep, &sep);
+        close_obj(b, sep);
     }
-    return out;
+    buf_putc(b, ']');
 }
 
-static json_t *container_statuses(json_t *list)
+/* {running:{…}} → {"running":{}}; waiting/terminated keep their reason only. */
+static void put_state(kt_buf *b, json_t *st)
 {
-    json_t *out = json_array();
+    static const char *const keep[] = {"reason", NULL};
+    const char *key, *sep = "{";
+    json_t *v;
+    json_object_foreach(st, key, v) {
+        const char *inner = "{";
+        buf_puts(b, sep);
+        buf_json_str(b, key);
+        buf_putc(b, ':');
+        put_keys(b, v, keep, &inner);
+        close_obj(b, inner);
+        sep = ",";
+    }
+    close_obj(b, sep);
+}
+
+static void put_container_statuses(kt_buf *b, json_t *list)
+{
+    static const char *const keep[] = {"name", "restartCount", NULL};
+    static const char *const states[] = {"state", "lastState"};
     size_t i;
     json_t *cs;
+    buf_putc(b, '[');
     json_array_foreach(list, i, cs) {
-        json_t *o = json_object();
-        take(o, cs, "name");
-        take(o, cs, "restartCount");
-        if (json_is_object(json_object_get(cs, "state")))
-            json_object_set_new(o, "state", state(json_object_get(cs, "state")));
-        if (json_is_object(json_object_get(cs, "lastState")))
-            json_object_set_new(o, "lastState", state(json_object_get(cs, "lastState")));
-        json_array_append_new(out, o);
+        const char *sep = "{";
+        if (i)
+            buf_putc(b, ',');
+        put_keys(b, cs, keep, &sep);
+        for (int k = 0; k < 2; k++) {
+            json_t *st = json_object_get(cs, states[k]);
+            if (!json_is_object(st))
+                continue;
+            buf_puts(b, sep);
+            buf_json_str(b, states[k]);
+            buf_putc(b, ':');
+            put_state(b, st);
+            sep = ",";
+        }
+        close_obj(b, sep);
     }
-    return out;
+    buf_putc(b, ']');
 }
 
-static json_t *pod_status(json_t *status)
+static void put_pod_status(kt_buf *b, json_t *status)
 {
-    json_t *out = json_object(), *v;
-    const char *key;
+    const char *key, *sep = "{";
+    json_t *v;
     json_object_foreach(status, key, v) {
-        if (!strcmp(key, "phase"))
-            json_object_set(out, key, v);
-        else if (!strcmp(key, "conditions"))
-            json_object_set_new(out, key, conditions(v));
-        else if (!strcmp(key, "containerStatuses") || !strcmp(key, "initContainerStatuses"))
-            json_object_set_new(out, key, container_statuses(v));
+        int phase = !strcmp(key, "phase"), cond = !strcmp(key, "conditions");
+        int cs = !strcmp(key, "containerStatuses") || !strcmp(key, "initContainerStatuses");
+        if (!phase && !cond && !cs)
+            continue;
+        buf_puts(b, sep);
+        buf_json_str(b, key);
+        buf_putc(b, ':');
+        if (phase)
+            put(b, v);
+        else if (cond)
+            put_conditions(b, v);
+        else
+            put_container_statuses(b, v);
+        sep = ",";
     }
-    return out;
+    close_obj(b, sep);
 }
 
-static json_t *pod_shape(json_t *obj)
+static void put_pod_shape(kt_buf *b, json_t *obj)
 {
     static const char *const meta_keys[] = {"labels", "annotations", "ownerReferences", NULL};
-    json_t *out = json_object();
-    json_object_set_new(out, "metadata", pick(decode_get_obj(obj, "metadata"), meta_keys));
-    json_t *spec = decode_get_obj(obj, "spec");
+    put_meta(b, obj, meta_keys);
+    json_t *spec = decode_get_obj(obj, "spec"), *v;
     if (spec) {
-        json_t *s = json_copy(spec); /* shallow: the values stay shared */
-        json_object_del(s, "nodeName");
-        json_object_set_new(out, "spec", s);
+        const char *key, *sep = "{";
+        buf_puts(b, ",\"spec\":");
+        json_object_foreach(spec, key, v) {
+            if (!strcmp(key, "nodeName"))
+                continue;
+            buf_puts(b, sep);
+            buf_json_str(b, key);
+            buf_putc(b, ':');
+            put(b, v);
+            sep = ",";
+        }
+        close_obj(b, sep);
     }
-    return out;
+    buf_putc(b, '}');
 }
 
-static json_t *node_text(json_t *obj)
+static void put_node(kt_buf *b, json_t *obj)
 {
     static const char *const meta_keys[] = {"name", "labels", "annotations", NULL};
-    json_t *out = json_object(), *st = decode_get_obj(obj, "status"), *s = json_object();
-    json_object_set_new(out, "metadata", pick(decode_get_obj(obj, "metadata"), meta_keys));
-    take(out, obj, "spec");
-    if (json_is_array(json_object_get(st, "conditions")))
-        json_object_set_new(s, "conditions", conditions(json_object_get(st, "conditions")));
-    take(s, st, "nodeInfo");
-    json_object_set_new(out, "status", s);
-    return out;
+    json_t *st = decode_get_obj(obj, "status"), *spec = json_object_get(obj, "spec");
+    put_meta(b, obj, meta_keys);
+    if (spec) {
+        buf_puts(b, ",\"spec\":");
+        put(b, spec);
+    }
+    buf_puts(b, ",\"status\":{");
+    const char *sep = "";
+    if (json_is_array(json_object_get(st, "conditions"))) {
+        buf_puts(b, "\"conditions\":");
+        put_conditions(b, json_object_get(st, "conditions"));
+        sep = ",";
+    }
+    if (json_object_get(st, "nodeInfo")) {
+        buf_printf(b, "%s\"nodeInfo\":", sep);
+        put(b, json_object_get(st, "nodeInfo"));
+    }
+    buf_puts(b, "}}");
 }
 
-static json_t *namespace_text(json_t *obj)
+static void put_namespace(kt_buf *b, json_t *obj)
 {
     static const char *const meta_keys[] = {"name", "labels", "annotations", NULL};
-    json_t *out = json_object();
-    json_object_set_new(out, "metadata", pick(decode_get_obj(obj, "metadata"), meta_keys));
-    return out;
+    put_meta(b, obj, meta_keys);
+    buf_putc(b, '}');
 }
 
-/* Dump v (then released) into b, reused call after call. */
-static void dump(json_t *v, kt_buf *b, const char **s, size_t *len)
+static void done(kt_buf *b, const char **s, size_t *len)
 {
-    size_t need = json_dumpb(v, b->data, b->cap, JSON_COMPACT);
-    if (need > b->cap) {
-        buf_reserve(b, need - b->len);
-        need = json_dumpb(v, b->data, b->cap, JSON_COMPACT);
-    }
-    json_decref(v);
-    b->len = need <= b->cap ? need : 0;
     *s = b->data;
     *len = b->len;
 }
 
 void decode_posture(kt_decoder *d, json_t *obj, kt_object *out)
 {
+    kt_buf *b0 = &d->posture[0], *b1 = &d->posture[1];
+    buf_reset(b0);
     switch (out->kind) {
     case K_POD:
-        dump(pod_shape(obj), &d->posture[0], &out->posture[0], &out->posture_len[0]);
-        dump(pod_status(decode_get_obj(obj, "status")), &d->posture[1], &out->posture[1], &out->posture_len[1]);
+        buf_reset(b1);
+        put_pod_shape(b0, obj);
+        put_pod_status(b1, decode_get_obj(obj, "status"));
+        done(b0, &out->posture[0], &out->posture_len[0]);
+        done(b1, &out->posture[1], &out->posture_len[1]);
         break;
     case K_NODE:
-        dump(node_text(obj), &d->posture[0], &out->posture[0], &out->posture_len[0]);
+        put_node(b0, obj);
+        done(b0, &out->posture[0], &out->posture_len[0]);
         break;
     case K_NAMESPACE:
-        dump(namespace_text(obj), &d->posture[0], &out->posture[0], &out->posture_len[0]);
+        put_namespace(b0, obj);
+        done(b0, &out->posture[0], &out->posture_len[0]);
         break;
     default:
         break;

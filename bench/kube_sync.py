@@ -51,13 +51,26 @@ def populate(api, started):
                                  "eks.amazonaws.com/nodegroup": "ng-%d" % (i % 10)},
                "aws:///us-east-1a/i-%017x" % i, 16, "64Gi")
 
+    def retried(f, *a, **kw):
+        """A loaded API server answers 500 ("resource quota evaluation timed
+        out") or 429 now and then: try again, a few times."""
+        for attempt in range(6):
+            try:
+                return f(*a, **kw)
+            except RuntimeError as e:
+                if attempt and "HTTP 409" in str(e):
+                    return None  # the failed-looking try had created it
+                if attempt == 5 or not re.search(r"HTTP (500|429|504)", str(e)):
+                    raise
+                time.sleep(1 + attempt)
+
     def pod(i):
         ns = "ns-%03d" % (i % 200)
         name = "app-%06d" % i
-        c.pod(ns, name, "node-%04d" % (i % NODES), [("app", "250m", "512Mi"), ("sidecar", "50m", "64Mi")],
-              {"app": "app-%d" % (i % 500), "team": teams[i % len(teams)], "tier": "backend",
-               "pod-template-hash": "5d8f7c9b4"}, owner=("ReplicaSet", "app-%d-5d8f7c9b4" % (i % 500)))
-        c.pod_running(ns, name, ["app", "sidecar"], started)
+        retried(c.pod, ns, name, "node-%04d" % (i % NODES), [("app", "250m", "512Mi"), ("sidecar", "50m", "64Mi")],
+                {"app": "app-%d" % (i % 500), "team": teams[i % len(teams)], "tier": "backend",
+                 "pod-template-hash": "5d8f7c9b4"}, owner=("ReplicaSet", "app-%d-5d8f7c9b4" % (i % 500)))
+        retried(c.pod_running, ns, name, ["app", "sidecar"], started)
 
     with concurrent.futures.ThreadPoolExecutor(16) as ex:
         list(ex.map(node, range(NODES)))

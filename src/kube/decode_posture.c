@@ -21,6 +21,15 @@
 #include "kube/decode_internal.h"
 #include "util/buf.h"
 
+/* `sep` then "key": — sep is "{" before an object's first member, then ",". */
+static void put_key(kt_buf *b, const char **sep, const char *key)
+{
+    buf_puts(b, *sep);
+    buf_json_str(b, key);
+    buf_putc(b, ':');
+    *sep = ",";
+}
+
 /* Compact JSON of v, written straight into b (jansson's own dump guards
  * every object against cycles through a hash table, which cost more than
  * the decoding itself; parsed API answers have no cycles). */
@@ -33,11 +42,8 @@ static void put(kt_buf *b, json_t *v)
     case JSON_OBJECT: {
         const char *sep = "{";
         json_object_foreach(v, key, x) {
-            buf_puts(b, sep);
-            buf_json_str(b, key);
-            buf_putc(b, ':');
+            put_key(b, &sep, key);
             put(b, x);
-            sep = ",";
         }
         buf_puts(b, *sep == '{' ? "{}" : "}");
         break;
@@ -75,11 +81,8 @@ static void put_keys(kt_buf *b, json_t *obj, const char *const *keys, const char
         json_t *v = json_object_get(obj, keys[i]);
         if (!v)
             continue;
-        buf_puts(b, *sep);
-        buf_json_str(b, keys[i]);
-        buf_putc(b, ':');
+        put_key(b, sep, keys[i]);
         put(b, v);
-        *sep = ",";
     }
 }
 
@@ -121,12 +124,9 @@ static void put_state(kt_buf *b, json_t *st)
     json_t *v;
     json_object_foreach(st, key, v) {
         const char *inner = "{";
-        buf_puts(b, sep);
-        buf_json_str(b, key);
-        buf_putc(b, ':');
+        put_key(b, &sep, key);
         put_keys(b, v, keep, &inner);
         close_obj(b, inner);
-        sep = ",";
     }
     close_obj(b, sep);
 }
@@ -147,11 +147,8 @@ static void put_container_statuses(kt_buf *b, json_t *list)
             json_t *st = json_object_get(cs, states[k]);
             if (!json_is_object(st))
                 continue;
-            buf_puts(b, sep);
-            buf_json_str(b, states[k]);
-            buf_putc(b, ':');
+            put_key(b, &sep, states[k]);
             put_state(b, st);
-            sep = ",";
         }
         close_obj(b, sep);
     }
@@ -167,16 +164,13 @@ static void put_pod_status(kt_buf *b, json_t *status)
         int cs = !strcmp(key, "containerStatuses") || !strcmp(key, "initContainerStatuses");
         if (!phase && !cond && !cs)
             continue;
-        buf_puts(b, sep);
-        buf_json_str(b, key);
-        buf_putc(b, ':');
+        put_key(b, &sep, key);
         if (phase)
             put(b, v);
         else if (cond)
             put_conditions(b, v);
         else
             put_container_statuses(b, v);
-        sep = ",";
     }
     close_obj(b, sep);
 }
@@ -192,11 +186,8 @@ static void put_pod_shape(kt_buf *b, json_t *obj)
         json_object_foreach(spec, key, v) {
             if (!strcmp(key, "nodeName"))
                 continue;
-            buf_puts(b, sep);
-            buf_json_str(b, key);
-            buf_putc(b, ':');
+            put_key(b, &sep, key);
             put(b, v);
-            sep = ",";
         }
         close_obj(b, sep);
     }

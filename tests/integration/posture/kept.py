@@ -34,22 +34,7 @@ sc = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sc)
 
 KT, WORK = sys.argv[1], sys.argv[2]
-FAILED = []
-CHECKS = [0]
-
-
-def check(cond, what):
-    CHECKS[0] += 1
-    print("ok  " if cond else "FAIL", what)
-    if not cond:
-        FAILED.append(what)
-
-
-def kt(*args):
-    r = subprocess.run([KT] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-    if r.returncode != 0:
-        raise RuntimeError("kubetally %s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr.decode()[-500:]))
-    return json.loads(r.stdout)
+check, kt = sc.check, sc.kt   # results counted in sc.FAILED
 
 
 def get(port, path):
@@ -75,25 +60,8 @@ def wait_for(cond, what, limit=120):
 
 
 def populate(c):
-    c.apply_yaml_docs(open(os.path.join(harness.ROOT, "deploy", "kubetally-rbac.yaml")).read())
-    c.bind_reader("kubetally-token")
-    sc.node(c, "n-eu", "eu-west-1", "eu-west-1a", True)
-    sc.node(c, "n-us", "us-east-1", "us-east-1a", True)
-    sc.node(c, "n-down", "eu-west-1", "eu-west-1b", False)
-    c.namespace("shop", {"data-residency": "eu", "pod-security.kubernetes.io/enforce": "baseline"})
-    c.create("/apis/apps/v1/namespaces/shop/deployments", {
-        "metadata": {"name": "web", "namespace": "shop", "labels": {"kubetally.io/critical": "true"}},
-        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
-                 "template": {"metadata": {"labels": {"app": "web"}},
-                              "spec": {"containers": [{"name": "app", "image": "registry.test/app:1"}]}}}})
-    for n in ("web-1", "web-2"):
-        sc.pod(c, "shop", n, "n-eu", {"app": "web"})
-        sc.status(c, "shop", n, True, {"running": {}})
-    sc.pod(c, "shop", "api-1", "n-us", {"app": "api"}, privileged=True)
-    sc.status(c, "shop", "api-1", False, {"waiting": {"reason": "CrashLoopBackOff"}})
-    sc.pod(c, "default", "mem-1", "n-eu", {"app": "mem"})
-    sc.status(c, "default", "mem-1", True, {"running": {}}, {"terminated": {"reason": "OOMKilled", "exitCode": 137}})
-    for i in range(3):   # one template: hostPath volume (Polaris and PSS baseline fail it), no limits
+    sc.populate(c)
+    for i in range(3):   # one template (ReplicaSet batch-7f9, not created): three pods, one kept shape
         c.pod("default", "batch-%d" % i, "n-%s" % ("eu", "us", "down")[i], [("work", "100m", "64Mi")],
               {"app": "batch", "pod-template-hash": "7f9"}, owner=("ReplicaSet", "batch-7f9"))
         sc.status(c, "default", "batch-%d" % i, True, {"running": {}})
@@ -129,15 +97,7 @@ def main():
     try:
         c = api.admin
         populate(c)
-        cfg = os.path.join(WORK, "kubeconfig")
-        with open(cfg, "w") as f:
-            f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: eks\n  cluster:\n    server: %s\n"
-                    "    certificate-authority: %s\nusers:\n- name: kt\n  user:\n    token: %s\ncontexts:\n"
-                    "- name: prod-eks\n  context: {cluster: eks, user: kt}\ncurrent-context: prod-eks\n"
-                    % (api.url, pki.path("ca.crt"), pki.kt_token))
-        rules = os.path.join(WORK, "rules.yaml")
-        with open(rules, "w") as f:
-            f.write("residency:\n  - name: eu\n    label: data-residency=eu\n    regions: [eu-*, europe-*]\n")
+        cfg, rules = sc.write_config(WORK, api, pki)
         db = os.path.join(WORK, "kt.db")
         port = harness.free_port()
         log = open(os.path.join(WORK, "serve.log"), "w")
@@ -182,8 +142,8 @@ def main():
             harness.stop_process(srv)
         api.stop()
         etcd.stop()
-    print("%d passed, %d failed" % (CHECKS[0] - len(FAILED), len(FAILED)))
-    return 1 if FAILED else 0
+    print("%d failed" % len(sc.FAILED))
+    return 1 if sc.FAILED else 0
 
 
 if __name__ == "__main__":

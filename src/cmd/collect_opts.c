@@ -15,6 +15,7 @@ const kt_flag collect_flags[] = {
     {"--flush-interval", "flushInterval", 0, NULL},
     {"--usage-interval", "usageInterval", 0, NULL},
     {"--kubelet-stats", "kubeletStats", 1, NULL},
+    {"--keep-posture", "keepPosture", 1, NULL},
     {"--watch-timeout", "watchTimeout", 0, NULL},
     {"--stall-timeout", "stallTimeout", 0, NULL},
     {"--request-timeout", "requestTimeout", 0, NULL},
@@ -37,6 +38,8 @@ const char collect_flags_help[] =
     "    --kubelet-stats       read usage from each node's kubelet Summary API through the API\n"
     "                          server's node proxy instead of metrics.k8s.io: also claims' used\n"
     "                          bytes (needs get on nodes/proxy: docs/deploy.md)\n"
+    "    --keep-posture        keep in memory what posture and health checks read of pods, nodes\n"
+    "                          and namespaces (serve does so for /posture and /health)\n"
     "    --watch-timeout D     server-side watch timeout before a watch is renewed (default 5m)\n"
     "    --stall-timeout D     abandon a watch silent this long (default watch timeout + 1m)\n"
     "    --request-timeout D   per list request (default 1m)\n"
@@ -115,6 +118,8 @@ int collect_opts_parse(kt_params *p, kt_collector_opts *o, const char **contexts
         return -1;
     const char *ks = params_get(p, "kubeletStats");
     w->kubelet_stats = ks && cmd_parse_bool(ks) == 1;
+    const char *kp = params_get(p, "keepPosture");
+    w->posture = kp && cmd_parse_bool(kp) == 1;
     const char *ps = params_get(p, "pageSize");
     if (ps) {
         char *end;

@@ -186,10 +186,14 @@ static int start_live(live *l, kt_params *p, kt_http_config *cfg, kt_err *err)
     if (collect_opts_parse(p, &o, l->contexts, KT_MAX_PARAMS, err) || pricing_load(&po, &l->pricing, err))
         return -1;
     o.cluster.pricing = l->pricing;
+    if (cfg->posture)
+        o.cluster.watch.posture = 1; /* /posture and /health read the clusters from the collector */
     if (collector_start(&o, &l->collector, err)) {
         pricing_free(l->pricing);
         return -1;
     }
+    if (cfg->posture)
+        posture_service_use_collector(cfg->posture, l->collector);
     cfg->live_metrics = health_render_collector;
     cfg->live_metrics_ud = l->collector;
     return 0;

@@ -52,6 +52,28 @@ static void on_kubelet(void *ud, const kt_net_sample *net, size_t n_net, const k
     meter_volume_stats(c->meter, vol, n_vol);
 }
 
+/* The watcher's sink: the meter's, and the posture state beside it. */
+static void sink_upsert(void *ctx, const kt_object *o, int64_t now)
+{
+    kt_cluster *c = ctx;
+    c->meter_sink.on_upsert(c->meter_sink.ctx, o, now);
+    posture_keep_upsert(c->keep, o);
+}
+
+static void sink_delete(void *ctx, const kt_object *o, int64_t now)
+{
+    kt_cluster *c = ctx;
+    c->meter_sink.on_delete(c->meter_sink.ctx, o, now);
+    posture_keep_delete(c->keep, o);
+}
+
+static void sink_resync(void *ctx, enum kt_kind kind, int64_t now)
+{
+    kt_cluster *c = ctx;
+    c->meter_sink.on_resync(c->meter_sink.ctx, kind, now);
+    posture_keep_resync(c->keep, kind);
+}
+
 /* ---- the loop -------------------------------------------------------- */
 
 int cluster_stopping(kt_cluster *c)
@@ -76,6 +98,7 @@ static void publish_counts(kt_cluster *c)
     c->health.watch_restarts = ws.restarts, c->health.relists = ws.relists, c->health.events = ws.events;
     c->health.synced = ws.synced;
     c->health.usage = ws.usage;
+    c->health.posture_bytes = c->keep ? posture_keep_bytes(c->keep) : 0;
     pthread_mutex_unlock(&c->lock);
 }
 
@@ -85,6 +108,7 @@ static void loop(kt_cluster *c)
         int64_t now_ms = kt_mono_ms();
         watcher_turn(c->watcher);
         publish_counts(c);
+        cluster_posture_serve(c);
         if (now_ms >= c->flush_next_ms) {
             cluster_flush(c, (int64_t)time(NULL));
             c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
@@ -102,7 +126,11 @@ static void *thread_main(void *arg)
     c->started_ms = kt_mono_ms();
     if (cluster_start_meter(c, (int64_t)time(NULL)))
         return NULL;
-    watcher_set_sink(c->watcher, meter_sink(c->meter));
+    c->meter_sink = meter_sink(c->meter);
+    if (c->keep)
+        watcher_set_sink(c->watcher, (kt_kube_sink){c, sink_upsert, sink_delete, sink_resync});
+    else
+        watcher_set_sink(c->watcher, c->meter_sink);
     c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
     loop(c);
     cluster_flush(c, (int64_t)time(NULL));
@@ -121,7 +149,10 @@ int cluster_start(kt_kube_target *t, const kt_cluster_opts *o, kt_cluster **out,
         c->o.flush_interval = 60;
     pthread_mutex_init(&c->lock, NULL);
     snprintf(c->health.name, sizeof c->health.name, "%s", t->name);
+    pthread_cond_init(&c->posture_cv, NULL);
     strtab_init(&c->strs);
+    if (c->o.watch.posture)
+        c->keep = posture_keep_new(&c->strs);
     /* made before the thread so cluster_stop can always wake it */
     kt_watch_hooks h = {.on_usage = on_usage, .on_kubelet = on_kubelet, .on_error = on_error, .on_contact = on_contact, .ud = c};
     c->watcher = watcher_new(t, &c->o.watch, &c->strs, &h);
@@ -140,16 +171,21 @@ void cluster_stop(kt_cluster *c)
         return;
     pthread_mutex_lock(&c->lock);
     c->stop = 1;
+    pthread_cond_broadcast(&c->posture_cv); /* a cluster_posture waiting gives up */
     pthread_mutex_unlock(&c->lock);
     watcher_wakeup(c->watcher);
     if (c->started)
         pthread_join(c->thread, NULL);
     watcher_free(c->watcher);
     meter_free(c->meter);
+    posture_keep_free(c->keep);
+    for (int i = 0; i < 3; i++)
+        json_decref(c->posture_lists[i]);
     strtab_free(&c->strs);
     store_close(c->store);
     spool_close(c->spool);
     pthread_mutex_destroy(&c->lock);
+    pthread_cond_destroy(&c->posture_cv);
     free(c);
 }
 

@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 
 #include "kube/kubeconfig.h"
 #include "kube/watcher.h"
@@ -53,6 +54,7 @@ typedef struct kt_cluster_health {
     int synced;                       /* every resource listed at least once */
     int usage;                        /* metrics.k8s.io answered */
     size_t meter_bytes;
+    size_t posture_bytes;             /* kept posture state (posture_keep.h); 0 when not kept */
     int spool;                        /* the cluster has a spool (below) */
     uint64_t spool_bytes;
     long spool_files, spool_dropped, spool_replayed;
@@ -66,5 +68,13 @@ int cluster_start(kt_kube_target *t, const kt_cluster_opts *o, kt_cluster **out,
 /* Ask the thread to stop, wait for it (it flushes once more), free. */
 void cluster_stop(kt_cluster *c);
 void cluster_health(kt_cluster *c, kt_cluster_health *h);
+
+/* The posture state the thread keeps (o.watch.posture; posture_keep.h) as
+ * the API server's NodeList, NamespaceList and PodList, built by the
+ * cluster's own thread (which owns the strtab) and handed over: 0 and
+ * out[0..2] owned by the caller, or -1 when the cluster keeps none, has
+ * not listed everything yet, is stopping, or does not answer within
+ * timeout_s.  Any thread. */
+int cluster_posture(kt_cluster *c, int timeout_s, json_t *out[3]);
 
 #endif

@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "collector/cluster.h"
+#include "collector/posture_keep.h"
 #include "meter/meter.h"
 #include "store/spool.h"
 #include "store/store.h"
@@ -26,7 +27,17 @@ struct kt_cluster {
     int spooling;                  /* the last flush went to the spool (logged on change) */
     int64_t flush_next_ms;
     int64_t started_ms;            /* for the time-to-sync log line */
+    kt_kube_sink meter_sink;       /* the meter's; the watcher's sink forwards to it */
+    kt_posture_keep *keep;         /* with o.watch.posture, else NULL */
+    /* cluster_posture's request, under lock: asked, and the lists built
+     * by the thread for it (posture_keep_lists) */
+    pthread_cond_t posture_cv;
+    int posture_asked, posture_ready;
+    json_t *posture_lists[3];
 };
+
+/* cluster_posture.c: answer a pending cluster_posture request. */
+void cluster_posture_serve(kt_cluster *c);
 
 /* Record an error for this cluster's health; log it when `log`. */
 void cluster_note_error(kt_cluster *c, const char *msg, int log);

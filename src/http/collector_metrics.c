@@ -28,11 +28,12 @@ static double value(const kt_cluster_health *h, int i)
     case 4: return h->synced;
     case 5: return h->usage;
     case 6: return (double)h->meter_bytes;
-    case 7: return (double)h->last_flush;
-    case 8: return (double)h->spool_bytes;
-    case 9: return (double)h->spool_files;
-    case 10: return (double)h->spool_dropped;
-    case 11: return (double)h->spool_replayed;
+    case 7: return (double)h->posture_bytes;
+    case 8: return (double)h->last_flush;
+    case 9: return (double)h->spool_bytes;
+    case 10: return (double)h->spool_files;
+    case 11: return (double)h->spool_dropped;
+    case 12: return (double)h->spool_replayed;
     default: return h->spool_oldest ? (double)(time(NULL) - h->spool_oldest) : 0;
     }
 }
@@ -47,6 +48,7 @@ void health_render_collector(void *ud, kt_buf *out)
         {"kubetally_collector_synced", "gauge", "1 once every resource has been listed.", 0},
         {"kubetally_collector_usage_available", "gauge", "1 when metrics.k8s.io answers.", 0},
         {"kubetally_collector_meter_bytes", "gauge", "Memory held by the cluster's meter.", 0},
+        {"kubetally_collector_posture_bytes", "gauge", "Memory held by the cluster's kept posture state.", 0},
         {"kubetally_collector_last_flush_timestamp_seconds", "gauge", "Last successful write of hourly facts.", 0},
         {"kubetally_spool_bytes", "gauge", "Bytes of flushes spooled on disk while the database is away.", 1},
         {"kubetally_spool_files", "gauge", "Flushes spooled on disk, waiting to be replayed.", 1},

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/collector.h"
 #include "format/health_format.h"
 #include "format/posture_format.h"
 #include "http/health.h"
@@ -19,6 +20,7 @@ struct kt_posture_service {
     kt_posture_service_opts o;
     pol_config polaris;
     kt_posture_rules rules;
+    kt_collector *collector;       /* NULL: list every cluster */
     pthread_mutex_t lock;
     pthread_cond_t done;           /* a refresh finished */
     int refreshing;
@@ -48,6 +50,26 @@ int posture_service_new(const kt_posture_service_opts *o, kt_posture_service **o
     pthread_cond_init(&s->done, NULL);
     *out = s;
     return 0;
+}
+
+void posture_service_use_collector(kt_posture_service *s, kt_collector *c)
+{
+    assert(s);
+    s->collector = c;
+}
+
+/* One cluster into m: from the collector's kept state when it has it. */
+static int read_cluster(kt_posture_service *s, kt_kube_target *t, kt_manifest *m, kt_err *err)
+{
+    json_t *kept[LIVE_KEPT];
+    if (!s->collector || collector_posture(s->collector, t->name, 60, kept))
+        return live_fetch(t, 500, 60, m, err);
+    log_debug("posture: cluster %s: nodes, namespaces and pods from the collector (%zu pods)", t->name,
+              json_array_size(json_object_get(kept[2], "items")));
+    int rc = live_fetch_kept(t, kept, 500, 60, m, err);
+    for (int i = 0; i < LIVE_KEPT; i++)
+        json_decref(kept[i]);
+    return rc;
 }
 
 void posture_service_free(kt_posture_service *s)
@@ -167,7 +189,7 @@ static void refresh(kt_posture_service *s, kt_store *store, int64_t now)
     for (size_t i = 0; i < s->o.n_files && !rc; i++)
         rc = manifest_load_path(&m, s->o.files[i], &err);
     for (size_t i = 0; s->o.targets && i < s->o.targets->n && !rc; i++)
-        rc = live_fetch(&s->o.targets->t[i], 500, 60, &m, &err);
+        rc = read_cluster(s, &s->o.targets->t[i], &m, &err);
     if (!rc) {
         kt_posture p;
         posture_audit(&m, &s->polaris, &s->rules, s->o.level, s->o.minor, &p);

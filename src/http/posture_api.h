@@ -9,6 +9,9 @@
  *             Standards, residency and resilience findings)
  *   /health   the JSON of `kubetally health -o json` (per cluster), with
  *             each cluster's last contact from the store
+ * With a collector (posture_service_use_collector), a watched cluster's
+ * pods, nodes and namespaces come from what it keeps; the other kinds are
+ * still listed at each refresh.
  *   /metrics  kubetally_posture_score{cluster}, kubetally_posture_findings
  *             {cluster,check,severity}, kubetally_health_score{cluster},
  *             kubetally_health_findings{cluster,check}
@@ -41,6 +44,12 @@ typedef struct kt_posture_service_opts {
 /* Reads the rules and config now, so a bad file fails at start. */
 int posture_service_new(const kt_posture_service_opts *o, kt_posture_service **out, kt_err *err);
 void posture_service_free(kt_posture_service *s);
+/* Read the nodes, namespaces and pods of the clusters c collects (by
+ * name) from c's kept state (collector.h: collector_posture) instead of
+ * listing them; a cluster c does not have, or has not synced, is listed
+ * as before.  Call before the first answer; c must outlive s's use. */
+struct kt_collector;
+void posture_service_use_collector(kt_posture_service *s, struct kt_collector *c);
 /* Append the posture/health series (refreshing first when stale). */
 void posture_service_metrics(kt_posture_service *s, int64_t now, kt_buf *out);
 

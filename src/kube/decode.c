@@ -50,6 +50,8 @@ void kube_decoder_free(kt_decoder *d)
     free(d->selector.v);
     free(d->containers);
     free(d->claims);
+    buf_free(&d->posture[0]);
+    buf_free(&d->posture[1]);
     free(d);
 }
 
@@ -62,10 +64,11 @@ int kube_decode(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_object *out, k
     if (!json_is_object(obj))
         return kt_fail(err, KT_EINPUT, "%s: the API sent a %s, not a JSON object", kinds[kind].name,
                        obj ? "non-object" : "null");
+    int rc;
     switch (kind) {
-    case K_NODE: return decode_node(d, obj, &out->u.node, err);
-    case K_POD: return decode_pod(d, obj, &out->u.pod, err);
-    case K_NAMESPACE: return decode_namespace(d, obj, &out->u.ns, err);
+    case K_NODE: rc = decode_node(d, obj, &out->u.node, err); break;
+    case K_POD: rc = decode_pod(d, obj, &out->u.pod, err); break;
+    case K_NAMESPACE: rc = decode_namespace(d, obj, &out->u.ns, err); break;
     case K_PV: return decode_pv(d, obj, &out->u.pv, err);
     case K_PVC: return decode_pvc(d, obj, &out->u.pvc, err);
     case K_SERVICE: return decode_service(d, obj, &out->u.svc, err);
@@ -74,6 +77,14 @@ int kube_decode(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_object *out, k
     case K_JOB: return decode_owner(d, kind, obj, &out->u.owner, err);
     default: return -1; /* unreachable: checked above */
     }
+    if (!rc && d->keep_posture)
+        decode_posture(d, obj, out);
+    return rc;
+}
+
+void kube_decoder_keep_posture(kt_decoder *d, int on)
+{
+    d->keep_posture = on;
 }
 
 /* ---- times ---- */

@@ -62,6 +62,11 @@ typedef struct kt_decoder kt_decoder;
 kt_decoder *kube_decoder_new(kt_strtab *strs);
 void kube_decoder_free(kt_decoder *d);
 
+/* Also fill kt_object's posture texts for pods, nodes and namespaces
+ * (decode_posture.c says what they hold): off by default, since building
+ * them costs time on every object. */
+void kube_decoder_keep_posture(kt_decoder *d, int on);
+
 /* Decode one object (a list item or a watch event's "object"). */
 int kube_decode(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_object *out, kt_err *err);
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "kube/decode.h"
+#include "util/buf.h"
 
 /* Label and annotation values longer than this are dropped: Kubernetes caps
  * label values at 63 bytes, and a longer annotation (a serialized manifest,
@@ -24,6 +25,8 @@ struct kt_decoder {
     kt_kv_scratch labels, annotations, selector;
     kt_container_obj *containers; size_t cap_containers;
     uint32_t *claims; size_t cap_claims;
+    int keep_posture;              /* kube_decoder_keep_posture */
+    kt_buf posture[2];             /* the posture texts' scratch */
 };
 
 /* The metadata fields every kind reads, from one pass over metadata. */
@@ -69,6 +72,8 @@ int decode_pv(kt_decoder *d, json_t *obj, kt_pv_obj *pv, kt_err *err);
 int decode_pvc(kt_decoder *d, json_t *obj, kt_pvc_obj *pvc, kt_err *err);
 int decode_service(kt_decoder *d, json_t *obj, kt_service_obj *svc, kt_err *err);
 int decode_storageclass(kt_decoder *d, json_t *obj, kt_storageclass_obj *sc, kt_err *err);
+/* The posture texts of a pod, node or namespace into out (decode_posture.c). */
+void decode_posture(kt_decoder *d, json_t *obj, kt_object *out);
 int decode_owner(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_owner_obj *o, kt_err *err);
 
 #endif

@@ -85,6 +85,11 @@ typedef struct kt_storageclass_obj {
 
 typedef struct kt_object {
     enum kt_kind kind;
+    /* Posture facts (decode.h, kube_decoder_keep_posture): compact JSON
+     * text of what posture and health checks read — a pod's shape [0] and
+     * status [1], a node's or namespace's [0]; NULL when not kept. */
+    const char *posture[2];
+    size_t posture_len[2];
     union {
         kt_node_obj node;
         kt_pod_obj pod;

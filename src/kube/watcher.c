@@ -93,6 +93,7 @@ kt_watcher *watcher_new(kt_kube_target *t, const kt_watch_opts *o, kt_strtab *st
     w->h = *h;
     w->strs = strs;
     w->dec = kube_decoder_new(strs);
+    kube_decoder_keep_posture(w->dec, w->o.posture);
     w->multi = curl_multi_init();
     /* the streams report errors and contact straight to the caller's hooks */
     w->env = (kt_stream_env){.target = t, .decoder = w->dec, .sink = h->sink, .page_size = w->o.page_size,

@@ -44,6 +44,7 @@ typedef struct kt_watch_opts {
     int stall_timeout;                /* no bytes on a watch for this long ⇒ resume; default watch_timeout + 60 */
     int page_size;                    /* list limit; default 500 */
     int kubelet_stats;                /* usage from the kubelet Summary API, not metrics.k8s.io */
+    int posture;                      /* decode posture texts too (decode.h: kube_decoder_keep_posture) */
 } kt_watch_opts;
 
 /* What the watcher reports; every callback gets `ud`.  The sink (objects.h

@@ -104,16 +104,16 @@ static int fetch_list(kt_kube_target *t, const char *path, int page_size, int ti
     return rc;
 }
 
-int live_fetch(kt_kube_target *t, int page_size, int timeout_s, kt_manifest *m, kt_err *err)
+/* Lists from index `first` on, then /version; *file as same_cluster. */
+static int fetch_from(kt_kube_target *t, size_t first, int page_size, int timeout_s, kt_manifest *m, const char **file,
+                      kt_err *err)
 {
-    assert(t && m);
     if (page_size <= 0) page_size = 500;
     if (timeout_s <= 0) timeout_s = 60;
     kt_buf body = {0};
     int rc = 0;
-    const char *file = NULL;
-    for (size_t i = 0; i < sizeof lists / sizeof *lists && !rc; i++)
-        rc = fetch_list(t, lists[i], page_size, timeout_s, m, &body, &file, err);
+    for (size_t i = first; i < sizeof lists / sizeof *lists && !rc; i++)
+        rc = fetch_list(t, lists[i], page_size, timeout_s, m, &body, file, err);
     if (!rc) {
         long status = get(t, "/version", timeout_s, &body, err);
         json_t *v = status == 200 ? json_loadb(body.data, body.len, 0, NULL) : NULL;
@@ -124,7 +124,7 @@ int live_fetch(kt_kube_target *t, int page_size, int timeout_s, kt_manifest *m, 
             size_t before = m->n;
             rc = manifest_load_text(m, t->name, text, strlen(text), err);
             if (!rc)
-                same_cluster(m, before, &file);
+                same_cluster(m, before, file);
             free(text);
         } else if (status < 0) {
             rc = -1;
@@ -133,4 +133,25 @@ int live_fetch(kt_kube_target *t, int page_size, int timeout_s, kt_manifest *m, 
     }
     buf_free(&body);
     return rc;
+}
+
+int live_fetch(kt_kube_target *t, int page_size, int timeout_s, kt_manifest *m, kt_err *err)
+{
+    assert(t && m);
+    const char *file = NULL;
+    return fetch_from(t, 0, page_size, timeout_s, m, &file, err);
+}
+
+int live_fetch_kept(kt_kube_target *t, json_t *const kept[LIVE_KEPT], int page_size, int timeout_s, kt_manifest *m,
+                    kt_err *err)
+{
+    assert(t && kept && m);
+    const char *file = NULL;
+    for (size_t i = 0; i < LIVE_KEPT; i++) {
+        size_t before = m->n;
+        if (manifest_load_json(m, t->name, kept[i], err))
+            return kt_wrap(err, "cluster %s: ", t->name);
+        same_cluster(m, before, &file);
+    }
+    return fetch_from(t, LIVE_KEPT, page_size, timeout_s, m, &file, err);
 }

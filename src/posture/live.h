@@ -19,4 +19,14 @@
 
 int live_fetch(kt_kube_target *t, int page_size, int timeout_s, kt_manifest *m, kt_err *err);
 
+/* The same, for a cluster whose nodes, namespaces and pods the collector
+ * keeps (collector/posture_keep.h): kept[] are its NodeList, NamespaceList
+ * and PodList (borrowed), taken in place of listing those three, which
+ * come first in the order above, so the manifest (and every answer made
+ * from it) is the same as live_fetch's; the other kinds and /version are
+ * read as live_fetch reads them. */
+#define LIVE_KEPT 3
+int live_fetch_kept(kt_kube_target *t, json_t *const kept[LIVE_KEPT], int page_size, int timeout_s, kt_manifest *m,
+                    kt_err *err);
+
 #endif

@@ -102,8 +102,19 @@ void buf_printf(kt_buf *b, const char *fmt, ...)
 
 void buf_json_str(kt_buf *b, const char *s)
 {
+    buf_json_strn(b, s, strlen(s));
+}
+
+void buf_json_strn(kt_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n + 2);
     buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+    for (; p < end; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\' && *p != '<' && *p != '>' && *p != '&')
+            continue; /* copied as a run below */
+        buf_add(b, (const char *)run, (size_t)(p - run));
+        run = p + 1;
         switch (*p) {
         case '"': buf_add(b, "\\\"", 2); break;
         case '\\': buf_add(b, "\\\\", 2); break;
@@ -113,11 +124,10 @@ void buf_json_str(kt_buf *b, const char *s)
         case '<': buf_add(b, "\\u003c", 6); break; /* safe inside HTML too */
         case '>': buf_add(b, "\\u003e", 6); break;
         case '&': buf_add(b, "\\u0026", 6); break;
-        default:
-            if (*p < 0x20) buf_printf(b, "\\u%04x", *p);
-            else buf_putc(b, (char)*p);
+        default: buf_printf(b, "\\u%04x", *p);
         }
     }
+    buf_add(b, (const char *)run, (size_t)(p - run));
     buf_putc(b, '"');
 }
 

@@ -21,6 +21,8 @@ void buf_putc(kt_buf *b, char c);
 void buf_printf(kt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append s as a JSON string literal, quotes included. */
 void buf_json_str(kt_buf *b, const char *s);
+/* The same for n bytes (which may hold NUL, written as \u0000). */
+void buf_json_strn(kt_buf *b, const char *s, size_t n);
 /* Append a number the way OpenCost's API does: rounded to 5 decimals,
  * "null" for NaN/Inf (OpenCost sends null there too). */
 void buf_json_num(kt_buf *b, double v);

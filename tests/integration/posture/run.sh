@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 kt=${KUBETALLY_BIN:-$PWD/build/kubetally}
 work=$(mktemp -d /tmp/kt-posture.XXXXXX)
+mkdir -p "$work/kept"   # kept.py: its own API server and etcd
 if python3 tests/integration/posture/scenario.py "$kt" "$work" &&
-   python3 tests/integration/posture/spend.py "$kt" "$work"; then
+   python3 tests/integration/posture/spend.py "$kt" "$work" &&
+   python3 tests/integration/posture/kept.py "$kt" "$work/kept"; then
   rm -rf "$work"
 else
   echo "--- kept in $work"

@@ -62,6 +62,28 @@ def status(c, ns, name, ready, state, last=None):
         "containerStatuses": [cs]})
 
 
+def populate(c):
+    """The story above, on an API server (c: its admin client)."""
+    c.apply_yaml_docs(open(os.path.join(harness.ROOT, "deploy", "kubetally-rbac.yaml")).read())
+    c.bind_reader("kubetally-token")
+    node(c, "n-eu", "eu-west-1", "eu-west-1a", True)
+    node(c, "n-us", "us-east-1", "us-east-1a", True)
+    node(c, "n-down", "eu-west-1", "eu-west-1b", False)
+    c.namespace("shop", {"data-residency": "eu", "pod-security.kubernetes.io/enforce": "baseline"})
+    c.create("/apis/apps/v1/namespaces/shop/deployments", {
+        "metadata": {"name": "web", "namespace": "shop", "labels": {"kubetally.io/critical": "true"}},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "app", "image": "registry.test/app:1"}]}}}})
+    for n in ("web-1", "web-2"):
+        pod(c, "shop", n, "n-eu", {"app": "web"})
+        status(c, "shop", n, True, {"running": {}})
+    pod(c, "shop", "api-1", "n-us", {"app": "api"}, privileged=True)
+    status(c, "shop", "api-1", False, {"waiting": {"reason": "CrashLoopBackOff"}})
+    pod(c, "default", "mem-1", "n-eu", {"app": "mem"})
+    status(c, "default", "mem-1", True, {"running": {}}, {"terminated": {"reason": "OOMKilled", "exitCode": 137}})
+
+
 def kubeconfig(path, api, pki):
     """A kubeconfig at path: context prod-eks, as kubetally's reader token."""
     with open(path, "w") as f:
@@ -72,35 +94,24 @@ def kubeconfig(path, api, pki):
     return path
 
 
+def write_config(work, api, pki):
+    """A kubeconfig (context prod-eks, as the deploy/ reader) and residency
+    rules; returns their paths."""
+    cfg = kubeconfig(os.path.join(work, "kubeconfig"), api, pki)
+    rules = os.path.join(work, "rules.yaml")
+    with open(rules, "w") as f:
+        f.write("residency:\n  - name: eu\n    label: data-residency=eu\n    regions: [eu-*, europe-*]\n")
+    return cfg, rules
+
+
 def main():
     pki = harness.PKI(os.path.join(WORK, "pki"))
     etcd = harness.Etcd(WORK)
     api = harness.APIServer("eks", WORK, pki, etcd, harness.kube_apiserver_binary())
     try:
         c = api.admin
-        c.apply_yaml_docs(open(os.path.join(harness.ROOT, "deploy", "kubetally-rbac.yaml")).read())
-        c.bind_reader("kubetally-token")
-        node(c, "n-eu", "eu-west-1", "eu-west-1a", True)
-        node(c, "n-us", "us-east-1", "us-east-1a", True)
-        node(c, "n-down", "eu-west-1", "eu-west-1b", False)
-        c.namespace("shop", {"data-residency": "eu", "pod-security.kubernetes.io/enforce": "baseline"})
-        c.create("/apis/apps/v1/namespaces/shop/deployments", {
-            "metadata": {"name": "web", "namespace": "shop", "labels": {"kubetally.io/critical": "true"}},
-            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
-                     "template": {"metadata": {"labels": {"app": "web"}},
-                                  "spec": {"containers": [{"name": "app", "image": "registry.test/app:1"}]}}}})
-        for n in ("web-1", "web-2"):
-            pod(c, "shop", n, "n-eu", {"app": "web"})
-            status(c, "shop", n, True, {"running": {}})
-        pod(c, "shop", "api-1", "n-us", {"app": "api"}, privileged=True)
-        status(c, "shop", "api-1", False, {"waiting": {"reason": "CrashLoopBackOff"}})
-        pod(c, "default", "mem-1", "n-eu", {"app": "mem"})
-        status(c, "default", "mem-1", True, {"running": {}}, {"terminated": {"reason": "OOMKilled", "exitCode": 137}})
-
-        cfg = kubeconfig(os.path.join(WORK, "kubeconfig"), api, pki)
-        rules = os.path.join(WORK, "rules.yaml")
-        with open(rules, "w") as f:
-            f.write("residency:\n  - name: eu\n    label: data-residency=eu\n    regions: [eu-*, europe-*]\n")
+        populate(c)
+        cfg, rules = write_config(WORK, api, pki)
 
         p = kt("posture", "--kubeconfig", cfg, "--context", "prod-eks", "--rules", rules, "-o", "json")
         found = {(f["check"], f["name"]) for f in p["Findings"]}

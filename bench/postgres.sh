@@ -9,11 +9,16 @@
 #   4. AGENTS writers × AGENT_PODS pods at once (`demo --days 1` each),
 #      each in its own schema of the one database (demo's clusters have fixed
 #      names; real agents write distinct clusters into the same tables and
-#      take different advisory locks, so they contend less than this).
-#   bench/postgres.sh [PODS] [DAYS] [AGENTS] [AGENT_PODS]   (defaults 10000 30 10 5000)
+#      take different advisory locks, so they contend less than this);
+#   5. `serve --all-contexts` watching FLEET clusters × FLEET_PODS pods on
+#      real API servers in one process: resident memory after every cluster
+#      synced and after the first flush (bench/serve_fleet.py; target under
+#      100 MB).  FLEET=0 skips it.
+#   bench/postgres.sh [PODS] [DAYS] [AGENTS] [AGENT_PODS] [FLEET] [FLEET_PODS]
+#                                             (defaults 10000 30 10 5000 10 5000)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-pods=${1:-10000}; days=${2:-30}; agents=${3:-10}; apods=${4:-5000}
+pods=${1:-10000}; days=${2:-30}; agents=${3:-10}; apods=${4:-5000}; fleet=${5:-10}; fpods=${6:-5000}
 make -s
 kt=$PWD/build/kubetally
 . tests/integration/lib.sh
@@ -74,3 +79,9 @@ end=$(date +%s.%N)
 total=$(for i in $(seq "$agents"); do PG_DB=many pg_sql "SELECT count(*) FROM a$i.container_h"; done | awk '{s+=$1} END {print s}')
 awk -v a="$start" -v b="$end" -v n="$total" -v f="$failed" -v w="$agents" 'BEGIN {
   printf "%d writers done in %.1f s: %d container-hours, %.0f rows/s, %d failed\n", w, b-a, n, n/(b-a), f }'
+
+if [ "$fleet" -gt 0 ]; then
+  echo "== serve --all-contexts: $fleet clusters × $fpods pods, one process"
+  pg_stop "$tmp/pg" # the database part is done: its server need not share the CPUs with the API servers
+  python3 bench/serve_fleet.py "$fleet" "$fpods"
+fi

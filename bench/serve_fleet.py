@@ -14,7 +14,8 @@ last_contact in the store, read from outside the process); its peak
 (VmHWM); and bytes per pod.  Target (issue 15): under 100 MB resident.
 Prints numbers; asserts nothing about speed.
 
-Usage: python3 bench/serve_fleet.py [CLUSTERS] [PODS] [NODES]   (KUBETALLY_BIN to override)
+Usage: python3 bench/serve_fleet.py [CLUSTERS] [PODS] [NODES]
+       (KUBETALLY_BIN to override the binary, FLUSH the flush interval in s, default 60)
 """
 import concurrent.futures
 import os
@@ -36,7 +37,7 @@ CLUSTERS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 PODS = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 NODES = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 KT = os.environ.get("KUBETALLY_BIN", os.path.join(ROOT, "build", "kubetally"))
-FLUSH = 15  # seconds between flushes
+FLUSH = int(os.environ.get("FLUSH", "60"))  # seconds between flushes (kubetally's default: 1m)
 TEAMS = ["checkout", "search", "payments", "ads", "ml", "data", "platform", "web"]
 
 

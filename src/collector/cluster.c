@@ -3,6 +3,7 @@
 #include "collector/cluster_int.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,7 @@ static void publish_counts(kt_cluster *c)
         meter_counts(c->meter, &mc);
         log_info("cluster %s: synced in %.2f s (%ld nodes, %ld pods)", c->t->name,
                  (double)(kt_mono_ms() - c->started_ms) / 1000.0, mc.nodes, mc.pods);
+        malloc_trim(0); /* the list pages' parse trees are gone: give their pages back */
     }
     pthread_mutex_lock(&c->lock);
     c->health.watch_restarts = ws.restarts, c->health.relists = ws.relists, c->health.events = ws.events;

@@ -435,8 +435,10 @@ static void list_done(kt_stream *s, CURLM *multi, int64_t now_ms)
     list_page(s, multi, &page, ahead, now_ms);
     buf_reset(&page);
     s->spare = page;
-    if (!s->cont) /* listed: no more pages to overlap */
-        buf_free(&s->spare);
+    if (!s->cont) { /* listed: no more pages to overlap, and a watch's events are small: */
+        buf_free(&s->spare); /* page-sized buffers kept per stream would hold megabytes per cluster */
+        buf_free(&s->body);
+    }
 }
 
 void stream_done(kt_stream *s, CURLM *multi, CURLcode rc, int64_t now_ms)

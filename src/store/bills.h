@@ -3,7 +3,8 @@
  * (bills.c passes each call to the backend.  SQLite: sqlite_bills.c
  * writes, sqlite_bills_recon.c reconciles, sqlite_bills_query.c answers;
  * tables from schema v4.  PostgreSQL: pg_bills.c imports and answers,
- * pg_bills_recon.c reconciles days with hourly rows; schema v4.)
+ * pg_bills_recon.c reconciles; schema v4.  Both: bills_daily.c rescales a
+ * day past hourly retention.)
  *
  * Rules:
  *  - A billing period is (provider, billing account, BillingPeriodStart).

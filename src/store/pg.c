@@ -223,6 +223,7 @@ int pgs_open(const char *url, int flags, kt_store **out, kt_err *err)
     pg_redact(url, s->url, sizeof s->url);
     s->conninfo = conninfo_for(url, s->readonly);
     u64map_init(&s->dirty);
+    u64map_init(&s->rescaled);
     u64map_init(&s->parts);
     u64map_init(&s->things);
     for (int k = 0; k < PK_COUNT; k++)
@@ -264,6 +265,7 @@ static void pg_close(kt_store *ks)
         PQfinish(s->conn);
     free(s->conninfo);
     u64map_free(&s->dirty);
+    u64map_free(&s->rescaled);
     u64map_free(&s->parts);
     u64map_free(&s->things);
     for (int k = 0; k < PK_COUNT; k++)
@@ -292,8 +294,8 @@ static int pg_begin(kt_store *ks, kt_err *err)
     if (pg_exec(s, "BEGIN", 0, NULL, "begin", err))
         return -1;
     s->in_txn = 1;
-    u64map_free(&s->dirty);
-    u64map_init(&s->dirty);
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
     pg_facts_reset(s);
     return 0;
 }
@@ -321,8 +323,8 @@ static void pg_rollback(kt_store *ks)
         PQclear(PQexec(s->conn, "ROLLBACK"));
     s->in_txn = 0;
     pg_facts_reset(s);
-    u64map_free(&s->dirty);
-    u64map_init(&s->dirty);
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
     /* ids remembered in the rolled-back transaction may not exist */
     for (int k = 0; k < PK_COUNT; k++) {
         u64map_free(&s->cluster_of[k]);

@@ -5,18 +5,18 @@
  *
  * Repricing multiplies the day's hourly prices by one factor and marks
  * the asset's (cluster, day) dirty: the commit rolls it up and settles it
- * again (pg_rollup.c), as after `kubetally reprice`.
- *
- * Only days with hourly rows are reconciled here: a day past hourly
- * retention (daily rows only) is neither listed by pgb_asset_days nor
- * scaled — SQLite scales such a day's daily rows in place
- * (sqlite_bills_daily.c); PostgreSQL does not yet (docs/postgres.md). */
+ * again (pg_rollup.c), as after `kubetally reprice`.  A day past hourly
+ * retention (the cluster has daily rows only) has its daily rows scaled in
+ * place and re-shared at commit by bills_daily.c, the computation SQLite
+ * uses too, through this file's port.
+ */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/bills.h"
+#include "store/bills_daily.h"
 #include "store/pg_internal.h"
 #include "util/time.h"
 
@@ -36,7 +36,8 @@ static int pgb_span(kt_store *ks, int64_t *lo, int64_t *hi, kt_err *err)
     static const char *sql =
         "SELECT greatest(f.a, b.a), least(f.b, b.b) FROM (SELECT min(a) a, max(b) b FROM ("
         " SELECT min(t) a, max(t) + 3600 b FROM node_h UNION ALL SELECT min(t), max(t) + 3600 FROM volume_h"
-        " UNION ALL SELECT min(t), max(t) + 3600 FROM lb_h) x) f,"
+        " UNION ALL SELECT min(t), max(t) + 3600 FROM lb_h UNION ALL SELECT min(t), max(t) + 86400 FROM node_d"
+        " UNION ALL SELECT min(t), max(t) + 86400 FROM volume_d UNION ALL SELECT min(t), max(t) + 86400 FROM lb_d) x) f,"
         " (SELECT min(a) a, max(b) b FROM (SELECT min(r.t0) a, greatest(max(r.t1), max(r.t0) + 1) b FROM bill_k8s k"
         " JOIN bill_rows r ON r.rkey = k.rkey UNION ALL SELECT min(day), max(day) + 86400 FROM bill_recon) y) b";
     PGresult *r = pg_query(PGS(ks), sql, 0, NULL, "reading the span to reconcile", err);
@@ -106,26 +107,46 @@ static int pgb_set_k8s(kt_store *ks, const char *const *keys, const int *kinds, 
 }
 
 /* Per kind: the day's hours and current cost per asset from the hourly
- * rows, with the estimate recorded when it was reconciled before; in
- * SQLite's order (by asset id, then day: its GROUP BY walks them so), which
- * cloudcost's list of unbilled assets keeps. */
+ * rows, with the estimate recorded when it was reconciled before; then,
+ * for a day whose cluster has no hours left (past hourly retention, as
+ * pg_day_has_hours), from its daily row.  In SQLite's order (hourly rows by
+ * asset id, then day, as its GROUP BY walks them, then the daily ones),
+ * which cloudcost's list of unbilled assets keeps. */
+#define NO_HOURS " AND NOT EXISTS (SELECT 1 FROM node_h x WHERE x.cluster_id = d.cluster_id AND x.t >= d.t"   \
+                 " AND x.t < d.t + 86400) AND NOT EXISTS (SELECT 1 FROM container_h x WHERE"                    \
+                 " x.cluster_id = d.cluster_id AND x.t >= d.t AND x.t < d.t + 86400)"
+#define DAILY_ESTIMATE "r.estimate, CASE WHEN r.estimate IS NULL THEN 0 ELSE 1 END, 1 AS part"
 static const char *const day_sql[KT_BILL_KINDS] = {
     "SELECT h.node_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), n.name,"
-    " sum(h.hours), sum(h.hours * h.hourly), min(r.estimate), count(r.estimate) FROM node_h h"
+    " sum(h.hours), sum(h.hours * h.hourly), min(r.estimate), count(r.estimate), 0 AS part FROM node_h h"
     " JOIN nodes n ON n.id = h.node_id JOIN clusters c ON c.id = n.cluster_id LEFT JOIN bill_recon r"
     " ON r.kind = 0 AND r.asset_id = h.node_id AND r.day = h.t - h.t % 86400 WHERE h.t >= $1::bigint"
-    " AND h.t < $2::bigint GROUP BY h.node_id, aday, c.name, c.provider, c.currency, n.name ORDER BY 1, 2",
+    " AND h.t < $2::bigint GROUP BY h.node_id, aday, c.name, c.provider, c.currency, n.name"
+    " UNION ALL SELECT d.node_id, d.t, c.name, c.provider, coalesce(c.currency, ''), n.name, d.hours,"
+    " d.hours * d.hourly, " DAILY_ESTIMATE " FROM node_d d JOIN nodes n ON n.id = d.node_id"
+    " JOIN clusters c ON c.id = n.cluster_id LEFT JOIN bill_recon r ON r.kind = 0 AND r.asset_id = d.node_id"
+    " AND r.day = d.t WHERE d.t >= $1::bigint AND d.t < $2::bigint" NO_HOURS " ORDER BY part, 1, 2",
     "SELECT h.volume_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''), v.name,"
-    " sum(h.hours), sum(h.hours * h.bytes / 1073741824.0::float8 * h.price), min(r.estimate), count(r.estimate)"
-    " FROM volume_h h JOIN volumes v ON v.id = h.volume_id JOIN clusters c ON c.id = v.cluster_id"
+    " sum(h.hours), sum(h.hours * h.bytes / 1073741824.0::float8 * h.price), min(r.estimate), count(r.estimate),"
+    " 0 AS part FROM volume_h h JOIN volumes v ON v.id = h.volume_id JOIN clusters c ON c.id = v.cluster_id"
     " LEFT JOIN bill_recon r ON r.kind = 1 AND r.asset_id = h.volume_id AND r.day = h.t - h.t % 86400"
     " WHERE h.t >= $1::bigint AND h.t < $2::bigint GROUP BY h.volume_id, aday, c.name, c.provider, c.currency,"
-    " v.name ORDER BY 1, 2",
+    " v.name"
+    " UNION ALL SELECT d.volume_id, d.t, c.name, c.provider, coalesce(c.currency, ''), v.name, d.hours,"
+    " d.hours * d.bytes / 1073741824.0::float8 * d.price, " DAILY_ESTIMATE " FROM volume_d d"
+    " JOIN volumes v ON v.id = d.volume_id JOIN clusters c ON c.id = v.cluster_id LEFT JOIN bill_recon r"
+    " ON r.kind = 1 AND r.asset_id = d.volume_id AND r.day = d.t WHERE d.t >= $1::bigint AND d.t < $2::bigint"
+    NO_HOURS " ORDER BY part, 1, 2",
     "SELECT h.lb_id, h.t - h.t % 86400 AS aday, c.name, c.provider, coalesce(c.currency, ''),"
-    " l.namespace || '/' || l.name, sum(h.hours), sum(h.hours * h.hourly), min(r.estimate), count(r.estimate)"
-    " FROM lb_h h JOIN lbs l ON l.id = h.lb_id JOIN clusters c ON c.id = l.cluster_id LEFT JOIN bill_recon r"
-    " ON r.kind = 2 AND r.asset_id = h.lb_id AND r.day = h.t - h.t % 86400 WHERE h.t >= $1::bigint"
-    " AND h.t < $2::bigint GROUP BY h.lb_id, aday, c.name, c.provider, c.currency, l.namespace, l.name ORDER BY 1, 2",
+    " l.namespace || '/' || l.name, sum(h.hours), sum(h.hours * h.hourly), min(r.estimate), count(r.estimate),"
+    " 0 AS part FROM lb_h h JOIN lbs l ON l.id = h.lb_id JOIN clusters c ON c.id = l.cluster_id"
+    " LEFT JOIN bill_recon r ON r.kind = 2 AND r.asset_id = h.lb_id AND r.day = h.t - h.t % 86400"
+    " WHERE h.t >= $1::bigint AND h.t < $2::bigint GROUP BY h.lb_id, aday, c.name, c.provider, c.currency,"
+    " l.namespace, l.name"
+    " UNION ALL SELECT d.lb_id, d.t, c.name, c.provider, coalesce(c.currency, ''), l.namespace || '/' || l.name,"
+    " d.hours, d.hours * d.hourly, " DAILY_ESTIMATE " FROM lb_d d JOIN lbs l ON l.id = d.lb_id"
+    " JOIN clusters c ON c.id = l.cluster_id LEFT JOIN bill_recon r ON r.kind = 2 AND r.asset_id = d.lb_id"
+    " AND r.day = d.t WHERE d.t >= $1::bigint AND d.t < $2::bigint" NO_HOURS " ORDER BY part, 1, 2",
 };
 
 typedef struct day_cb {
@@ -178,6 +199,59 @@ static int pgb_charges(kt_store *ks, int64_t lo, int64_t hi, kt_bill_charge_fn f
     return each2(PGS(ks), sql, lo, hi, on_charge, &c, "reading bill charges", err);
 }
 
+/* bills_daily.c's statements on this connection: arguments as text. */
+static int port_params(int n, const kt_sql_arg *a, char (*txt)[40], const char **p)
+{
+    assert(n >= 0 && n <= 8);
+    for (int i = 0; i < n; i++) {
+        if (a[i].is_int)
+            snprintf(txt[i], sizeof txt[i], "%lld", (long long)a[i].i);
+        else
+            snprintf(txt[i], sizeof txt[i], "%.17g", a[i].d);
+        p[i] = txt[i];
+    }
+    return n;
+}
+
+static int port_exec(void *h, const char *sql, int n, const kt_sql_arg *a, kt_err *err)
+{
+    char txt[8][40];
+    const char *p[8];
+    return pg_exec(h, sql, port_params(n, a, txt, p), p, "repricing a past day to the bill", err);
+}
+
+typedef struct port_rows_cb {
+    int ncols;
+    kt_sql_row_fn fn;
+    void *ctx;
+} port_rows_cb;
+
+static int on_port_row(void *vc, const PGresult *r)
+{
+    port_rows_cb *c = vc;
+    double v[16];
+    for (int i = 1; i < c->ncols; i++)
+        v[i - 1] = pg_num(r, 0, i);
+    return c->fn(c->ctx, pg_int(r, 0, 0), v, c->ncols - 1);
+}
+
+static int port_rows(void *h, const char *sql, int n, const kt_sql_arg *a, int ncols, kt_sql_row_fn fn, void *ctx,
+                     kt_err *err)
+{
+    assert(ncols >= 1 && ncols <= 16);
+    char txt[8][40];
+    const char *p[8];
+    port_rows_cb c = {ncols, fn, ctx};
+    return pg_each(h, sql, port_params(n, a, txt, p), p, on_port_row, &c, "re-sharing a past day", err) < 0 ? -1 : 0;
+}
+
+int pg_bill_reshare_day(pg_store *s, int64_t cluster, int64_t day, kt_err *err)
+{
+    assert(s && s->in_txn && cluster > 0);
+    kt_sql_port p = {s, port_exec, port_rows};
+    return store_bill_daily_reshare(&p, day, cluster, err);
+}
+
 static const char *const scale_sql[KT_BILL_KINDS] = {
     ("UPDATE node_h SET cpu_price = cpu_price * $1::float8, ram_price = ram_price * $1::float8,"
      " gpu_price = gpu_price * $1::float8, hourly = hourly * $1::float8 WHERE node_id = $2::bigint"
@@ -187,6 +261,9 @@ static const char *const scale_sql[KT_BILL_KINDS] = {
     "UPDATE lb_h SET hourly = hourly * $1::float8 WHERE lb_id = $2::bigint AND t >= $3::bigint AND t < $3::bigint + 86400",
 };
 
+/* A day with hours: its hourly prices, settled again at commit.  A day
+ * whose cluster has none left: its daily rows in place (re-shared at
+ * commit when a node's changed). */
 static int scale(pg_store *s, int kind, int64_t id, int64_t day, double factor, kt_err *err)
 {
     assert(kind >= 0 && kind < KT_BILL_KINDS && factor >= 0 && day == day_floor(day));
@@ -194,19 +271,22 @@ static int scale(pg_store *s, int kind, int64_t id, int64_t day, double factor, 
         return kt_fail(err, KT_ERUNTIME, "reconciliation needs an open transaction (store_begin)");
     static const int pk[KT_BILL_KINDS] = {PK_NODE, PK_VOLUME, PK_LB};
     int64_t cluster = 0;
-    char f[40], a[32], b[32];
-    snprintf(f, sizeof f, "%.17g", factor);
-    const char *p[] = {f, I64(a, id), I64(b, day)};
-    PGresult *r = pg_query(s, scale_sql[kind], 3, p, "repricing to the bill", err);
-    if (!r)
+    int has = 0;
+    if (pg_cluster_of(s, pk[kind], id, &cluster, err) || pg_day_has_hours(s, cluster, day, &has, err))
         return -1;
-    long n = atol(PQcmdTuples(r));
-    PQclear(r);
-    if (!n)
-        return kt_fail(err, KT_EINPUT, "bills: a day past hourly retention (%lld) cannot be reconciled on a "
-                       "PostgreSQL store yet", (long long)day);
-    if (pg_cluster_of(s, pk[kind], id, &cluster, err))
-        return -1;
+    if (!has) {
+        kt_sql_port p = {s, port_exec, port_rows};
+        if (store_bill_daily_scale(&p, kind, id, day, factor, err))
+            return -1;
+        if (kind == KT_BILL_NODE)
+            u64map_put(&s->rescaled, pg_dirty_key(cluster, day), 1);
+    } else {
+        char f[40], a[32], b[32];
+        snprintf(f, sizeof f, "%.17g", factor);
+        const char *p[] = {f, I64(a, id), I64(b, day)};
+        if (pg_exec(s, scale_sql[kind], 3, p, "repricing to the bill", err))
+            return -1;
+    }
     u64map_put(&s->dirty, pg_dirty_key(cluster, day), 1);
     return 0;
 }

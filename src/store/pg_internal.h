@@ -52,6 +52,8 @@ typedef struct pg_store {
     char url[1024];          /* for messages: password removed */
     int readonly, in_txn, agent;
     kt_u64map dirty;         /* (cluster, day) touched in the open transaction */
+    kt_u64map rescaled;      /* of those, days past hourly retention whose daily
+                                rows a bill rescaled in place (re-shared at commit) */
     pg_facts facts[PF_COUNT];
     kt_strtab texts;
     kt_u64map cluster_of[PK_COUNT];
@@ -129,6 +131,11 @@ int pg_flush_facts(pg_store *s, kt_err *err);
 void pg_facts_reset(pg_store *s);
 /* Roll up every dirty (cluster, day) and settle it (pg_rollup.c). */
 int pg_rollup_dirty(pg_store *s, kt_err *err);
+/* Does the cluster have hourly rows (node or container) on day?  A day
+ * without them is past hourly retention: its daily rows are all there is. */
+int pg_day_has_hours(pg_store *s, int64_t cluster, int64_t day, int *has, kt_err *err);
+/* Re-share a rescaled day past hourly retention (pg_bills_recon.c). */
+int pg_bill_reshare_day(pg_store *s, int64_t cluster, int64_t day, kt_err *err);
 /* After a commit: drop hourly partitions past retention (best effort). */
 void pg_auto_prune(pg_store *s);
 /* The cluster of a thing, from the handle's memory or the database. */

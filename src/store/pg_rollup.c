@@ -156,6 +156,22 @@ static int settle_day(pg_store *s, int64_t cluster, int64_t day, kt_err *err)
     return rc;
 }
 
+int pg_day_has_hours(pg_store *s, int64_t cluster, int64_t day, int *has, kt_err *err)
+{
+    char c[32], d0[32], d1[32];
+    snprintf(c, sizeof c, "%lld", (long long)cluster);
+    snprintf(d0, sizeof d0, "%lld", (long long)day);
+    snprintf(d1, sizeof d1, "%lld", (long long)day + 86400);
+    const char *p[] = {c, d0, d1};
+    int64_t v = 0;
+    if (pg_scalar(s, "SELECT (EXISTS (SELECT 1 FROM node_h WHERE cluster_id = $1::bigint AND t >= $2::bigint AND"
+                     " t < $3::bigint) OR EXISTS (SELECT 1 FROM container_h WHERE cluster_id = $1::bigint AND"
+                     " t >= $2::bigint AND t < $3::bigint))::int", 3, p, &v, "rolling up a day", err))
+        return -1;
+    *has = v != 0;
+    return 0;
+}
+
 static int rollup_day(pg_store *s, int64_t cluster, int64_t day, kt_err *err)
 {
     char sql[1200], c[32], d0[32], d1[32];
@@ -163,14 +179,14 @@ static int rollup_day(pg_store *s, int64_t cluster, int64_t day, kt_err *err)
     snprintf(d0, sizeof d0, "%lld", (long long)day);
     snprintf(d1, sizeof d1, "%lld", (long long)day + 86400);
     const char *p[] = {c, d0, d1};
-    int64_t has = 0;
+    int has = 0;
+    uint64_t v;
     if (pg_exec(s, "SELECT pg_advisory_xact_lock($1::int, ($2::bigint / 86400)::int)", 2, p, "rolling up a day", err) ||
-        pg_scalar(s, "SELECT (EXISTS (SELECT 1 FROM node_h WHERE cluster_id = $1::bigint AND t >= $2::bigint AND"
-                     " t < $3::bigint) OR EXISTS (SELECT 1 FROM container_h WHERE cluster_id = $1::bigint AND"
-                     " t >= $2::bigint AND t < $3::bigint))::int", 3, p, &has, "rolling up a day", err))
+        pg_day_has_hours(s, cluster, day, &has, err))
         return -1;
-    if (!has) /* hours past retention: the daily rows stay as they are */
-        return 0;
+    if (!has) /* hours past retention: the daily rows stay, changed in place by a bill or not at all */
+        return u64map_get(&s->rescaled, pg_dirty_key(cluster, day), &v) ? pg_bill_reshare_day(s, cluster, day, err)
+                                                                         : 0;
     for (int f = 0; f < PF_COUNT; f++) {
         snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = $2::bigint AND cluster_id = $1::bigint;",
                  pg_fact_table[f]);

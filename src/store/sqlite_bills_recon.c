@@ -7,7 +7,8 @@
  * pricing made it; volume: $/GiB-h; load balancer: $/h) by one factor, and
  * marks the day dirty: the commit rolls the day up and settles it again,
  * exactly as after `kubetally reprice`.  A day past hourly retention has
- * only daily rows: those are scaled in place (sqlite_bills_daily.c). */
+ * only daily rows: those are scaled in place (bills_daily.c, through
+ * sqlite_bills_daily.c's port). */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>

@@ -63,10 +63,11 @@ int sq_settle_day(kt_store *s, int64_t day, kt_err *err);
 int sq_day_has_hours(kt_store *s, int64_t day);
 /* Rows of any kind for the day in the hourly ('h') or daily ('d') tables. */
 int sq_day_has_rows(kt_store *s, int64_t day, char suffix);
-/* Reconciling a day past hourly retention (sqlite_bills_daily.c): scale
- * one asset's daily rows and what settlement derived from them by factor
- * (marks the day dirty and rescaled); at commit, re-share the day's
- * cluster-level shares (idle by cluster, fee) so they add up again. */
+/* Reconciling a day past hourly retention (bills_daily.c through
+ * sqlite_bills_daily.c's port): scale one asset's daily rows and what
+ * settlement derived from them by factor (marks the day dirty and
+ * rescaled); at commit, re-share the day's cluster-level shares (idle by
+ * cluster, fee) so they add up again. */
 /* Bills (bills.h) on SQLite: sqlite_bills*.c, gathered in sq_bill_ops. */
 int sq_bill_import_begin(kt_store *s, const char *files, void **out, kt_err *err);
 int sq_bill_put(void *im, const kt_bill_row *r, kt_err *err);

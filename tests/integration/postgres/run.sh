@@ -6,7 +6,8 @@
 #     `allocation -o json` (by namespace, label, pod, with --step, idle
 #     shared) and `assets -o json` to a relative 1e-9 (jsondiff.py);
 #   - the property suite (tests/unit/test_engine_exact.c) and the bill
-#     reconciliation tests (test_bills_reconcile.c) on PostgreSQL;
+#     reconciliation tests (test_bills_reconcile.c, and for days past
+#     hourly retention test_bills_reconcile_daily.c) on PostgreSQL;
 #   - the password is in no output and no error message;
 #   - a hot standby: writing to it alone is refused, a URL listing it before
 #     the primary writes to the primary (target_session_attrs=read-write);
@@ -75,9 +76,10 @@ same "assets, 3d" assets --window 3d
 same "assets by type, 36h" assets --window 36h --aggregate type
 same "clusters" clusters
 # the hand-checkable invariant on the PostgreSQL side alone: Σ allocations = Σ assets
-$kt allocation --db "$base/fleet" --window 3d --aggregate cluster -o json > "$tmp/alloc.json"
-$kt assets --db "$base/fleet" --window 3d -o json > "$tmp/assets.json"
-python3 - "$tmp/alloc.json" "$tmp/assets.json" <<'PY' && ok "PostgreSQL: Σ allocations = Σ assets to 1e-9" || bad "conservation on PostgreSQL"
+conserved() { # database window: Σ allocation totalCost (idle as rows) = Σ asset totalCost to 1e-9
+  $kt allocation --db "$base/$1" --window "$2" --aggregate cluster -o json > "$tmp/alloc.json" &&
+  $kt assets --db "$base/$1" --window "$2" -o json > "$tmp/assets.json" &&
+  python3 - "$tmp/alloc.json" "$tmp/assets.json" <<'PY'
 import json, sys
 def total(doc, key):
     t = 0.0
@@ -95,6 +97,8 @@ b = total(json.load(open(sys.argv[2])), "totalCost")
 print(f"   allocations {a:.9f}, assets {b:.9f}")
 sys.exit(0 if a > 0 and abs(a - b) <= 1e-9 * b else 1)
 PY
+}
+conserved fleet 3d && ok "PostgreSQL: Σ allocations = Σ assets to 1e-9" || bad "conservation on PostgreSQL"
 
 # --- the property suite on PostgreSQL ---------------------------------------
 if [ -x build/tests/test_engine_exact ]; then
@@ -109,6 +113,12 @@ if [ -x build/tests/test_bills_reconcile ]; then
   KUBETALLY_TEST_PG=$PG_URL build/tests/test_bills_reconcile > "$tmp/bills_unit.log" 2>&1 &&
     ok "bill reconciliation unit tests on both backends ($(tail -1 "$tmp/bills_unit.log"))" ||
     { bad "bill reconciliation unit tests on PostgreSQL"; grep -v "^ok" "$tmp/bills_unit.log" | tail -10; }
+fi
+# and those of a bill day past hourly retention (daily rows scaled and re-shared in place)
+if [ -x build/tests/test_bills_reconcile_daily ]; then
+  KUBETALLY_TEST_PG=$PG_URL build/tests/test_bills_reconcile_daily > "$tmp/bills_daily.log" 2>&1 &&
+    ok "bill days past hourly retention: unit tests on both backends ($(tail -1 "$tmp/bills_daily.log"))" ||
+    { bad "bill days past hourly retention on PostgreSQL"; grep -v "^ok" "$tmp/bills_daily.log" | tail -10; }
 fi
 
 # --- agents: row-level security --------------------------------------------------

@@ -36,6 +36,14 @@
 
 #define DC_MAGIC "KTDAY04\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
+/* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
+ * one kind) is taken for damage, and the day is read from the database,
+ * rather than sizing an array by it. */
+#define DC_MAX_ID ((int64_t)1 << 26)
+/* A fact spans at most a block (2^MAX_LEVEL days, sqlite_dayblocks.c) and
+ * lies in the years a window may name (1970…9999, util/time). */
+#define DC_MAX_SPAN (86400 * 64)
+#define DC_MAX_T ((int64_t)253402300800)
 
 /* Sections, in file order. */
 enum { S_STRS, S_STRBYTES, S_CLUSTERS, S_NODES, S_PODS, S_KVS, S_SVCS, S_CONTAINERS, S_NAMESPACES, S_VOLUMES,
@@ -264,8 +272,7 @@ static uint32_t idmap_get(const dc_idmap *m, int64_t id)
 
 static void idmap_put(dc_idmap *m, int64_t id, uint32_t val)
 {
-    if (id < 0 || id > (int64_t)UINT32_MAX * 4)
-        return;
+    assert(id >= 0 && id < DC_MAX_ID); /* parse() checked every id */
     if ((uint64_t)id >= m->cap) {
         size_t cap = m->cap ? m->cap : 4096;
         while (cap <= (uint64_t)id)
@@ -316,6 +323,13 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     uint64_t nstr = d->h->n[S_STRS] - 1;
     if (d->str_off[nstr] != d->h->n[S_STRBYTES])
         return -1;
+    const uint64_t *n = d->h->n;
+    if (n[S_IDS] != n[S_CLUSTERS] + n[S_NODES] + n[S_PODS] + n[S_CONTAINERS] + n[S_VOLUMES] + n[S_LBS])
+        return -1; /* one id per thing, read in step with them */
+    const int64_t *ids = d->sec[S_IDS];
+    for (uint64_t i = 0; i < d->h->n[S_IDS]; i++)
+        if (ids[i] < 0 || ids[i] >= DC_MAX_ID)
+            return -1;
     for (uint64_t i = 0; i < nstr; i++) /* every string inside the bytes and terminated */
         if (d->str_off[i] >= d->str_off[i + 1] || d->str_off[i + 1] > d->h->n[S_STRBYTES] ||
             d->str_bytes[d->str_off[i + 1] - 1] != 0)
@@ -477,6 +491,12 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
     for (uint64_t i = 0; i < n[S_CF]; i++) {
         ds_container_fact f = SEC(d, S_CF, ds_container_fact)[i];
         REF(container, K_CONTAINER, S_CONTAINERS);
+        /* times are turned into integers as facts are folded: a damaged
+         * span or run time (found by the checksum only at the end) must not
+         * reach them */
+        if (f.dur < 0 || f.dur > DC_MAX_SPAN || !(f.seconds >= 0 && f.seconds <= f.dur + 1.0) ||
+            f.t < -DC_MAX_T || f.t > DC_MAX_T)
+            return -1;
         if (R->daily)
             ds_push_cfact(ds, &f);
         else

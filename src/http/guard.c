@@ -12,6 +12,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -39,10 +40,19 @@ struct kt_guard {
 /* Past this many bytes an answer is worth a malloc_trim afterwards. */
 #define TRIM_AFTER (4u << 20)
 
+/* Bytes the kernel holds that libmicrohttpd has not read yet: the
+ * connection's pool thread is busy answering another connection, so the
+ * delay is the server's, not the client's. */
+static int unread_bytes(int fd)
+{
+    int n = 0;
+    return ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
 static void sweep(kt_guard *g, double now)
 {
     for (kt_conn_watch *w = g->conns; w; w = w->next)
-        if (!w->answering && now - w->since > KT_HTTP_REQUEST_DEADLINE) {
+        if (!w->answering && now - w->since > KT_HTTP_REQUEST_DEADLINE && !unread_bytes(w->fd)) {
             shutdown(w->fd, SHUT_RDWR);
             w->since = now + 1e9; /* once */
         }
@@ -50,6 +60,14 @@ static void sweep(kt_guard *g, double now)
         g->trim--;
         malloc_trim(0);
     }
+}
+
+void guard_sweep(kt_guard *g, double now)
+{
+    assert(g);
+    pthread_mutex_lock(&g->mu);
+    sweep(g, now);
+    pthread_mutex_unlock(&g->mu);
 }
 
 static void *watcher(void *arg)

@@ -4,7 +4,9 @@
  *  - Request deadline: a connection must deliver a whole request (line,
  *    headers and body) within KT_HTTP_REQUEST_DEADLINE seconds of being
  *    accepted or of its previous answer; otherwise a watcher thread shuts
- *    its socket down.  A request being answered is not timed (the answer
+ *    its socket down — unless bytes of it wait unread in the kernel: then
+ *    its pool thread is busy answering another connection (each pool
+ *    thread serves several), and the wait is ours, not the client's.  A request being answered is not timed (the answer
  *    is bounded by the query limits, and a client that stops reading hits
  *    libmicrohttpd's idle timeout).  Slow-header ("slowloris") and idle
  *    keep-alive connections therefore cannot hold slots.
@@ -37,6 +39,10 @@ void guard_conn_close(kt_guard *g, kt_conn_watch *w);
 /* The connection's request has fully arrived / its answer is done. */
 void guard_request_arrived(kt_guard *g, kt_conn_watch *w);
 void guard_request_done(kt_guard *g, kt_conn_watch *w);
+
+/* One pass of the watcher at monotonic time `now` (kt_mono_s); the
+ * watcher thread calls it every second, tests call it directly. */
+void guard_sweep(kt_guard *g, double now);
 
 /* 1 when the caller may run an expensive query now (then guard_leave),
  * 0 when the server is saturated (answer 503). */

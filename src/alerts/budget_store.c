@@ -8,7 +8,21 @@
 #include <openssl/rand.h>
 
 #include "alerts/alert.h"
+#include "alerts/webhook_secret.h"
 #include "util/log.h"
+
+/* An update that sends back the hidden webhook URLs an answer showed keeps
+ * the stored ones (webhook_secret.h). */
+static void keep_stored_webhooks(kt_store *s, const char *id, json_t *j)
+{
+    char *old = NULL;
+    if (store_get_record(s, KT_BUDGET_KIND, id, &old, NULL) == 1) {
+        json_t *o = json_loads(old, 0, NULL);
+        webhooks_keep(j, o);
+        json_decref(o);
+    }
+    free(old);
+}
 
 int budget_save(kt_store *s, kt_budget *b, kt_err *err)
 {
@@ -21,6 +35,7 @@ int budget_save(kt_store *s, kt_budget *b, kt_err *err)
             snprintf(b->id + 2 * i, 3, "%02x", r[i]);
     }
     json_t *j = budget_to_json(b);
+    keep_stored_webhooks(s, b->id, j);
     char *body = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(j);
     int rc = store_put_record(s, KT_BUDGET_KIND, b->id, body, err);
@@ -86,6 +101,7 @@ json_t *budget_answer_json(const kt_budget *b, const kt_budget_status *st)
     time_format(st->period.start, start);
     time_format(st->period.end, end);
     json_t *j = budget_to_json(b);
+    webhooks_hide(j);
     json_object_set_new(j, "window", json_pack("{s:s, s:s}", "start", start, "end", end));
     json_object_set_new(j, "currentSpend", json_real(st->spend));
     if (st->has_forecast)

@@ -8,6 +8,7 @@
 
 #include <openssl/rand.h>
 
+#include "alerts/webhook_secret.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -33,6 +34,13 @@ int rule_save_json(kt_store *s, const json_t *j, char *id, kt_err *err)
     int rc = rule_from_json(c ? c : j, 0, &r, &field, err);
     if (!rc) {
         snprintf(id, 64, "%s", r.id);
+        char *old = NULL;
+        if (store_get_record(s, KT_RULE_KIND, r.id, &old, NULL) == 1) { /* an update: hidden URLs sent back */
+            json_t *o = json_loads(old, 0, NULL);
+            webhooks_keep(c, o);
+            json_decref(o);
+        }
+        free(old);
         char *body = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
         rc = store_put_record(s, KT_RULE_KIND, r.id, body, err);
         free(body);
@@ -67,6 +75,7 @@ static int collect(void *ctx, const char *id, const char *body)
         return 0;
     }
     if (l->configs) {
+        webhooks_hide(j);
         json_array_append(l->configs, j);
         rule_free(&r);
     } else {

@@ -13,6 +13,7 @@
 #include "alerts/budget_store.h"
 #include "alerts/rule_eval.h"
 #include "alerts/rule_store.h"
+#include "alerts/webhook_secret.h"
 #include "http/app.h"
 
 static void answer(kt_http_resp *r, json_t *j)
@@ -170,6 +171,7 @@ void api_alert_write(kt_http_app *app, const char *method, const kt_http_params 
         } else {
             json_t *saved = json_deep_copy(j);
             json_object_set_new(saved, "id", json_string(nid));
+            webhooks_hide(saved);
             if (app->budgets_changed)
                 app->budgets_changed(app->budgets_changed_ud);
             answer(r, json_pack("{s:i, s:o}", "code", 200, "data", saved));

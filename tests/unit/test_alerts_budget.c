@@ -20,6 +20,7 @@
 
 #include "alerts/budget.h"
 #include "alerts/budget_store.h"
+#include "alerts/webhook_secret.h"
 #include "alerts_fleet.h"
 #include "check.h"
 #include "store/store.h"
@@ -186,6 +187,62 @@ TEST(saved_listed_updated_deleted)
     store_close(s);
 }
 
+/* Chat webhook URLs hold their token in the path: answers show
+ * scheme://host/hidden, and an update that posts the hidden form back (as
+ * Kubecost's UI does with what GET /budgets gave it) keeps the stored URL,
+ * while a new URL replaces it. */
+TEST(webhook_urls_hidden_and_kept)
+{
+    char h[128];
+    webhook_hidden("https://hooks.slack.com/services/T0/B1/s3cr3t", h, sizeof h);
+    CHECK_STR(h, "https://hooks.slack.com/hidden");
+    webhook_hidden("https://bot:pw@teams.example:8443/webhookb2/s3cr3t?x=1", h, sizeof h);
+    CHECK_STR(h, "https://teams.example:8443/hidden");
+    webhook_hidden("s3cr3t", h, sizeof h);
+    CHECK_STR(h, "hidden");
+
+    kt_store *s;
+    kt_err err = {0};
+    kt_budget b, *list;
+    size_t n;
+    CHECK(store_open(dbpath, 0, &s, &err) == 0);
+    CHECK(parse("{\"name\":\"hook\",\"values\":{},\"interval\":\"weekly\",\"spendLimit\":5,\"actions\":["
+                "{\"percentage\":50,\"slackWebhooks\":[\"https://hooks.slack.com/services/T0/B1/s3cr3t\"],"
+                "\"msTeamsWebhooks\":[\"https://teams.example/webhookb2/t0k3n\"]}]}",
+                &b, &err) == 0);
+    CHECK(budget_save(s, &b, &err) == 0);
+    kt_budget_status st = {.period = {MAR1, MAR1 + 7 * D}, .spend = 1};
+    json_t *a = budget_answer_json(&b, &st);
+    char *text = json_dumps(a, JSON_COMPACT);
+    CHECK(text && !strstr(text, "s3cr3t") && !strstr(text, "t0k3n"));
+    CHECK(text && strstr(text, "\"slackWebhooks\":[\"https://hooks.slack.com/hidden\"]"));
+    /* the answer posted back with a raised limit and one new Teams URL */
+    json_t *acts = json_object_get(a, "actions");
+    json_array_set_new(json_object_get(json_array_get(acts, 0), "msTeamsWebhooks"), 0,
+                       json_string("https://teams.example/webhookb2/n3w"));
+    json_object_set_new(a, "spendLimit", json_real(6));
+    kt_budget b2;
+    CHECK(budget_from_json(a, &b2, NULL, &err) == 0);
+    CHECK(budget_save(s, &b2, &err) == 0 && !strcmp(b2.id, b.id));
+    CHECK(budget_list(s, &list, &n, &err) == 0);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i].id, b.id)) {
+            json_t *act = json_array_get(list[i].actions, 0);
+            CHECK_STR(json_string_value(json_array_get(json_object_get(act, "slackWebhooks"), 0)),
+                      "https://hooks.slack.com/services/T0/B1/s3cr3t");
+            CHECK_STR(json_string_value(json_array_get(json_object_get(act, "msTeamsWebhooks"), 0)),
+                      "https://teams.example/webhookb2/n3w");
+            CHECK_NEAR(list[i].spend_limit, 6, 1e-12);
+        }
+    budget_list_free(list, n);
+    CHECK(budget_delete(s, b.id, &err) == 1);
+    free(text);
+    json_decref(a);
+    budget_free(&b);
+    budget_free(&b2);
+    store_close(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -197,6 +254,7 @@ int main(void)
     RUN(periods_clamp_to_the_month);
     RUN(validation_names_the_field);
     RUN(saved_listed_updated_deleted);
+    RUN(webhook_urls_hidden_and_kept);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {

@@ -200,6 +200,26 @@ TEST(rules_over_the_api)
     CHECK(!rule_save_json(s, clash, id, &err));
     CHECK(rule_save_json(s, bad, id, &err) == -1 && strstr(err.msg, "baselineWindow"));
     json_decref(extra), json_decref(clash), json_decref(bad);
+    /* a Slack URL holds its token: GET /alerts/configs shows it hidden, and
+     * the hidden form posted back keeps the stored URL */
+    json_t *hook = json_pack("{s:s, s:s, s:s, s:s}", "id", "hook", "type", "recurringUpdate", "window", "daily",
+                             "slackWebhookUrl", "https://hooks.slack.com/services/T0/B1/s3cr3t");
+    CHECK(!rule_save_json(s, hook, id, &err));
+    json_t *cfgs;
+    CHECK(!rule_configs(s, &cfgs, &err));
+    char *shown = json_dumps(cfgs, JSON_COMPACT);
+    CHECK(shown && !strstr(shown, "s3cr3t") && strstr(shown, "\"slackWebhookUrl\":\"https://hooks.slack.com/hidden\""));
+    free(shown);
+    json_decref(cfgs);
+    json_object_set_new(hook, "slackWebhookUrl", json_string("https://hooks.slack.com/hidden"));
+    json_object_set_new(hook, "window", json_string("weekly"));
+    CHECK(!rule_save_json(s, hook, id, &err));
+    char *body = NULL;
+    CHECK(store_get_record(s, KT_RULE_KIND, "hook", &body, &err) == 1);
+    CHECK(body && strstr(body, "s3cr3t") && strstr(body, "weekly"));
+    free(body);
+    CHECK(rule_delete(s, "hook", &err) == 1);
+    json_decref(hook);
     store_close(s);
     round_at(T1 + 2 * D);
     CHECK(!store_open(dbpath, KT_STORE_READONLY, &s, &err));

@@ -165,6 +165,9 @@ curl -sf -XPOST -H 'Content-Type: application/json' "$base/budget" -d "{\"id\":\
   \"spendLimit\":1000000,\"actions\":[{\"percentage\":50},{\"percentage\":100,
   \"slackWebhooks\":[\"http://127.0.0.1:$hookport/slack\"],\"emails\":[\"finops@example.com\"]}]}" >"$tmp/post.json" &&
   ok "POST /budget raised the limit" || bad "POST /budget: $(cat $tmp/post.json)"
+curl -sf "$base/budgets" >"$tmp/budgets.json" && ! grep -q "$hookport/slack" "$tmp/budgets.json" "$tmp/post.json" &&
+  grep -q "127.0.0.1:$hookport/hidden" "$tmp/budgets.json" &&
+  ok "GET /budgets and the POST's answer show the Slack URL hidden (its path is the token)" || bad "webhook URL shown: $(cat $tmp/budgets.json)"
 until_ok '[ "$(hook_ok resolved)" = 2 ]' && ok "webhook: 2 resolutions delivered" || bad "webhook resolved: $(cat $tmp/hook.log)"
 until_ok 'grep -q "\"text\": \"\[RESOLVED\] Budget payments" $tmp/hook.log' && ok "Slack webhook got [RESOLVED]" || bad "slack resolved"
 until_ok 'grep -q "Subject: \[RESOLVED\] Budget payments" $tmp/smtp.log' && ok "SMTP server took the [RESOLVED] mail" || bad "smtp resolved"

@@ -3,6 +3,7 @@
  *   savings            every kind: totals per kind, cluster and team (-o json = GET /savings)
  *   savings cluster    cluster right-sizing (Kubecost clusterSizingETL), --profile
  *   savings compare    the same priced in other clouds: --to gcp:europe-west1,…
+ *   savings abandoned  abandoned workloads per pod (Kubecost abandonedWorkloads): --days, --threshold
  *   savings volumes    PV right-sizing (Kubecost persistentVolumeSizing) from the
  *                      claims' used bytes (collect --kubelet-stats); --headroom-pct
  *   savings requests   container request right-sizing (Kubecost requestSizingV2);
@@ -45,6 +46,7 @@ static const kt_flag summary_flags[] = {
     {"--pricing", "pricing", 0, NULL},
     {"--team-label", "teamLabel", 0, "--teamLabel"},
     {"--threshold", "threshold", 0, NULL},
+    {"--cpu-threshold", "cpuThreshold", 0, "--cpuThreshold"},
     {"--headroom-pct", "headroomPct", 0, "--headroomPct"},
     {"--target-cpu", "targetCPUUtilization", 0, "--targetCPUUtilization"},
     {"--target-ram", "targetRAMUtilization", 0, "--targetRAMUtilization"},
@@ -57,6 +59,17 @@ static const kt_flag summary_flags[] = {
 static const kt_flag volume_flags[] = {
     {"--window", "window", 0, "-w"},
     {"--headroom-pct", "headroomPct", 0, "--headroomPct"},
+    {"--team-label", "teamLabel", 0, "--teamLabel"},
+    {"--output", "output", 0, "-o"},
+    {"--db", "db", 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const kt_flag abandoned_flags[] = {
+    {"--days", "days", 0, NULL},
+    {"--window", "window", 0, "-w"},
+    {"--threshold", "threshold", 0, NULL},
+    {"--cpu-threshold", "cpuThreshold", 0, "--cpuThreshold"},
     {"--team-label", "teamLabel", 0, "--teamLabel"},
     {"--output", "output", 0, "-o"},
     {"--db", "db", 0, NULL},
@@ -208,6 +221,30 @@ static int savings_volumes_cmd(int argc, char **argv)
     return emit(&b, &a);
 }
 
+static int savings_abandoned_cmd(int argc, char **argv)
+{
+    kt_params p;
+    kt_err err = {0};
+    enum kt_output out;
+    int rc;
+    if (begin("savings abandoned", abandoned_flags,
+              "Abandoned workloads (Kubecost's abandonedWorkloads): workloads whose pods together exchanged under "
+              "--threshold bytes/s (default 500) with under --cpu-threshold cores (0.01) over --days N (or --window; default 7d), "
+              "listed per pod. Needs network facts (collect --kubelet-stats or the Prometheus import).",
+              argc, argv, &p, &out, &rc))
+        return rc;
+    kt_ask ask = {.kind = KT_ASK_ABANDONED};
+    if (ab_params_parse(params_get, &p, (int64_t)time(NULL), &ask.window, &ask.abandoned, &err))
+        return cmd_report("savings abandoned", &err);
+    kt_answer a;
+    if (ask_one(&p, &ask, &a, &err))
+        return cmd_report("savings abandoned", &err);
+    kt_buf b = {0};
+    if (out == KT_OUT_JSON) format_ab_json(&a.replies[0].abandoned, &b);
+    else format_ab_table(&a.replies[0].abandoned, &b);
+    return emit(&b, &a);
+}
+
 /* `savings cluster` (compare = 0) and `savings compare --to …` (1). */
 static int savings_cluster_cmd(int argc, char **argv, int compare)
 {
@@ -263,6 +300,8 @@ int cmd_savings(int argc, char **argv)
         return savings_requests_cmd(argc - 1, argv + 1);
     if (kind && !strcmp(kind, "volumes"))
         return savings_volumes_cmd(argc - 1, argv + 1);
+    if (kind && !strcmp(kind, "abandoned"))
+        return savings_abandoned_cmd(argc - 1, argv + 1);
     if (kind && !strcmp(kind, "cluster"))
         return savings_cluster_cmd(argc - 1, argv + 1, 0);
     if (kind && !strcmp(kind, "compare"))
@@ -274,11 +313,13 @@ int cmd_savings(int argc, char **argv)
                "  (none)     every kind: monthly total and count per kind, cluster and team\n"
                "  requests   container request right-sizing (Kubecost requestSizingV2), --patch for kubectl\n"
                "  volumes    PV right-sizing from claims' peak used bytes (--headroom-pct; collect --kubelet-stats)\n"
+               "  abandoned  workloads with almost no traffic and CPU, per pod (--days, --threshold)\n"
                "  cluster    cluster right-sizing: cheapest single- and two-type node pools (--profile)\n"
                "  compare    what each cluster would cost elsewhere: --to gcp:europe-west1,azure:westeurope\n\n"
                "`kubetally savings [KIND] --help` lists the flags.\n");
         return 0;
     }
-    fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests, volumes, cluster or compare\n", kind);
+    fprintf(stderr, "kubetally savings: unknown kind '%.64s'; use requests, volumes, abandoned, cluster or compare\n",
+            kind);
     return 2;
 }

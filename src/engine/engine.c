@@ -56,7 +56,8 @@ static void need(const kt_ask *a, kt_window *w, int *hourly, int *summed)
     case KT_ASK_REQUEST_SIZING: /* hourly peaks for quantiles and risk */
     case KT_ASK_SAVINGS:
     case KT_ASK_CLUSTER_SIZING:
-    case KT_ASK_VOLUME_SIZING: *w = a->window, *hourly = 1; break;
+    case KT_ASK_VOLUME_SIZING:
+    case KT_ASK_ABANDONED: *w = a->window, *hourly = 1; break;
     default: *w = a->window, *hourly = 0; break;
     }
 }
@@ -215,6 +216,7 @@ static int answer_one(kt_store *s, const kt_dataset *ds, const kt_ask *a, const 
         return spend_compute(ds, &a->alloc, a->filters, a->n_filters, a->days, &r->spend, err);
     case KT_ASK_CLUSTER_SIZING: return savings_cluster_sizing(ds, a->window, &a->clusters, &r->clusters, err);
     case KT_ASK_VOLUME_SIZING: return savings_volumes(ds, &a->volumes, &r->volumes, err);
+    case KT_ASK_ABANDONED: return savings_abandoned(ds, &a->abandoned, &r->abandoned, err);
     }
     return kt_fail(err, KT_ERUNTIME, "engine: unknown question");
 }
@@ -335,6 +337,8 @@ void engine_answer_free(kt_answer *a)
             cs_result_free(&a->replies[i].clusters);
         if (a->replies[i].kind == KT_ASK_VOLUME_SIZING)
             pv_result_free(&a->replies[i].volumes);
+        if (a->replies[i].kind == KT_ASK_ABANDONED)
+            ab_result_free(&a->replies[i].abandoned);
     }
     for (size_t i = 0; i < a->n_loads; i++) {
         ds_free(a->loads[i]);

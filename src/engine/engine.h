@@ -55,7 +55,8 @@ enum kt_ask_kind {
     KT_ASK_SPEND,      /* alloc (window, idle, sharing) + filters → reply.spend: each filter's total in one
                         * pass; with days > 0 also its daily series and forecast (spend.h) */
     KT_ASK_CLUSTER_SIZING, /* window + clusters → reply.clusters: right-sizing, or the comparison with `to` */
-    KT_ASK_VOLUME_SIZING   /* window + volumes → reply.volumes: PV right-sizing from the claims' used bytes */
+    KT_ASK_VOLUME_SIZING,  /* window + volumes → reply.volumes: PV right-sizing from the claims' used bytes */
+    KT_ASK_ABANDONED       /* window + abandoned → reply.abandoned: abandoned workloads' pods */
 };
 
 typedef struct kt_ask {
@@ -75,6 +76,7 @@ typedef struct kt_ask {
     int holdout;           /* KT_ASK_FORECAST: predict the window's last day instead of learning it (forecast.h) */
     kt_cs_params clusters;     /* KT_ASK_CLUSTER_SIZING */
     kt_pv_params volumes;      /* KT_ASK_VOLUME_SIZING */
+    kt_ab_params abandoned;    /* KT_ASK_ABANDONED */
     int hourly;            /* read hourly rows even where daily roll-ups would do (FACTS; or to share
                             * one read with a stepped question of the same window) */
 } kt_ask;
@@ -98,6 +100,7 @@ typedef struct kt_reply {
     kt_spend_result spend;
     kt_cs_result clusters;
     kt_pv_result volumes;
+    kt_ab_result abandoned;
 } kt_reply;
 
 typedef struct kt_answer {

@@ -120,6 +120,43 @@ typedef struct kt_pv_result {
 int savings_volumes(const kt_dataset *ds, const kt_pv_params *p, kt_pv_result *out, kt_err *err);
 void pv_result_free(kt_pv_result *r);
 
+/* --- abandoned workloads (savings_abandoned.c): Kubecost's abandonedWorkloads
+ *
+ * A workload (a controller's pods; a bare pod is its own) whose network
+ * facts show under bytes_per_s of traffic (received + sent, its pods
+ * together, over its hours in the window: first fact's start to last
+ * fact's end) and under cpu_cores of CPU on average.  Each of its pods is
+ * listed with its own rates and averages (cores, bytes; allocation is the
+ * settled charge) and monthly = the pod's cost × 730 / the workload's
+ * hours, so a workload's pods add up to its rate. */
+typedef struct kt_ab_params {
+    double bytes_per_s;              /* Kubecost's threshold; default 500 */
+    double cpu_cores;                /* "near zero"; default 0.01 */
+    const char *team_label;          /* NULL ⇒ "team" */
+} kt_ab_params;
+
+typedef struct kt_ab_pod {
+    const char *cluster, *namespace_, *pod, *node, *owner_kind, *owner, *team; /* dataset strings; "" none */
+    double ingress_bps, egress_bps, workload_bps;
+    double alloc_cpu, alloc_ram, req_cpu, req_ram, use_cpu, use_ram;
+    double monthly;
+} kt_ab_pod;
+
+typedef struct kt_ab_result {
+    kt_ab_pod *items;                /* by monthly descending, then cluster, namespace, pod */
+    size_t n;
+    double total, bytes_per_s;
+    char currency[8];
+} kt_ab_result;
+
+int savings_abandoned(const kt_dataset *ds, const kt_ab_params *p, kt_ab_result *out, kt_err *err);
+void ab_result_free(kt_ab_result *r);
+
+/* Pods grouped by workload (controller; a bare pod is its own): returns
+ * of[pod] = its workload; *first_pod[w] = the workload's first pod (names
+ * it); *n workloads.  The caller frees both arrays. */
+uint32_t *savings_workloads(const kt_dataset *ds, uint32_t **first_pod, size_t *n);
+
 /* --- every kind at once: `kubetally savings`, /savings, /metrics -------- */
 
 enum kt_saving_kind {

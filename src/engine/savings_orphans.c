@@ -1,6 +1,6 @@
 /* savings_orphans.c — the savings kinds that are not request sizing:
- * unclaimed volumes, orphaned load balancers, underused nodes, abandoned
- * workloads (savings.h).  All judged from the stored facts:
+ * unclaimed volumes, orphaned load balancers, underused nodes, spot
+ * candidates (savings.h).  All judged from the stored facts:
  *   - "now" is the newest asset fact's end in the dataset (data_end); a
  *     thing is current when its newest fact ends within an hour of it, so
  *     a deleted volume, service or node drops out of the list;
@@ -15,9 +15,7 @@
  *     tried from the least requested; a node's load is its busiest hour of
  *     the newest day (autoscaled workloads peak by day), CPU and memory
  *     each;
- *   - abandoned workload: network facts exist for it, its traffic is below
- *     abandoned_bytes_per_s and its CPU below abandoned_cpu_cores over the
- *     window; saving = its cost per month;
+ *   (abandoned workloads: savings_abandoned.c)
  *   - spot candidate: a Deployment (or bare ReplicaSet) averaging at least
  *     spot_min_replicas replicas, none of whose pods held a volume, with
  *     containers on on-demand nodes; saving = that cost per month × (1 −
@@ -250,63 +248,13 @@ typedef struct wl {
 /* Pods grouped by controller (a bare pod is its own). */
 static uint32_t *workloads(const kt_dataset *ds, wl **out, size_t *n)
 {
-    kt_strtab keys;
-    kt_buf b = {0};
-    size_t cap = 0;
-    strtab_init(&keys);
-    uint32_t *of = xmalloc((ds->n_pods + 1) * sizeof *of);
-    *out = NULL, *n = 0;
-    for (uint32_t i = 0; i < ds->n_pods; i++) {
-        const ds_pod *p = &ds->pods[i];
-        buf_reset(&b);
-        if (*STR(ds, p->controller))
-            buf_printf(&b, "%u/%u/%u/%u", p->cluster, p->namespace_, p->controller_kind, p->controller);
-        else
-            buf_printf(&b, "%u/%u/pod/%u", p->cluster, p->namespace_, p->name);
-        of[i] = strtab_intern(&keys, b.data) - 1;
-        if (of[i] == *n) {
-            grow_array((void **)out, &cap, *n, sizeof **out);
-            (*out)[(*n)++] = (wl){.pod = i, .first = INT64_MAX};
-        }
-    }
-    strtab_free(&keys);
-    buf_free(&b);
+    uint32_t *first;
+    uint32_t *of = savings_workloads(ds, &first, n);
+    *out = xcalloc(*n + 1, sizeof **out);
+    for (size_t i = 0; i < *n; i++)
+        (*out)[i] = (wl){.pod = first[i], .first = INT64_MAX};
+    free(first);
     return of;
-}
-
-static void abandoned(octx *c)
-{
-    const kt_dataset *ds = c->ds;
-    wl *W;
-    size_t n;
-    uint32_t *of = workloads(ds, &W, &n);
-    for (size_t i = 0; i < ds->n_netfacts; i++) {
-        const ds_network_fact *f = &ds->netfacts[i];
-        wl *w = &W[of[f->pod]];
-        w->bytes += f->tx_internet + f->tx_region + f->tx_zone + f->tx_other + f->rx_bytes, w->has_net = 1;
-    }
-    for (size_t i = 0; i < ds->n_cfacts; i++) {
-        const ds_container_fact *f = &ds->cfacts[i];
-        wl *w = &W[of[ds->containers[f->container].pod]];
-        w->cpu_use += f->cpu_use, w->cost += f->cost[R_CPU] + f->cost[R_RAM] + f->cost[R_GPU];
-        if (f->t < w->first) w->first = f->t;
-        if (f->t + f->dur > w->last) w->last = f->t + f->dur;
-    }
-    for (size_t i = 0; i < n; i++) {
-        wl *w = &W[i];
-        double secs = w->last > w->first ? (double)(w->last - w->first) : 0;
-        if (!w->has_net || secs <= 0)
-            continue;
-        double rate = w->bytes / secs, cpu = w->cpu_use / (secs / 3600);
-        if (rate >= c->p->abandoned_bytes_per_s || cpu >= c->p->abandoned_cpu_cores)
-            continue;
-        const ds_pod *p = &ds->pods[w->pod];
-        push(c, SK_ABANDONED, STR(ds, ds->clusters[p->cluster].name), STR(ds, p->namespace_),
-             STR(ds, *STR(ds, p->controller) ? p->controller : p->name), w->cost * KT_HOURS_PER_MONTH / (secs / 3600),
-             0, rate);
-    }
-    free(of);
-    free(W);
 }
 
 /* Per node: 1 − spot / on-demand for its type (0 when unknown or spot already). */
@@ -375,7 +323,6 @@ void savings_orphans(const kt_dataset *ds, const kt_savings_params *p, kt_saving
     unclaimed_volumes(&c);
     orphaned_lbs(&c);
     underused_nodes(&c);
-    abandoned(&c);
     spot_candidates(&c);
     free(c.node_kg_h);
 }

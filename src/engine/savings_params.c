@@ -2,6 +2,7 @@
  * CLI flags and the HTTP API (as query.c is for allocations), with
  * Kubecost's names and defaults; see savings.h and docs/savings.md. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -90,7 +91,10 @@ int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w,
     if (v && *v)
         p->team_label = v;
     return num(get, ctx, "threshold", 0, 1e15, 0, &p->abandoned_bytes_per_s, err) ||
-           num(get, ctx, "headroomPct", 0, 1000, 0, &p->headroom_pct, err);
+                   num(get, ctx, "cpuThreshold", 0, 1e6, 0, &p->abandoned_cpu_cores, err) ||
+                   num(get, ctx, "headroomPct", 0, 1000, 0, &p->headroom_pct, err)
+               ? -1
+               : 0;
 }
 
 int pv_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_pv_params *p, kt_err *err)
@@ -103,6 +107,32 @@ int pv_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_p
     if ((v = get(ctx, "teamLabel")) && *v)
         p->team_label = v;
     return num(get, ctx, "headroomPct", 0, 1000, 0, &p->headroom_pct, err);
+}
+
+int ab_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_ab_params *p, kt_err *err)
+{
+    memset(p, 0, sizeof *p);
+    kt_savings_params d;
+    savings_params_init(&d);
+    p->bytes_per_s = d.abandoned_bytes_per_s, p->cpu_cores = d.abandoned_cpu_cores;
+    double days = 0;
+    if (num(get, ctx, "days", 1, 3650, 0, &days, err))
+        return -1;
+    if (days != floor(days))
+        return kt_fail(err, KT_EINPUT, "days: must be a whole number");
+    const char *v = get(ctx, "window");
+    if (days > 0 && v && *v)
+        return kt_fail(err, KT_EINPUT, "days: give days or window, not both");
+    char spec[32];
+    snprintf(spec, sizeof spec, "%.0fd", days);
+    if (window_parse(days > 0 ? spec : v && *v ? v : "7d", now, w, err))
+        return -1;
+    if ((v = get(ctx, "teamLabel")) && *v)
+        p->team_label = v;
+    if (num(get, ctx, "threshold", 0, 1e15, 0, &p->bytes_per_s, err) ||
+        num(get, ctx, "cpuThreshold", 0, 1e6, 0, &p->cpu_cores, err))
+        return -1;
+    return 0;
 }
 
 /* Kubecost's cluster sizing names (its docs write range= for the window). */

@@ -15,7 +15,8 @@ int rs_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_r
                     kt_err *err);
 
 /* The summary's parameters: the above plus teamLabel (default team),
- * threshold (abandoned workloads, bytes/s, default 500) and headroomPct
+ * threshold (abandoned workloads, bytes/s, default 500), cpuThreshold
+ * (their near-zero CPU, cores, default 0.01) and headroomPct
  * (PV right-sizing, default 10).  p->team_label
  * points into the getter's storage. */
 int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_savings_params *p,
@@ -24,6 +25,12 @@ int savings_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w,
 /* PV right-sizing: window (default 7d), headroomPct (Kubecost's name,
  * default 10, 0 to 1000), teamLabel. */
 int pv_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_pv_params *p, kt_err *err);
+
+/* Abandoned workloads: Kubecost's days (the window: the last N days to
+ * now, 1 to 3650) or our window (default 7d), threshold (bytes/s, default
+ * 500), cpuThreshold (ours: "near-zero" CPU in cores, default 0.01),
+ * teamLabel. */
+int ab_params_parse(kt_param_get get, void *ctx, int64_t now, kt_window *w, kt_ab_params *p, kt_err *err);
 
 /* Cluster right-sizing and compare: window (or Kubecost's range; default
  * 7d), profile (development | production | high-availability; default

@@ -90,6 +90,36 @@ static int volume_items(const kt_dataset *ds, const kt_savings_params *p, kt_sav
     return 0;
 }
 
+/* One item per abandoned workload: its pods' monthly savings together. */
+static int abandoned_items(const kt_dataset *ds, const kt_savings_params *p, kt_savings_result *out, size_t *cap,
+                           kt_err *err)
+{
+    kt_ab_params ap = {p->abandoned_bytes_per_s, p->abandoned_cpu_cores, p->team_label};
+    kt_ab_result a;
+    if (savings_abandoned(ds, &ap, &a, err))
+        return -1;
+    size_t from = out->n;
+    for (size_t i = 0; i < a.n; i++) {
+        const kt_ab_pod *r = &a.items[i];
+        const char *name = *r->owner ? r->owner : r->pod;
+        kt_saving *s = NULL;
+        if (r->monthly <= 0) /* positive savings only */
+            continue;
+        for (size_t j = from; j < out->n && !s; j++) /* a workload's pods: same cluster, namespace, owner */
+            if (out->items[j].cluster == r->cluster && out->items[j].namespace_ == r->namespace_ &&
+                out->items[j].name == name)
+                s = &out->items[j];
+        if (!s) {
+            grow_array((void **)&out->items, cap, out->n, sizeof *out->items);
+            s = &out->items[out->n++];
+            *s = (kt_saving){SK_ABANDONED, r->cluster, r->team, r->namespace_, name, 0, 0, r->workload_bps};
+        }
+        s->monthly += r->monthly;
+    }
+    ab_result_free(&a);
+    return 0;
+}
+
 int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, kt_savings_result *out, kt_err *err)
 {
     assert(ds && p && out);
@@ -104,7 +134,7 @@ int savings_all(const kt_dataset *ds, kt_window w, const kt_savings_params *p, k
     size_t cap = 0;
     request_items(out, &cap);
     savings_orphans(ds, p, out, &cap);
-    if (volume_items(ds, p, out, &cap, err))
+    if (volume_items(ds, p, out, &cap, err) || abandoned_items(ds, p, out, &cap, err))
         return -1;
     if (out->n > 1) /* no items: out->items may be NULL, which qsort may not get */
         qsort(out->items, out->n, sizeof *out->items, by_monthly);

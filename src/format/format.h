@@ -58,6 +58,13 @@ void format_savings_json(const kt_savings_result *r, kt_buf *out);
  * recommendation fields) and `kubetally savings volumes`' table. */
 void format_pv_json(const kt_pv_result *r, kt_buf *out);
 void format_pv_table(const kt_pv_result *r, kt_buf *out);
+/* Abandoned workloads: GET /savings/abandonedWorkloads' body (a JSON array
+ * of Kubecost's items: pod, namespace, node, clusterId, clusterName,
+ * owners[{name, kind}], ingressBytesPerSecond, egressBytesPerSecond,
+ * allocation/requests/usage{cpuCores, ramBytes}, monthlySavings; plus
+ * workloadBytesPerSecond and team) and `kubetally savings abandoned`' table. */
+void format_ab_json(const kt_ab_result *r, kt_buf *out);
+void format_ab_table(const kt_ab_result *r, kt_buf *out);
 void format_savings_table(const kt_savings_result *r, kt_buf *out);
 /* Cluster right-sizing (engine/savings_cluster.h): Kubecost's
  * clusterSizingETL body {"code":200,"data":{CLUSTER:{recommendations{single,

@@ -127,6 +127,23 @@ void api_savings_compare(kt_http_app *app, kt_store *s, const kt_http_params *p,
     cluster_sizing(app, s, p, now, 1, r);
 }
 
+/* /savings/abandonedWorkloads?days=&threshold=: the body of `kubetally
+ * savings abandoned -o json`. */
+void api_savings_abandoned(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)
+{
+    kt_err err = {0};
+    kt_ask ask = {.kind = KT_ASK_ABANDONED};
+    kt_answer a;
+    if (ab_params_parse(http_params_get, (void *)p, now, &ask.window, &ask.abandoned, &err) ||
+        engine_ask(s, &ask, 1, &app->limits, &a, &err)) {
+        resp_fail(r, &err);
+        return;
+    }
+    resp_set(r, 200, "application/json");
+    format_ab_json(&a.replies[0].abandoned, &r->body);
+    engine_answer_free(&a);
+}
+
 /* /savings/persistentVolumeSizing?headroomPct=: the body of `kubetally
  * savings volumes -o json`. */
 void api_savings_volumes(kt_http_app *app, kt_store *s, const kt_http_params *p, int64_t now, kt_http_resp *r)

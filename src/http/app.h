@@ -126,6 +126,7 @@ void api_readyz(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_h
 void api_metrics(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_savings.c: Kubecost's /savings/persistentVolumeSizing (format_pv_json) */
 void api_savings_volumes(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
+void api_savings_abandoned(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 /* api_savings.c: Kubecost's /savings/requestSizingV2 (a JSON array) and its /topline */
 void api_savings_requests(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);
 void api_savings_requests_topline(kt_http_app *, kt_store *, const kt_http_params *, int64_t, kt_http_resp *);

@@ -33,9 +33,10 @@ static const char *const rs_params[] = {"window", "algorithmCPU", "algorithmRAM"
                                         "targetCPUUtilization", "targetRAMUtilization", "minRecCPUMillicores",
                                         "minRecRAMBytes", "filter", "sortBy", "sortByOrder",
                                         "includeLabelsAndAnnotations", NULL};
-static const char *const savings_params[] = {"window", "teamLabel", "threshold", "targetCPUUtilization",
+static const char *const savings_params[] = {"window", "teamLabel", "threshold", "cpuThreshold", "targetCPUUtilization",
                                              "targetRAMUtilization", "filter", "headroomPct", NULL};
 static const char *const pv_params[] = {"window", "headroomPct", "teamLabel", NULL};
+static const char *const ab_params[] = {"days", "window", "threshold", "cpuThreshold", "teamLabel", NULL};
 static const char *const forecast_params[] = {
     "window", "aggregate", "filter", "idle", "includeIdle", "shareIdle", "idleByNode", "shareNamespaces", "shareLabels",
     "shareCost", "shareSplit", "shareTenancyCosts", "predictionWindow", "days", "backtest", "filterClusters",
@@ -80,6 +81,7 @@ static const kt_route routes[] = {
     {"/savings/clusterSizingETL", api_savings_cluster, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/compare", api_savings_compare, cs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/persistentVolumeSizing", api_savings_volumes, pv_params, 0, 1, 0, 1, 0, NULL},
+    {"/savings/abandonedWorkloads", api_savings_abandoned, ab_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2", api_savings_requests, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/savings/requestSizingV2/topline", api_savings_requests_topline, rs_params, 0, 1, 0, 1, 0, NULL},
     {"/", dash_overview, none, 0, 1, 1, 1, 0, NULL},

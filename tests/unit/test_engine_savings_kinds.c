@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "engine/savings.h"
+#include "engine/savings_params.h"
 #include "pricing/node_split.h"
 #include "pricing/pricing.h"
 #include "store/settle.h"
@@ -210,11 +211,135 @@ TEST(spot_candidates)
     ds_free(&d);
 }
 
+/* Abandoned workloads, listed per pod (Kubecost's abandonedWorkloads), on
+ * one node of 4 cores / 16 GiB at 0.03 $/core-h + 0.005 $/GiB-h:
+ *   - Deployment quiet: q-1 runs hours 0–11, then q-2 replaces it for
+ *     hours 12–23; 0.1 core / 1 GiB requested, 0.002 core used; each hour
+ *     24,000 B in and 12,000 B out.  Workload: 24 × 36,000 B / 86,400 s =
+ *     10 B/s < 500, CPU 24 × 0.002 / 24 h = 0.002 < 0.01: abandoned.
+ *     Cost 0.1 × 0.03 + 1 × 0.005 = 0.008 $/h; each pod 12 × 0.008 = 0.096,
+ *     scaled by 730 / the workload's 24 h = 2.92 a month each, 5.84 both —
+ *     the workload's 0.008 × 730, not twice it as per-pod rates would say.
+ *     Per pod: in 24,000 / 3,600 = 6.667 B/s, out 3.333 B/s; allocation
+ *     and requests 0.1 core / 1 GiB, usage 0.002 core / 0.5 GiB.
+ *   - Deployment chatty: two replicas at once, each 1,080,000 B/h (300 B/s)
+ *     and 0.0005 core: each pod is under 500 B/s but the workload's 600 B/s
+ *     is not, so it is kept (one busy pair keeps a Deployment).
+ *   - bare pod batch: no network facts at all: never judged abandoned. */
+TEST(abandoned_per_pod)
+{
+    kt_dataset d;
+    ds_init(&d);
+    uint32_t cl = ds_add_cluster(&d, "c1", "aws", "us-east-1", "USD");
+    uint32_t n = ds_add_node(&d, cl, "n1", "aws", "us-east-1", "a", "m5.xlarge", 0, 4, 16 * KT_GIB, 0);
+    const char *team[] = {"team", "ops", NULL};
+    uint32_t q1 = ds_add_pod(&d, cl, n, "ops", "q-1", "deployment", "quiet", team, NULL, NULL);
+    uint32_t q2 = ds_add_pod(&d, cl, n, "ops", "q-2", "deployment", "quiet", team, NULL, NULL);
+    uint32_t c1 = ds_add_pod(&d, cl, n, "ops", "c-1", "deployment", "chatty", NULL, NULL, NULL);
+    uint32_t c2 = ds_add_pod(&d, cl, n, "ops", "c-2", "deployment", "chatty", NULL, NULL, NULL);
+    uint32_t b = ds_add_pod(&d, cl, n, "ops", "batch", "", "", NULL, NULL, NULL);
+    uint32_t cq1 = ds_add_container(&d, q1, "app"), cq2 = ds_add_container(&d, q2, "app");
+    uint32_t cc1 = ds_add_container(&d, c1, "app"), cc2 = ds_add_container(&d, c2, "app");
+    uint32_t cb = ds_add_container(&d, b, "job");
+    for (int h = 0; h < 24; h++) {
+        int64_t t = T0 + h * H;
+        ds_node_fact nf = {.node = n, .dur = H, .t = t, .hours = 1, .cpu_price = 0.03, .ram_price = 0.005,
+                           .hourly = 0.20};
+        ds_push_nfact(&d, &nf);
+        uint32_t cq = h < 12 ? cq1 : cq2, pq = h < 12 ? q1 : q2;
+        uint32_t cs[4] = {cq, cc1, cc2, cb};
+        double use[4] = {0.002, 0.0005, 0.0005, 0};
+        for (int i = 0; i < 4; i++) {
+            ds_container_fact f = {.container = cs[i], .dur = H, .t = t, .seconds = H, .cpu_req = 0.1,
+                                   .cpu_use = use[i], .cpu_alloc = 0.1, .ram_req = KT_GIB, .ram_use = KT_GIB / 2,
+                                   .ram_alloc = KT_GIB};
+            ds_push_cfact(&d, &f);
+        }
+        ds_network_fact nq = {.pod = pq, .dur = H, .t = t, .tx_zone = 12000, .rx_bytes = 24000};
+        ds_network_fact n1 = {.pod = c1, .dur = H, .t = t, .tx_zone = 540000, .rx_bytes = 540000};
+        ds_network_fact n2 = {.pod = c2, .dur = H, .t = t, .tx_zone = 540000, .rx_bytes = 540000};
+        ds_push_netfact(&d, &nq), ds_push_netfact(&d, &n1), ds_push_netfact(&d, &n2);
+    }
+    ds_link_namespaces(&d);
+    settle(&d, H);
+    kt_ab_params p = {500, 0.01, NULL};
+    kt_ab_result r;
+    kt_err err = {0};
+    CHECK(savings_abandoned(&d, &p, &r, &err) == 0);
+    CHECK(r.n == 2);
+    CHECK_NEAR(r.total, 0.008 * 730, 1e-9);
+    for (size_t i = 0; i < r.n && r.n == 2; i++) {
+        const kt_ab_pod *x = &r.items[i];
+        CHECK_STR(x->pod, i == 0 ? "q-1" : "q-2"); /* equal savings: by name */
+        CHECK_STR(x->owner, "quiet");
+        CHECK_STR(x->owner_kind, "deployment");
+        CHECK_STR(x->node, "n1");
+        CHECK_STR(x->team, "ops");
+        CHECK_NEAR(x->monthly, 0.096 * 730 / 24, 1e-9); /* 2.92 */
+        CHECK_NEAR(x->ingress_bps, 24000.0 / 3600, 1e-9);
+        CHECK_NEAR(x->egress_bps, 12000.0 / 3600, 1e-9);
+        CHECK_NEAR(x->workload_bps, 10, 1e-9);
+        CHECK_NEAR(x->alloc_cpu, 0.1, 1e-9);
+        CHECK_NEAR(x->req_cpu, 0.1, 1e-9);
+        CHECK_NEAR(x->use_cpu, 0.002, 1e-9);
+        CHECK_NEAR(x->req_ram, KT_GIB, 1e-9);
+        CHECK_NEAR(x->use_ram, KT_GIB / 2, 1e-9);
+    }
+    ab_result_free(&r);
+    /* at a 700 B/s threshold chatty (600 B/s) goes too: 2 pods × 0.008 × 730 more */
+    p.bytes_per_s = 700;
+    CHECK(savings_abandoned(&d, &p, &r, &err) == 0);
+    CHECK(r.n == 4);
+    CHECK_NEAR(r.total, 3 * 0.008 * 730, 1e-9);
+    ab_result_free(&r);
+    /* near-zero CPU at 0.0015 cores: quiet (0.002) is too busy; chatty (2 × 0.0005 = 0.001) is not */
+    p.cpu_cores = 0.0015;
+    CHECK(savings_abandoned(&d, &p, &r, &err) == 0);
+    CHECK(r.n == 2 && !strcmp(r.items[0].owner, "chatty") && !strcmp(r.items[1].owner, "chatty"));
+    CHECK_NEAR(r.total, 2 * 0.008 * 730, 1e-9);
+    ab_result_free(&r);
+    /* the summary: one item per workload, the pods' sum */
+    kt_savings_params sp;
+    kt_savings_result s;
+    savings_params_init(&sp);
+    CHECK(savings_all(&d, (kt_window){T0, T0 + 24 * H}, &sp, &s, &err) == 0);
+    CHECK(s.by_kind[SK_ABANDONED].count == 1);
+    CHECK_NEAR(s.by_kind[SK_ABANDONED].monthly, 5.84, 1e-9);
+    savings_result_free(&s);
+    ds_free(&d);
+}
+
+static const char *get_kv(void *ctx, const char *name)
+{
+    return kv_get(ctx, name);
+}
+
+/* days (Kubecost's) or window, never both; whole days; threshold ≥ 0 */
+TEST(abandoned_params)
+{
+    kt_window w;
+    kt_ab_params p;
+    kt_err err = {0};
+    int64_t now = T0 + 10 * H + 1800; /* 10:30 */
+    kv ok = {{"days", "threshold", "cpuThreshold"}, {"2", "100", "0.5"}, 3};
+    CHECK(ab_params_parse(get_kv, &ok, now, &w, &p, &err) == 0);
+    CHECK(w.end - w.start == 2 * 86400 && p.bytes_per_s == 100 && p.cpu_cores == 0.5);
+    kv frac = {{"days"}, {"2.5"}, 1}, both = {{"days", "window"}, {"2", "7d"}, 2}, neg = {{"threshold"}, {"-1"}, 1};
+    CHECK(ab_params_parse(get_kv, &frac, now, &w, &p, &err) == -1 && strstr(err.msg, "days"));
+    CHECK(ab_params_parse(get_kv, &both, now, &w, &p, &err) == -1 && strstr(err.msg, "not both"));
+    CHECK(ab_params_parse(get_kv, &neg, now, &w, &p, &err) == -1 && strstr(err.msg, "threshold"));
+    kv none = {{0}, {0}, 0};
+    CHECK(ab_params_parse(get_kv, &none, now, &w, &p, &err) == 0);
+    CHECK(w.end - w.start == 7 * 86400 && p.bytes_per_s == 500 && p.cpu_cores == 0.01);
+}
+
 int main(void)
 {
     build();
     RUN(every_kind);
     RUN(spot_candidates);
+    RUN(abandoned_per_pod);
+    RUN(abandoned_params);
     ds_free(&ds);
     return check_done();
 }

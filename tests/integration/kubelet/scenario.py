@@ -237,6 +237,32 @@ def network(db):
           (web and web[0].get("networkReceiveBytes"), web and web[0].get("networkTransferBytes")))
 
 
+def abandoned(db):
+    """Step 2e: abandoned workloads per pod.  tiny exchanged 0 bytes; its
+    CPU is 0.05 cores measured (0.1, its request, before the first sample),
+    so it is 'near zero' under --cpu-threshold 0.2 but not under the default
+    0.01; web-1 sends 1,500 B/s, over --threshold 1000.  tiny's requests
+    average its constant 100m / 128Mi, and its monthly saving is its cost
+    scaled to 730 h: positive."""
+    def ask(*extra):
+        r = subprocess.run([KT, "savings", "abandoned", "--db", "sqlite:" + db, "--window", "1d", "-o", "json"]
+                           + list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return json.loads(r.stdout) if r.returncode == 0 else None
+    default = ask("--threshold", "1000")
+    check(default == [], "abandoned: none at the default near-zero CPU (tiny uses 0.05 cores) (%s)" % default)
+    got = ask("--threshold", "1000", "--cpu-threshold", "0.2") or []
+    check([x["pod"] for x in got] == ["tiny"], "abandoned at --cpu-threshold 0.2: tiny alone, not web-1 (%s)" %
+          [x.get("pod") for x in got])
+    if len(got) == 1:
+        t = got[0]
+        check(t["ingressBytesPerSecond"] == 0 and t["egressBytesPerSecond"] == 0 and t["namespace"] == "shop" and
+              t["node"] == "n1" and t["clusterId"] == "aws-test" and t["monthlySavings"] > 0,
+              "tiny: 0 B/s in and out, shop on n1 in aws-test, saves %s a month" % t.get("monthlySavings"))
+        check(close(t["requests"]["cpuCores"], 0.1, 1e-9) and close(t["requests"]["ramBytes"], 128 * MiB, 1e-9) and
+              0.05 <= t["usage"]["cpuCores"] <= 0.1, "tiny: requests 0.1 cores and 128Mi, usage between 0.05 and 0.1 "
+              "cores (%s)" % t["usage"])
+
+
 def sizing(db):
     """Step 3: vol-a (10Gi gp3) peaked at 4Gi; with 10 % headroom it needs
     4Gi × 1.1 = 4724464025.6 bytes, applied as 5Gi; it saves
@@ -306,6 +332,7 @@ def main():
         check(token not in text and pki.admin_token not in text, "no token in collect's log")
         containers_measured(db)
         network(db)
+        abandoned(db)
         sizing(db)
     finally:
         kubelet.kill()

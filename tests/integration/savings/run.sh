@@ -37,6 +37,8 @@ same "requestSizingV2 filter" "/model/savings/requestSizingV2?window=3d&filter=n
 same "/savings summary" "/savings?window=3d" savings --window 3d -o json
 same "persistentVolumeSizing" "/savings/persistentVolumeSizing?window=3d&headroomPct=25" \
   savings volumes --window 3d --headroom-pct 25 -o json
+same "abandonedWorkloads" "/model/savings/abandonedWorkloads?days=2&threshold=800&cpuThreshold=0.05" \
+  savings abandoned --days 2 --threshold 800 --cpu-threshold 0.05 -o json
 # the demo fleet has no claim usage (that comes from collect --kubelet-stats): nothing to size, said so
 check "persistentVolumeSizing: Kubecost's list, empty without kubelet stats" \
   "curl -s '$base/model/savings/persistentVolumeSizing?window=3d' | jq -e '.recommendations == [] and .headroomPct == 10' >/dev/null"
@@ -59,6 +61,10 @@ expect_400() {
   if [[ $code == 400 ]] && jq -e --arg p "$2" '.message | startswith($p)' <<<"$(head -n -1 <<<"$out")" >/dev/null; then
     ok "400 for $1"; else bad "expected 400 naming $2 for $1, got $code"; fi
 }
+for q in "days=2.5" "days=2&window=7d" "threshold=-1" "cpuThreshold=x"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/savings/abandonedWorkloads?$q")
+  [ "$code" = 400 ] && ok "abandonedWorkloads: 400 for $q" || bad "abandonedWorkloads?$q gave $code"
+done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/savings/persistentVolumeSizing?headroomPct=-5")
 [ "$code" = 400 ] && ok "400 for headroomPct=-5" || bad "headroomPct=-5 gave $code"
 expect_400 "window=3d&algorithmCPU=median" algorithmCPU

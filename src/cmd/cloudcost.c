@@ -25,7 +25,8 @@ static const char summary[] =
     "  kubetally cloudcost [--window 30d] [--aggregate service|account|provider|category|region|label:team]\n"
     "    --aggregate A         comma list; label:KEY groups by the bill's tag KEY and adds each value's\n"
     "                          Kubernetes allocation (team total = allocation + tagged cloud services\n"
-    "                          outside Kubernetes; the clusters' own nodes and disks are not added again)\n"
+    "                          outside Kubernetes; the clusters' own nodes and disks are not added again);\n"
+    "                          label:LABEL=TAG when the bill's tag is named otherwise (label:team=CostCenter)\n"
     "    --reconciliation      instead: per cluster and provider, estimated vs billed, and the assets the\n"
     "                          bill does not name";
 

@@ -20,7 +20,8 @@ enum prop { P_PROVIDER, P_ACCOUNT, P_INVOICE, P_SERVICE, P_CATEGORY, P_REGION, P
 typedef struct spec {
     int n;
     enum prop props[8];
-    char label[64]; /* one label key per aggregate */
+    char label[64]; /* one label key per aggregate: the Kubernetes label */
+    char tag[64];   /* the bill tag that stands for it: label:LABEL=TAG, else LABEL */
 } spec;
 
 static int parse(const char *text, spec *sp, kt_err *err)
@@ -38,6 +39,12 @@ static int parse(const char *text, spec *sp, kt_err *err)
         if (len > 6 && (!strncmp(p, "label:", 6) || !strncmp(p, "label=", 6)) && len - 6 < sizeof sp->label &&
             !sp->label[0]) {
             snprintf(sp->label, sizeof sp->label, "%.*s", (int)(len - 6), p + 6);
+            char *eq = strchr(sp->label, '=');
+            if (eq) /* label:team=CostCenter: Kubernetes label team is bill tag CostCenter */
+                *eq = 0;
+            snprintf(sp->tag, sizeof sp->tag, "%s", eq ? eq + 1 : sp->label);
+            if (!sp->label[0] || !sp->tag[0])
+                return kt_fail(err, KT_EINPUT, "aggregate: label:KEY or label:LABEL=TAG needs both names");
             ok = sp->n < 8 ? (sp->props[sp->n++] = P_LABEL, 1) : 0;
         }
         for (size_t i = 0; !ok && i < sizeof names / sizeof *names; i++)
@@ -131,7 +138,7 @@ static int on_sum(void *ud, const kt_bill_sum *b)
     kt_cloud_result *r = a->r;
     char label[128] = "";
     if (a->sp->label[0])
-        tag_value(b->tags, a->sp->label, label, sizeof label);
+        tag_value(b->tags, a->sp->tag, label, sizeof label);
     buf_reset(&a->name);
     for (int i = 0; i < a->sp->n; i++) {
         const char *v = value_of(b, a->sp->props[i], label);

@@ -19,7 +19,9 @@
  *  - aggregate: comma list of provider, account (SubAccountId, else the
  *    billing account), invoiceEntityID (billing account), service,
  *    category, region, label:KEY (the bill's tag KEY, also AWS's
- *    "user:KEY", in any case); values missing are "__unallocated__". */
+ *    "user:KEY", in any case, beside the Kubernetes label KEY) or
+ *    label:LABEL=TAG (the bill's tag TAG stands for the Kubernetes label
+ *    LABEL); values missing are "__unallocated__". */
 #ifndef KT_CLOUDCOST_H
 #define KT_CLOUDCOST_H
 

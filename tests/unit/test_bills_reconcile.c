@@ -152,6 +152,47 @@ static const kt_cloud_item *item(const kt_cloud_result *r, const char *name)
     return NULL;
 }
 
+/* A bill whose tag key differs from the Kubernetes label: another billing
+ * account's DynamoDB table tagged CostCenter=web (5.00 effective).  With
+ * aggregate label:team=CostCenter, team web = its allocation (Kubernetes
+ * label team=web: shop on n1 at its BilledCost 3.00 × 0.5 = 1.50) + 5.00 =
+ * 6.50; the i-0aaa row (tagged team, not CostCenter) is __unallocated__ and
+ * all Kubernetes (2.40 effective). */
+static void tag_mapping(kt_store *s)
+{
+    kt_bill_import_result r;
+    kt_err err = {0};
+    const char *cc = write_bill("cost-center.csv",
+        "2,33,AWS,Amazon DynamoDB,Databases,us-east-1,arn:aws:dynamodb:us-east-1:33:table/carts,Usage" PERIOD
+        "6.00,5.00,5.00,\"{\"\"CostCenter\"\":\"\"web\"\"}\"\n");
+    const char *paths[] = {cc};
+    kt_bill_import_opts o = {paths, 1, KT_METRIC_BILLED, NULL, NULL};
+    CHECK(bill_import(s, &o, &r, &err) == 0 && r.rows == 1);
+    CHECK_NEAR(asset_of(s, "/n1"), 3.00, 1e-9);
+    kt_ask q = {.kind = KT_ASK_CLOUDCOST, .window = {D, D + 86400}, .aggregate = "label:team=CostCenter"};
+    kt_engine_limits lim = {0};
+    kt_answer a;
+    CHECK(engine_ask(s, &q, 1, &lim, &a, &err) == 0);
+    const kt_cloud_item *web = item(&a.replies[0].cloud, "web"), *none = item(&a.replies[0].cloud, "__unallocated__");
+    CHECK(web && none);
+    if (web && none) {
+        CHECK_STR(web->label_key, "team");
+        CHECK_NEAR(web->effective, 5.00, 1e-9);
+        CHECK_NEAR(web->effective_k8s, 0, 1e-12);
+        CHECK(web->has_alloc);
+        CHECK_NEAR(web->alloc, 1.50, 1e-9);
+        CHECK_NEAR(web->alloc + web->effective - web->effective_k8s, 6.50, 1e-9);
+        CHECK_NEAR(none->effective, 2.40, 1e-9);
+        CHECK_NEAR(none->effective_k8s, 2.40, 1e-9);
+    }
+    engine_answer_free(&a);
+    const char *bad[] = {"label:=CostCenter", "label:team="};
+    for (int i = 0; i < 2; i++) {
+        q.aggregate = bad[i];
+        CHECK(engine_ask(s, &q, 1, &lim, &a, &err) == -1 && strstr(err.msg, "LABEL=TAG"));
+    }
+}
+
 TEST(reconcile)
 {
     kt_store *s = fleet();
@@ -277,6 +318,7 @@ TEST(reconcile)
     CHECK_NEAR(rec.estimate, 4.80, 1e-9);
     CHECK_NEAR(asset_of(s, "/n1"), 3.00, 1e-9);
     CHECK_NEAR(asset_of(s, "/n2"), 4.80, 1e-9);
+    tag_mapping(s);
     store_close(s);
 }
 

@@ -162,6 +162,10 @@ if wait_ready "http://127.0.0.1:$port/readyz"; then
   a=$(curl -s "http://127.0.0.1:$port/cloudCost?window=$win&aggregate=service" | md5sum)
   b=$($kt cloudcost --db "$db" --window "$win" --aggregate service -o json | md5sum)
   check "/cloudCost = cloudcost -o json" '[ "$a" = "$b" ]'
+  # the tag-to-label mapping spelled out (bill tag team = Kubernetes label team) is the same answer
+  a=$(curl -s "http://127.0.0.1:$port/cloudCost?window=$win&aggregate=label%3Ateam%3Dteam" | md5sum)
+  b=$($kt cloudcost --db "$db" --window "$win" --aggregate label:team -o json | md5sum)
+  check "/cloudCost label:team=team = cloudcost label:team" '[ "$a" = "$b" ]'
   check "/model/cloudCost too" 'curl -sf "http://127.0.0.1:$port/model/cloudCost?window=$win&aggregate=provider" | has "\"amortizedNetCost\""'
   check "/ui/cloud page" 'curl -sf "http://127.0.0.1:$port/ui/cloud?window=$win&aggregate=label:team" | has "Team total"'
   check "bad aggregate is 400" '[ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/cloudCost?window=1d&aggregate=bogus")" = 400 ]'

@@ -13,8 +13,10 @@
  *    whole question to the rows;
  *  - every count and offset is checked against the file's size before use,
  *    and a checksum of the body catches bytes changed on disk.
- * The layout is this build's structs (dataset.h) written raw; the header
- * records their sizes, so another build's files are simply not used.
+ * The layout is this build's structs (dataset.h) written raw, except
+ * container facts, which are packed (only their non-zero fields,
+ * sqlite_dayfacts.c), and database ids, 32 bits; the header records the
+ * structs' sizes, so another build's files are simply not used.
  *
  * The reader folds the days into one dataset with each thing's facts summed
  * (ds_sum_more), deduplicating things by database id, interning a day's
@@ -34,7 +36,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY04\n"
+#define DC_MAGIC "KTDAY05\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 /* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
  * one kind) is taken for damage, and the day is read from the database,
@@ -54,13 +56,15 @@ typedef struct dc_header {
     int64_t day, gen;
     uint64_t sum;           /* of everything after the header (body_sum): a flipped byte is caught */
     uint32_t elem[S_COUNT]; /* sizeof each element: another build's layout is refused */
-    uint64_t n[S_COUNT];    /* elements per section */
+    uint64_t n[S_COUNT];    /* elements per section (S_CF: 8-byte words) */
+    uint64_t n_cf;          /* container facts packed in S_CF */
+    int64_t cf_t, cf_dur;   /* the span they share, unless a fact gives its own */
 } dc_header;
 
 static const uint32_t elem_size[S_COUNT] = {
     sizeof(uint32_t), 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(ds_pod), sizeof(ds_kv), sizeof(uint32_t),
-    sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(int64_t),
-    sizeof(ds_container_fact), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
+    sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(uint32_t),
+    sizeof(uint64_t), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
     sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
 
 /* A fast word-wise checksum of a body whose length is a multiple of 8
@@ -150,15 +154,20 @@ static int64_t day_gen(kt_store *s, int64_t day)
 }
 
 /* Ids of things, in section order: clusters, nodes, pods, containers,
- * volumes, lbs (each dataset's count of them). */
-static void put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids)
+ * volumes, lbs (each dataset's count of them), as 32 bits: -1 when one is
+ * past what a reader accepts (DC_MAX_ID), and the file is not written. */
+static int put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids)
 {
-    buf_add(b, (const char *)(ids->cluster), ds->n_clusters * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->node), ds->n_nodes * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->pod), ds->n_pods * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->container), ds->n_containers * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->volume), ds->n_volumes * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->lb), ds->n_lbs * sizeof(int64_t));
+    const int64_t *of[6] = {ids->cluster, ids->node, ids->pod, ids->container, ids->volume, ids->lb};
+    size_t n[6] = {ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_containers, ds->n_volumes, ds->n_lbs};
+    for (int k = 0; k < 6; k++)
+        for (size_t i = 0; i < n[k]; i++) {
+            if (of[k][i] < 0 || of[k][i] >= DC_MAX_ID)
+                return -1;
+            uint32_t id = (uint32_t)of[k][i];
+            buf_add(b, (const char *)&id, sizeof id);
+        }
+    return 0;
 }
 
 /* Every section starts 8-byte aligned, so its structs can be read in place. */
@@ -168,13 +177,19 @@ static void align8(kt_buf *b)
     buf_add(b, pad, (8 - b->len % 8) % 8);
 }
 
-void dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
+int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
 {
+    assert(ds && ids && b);
     dc_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, DC_MAGIC, 8);
     h.day = day, h.gen = gen;
     memcpy(h.elem, elem_size, sizeof h.elem);
+    h.n_cf = ds->n_cfacts;
+    h.cf_t = ds->n_cfacts ? ds->cfacts[0].t : day;
+    h.cf_dur = ds->n_cfacts ? ds->cfacts[0].dur : 86400;
+    kt_buf cf = {0};
+    dcf_pack(ds->cfacts, ds->n_cfacts, h.cf_t, (int32_t)h.cf_dur, &cf);
     uint32_t *offs = xmalloc((ds->strs.n + 1) * sizeof *offs);
     uint64_t bytes = 0;
     for (size_t i = 0; i < ds->strs.n; i++) {
@@ -185,7 +200,7 @@ void dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t 
     uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_kvs, ds->n_svcs,
                            ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
                            ds->n_clusters + ds->n_nodes + ds->n_pods + ds->n_containers + ds->n_volumes + ds->n_lbs,
-                           ds->n_cfacts, ds->n_nfacts, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
+                           cf.len / 8, ds->n_nfacts, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
                            ds->n_feefacts, ds->n_netfacts};
     memcpy(h.n, n, sizeof h.n);
     buf_add(b, (const char *)(&h), sizeof h);
@@ -195,13 +210,16 @@ void dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t 
     align8(b);
 #define RAW(arr) (buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr), align8(b))
     RAW(clusters), RAW(nodes), RAW(pods), RAW(kvs), RAW(svcs), RAW(containers), RAW(namespaces), RAW(volumes), RAW(lbs);
-    put_ids(b, ds, ids);
+    int rc = put_ids(b, ds, ids);
     align8(b);
-    RAW(cfacts), RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
+    buf_add(b, cf.data, cf.len);
+    RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
 #undef RAW
     uint64_t sum = body_sum(b->data + sizeof h, b->len - sizeof h);
     memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
     free(offs);
+    buf_free(&cf);
+    return rc;
 }
 
 int dc_write_file(const char *path, const kt_buf *b)
@@ -251,8 +269,9 @@ int sq_daycache_write(kt_store *s, int64_t day)
         return -1;
     }
     kt_buf b = {0};
-    dc_serialize(&ds, &ids, day, gen, &b);
-    rc = dc_write_file(path, &b);
+    rc = dc_serialize(&ds, &ids, day, gen, &b);
+    if (!rc)
+        rc = dc_write_file(path, &b);
     if (rc) {
         unlink(path);
         log_warn("day file %s not written (%s); questions over that day read the database", path, strerror(errno));
@@ -326,10 +345,13 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     const uint64_t *n = d->h->n;
     if (n[S_IDS] != n[S_CLUSTERS] + n[S_NODES] + n[S_PODS] + n[S_CONTAINERS] + n[S_VOLUMES] + n[S_LBS])
         return -1; /* one id per thing, read in step with them */
-    const int64_t *ids = d->sec[S_IDS];
+    const uint32_t *ids = d->sec[S_IDS];
     for (uint64_t i = 0; i < d->h->n[S_IDS]; i++)
-        if (ids[i] < 0 || ids[i] >= DC_MAX_ID)
+        if (ids[i] >= DC_MAX_ID)
             return -1;
+    /* each packed fact is at least a word; the shared span is bounded like a fact's own */
+    if (d->h->n_cf > n[S_CF] || d->h->cf_dur < 0 || d->h->cf_dur > DC_MAX_SPAN)
+        return -1;
     for (uint64_t i = 0; i < nstr; i++) /* every string inside the bytes and terminated */
         if (d->str_off[i] >= d->str_off[i + 1] || d->str_off[i + 1] > d->h->n[S_STRBYTES] ||
             d->str_bytes[d->str_off[i + 1] - 1] != 0)
@@ -356,7 +378,7 @@ static uint32_t known(const dc_reader *R, int kind, int64_t id) { return idmap_g
 static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
-    const int64_t *id = SEC(d, S_IDS, int64_t);
+    const uint32_t *id = SEC(d, S_IDS, uint32_t);
     const uint64_t *n = d->h->n;
     static const int sec_of[6] = {S_CLUSTERS, S_NODES, S_PODS, S_CONTAINERS, S_VOLUMES, S_LBS};
     for (int k = 0; k < 6; k++)
@@ -488,8 +510,12 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
 #define FACTS(sec, type, push, body) \
     for (uint64_t i = 0; i < n[sec]; i++) { type f = SEC(d, sec, type)[i]; body; push(ds, &f); }
 #define REF(field, kind, sec) if (f.field >= n[sec]) return -1; f.field = lidx[kind][f.field]
-    for (uint64_t i = 0; i < n[S_CF]; i++) {
-        ds_container_fact f = SEC(d, S_CF, ds_container_fact)[i];
+    const uint64_t *words = SEC(d, S_CF, uint64_t);
+    size_t pos = 0;
+    for (uint64_t i = 0; i < d->h->n_cf; i++) {
+        ds_container_fact f;
+        if (dcf_unpack(words, n[S_CF], &pos, d->h->cf_t, (int32_t)d->h->cf_dur, &f))
+            return -1;
         REF(container, K_CONTAINER, S_CONTAINERS);
         /* times are turned into integers as facts are folded: a damaged
          * span or run time (found by the checksum only at the end) must not
@@ -502,8 +528,10 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
         else
             ds_sum_cfact(ds, &R->sum, &f);
         if ((i & 1023) == 1023) /* checksum what was just folded, while it is in cache */
-            sum_upto(&d->sum, (const char *)(SEC(d, S_CF, ds_container_fact) + i + 1));
+            sum_upto(&d->sum, (const char *)(words + pos));
     }
+    if (pos != n[S_CF]) /* words no fact accounted for */
+        return -1;
     FACTS(S_NF, ds_node_fact, ds_push_nfact, REF(node, K_NODE, S_NODES); f.source = str(R, d, f.source))
     FACTS(S_VF, ds_volume_fact, ds_push_vfact, REF(volume, K_VOLUME, S_VOLUMES); f.source = str(R, d, f.source))
     FACTS(S_PVF, ds_pod_volume_fact, ds_push_pvfact, REF(pod, K_POD, S_PODS); REF(volume, K_VOLUME, S_VOLUMES))
@@ -589,8 +617,8 @@ int dc_file_counts(const char *path, dc_counts *c)
     for (int k = 0; ok && k < S_COUNT; k++) /* counts the file cannot hold are not believed */
         ok = h.n[k] <= (uint64_t)st.st_size / (elem_size[k] ? elem_size[k] : 1);
     close(fd);
-    if (!ok)
+    if (!ok || h.n_cf > h.n[S_CF])
         return -1;
-    *c = (dc_counts){h.n[S_CF], h.n[S_PODS], h.n[S_CONTAINERS], h.n[S_KVS], h.n[S_SVCS]};
+    *c = (dc_counts){h.n_cf, h.n[S_PODS], h.n[S_CONTAINERS], h.n[S_KVS], h.n[S_SVCS]};
     return 0;
 }

@@ -40,8 +40,9 @@ typedef struct dc_counts {
 
 /* PATH.days/DAY.ktd */
 void dc_file_of(const kt_store *s, int64_t day, char *buf, size_t n);
-/* The file image of ds (its things' database ids in `ids`) for `day`, `gen`. */
-void dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b);
+/* The file image of ds (its things' database ids in `ids`) for `day`, `gen`;
+ * -1 (the image is not to be written) when an id is past what readers take. */
+int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b);
 /* Written to a temporary name, renamed into place; -1 on any failure. */
 int dc_write_file(const char *path, const kt_buf *b);
 /* Fold the file into R->ds; -1 when it cannot be used. */
@@ -49,5 +50,13 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen);
 /* The file exists with this day and generation (its header only). */
 int dc_file_valid(const char *path, int64_t day, int64_t gen);
 int dc_file_counts(const char *path, dc_counts *c);
+
+/* Container facts packed (sqlite_dayfacts.c): appended to b as 8-byte
+ * words, only the fields that are not zero, t and dur only when they differ
+ * from t0 and dur0. */
+void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt_buf *b);
+/* The fact at word *pos of w[0, nw), *pos moved past it; -1 when the words
+ * are not a packed fact (unknown bits, running past nw, a bad span). */
+int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, ds_container_fact *f);
 
 #endif

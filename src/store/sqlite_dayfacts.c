@@ -1,0 +1,96 @@
+/* sqlite_dayfacts.c — container facts as day files hold them: packed, only
+ * the fields that are not zero (sqlite_dayfile.h).
+ *
+ * Why: container facts were 60 % of a day file written as raw 200-byte
+ * structs, yet a day's fact has no first/last/longest run (set only on
+ * summed facts), its span is the file's, and GPU fields, GPU cost and GPU
+ * idle are zero on almost every container.  A packed fact is one word
+ * (container index, field mask) and then one word per field whose bits are
+ * not all zero, in the order of cf_field, so every value round-trips
+ * bit for bit (money stays double: day files agree with the rows to 1e-12).
+ * A fact's start and span are stored only when they differ from the file's
+ * (t0, dur0, kept in its header).
+ *
+ * The reader trusts nothing: a mask with unknown bits, or a fact running
+ * past the section, is refused; the caller bounds the container index and
+ * the span as it did for raw facts. */
+#include <assert.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "store/sqlite_dayfile.h"
+
+/* The 8-byte fields, in mask-bit order; bits 23 and 24 are t and dur. */
+static const size_t cf_field[] = {
+    offsetof(ds_container_fact, seconds),         offsetof(ds_container_fact, cpu_req),
+    offsetof(ds_container_fact, cpu_use),         offsetof(ds_container_fact, cpu_alloc),
+    offsetof(ds_container_fact, ram_req),         offsetof(ds_container_fact, ram_use),
+    offsetof(ds_container_fact, ram_alloc),       offsetof(ds_container_fact, gpu),
+    offsetof(ds_container_fact, cpu_peak),        offsetof(ds_container_fact, ram_peak),
+    offsetof(ds_container_fact, cost[0]),         offsetof(ds_container_fact, cost[1]),
+    offsetof(ds_container_fact, cost[2]),         offsetof(ds_container_fact, idle_node[0]),
+    offsetof(ds_container_fact, idle_node[1]),    offsetof(ds_container_fact, idle_node[2]),
+    offsetof(ds_container_fact, idle_cluster[0]), offsetof(ds_container_fact, idle_cluster[1]),
+    offsetof(ds_container_fact, idle_cluster[2]), offsetof(ds_container_fact, fee),
+    offsetof(ds_container_fact, first),           offsetof(ds_container_fact, last),
+    offsetof(ds_container_fact, longest)};
+#define N_FIELDS (sizeof cf_field / sizeof cf_field[0])
+#define BIT_T (1u << N_FIELDS)
+#define BIT_DUR (1u << (N_FIELDS + 1))
+#define KNOWN_BITS ((BIT_DUR << 1) - 1)
+_Static_assert(N_FIELDS == 23, "a new container-fact field needs a new day-file magic");
+/* every field but container, dur and t is one of the 8-byte ones */
+_Static_assert(sizeof(ds_container_fact) == 16 + 8 * N_FIELDS, "container-fact fields out of step with cf_field");
+
+void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt_buf *b)
+{
+    assert(f || n == 0);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t w[N_FIELDS + 3];
+        size_t k = 1;
+        uint32_t mask = 0;
+        for (size_t j = 0; j < N_FIELDS; j++) {
+            uint64_t v;
+            memcpy(&v, (const char *)(f + i) + cf_field[j], 8);
+            if (v)
+                mask |= 1u << j, w[k++] = v;
+        }
+        if (f[i].t != t0)
+            mask |= BIT_T, memcpy(&w[k++], &f[i].t, 8);
+        if (f[i].dur != dur0) {
+            int64_t dur = f[i].dur;
+            mask |= BIT_DUR, memcpy(&w[k++], &dur, 8);
+        }
+        w[0] = (uint64_t)mask << 32 | f[i].container;
+        buf_add(b, (const char *)w, k * 8);
+    }
+}
+
+int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, ds_container_fact *f)
+{
+    assert(pos && f && *pos <= nw);
+    if (*pos >= nw)
+        return -1;
+    uint64_t head = w[*pos];
+    uint32_t mask = (uint32_t)(head >> 32);
+    if (mask & ~KNOWN_BITS || (size_t)__builtin_popcount(mask) > nw - *pos - 1)
+        return -1;
+    const uint64_t *v = w + *pos + 1;
+    memset(f, 0, sizeof *f);
+    f->container = (uint32_t)head;
+    f->t = t0, f->dur = dur0;
+    for (size_t j = 0; j < N_FIELDS; j++)
+        if (mask & (1u << j))
+            memcpy((char *)f + cf_field[j], v++, 8);
+    if (mask & BIT_T)
+        memcpy(&f->t, v++, 8);
+    if (mask & BIT_DUR) {
+        int64_t dur;
+        memcpy(&dur, v++, 8);
+        if (dur < 0 || dur > INT32_MAX)
+            return -1;
+        f->dur = (int32_t)dur;
+    }
+    *pos = (size_t)(v - w);
+    return 0;
+}

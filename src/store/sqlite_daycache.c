@@ -197,7 +197,10 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
         bytes += ds->strs.lens[i] + 1;
     }
     offs[ds->strs.n] = (uint32_t)bytes;
-    uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_kvs, ds->n_svcs,
+    dc_lists L;
+    dc_share_lists(ds, &L);
+    uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, ds->n_pods, L.kvs.len / sizeof(ds_kv),
+                           L.svcs.len / sizeof(uint32_t),
                            ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
                            ds->n_clusters + ds->n_nodes + ds->n_pods + ds->n_containers + ds->n_volumes + ds->n_lbs,
                            cf.len / 8, ds->n_nfacts, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
@@ -209,7 +212,13 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
         buf_add(b, (const char *)(ds->strs.strs[i]), ds->strs.lens[i] + 1);
     align8(b);
 #define RAW(arr) (buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr), align8(b))
-    RAW(clusters), RAW(nodes), RAW(pods), RAW(kvs), RAW(svcs), RAW(containers), RAW(namespaces), RAW(volumes), RAW(lbs);
+    RAW(clusters), RAW(nodes);
+    buf_add(b, (const char *)L.pods, ds->n_pods * sizeof *L.pods), align8(b);
+    buf_add(b, L.kvs.data, L.kvs.len), align8(b);
+    buf_add(b, L.svcs.data, L.svcs.len), align8(b);
+    RAW(containers);
+    buf_add(b, (const char *)L.namespaces, ds->n_namespaces * sizeof *L.namespaces), align8(b);
+    RAW(volumes), RAW(lbs);
     int rc = put_ids(b, ds, ids);
     align8(b);
     buf_add(b, cf.data, cf.len);
@@ -219,6 +228,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
     free(offs);
     buf_free(&cf);
+    dc_lists_free(&L);
     return rc;
 }
 

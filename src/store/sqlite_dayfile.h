@@ -51,12 +51,22 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen);
 int dc_file_valid(const char *path, int64_t day, int64_t gen);
 int dc_file_counts(const char *path, dc_counts *c);
 
-/* Container facts packed (sqlite_dayfacts.c): appended to b as 8-byte
+/* Container facts packed (sqlite_daypack.c): appended to b as 8-byte
  * words, only the fields that are not zero, t and dur only when they differ
  * from t0 and dur0. */
 void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt_buf *b);
 /* The fact at word *pos of w[0, nw), *pos moved past it; -1 when the words
  * are not a packed fact (unknown bits, running past nw, a bad span). */
 int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, ds_container_fact *f);
+
+/* A dataset's pods and namespaces with their label, annotation and service
+ * lists shared (sqlite_daypack.c): each distinct list once in kvs / svcs. */
+typedef struct dc_lists {
+    ds_pod *pods;
+    ds_namespace *namespaces;
+    kt_buf kvs, svcs; /* ds_kv, uint32_t */
+} dc_lists;
+void dc_share_lists(const kt_dataset *ds, dc_lists *L);
+void dc_lists_free(dc_lists *L);
 
 #endif

@@ -1,5 +1,6 @@
-/* sqlite_dayfacts.c — container facts as day files hold them: packed, only
- * the fields that are not zero (sqlite_dayfile.h).
+/* sqlite_daypack.c — what makes day files small (sqlite_dayfile.h): container
+ * facts packed, only the fields that are not zero; pods' label, annotation
+ * and service lists shared between pods that have the same list.
  *
  * Why: container facts were 60 % of a day file written as raw 200-byte
  * structs, yet a day's fact has no first/last/longest run (set only on
@@ -11,14 +12,21 @@
  * A fact's start and span are stored only when they differ from the file's
  * (t0, dur0, kept in its header).
  *
+ * Lists: a day's 12,000 pods carry ~100 distinct label sets and a handful
+ * of annotation sets (one per controller), so a file holds each distinct
+ * list once and pods point at it; the reader needs no change (it reads a
+ * pod's list at its offset, bounded, as before).
+ *
  * The reader trusts nothing: a mask with unknown bits, or a fact running
  * past the section, is refused; the caller bounds the container index and
  * the span as it did for raw facts. */
 #include <assert.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite_dayfile.h"
+#include "util/strtab.h"
 
 /* The 8-byte fields, in mask-bit order; bits 23 and 24 are t and dur. */
 static const size_t cf_field[] = {
@@ -93,4 +101,55 @@ int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t du
     }
     *pos = (size_t)(v - w);
     return 0;
+}
+
+/* Offset in out (elements of `elem` bytes) of a list equal to
+ * src[off, off + n): an earlier one when the same, else appended. */
+static uint32_t share(kt_u64map *seen, const char *src, size_t elem, uint32_t off, uint32_t n, kt_buf *out)
+{
+    if (n == 0)
+        return 0;
+    const char *list = src + (size_t)off * elem;
+    size_t bytes = (size_t)n * elem;
+    uint64_t key = kt_hash_bytes(list, bytes) >> 1, at; /* never UINT64_MAX (reserved) */
+    if (u64map_get(seen, key, &at) && at * elem + bytes <= out->len && !memcmp(out->data + at * elem, list, bytes))
+        return (uint32_t)at;
+    at = out->len / elem;
+    buf_add(out, list, bytes);
+    if (!u64map_get(seen, key, &(uint64_t){0})) /* a colliding different list keeps the first */
+        u64map_put(seen, key, at);
+    return (uint32_t)at;
+}
+
+void dc_share_lists(const kt_dataset *ds, dc_lists *L)
+{
+    assert(ds && L);
+    memset(L, 0, sizeof *L);
+    L->pods = xmalloc((ds->n_pods + 1) * sizeof *L->pods);
+    L->namespaces = xmalloc((ds->n_namespaces + 1) * sizeof *L->namespaces);
+    kt_u64map kv_seen, svc_seen;
+    u64map_init(&kv_seen), u64map_init(&svc_seen);
+    const char *kvs = (const char *)ds->kvs, *svcs = (const char *)ds->svcs;
+    for (size_t i = 0; i < ds->n_pods; i++) {
+        ds_pod p = ds->pods[i];
+        p.label_off = share(&kv_seen, kvs, sizeof(ds_kv), p.label_off, p.n_labels, &L->kvs);
+        p.ann_off = share(&kv_seen, kvs, sizeof(ds_kv), p.ann_off, p.n_anns, &L->kvs);
+        p.svc_off = share(&svc_seen, svcs, sizeof(uint32_t), p.svc_off, p.n_svcs, &L->svcs);
+        L->pods[i] = p;
+    }
+    for (size_t i = 0; i < ds->n_namespaces; i++) {
+        ds_namespace x = ds->namespaces[i];
+        x.label_off = share(&kv_seen, kvs, sizeof(ds_kv), x.label_off, x.n_labels, &L->kvs);
+        x.ann_off = share(&kv_seen, kvs, sizeof(ds_kv), x.ann_off, x.n_anns, &L->kvs);
+        L->namespaces[i] = x;
+    }
+    u64map_free(&kv_seen), u64map_free(&svc_seen);
+}
+
+void dc_lists_free(dc_lists *L)
+{
+    free(L->pods);
+    free(L->namespaces);
+    buf_free(&L->kvs);
+    buf_free(&L->svcs);
 }

@@ -320,6 +320,10 @@ typedef struct dayfile {
     const uint32_t *str_off;
     const char *str_bytes;
     uint32_t *lmap; /* local string id -> dataset id (UINT32_MAX: not interned yet) */
+    /* a list's file offset -> its length << 32 | dataset offset + 1 (0: not
+     * added yet): pods of a file share lists (sqlite_daypack.c), and so do
+     * their copies in the dataset */
+    uint64_t *kv_lists, *svc_lists;
     body_summer sum; /* the checksum, taken as the file is read */
 } dayfile;
 
@@ -384,6 +388,43 @@ static uint32_t known(const dc_reader *R, int kind, int64_t id) { return idmap_g
 
 #define SEC(d, i, type) ((const type *)(d)->sec[i])
 
+/* The dataset offset of the file's kv list [off, off + n) (bounded by the
+ * caller), its strings interned and the list added on first use. */
+static uint32_t kv_list(dc_reader *R, dayfile *d, uint32_t off, uint32_t n)
+{
+    if (n == 0)
+        return 0;
+    uint64_t *c = &d->kv_lists[off];
+    if (*c && (uint32_t)(*c >> 32) == n)
+        return (uint32_t)*c - 1;
+    const ds_kv *kvs = SEC(d, S_KVS, ds_kv) + off;
+    uint32_t ids[256];
+    for (uint32_t j = 0; j < n; j++)
+        ids[2 * j] = str(R, d, kvs[j].key), ids[2 * j + 1] = str(R, d, kvs[j].value);
+    uint32_t at = ds_add_kv_list(R->ds, ids, n);
+    if (!*c)
+        *c = (uint64_t)n << 32 | (at + 1ULL);
+    return at;
+}
+
+/* The same for a service list. */
+static uint32_t svc_list(dc_reader *R, dayfile *d, uint32_t off, uint32_t n)
+{
+    if (n == 0)
+        return 0;
+    uint64_t *c = &d->svc_lists[off];
+    if (*c && (uint32_t)(*c >> 32) == n)
+        return (uint32_t)*c - 1;
+    const uint32_t *svcs = SEC(d, S_SVCS, uint32_t) + off;
+    uint32_t ids[256];
+    for (uint32_t j = 0; j < n; j++)
+        ids[j] = str(R, d, svcs[j]);
+    uint32_t at = ds_add_svc_list(R->ds, ids, n);
+    if (!*c)
+        *c = (uint64_t)n << 32 | (at + 1ULL);
+    return at;
+}
+
 /* Things of one day into the dataset; lidx[kind][local] = dataset index. */
 static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
@@ -423,8 +464,6 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
         lidx[K_NODE][i] = g;
     }
     const ds_kv *kvs = SEC(d, S_KVS, ds_kv);
-    const uint32_t *svcs = SEC(d, S_SVCS, uint32_t);
-    uint32_t tmp[512];
     for (uint64_t i = 0; i < n[S_PODS]; i++, id++) {
         const ds_pod *p = SEC(d, S_PODS, ds_pod) + i;
         uint32_t g = known(R, K_POD, *id);
@@ -433,16 +472,11 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
                 (uint64_t)p->label_off + p->n_labels > n[S_KVS] || (uint64_t)p->ann_off + p->n_anns > n[S_KVS] ||
                 (uint64_t)p->svc_off + p->n_svcs > n[S_SVCS] || p->n_labels > 128 || p->n_anns > 128 || p->n_svcs > 256)
                 return -1;
-            uint32_t lab[256], ann[256];
-            for (uint32_t j = 0; j < p->n_labels; j++)
-                lab[2 * j] = str(R, d, kvs[p->label_off + j].key), lab[2 * j + 1] = str(R, d, kvs[p->label_off + j].value);
-            for (uint32_t j = 0; j < p->n_anns; j++)
-                ann[2 * j] = str(R, d, kvs[p->ann_off + j].key), ann[2 * j + 1] = str(R, d, kvs[p->ann_off + j].value);
-            for (uint32_t j = 0; j < p->n_svcs; j++)
-                tmp[j] = str(R, d, svcs[p->svc_off + j]);
-            g = ds_add_pod_ids(ds, lidx[K_CLUSTER][p->cluster], p->node == KT_NONE ? KT_NONE : lidx[K_NODE][p->node],
-                               str(R, d, p->namespace_), str(R, d, p->name), str(R, d, p->controller_kind),
-                               str(R, d, p->controller), lab, p->n_labels, ann, p->n_anns, tmp, p->n_svcs);
+            uint32_t lo = kv_list(R, d, p->label_off, p->n_labels), ao = kv_list(R, d, p->ann_off, p->n_anns);
+            uint32_t so = svc_list(R, d, p->svc_off, p->n_svcs);
+            g = ds_add_pod_lists(ds, lidx[K_CLUSTER][p->cluster], p->node == KT_NONE ? KT_NONE : lidx[K_NODE][p->node],
+                                 str(R, d, p->namespace_), str(R, d, p->name), str(R, d, p->controller_kind),
+                                 str(R, d, p->controller), lo, p->n_labels, ao, p->n_anns, so, p->n_svcs);
             idmap_put(&R->seen[K_POD], *id, g);
         }
         lidx[K_POD][i] = g;
@@ -588,6 +622,8 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
         return -1;
     }
     d.lmap = xmalloc(d.h->n[S_STRS] * sizeof *d.lmap);
+    d.kv_lists = xcalloc(d.h->n[S_KVS] + 1, sizeof *d.kv_lists);
+    d.svc_lists = xcalloc(d.h->n[S_SVCS] + 1, sizeof *d.svc_lists);
     memset(d.lmap, 0xff, d.h->n[S_STRS] * sizeof *d.lmap);
     sum_init(&d.sum, buf + sizeof(dc_header), len - sizeof(dc_header), 1);
     uint32_t *lidx[6] = {NULL};
@@ -600,6 +636,8 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
     for (int k = 0; k < 6; k++)
         free(lidx[k]);
     free(d.lmap);
+    free(d.kv_lists);
+    free(d.svc_lists);
     munmap((void *)buf, len);
     return rc;
 }

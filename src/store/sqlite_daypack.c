@@ -87,9 +87,8 @@ int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t du
     memset(f, 0, sizeof *f);
     f->container = (uint32_t)head;
     f->t = t0, f->dur = dur0;
-    for (size_t j = 0; j < N_FIELDS; j++)
-        if (mask & (1u << j))
-            memcpy((char *)f + cf_field[j], v++, 8);
+    for (uint32_t m = mask & (BIT_T - 1); m; m &= m - 1) /* the set fields only */
+        memcpy((char *)f + cf_field[__builtin_ctz(m)], v++, 8);
     if (mask & BIT_T)
         memcpy(&f->t, v++, 8);
     if (mask & BIT_DUR) {

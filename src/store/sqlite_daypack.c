@@ -49,6 +49,7 @@ static const size_t cf_field[] = {
 _Static_assert(N_FIELDS == 23, "a new container-fact field needs a new day-file magic");
 /* every field but container, dur and t is one of the 8-byte ones */
 _Static_assert(sizeof(ds_container_fact) == 16 + 8 * N_FIELDS, "container-fact fields out of step with cf_field");
+_Static_assert(offsetof(ds_container_fact, seconds) == 16, "the 8-byte fields end the struct");
 
 void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt_buf *b)
 {
@@ -84,11 +85,21 @@ int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t du
     if (mask & ~KNOWN_BITS || (size_t)__builtin_popcount(mask) > nw - *pos - 1)
         return -1;
     const uint64_t *v = w + *pos + 1;
-    memset(f, 0, sizeof *f);
     f->container = (uint32_t)head;
     f->t = t0, f->dur = dur0;
-    for (uint32_t m = mask & (BIT_T - 1); m; m &= m - 1) /* the set fields only */
-        memcpy((char *)f + cf_field[__builtin_ctz(m)], v++, 8);
+    if (nw - *pos - 1 >= N_FIELDS) {
+        /* without branches (masks vary fact to fact): a field whose bit is
+         * clear reads the next word, masked to 0, and does not advance */
+        for (size_t j = 0; j < N_FIELDS; j++) {
+            uint64_t bit = mask >> j & 1, x = *v & (0 - bit);
+            memcpy((char *)f + cf_field[j], &x, 8);
+            v += bit;
+        }
+    } else { /* near the section's end: read only the words that are there */
+        memset((char *)f + cf_field[0], 0, sizeof *f - cf_field[0]);
+        for (uint32_t m = mask & (BIT_T - 1); m; m &= m - 1)
+            memcpy((char *)f + cf_field[__builtin_ctz(m)], v++, 8);
+    }
     if (mask & BIT_T)
         memcpy(&f->t, v++, 8);
     if (mask & BIT_DUR) {

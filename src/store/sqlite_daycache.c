@@ -388,38 +388,23 @@ static uint32_t known(const dc_reader *R, int kind, int64_t id) { return idmap_g
 
 #define SEC(d, i, type) ((const type *)(d)->sec[i])
 
-/* The dataset offset of the file's kv list [off, off + n) (bounded by the
- * caller), its strings interned and the list added on first use. */
-static uint32_t kv_list(dc_reader *R, dayfile *d, uint32_t off, uint32_t n)
-{
-    if (n == 0)
-        return 0;
-    uint64_t *c = &d->kv_lists[off];
-    if (*c && (uint32_t)(*c >> 32) == n)
-        return (uint32_t)*c - 1;
-    const ds_kv *kvs = SEC(d, S_KVS, ds_kv) + off;
-    uint32_t ids[256];
-    for (uint32_t j = 0; j < n; j++)
-        ids[2 * j] = str(R, d, kvs[j].key), ids[2 * j + 1] = str(R, d, kvs[j].value);
-    uint32_t at = ds_add_kv_list(R->ds, ids, n);
-    if (!*c)
-        *c = (uint64_t)n << 32 | (at + 1ULL);
-    return at;
-}
+_Static_assert(sizeof(ds_kv) == 2 * sizeof(uint32_t), "a kv list is read as string ids");
 
-/* The same for a service list. */
-static uint32_t svc_list(dc_reader *R, dayfile *d, uint32_t off, uint32_t n)
+/* The dataset offset of the file's label/annotation list (kv = 1: n pairs
+ * of S_KVS) or service list (kv = 0: n of S_SVCS) at off, bounded by the
+ * caller: its strings interned and the list added on first use. */
+static uint32_t list_at(dc_reader *R, dayfile *d, int kv, uint32_t off, uint32_t n)
 {
     if (n == 0)
         return 0;
-    uint64_t *c = &d->svc_lists[off];
+    uint64_t *c = kv ? &d->kv_lists[off] : &d->svc_lists[off];
     if (*c && (uint32_t)(*c >> 32) == n)
         return (uint32_t)*c - 1;
-    const uint32_t *svcs = SEC(d, S_SVCS, uint32_t) + off;
+    const uint32_t *local = kv ? (const uint32_t *)(SEC(d, S_KVS, ds_kv) + off) : SEC(d, S_SVCS, uint32_t) + off;
     uint32_t ids[256];
-    for (uint32_t j = 0; j < n; j++)
-        ids[j] = str(R, d, svcs[j]);
-    uint32_t at = ds_add_svc_list(R->ds, ids, n);
+    for (uint32_t j = 0; j < (kv ? 2 * n : n); j++) /* a ds_kv is two string ids */
+        ids[j] = str(R, d, local[j]);
+    uint32_t at = kv ? ds_add_kv_list(R->ds, ids, n) : ds_add_svc_list(R->ds, ids, n);
     if (!*c)
         *c = (uint64_t)n << 32 | (at + 1ULL);
     return at;
@@ -472,8 +457,8 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
                 (uint64_t)p->label_off + p->n_labels > n[S_KVS] || (uint64_t)p->ann_off + p->n_anns > n[S_KVS] ||
                 (uint64_t)p->svc_off + p->n_svcs > n[S_SVCS] || p->n_labels > 128 || p->n_anns > 128 || p->n_svcs > 256)
                 return -1;
-            uint32_t lo = kv_list(R, d, p->label_off, p->n_labels), ao = kv_list(R, d, p->ann_off, p->n_anns);
-            uint32_t so = svc_list(R, d, p->svc_off, p->n_svcs);
+            uint32_t lo = list_at(R, d, 1, p->label_off, p->n_labels), ao = list_at(R, d, 1, p->ann_off, p->n_anns);
+            uint32_t so = list_at(R, d, 0, p->svc_off, p->n_svcs);
             g = ds_add_pod_lists(ds, lidx[K_CLUSTER][p->cluster], p->node == KT_NONE ? KT_NONE : lidx[K_NODE][p->node],
                                  str(R, d, p->namespace_), str(R, d, p->name), str(R, d, p->controller_kind),
                                  str(R, d, p->controller), lo, p->n_labels, ao, p->n_anns, so, p->n_svcs);

@@ -36,7 +36,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY05\n"
+#define DC_MAGIC "KTDAY06\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 /* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
  * one kind) is taken for damage, and the day is read from the database,
@@ -541,9 +541,10 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
 #define REF(field, kind, sec) if (f.field >= n[sec]) return -1; f.field = lidx[kind][f.field]
     const uint64_t *words = SEC(d, S_CF, uint64_t);
     size_t pos = 0;
+    uint64_t prev[DCF_FIELDS] = {0};
     for (uint64_t i = 0; i < d->h->n_cf; i++) {
         ds_container_fact f;
-        if (dcf_unpack(words, n[S_CF], &pos, d->h->cf_t, (int32_t)d->h->cf_dur, &f))
+        if (dcf_unpack(words, n[S_CF], &pos, d->h->cf_t, (int32_t)d->h->cf_dur, prev, &f))
             return -1;
         REF(container, K_CONTAINER, S_CONTAINERS);
         /* times are turned into integers as facts are folded: a damaged

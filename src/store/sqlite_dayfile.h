@@ -52,12 +52,16 @@ int dc_file_valid(const char *path, int64_t day, int64_t gen);
 int dc_file_counts(const char *path, dc_counts *c);
 
 /* Container facts packed (sqlite_daypack.c): appended to b as 8-byte
- * words, only the fields that are not zero, t and dur only when they differ
- * from t0 and dur0. */
+ * words, only the fields that are neither zero nor the previous fact's,
+ * t and dur only when they differ from t0 and dur0. */
+#define DCF_FIELDS 23 /* the 8-byte fields of ds_container_fact */
 void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt_buf *b);
-/* The fact at word *pos of w[0, nw), *pos moved past it; -1 when the words
- * are not a packed fact (unknown bits, running past nw, a bad span). */
-int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, ds_container_fact *f);
+/* The fact at word *pos of w[0, nw), *pos moved past it; prev: the previous
+ * fact's fields (DCF_FIELDS words, zero before a file's first fact),
+ * updated.  -1 when the words are not a packed fact (unknown bits, running
+ * past nw, a bad span). */
+int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, uint64_t *prev,
+               ds_container_fact *f);
 
 /* A dataset's pods and namespaces with their label, annotation and service
  * lists shared (sqlite_daypack.c): each distinct list once in kvs / svcs. */

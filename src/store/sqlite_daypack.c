@@ -4,11 +4,14 @@
  *
  * Why: container facts were 60 % of a day file written as raw 200-byte
  * structs, yet a day's fact has no first/last/longest run (set only on
- * summed facts), its span is the file's, and GPU fields, GPU cost and GPU
- * idle are zero on almost every container.  A packed fact is one word
- * (container index, field mask) and then one word per field whose bits are
- * not all zero, in the order of cf_field, so every value round-trips
- * bit for bit (money stays double: day files agree with the rows to 1e-12).
+ * summed facts), its span is the file's, GPU fields, GPU cost and GPU idle
+ * are zero on almost every container, and a quarter of the other fields
+ * equal the previous fact's (replicas of one controller: same requests,
+ * same seconds, same node prices).  A packed fact is one word (container
+ * index, mask of new fields), a word of fields equal to the previous
+ * fact's when there are any, then one word per new field, in the order of
+ * cf_field; a field in neither mask is zero.  Every value round-trips bit
+ * for bit (money stays double: day files agree with the rows to 1e-12).
  * A fact's start and span are stored only when they differ from the file's
  * (t0, dur0, kept in its header).
  *
@@ -45,8 +48,10 @@ static const size_t cf_field[] = {
 #define N_FIELDS (sizeof cf_field / sizeof cf_field[0])
 #define BIT_T (1u << N_FIELDS)
 #define BIT_DUR (1u << (N_FIELDS + 1))
-#define KNOWN_BITS ((BIT_DUR << 1) - 1)
-_Static_assert(N_FIELDS == 23, "a new container-fact field needs a new day-file magic");
+#define BIT_SAME (1u << (N_FIELDS + 2))
+#define KNOWN_BITS ((BIT_SAME << 1) - 1)
+#define FIELD_BITS (BIT_T - 1)
+_Static_assert(N_FIELDS == DCF_FIELDS, "a new container-fact field needs a new day-file magic");
 /* every field but container, dur and t is one of the 8-byte ones */
 _Static_assert(sizeof(ds_container_fact) == 16 + 8 * N_FIELDS, "container-fact fields out of step with cf_field");
 _Static_assert(offsetof(ds_container_fact, seconds) == 16, "the 8-byte fields end the struct");
@@ -54,15 +59,19 @@ _Static_assert(offsetof(ds_container_fact, seconds) == 16, "the 8-byte fields en
 void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt_buf *b)
 {
     assert(f || n == 0);
+    uint64_t prev[N_FIELDS] = {0};
     for (size_t i = 0; i < n; i++) {
-        uint64_t w[N_FIELDS + 3];
-        size_t k = 1;
-        uint32_t mask = 0;
+        uint64_t w[N_FIELDS + 4];
+        size_t k = 2; /* w[0] head, w[1] same-mask (dropped when empty) */
+        uint32_t mask = 0, same = 0;
         for (size_t j = 0; j < N_FIELDS; j++) {
             uint64_t v;
             memcpy(&v, (const char *)(f + i) + cf_field[j], 8);
-            if (v)
+            if (v && v == prev[j])
+                same |= 1u << j;
+            else if (v)
                 mask |= 1u << j, w[k++] = v;
+            prev[j] = v;
         }
         if (f[i].t != t0)
             mask |= BIT_T, memcpy(&w[k++], &f[i].t, 8);
@@ -70,14 +79,18 @@ void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt
             int64_t dur = f[i].dur;
             mask |= BIT_DUR, memcpy(&w[k++], &dur, 8);
         }
+        if (same)
+            mask |= BIT_SAME, w[1] = same;
         w[0] = (uint64_t)mask << 32 | f[i].container;
-        buf_add(b, (const char *)w, k * 8);
+        buf_add(b, (const char *)w, 8);
+        buf_add(b, (const char *)(w + (same ? 1 : 2)), (k - (same ? 1 : 2)) * 8);
     }
 }
 
-int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, ds_container_fact *f)
+int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, uint64_t *prev,
+               ds_container_fact *f)
 {
-    assert(pos && f && *pos <= nw);
+    assert(pos && f && prev && *pos <= nw);
     if (*pos >= nw)
         return -1;
     uint64_t head = w[*pos];
@@ -85,20 +98,29 @@ int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t du
     if (mask & ~KNOWN_BITS || (size_t)__builtin_popcount(mask) > nw - *pos - 1)
         return -1;
     const uint64_t *v = w + *pos + 1;
+    uint64_t same = 0;
+    if (mask & BIT_SAME) {
+        same = *v++;
+        if (same & ~(uint64_t)FIELD_BITS || same & mask) /* a field is new or the same, not both */
+            return -1;
+    }
     f->container = (uint32_t)head;
     f->t = t0, f->dur = dur0;
-    if (nw - *pos - 1 >= N_FIELDS) {
+    if ((size_t)(w + nw - v) > N_FIELDS) {
         /* without branches (masks vary fact to fact): a field whose bit is
          * clear reads the next word, masked to 0, and does not advance */
         for (size_t j = 0; j < N_FIELDS; j++) {
-            uint64_t bit = mask >> j & 1, x = *v & (0 - bit);
+            uint64_t bit = mask >> j & 1, x = (*v & (0 - bit)) | (prev[j] & (0 - (same >> j & 1)));
             memcpy((char *)f + cf_field[j], &x, 8);
+            prev[j] = x;
             v += bit;
         }
     } else { /* near the section's end: read only the words that are there */
-        memset((char *)f + cf_field[0], 0, sizeof *f - cf_field[0]);
-        for (uint32_t m = mask & (BIT_T - 1); m; m &= m - 1)
-            memcpy((char *)f + cf_field[__builtin_ctz(m)], v++, 8);
+        for (size_t j = 0; j < N_FIELDS; j++) {
+            uint64_t x = mask >> j & 1 ? *v++ : same >> j & 1 ? prev[j] : 0;
+            memcpy((char *)f + cf_field[j], &x, 8);
+            prev[j] = x;
+        }
     }
     if (mask & BIT_T)
         memcpy(&f->t, v++, 8);

@@ -36,7 +36,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY06\n"
+#define DC_MAGIC "KTDAY07\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 /* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
  * one kind) is taken for damage, and the day is read from the database,
@@ -56,13 +56,13 @@ typedef struct dc_header {
     int64_t day, gen;
     uint64_t sum;           /* of everything after the header (body_sum): a flipped byte is caught */
     uint32_t elem[S_COUNT]; /* sizeof each element: another build's layout is refused */
-    uint64_t n[S_COUNT];    /* elements per section (S_CF: 8-byte words) */
-    uint64_t n_cf;          /* container facts packed in S_CF */
+    uint64_t n[S_COUNT];    /* elements per section (S_CF: 8-byte words; S_PODS: 4-byte words) */
+    uint64_t n_cf, n_pods;  /* container facts packed in S_CF, pods in S_PODS */
     int64_t cf_t, cf_dur;   /* the span they share, unless a fact gives its own */
 } dc_header;
 
 static const uint32_t elem_size[S_COUNT] = {
-    sizeof(uint32_t), 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(ds_pod), sizeof(ds_kv), sizeof(uint32_t),
+    sizeof(uint32_t), 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(uint32_t), sizeof(ds_kv), sizeof(uint32_t),
     sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(uint32_t),
     sizeof(uint64_t), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
     sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
@@ -188,7 +188,8 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     h.n_cf = ds->n_cfacts;
     h.cf_t = ds->n_cfacts ? ds->cfacts[0].t : day;
     h.cf_dur = ds->n_cfacts ? ds->cfacts[0].dur : 86400;
-    kt_buf cf = {0};
+    h.n_pods = ds->n_pods;
+    kt_buf cf = {0}, pods = {0};
     dcf_pack(ds->cfacts, ds->n_cfacts, h.cf_t, (int32_t)h.cf_dur, &cf);
     uint32_t *offs = xmalloc((ds->strs.n + 1) * sizeof *offs);
     uint64_t bytes = 0;
@@ -199,7 +200,8 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     offs[ds->strs.n] = (uint32_t)bytes;
     dc_lists L;
     dc_share_lists(ds, &L);
-    uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, ds->n_pods, L.kvs.len / sizeof(ds_kv),
+    dc_pack_u32(L.pods, ds->n_pods, sizeof *L.pods, &pods);
+    uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, pods.len / 4, L.kvs.len / sizeof(ds_kv),
                            L.svcs.len / sizeof(uint32_t),
                            ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
                            ds->n_clusters + ds->n_nodes + ds->n_pods + ds->n_containers + ds->n_volumes + ds->n_lbs,
@@ -213,7 +215,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     align8(b);
 #define RAW(arr) (buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr), align8(b))
     RAW(clusters), RAW(nodes);
-    buf_add(b, (const char *)L.pods, ds->n_pods * sizeof *L.pods), align8(b);
+    buf_add(b, pods.data, pods.len), align8(b);
     buf_add(b, L.kvs.data, L.kvs.len), align8(b);
     buf_add(b, L.svcs.data, L.svcs.len), align8(b);
     RAW(containers);
@@ -228,6 +230,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
     free(offs);
     buf_free(&cf);
+    buf_free(&pods);
     dc_lists_free(&L);
     return rc;
 }
@@ -319,6 +322,7 @@ typedef struct dayfile {
     const void *sec[S_COUNT];
     const uint32_t *str_off;
     const char *str_bytes;
+    uint64_t cnt[S_COUNT]; /* things or facts per section (the header's n but for packed ones) */
     uint32_t *lmap; /* local string id -> dataset id (UINT32_MAX: not interned yet) */
     /* a list's file offset -> its length << 32 | dataset offset + 1 (0: not
      * added yet): pods of a file share lists (sqlite_daypack.c), and so do
@@ -356,15 +360,20 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     uint64_t nstr = d->h->n[S_STRS] - 1;
     if (d->str_off[nstr] != d->h->n[S_STRBYTES])
         return -1;
-    const uint64_t *n = d->h->n;
+    memcpy(d->cnt, d->h->n, sizeof d->cnt);
+    d->cnt[S_CF] = d->h->n_cf, d->cnt[S_PODS] = d->h->n_pods;
+    /* each packed fact or pod is at least a word */
+    if (d->h->n_cf > d->h->n[S_CF] || d->h->n_pods > d->h->n[S_PODS])
+        return -1;
+    const uint64_t *n = d->cnt;
     if (n[S_IDS] != n[S_CLUSTERS] + n[S_NODES] + n[S_PODS] + n[S_CONTAINERS] + n[S_VOLUMES] + n[S_LBS])
         return -1; /* one id per thing, read in step with them */
     const uint32_t *ids = d->sec[S_IDS];
     for (uint64_t i = 0; i < d->h->n[S_IDS]; i++)
         if (ids[i] >= DC_MAX_ID)
             return -1;
-    /* each packed fact is at least a word; the shared span is bounded like a fact's own */
-    if (d->h->n_cf > n[S_CF] || d->h->cf_dur < 0 || d->h->cf_dur > DC_MAX_SPAN)
+    /* the facts' shared span is bounded like a fact's own */
+    if (d->h->cf_dur < 0 || d->h->cf_dur > DC_MAX_SPAN)
         return -1;
     for (uint64_t i = 0; i < nstr; i++) /* every string inside the bytes and terminated */
         if (d->str_off[i] >= d->str_off[i + 1] || d->str_off[i + 1] > d->h->n[S_STRBYTES] ||
@@ -415,7 +424,7 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
     const uint32_t *id = SEC(d, S_IDS, uint32_t);
-    const uint64_t *n = d->h->n;
+    const uint64_t *n = d->cnt;
     static const int sec_of[6] = {S_CLUSTERS, S_NODES, S_PODS, S_CONTAINERS, S_VOLUMES, S_LBS};
     for (int k = 0; k < 6; k++)
         lidx[k] = xmalloc((n[sec_of[k]] + 1) * sizeof **lidx);
@@ -449,8 +458,13 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
         lidx[K_NODE][i] = g;
     }
     const ds_kv *kvs = SEC(d, S_KVS, ds_kv);
+    const uint32_t *pw = SEC(d, S_PODS, uint32_t);
+    size_t ppos = 0;
+    uint32_t pprev[16] = {0};
     for (uint64_t i = 0; i < n[S_PODS]; i++, id++) {
-        const ds_pod *p = SEC(d, S_PODS, ds_pod) + i;
+        ds_pod pod, *p = &pod; /* decoded whether new or not: each builds on the one before */
+        if (dc_unpack_u32(pw, d->h->n[S_PODS], &ppos, pprev, &pod, sizeof pod))
+            return -1;
         uint32_t g = known(R, K_POD, *id);
         if (g == KT_NONE) {
             if (p->cluster >= n[S_CLUSTERS] || (p->node != KT_NONE && p->node >= n[S_NODES]) ||
@@ -466,6 +480,8 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
         }
         lidx[K_POD][i] = g;
     }
+    if (ppos != d->h->n[S_PODS]) /* words no pod accounted for */
+        return -1;
     for (uint64_t i = 0; i < n[S_CONTAINERS]; i++, id++) {
         const ds_container *c = SEC(d, S_CONTAINERS, ds_container) + i;
         uint32_t g = known(R, K_CONTAINER, *id);
@@ -535,7 +551,7 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
-    const uint64_t *n = d->h->n;
+    const uint64_t *n = d->cnt;
 #define FACTS(sec, type, push, body) \
     for (uint64_t i = 0; i < n[sec]; i++) { type f = SEC(d, sec, type)[i]; body; push(ds, &f); }
 #define REF(field, kind, sec) if (f.field >= n[sec]) return -1; f.field = lidx[kind][f.field]
@@ -544,7 +560,7 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
     uint64_t prev[DCF_FIELDS] = {0};
     for (uint64_t i = 0; i < d->h->n_cf; i++) {
         ds_container_fact f;
-        if (dcf_unpack(words, n[S_CF], &pos, d->h->cf_t, (int32_t)d->h->cf_dur, prev, &f))
+        if (dcf_unpack(words, d->h->n[S_CF], &pos, d->h->cf_t, (int32_t)d->h->cf_dur, prev, &f))
             return -1;
         REF(container, K_CONTAINER, S_CONTAINERS);
         /* times are turned into integers as facts are folded: a damaged
@@ -560,7 +576,7 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
         if ((i & 1023) == 1023) /* checksum what was just folded, while it is in cache */
             sum_upto(&d->sum, (const char *)(words + pos));
     }
-    if (pos != n[S_CF]) /* words no fact accounted for */
+    if (pos != d->h->n[S_CF]) /* words no fact accounted for */
         return -1;
     FACTS(S_NF, ds_node_fact, ds_push_nfact, REF(node, K_NODE, S_NODES); f.source = str(R, d, f.source))
     FACTS(S_VF, ds_volume_fact, ds_push_vfact, REF(volume, K_VOLUME, S_VOLUMES); f.source = str(R, d, f.source))
@@ -651,8 +667,8 @@ int dc_file_counts(const char *path, dc_counts *c)
     for (int k = 0; ok && k < S_COUNT; k++) /* counts the file cannot hold are not believed */
         ok = h.n[k] <= (uint64_t)st.st_size / (elem_size[k] ? elem_size[k] : 1);
     close(fd);
-    if (!ok || h.n_cf > h.n[S_CF])
+    if (!ok || h.n_cf > h.n[S_CF] || h.n_pods > h.n[S_PODS])
         return -1;
-    *c = (dc_counts){h.n_cf, h.n[S_PODS], h.n[S_CONTAINERS], h.n[S_KVS], h.n[S_SVCS]};
+    *c = (dc_counts){h.n_cf, h.n_pods, h.n[S_CONTAINERS], h.n[S_KVS], h.n[S_SVCS]};
     return 0;
 }

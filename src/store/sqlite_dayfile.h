@@ -63,6 +63,14 @@ void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt
 int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, uint64_t *prev,
                ds_container_fact *f);
 
+/* Records of up to 16 32-bit fields (pods), packed like container facts:
+ * a field that is zero or the previous record's costs no word. */
+void dc_pack_u32(const void *recs, size_t n, size_t rec_size, kt_buf *b);
+/* The record at word *pos of w[0, nw) into rec, *pos moved past it; prev:
+ * the previous record (16 words, zero before the first), updated.  -1 when
+ * the words are not a packed record. */
+int dc_unpack_u32(const uint32_t *w, size_t nw, size_t *pos, uint32_t *prev, void *rec, size_t rec_size);
+
 /* A dataset's pods and namespaces with their label, annotation and service
  * lists shared (sqlite_daypack.c): each distinct list once in kvs / svcs. */
 typedef struct dc_lists {

@@ -20,6 +20,8 @@
  * list once and pods point at it; the reader needs no change (it reads a
  * pod's list at its offset, bounded, as before).
  *
+ * Pods are records of 32-bit fields written the same way (dc_pack_u32).
+ *
  * The reader trusts nothing: a mask with unknown bits, or a fact running
  * past the section, is refused; the caller bounds the container index and
  * the span as it did for raw facts. */
@@ -135,6 +137,50 @@ int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t du
     return 0;
 }
 
+/* --- records of 32-bit fields (pods) ---------------------------------------
+ * A record is a head word (new-field mask in the low 16 bits, same-as-the-
+ * previous-record mask in the high 16) and then its new fields.  A day's
+ * pod differs from the one before it mostly in its name and node, so 52
+ * bytes become about 12. */
+
+void dc_pack_u32(const void *recs, size_t n, size_t rec_size, kt_buf *b)
+{
+    size_t nf = rec_size / 4;
+    assert((recs || n == 0) && rec_size % 4 == 0 && nf <= 16);
+    uint32_t prev[16] = {0};
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r[16], w[17], fresh = 0, same = 0;
+        size_t k = 1;
+        memcpy(r, (const char *)recs + i * rec_size, rec_size);
+        for (size_t j = 0; j < nf; j++) {
+            if (r[j] && r[j] == prev[j])
+                same |= 1u << j;
+            else if (r[j])
+                fresh |= 1u << j, w[k++] = r[j];
+            prev[j] = r[j];
+        }
+        w[0] = same << 16 | fresh;
+        buf_add(b, (const char *)w, k * 4);
+    }
+}
+
+int dc_unpack_u32(const uint32_t *w, size_t nw, size_t *pos, uint32_t *prev, void *rec, size_t rec_size)
+{
+    size_t nf = rec_size / 4;
+    assert(pos && prev && rec && rec_size % 4 == 0 && nf <= 16 && *pos <= nw);
+    if (*pos >= nw)
+        return -1;
+    uint32_t fresh = w[*pos] & 0xffff, same = w[*pos] >> 16;
+    if ((fresh | same) >> nf || fresh & same || (size_t)__builtin_popcount(fresh) > nw - *pos - 1)
+        return -1; /* unknown fields, a field both new and the same, or past the section */
+    const uint32_t *v = w + *pos + 1;
+    for (size_t j = 0; j < nf; j++)
+        prev[j] = fresh >> j & 1 ? *v++ : same >> j & 1 ? prev[j] : 0;
+    memcpy(rec, prev, rec_size);
+    *pos = (size_t)(v - w);
+    return 0;
+}
+
 /* Offset in out (elements of `elem` bytes) of a list equal to
  * src[off, off + n): an earlier one when the same, else appended. */
 static uint32_t share(kt_u64map *seen, const char *src, size_t elem, uint32_t off, uint32_t n, kt_buf *out)
@@ -167,6 +213,7 @@ void dc_share_lists(const kt_dataset *ds, dc_lists *L)
         p.label_off = share(&kv_seen, kvs, sizeof(ds_kv), p.label_off, p.n_labels, &L->kvs);
         p.ann_off = share(&kv_seen, kvs, sizeof(ds_kv), p.ann_off, p.n_anns, &L->kvs);
         p.svc_off = share(&svc_seen, svcs, sizeof(uint32_t), p.svc_off, p.n_svcs, &L->svcs);
+        p.ns_index = 0; /* the dataset's, not the file's: readers link namespaces themselves */
         L->pods[i] = p;
     }
     for (size_t i = 0; i < ds->n_namespaces; i++) {

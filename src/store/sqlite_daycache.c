@@ -36,7 +36,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY07\n"
+#define DC_MAGIC "KTDAY08\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 /* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
  * one kind) is taken for damage, and the day is read from the database,
@@ -58,11 +58,12 @@ typedef struct dc_header {
     uint32_t elem[S_COUNT]; /* sizeof each element: another build's layout is refused */
     uint64_t n[S_COUNT];    /* elements per section (S_CF: 8-byte words; S_PODS: 4-byte words) */
     uint64_t n_cf, n_pods;  /* container facts packed in S_CF, pods in S_PODS */
+    uint64_t n_strs, str_bytes; /* strings front-coded in S_STRS (S_STRBYTES: empty), and their bytes */
     int64_t cf_t, cf_dur;   /* the span they share, unless a fact gives its own */
 } dc_header;
 
 static const uint32_t elem_size[S_COUNT] = {
-    sizeof(uint32_t), 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(uint32_t), sizeof(ds_kv), sizeof(uint32_t),
+    1, 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(uint32_t), sizeof(ds_kv), sizeof(uint32_t),
     sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(uint32_t),
     sizeof(uint64_t), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
     sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
@@ -191,17 +192,13 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     h.n_pods = ds->n_pods;
     kt_buf cf = {0}, pods = {0};
     dcf_pack(ds->cfacts, ds->n_cfacts, h.cf_t, (int32_t)h.cf_dur, &cf);
-    uint32_t *offs = xmalloc((ds->strs.n + 1) * sizeof *offs);
-    uint64_t bytes = 0;
-    for (size_t i = 0; i < ds->strs.n; i++) {
-        offs[i] = (uint32_t)bytes;
-        bytes += ds->strs.lens[i] + 1;
-    }
-    offs[ds->strs.n] = (uint32_t)bytes;
+    kt_buf strs = {0};
+    h.n_strs = ds->strs.n;
+    h.str_bytes = dc_pack_strs(&ds->strs, &strs);
     dc_lists L;
     dc_share_lists(ds, &L);
     dc_pack_u32(L.pods, ds->n_pods, sizeof *L.pods, &pods);
-    uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, pods.len / 4, L.kvs.len / sizeof(ds_kv),
+    uint64_t n[S_COUNT] = {strs.len, 0, ds->n_clusters, ds->n_nodes, pods.len / 4, L.kvs.len / sizeof(ds_kv),
                            L.svcs.len / sizeof(uint32_t),
                            ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
                            ds->n_clusters + ds->n_nodes + ds->n_pods + ds->n_containers + ds->n_volumes + ds->n_lbs,
@@ -209,9 +206,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
                            ds->n_feefacts, ds->n_netfacts};
     memcpy(h.n, n, sizeof h.n);
     buf_add(b, (const char *)(&h), sizeof h);
-    buf_add(b, (const char *)(offs), (ds->strs.n + 1) * sizeof *offs);
-    for (size_t i = 0; i < ds->strs.n; i++)
-        buf_add(b, (const char *)(ds->strs.strs[i]), ds->strs.lens[i] + 1);
+    buf_add(b, strs.data, strs.len);
     align8(b);
 #define RAW(arr) (buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr), align8(b))
     RAW(clusters), RAW(nodes);
@@ -228,7 +223,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
 #undef RAW
     uint64_t sum = body_sum(b->data + sizeof h, b->len - sizeof h);
     memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
-    free(offs);
+    buf_free(&strs);
     buf_free(&cf);
     buf_free(&pods);
     dc_lists_free(&L);
@@ -320,8 +315,8 @@ static void idmap_put(dc_idmap *m, int64_t id, uint32_t val)
 typedef struct dayfile {
     const dc_header *h;
     const void *sec[S_COUNT];
-    const uint32_t *str_off;
-    const char *str_bytes;
+    uint32_t *str_off; /* the strings, decoded (malloc'd) */
+    char *str_bytes;
     uint64_t cnt[S_COUNT]; /* things or facts per section (the header's n but for packed ones) */
     uint32_t *lmap; /* local string id -> dataset id (UINT32_MAX: not interned yet) */
     /* a list's file offset -> its length << 32 | dataset offset + 1 (0: not
@@ -350,15 +345,10 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
             return -1;
         d->sec[i] = buf + off;
         off += size;
-        if (i != S_STRS) /* the offsets are followed by the bytes; every other section ends aligned */
+        if (i != S_STRS) /* the strings are followed by the (empty) bytes; every other section ends aligned */
             off = (off + 7) & ~(size_t)7;
     }
-    if (off != len || d->h->n[S_STRS] < 1)
-        return -1;
-    d->str_off = d->sec[S_STRS];
-    d->str_bytes = d->sec[S_STRBYTES];
-    uint64_t nstr = d->h->n[S_STRS] - 1;
-    if (d->str_off[nstr] != d->h->n[S_STRBYTES])
+    if (off != len || d->h->n[S_STRBYTES] != 0 || d->h->n_strs < 1)
         return -1;
     memcpy(d->cnt, d->h->n, sizeof d->cnt);
     d->cnt[S_CF] = d->h->n_cf, d->cnt[S_PODS] = d->h->n_pods;
@@ -375,16 +365,14 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     /* the facts' shared span is bounded like a fact's own */
     if (d->h->cf_dur < 0 || d->h->cf_dur > DC_MAX_SPAN)
         return -1;
-    for (uint64_t i = 0; i < nstr; i++) /* every string inside the bytes and terminated */
-        if (d->str_off[i] >= d->str_off[i + 1] || d->str_off[i + 1] > d->h->n[S_STRBYTES] ||
-            d->str_bytes[d->str_off[i + 1] - 1] != 0)
-            return -1;
-    return 0;
+    /* last, as it allocates: every string inside its bytes (the caller frees them) */
+    return dc_unpack_strs(d->sec[S_STRS], d->h->n[S_STRS], d->h->n_strs, d->h->str_bytes, &d->str_bytes,
+                          &d->str_off);
 }
 
 static uint32_t str(dc_reader *R, dayfile *d, uint32_t local)
 {
-    if (local >= d->h->n[S_STRS] - 1)
+    if (local >= d->h->n_strs)
         return 0;
     if (d->lmap[local] == UINT32_MAX)
         d->lmap[local] = strtab_intern_n(&R->ds->strs, d->str_bytes + d->str_off[local],
@@ -623,10 +611,10 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
         munmap((void *)buf, len);
         return -1;
     }
-    d.lmap = xmalloc(d.h->n[S_STRS] * sizeof *d.lmap);
+    d.lmap = xmalloc(d.h->n_strs * sizeof *d.lmap);
     d.kv_lists = xcalloc(d.h->n[S_KVS] + 1, sizeof *d.kv_lists);
     d.svc_lists = xcalloc(d.h->n[S_SVCS] + 1, sizeof *d.svc_lists);
-    memset(d.lmap, 0xff, d.h->n[S_STRS] * sizeof *d.lmap);
+    memset(d.lmap, 0xff, d.h->n_strs * sizeof *d.lmap);
     sum_init(&d.sum, buf + sizeof(dc_header), len - sizeof(dc_header), 1);
     uint32_t *lidx[6] = {NULL};
     int rc = add_things(R, &d, lidx);
@@ -638,6 +626,8 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
     for (int k = 0; k < 6; k++)
         free(lidx[k]);
     free(d.lmap);
+    free(d.str_bytes);
+    free(d.str_off);
     free(d.kv_lists);
     free(d.svc_lists);
     munmap((void *)buf, len);

@@ -63,6 +63,14 @@ void dcf_pack(const ds_container_fact *f, size_t n, int64_t t0, int32_t dur0, kt
 int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t dur0, uint64_t *prev,
                ds_container_fact *f);
 
+/* A string table front-coded onto b; returns the bytes it decodes to (each
+ * string and its NUL). */
+uint64_t dc_pack_strs(const kt_strtab *t, kt_buf *b);
+/* The nstr strings of s[0, n), decoding to `bytes`, into *out (NUL-ended,
+ * string i at (*off)[i], (*off)[nstr] = bytes), both malloc'd; -1 (nothing
+ * allocated) when s is not such a table. */
+int dc_unpack_strs(const unsigned char *s, size_t n, uint64_t nstr, uint64_t bytes, char **out, uint32_t **off);
+
 /* Records of up to 16 32-bit fields (pods), packed like container facts:
  * a field that is zero or the previous record's costs no word. */
 void dc_pack_u32(const void *recs, size_t n, size_t rec_size, kt_buf *b);

@@ -20,7 +20,8 @@
  * list once and pods point at it; the reader needs no change (it reads a
  * pod's list at its offset, bounded, as before).
  *
- * Pods are records of 32-bit fields written the same way (dc_pack_u32).
+ * Pods are records of 32-bit fields written the same way (dc_pack_u32),
+ * and strings are front-coded (dc_pack_strs).
  *
  * The reader trusts nothing: a mask with unknown bits, or a fact running
  * past the section, is refused; the caller bounds the container index and
@@ -135,6 +136,83 @@ int dcf_unpack(const uint64_t *w, size_t nw, size_t *pos, int64_t t0, int32_t du
     }
     *pos = (size_t)(v - w);
     return 0;
+}
+
+/* --- strings, front-coded --------------------------------------------------
+ * A file's strings are mostly names that share a long start with the one
+ * written before them (aws-prod-us-east-1-pool-489, then its provider id,
+ * then -pool-490 …).  Each string is one byte (how many leading bytes it
+ * shares with the previous string, at most 255), its remaining length
+ * (LEB128) and those bytes: a third fewer bytes, and no offset table. */
+
+uint64_t dc_pack_strs(const kt_strtab *t, kt_buf *b)
+{
+    assert(t);
+    uint64_t bytes = 0;
+    const char *prev = "";
+    size_t plen = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const char *x = t->strs[i];
+        size_t len = t->lens[i], k = 0;
+        while (k < len && k < plen && k < 255 && x[k] == prev[k])
+            k++;
+        unsigned char head[6];
+        size_t h = 0, rest = len - k;
+        head[h++] = (unsigned char)k;
+        do {
+            head[h++] = (unsigned char)((rest & 0x7f) | (rest > 0x7f ? 0x80 : 0));
+            rest >>= 7;
+        } while (rest);
+        buf_add(b, (const char *)head, h);
+        buf_add(b, x + k, len - k);
+        bytes += len + 1;
+        prev = x, plen = len;
+    }
+    return bytes;
+}
+
+int dc_unpack_strs(const unsigned char *s, size_t n, uint64_t nstr, uint64_t bytes, char **out, uint32_t **off)
+{
+    assert(s || n == 0);
+    *out = NULL, *off = NULL;
+    /* a string takes two bytes at least; each adds at most 255 shared bytes and a NUL */
+    if (nstr > n / 2 || bytes > nstr * 256 + n || bytes >= UINT32_MAX)
+        return -1;
+    char *buf = xmalloc(bytes + 1);
+    uint32_t *o = xmalloc((nstr + 1) * sizeof *o);
+    size_t at = 0, pos = 0, plen = 0;
+    for (uint64_t i = 0; i < nstr; i++) {
+        if (pos >= n)
+            goto bad;
+        size_t k = s[pos++], len = 0;
+        for (int shift = 0;; shift += 7) {
+            if (pos >= n || shift > 28)
+                goto bad;
+            unsigned char c = s[pos++];
+            len |= (size_t)(c & 0x7f) << shift;
+            if (!(c & 0x80))
+                break;
+        }
+        if (k > plen || len > n - pos || k + len + 1 > bytes - at)
+            goto bad;
+        if (i)
+            memmove(buf + at, buf + o[i - 1], k); /* the previous string's start */
+        memcpy(buf + at + k, s + pos, len);
+        pos += len;
+        o[i] = (uint32_t)at;
+        at += k + len;
+        buf[at++] = 0;
+        plen = k + len;
+    }
+    if (pos != n || at != bytes)
+        goto bad;
+    o[nstr] = (uint32_t)at;
+    *out = buf, *off = o;
+    return 0;
+bad:
+    free(buf);
+    free(o);
+    return -1;
 }
 
 /* --- records of 32-bit fields (pods) ---------------------------------------

@@ -36,7 +36,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY08\n"
+#define DC_MAGIC "KTDAY09\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 /* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
  * one kind) is taken for damage, and the day is read from the database,
@@ -59,12 +59,13 @@ typedef struct dc_header {
     uint64_t n[S_COUNT];    /* elements per section (S_CF: 8-byte words; S_PODS: 4-byte words) */
     uint64_t n_cf, n_pods;  /* container facts packed in S_CF, pods in S_PODS */
     uint64_t n_strs, str_bytes; /* strings front-coded in S_STRS (S_STRBYTES: empty), and their bytes */
+    uint64_t n_ids;         /* database ids, varint deltas in S_IDS */
     int64_t cf_t, cf_dur;   /* the span they share, unless a fact gives its own */
 } dc_header;
 
 static const uint32_t elem_size[S_COUNT] = {
     1, 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(uint32_t), sizeof(ds_kv), sizeof(uint32_t),
-    sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(uint32_t),
+    sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), 1,
     sizeof(uint64_t), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
     sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
 
@@ -155,20 +156,25 @@ static int64_t day_gen(kt_store *s, int64_t day)
 }
 
 /* Ids of things, in section order: clusters, nodes, pods, containers,
- * volumes, lbs (each dataset's count of them), as 32 bits: -1 when one is
- * past what a reader accepts (DC_MAX_ID), and the file is not written. */
-static int put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids)
+ * volumes, lbs (each dataset's count of them), packed onto b; -1 when one
+ * is past what a reader accepts (DC_MAX_ID), and the file is not written. */
+static int put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids, uint64_t *count)
 {
     const int64_t *of[6] = {ids->cluster, ids->node, ids->pod, ids->container, ids->volume, ids->lb};
     size_t n[6] = {ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_containers, ds->n_volumes, ds->n_lbs};
+    uint32_t *all = xmalloc((n[0] + n[1] + n[2] + n[3] + n[4] + n[5] + 1) * sizeof *all);
+    size_t m = 0;
+    int rc = 0;
     for (int k = 0; k < 6; k++)
         for (size_t i = 0; i < n[k]; i++) {
             if (of[k][i] < 0 || of[k][i] >= DC_MAX_ID)
-                return -1;
-            uint32_t id = (uint32_t)of[k][i];
-            buf_add(b, (const char *)&id, sizeof id);
+                rc = -1;
+            all[m++] = (uint32_t)of[k][i];
         }
-    return 0;
+    dc_pack_ids(all, m, b);
+    *count = m;
+    free(all);
+    return rc;
 }
 
 /* Every section starts 8-byte aligned, so its structs can be read in place. */
@@ -198,10 +204,12 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     dc_lists L;
     dc_share_lists(ds, &L);
     dc_pack_u32(L.pods, ds->n_pods, sizeof *L.pods, &pods);
+    kt_buf idb = {0};
+    int rc = put_ids(&idb, ds, ids, &h.n_ids);
     uint64_t n[S_COUNT] = {strs.len, 0, ds->n_clusters, ds->n_nodes, pods.len / 4, L.kvs.len / sizeof(ds_kv),
                            L.svcs.len / sizeof(uint32_t),
                            ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
-                           ds->n_clusters + ds->n_nodes + ds->n_pods + ds->n_containers + ds->n_volumes + ds->n_lbs,
+                           idb.len,
                            cf.len / 8, ds->n_nfacts, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
                            ds->n_feefacts, ds->n_netfacts};
     memcpy(h.n, n, sizeof h.n);
@@ -216,7 +224,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     RAW(containers);
     buf_add(b, (const char *)L.namespaces, ds->n_namespaces * sizeof *L.namespaces), align8(b);
     RAW(volumes), RAW(lbs);
-    int rc = put_ids(b, ds, ids);
+    buf_add(b, idb.data, idb.len);
     align8(b);
     buf_add(b, cf.data, cf.len);
     RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
@@ -224,6 +232,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     uint64_t sum = body_sum(b->data + sizeof h, b->len - sizeof h);
     memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
     buf_free(&strs);
+    buf_free(&idb);
     buf_free(&cf);
     buf_free(&pods);
     dc_lists_free(&L);
@@ -315,6 +324,7 @@ static void idmap_put(dc_idmap *m, int64_t id, uint32_t val)
 typedef struct dayfile {
     const dc_header *h;
     const void *sec[S_COUNT];
+    uint32_t *ids;     /* database ids, decoded (malloc'd) */
     uint32_t *str_off; /* the strings, decoded (malloc'd) */
     char *str_bytes;
     uint64_t cnt[S_COUNT]; /* things or facts per section (the header's n but for packed ones) */
@@ -351,23 +361,25 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
     if (off != len || d->h->n[S_STRBYTES] != 0 || d->h->n_strs < 1)
         return -1;
     memcpy(d->cnt, d->h->n, sizeof d->cnt);
-    d->cnt[S_CF] = d->h->n_cf, d->cnt[S_PODS] = d->h->n_pods;
+    d->cnt[S_CF] = d->h->n_cf, d->cnt[S_PODS] = d->h->n_pods, d->cnt[S_IDS] = d->h->n_ids;
     /* each packed fact or pod is at least a word */
     if (d->h->n_cf > d->h->n[S_CF] || d->h->n_pods > d->h->n[S_PODS])
         return -1;
     const uint64_t *n = d->cnt;
     if (n[S_IDS] != n[S_CLUSTERS] + n[S_NODES] + n[S_PODS] + n[S_CONTAINERS] + n[S_VOLUMES] + n[S_LBS])
         return -1; /* one id per thing, read in step with them */
-    const uint32_t *ids = d->sec[S_IDS];
-    for (uint64_t i = 0; i < d->h->n[S_IDS]; i++)
-        if (ids[i] >= DC_MAX_ID)
-            return -1;
     /* the facts' shared span is bounded like a fact's own */
     if (d->h->cf_dur < 0 || d->h->cf_dur > DC_MAX_SPAN)
         return -1;
-    /* last, as it allocates: every string inside its bytes (the caller frees them) */
-    return dc_unpack_strs(d->sec[S_STRS], d->h->n[S_STRS], d->h->n_strs, d->h->str_bytes, &d->str_bytes,
-                          &d->str_off);
+    /* last, as they allocate (the caller frees): every id under DC_MAX_ID,
+     * every string inside its bytes */
+    if (dc_unpack_ids(d->sec[S_IDS], d->h->n[S_IDS], d->h->n_ids, DC_MAX_ID, &d->ids))
+        return -1;
+    if (dc_unpack_strs(d->sec[S_STRS], d->h->n[S_STRS], d->h->n_strs, d->h->str_bytes, &d->str_bytes, &d->str_off)) {
+        free(d->ids);
+        return -1;
+    }
+    return 0;
 }
 
 static uint32_t str(dc_reader *R, dayfile *d, uint32_t local)
@@ -411,7 +423,7 @@ static uint32_t list_at(dc_reader *R, dayfile *d, int kv, uint32_t off, uint32_t
 static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
-    const uint32_t *id = SEC(d, S_IDS, uint32_t);
+    const uint32_t *id = d->ids;
     const uint64_t *n = d->cnt;
     static const int sec_of[6] = {S_CLUSTERS, S_NODES, S_PODS, S_CONTAINERS, S_VOLUMES, S_LBS};
     for (int k = 0; k < 6; k++)
@@ -628,6 +640,7 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
     free(d.lmap);
     free(d.str_bytes);
     free(d.str_off);
+    free(d.ids);
     free(d.kv_lists);
     free(d.svc_lists);
     munmap((void *)buf, len);

@@ -71,6 +71,11 @@ uint64_t dc_pack_strs(const kt_strtab *t, kt_buf *b);
  * allocated) when s is not such a table. */
 int dc_unpack_strs(const unsigned char *s, size_t n, uint64_t nstr, uint64_t bytes, char **out, uint32_t **off);
 
+/* Database ids as varint deltas onto b; decoded into *out (malloc'd),
+ * each under max, or -1 (nothing allocated). */
+void dc_pack_ids(const uint32_t *ids, size_t n, kt_buf *b);
+int dc_unpack_ids(const unsigned char *s, size_t n, uint64_t count, uint32_t max, uint32_t **out);
+
 /* Records of up to 16 32-bit fields (pods), packed like container facts:
  * a field that is zero or the previous record's costs no word. */
 void dc_pack_u32(const void *recs, size_t n, size_t rec_size, kt_buf *b);

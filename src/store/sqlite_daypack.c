@@ -21,7 +21,7 @@
  * pod's list at its offset, bounded, as before).
  *
  * Pods are records of 32-bit fields written the same way (dc_pack_u32),
- * and strings are front-coded (dc_pack_strs).
+ * strings are front-coded (dc_pack_strs), database ids varint deltas.
  *
  * The reader trusts nothing: a mask with unknown bits, or a fact running
  * past the section, is refused; the caller bounds the container index and
@@ -213,6 +213,64 @@ bad:
     free(buf);
     free(o);
     return -1;
+}
+
+/* --- database ids, as varint deltas ----------------------------------------
+ * Things come in id order mostly (rows are read by id), so the difference
+ * from the previous id, zigzagged, takes a byte or two instead of four. */
+
+void dc_pack_ids(const uint32_t *ids, size_t n, kt_buf *b)
+{
+    assert(ids || n == 0);
+    int64_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t d = (int64_t)ids[i] - prev;
+        uint64_t z = d < 0 ? ((uint64_t)(-d) << 1) - 1 : (uint64_t)d << 1;
+        unsigned char v[10];
+        size_t k = 0;
+        do {
+            v[k++] = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
+            z >>= 7;
+        } while (z);
+        buf_add(b, (const char *)v, k);
+        prev = ids[i];
+    }
+}
+
+int dc_unpack_ids(const unsigned char *s, size_t n, uint64_t count, uint32_t max, uint32_t **out)
+{
+    assert(s || n == 0);
+    *out = NULL;
+    if (count > n) /* a byte each at least */
+        return -1;
+    uint32_t *ids = xmalloc((count + 1) * sizeof *ids);
+    size_t pos = 0;
+    int64_t prev = 0;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t z = 0;
+        for (int shift = 0;; shift += 7) {
+            if (pos >= n || shift > 35) {
+                free(ids);
+                return -1;
+            }
+            unsigned char c = s[pos++];
+            z |= (uint64_t)(c & 0x7f) << shift;
+            if (!(c & 0x80))
+                break;
+        }
+        int64_t id = prev + (z & 1 ? -(int64_t)((z + 1) >> 1) : (int64_t)(z >> 1));
+        if (id < 0 || id >= max) {
+            free(ids);
+            return -1;
+        }
+        ids[i] = (uint32_t)id, prev = id;
+    }
+    if (pos != n) {
+        free(ids);
+        return -1;
+    }
+    *out = ids;
+    return 0;
 }
 
 /* --- records of 32-bit fields (pods) ---------------------------------------

@@ -36,7 +36,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY09\n"
+#define DC_MAGIC "KTDAY10\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 /* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
  * one kind) is taken for damage, and the day is read from the database,
@@ -60,13 +60,14 @@ typedef struct dc_header {
     uint64_t n_cf, n_pods;  /* container facts packed in S_CF, pods in S_PODS */
     uint64_t n_strs, str_bytes; /* strings front-coded in S_STRS (S_STRBYTES: empty), and their bytes */
     uint64_t n_ids;         /* database ids, varint deltas in S_IDS */
+    uint64_t n_nf;          /* node facts packed in S_NF (4-byte words) */
     int64_t cf_t, cf_dur;   /* the span they share, unless a fact gives its own */
 } dc_header;
 
 static const uint32_t elem_size[S_COUNT] = {
     1, 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(uint32_t), sizeof(ds_kv), sizeof(uint32_t),
     sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), 1,
-    sizeof(uint64_t), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
+    sizeof(uint64_t), sizeof(uint32_t), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
     sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
 
 /* A fast word-wise checksum of a body whose length is a multiple of 8
@@ -196,7 +197,9 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     h.cf_t = ds->n_cfacts ? ds->cfacts[0].t : day;
     h.cf_dur = ds->n_cfacts ? ds->cfacts[0].dur : 86400;
     h.n_pods = ds->n_pods;
-    kt_buf cf = {0}, pods = {0};
+    kt_buf cf = {0}, pods = {0}, nf = {0};
+    h.n_nf = ds->n_nfacts;
+    dc_pack_u32(ds->nfacts, ds->n_nfacts, sizeof *ds->nfacts, &nf);
     dcf_pack(ds->cfacts, ds->n_cfacts, h.cf_t, (int32_t)h.cf_dur, &cf);
     kt_buf strs = {0};
     h.n_strs = ds->strs.n;
@@ -210,7 +213,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
                            L.svcs.len / sizeof(uint32_t),
                            ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
                            idb.len,
-                           cf.len / 8, ds->n_nfacts, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
+                           cf.len / 8, nf.len / 4, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
                            ds->n_feefacts, ds->n_netfacts};
     memcpy(h.n, n, sizeof h.n);
     buf_add(b, (const char *)(&h), sizeof h);
@@ -227,7 +230,8 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     buf_add(b, idb.data, idb.len);
     align8(b);
     buf_add(b, cf.data, cf.len);
-    RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
+    buf_add(b, nf.data, nf.len), align8(b);
+    RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
 #undef RAW
     uint64_t sum = body_sum(b->data + sizeof h, b->len - sizeof h);
     memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
@@ -235,6 +239,7 @@ int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t g
     buf_free(&idb);
     buf_free(&cf);
     buf_free(&pods);
+    buf_free(&nf);
     dc_lists_free(&L);
     return rc;
 }
@@ -362,8 +367,9 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
         return -1;
     memcpy(d->cnt, d->h->n, sizeof d->cnt);
     d->cnt[S_CF] = d->h->n_cf, d->cnt[S_PODS] = d->h->n_pods, d->cnt[S_IDS] = d->h->n_ids;
-    /* each packed fact or pod is at least a word */
-    if (d->h->n_cf > d->h->n[S_CF] || d->h->n_pods > d->h->n[S_PODS])
+    d->cnt[S_NF] = d->h->n_nf;
+    /* each packed fact, pod or node fact is at least a word */
+    if (d->h->n_cf > d->h->n[S_CF] || d->h->n_pods > d->h->n[S_PODS] || d->h->n_nf > d->h->n[S_NF])
         return -1;
     const uint64_t *n = d->cnt;
     if (n[S_IDS] != n[S_CLUSTERS] + n[S_NODES] + n[S_PODS] + n[S_CONTAINERS] + n[S_VOLUMES] + n[S_LBS])
@@ -398,6 +404,8 @@ static uint32_t known(const dc_reader *R, int kind, int64_t id) { return idmap_g
 #define SEC(d, i, type) ((const type *)(d)->sec[i])
 
 _Static_assert(sizeof(ds_kv) == 2 * sizeof(uint32_t), "a kv list is read as string ids");
+_Static_assert(sizeof(ds_pod) % 4 == 0 && sizeof(ds_pod) <= 64, "pods are packed as 32-bit records");
+_Static_assert(sizeof(ds_node_fact) % 4 == 0 && sizeof(ds_node_fact) <= 256, "node facts are packed as 32-bit records");
 
 /* The dataset offset of the file's label/annotation list (kv = 1: n pairs
  * of S_KVS) or service list (kv = 0: n of S_SVCS) at off, bounded by the
@@ -460,7 +468,7 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
     const ds_kv *kvs = SEC(d, S_KVS, ds_kv);
     const uint32_t *pw = SEC(d, S_PODS, uint32_t);
     size_t ppos = 0;
-    uint32_t pprev[16] = {0};
+    uint32_t pprev[64] = {0};
     for (uint64_t i = 0; i < n[S_PODS]; i++, id++) {
         ds_pod pod, *p = &pod; /* decoded whether new or not: each builds on the one before */
         if (dc_unpack_u32(pw, d->h->n[S_PODS], &ppos, pprev, &pod, sizeof pod))
@@ -578,7 +586,18 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
     }
     if (pos != d->h->n[S_CF]) /* words no fact accounted for */
         return -1;
-    FACTS(S_NF, ds_node_fact, ds_push_nfact, REF(node, K_NODE, S_NODES); f.source = str(R, d, f.source))
+    size_t npos = 0;
+    uint32_t nprev[64] = {0};
+    for (uint64_t i = 0; i < n[S_NF]; i++) {
+        ds_node_fact f;
+        if (dc_unpack_u32(SEC(d, S_NF, uint32_t), d->h->n[S_NF], &npos, nprev, &f, sizeof f))
+            return -1;
+        REF(node, K_NODE, S_NODES);
+        f.source = str(R, d, f.source);
+        ds_push_nfact(ds, &f);
+    }
+    if (npos != d->h->n[S_NF])
+        return -1;
     FACTS(S_VF, ds_volume_fact, ds_push_vfact, REF(volume, K_VOLUME, S_VOLUMES); f.source = str(R, d, f.source))
     FACTS(S_PVF, ds_pod_volume_fact, ds_push_pvfact, REF(pod, K_POD, S_PODS); REF(volume, K_VOLUME, S_VOLUMES))
     FACTS(S_LBF, ds_lb_fact, ds_push_lbfact, REF(lb, K_LB, S_LBS); f.source = str(R, d, f.source))

@@ -76,11 +76,12 @@ int dc_unpack_strs(const unsigned char *s, size_t n, uint64_t nstr, uint64_t byt
 void dc_pack_ids(const uint32_t *ids, size_t n, kt_buf *b);
 int dc_unpack_ids(const unsigned char *s, size_t n, uint64_t count, uint32_t max, uint32_t **out);
 
-/* Records of up to 16 32-bit fields (pods), packed like container facts:
- * a field that is zero or the previous record's costs no word. */
+/* Records of up to 64 32-bit fields (pods, node facts), packed like
+ * container facts: a field that is zero or the previous record's costs no
+ * word. */
 void dc_pack_u32(const void *recs, size_t n, size_t rec_size, kt_buf *b);
 /* The record at word *pos of w[0, nw) into rec, *pos moved past it; prev:
- * the previous record (16 words, zero before the first), updated.  -1 when
+ * the previous record (64 words, zero before the first), updated.  -1 when
  * the words are not a packed record. */
 int dc_unpack_u32(const uint32_t *w, size_t nw, size_t *pos, uint32_t *prev, void *rec, size_t rec_size);
 

@@ -20,7 +20,8 @@
  * list once and pods point at it; the reader needs no change (it reads a
  * pod's list at its offset, bounded, as before).
  *
- * Pods are records of 32-bit fields written the same way (dc_pack_u32),
+ * Pods and node facts are records of 32-bit fields written the same way
+ * (dc_pack_u32),
  * strings are front-coded (dc_pack_strs), database ids varint deltas.
  *
  * The reader trusts nothing: a mask with unknown bits, or a fact running
@@ -273,43 +274,57 @@ int dc_unpack_ids(const unsigned char *s, size_t n, uint64_t count, uint32_t max
     return 0;
 }
 
-/* --- records of 32-bit fields (pods) ---------------------------------------
- * A record is a head word (new-field mask in the low 16 bits, same-as-the-
- * previous-record mask in the high 16) and then its new fields.  A day's
- * pod differs from the one before it mostly in its name and node, so 52
- * bytes become about 12. */
+/* --- records of 32-bit fields (pods, node facts) ---------------------------
+ * A record is a head (masks of its new fields and of those equal to the
+ * previous record's) and then its new fields.  Up to 16 fields the head is
+ * one word (new in the low 16 bits, same in the high 16); up to 64 it is
+ * four (two 64-bit masks).  A day's pod differs from the one before it
+ * mostly in its name and node, so 52 bytes become about 12; a node fact
+ * (doubles seen as two halves) shares its prices and hours with the nodes
+ * of its type before it, and its GPU fields are zero. */
+
+static size_t head_words(size_t nf) { return nf <= 16 ? 1 : 4; }
 
 void dc_pack_u32(const void *recs, size_t n, size_t rec_size, kt_buf *b)
 {
-    size_t nf = rec_size / 4;
-    assert((recs || n == 0) && rec_size % 4 == 0 && nf <= 16);
-    uint32_t prev[16] = {0};
+    size_t nf = rec_size / 4, hw = head_words(nf);
+    assert((recs || n == 0) && rec_size % 4 == 0 && nf <= 64);
+    uint32_t prev[64] = {0};
     for (size_t i = 0; i < n; i++) {
-        uint32_t r[16], w[17], fresh = 0, same = 0;
-        size_t k = 1;
+        uint32_t r[64], w[68];
+        uint64_t fresh = 0, same = 0;
+        size_t k = hw;
         memcpy(r, (const char *)recs + i * rec_size, rec_size);
         for (size_t j = 0; j < nf; j++) {
             if (r[j] && r[j] == prev[j])
-                same |= 1u << j;
+                same |= 1ULL << j;
             else if (r[j])
-                fresh |= 1u << j, w[k++] = r[j];
+                fresh |= 1ULL << j, w[k++] = r[j];
             prev[j] = r[j];
         }
-        w[0] = same << 16 | fresh;
+        if (hw == 1)
+            w[0] = (uint32_t)(same << 16 | fresh);
+        else
+            memcpy(w, &fresh, 8), memcpy(w + 2, &same, 8);
         buf_add(b, (const char *)w, k * 4);
     }
 }
 
 int dc_unpack_u32(const uint32_t *w, size_t nw, size_t *pos, uint32_t *prev, void *rec, size_t rec_size)
 {
-    size_t nf = rec_size / 4;
-    assert(pos && prev && rec && rec_size % 4 == 0 && nf <= 16 && *pos <= nw);
-    if (*pos >= nw)
+    size_t nf = rec_size / 4, hw = head_words(nf);
+    assert(pos && prev && rec && rec_size % 4 == 0 && nf <= 64 && *pos <= nw);
+    if (nw - *pos < hw)
         return -1;
-    uint32_t fresh = w[*pos] & 0xffff, same = w[*pos] >> 16;
-    if ((fresh | same) >> nf || fresh & same || (size_t)__builtin_popcount(fresh) > nw - *pos - 1)
+    uint64_t fresh, same;
+    if (hw == 1)
+        fresh = w[*pos] & 0xffff, same = w[*pos] >> 16;
+    else
+        memcpy(&fresh, w + *pos, 8), memcpy(&same, w + *pos + 2, 8);
+    if ((nf < 64 && (fresh | same) >> nf) || fresh & same ||
+        (size_t)__builtin_popcountll(fresh) > nw - *pos - hw)
         return -1; /* unknown fields, a field both new and the same, or past the section */
-    const uint32_t *v = w + *pos + 1;
+    const uint32_t *v = w + *pos + hw;
     for (size_t j = 0; j < nf; j++)
         prev[j] = fresh >> j & 1 ? *v++ : same >> j & 1 ? prev[j] : 0;
     memcpy(rec, prev, rec_size);

@@ -176,8 +176,11 @@ int dc_unpack_strs(const unsigned char *s, size_t n, uint64_t nstr, uint64_t byt
 {
     assert(s || n == 0);
     *out = NULL, *off = NULL;
-    /* a string takes two bytes at least; each adds at most 255 shared bytes and a NUL */
-    if (nstr > n / 2 || bytes > nstr * 256 + n || bytes >= UINT32_MAX)
+    /* a string takes two bytes at least; each adds at most 255 shared bytes
+     * and a NUL; and what a header claims is allocated, so it is bounded by
+     * the stream: real tables decode to under 4 times their size (blocks
+     * of the demo fleet: 3.8), 16 is refused as damage */
+    if (nstr > n / 2 || bytes > nstr * 256 + n || bytes > 16 * (uint64_t)n + 4096 || bytes >= (1u << 30))
         return -1;
     char *buf = xmalloc(bytes + 1);
     uint32_t *o = xmalloc((nstr + 1) * sizeof *o);

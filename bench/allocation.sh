@@ -17,6 +17,13 @@ if [ ! -s "$db" ]; then
   echo "writing demo fleet ($pods pods, $days days) to $db"
   /usr/bin/time -f "demo write: %e s, peak RSS %M KB" build/kubetally demo --db "sqlite:$db" --days "$days" --pods "$pods" -q
 fi
+# day files of another format (an older build's) are not read: the questions
+# would time the row path; rewrite them once
+if KUBETALLY_LOG=debug build/kubetally allocation --db "$db" --window 30d --aggregate namespace -o json 2>&1 >/dev/null |
+   grep -q "day file .* not usable"; then
+  echo "day files of another format: rewriting them (kubetally db cache)"
+  build/kubetally db cache --db "sqlite:$db"
+fi
 podDays=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT DISTINCT k.pod_id, c.t FROM container_d c JOIN containers k ON k.id = c.container_id)")
 dbBytes=$(stat -c %s "$db"); dayBytes=$(du -sb "$db.days" 2>/dev/null | cut -f1); dayBytes=${dayBytes:-0}
 awk -v d="$dbBytes" -v f="$dayBytes" -v p="$podDays" 'BEGIN {

@@ -99,8 +99,9 @@ uint32_t ds_add_pod(kt_dataset *ds, uint32_t cluster, uint32_t node, const char 
     return (uint32_t)ds->n_pods - 1;
 }
 
-static uint32_t add_kv_ids(kt_dataset *ds, const uint32_t *ids, uint32_t n)
+uint32_t ds_add_kv_list(kt_dataset *ds, const uint32_t *ids, uint32_t n)
 {
+    assert(ids || n == 0);
     uint32_t off = (uint32_t)ds->n_kvs;
     for (uint32_t i = 0; i < n; i++) {
         ds_kv kv = {ids[2 * i], ids[2 * i + 1]};
@@ -111,20 +112,37 @@ static uint32_t add_kv_ids(kt_dataset *ds, const uint32_t *ids, uint32_t n)
     return off;
 }
 
+uint32_t ds_add_svc_list(kt_dataset *ds, const uint32_t *svcs, uint32_t n)
+{
+    assert(svcs || n == 0);
+    uint32_t off = (uint32_t)ds->n_svcs;
+    for (uint32_t i = 0; i < n; i++)
+        PUSH(ds, svcs, svcs[i]);
+    return off;
+}
+
+uint32_t ds_add_pod_lists(kt_dataset *ds, uint32_t cluster, uint32_t node, uint32_t ns, uint32_t name,
+                          uint32_t controller_kind, uint32_t controller, uint32_t label_off, uint32_t n_labels,
+                          uint32_t ann_off, uint32_t n_anns, uint32_t svc_off, uint32_t n_svcs)
+{
+    assert((size_t)label_off + n_labels <= ds->n_kvs && (size_t)ann_off + n_anns <= ds->n_kvs);
+    assert((size_t)svc_off + n_svcs <= ds->n_svcs);
+    ds_pod p = {.cluster = cluster, .node = node, .namespace_ = ns, .name = name,
+                .controller_kind = controller_kind, .controller = controller, .ns_index = KT_NONE,
+                .label_off = label_off, .n_labels = n_labels, .ann_off = ann_off, .n_anns = n_anns,
+                .svc_off = svc_off, .n_svcs = n_svcs};
+    PUSH(ds, pods, p);
+    return (uint32_t)ds->n_pods - 1;
+}
+
 uint32_t ds_add_pod_ids(kt_dataset *ds, uint32_t cluster, uint32_t node, uint32_t ns, uint32_t name,
                         uint32_t controller_kind, uint32_t controller, const uint32_t *labels, uint32_t n_labels,
                         const uint32_t *anns, uint32_t n_anns, const uint32_t *svcs, uint32_t n_svcs)
 {
-    ds_pod p = {.cluster = cluster, .node = node, .namespace_ = ns, .name = name,
-                .controller_kind = controller_kind, .controller = controller, .ns_index = KT_NONE,
-                .n_labels = n_labels, .n_anns = n_anns, .n_svcs = n_svcs};
-    p.label_off = add_kv_ids(ds, labels, n_labels);
-    p.ann_off = add_kv_ids(ds, anns, n_anns);
-    p.svc_off = (uint32_t)ds->n_svcs;
-    for (uint32_t i = 0; i < n_svcs; i++)
-        PUSH(ds, svcs, svcs[i]);
-    PUSH(ds, pods, p);
-    return (uint32_t)ds->n_pods - 1;
+    uint32_t lo = ds_add_kv_list(ds, labels, n_labels), ao = ds_add_kv_list(ds, anns, n_anns);
+    uint32_t so = ds_add_svc_list(ds, svcs, n_svcs);
+    return ds_add_pod_lists(ds, cluster, node, ns, name, controller_kind, controller, lo, n_labels, ao, n_anns, so,
+                            n_svcs);
 }
 
 uint32_t ds_add_container_id(kt_dataset *ds, uint32_t pod, uint32_t name)

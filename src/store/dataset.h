@@ -196,6 +196,15 @@ uint32_t ds_add_pod_ids(kt_dataset *ds, uint32_t cluster, uint32_t node, uint32_
                         uint32_t controller_kind, uint32_t controller, const uint32_t *labels, uint32_t n_labels,
                         const uint32_t *anns, uint32_t n_anns, const uint32_t *svcs, uint32_t n_svcs);
 uint32_t ds_add_container_id(kt_dataset *ds, uint32_t pod, uint32_t name);
+/* The pieces of ds_add_pod_ids, for a reader that adds each distinct list
+ * once and lets pods share it (lists are never changed once added): a kv
+ * list (n pairs of interned ids, stored sorted by key) or a service list,
+ * returning its offset; then a pod naming lists already in ds. */
+uint32_t ds_add_kv_list(kt_dataset *ds, const uint32_t *ids, uint32_t n);
+uint32_t ds_add_svc_list(kt_dataset *ds, const uint32_t *svcs, uint32_t n);
+uint32_t ds_add_pod_lists(kt_dataset *ds, uint32_t cluster, uint32_t node, uint32_t ns, uint32_t name,
+                          uint32_t controller_kind, uint32_t controller, uint32_t label_off, uint32_t n_labels,
+                          uint32_t ann_off, uint32_t n_anns, uint32_t svc_off, uint32_t n_svcs);
 uint32_t ds_add_volume(kt_dataset *ds, uint32_t cluster, const char *name, const char *storage_class,
                        const char *claim_ns, const char *claim_name);
 uint32_t ds_add_lb(kt_dataset *ds, uint32_t cluster, const char *ns, const char *name);

@@ -230,8 +230,7 @@ int sq_daycache_blocks(kt_store *s, int64_t today)
             sq_ids ids;
             if (!dc_file_valid(path, lo, gen) && !load_range(s, lo, lo + span, g, level - 1, &ds, &ids)) {
                 kt_buf b = {0};
-                dc_serialize(&ds, &ids, lo, gen, &b);
-                if (dc_write_file(path, &b))
+                if (dc_serialize(&ds, &ids, lo, gen, &b) || dc_write_file(path, &b))
                     unlink(path);
                 buf_free(&b);
                 sq_ids_free(&ids);

@@ -13,8 +13,10 @@
  *    whole question to the rows;
  *  - every count and offset is checked against the file's size before use,
  *    and a checksum of the body catches bytes changed on disk.
- * The layout is this build's structs (dataset.h) written raw; the header
- * records their sizes, so another build's files are simply not used.
+ * The layout is this build's structs (dataset.h) written raw, except
+ * container facts, which are packed (only their non-zero fields,
+ * sqlite_dayfacts.c), and database ids, 32 bits; the header records the
+ * structs' sizes, so another build's files are simply not used.
  *
  * The reader folds the days into one dataset with each thing's facts summed
  * (ds_sum_more), deduplicating things by database id, interning a day's
@@ -34,7 +36,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define DC_MAGIC "KTDAY04\n"
+#define DC_MAGIC "KTDAY10\n"
 #define DC_MAX_FILE (1u << 30) /* a day file over 1 GiB is not one of ours */
 /* Database ids index plain arrays (dc_idmap): an id past this (67 M rows of
  * one kind) is taken for damage, and the day is read from the database,
@@ -54,13 +56,18 @@ typedef struct dc_header {
     int64_t day, gen;
     uint64_t sum;           /* of everything after the header (body_sum): a flipped byte is caught */
     uint32_t elem[S_COUNT]; /* sizeof each element: another build's layout is refused */
-    uint64_t n[S_COUNT];    /* elements per section */
+    uint64_t n[S_COUNT];    /* elements per section (S_CF: 8-byte words; S_PODS: 4-byte words) */
+    uint64_t n_cf, n_pods;  /* container facts packed in S_CF, pods in S_PODS */
+    uint64_t n_strs, str_bytes; /* strings front-coded in S_STRS (S_STRBYTES: empty), and their bytes */
+    uint64_t n_ids;         /* database ids, varint deltas in S_IDS */
+    uint64_t n_nf;          /* node facts packed in S_NF (4-byte words) */
+    int64_t cf_t, cf_dur;   /* the span they share, unless a fact gives its own */
 } dc_header;
 
 static const uint32_t elem_size[S_COUNT] = {
-    sizeof(uint32_t), 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(ds_pod), sizeof(ds_kv), sizeof(uint32_t),
-    sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), sizeof(int64_t),
-    sizeof(ds_container_fact), sizeof(ds_node_fact), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
+    1, 1, sizeof(ds_cluster), sizeof(ds_node), sizeof(uint32_t), sizeof(ds_kv), sizeof(uint32_t),
+    sizeof(ds_container), sizeof(ds_namespace), sizeof(ds_volume), sizeof(ds_lb), 1,
+    sizeof(uint64_t), sizeof(uint32_t), sizeof(ds_volume_fact), sizeof(ds_pod_volume_fact),
     sizeof(ds_lb_fact), sizeof(ds_pod_lb_fact), sizeof(ds_fee_fact), sizeof(ds_network_fact)};
 
 /* A fast word-wise checksum of a body whose length is a multiple of 8
@@ -150,15 +157,25 @@ static int64_t day_gen(kt_store *s, int64_t day)
 }
 
 /* Ids of things, in section order: clusters, nodes, pods, containers,
- * volumes, lbs (each dataset's count of them). */
-static void put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids)
+ * volumes, lbs (each dataset's count of them), packed onto b; -1 when one
+ * is past what a reader accepts (DC_MAX_ID), and the file is not written. */
+static int put_ids(kt_buf *b, const kt_dataset *ds, const sq_ids *ids, uint64_t *count)
 {
-    buf_add(b, (const char *)(ids->cluster), ds->n_clusters * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->node), ds->n_nodes * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->pod), ds->n_pods * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->container), ds->n_containers * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->volume), ds->n_volumes * sizeof(int64_t));
-    buf_add(b, (const char *)(ids->lb), ds->n_lbs * sizeof(int64_t));
+    const int64_t *of[6] = {ids->cluster, ids->node, ids->pod, ids->container, ids->volume, ids->lb};
+    size_t n[6] = {ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_containers, ds->n_volumes, ds->n_lbs};
+    uint32_t *all = xmalloc((n[0] + n[1] + n[2] + n[3] + n[4] + n[5] + 1) * sizeof *all);
+    size_t m = 0;
+    int rc = 0;
+    for (int k = 0; k < 6; k++)
+        for (size_t i = 0; i < n[k]; i++) {
+            if (of[k][i] < 0 || of[k][i] >= DC_MAX_ID)
+                rc = -1;
+            all[m++] = (uint32_t)of[k][i];
+        }
+    dc_pack_ids(all, m, b);
+    *count = m;
+    free(all);
+    return rc;
 }
 
 /* Every section starts 8-byte aligned, so its structs can be read in place. */
@@ -168,40 +185,63 @@ static void align8(kt_buf *b)
     buf_add(b, pad, (8 - b->len % 8) % 8);
 }
 
-void dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
+int dc_serialize(const kt_dataset *ds, const sq_ids *ids, int64_t day, int64_t gen, kt_buf *b)
 {
+    assert(ds && ids && b);
     dc_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, DC_MAGIC, 8);
     h.day = day, h.gen = gen;
     memcpy(h.elem, elem_size, sizeof h.elem);
-    uint32_t *offs = xmalloc((ds->strs.n + 1) * sizeof *offs);
-    uint64_t bytes = 0;
-    for (size_t i = 0; i < ds->strs.n; i++) {
-        offs[i] = (uint32_t)bytes;
-        bytes += ds->strs.lens[i] + 1;
-    }
-    offs[ds->strs.n] = (uint32_t)bytes;
-    uint64_t n[S_COUNT] = {ds->strs.n + 1, bytes, ds->n_clusters, ds->n_nodes, ds->n_pods, ds->n_kvs, ds->n_svcs,
+    h.n_cf = ds->n_cfacts;
+    h.cf_t = ds->n_cfacts ? ds->cfacts[0].t : day;
+    h.cf_dur = ds->n_cfacts ? ds->cfacts[0].dur : 86400;
+    h.n_pods = ds->n_pods;
+    kt_buf cf = {0}, pods = {0}, nf = {0};
+    h.n_nf = ds->n_nfacts;
+    dc_pack_u32(ds->nfacts, ds->n_nfacts, sizeof *ds->nfacts, &nf);
+    dcf_pack(ds->cfacts, ds->n_cfacts, h.cf_t, (int32_t)h.cf_dur, &cf);
+    kt_buf strs = {0};
+    h.n_strs = ds->strs.n;
+    h.str_bytes = dc_pack_strs(&ds->strs, &strs);
+    dc_lists L;
+    dc_share_lists(ds, &L);
+    dc_pack_u32(L.pods, ds->n_pods, sizeof *L.pods, &pods);
+    kt_buf idb = {0};
+    int rc = put_ids(&idb, ds, ids, &h.n_ids);
+    uint64_t n[S_COUNT] = {strs.len, 0, ds->n_clusters, ds->n_nodes, pods.len / 4, L.kvs.len / sizeof(ds_kv),
+                           L.svcs.len / sizeof(uint32_t),
                            ds->n_containers, ds->n_namespaces, ds->n_volumes, ds->n_lbs,
-                           ds->n_clusters + ds->n_nodes + ds->n_pods + ds->n_containers + ds->n_volumes + ds->n_lbs,
-                           ds->n_cfacts, ds->n_nfacts, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
+                           idb.len,
+                           cf.len / 8, nf.len / 4, ds->n_vfacts, ds->n_pvfacts, ds->n_lbfacts, ds->n_plbfacts,
                            ds->n_feefacts, ds->n_netfacts};
     memcpy(h.n, n, sizeof h.n);
     buf_add(b, (const char *)(&h), sizeof h);
-    buf_add(b, (const char *)(offs), (ds->strs.n + 1) * sizeof *offs);
-    for (size_t i = 0; i < ds->strs.n; i++)
-        buf_add(b, (const char *)(ds->strs.strs[i]), ds->strs.lens[i] + 1);
+    buf_add(b, strs.data, strs.len);
     align8(b);
 #define RAW(arr) (buf_add(b, (const char *)(ds->arr), ds->n_##arr * sizeof *ds->arr), align8(b))
-    RAW(clusters), RAW(nodes), RAW(pods), RAW(kvs), RAW(svcs), RAW(containers), RAW(namespaces), RAW(volumes), RAW(lbs);
-    put_ids(b, ds, ids);
+    RAW(clusters), RAW(nodes);
+    buf_add(b, pods.data, pods.len), align8(b);
+    buf_add(b, L.kvs.data, L.kvs.len), align8(b);
+    buf_add(b, L.svcs.data, L.svcs.len), align8(b);
+    RAW(containers);
+    buf_add(b, (const char *)L.namespaces, ds->n_namespaces * sizeof *L.namespaces), align8(b);
+    RAW(volumes), RAW(lbs);
+    buf_add(b, idb.data, idb.len);
     align8(b);
-    RAW(cfacts), RAW(nfacts), RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
+    buf_add(b, cf.data, cf.len);
+    buf_add(b, nf.data, nf.len), align8(b);
+    RAW(vfacts), RAW(pvfacts), RAW(lbfacts), RAW(plbfacts), RAW(feefacts), RAW(netfacts);
 #undef RAW
     uint64_t sum = body_sum(b->data + sizeof h, b->len - sizeof h);
     memcpy(b->data + offsetof(dc_header, sum), &sum, sizeof sum);
-    free(offs);
+    buf_free(&strs);
+    buf_free(&idb);
+    buf_free(&cf);
+    buf_free(&pods);
+    buf_free(&nf);
+    dc_lists_free(&L);
+    return rc;
 }
 
 int dc_write_file(const char *path, const kt_buf *b)
@@ -251,8 +291,9 @@ int sq_daycache_write(kt_store *s, int64_t day)
         return -1;
     }
     kt_buf b = {0};
-    dc_serialize(&ds, &ids, day, gen, &b);
-    rc = dc_write_file(path, &b);
+    rc = dc_serialize(&ds, &ids, day, gen, &b);
+    if (!rc)
+        rc = dc_write_file(path, &b);
     if (rc) {
         unlink(path);
         log_warn("day file %s not written (%s); questions over that day read the database", path, strerror(errno));
@@ -288,9 +329,15 @@ static void idmap_put(dc_idmap *m, int64_t id, uint32_t val)
 typedef struct dayfile {
     const dc_header *h;
     const void *sec[S_COUNT];
-    const uint32_t *str_off;
-    const char *str_bytes;
+    uint32_t *ids;     /* database ids, decoded (malloc'd) */
+    uint32_t *str_off; /* the strings, decoded (malloc'd) */
+    char *str_bytes;
+    uint64_t cnt[S_COUNT]; /* things or facts per section (the header's n but for packed ones) */
     uint32_t *lmap; /* local string id -> dataset id (UINT32_MAX: not interned yet) */
+    /* a list's file offset -> its length << 32 | dataset offset + 1 (0: not
+     * added yet): pods of a file share lists (sqlite_daypack.c), and so do
+     * their copies in the dataset */
+    uint64_t *kv_lists, *svc_lists;
     body_summer sum; /* the checksum, taken as the file is read */
 } dayfile;
 
@@ -313,33 +360,37 @@ static int parse(const char *buf, size_t len, int64_t day, int64_t gen, dayfile 
             return -1;
         d->sec[i] = buf + off;
         off += size;
-        if (i != S_STRS) /* the offsets are followed by the bytes; every other section ends aligned */
+        if (i != S_STRS) /* the strings are followed by the (empty) bytes; every other section ends aligned */
             off = (off + 7) & ~(size_t)7;
     }
-    if (off != len || d->h->n[S_STRS] < 1)
+    if (off != len || d->h->n[S_STRBYTES] != 0 || d->h->n_strs < 1)
         return -1;
-    d->str_off = d->sec[S_STRS];
-    d->str_bytes = d->sec[S_STRBYTES];
-    uint64_t nstr = d->h->n[S_STRS] - 1;
-    if (d->str_off[nstr] != d->h->n[S_STRBYTES])
+    memcpy(d->cnt, d->h->n, sizeof d->cnt);
+    d->cnt[S_CF] = d->h->n_cf, d->cnt[S_PODS] = d->h->n_pods, d->cnt[S_IDS] = d->h->n_ids;
+    d->cnt[S_NF] = d->h->n_nf;
+    /* each packed fact, pod or node fact is at least a word */
+    if (d->h->n_cf > d->h->n[S_CF] || d->h->n_pods > d->h->n[S_PODS] || d->h->n_nf > d->h->n[S_NF])
         return -1;
-    const uint64_t *n = d->h->n;
+    const uint64_t *n = d->cnt;
     if (n[S_IDS] != n[S_CLUSTERS] + n[S_NODES] + n[S_PODS] + n[S_CONTAINERS] + n[S_VOLUMES] + n[S_LBS])
         return -1; /* one id per thing, read in step with them */
-    const int64_t *ids = d->sec[S_IDS];
-    for (uint64_t i = 0; i < d->h->n[S_IDS]; i++)
-        if (ids[i] < 0 || ids[i] >= DC_MAX_ID)
-            return -1;
-    for (uint64_t i = 0; i < nstr; i++) /* every string inside the bytes and terminated */
-        if (d->str_off[i] >= d->str_off[i + 1] || d->str_off[i + 1] > d->h->n[S_STRBYTES] ||
-            d->str_bytes[d->str_off[i + 1] - 1] != 0)
-            return -1;
+    /* the facts' shared span is bounded like a fact's own */
+    if (d->h->cf_dur < 0 || d->h->cf_dur > DC_MAX_SPAN)
+        return -1;
+    /* last, as they allocate (the caller frees): every id under DC_MAX_ID,
+     * every string inside its bytes */
+    if (dc_unpack_ids(d->sec[S_IDS], d->h->n[S_IDS], d->h->n_ids, DC_MAX_ID, &d->ids))
+        return -1;
+    if (dc_unpack_strs(d->sec[S_STRS], d->h->n[S_STRS], d->h->n_strs, d->h->str_bytes, &d->str_bytes, &d->str_off)) {
+        free(d->ids);
+        return -1;
+    }
     return 0;
 }
 
 static uint32_t str(dc_reader *R, dayfile *d, uint32_t local)
 {
-    if (local >= d->h->n[S_STRS] - 1)
+    if (local >= d->h->n_strs)
         return 0;
     if (d->lmap[local] == UINT32_MAX)
         d->lmap[local] = strtab_intern_n(&R->ds->strs, d->str_bytes + d->str_off[local],
@@ -352,12 +403,36 @@ static uint32_t known(const dc_reader *R, int kind, int64_t id) { return idmap_g
 
 #define SEC(d, i, type) ((const type *)(d)->sec[i])
 
+_Static_assert(sizeof(ds_kv) == 2 * sizeof(uint32_t), "a kv list is read as string ids");
+_Static_assert(sizeof(ds_pod) % 4 == 0 && sizeof(ds_pod) <= 64, "pods are packed as 32-bit records");
+_Static_assert(sizeof(ds_node_fact) % 4 == 0 && sizeof(ds_node_fact) <= 256, "node facts are packed as 32-bit records");
+
+/* The dataset offset of the file's label/annotation list (kv = 1: n pairs
+ * of S_KVS) or service list (kv = 0: n of S_SVCS) at off, bounded by the
+ * caller: its strings interned and the list added on first use. */
+static uint32_t list_at(dc_reader *R, dayfile *d, int kv, uint32_t off, uint32_t n)
+{
+    if (n == 0)
+        return 0;
+    uint64_t *c = kv ? &d->kv_lists[off] : &d->svc_lists[off];
+    if (*c && (uint32_t)(*c >> 32) == n)
+        return (uint32_t)*c - 1;
+    const uint32_t *local = kv ? (const uint32_t *)(SEC(d, S_KVS, ds_kv) + off) : SEC(d, S_SVCS, uint32_t) + off;
+    uint32_t ids[256];
+    for (uint32_t j = 0; j < (kv ? 2 * n : n); j++) /* a ds_kv is two string ids */
+        ids[j] = str(R, d, local[j]);
+    uint32_t at = kv ? ds_add_kv_list(R->ds, ids, n) : ds_add_svc_list(R->ds, ids, n);
+    if (!*c)
+        *c = (uint64_t)n << 32 | (at + 1ULL);
+    return at;
+}
+
 /* Things of one day into the dataset; lidx[kind][local] = dataset index. */
 static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
-    const int64_t *id = SEC(d, S_IDS, int64_t);
-    const uint64_t *n = d->h->n;
+    const uint32_t *id = d->ids;
+    const uint64_t *n = d->cnt;
     static const int sec_of[6] = {S_CLUSTERS, S_NODES, S_PODS, S_CONTAINERS, S_VOLUMES, S_LBS};
     for (int k = 0; k < 6; k++)
         lidx[k] = xmalloc((n[sec_of[k]] + 1) * sizeof **lidx);
@@ -391,30 +466,30 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
         lidx[K_NODE][i] = g;
     }
     const ds_kv *kvs = SEC(d, S_KVS, ds_kv);
-    const uint32_t *svcs = SEC(d, S_SVCS, uint32_t);
-    uint32_t tmp[512];
+    const uint32_t *pw = SEC(d, S_PODS, uint32_t);
+    size_t ppos = 0;
+    uint32_t pprev[64] = {0};
     for (uint64_t i = 0; i < n[S_PODS]; i++, id++) {
-        const ds_pod *p = SEC(d, S_PODS, ds_pod) + i;
+        ds_pod pod, *p = &pod; /* decoded whether new or not: each builds on the one before */
+        if (dc_unpack_u32(pw, d->h->n[S_PODS], &ppos, pprev, &pod, sizeof pod))
+            return -1;
         uint32_t g = known(R, K_POD, *id);
         if (g == KT_NONE) {
             if (p->cluster >= n[S_CLUSTERS] || (p->node != KT_NONE && p->node >= n[S_NODES]) ||
                 (uint64_t)p->label_off + p->n_labels > n[S_KVS] || (uint64_t)p->ann_off + p->n_anns > n[S_KVS] ||
                 (uint64_t)p->svc_off + p->n_svcs > n[S_SVCS] || p->n_labels > 128 || p->n_anns > 128 || p->n_svcs > 256)
                 return -1;
-            uint32_t lab[256], ann[256];
-            for (uint32_t j = 0; j < p->n_labels; j++)
-                lab[2 * j] = str(R, d, kvs[p->label_off + j].key), lab[2 * j + 1] = str(R, d, kvs[p->label_off + j].value);
-            for (uint32_t j = 0; j < p->n_anns; j++)
-                ann[2 * j] = str(R, d, kvs[p->ann_off + j].key), ann[2 * j + 1] = str(R, d, kvs[p->ann_off + j].value);
-            for (uint32_t j = 0; j < p->n_svcs; j++)
-                tmp[j] = str(R, d, svcs[p->svc_off + j]);
-            g = ds_add_pod_ids(ds, lidx[K_CLUSTER][p->cluster], p->node == KT_NONE ? KT_NONE : lidx[K_NODE][p->node],
-                               str(R, d, p->namespace_), str(R, d, p->name), str(R, d, p->controller_kind),
-                               str(R, d, p->controller), lab, p->n_labels, ann, p->n_anns, tmp, p->n_svcs);
+            uint32_t lo = list_at(R, d, 1, p->label_off, p->n_labels), ao = list_at(R, d, 1, p->ann_off, p->n_anns);
+            uint32_t so = list_at(R, d, 0, p->svc_off, p->n_svcs);
+            g = ds_add_pod_lists(ds, lidx[K_CLUSTER][p->cluster], p->node == KT_NONE ? KT_NONE : lidx[K_NODE][p->node],
+                                 str(R, d, p->namespace_), str(R, d, p->name), str(R, d, p->controller_kind),
+                                 str(R, d, p->controller), lo, p->n_labels, ao, p->n_anns, so, p->n_svcs);
             idmap_put(&R->seen[K_POD], *id, g);
         }
         lidx[K_POD][i] = g;
     }
+    if (ppos != d->h->n[S_PODS]) /* words no pod accounted for */
+        return -1;
     for (uint64_t i = 0; i < n[S_CONTAINERS]; i++, id++) {
         const ds_container *c = SEC(d, S_CONTAINERS, ds_container) + i;
         uint32_t g = known(R, K_CONTAINER, *id);
@@ -484,12 +559,17 @@ static int add_things(dc_reader *R, dayfile *d, uint32_t **lidx)
 static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
 {
     kt_dataset *ds = R->ds;
-    const uint64_t *n = d->h->n;
+    const uint64_t *n = d->cnt;
 #define FACTS(sec, type, push, body) \
     for (uint64_t i = 0; i < n[sec]; i++) { type f = SEC(d, sec, type)[i]; body; push(ds, &f); }
 #define REF(field, kind, sec) if (f.field >= n[sec]) return -1; f.field = lidx[kind][f.field]
-    for (uint64_t i = 0; i < n[S_CF]; i++) {
-        ds_container_fact f = SEC(d, S_CF, ds_container_fact)[i];
+    const uint64_t *words = SEC(d, S_CF, uint64_t);
+    size_t pos = 0;
+    uint64_t prev[DCF_FIELDS] = {0};
+    for (uint64_t i = 0; i < d->h->n_cf; i++) {
+        ds_container_fact f;
+        if (dcf_unpack(words, d->h->n[S_CF], &pos, d->h->cf_t, (int32_t)d->h->cf_dur, prev, &f))
+            return -1;
         REF(container, K_CONTAINER, S_CONTAINERS);
         /* times are turned into integers as facts are folded: a damaged
          * span or run time (found by the checksum only at the end) must not
@@ -502,9 +582,22 @@ static int add_facts(dc_reader *R, dayfile *d, uint32_t **lidx)
         else
             ds_sum_cfact(ds, &R->sum, &f);
         if ((i & 1023) == 1023) /* checksum what was just folded, while it is in cache */
-            sum_upto(&d->sum, (const char *)(SEC(d, S_CF, ds_container_fact) + i + 1));
+            sum_upto(&d->sum, (const char *)(words + pos));
     }
-    FACTS(S_NF, ds_node_fact, ds_push_nfact, REF(node, K_NODE, S_NODES); f.source = str(R, d, f.source))
+    if (pos != d->h->n[S_CF]) /* words no fact accounted for */
+        return -1;
+    size_t npos = 0;
+    uint32_t nprev[64] = {0};
+    for (uint64_t i = 0; i < n[S_NF]; i++) {
+        ds_node_fact f;
+        if (dc_unpack_u32(SEC(d, S_NF, uint32_t), d->h->n[S_NF], &npos, nprev, &f, sizeof f))
+            return -1;
+        REF(node, K_NODE, S_NODES);
+        f.source = str(R, d, f.source);
+        ds_push_nfact(ds, &f);
+    }
+    if (npos != d->h->n[S_NF])
+        return -1;
     FACTS(S_VF, ds_volume_fact, ds_push_vfact, REF(volume, K_VOLUME, S_VOLUMES); f.source = str(R, d, f.source))
     FACTS(S_PVF, ds_pod_volume_fact, ds_push_pvfact, REF(pod, K_POD, S_PODS); REF(volume, K_VOLUME, S_VOLUMES))
     FACTS(S_LBF, ds_lb_fact, ds_push_lbfact, REF(lb, K_LB, S_LBS); f.source = str(R, d, f.source))
@@ -549,8 +642,10 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
         munmap((void *)buf, len);
         return -1;
     }
-    d.lmap = xmalloc(d.h->n[S_STRS] * sizeof *d.lmap);
-    memset(d.lmap, 0xff, d.h->n[S_STRS] * sizeof *d.lmap);
+    d.lmap = xmalloc(d.h->n_strs * sizeof *d.lmap);
+    d.kv_lists = xcalloc(d.h->n[S_KVS] + 1, sizeof *d.kv_lists);
+    d.svc_lists = xcalloc(d.h->n[S_SVCS] + 1, sizeof *d.svc_lists);
+    memset(d.lmap, 0xff, d.h->n_strs * sizeof *d.lmap);
     sum_init(&d.sum, buf + sizeof(dc_header), len - sizeof(dc_header), 1);
     uint32_t *lidx[6] = {NULL};
     int rc = add_things(R, &d, lidx);
@@ -562,6 +657,11 @@ int dc_read_file(dc_reader *R, const char *path, int64_t day, int64_t gen)
     for (int k = 0; k < 6; k++)
         free(lidx[k]);
     free(d.lmap);
+    free(d.str_bytes);
+    free(d.str_off);
+    free(d.ids);
+    free(d.kv_lists);
+    free(d.svc_lists);
     munmap((void *)buf, len);
     return rc;
 }
@@ -589,8 +689,8 @@ int dc_file_counts(const char *path, dc_counts *c)
     for (int k = 0; ok && k < S_COUNT; k++) /* counts the file cannot hold are not believed */
         ok = h.n[k] <= (uint64_t)st.st_size / (elem_size[k] ? elem_size[k] : 1);
     close(fd);
-    if (!ok)
+    if (!ok || h.n_cf > h.n[S_CF] || h.n_pods > h.n[S_PODS])
         return -1;
-    *c = (dc_counts){h.n[S_CF], h.n[S_PODS], h.n[S_CONTAINERS], h.n[S_KVS], h.n[S_SVCS]};
+    *c = (dc_counts){h.n_cf, h.n_pods, h.n[S_CONTAINERS], h.n[S_KVS], h.n[S_SVCS]};
     return 0;
 }

@@ -5,7 +5,8 @@
  * equals the sum over its hours: a node's daily cpu_price × hours is exactly
  * Σ hourly cpu_price × hours, so node and idle costs stay exact; only a
  * container's share is approximate when its node's price changed within the
- * day (docs/cost-model.md). */
+ * day (docs/cost-model.md).  A flush rolls up only the days of the cluster
+ * it wrote (sqlite_cluster_day.c); other writes roll up whole days. */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,39 +72,52 @@ static int bump_gen(kt_store *s, int64_t day, kt_err *err)
     return sq_exec(s, sql, "rolling up a day", err);
 }
 
-static int rollup_day(kt_store *s, int64_t day, kt_err *err)
+/* Rebuild the daily rows of one cluster's day (cluster 0: every cluster's)
+ * from its hours, then settle them.  Without hours (past retention) the
+ * daily rows are the only record: they stay, re-shared if a bill rescaled
+ * them. */
+static int rollup_day(kt_store *s, int64_t cluster, int64_t day, kt_err *err)
 {
+    assert(cluster >= 0 && day == day - ((day % 86400) + 86400) % 86400);
     uint64_t v;
-    if (!sq_day_has_hours(s, day)) { /* daily rows only: changed in place by a bill, or left alone */
-        if (!u64map_get(&s->rescaled, (uint64_t)day, &v))
+    if (cluster ? !sq_cluster_day_has_rows(s, cluster, day, 'h') : !sq_day_has_hours(s, day)) {
+        if (cluster || !u64map_get(&s->rescaled, (uint64_t)day, &v))
             return 0;
         return sq_bill_reshare_day(s, day, err) || bump_gen(s, day, err) ? -1 : 0;
     }
-    char where[96], sql[1024], body[700];
-    snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld", (long long)day, (long long)day + 86400);
+    char where[320], sql[1400], body[1000], only[200];
     for (int f = 0; f < FT_COUNT; f++) {
         char zeros[64] = ""; /* the settlement columns, filled by sq_settle_day */
         for (int c = 0; c < 10 && sq_daily_extra[f][c]; c++)
             strcat(zeros, ", 0");
+        sq_cluster_where(f, cluster, only, sizeof only);
+        snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld%s", (long long)day, (long long)day + 86400, only);
         snprintf(body, sizeof body, rollup_sql[f], where);
         char *group = strstr(body, " FROM ");
-        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld; INSERT INTO %s_d SELECT %lld, %.*s%s%s;",
-                 sq_fact_table[f], (long long)day, sq_fact_table[f], (long long)day, (int)(group - body), body, zeros,
-                 group);
+        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld%s; INSERT INTO %s_d SELECT %lld, %.*s%s%s;",
+                 sq_fact_table[f], (long long)day, only, sq_fact_table[f], (long long)day, (int)(group - body), body,
+                 zeros, group);
         if (sq_exec(s, sql, "rolling up a day", err))
             return -1;
     }
     if (bump_gen(s, day, err))
         return -1;
-    return sq_settle_day(s, day, err);
+    return sq_settle_day(s, cluster, day, err);
 }
 
+/* Each dirty (cluster, day), skipping a cluster's day when the whole day
+ * is dirty too (it covers every cluster). */
 int sq_rollup_dirty(kt_store *s, kt_err *err)
 {
+    uint64_t v;
     for (size_t i = 0; i < s->dirty.cap; i++) {
-        if (s->dirty.keys[i] == UINT64_MAX)
+        uint64_t k = s->dirty.keys[i];
+        if (k == UINT64_MAX)
             continue;
-        if (rollup_day(s, (int64_t)s->dirty.keys[i], err))
+        int64_t cluster = sq_dirty_cluster(k), day = sq_dirty_day(k);
+        if (cluster && u64map_get(&s->dirty, sq_dirty_key(0, day), &v))
+            continue;
+        if (rollup_day(s, cluster, day, err))
             return -1;
     }
     return 0;

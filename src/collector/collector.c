@@ -2,6 +2,7 @@
 #include "collector/collector.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,6 +52,12 @@ static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_er
         return kt_fail(err, KT_EINPUT, "no cluster selected: the kubeconfig has no current-context; "
                        "use --context NAME or --all-contexts");
     return rename_target(o, ts, err);
+}
+
+void collector_cap_arenas(void)
+{
+    if (!getenv("MALLOC_ARENA_MAX") && !getenv("GLIBC_TUNABLES"))
+        mallopt(M_ARENA_MAX, COLLECTOR_ARENAS);
 }
 
 int collector_check(const kt_collector_opts *o, kt_err *err)

@@ -28,6 +28,17 @@ typedef struct kt_collector_opts {
 
 typedef struct kt_collector kt_collector;
 
+/* Cap glibc's malloc arenas at COLLECTOR_ARENAS for a process that runs
+ * collector threads (serve, collect); call before any thread starts.  By
+ * default glibc gives each thread that meets a locked arena its own, up to
+ * 8 per core, and an arena keeps the pages its thread's flushes and list
+ * decodes used: ten clusters held ten arenas, ~390 MiB resident where one
+ * arena held ~130 MiB (docs/decisions.md).  The threads mostly wait on the
+ * network and flush one at a time, so they contend little for one lock.
+ * MALLOC_ARENA_MAX or GLIBC_TUNABLES in the environment win (to measure). */
+#define COLLECTOR_ARENAS 2
+void collector_cap_arenas(void);
+
 /* Select the clusters and start one thread for each; on error none runs. */
 /* Select the clusters as collector_start would, and only that: a missing
  * or broken kubeconfig is reported before anything (the store) is created. */

@@ -104,9 +104,10 @@ int sq_mark_fact(kt_store *s, int ft, int64_t id, int64_t t, kt_err *err)
     return 0;
 }
 
+/* Every table is asked: a store may hold only volumes or fees for a day. */
 int sq_cluster_day_has_rows(kt_store *s, int64_t cluster, int64_t day, char suffix)
 {
-    assert(s && cluster > 0 && (suffix == 'h' || suffix == 'd'));
+    assert(s && cluster >= 0 && (suffix == 'h' || suffix == 'd'));
     for (int f = 0; f < FT_COUNT; f++) {
         char sql[400], where[200];
         sqlite3_stmt *st;

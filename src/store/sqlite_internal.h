@@ -52,7 +52,7 @@ int sq_mark_fact(kt_store *s, int ft, int64_t id, int64_t t, kt_err *err);
 /* " AND <key> IN (the cluster's things)" for table ft's rows, into buf
  * (at least 160 bytes); "" for cluster 0. */
 void sq_cluster_where(int ft, int64_t cluster, char *buf, size_t n);
-/* Rows of any kind of cluster (> 0) on DAY in the hourly or daily tables. */
+/* Rows of any kind of cluster (0: any) on DAY in the hourly or daily tables. */
 int sq_cluster_day_has_rows(kt_store *s, int64_t cluster, int64_t day, char suffix);
 
 /* Run SQL with no results; on failure fill err naming `what`. */

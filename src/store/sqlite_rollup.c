@@ -37,26 +37,7 @@ static const char *const rollup_sql[FT_COUNT] = {
 
 /* Rows of any kind for the day in the hourly ('h') or daily ('d') tables?
  * Every table is asked: a store may hold only volumes or fees for a day. */
-int sq_day_has_rows(kt_store *s, int64_t day, char suffix)
-{
-    assert(suffix == 'h' || suffix == 'd');
-    static const char *const tables[] = {"node", "container", "volume", "pod_volume", "lb", "pod_lb", "fee",
-                                         "network"};
-    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
-        char sql[128];
-        sqlite3_stmt *st;
-        snprintf(sql, sizeof sql, "SELECT 1 FROM %s_%c WHERE t >= ?1 AND t < ?2 LIMIT 1", tables[k], suffix);
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-            return 1; /* unsure: as if it had rows */
-        sqlite3_bind_int64(st, 1, day);
-        sqlite3_bind_int64(st, 2, day + 86400);
-        int rows = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-        if (rows)
-            return 1;
-    }
-    return 0;
-}
+int sq_day_has_rows(kt_store *s, int64_t day, char suffix) { return sq_cluster_day_has_rows(s, 0, day, suffix); }
 
 /* A day past hourly retention keeps its daily rows: rolling up nothing must
  * never erase them. */

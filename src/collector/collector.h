@@ -28,16 +28,24 @@ typedef struct kt_collector_opts {
 
 typedef struct kt_collector kt_collector;
 
-/* Cap glibc's malloc arenas at COLLECTOR_ARENAS for a process that runs
- * collector threads (serve, collect); call before any thread starts.  By
- * default glibc gives each thread that meets a locked arena its own, up to
- * 8 per core, and an arena keeps the pages its thread's flushes and list
- * decodes used: ten clusters held ten arenas, ~390 MiB resident where one
- * arena held ~130 MiB (docs/decisions.md).  The threads mostly wait on the
- * network and flush one at a time, so they contend little for one lock.
- * MALLOC_ARENA_MAX or GLIBC_TUNABLES in the environment win (to measure). */
+/* Fit glibc's malloc to a process that runs collector threads (serve,
+ * collect); call before any thread starts.  Two settings, both measured
+ * with bench/serve_fleet.py (docs/decisions.md):
+ *  - at most COLLECTOR_ARENAS arenas: by default glibc gives each thread
+ *    that meets a locked arena its own, up to 8 per core, and an arena keeps
+ *    the pages its thread's flushes and list decodes used — ten clusters
+ *    held ten arenas, ~430 MiB resident after their flushes.  The threads
+ *    mostly wait on the network and flush one at a time;
+ *  - blocks of COLLECTOR_MMAP_BYTES and more always come from mmap, so a
+ *    flush's big arrays (a day's rows, a day file) go back to the system
+ *    when freed.  glibc raises this threshold by itself to the largest
+ *    block freed (up to 32 MiB), after which those arrays were carved out
+ *    of the arenas and their pages stayed resident.
+ * MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_ or GLIBC_TUNABLES in the
+ * environment win (to measure other settings). */
 #define COLLECTOR_ARENAS 2
-void collector_cap_arenas(void);
+#define COLLECTOR_MMAP_BYTES (128 * 1024)
+void collector_fit_malloc(void);
 
 /* Select the clusters and start one thread for each; on error none runs. */
 /* Select the clusters as collector_start would, and only that: a missing

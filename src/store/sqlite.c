@@ -495,6 +495,17 @@ void sq_close(kt_store *s)
 
 const char *sq_describe(const kt_store *s) { return s->url; }
 
+/* A transaction's bookkeeping, emptied at its ends: the days to roll up,
+ * and the things' clusters (a cache that would otherwise hold every pod
+ * and container of the cluster between flushes). */
+static void forget_txn(kt_store *s)
+{
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
+    for (int k = 0; k < SQK_COUNT; k++)
+        u64map_free(&s->cluster_of[k]), u64map_init(&s->cluster_of[k]);
+}
+
 int sq_begin(kt_store *s, kt_err *err)
 {
     if (s->readonly)
@@ -502,8 +513,7 @@ int sq_begin(kt_store *s, kt_err *err)
     if (sq_exec(s, "BEGIN IMMEDIATE", "begin", err))
         return -1;
     s->in_txn = 1;
-    u64map_free(&s->dirty), u64map_free(&s->rescaled);
-    u64map_init(&s->dirty), u64map_init(&s->rescaled);
+    forget_txn(s);
     return 0;
 }
 
@@ -535,6 +545,7 @@ int sq_commit(kt_store *s, kt_err *err)
     u64map_free(&days);
     if (newest)
         sq_daycache_blocks(s, newest);
+    forget_txn(s);
     return 0;
 }
 
@@ -542,6 +553,5 @@ void sq_rollback(kt_store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
-    u64map_free(&s->dirty), u64map_free(&s->rescaled);
-    u64map_init(&s->dirty), u64map_init(&s->rescaled);
+    forget_txn(s);
 }

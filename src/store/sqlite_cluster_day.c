@@ -20,8 +20,8 @@
 #include "store/sqlite_internal.h"
 #include "util/time.h"
 
-/* Things a cluster is remembered for: facts name them.  More than this and
- * the cache starts again (one lookup per thing refills it). */
+/* Things a cluster is remembered for in one transaction.  More than this
+ * and the cache starts again (one lookup per thing refills it). */
 #define CLUSTER_OF_MAX (1u << 20)
 
 /* Which kind of thing each fact table's first key names (-1: a cluster). */

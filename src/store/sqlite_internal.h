@@ -32,7 +32,8 @@ struct kt_store {
                           * (sq_dirty_key; cluster 0: the whole day) */
     kt_u64map rescaled;  /* days past hourly retention whose daily rows a
                           * bill rescaled in place (re-shared at commit) */
-    kt_u64map cluster_of[SQK_COUNT]; /* thing id -> cluster id, as facts name them */
+    kt_u64map cluster_of[SQK_COUNT]; /* thing id -> cluster id, as the open
+                                      * transaction's facts name them */
 };
 
 /* --- one cluster's day (sqlite_cluster_day.c) ------------------------------ */

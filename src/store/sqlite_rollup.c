@@ -86,22 +86,29 @@ static int rollup_day(kt_store *s, int64_t cluster, int64_t day, kt_err *err)
     return sq_settle_day(s, cluster, day, err);
 }
 
-/* Each dirty (cluster, day), skipping a cluster's day when the whole day
- * is dirty too (it covers every cluster). */
+/* Each dirty (cluster, day).  A day that several clusters (or a whole-day
+ * write) touched is rolled up whole, in one pass: the same rows, for one
+ * scan of the day instead of one per cluster (a demo, an import); a
+ * collector's flush touches one cluster and rolls up only its rows. */
 int sq_rollup_dirty(kt_store *s, kt_err *err)
 {
+    kt_u64map first; /* day -> the one cluster that touched it, or 0 */
+    u64map_init(&first);
     uint64_t v;
     for (size_t i = 0; i < s->dirty.cap; i++) {
         uint64_t k = s->dirty.keys[i];
         if (k == UINT64_MAX)
             continue;
         int64_t cluster = sq_dirty_cluster(k), day = sq_dirty_day(k);
-        if (cluster && u64map_get(&s->dirty, sq_dirty_key(0, day), &v))
-            continue;
-        if (rollup_day(s, cluster, day, err))
-            return -1;
+        int seen = u64map_get(&first, (uint64_t)day, &v);
+        u64map_put(&first, (uint64_t)day, seen && (int64_t)v != cluster ? 0 : (uint64_t)cluster);
     }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; i < first.cap && !rc; i++)
+        if (first.keys[i] != UINT64_MAX)
+            rc = rollup_day(s, (int64_t)first.vals[i], (int64_t)first.keys[i], err);
+    u64map_free(&first);
+    return rc;
 }
 
 static int64_t meta_int(kt_store *s, const char *key, int64_t fallback)

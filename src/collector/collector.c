@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -56,6 +57,7 @@ static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_er
 
 void collector_fit_malloc(void)
 {
+    store_limit_cache_memory(COLLECTOR_STORE_CACHE);
     if (getenv("GLIBC_TUNABLES"))
         return;
     if (!getenv("MALLOC_ARENA_MAX"))

@@ -42,9 +42,12 @@ typedef struct kt_collector kt_collector;
  *    block freed (up to 32 MiB), after which those arrays were carved out
  *    of the arenas and their pages stayed resident.
  * MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_ or GLIBC_TUNABLES in the
- * environment win (to measure other settings). */
+ * environment win (to measure other settings).  Also: the store's page
+ * caches keep at most COLLECTOR_STORE_CACHE over every connection (one per
+ * cluster, 2 MiB each by default). */
 #define COLLECTOR_ARENAS 2
 #define COLLECTOR_MMAP_BYTES (128 * 1024)
+#define COLLECTOR_STORE_CACHE ((int64_t)8 << 20)
 void collector_fit_malloc(void);
 
 /* Select the clusters and start one thread for each; on error none runs. */

@@ -5,6 +5,7 @@
  * kill -9 loses nothing committed).  The schema version lives in
  * meta('schema_version'); a newer one than KT_SCHEMA_VERSION is refused
  * before anything is written. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -494,6 +495,12 @@ void sq_close(kt_store *s)
 }
 
 const char *sq_describe(const kt_store *s) { return s->url; }
+
+void store_limit_cache_memory(int64_t bytes)
+{
+    assert(bytes >= 0);
+    sqlite3_soft_heap_limit64(bytes);
+}
 
 /* A transaction's bookkeeping, emptied at its ends: the days to roll up,
  * and the things' clusters (a cache that would otherwise hold every pod

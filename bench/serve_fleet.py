@@ -15,7 +15,10 @@ last_contact in the store, read from outside the process); its peak
 Prints numbers; asserts nothing about speed.
 
 Usage: python3 bench/serve_fleet.py [CLUSTERS] [PODS] [NODES]
-       (KUBETALLY_BIN to override the binary, FLUSH the flush interval in s, default 60)
+       (KUBETALLY_BIN to override the binary, FLUSH the flush interval in s, default 60;
+        SERVERS=N starts only N API servers and points the CLUSTERS contexts at them in
+        turn: a cheaper repro for kubetally's side, whose clusters then hold the same
+        objects under different names; the issue's number is with SERVERS = CLUSTERS)
 """
 import concurrent.futures
 import os
@@ -38,6 +41,7 @@ PODS = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 NODES = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 KT = os.environ.get("KUBETALLY_BIN", os.path.join(ROOT, "build", "kubetally"))
 FLUSH = int(os.environ.get("FLUSH", "60"))  # seconds between flushes (kubetally's default: 1m)
+SERVERS = min(int(os.environ.get("SERVERS", CLUSTERS)), CLUSTERS)
 TEAMS = ["checkout", "search", "payments", "ads", "ml", "data", "platform", "web"]
 
 
@@ -63,10 +67,10 @@ def populate(apis, started):
         c.pod_running(ns, name, ["app", "sidecar"], started)
 
     with concurrent.futures.ThreadPoolExecutor(16) as ex:
-        list(ex.map(node, [(k, i) for k in range(CLUSTERS) for i in range(NODES)]))
-        list(ex.map(namespace, [(k, i) for k in range(CLUSTERS) for i in range(50)]))
+        list(ex.map(node, [(k, i) for k in range(len(apis)) for i in range(NODES)]))
+        list(ex.map(namespace, [(k, i) for k in range(len(apis)) for i in range(50)]))
         t0 = time.time()
-        jobs = [(k, i) for i in range(PODS) for k in range(CLUSTERS)]  # interleaved: every server busy
+        jobs = [(k, i) for i in range(PODS) for k in range(len(apis))]  # interleaved: every server busy
         for n, _ in enumerate(ex.map(pod, jobs), 1):
             if n % 10000 == 0:
                 print("  %d pods created (%.0f/s)" % (n, n / (time.time() - t0)), flush=True)
@@ -76,11 +80,11 @@ def kubeconfig(path, apis, pki):
     with open(path, "w") as f:
         f.write("apiVersion: v1\nkind: Config\ncurrent-context: c0\nusers:\n- name: admin\n  user:\n"
                 "    token: %s\nclusters:\n" % pki.admin_token)
-        for k, api in enumerate(apis):
+        for k in range(CLUSTERS):
             f.write("- name: c%d\n  cluster:\n    server: %s\n    certificate-authority: %s\n"
-                    % (k, api.url, pki.path("ca.crt")))
+                    % (k, apis[k % len(apis)].url, pki.path("ca.crt")))
         f.write("contexts:\n")
-        for k in range(len(apis)):
+        for k in range(CLUSTERS):
             f.write("- name: c%d\n  context: {cluster: c%d, user: admin}\n" % (k, k))
 
 
@@ -137,13 +141,13 @@ def main():
     apis = []
     try:
         t = time.time()
-        for k in range(CLUSTERS):  # one at a time: each start is CPU-heavy
+        for k in range(SERVERS):  # one at a time: each start is CPU-heavy
             apis.append(harness.APIServer("c%d" % k, work, pki, etcd, binary))
-        print("%d API servers up (one etcd, prefixes /c0…/c%d) in %.0f s" % (CLUSTERS, CLUSTERS - 1, time.time() - t),
+        print("%d API servers up (one etcd, prefixes /c0…/c%d) in %.0f s" % (SERVERS, SERVERS - 1, time.time() - t),
               flush=True)
         t = time.time()
         populate(apis, int(time.time()) - 3600)
-        print("populated %d clusters × (%d nodes, %d pods) in %.0f s" % (CLUSTERS, NODES, PODS, time.time() - t),
+        print("populated %d API servers × (%d nodes, %d pods) in %.0f s" % (SERVERS, NODES, PODS, time.time() - t),
               flush=True)
         cfg = os.path.join(work, "kubeconfig")
         kubeconfig(cfg, apis, pki)

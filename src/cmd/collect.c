@@ -104,6 +104,7 @@ int cmd_collect(int argc, char **argv)
     kt_flag table[MAX_FLAGS];
     kt_params p;
     kt_err err = {0};
+    collector_fit_malloc(); /* before the first cluster thread */
     collect_flags_merge(own_flags, table, MAX_FLAGS);
     if (flags_parse(table, argc, argv, &p, &err))
         return cmd_report("collect", &err);

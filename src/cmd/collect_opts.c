@@ -43,7 +43,7 @@ const char collect_flags_help[] =
     "    --watch-timeout D     server-side watch timeout before a watch is renewed (default 5m)\n"
     "    --stall-timeout D     abandon a watch silent this long (default watch timeout + 1m)\n"
     "    --request-timeout D   per list request (default 1m)\n"
-    "    --page-size N         objects per list page (default 500)\n"
+    "    --page-size N         objects per list page (default 500 ÷ clusters watched, at least 50)\n"
     "    --in-cluster          watch the cluster this pod runs in, with its service account\n"
     "    --cluster-name NAME   the cluster's name in kubetally (one cluster; default the context\n"
     "                          name, or \"in-cluster\")\n"

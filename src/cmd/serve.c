@@ -291,6 +291,7 @@ int cmd_serve(int argc, char **argv)
     follower fo;
     live lv;
     posture_src ps;
+    collector_fit_malloc(); /* before the first thread (HTTP workers, clusters) */
     collect_flags_merge(own_flags, flags, MAX_FLAGS);
     if (flags_parse(flags, argc, argv, &p, &err))
         return cmd_report("serve", &err);

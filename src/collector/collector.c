@@ -2,10 +2,12 @@
 #include "collector/collector.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -53,6 +55,17 @@ static int select_targets(const kt_collector_opts *o, kt_kube_targets *ts, kt_er
     return rename_target(o, ts, err);
 }
 
+void collector_fit_malloc(void)
+{
+    store_limit_cache_memory(COLLECTOR_STORE_CACHE);
+    if (getenv("GLIBC_TUNABLES"))
+        return;
+    if (!getenv("MALLOC_ARENA_MAX"))
+        mallopt(M_ARENA_MAX, COLLECTOR_ARENAS);
+    if (!getenv("MALLOC_MMAP_THRESHOLD_"))
+        mallopt(M_MMAP_THRESHOLD, COLLECTOR_MMAP_BYTES);
+}
+
 int collector_check(const kt_collector_opts *o, kt_err *err)
 {
     assert(o);
@@ -73,8 +86,16 @@ int collector_start(const kt_collector_opts *o, kt_collector **out, kt_err *err)
         return -1;
     }
     c->clusters = xcalloc(c->targets.n, sizeof *c->clusters);
+    kt_cluster_opts co = o->cluster;
+    /* A list page's parse tree is about five times its JSON (500 pods:
+     * ~2 MB of JSON, ~10 MB of tree) and lives while the page is decoded;
+     * every cluster's first sync runs at once, so N clusters ask pages of
+     * 500/N items (at least 50): the sync's transient memory stays about one
+     * cluster's, for more (pipelined) requests. */
+    if (co.watch.page_size <= 0 && c->targets.n > 1)
+        co.watch.page_size = 500 / (int)c->targets.n > 50 ? 500 / (int)c->targets.n : 50;
     for (size_t i = 0; i < c->targets.n; i++) {
-        if (cluster_start(&c->targets.t[i], &o->cluster, &c->clusters[c->n], err)) {
+        if (cluster_start(&c->targets.t[i], &co, &c->clusters[c->n], err)) {
             collector_stop(c);
             return -1;
         }

@@ -28,6 +28,28 @@ typedef struct kt_collector_opts {
 
 typedef struct kt_collector kt_collector;
 
+/* Fit glibc's malloc to a process that runs collector threads (serve,
+ * collect); call before any thread starts.  Two settings, both measured
+ * with bench/serve_fleet.py (docs/decisions.md):
+ *  - at most COLLECTOR_ARENAS arenas: by default glibc gives each thread
+ *    that meets a locked arena its own, up to 8 per core, and an arena keeps
+ *    the pages its thread's flushes and list decodes used — ten clusters
+ *    held ten arenas, ~430 MiB resident after their flushes.  The threads
+ *    mostly wait on the network and flush one at a time;
+ *  - blocks of COLLECTOR_MMAP_BYTES and more always come from mmap, so a
+ *    flush's big arrays (a day's rows, a day file) go back to the system
+ *    when freed.  glibc raises this threshold by itself to the largest
+ *    block freed (up to 32 MiB), after which those arrays were carved out
+ *    of the arenas and their pages stayed resident.
+ * MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_ or GLIBC_TUNABLES in the
+ * environment win (to measure other settings).  Also: the store's page
+ * caches keep at most COLLECTOR_STORE_CACHE over every connection (one per
+ * cluster, 2 MiB each by default). */
+#define COLLECTOR_ARENAS 2
+#define COLLECTOR_MMAP_BYTES (128 * 1024)
+#define COLLECTOR_STORE_CACHE ((int64_t)8 << 20)
+void collector_fit_malloc(void);
+
 /* Select the clusters and start one thread for each; on error none runs. */
 /* Select the clusters as collector_start would, and only that: a missing
  * or broken kubeconfig is reported before anything (the store) is created. */

@@ -5,6 +5,7 @@
  * kill -9 loses nothing committed).  The schema version lives in
  * meta('schema_version'); a newer one than KT_SCHEMA_VERSION is refused
  * before anything is written. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -267,7 +268,7 @@ static int rollup_pending(kt_store *s, kt_err *err)
         return -1;
     }
     while (sqlite3_step(st) == SQLITE_ROW)
-        u64map_put(&s->dirty, (uint64_t)sqlite3_column_int64(st, 0), 1);
+        sq_mark_dirty(s, 0, sqlite3_column_int64(st, 0));
     sqlite3_finalize(st);
     if (sq_exec(s, "DELETE FROM dirty_days", "rolling up", err)) {
         store_rollback(s);
@@ -462,6 +463,8 @@ int sq_open(const char *url, int flags, kt_store **out, kt_err *err)
     s->readonly = (flags & KT_STORE_READONLY) != 0;
     u64map_init(&s->dirty);
     u64map_init(&s->rescaled);
+    for (int k = 0; k < SQK_COUNT; k++)
+        u64map_init(&s->cluster_of[k]);
     const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
     if (!strncmp(path, "//", 2))
         path += 2;
@@ -486,10 +489,29 @@ void sq_close(kt_store *s)
         sqlite3_close(s->db);
     u64map_free(&s->dirty);
     u64map_free(&s->rescaled);
+    for (int k = 0; k < SQK_COUNT; k++)
+        u64map_free(&s->cluster_of[k]);
     free(s);
 }
 
 const char *sq_describe(const kt_store *s) { return s->url; }
+
+void store_limit_cache_memory(int64_t bytes)
+{
+    assert(bytes >= 0);
+    sqlite3_soft_heap_limit64(bytes);
+}
+
+/* A transaction's bookkeeping, emptied at its ends: the days to roll up,
+ * and the things' clusters (a cache that would otherwise hold every pod
+ * and container of the cluster between flushes). */
+static void forget_txn(kt_store *s)
+{
+    u64map_free(&s->dirty), u64map_free(&s->rescaled);
+    u64map_init(&s->dirty), u64map_init(&s->rescaled);
+    for (int k = 0; k < SQK_COUNT; k++)
+        u64map_free(&s->cluster_of[k]), u64map_init(&s->cluster_of[k]);
+}
 
 int sq_begin(kt_store *s, kt_err *err)
 {
@@ -498,8 +520,7 @@ int sq_begin(kt_store *s, kt_err *err)
     if (sq_exec(s, "BEGIN IMMEDIATE", "begin", err))
         return -1;
     s->in_txn = 1;
-    u64map_free(&s->dirty), u64map_free(&s->rescaled);
-    u64map_init(&s->dirty), u64map_init(&s->rescaled);
+    forget_txn(s);
     return 0;
 }
 
@@ -511,16 +532,27 @@ int sq_commit(kt_store *s, kt_err *err)
     }
     s->in_txn = 0;
     /* the days just rolled up get their day files (a cache: failure only
-     * means questions over those days read the rows) */
+     * means questions over those days read the rows); a day several
+     * clusters touched is written once */
+    kt_u64map days;
+    u64map_init(&days);
     int64_t newest = 0;
-    for (size_t i = 0; i < s->dirty.cap; i++)
-        if (s->dirty.keys[i] != UINT64_MAX) {
-            sq_daycache_write(s, (int64_t)s->dirty.keys[i]);
-            if ((int64_t)s->dirty.keys[i] > newest)
-                newest = (int64_t)s->dirty.keys[i];
-        }
+    uint64_t seen;
+    for (size_t i = 0; i < s->dirty.cap; i++) {
+        if (s->dirty.keys[i] == UINT64_MAX)
+            continue;
+        int64_t day = sq_dirty_day(s->dirty.keys[i]);
+        if (u64map_get(&days, (uint64_t)day, &seen))
+            continue;
+        u64map_put(&days, (uint64_t)day, 1);
+        sq_daycache_write(s, day);
+        if (day > newest)
+            newest = day;
+    }
+    u64map_free(&days);
     if (newest)
         sq_daycache_blocks(s, newest);
+    forget_txn(s);
     return 0;
 }
 
@@ -528,6 +560,5 @@ void sq_rollback(kt_store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
-    u64map_free(&s->dirty), u64map_free(&s->rescaled);
-    u64map_init(&s->dirty), u64map_init(&s->rescaled);
+    forget_txn(s);
 }

@@ -68,7 +68,7 @@ int sq_bill_scale_daily(kt_store *s, int kind, int64_t id, int64_t day, double f
     kt_sql_port p = port(s);
     if (store_bill_daily_scale(&p, kind, id, day, factor, err))
         return -1;
-    u64map_put(&s->dirty, (uint64_t)day, 1);
+    sq_mark_dirty(s, 0, day); /* a bill is fleet-wide: the whole day */
     if (kind == KT_BILL_NODE)
         u64map_put(&s->rescaled, (uint64_t)day, 1);
     return 0;

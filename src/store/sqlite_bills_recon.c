@@ -197,7 +197,7 @@ static int scale(kt_store *s, int kind, int64_t id, int64_t day, double factor, 
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return sq_fail(s, "repricing to the bill", err);
-    u64map_put(&s->dirty, (uint64_t)day, 1);
+    sq_mark_dirty(s, 0, day); /* a bill is fleet-wide: the whole day */
     return 0;
 }
 

@@ -15,8 +15,12 @@
 /* Fact tables: each exists as NAME_h (hourly) and NAME_d (daily). */
 enum { FT_CONTAINER, FT_NODE, FT_VOLUME, FT_POD_VOLUME, FT_LB, FT_POD_LB, FT_FEE, FT_NETWORK, FT_COUNT };
 
+/* Kinds of thing a fact names, for the cluster each belongs to. */
+enum { SQK_NODE, SQK_POD, SQK_CONTAINER, SQK_VOLUME, SQK_LB, SQK_COUNT };
+
 enum { ST_CLUSTER, ST_NODE, ST_POD, ST_POD_LABELS_DEL, ST_POD_LABEL, ST_CONTAINER, ST_VOLUME, ST_LB,
-       ST_NS, ST_NS_LABELS_DEL, ST_NS_LABEL, ST_VOLUME_USAGE, ST_FACT0, ST_COUNT = ST_FACT0 + FT_COUNT };
+       ST_NS, ST_NS_LABELS_DEL, ST_NS_LABEL, ST_VOLUME_USAGE, ST_FACT0, ST_CLUSTER_OF0 = ST_FACT0 + FT_COUNT,
+       ST_COUNT = ST_CLUSTER_OF0 + SQK_COUNT };
 
 struct kt_store {
     const kt_store_ops *ops; /* first: store.c dispatches through it */
@@ -24,10 +28,33 @@ struct kt_store {
     char url[1024];      /* for messages; sqlite paths hold no secrets */
     int readonly, in_txn;
     sqlite3_stmt *stmt[ST_COUNT];
-    kt_u64map dirty;     /* days touched in the open transaction */
-    kt_u64map rescaled;  /* of those, days past hourly retention whose daily
-                          * rows a bill rescaled in place (re-shared at commit) */
+    kt_u64map dirty;     /* (cluster, day)s touched in the open transaction
+                          * (sq_dirty_key; cluster 0: the whole day) */
+    kt_u64map rescaled;  /* days past hourly retention whose daily rows a
+                          * bill rescaled in place (re-shared at commit) */
+    kt_u64map cluster_of[SQK_COUNT]; /* thing id -> cluster id, as the open
+                                      * transaction's facts name them */
 };
+
+/* --- one cluster's day (sqlite_cluster_day.c) ------------------------------ */
+
+/* The dirty key of (cluster, day); cluster 0 is every cluster of the day. */
+static inline uint64_t sq_dirty_key(int64_t cluster, int64_t day)
+{
+    return (uint64_t)cluster << 24 | (uint64_t)(day / 86400);
+}
+static inline int64_t sq_dirty_cluster(uint64_t key) { return (int64_t)(key >> 24); }
+static inline int64_t sq_dirty_day(uint64_t key) { return (int64_t)(key & 0xffffff) * 86400; }
+/* Mark (cluster, day) for the commit's roll-up (cluster 0: every cluster). */
+void sq_mark_dirty(kt_store *s, int64_t cluster, int64_t day);
+/* Mark the (cluster, day) of a fact of table ft at t on thing id (its first
+ * key); a thing the store does not know marks the whole day. */
+int sq_mark_fact(kt_store *s, int ft, int64_t id, int64_t t, kt_err *err);
+/* " AND <key> IN (the cluster's things)" for table ft's rows, into buf
+ * (at least 160 bytes); "" for cluster 0. */
+void sq_cluster_where(int ft, int64_t cluster, char *buf, size_t n);
+/* Rows of any kind of cluster (0: any) on DAY in the hourly or daily tables. */
+int sq_cluster_day_has_rows(kt_store *s, int64_t cluster, int64_t day, char suffix);
 
 /* Run SQL with no results; on failure fill err naming `what`. */
 int sq_exec(kt_store *s, const char *sql, const char *what, kt_err *err);
@@ -44,6 +71,9 @@ typedef struct sq_ids {
 /* The hourly ("h") or daily ("d") rows of [lo, hi) as a settled dataset,
  * with the database id of every thing in it; inside a transaction. */
 int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err);
+/* The same for one cluster's rows only (cluster 0: every cluster's). */
+int sq_load_cluster_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, int64_t cluster, kt_dataset *ds,
+                         sq_ids *ids, kt_err *err);
 /* Day files (sqlite_daycache.c): write DAY's after the commit that rolled
  * it up; load [start, end) from them, summed per thing or (daily) each
  * day's facts as the daily rows give them; -1 (nothing loaded) unless the
@@ -55,8 +85,8 @@ int sq_daycache_blocks(kt_store *s, int64_t today);
 void sq_ids_free(sq_ids *ids);
 
 /* Write what settling the day's hours gives over its daily rows (after the
- * SQL roll-up of the day). */
-int sq_settle_day(kt_store *s, int64_t day, kt_err *err);
+ * SQL roll-up of the day), for one cluster's rows (0: every cluster's). */
+int sq_settle_day(kt_store *s, int64_t cluster, int64_t day, kt_err *err);
 
 /* Does DAY still have hourly rows (of any kind)?  If not, its daily rows
  * are the only record and a roll-up must leave them be. */
@@ -88,7 +118,8 @@ int sq_bill_recons(kt_store *s, int64_t lo, int64_t hi, kt_bill_recon_fn fn, voi
 int sq_bill_scale_daily(kt_store *s, int kind, int64_t id, int64_t day, double factor, kt_err *err);
 int sq_bill_reshare_day(kt_store *s, int64_t day, kt_err *err);
 
-/* Rebuild the daily rows of every dirty day (called inside the transaction). */
+/* Rebuild the daily rows of every dirty (cluster, day) (called inside the
+ * transaction). */
 int sq_rollup_dirty(kt_store *s, kt_err *err);
 /* Drop hourly rows past retention, relative to the newest hour (commit). */
 int sq_auto_prune(kt_store *s, kt_err *err);

@@ -47,6 +47,7 @@ typedef struct loader {
     kt_store *s;
     kt_dataset *ds;
     int64_t start, end;
+    int64_t cluster; /* > 0: only this cluster's facts (a flush's roll-up) */
     idvec want_pod, want_container; /* db id -> WANTED before dims, dense index after */
     kt_u64map cluster_ix, node_ix, volume_ix, lb_ix;
     kt_err *err;
@@ -87,21 +88,23 @@ static uint32_t id32(int64_t id) { return id > 0 && id < UINT32_MAX ? (uint32_t)
  * come with their settlement (the *_d extra columns). */
 static int load_facts(loader *L, const range *r)
 {
-    char sql[768];
+    char sql[1024];
     int daily = r->suffix[0] == 'd', dur = daily ? 86400 : 3600;
     kt_dataset *ds = L->ds;
     sqlite3_stmt *st;
     int rc;
-#define FACT_QUERY(table, cols, dcols) \
-    snprintf(sql, sizeof sql, "SELECT t, %s%s FROM %s_%s WHERE t >= ?1 AND t < ?2", cols, daily ? dcols : "", \
-             table, r->suffix); \
+    char only[200];
+#define FACT_QUERY(ft, table, cols, dcols) \
+    sq_cluster_where(ft, L->cluster, only, sizeof only); \
+    snprintf(sql, sizeof sql, "SELECT t, %s%s FROM %s_%s WHERE t >= ?1 AND t < ?2%s", cols, daily ? dcols : "", \
+             table, r->suffix, only); \
     if (!(st = prep(L, sql))) return -1; \
     sqlite3_bind_int64(st, 1, r->lo); sqlite3_bind_int64(st, 2, r->hi); \
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 #define D(i) sqlite3_column_double(st, i)
 #define T sqlite3_column_int64(st, 0)
 
-    FACT_QUERY("container", "container_id, seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc,"
+    FACT_QUERY(FT_CONTAINER, "container", "container_id, seconds, cpu_req, cpu_use, cpu_alloc, ram_req, ram_use, ram_alloc,"
                             " gpu, cpu_peak, ram_peak", ", cpu_cost, ram_cost, gpu_cost, idle_node_cpu, idle_node_ram,"
                             " idle_node_gpu, idle_cl_cpu, idle_cl_ram, idle_cl_gpu, fee") {
         ds_container_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8),
@@ -115,7 +118,7 @@ static int load_facts(loader *L, const range *r)
         ds_push_cfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("node", "node_id, hours, cpu_price, ram_price, gpu_price, hourly, source", ", idle_cpu, idle_ram,"
+    FACT_QUERY(FT_NODE, "node", "node_id, hours, cpu_price, ram_price, gpu_price, hourly, source", ", idle_cpu, idle_ram,"
                        " idle_gpu, left_node_cpu, left_node_ram, left_node_gpu, left_cl_cpu, left_cl_ram, left_cl_gpu") {
         ds_node_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 7)), dur, T,
                           D(2), D(3), D(4), D(5), D(6), {0}, {0}, {0}, {0}};
@@ -125,13 +128,13 @@ static int load_facts(loader *L, const range *r)
         if (f.node != KT_NONE) ds_push_nfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("volume", "volume_id, hours, bytes, price, source", "") {
+    FACT_QUERY(FT_VOLUME, "volume", "volume_id, hours, bytes, price, source", "") {
         ds_volume_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 5)), dur, T,
                             D(2), D(3), D(4), 0};
         if (f.volume != KT_NONE) ds_push_vfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("pod_volume", "pod_id, volume_id, hours", ", cost") {
+    FACT_QUERY(FT_POD_VOLUME, "pod_volume", "pod_id, volume_id, hours", ", cost") {
         ds_pod_volume_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, T, D(3),
                                 daily ? D(4) : 0};
         if (f.pod == KT_NONE) continue;
@@ -139,13 +142,13 @@ static int load_facts(loader *L, const range *r)
         ds_push_pvfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("lb", "lb_id, hours, hourly, source", "") {
+    FACT_QUERY(FT_LB, "lb", "lb_id, hours, hourly, source", "") {
         ds_lb_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, T,
                         D(2), D(3), 0};
         if (f.lb != KT_NONE) ds_push_lbfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("pod_lb", "pod_id, lb_id, hours", ", cost") {
+    FACT_QUERY(FT_POD_LB, "pod_lb", "pod_id, lb_id, hours", ", cost") {
         ds_pod_lb_fact f = {id32(sqlite3_column_int64(st, 1)), id32(sqlite3_column_int64(st, 2)), dur, T, D(3),
                             daily ? D(4) : 0};
         if (f.pod == KT_NONE) continue;
@@ -153,13 +156,13 @@ static int load_facts(loader *L, const range *r)
         ds_push_plbfact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("fee", "cluster_id, hours, hourly, kind", ", unshared") {
+    FACT_QUERY(FT_FEE, "fee", "cluster_id, hours, hourly, kind", ", unshared") {
         ds_fee_fact f = {id32(sqlite3_column_int64(st, 1)), strtab_intern(&ds->strs, col_text(st, 4)), dur, T,
                          D(2), D(3), 0, daily ? D(5) : 0};
         if (f.cluster != KT_NONE) ds_push_feefact(ds, &f);
     }
     if (finish(L, st, rc)) return -1;
-    FACT_QUERY("network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone, tx_other",
+    FACT_QUERY(FT_NETWORK, "network", "pod_id, tx_internet, tx_region, tx_zone, rx, cost_internet, cost_region, cost_zone, tx_other",
                "") {
         ds_network_fact f = {id32(sqlite3_column_int64(st, 1)), dur, T, D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9)};
         if (f.pod == KT_NONE) continue;
@@ -545,8 +548,14 @@ int sq_load(kt_store *s, int64_t start, int64_t end, int hourly, kt_dataset *ds,
 
 int sq_load_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, kt_dataset *ds, sq_ids *ids, kt_err *err)
 {
-    assert(s && s->in_txn && lo < hi && lo % 3600 == 0 && (suffix[0] == 'h' || suffix[0] == 'd'));
-    loader L = {.s = s, .ds = ds, .start = lo, .end = hi, .err = err};
+    return sq_load_cluster_rows(s, suffix, lo, hi, 0, ds, ids, err);
+}
+
+int sq_load_cluster_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi, int64_t cluster, kt_dataset *ds,
+                         sq_ids *ids, kt_err *err)
+{
+    assert(s && s->in_txn && lo < hi && lo % 3600 == 0 && (suffix[0] == 'h' || suffix[0] == 'd') && cluster >= 0);
+    loader L = {.s = s, .ds = ds, .start = lo, .end = hi, .cluster = cluster, .err = err};
     ds_init(ds);
     ds->start = lo, ds->end = hi;
     range r = {suffix[0] == 'h' ? "h" : "d", lo, hi};

@@ -148,7 +148,7 @@ static int reprice_range(kt_store *s, int64_t start, int64_t end, const kt_repri
     if (sq_exec(s, "DROP TABLE IF EXISTS temp.reprice_things", "repricing", err))
         return -1;
     for (int64_t day = start - ((start % 86400) + 86400) % 86400; day < end; day += 86400) {
-        u64map_put(&s->dirty, (uint64_t)day, 1);
+        sq_mark_dirty(s, 0, day);
         st->days++;
     }
     return 0;

@@ -5,7 +5,8 @@
  * equals the sum over its hours: a node's daily cpu_price × hours is exactly
  * Σ hourly cpu_price × hours, so node and idle costs stay exact; only a
  * container's share is approximate when its node's price changed within the
- * day (docs/cost-model.md). */
+ * day (docs/cost-model.md).  A flush rolls up only the days of the cluster
+ * it wrote (sqlite_cluster_day.c); other writes roll up whole days. */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,26 +37,7 @@ static const char *const rollup_sql[FT_COUNT] = {
 
 /* Rows of any kind for the day in the hourly ('h') or daily ('d') tables?
  * Every table is asked: a store may hold only volumes or fees for a day. */
-int sq_day_has_rows(kt_store *s, int64_t day, char suffix)
-{
-    assert(suffix == 'h' || suffix == 'd');
-    static const char *const tables[] = {"node", "container", "volume", "pod_volume", "lb", "pod_lb", "fee",
-                                         "network"};
-    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
-        char sql[128];
-        sqlite3_stmt *st;
-        snprintf(sql, sizeof sql, "SELECT 1 FROM %s_%c WHERE t >= ?1 AND t < ?2 LIMIT 1", tables[k], suffix);
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-            return 1; /* unsure: as if it had rows */
-        sqlite3_bind_int64(st, 1, day);
-        sqlite3_bind_int64(st, 2, day + 86400);
-        int rows = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-        if (rows)
-            return 1;
-    }
-    return 0;
-}
+int sq_day_has_rows(kt_store *s, int64_t day, char suffix) { return sq_cluster_day_has_rows(s, 0, day, suffix); }
 
 /* A day past hourly retention keeps its daily rows: rolling up nothing must
  * never erase them. */
@@ -71,42 +53,62 @@ static int bump_gen(kt_store *s, int64_t day, kt_err *err)
     return sq_exec(s, sql, "rolling up a day", err);
 }
 
-static int rollup_day(kt_store *s, int64_t day, kt_err *err)
+/* Rebuild the daily rows of one cluster's day (cluster 0: every cluster's)
+ * from its hours, then settle them.  Without hours (past retention) the
+ * daily rows are the only record: they stay, re-shared if a bill rescaled
+ * them. */
+static int rollup_day(kt_store *s, int64_t cluster, int64_t day, kt_err *err)
 {
+    assert(cluster >= 0 && day == day - ((day % 86400) + 86400) % 86400);
     uint64_t v;
-    if (!sq_day_has_hours(s, day)) { /* daily rows only: changed in place by a bill, or left alone */
-        if (!u64map_get(&s->rescaled, (uint64_t)day, &v))
+    if (cluster ? !sq_cluster_day_has_rows(s, cluster, day, 'h') : !sq_day_has_hours(s, day)) {
+        if (cluster || !u64map_get(&s->rescaled, (uint64_t)day, &v))
             return 0;
         return sq_bill_reshare_day(s, day, err) || bump_gen(s, day, err) ? -1 : 0;
     }
-    char where[96], sql[1024], body[700];
-    snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld", (long long)day, (long long)day + 86400);
+    char where[320], sql[1400], body[1000], only[200];
     for (int f = 0; f < FT_COUNT; f++) {
         char zeros[64] = ""; /* the settlement columns, filled by sq_settle_day */
         for (int c = 0; c < 10 && sq_daily_extra[f][c]; c++)
             strcat(zeros, ", 0");
+        sq_cluster_where(f, cluster, only, sizeof only);
+        snprintf(where, sizeof where, "WHERE t >= %lld AND t < %lld%s", (long long)day, (long long)day + 86400, only);
         snprintf(body, sizeof body, rollup_sql[f], where);
         char *group = strstr(body, " FROM ");
-        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld; INSERT INTO %s_d SELECT %lld, %.*s%s%s;",
-                 sq_fact_table[f], (long long)day, sq_fact_table[f], (long long)day, (int)(group - body), body, zeros,
-                 group);
+        snprintf(sql, sizeof sql, "DELETE FROM %s_d WHERE t = %lld%s; INSERT INTO %s_d SELECT %lld, %.*s%s%s;",
+                 sq_fact_table[f], (long long)day, only, sq_fact_table[f], (long long)day, (int)(group - body), body,
+                 zeros, group);
         if (sq_exec(s, sql, "rolling up a day", err))
             return -1;
     }
     if (bump_gen(s, day, err))
         return -1;
-    return sq_settle_day(s, day, err);
+    return sq_settle_day(s, cluster, day, err);
 }
 
+/* Each dirty (cluster, day).  A day that several clusters (or a whole-day
+ * write) touched is rolled up whole, in one pass: the same rows, for one
+ * scan of the day instead of one per cluster (a demo, an import); a
+ * collector's flush touches one cluster and rolls up only its rows. */
 int sq_rollup_dirty(kt_store *s, kt_err *err)
 {
+    kt_u64map first; /* day -> the one cluster that touched it, or 0 */
+    u64map_init(&first);
+    uint64_t v;
     for (size_t i = 0; i < s->dirty.cap; i++) {
-        if (s->dirty.keys[i] == UINT64_MAX)
+        uint64_t k = s->dirty.keys[i];
+        if (k == UINT64_MAX)
             continue;
-        if (rollup_day(s, (int64_t)s->dirty.keys[i], err))
-            return -1;
+        int64_t cluster = sq_dirty_cluster(k), day = sq_dirty_day(k);
+        int seen = u64map_get(&first, (uint64_t)day, &v);
+        u64map_put(&first, (uint64_t)day, seen && (int64_t)v != cluster ? 0 : (uint64_t)cluster);
     }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; i < first.cap && !rc; i++)
+        if (first.keys[i] != UINT64_MAX)
+            rc = rollup_day(s, (int64_t)first.vals[i], (int64_t)first.keys[i], err);
+    u64map_free(&first);
+    return rc;
 }
 
 static int64_t meta_int(kt_store *s, const char *key, int64_t fallback)

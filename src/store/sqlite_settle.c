@@ -5,7 +5,8 @@
  * writes the sums of what settlement gave — settled core- and byte-hours,
  * costs, idle, shares of idle and fee, capped volume/LB hours — over the
  * daily rows.  So a daily row carries exactly the money of its 24 settled
- * hours, and every resolution agrees. */
+ * hours, and every resolution agrees.  One cluster's rows at a time when a
+ * flush wrote one cluster: only its things' rows are loaded and updated. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,11 +118,11 @@ static int settle_pairs(kt_store *s, int64_t day, const char *sql, size_t n, con
     return rc;
 }
 
-int sq_settle_day(kt_store *s, int64_t day, kt_err *err)
+int sq_settle_day(kt_store *s, int64_t cluster, int64_t day, kt_err *err)
 {
     kt_dataset ds;
     sq_ids ids;
-    if (sq_load_rows(s, "h", day, day + 86400, &ds, &ids, err))
+    if (sq_load_cluster_rows(s, "h", day, day + 86400, cluster, &ds, &ids, err))
         return -1;
     int rc = settle_containers(s, day, &ds, &ids, err);
     if (!rc)

@@ -227,8 +227,7 @@ static int put_fact(kt_store *s, int ft, int64_t t, const int64_t *ids, int n_id
     }
     if (sq_step(s, st, "saving facts", err) < 0)
         return -1;
-    u64map_put(&s->dirty, (uint64_t)day_floor(t), 1);
-    return 0;
+    return sq_mark_fact(s, ft, ids[0], t, err);
 }
 
 #define NUM(x) {0, (x), NULL}

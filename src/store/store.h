@@ -57,6 +57,11 @@ void store_close(kt_store *s);
 const char *store_describe(const kt_store *s);
 /* Resolve the default URL (see store_open) into buf. */
 void store_default_url(char *buf, size_t n);
+/* Bound what the embedded store's page caches keep, over every connection
+ * of the process (SQLite's soft heap limit: past it, connections give back
+ * their least recently used pages); 0 = no bound, SQLite's default.  For a
+ * process that holds one connection per cluster (serve, collect). */
+void store_limit_cache_memory(int64_t bytes);
 
 int store_begin(kt_store *s, kt_err *err);
 int store_commit(kt_store *s, kt_err *err);

@@ -17,6 +17,7 @@
 
 #include "store/sqlite_internal.h"
 #include "util/buf.h"
+#include "util/time.h"
 
 const char *const sq_fact_table[FT_COUNT] = {"container", "node", "volume", "pod_volume",
                                              "lb", "pod_lb", "fee", "network"};
@@ -524,19 +525,19 @@ int sq_begin(kt_store *s, kt_err *err)
     return 0;
 }
 
-int sq_commit(kt_store *s, kt_err *err)
+/* The days just rolled up get their day files (a cache: failure only
+ * means questions over those days read the rows); a day several clusters
+ * touched is written once.  A day that is not over yet (by the clock) gets
+ * none: a live collector rolls today up at every flush, and rewriting a
+ * file that holds every cluster's day each time was the largest memory
+ * peak of a many-cluster serve (docs/decisions.md); questions over today
+ * read its rows.  Yesterday's file is written by the first commit that
+ * finds it missing or stale, whichever cluster's flush that is. */
+static void write_day_files(kt_store *s)
 {
-    if (sq_rollup_dirty(s, err) || sq_auto_prune(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
-        store_rollback(s);
-        return -1;
-    }
-    s->in_txn = 0;
-    /* the days just rolled up get their day files (a cache: failure only
-     * means questions over those days read the rows); a day several
-     * clusters touched is written once */
     kt_u64map days;
     u64map_init(&days);
-    int64_t newest = 0;
+    int64_t newest = 0, today = day_floor((int64_t)time(NULL));
     uint64_t seen;
     for (size_t i = 0; i < s->dirty.cap; i++) {
         if (s->dirty.keys[i] == UINT64_MAX)
@@ -545,13 +546,27 @@ int sq_commit(kt_store *s, kt_err *err)
         if (u64map_get(&days, (uint64_t)day, &seen))
             continue;
         u64map_put(&days, (uint64_t)day, 1);
-        sq_daycache_write(s, day);
+        if (day < today)
+            sq_daycache_write(s, day);
         if (day > newest)
             newest = day;
     }
     u64map_free(&days);
-    if (newest)
+    if (newest) {
+        if (newest >= today)
+            sq_daycache_refresh(s, today - 86400);
         sq_daycache_blocks(s, newest);
+    }
+}
+
+int sq_commit(kt_store *s, kt_err *err)
+{
+    if (sq_rollup_dirty(s, err) || sq_auto_prune(s, err) || sq_exec(s, "COMMIT", "commit", err)) {
+        store_rollback(s);
+        return -1;
+    }
+    s->in_txn = 0;
+    write_day_files(s);
     forget_txn(s);
     return 0;
 }

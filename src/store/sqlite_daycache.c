@@ -304,6 +304,16 @@ int sq_daycache_write(kt_store *s, int64_t day)
     return rc;
 }
 
+int sq_daycache_refresh(kt_store *s, int64_t day)
+{
+    char path[1100];
+    int64_t gen = day_gen(s, day);
+    if (!gen) /* never rolled up: no rows, no file */
+        return 0;
+    dc_file_of(s, day, path, sizeof path);
+    return dc_file_valid(path, day, gen) ? 0 : sq_daycache_write(s, day);
+}
+
 /* --- reading -------------------------------------------------------------- */
 
 static uint32_t idmap_get(const dc_idmap *m, int64_t id)

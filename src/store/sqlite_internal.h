@@ -79,6 +79,8 @@ int sq_load_cluster_rows(kt_store *s, const char *suffix, int64_t lo, int64_t hi
  * day's facts as the daily rows give them; -1 (nothing loaded) unless the
  * window is whole days, each in a current file or without rows. */
 int sq_daycache_write(kt_store *s, int64_t day);
+/* The same, only when DAY has rows and its file is missing or stale. */
+int sq_daycache_refresh(kt_store *s, int64_t day);
 int sq_daycache_load(kt_store *s, int64_t start, int64_t end, int daily, kt_dataset *ds);
 /* Blocks of 2–16 days summed, for the complete ones just before `today`. */
 int sq_daycache_blocks(kt_store *s, int64_t today);

@@ -2,7 +2,7 @@
  *
  * Why a hand-driven state machine rather than a blocking loop per resource:
  * one thread per cluster keeps the decoder, meter and strtab lock-free, and
- * curl multi drives the nine streams' connections from that one thread. */
+ * curl multi drives the streams' connections from that one thread. */
 #include "kube/stream.h"
 
 #include <jansson.h>
@@ -317,9 +317,36 @@ static void error_text(const kt_buf *b, char *out, size_t n)
     json_decref(j);
 }
 
+/* A posture-only kind the server does not serve (404) or does not let
+ * kubetally list (403: an older deploy/ role) is skipped, as `posture
+ * --context` skips it: listed as empty (so the cluster syncs and what was
+ * kept of it goes), logged once, and asked again in 10 minutes.  Costing
+ * needs the kinds before K_KIND_COUNT, so those keep retrying as errors. */
+static int skip_optional(kt_stream *s, long code, const char *what, int64_t now_ms)
+{
+    if (s->kind < K_KIND_COUNT || (code != 403 && code != 404) || s->state != ST_LIST)
+        return 0;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s %s: HTTP %ld, skipped (%s)", what, kube_kind_name(s->kind), code,
+             code == 403 ? "not allowed: see deploy/ RBAC" : "not served");
+    if (strcmp(s->last_msg, msg))
+        log_warn("cluster %s: %s", s->env->target->name, msg);
+    snprintf(s->last_msg, sizeof s->last_msg, "%s", msg);
+    free(s->cont);
+    s->cont = NULL;
+    s->rv[0] = 0;
+    s->listed = s->skipped = 1;
+    s->env->sink.on_resync(s->env->sink.ctx, s->kind, (int64_t)time(NULL));
+    s->state = ST_WAIT;
+    s->wait_until_ms = now_ms + 600 * 1000;
+    return -1;
+}
+
 static int http_failure(kt_stream *s, long code, const char *what, int64_t now_ms)
 {
     char msg[300];
+    if (skip_optional(s, code, what, now_ms))
+        return -1;
     error_text(&s->body, msg, sizeof msg);
     if (code == 410) { /* the resourceVersion or continue token expired */
         log_info("cluster %s: %s %s: 410 Gone, relisting", s->env->target->name, what, kube_kind_name(s->kind));
@@ -402,6 +429,7 @@ static void list_page(kt_stream *s, CURLM *multi, kt_buf *page, int ahead, int64
             s->env->sink.on_upsert(s->env->sink.ctx, &o, now);
     }
     if (!s->cont) {
+        s->skipped = 0;
         const char *rv = kube_json_str(j, "metadata", "resourceVersion");
         snprintf(s->rv, sizeof s->rv, "%s", rv ? rv : "");
         s->listed = 1;

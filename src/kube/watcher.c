@@ -166,14 +166,22 @@ static void usage_start(kt_watcher *w, int64_t now_ms)
     curl_multi_add_handle(w->multi, w->uh);
 }
 
-static void usage_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
+/* A finished one-off request (usage, /version): its HTTP status, the
+ * handle and headers freed. */
+static long end_request(kt_watcher *w, CURL **h, struct curl_slist **hdr)
 {
     long code = 0;
-    curl_easy_getinfo(w->uh, CURLINFO_RESPONSE_CODE, &code);
-    curl_multi_remove_handle(w->multi, w->uh);
-    curl_easy_cleanup(w->uh);
-    curl_slist_free_all(w->uhdr);
-    w->uh = NULL, w->uhdr = NULL;
+    curl_easy_getinfo(*h, CURLINFO_RESPONSE_CODE, &code);
+    curl_multi_remove_handle(w->multi, *h);
+    curl_easy_cleanup(*h);
+    curl_slist_free_all(*hdr);
+    *h = NULL, *hdr = NULL;
+    return code;
+}
+
+static void usage_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
+{
+    long code = end_request(w, &w->uh, &w->uhdr);
     w->usage_next_ms = now_ms + (int64_t)w->o.usage_interval * 1000;
     json_t *j = rc == CURLE_OK && code == 200 ? json_loadb(w->ubody.data ? w->ubody.data : "", w->ubody.len, 0, NULL)
                                               : NULL;
@@ -214,12 +222,7 @@ static void version_start(kt_watcher *w, int64_t now_ms)
 
 static void version_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
 {
-    long code = 0;
-    curl_easy_getinfo(w->vh, CURLINFO_RESPONSE_CODE, &code);
-    curl_multi_remove_handle(w->multi, w->vh);
-    curl_easy_cleanup(w->vh);
-    curl_slist_free_all(w->vhdr);
-    w->vh = NULL, w->vhdr = NULL;
+    long code = end_request(w, &w->vh, &w->vhdr);
     if (rc != CURLE_OK || !code) /* not reached: ask again soon */
         w->version_next_ms = now_ms + 5000;
     else if (w->h.on_version)

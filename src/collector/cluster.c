@@ -11,6 +11,7 @@
 
 #include "util/buf.h" /* xcalloc */
 #include "util/clock.h"
+#include "util/json_arena.h"
 #include "util/log.h"
 
 /* ---- watcher hooks (called on the cluster's thread) ------------------ */
@@ -145,6 +146,7 @@ static void *thread_main(void *arg)
     c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
     loop(c);
     cluster_flush(c, (int64_t)time(NULL));
+    json_arena_release(); /* a list stopped half-way leaves its page arena */
     return NULL;
 }
 

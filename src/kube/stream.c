@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "util/clock.h"
+#include "util/json_arena.h"
 #include "util/log.h"
 
 #define KT_MAX_BODY (512u << 20)
@@ -397,11 +398,14 @@ static char *early_continue(const kt_buf *b)
 static void list_page(kt_stream *s, CURLM *multi, kt_buf *page, int ahead, int64_t now_ms)
 {
     json_error_t jerr;
+    /* the page's tree lives in the thread's arena until the page is decoded
+     * (util/json_arena.h): nothing below keeps a json_t past json_arena_end */
+    json_arena_begin();
     json_t *j = json_loadb(page->data ? page->data : "", page->len, 0, &jerr);
     json_t *items = json_object_get(j, "items");
     if (!j || !json_is_array(items)) {
         report(s, "list %s: malformed answer (%s)", kube_kind_name(s->kind), j ? "no items array" : jerr.text);
-        json_decref(j);
+        json_arena_end();
         end_transfer(s, multi);
         relist(s);
         back_off(s, now_ms);
@@ -435,7 +439,7 @@ static void list_page(kt_stream *s, CURLM *multi, kt_buf *page, int ahead, int64
         s->listed = 1;
         s->env->sink.on_resync(s->env->sink.ctx, s->kind, now);
     }
-    json_decref(j);
+    json_arena_end(); /* the tree is dropped whole: no json_decref walk */
     s->backoff_ms = 0;
     if (!ahead) {
         s->state = s->rv[0] ? ST_WATCH : ST_LIST;
@@ -466,6 +470,7 @@ static void list_done(kt_stream *s, CURLM *multi, int64_t now_ms)
     if (!s->cont) { /* listed: no more pages to overlap, and a watch's events are small: */
         buf_free(&s->spare); /* page-sized buffers kept per stream would hold megabytes per cluster */
         buf_free(&s->body);
+        json_arena_release(); /* likewise the page-sized arena (another list refills it) */
     }
 }
 

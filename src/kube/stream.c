@@ -463,6 +463,16 @@ static void list_done(kt_stream *s, CURLM *multi, int64_t now_ms)
         free(s->cont);
         s->cont = next;
         ahead = start(s, multi, now_ms) && s->h;
+        /* curl_multi_add_handle only queues the request: without a turn of
+         * the multi handle it would leave after the page is decoded, and
+         * the server would prepare each page while kubetally waits
+         * (decoding and downloading in series, the --keep-posture sync
+         * twice the raw download).  Other streams' bytes this turn moves
+         * are handled as always; their finished transfers wait in the
+         * multi handle's messages for the caller's loop. */
+        int running;
+        if (ahead)
+            curl_multi_perform(multi, &running);
     }
     list_page(s, multi, &page, ahead, now_ms);
     buf_reset(&page);

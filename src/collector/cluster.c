@@ -11,6 +11,7 @@
 
 #include "util/buf.h" /* xcalloc */
 #include "util/clock.h"
+#include "util/json_arena.h"
 #include "util/log.h"
 
 /* ---- watcher hooks (called on the cluster's thread) ------------------ */
@@ -51,6 +52,15 @@ static void on_kubelet(void *ud, const kt_net_sample *net, size_t n_net, const k
     kt_cluster *c = ud;
     meter_pod_network(c->meter, net, n_net);
     meter_volume_stats(c->meter, vol, n_vol);
+}
+
+static void on_version(void *ud, const char *body, size_t len)
+{
+    kt_cluster *c = ud;
+    posture_keep_set_version(c->keep, body, len);
+    pthread_mutex_lock(&c->lock);
+    c->posture_version = 1;
+    pthread_mutex_unlock(&c->lock);
 }
 
 /* The watcher's sink: the meter's, and the posture state beside it. */
@@ -136,6 +146,7 @@ static void *thread_main(void *arg)
     c->flush_next_ms = kt_mono_ms() + (int64_t)c->o.flush_interval * 1000;
     loop(c);
     cluster_flush(c, (int64_t)time(NULL));
+    json_arena_release(); /* a list stopped half-way leaves its page arena */
     return NULL;
 }
 
@@ -156,7 +167,8 @@ int cluster_start(kt_kube_target *t, const kt_cluster_opts *o, kt_cluster **out,
     if (c->o.watch.posture)
         c->keep = posture_keep_new(&c->strs);
     /* made before the thread so cluster_stop can always wake it */
-    kt_watch_hooks h = {.on_usage = on_usage, .on_kubelet = on_kubelet, .on_error = on_error, .on_contact = on_contact, .ud = c};
+    kt_watch_hooks h = {.on_usage = on_usage, .on_kubelet = on_kubelet, .on_error = on_error, .on_contact = on_contact,
+                        .on_version = c->keep ? on_version : NULL, .ud = c};
     c->watcher = watcher_new(t, &c->o.watch, &c->strs, &h);
     if (pthread_create(&c->thread, NULL, thread_main, c)) {
         cluster_stop(c);
@@ -181,7 +193,7 @@ void cluster_stop(kt_cluster *c)
     watcher_free(c->watcher);
     meter_free(c->meter);
     posture_keep_free(c->keep);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < KT_POSTURE_PARTS; i++)
         json_decref(c->posture_lists[i]);
     strtab_free(&c->strs);
     store_close(c->store);

@@ -70,11 +70,12 @@ void cluster_stop(kt_cluster *c);
 void cluster_health(kt_cluster *c, kt_cluster_health *h);
 
 /* The posture state the thread keeps (o.watch.posture; posture_keep.h) as
- * the API server's NodeList, NamespaceList and PodList, built by the
- * cluster's own thread (which owns the strtab) and handed over: 0 and
- * out[0..2] owned by the caller, or -1 when the cluster keeps none, has
- * not listed everything yet, is stopping, or does not answer within
- * timeout_s.  Any thread. */
-int cluster_posture(kt_cluster *c, int timeout_s, json_t *out[3]);
+ * the API server's lists of every kind posture reads and its /version
+ * (posture_keep_lists' order), built by the cluster's own thread (which
+ * owns the strtab) and handed over: 0 and out[] owned by the caller, or
+ * -1 when the cluster keeps none, has not listed everything (or read
+ * /version) yet, is stopping, or does not answer within timeout_s.  Any
+ * thread.  out has KT_POSTURE_KINDS + 1 entries (posture_keep.h). */
+int cluster_posture(kt_cluster *c, int timeout_s, json_t *out[]);
 
 #endif

@@ -33,7 +33,8 @@ struct kt_cluster {
      * by the thread for it (posture_keep_lists) */
     pthread_cond_t posture_cv;
     int posture_asked, posture_ready;
-    json_t *posture_lists[3];
+    int posture_version;           /* /version answered (posture_keep_ready), under lock */
+    json_t *posture_lists[KT_POSTURE_PARTS];
 };
 
 /* cluster_posture.c: answer a pending cluster_posture request. */

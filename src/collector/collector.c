@@ -128,7 +128,7 @@ size_t collector_health(kt_collector *c, kt_cluster_health *out, size_t max)
 
 size_t collector_size(const kt_collector *c) { return c ? c->n : 0; }
 
-int collector_posture(kt_collector *c, const char *name, int timeout_s, json_t *out[3])
+int collector_posture(kt_collector *c, const char *name, int timeout_s, json_t *out[])
 {
     assert(name && out);
     for (size_t i = 0; c && i < c->n; i++)

@@ -62,6 +62,6 @@ size_t collector_health(kt_collector *c, kt_cluster_health *out, size_t max);
 size_t collector_size(const kt_collector *c);
 /* cluster_posture (cluster.h) of the cluster named `name` (its context
  * name, as kube targets name it); -1 when no such cluster is collected. */
-int collector_posture(kt_collector *c, const char *name, int timeout_s, json_t *out[3]);
+int collector_posture(kt_collector *c, const char *name, int timeout_s, json_t *out[]);
 
 #endif

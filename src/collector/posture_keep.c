@@ -1,5 +1,6 @@
-/* posture_keep.c — the collector's posture state: records per pod, node and
- * namespace, and their texts stored once each; see posture_keep.h.
+/* posture_keep.c — the collector's posture state: a record per object of
+ * each kind posture reads, and their texts stored once each; see
+ * posture_keep.h.
  *
  * Both records and texts are found through open-addressing indexes of ids
  * (linear probing, deletion by backward shift, so no tombstones pile up as
@@ -11,10 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kube/decode.h"
 #include "util/buf.h"
 #include "util/time.h"
 
-enum { T_NODE, T_NS, T_POD, T_COUNT };
+/* One table per kind posture reads, in kube_posture_kinds' order. */
+enum { T_COUNT = KT_POSTURE_KINDS };
+
+/* A version body longer than this is not a version (the API server's is
+ * ~300 bytes): kept as none rather than held. */
+#define PK_MAX_VERSION 65536
 
 typedef struct pk_text {
     char *s;
@@ -54,6 +61,8 @@ struct kt_posture_keep {
     uint32_t free_text;       /* text id + 1; 0: none (linked through hash) */
     pk_index text_idx;
     size_t text_bytes;
+    char *version;            /* the /version body, NULL: none */
+    int version_known;        /* the server answered /version (200 or not) */
 };
 
 /* ---- indexes --------------------------------------------------------- */
@@ -215,15 +224,32 @@ static void rec_remove(kt_posture_keep *k, pk_table *t, size_t slot)
     t->live--;
 }
 
+/* The table of kind; -1 for kinds not kept. */
+static int table_of(enum kt_kind kind)
+{
+    for (int i = 0; i < T_COUNT; i++)
+        if (kube_posture_kinds[i] == kind)
+            return i;
+    return -1;
+}
+
 /* The table and key of o; -1 for kinds not kept. */
 static int key_of(const kt_object *o, uint32_t *ns, uint32_t *name)
 {
+    *ns = 0;
     switch (o->kind) {
-    case K_NODE: *ns = 0, *name = o->u.node.name; return T_NODE;
-    case K_NAMESPACE: *ns = 0, *name = o->u.ns.name; return T_NS;
-    case K_POD: *ns = o->u.pod.namespace_, *name = o->u.pod.name; return T_POD;
-    default: return -1;
+    case K_NODE: *name = o->u.node.name; break;
+    case K_NAMESPACE: *name = o->u.ns.name; break;
+    case K_POD: *ns = o->u.pod.namespace_, *name = o->u.pod.name; break;
+    case K_PV: *name = o->u.pv.name; break;
+    case K_PVC: *ns = o->u.pvc.namespace_, *name = o->u.pvc.name; break;
+    case K_REPLICASET:
+    case K_JOB: *ns = o->u.owner.namespace_, *name = o->u.owner.name; break;
+    case K_SERVICE:
+    case K_STORAGECLASS: return -1;
+    default: *ns = o->u.named.namespace_, *name = o->u.named.name; break;
     }
+    return table_of(o->kind);
 }
 
 /* ---- the sink's three events ----------------------------------------- */
@@ -248,6 +274,7 @@ void posture_keep_free(kt_posture_keep *k)
         free(k->texts[i].s);
     free(k->texts);
     free(k->text_idx.slots);
+    free(k->version);
     free(k);
 }
 
@@ -272,8 +299,8 @@ void posture_keep_upsert(kt_posture_keep *k, const kt_object *o)
     text_unref(k, r->status);
     r->shape = shape, r->status = status;
     r->gen = t->gen;
-    r->node = ti == T_POD ? o->u.pod.node : 0;
-    r->created = ti == T_POD ? o->u.pod.created : 0;
+    r->node = o->kind == K_POD ? o->u.pod.node : 0;
+    r->created = o->kind == K_POD ? o->u.pod.created : 0;
 }
 
 void posture_keep_delete(kt_posture_keep *k, const kt_object *o)
@@ -291,9 +318,7 @@ void posture_keep_delete(kt_posture_keep *k, const kt_object *o)
 void posture_keep_resync(kt_posture_keep *k, enum kt_kind kind)
 {
     assert(k);
-    kt_object probe = {.kind = kind};
-    uint32_t ns, name;
-    int ti = key_of(&probe, &ns, &name);
+    int ti = table_of(kind);
     if (ti < 0)
         return;
     pk_table *t = &k->t[ti];
@@ -309,9 +334,24 @@ void posture_keep_resync(kt_posture_keep *k, enum kt_kind kind)
     t->listing = 0;
 }
 
+void posture_keep_set_version(kt_posture_keep *k, const char *body, size_t len)
+{
+    assert(k);
+    free(k->version);
+    k->version = body && len <= PK_MAX_VERSION ? strndup(body, len) : NULL;
+    k->version_known = 1;
+}
+
+int posture_keep_ready(const kt_posture_keep *k)
+{
+    assert(k);
+    return k->version_known;
+}
+
 size_t posture_keep_bytes(const kt_posture_keep *k)
 {
     size_t b = sizeof *k + k->cap_texts * sizeof *k->texts + k->text_bytes +
+               (k->version ? strlen(k->version) + 1 : 0) +
                (k->text_idx.slots ? (k->text_idx.mask + 1) * sizeof(uint32_t) : 0);
     for (int i = 0; i < T_COUNT; i++)
         b += k->t[i].cap * sizeof(pk_rec) + (k->t[i].idx.slots ? (k->t[i].idx.mask + 1) * sizeof(uint32_t) : 0);
@@ -320,9 +360,7 @@ size_t posture_keep_bytes(const kt_posture_keep *k)
 
 size_t posture_keep_count(const kt_posture_keep *k, enum kt_kind kind)
 {
-    kt_object probe = {.kind = kind};
-    uint32_t ns, name;
-    int ti = key_of(&probe, &ns, &name);
+    int ti = table_of(kind);
     return ti < 0 ? 0 : k->t[ti].live;
 }
 
@@ -353,25 +391,36 @@ static json_t *parsed(const kt_posture_keep *k, json_t **cache, uint32_t ref)
     return cache[ref - 1];
 }
 
-static json_t *pod_item(const kt_posture_keep *k, const pk_rec *r, json_t **cache)
+/* metadata {name, namespace} and, of the text, metadata's keys and every
+ * other member (shared with the cache: the lists are read, never changed). */
+static json_t *keyed_item(const kt_posture_keep *k, const pk_rec *r, json_t *text)
 {
-    json_t *shape = parsed(k, cache, r->shape), *meta = json_object(), *item = json_object(), *v;
+    json_t *meta = json_object(), *item = json_object(), *v;
     const char *key;
     json_object_set_new(meta, "name", json_string(strtab_get(k->strs, r->name)));
-    json_object_set_new(meta, "namespace", json_string(strtab_get(k->strs, r->ns)));
+    if (r->ns)
+        json_object_set_new(meta, "namespace", json_string(strtab_get(k->strs, r->ns)));
+    json_object_foreach(json_object_get(text, "metadata"), key, v)
+        json_object_set(meta, key, v);
+    json_object_set_new(item, "metadata", meta);
+    json_object_foreach(text, key, v)
+        if (strcmp(key, "metadata"))
+            json_object_set(item, key, v);
+    return item;
+}
+
+static json_t *pod_item(const kt_posture_keep *k, const pk_rec *r, json_t **cache)
+{
+    json_t *item = keyed_item(k, r, parsed(k, cache, r->shape));
     if (r->created) {
         char ts[32];
         time_format(r->created, ts);
-        json_object_set_new(meta, "creationTimestamp", json_string(ts));
+        json_object_set_new(json_object_get(item, "metadata"), "creationTimestamp", json_string(ts));
     }
-    json_object_foreach(json_object_get(shape, "metadata"), key, v)
-        json_object_set(meta, key, v);
-    json_object_set_new(item, "metadata", meta);
-    json_t *spec = json_object_get(shape, "spec");
-    if (spec) {
+    json_t *spec = json_object_get(item, "spec");
+    if (spec && r->node) {
         json_t *s = json_copy(spec); /* shallow: children stay shared with the cache */
-        if (r->node)
-            json_object_set_new(s, "nodeName", json_string(strtab_get(k->strs, r->node)));
+        json_object_set_new(s, "nodeName", json_string(strtab_get(k->strs, r->node)));
         json_object_set_new(item, "spec", s);
     }
     if (r->status)
@@ -379,13 +428,25 @@ static json_t *pod_item(const kt_posture_keep *k, const pk_rec *r, json_t **cach
     return item;
 }
 
-void posture_keep_lists(const kt_posture_keep *k, json_t *out[3])
+/* One kept object as the API server lists it (without kind). */
+static json_t *item_of(const kt_posture_keep *k, enum kt_kind kind, const pk_rec *r, json_t **cache)
+{
+    const pk_text *t = &k->texts[r->shape - 1];
+    switch (kind) {
+    case K_POD: return pod_item(k, r, cache);
+    case K_NODE:
+    case K_NAMESPACE: return json_loadb(t->s, t->len, 0, NULL); /* their texts hold their names */
+    default: return keyed_item(k, r, parsed(k, cache, r->shape));
+    }
+}
+
+void posture_keep_lists(const kt_posture_keep *k, json_t *out[KT_POSTURE_PARTS])
 {
     assert(k && out);
-    static const char *const kinds[T_COUNT] = {"NodeList", "NamespaceList", "PodList"};
     json_t **cache = xcalloc(k->n_texts + 1, sizeof *cache);
     for (int ti = 0; ti < T_COUNT; ti++) {
         const pk_table *t = &k->t[ti];
+        enum kt_kind kind = kube_posture_kinds[ti];
         uint32_t *ids = xmalloc((t->live + 1) * sizeof *ids);
         size_t n = 0;
         for (size_t i = 0; i < t->n; i++)
@@ -395,14 +456,19 @@ void posture_keep_lists(const kt_posture_keep *k, json_t *out[3])
         qsort_r(ids, n, sizeof *ids, by_key, ctx);
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++) {
-            const pk_rec *r = &t->r[ids[i]];
-            json_t *item = ti == T_POD ? pod_item(k, r, cache)
-                                       : json_loadb(k->texts[r->shape - 1].s, k->texts[r->shape - 1].len, 0, NULL);
+            json_t *item = item_of(k, kind, &t->r[ids[i]], cache);
             if (item)
                 json_array_append_new(items, item);
         }
         free(ids);
-        out[ti] = json_pack("{s:s,s:s,s:o}", "kind", kinds[ti], "apiVersion", "v1", "items", items);
+        char list[64];
+        snprintf(list, sizeof list, "%sList", kube_kind_object(kind));
+        out[ti] = json_pack("{s:s,s:s,s:o}", "kind", list, "apiVersion", kube_kind_api_version(kind), "items", items);
+    }
+    out[T_COUNT] = k->version ? json_loads(k->version, 0, NULL) : NULL;
+    if (out[T_COUNT] && !json_is_object(out[T_COUNT])) {
+        json_decref(out[T_COUNT]);
+        out[T_COUNT] = NULL;
     }
     for (size_t i = 0; i < k->n_texts; i++)
         json_decref(cache[i]);

@@ -61,13 +61,13 @@ void posture_service_use_collector(kt_posture_service *s, kt_collector *c)
 /* One cluster into m: from the collector's kept state when it has it. */
 static int read_cluster(kt_posture_service *s, kt_kube_target *t, kt_manifest *m, kt_err *err)
 {
-    json_t *kept[LIVE_KEPT];
+    json_t *kept[KT_POSTURE_PARTS];
     if (!s->collector || collector_posture(s->collector, t->name, 60, kept))
         return live_fetch(t, 500, 60, m, err);
-    log_debug("posture: cluster %s: nodes, namespaces and pods from the collector (%zu pods)", t->name,
+    log_debug("posture: cluster %s: every kind from the collector (%zu pods)", t->name,
               json_array_size(json_object_get(kept[2], "items")));
-    int rc = live_fetch_kept(t, kept, 500, 60, m, err);
-    for (int i = 0; i < LIVE_KEPT; i++)
+    int rc = live_fetch_kept(t, kept, m, err);
+    for (int i = 0; i < KT_POSTURE_PARTS; i++)
         json_decref(kept[i]);
     return rc;
 }

@@ -10,28 +10,70 @@
 #include "kube/quantity.h"
 #include "util/buf.h"
 
+/* path, log name, the kind items of its list are, its apiVersion */
 static const struct {
-    const char *path, *name;
-} kinds[K_KIND_COUNT] = {
-    [K_NODE] = {"/api/v1/nodes", "node"},
-    [K_POD] = {"/api/v1/pods", "pod"},
-    [K_NAMESPACE] = {"/api/v1/namespaces", "namespace"},
-    [K_PV] = {"/api/v1/persistentvolumes", "persistentvolume"},
-    [K_PVC] = {"/api/v1/persistentvolumeclaims", "persistentvolumeclaim"},
-    [K_SERVICE] = {"/api/v1/services", "service"},
-    [K_STORAGECLASS] = {"/apis/storage.k8s.io/v1/storageclasses", "storageclass"},
-    [K_REPLICASET] = {"/apis/apps/v1/replicasets", "replicaset"},
-    [K_JOB] = {"/apis/batch/v1/jobs", "job"},
+    const char *path, *name, *kind, *api;
+} kinds[K_ALL_KINDS] = {
+    [K_NODE] = {"/api/v1/nodes", "node", "Node", "v1"},
+    [K_POD] = {"/api/v1/pods", "pod", "Pod", "v1"},
+    [K_NAMESPACE] = {"/api/v1/namespaces", "namespace", "Namespace", "v1"},
+    [K_PV] = {"/api/v1/persistentvolumes", "persistentvolume", "PersistentVolume", "v1"},
+    [K_PVC] = {"/api/v1/persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", "v1"},
+    [K_SERVICE] = {"/api/v1/services", "service", "Service", "v1"},
+    [K_STORAGECLASS] = {"/apis/storage.k8s.io/v1/storageclasses", "storageclass", "StorageClass", "storage.k8s.io/v1"},
+    [K_REPLICASET] = {"/apis/apps/v1/replicasets", "replicaset", "ReplicaSet", "apps/v1"},
+    [K_JOB] = {"/apis/batch/v1/jobs", "job", "Job", "batch/v1"},
+    [K_SERVICEACCOUNT] = {"/api/v1/serviceaccounts", "serviceaccount", "ServiceAccount", "v1"},
+    [K_CONFIGMAP] = {"/api/v1/configmaps", "configmap", "ConfigMap", "v1"},
+    [K_DEPLOYMENT] = {"/apis/apps/v1/deployments", "deployment", "Deployment", "apps/v1"},
+    [K_STATEFULSET] = {"/apis/apps/v1/statefulsets", "statefulset", "StatefulSet", "apps/v1"},
+    [K_DAEMONSET] = {"/apis/apps/v1/daemonsets", "daemonset", "DaemonSet", "apps/v1"},
+    [K_CRONJOB] = {"/apis/batch/v1/cronjobs", "cronjob", "CronJob", "batch/v1"},
+    [K_PDB] = {"/apis/policy/v1/poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy/v1"},
+    [K_HPA] = {"/apis/autoscaling/v2/horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler",
+               "autoscaling/v2"},
+    [K_NETWORKPOLICY] = {"/apis/networking.k8s.io/v1/networkpolicies", "networkpolicy", "NetworkPolicy",
+                         "networking.k8s.io/v1"},
+    [K_INGRESS] = {"/apis/networking.k8s.io/v1/ingresses", "ingress", "Ingress", "networking.k8s.io/v1"},
+    [K_ROLE] = {"/apis/rbac.authorization.k8s.io/v1/roles", "role", "Role", "rbac.authorization.k8s.io/v1"},
+    [K_CLUSTERROLE] = {"/apis/rbac.authorization.k8s.io/v1/clusterroles", "clusterrole", "ClusterRole",
+                       "rbac.authorization.k8s.io/v1"},
+    [K_ROLEBINDING] = {"/apis/rbac.authorization.k8s.io/v1/rolebindings", "rolebinding", "RoleBinding",
+                       "rbac.authorization.k8s.io/v1"},
+    [K_CLUSTERROLEBINDING] = {"/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", "clusterrolebinding",
+                              "ClusterRoleBinding", "rbac.authorization.k8s.io/v1"},
+};
+
+const enum kt_kind kube_posture_kinds[KT_POSTURE_KINDS] = {
+    K_NODE, K_NAMESPACE, K_POD, K_PV, K_PVC, K_SERVICEACCOUNT, K_CONFIGMAP, K_DEPLOYMENT, K_STATEFULSET,
+    K_DAEMONSET, K_REPLICASET, K_JOB, K_CRONJOB, K_PDB, K_HPA, K_NETWORKPOLICY, K_INGRESS, K_ROLE, K_CLUSTERROLE,
+    K_ROLEBINDING, K_CLUSTERROLEBINDING,
 };
 
 const char *kube_kind_path(enum kt_kind kind)
 {
-    return (unsigned)kind < K_KIND_COUNT ? kinds[kind].path : "";
+    return (unsigned)kind < K_ALL_KINDS ? kinds[kind].path : "";
 }
 
 const char *kube_kind_name(enum kt_kind kind)
 {
-    return (unsigned)kind < K_KIND_COUNT ? kinds[kind].name : "unknown";
+    return (unsigned)kind < K_ALL_KINDS ? kinds[kind].name : "unknown";
+}
+
+const char *kube_kind_object(enum kt_kind kind)
+{
+    return (unsigned)kind < K_ALL_KINDS ? kinds[kind].kind : "";
+}
+
+const char *kube_kind_api_version(enum kt_kind kind)
+{
+    return (unsigned)kind < K_ALL_KINDS ? kinds[kind].api : "";
+}
+
+int kube_kind_namespaced(enum kt_kind kind)
+{
+    return kind == K_POD || kind == K_PVC || kind == K_SERVICE || kind == K_REPLICASET || kind == K_JOB ||
+           (kind >= K_KIND_COUNT && kind < K_ALL_KINDS && kind != K_CLUSTERROLE && kind != K_CLUSTERROLEBINDING);
 }
 
 kt_decoder *kube_decoder_new(kt_strtab *strs)
@@ -59,7 +101,7 @@ int kube_decode(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_object *out, k
 {
     memset(out, 0, sizeof *out);
     out->kind = kind;
-    if ((unsigned)kind >= K_KIND_COUNT)
+    if ((unsigned)kind >= K_ALL_KINDS)
         return kt_fail(err, KT_ERUNTIME, "decode: unknown object kind %d", (int)kind);
     if (!json_is_object(obj))
         return kt_fail(err, KT_EINPUT, "%s: the API sent a %s, not a JSON object", kinds[kind].name,
@@ -69,13 +111,13 @@ int kube_decode(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_object *out, k
     case K_NODE: rc = decode_node(d, obj, &out->u.node, err); break;
     case K_POD: rc = decode_pod(d, obj, &out->u.pod, err); break;
     case K_NAMESPACE: rc = decode_namespace(d, obj, &out->u.ns, err); break;
-    case K_PV: return decode_pv(d, obj, &out->u.pv, err);
-    case K_PVC: return decode_pvc(d, obj, &out->u.pvc, err);
+    case K_PV: rc = decode_pv(d, obj, &out->u.pv, err); break;
+    case K_PVC: rc = decode_pvc(d, obj, &out->u.pvc, err); break;
     case K_SERVICE: return decode_service(d, obj, &out->u.svc, err);
     case K_STORAGECLASS: return decode_storageclass(d, obj, &out->u.sc, err);
     case K_REPLICASET:
-    case K_JOB: return decode_owner(d, kind, obj, &out->u.owner, err);
-    default: return -1; /* unreachable: checked above */
+    case K_JOB: rc = decode_owner(d, kind, obj, &out->u.owner, err); break;
+    default: rc = decode_named_kind(d, kind, obj, &out->u.named, err); break; /* posture-only kinds */
     }
     if (!rc && d->keep_posture)
         decode_posture(d, obj, out);

@@ -41,6 +41,9 @@
  *            annotations of AWS, GCP and Azure.
  *  storageclass name, provisioner, parameters.type (or skuName / skuname).
  *  replicaset, job  namespace, name, first controller ownerReference.
+ *  the posture-only kinds (objects.h, from K_KIND_COUNT on): namespace
+ *            (for namespaced kinds) and name, and with posture texts on,
+ *            the text alone (decode_posture.c).
  * Times: RFC 3339 ("2026-11-24T10:00:00Z") to unix seconds; absent ⇒ 0.
  * Quantities: see quantity.h (a bare JSON number is read too, as Kubernetes
  * does); one that does not parse is 0.  A field with the wrong JSON type is treated
@@ -62,18 +65,31 @@ typedef struct kt_decoder kt_decoder;
 kt_decoder *kube_decoder_new(kt_strtab *strs);
 void kube_decoder_free(kt_decoder *d);
 
-/* Also fill kt_object's posture texts for pods, nodes and namespaces
- * (decode_posture.c says what they hold): off by default, since building
- * them costs time on every object. */
+/* Also fill kt_object's posture texts for every kind posture reads
+ * (kube_posture_kinds; decode_posture.c says what they hold): off by
+ * default, since building them costs time on every object. */
 void kube_decoder_keep_posture(kt_decoder *d, int on);
 
 /* Decode one object (a list item or a watch event's "object"). */
 int kube_decode(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_object *out, kt_err *err);
 
 /* The API path for listing/watching a kind across all namespaces
- * ("/api/v1/pods", "/apis/apps/v1/replicasets" …) and its name for logs. */
+ * ("/api/v1/pods", "/apis/apps/v1/replicasets" …), its name for logs, the
+ * kind of its objects ("Pod") and their apiVersion ("v1", "apps/v1"). */
 const char *kube_kind_path(enum kt_kind kind);
 const char *kube_kind_name(enum kt_kind kind);
+const char *kube_kind_object(enum kt_kind kind);
+const char *kube_kind_api_version(enum kt_kind kind);
+int kube_kind_namespaced(enum kt_kind kind);
+
+/* The kinds posture and health checks read, in the order `kubetally
+ * posture --context` lists them (posture/live.c) — the collector's kept
+ * lists come out in the same order, so both give the same manifest. */
+#define KT_POSTURE_KINDS 21
+extern const enum kt_kind kube_posture_kinds[KT_POSTURE_KINDS];
+/* Their lists and the server's /version object, as the collector hands
+ * them over (collector/posture_keep.h) and posture/live.h takes them. */
+#define KT_POSTURE_PARTS (KT_POSTURE_KINDS + 1)
 
 /* The string at o[k1] (or o[k1][k2] when k2 is set); NULL when a level is
  * missing or of another JSON type.  For readers of API answers beside the

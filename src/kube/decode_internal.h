@@ -72,8 +72,10 @@ int decode_pv(kt_decoder *d, json_t *obj, kt_pv_obj *pv, kt_err *err);
 int decode_pvc(kt_decoder *d, json_t *obj, kt_pvc_obj *pvc, kt_err *err);
 int decode_service(kt_decoder *d, json_t *obj, kt_service_obj *svc, kt_err *err);
 int decode_storageclass(kt_decoder *d, json_t *obj, kt_storageclass_obj *sc, kt_err *err);
-/* The posture texts of a pod, node or namespace into out (decode_posture.c). */
+/* The posture texts of out->kind's object into out (decode_posture.c). */
 void decode_posture(kt_decoder *d, json_t *obj, kt_object *out);
 int decode_owner(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_owner_obj *o, kt_err *err);
+/* A posture-only kind (objects.h): its namespace and name. */
+int decode_named_kind(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_named_obj *o, kt_err *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* decode_misc.c — Namespace, PersistentVolume, PersistentVolumeClaim,
- * Service, StorageClass, ReplicaSet and Job; see decode.h. */
+ * Service, StorageClass, ReplicaSet and Job, and the posture-only kinds'
+ * keys; see decode.h. */
 #include <string.h>
 #include <strings.h>
 
@@ -140,4 +141,10 @@ int decode_owner(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_owner_obj *o,
         return -1;
     decode_controller(d, m.owners, &o->owner_kind, &o->owner);
     return 0;
+}
+
+int decode_named_kind(kt_decoder *d, enum kt_kind kind, json_t *obj, kt_named_obj *o, kt_err *err)
+{
+    kt_meta m;
+    return decode_named(d, kind, obj, &m, kube_kind_namespaced(kind) ? &o->namespace_ : NULL, &o->name, err);
 }

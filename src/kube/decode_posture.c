@@ -14,7 +14,24 @@
  * name, namespace, nodeName and creationTimestamp are facts of kt_pod_obj
  * already.  A node: {"metadata":{name,labels,annotations},"spec",
  * "status":{conditions (as above), nodeInfo}}; a namespace: {"metadata":
- * {name,labels,annotations}}.  Keys keep the API's order. */
+ * {name,labels,annotations}}.
+ *
+ * Every other kind posture reads (kube_posture_kinds): one text,
+ *   {"metadata":{labels, annotations, ownerReferences}, FIELDS}
+ * without name and namespace (the kt_object's key) and without kubectl's
+ * last-applied-configuration annotation (a whole manifest, never checked),
+ * where FIELDS are the top-level fields its checks read (obj_fields below):
+ * a controller's, PDB's, HPA's, network policy's, ingress's, volume's or
+ * claim's spec; a Job's spec and status conditions (failed Jobs); a
+ * ServiceAccount's automountServiceAccountToken; a role's rules; a
+ * binding's roleRef and subjects; a ConfigMap's data with every value
+ * that cannot hold a private key emptied (Polaris'
+ * sensitiveConfigmapContent reads key names, and values only for a
+ * "-----BEGIN … PRIVATE KEY-----" block, matched without case: keeping the
+ * rest would hold the cluster's configuration in memory for nothing).
+ * Status, uid, resourceVersion, timestamps and managedFields are left
+ * out, so a ReplicaSet's scaling or a controller's status updates give
+ * the same text.  Keys keep the API's order. */
 #include <stdio.h>
 #include <string.h>
 
@@ -224,6 +241,89 @@ static void put_namespace(kt_buf *b, json_t *obj)
     buf_putc(b, '}');
 }
 
+/* The top-level fields kept of a kind other than pod, node and namespace. */
+static const char *const *obj_fields(enum kt_kind kind)
+{
+    static const char *const spec[] = {"spec", NULL}, *const job[] = {"spec", "status", NULL},
+                             *const sa[] = {"automountServiceAccountToken", NULL}, *const cm[] = {"data", NULL},
+                             *const role[] = {"rules", NULL}, *const binding[] = {"roleRef", "subjects", NULL};
+    switch (kind) {
+    case K_JOB: return job;
+    case K_SERVICEACCOUNT: return sa;
+    case K_CONFIGMAP: return cm;
+    case K_ROLE:
+    case K_CLUSTERROLE: return role;
+    case K_ROLEBINDING:
+    case K_CLUSTERROLEBINDING: return binding;
+    default: return spec;
+    }
+}
+
+/* A ConfigMap's data: keys kept, a value only where a private key may be. */
+static void put_configmap_data(kt_buf *b, json_t *data)
+{
+    if (!json_is_object(data)) {
+        put(b, data);
+        return;
+    }
+    const char *key, *sep = "{";
+    json_t *v;
+    json_object_foreach(data, key, v) {
+        put_key(b, &sep, key);
+        if (json_is_string(v) && !strcasestr(json_string_value(v), "private key"))
+            buf_puts(b, "\"\"");
+        else
+            put(b, v);
+    }
+    close_obj(b, sep);
+}
+
+static void put_object(kt_buf *b, enum kt_kind kind, json_t *obj)
+{
+    static const char *const meta_keys[] = {"labels", "annotations", "ownerReferences", NULL};
+    json_t *meta = decode_get_obj(obj, "metadata"), *v;
+    const char *sep = "{", *key;
+    buf_puts(b, "{\"metadata\":");
+    for (size_t i = 0; meta_keys[i]; i++) {
+        if (!(v = json_object_get(meta, meta_keys[i])))
+            continue;
+        put_key(b, &sep, meta_keys[i]);
+        if (i != 1 || !json_is_object(v)) {
+            put(b, v);
+            continue;
+        }
+        const char *inner = "{";
+        json_t *a;
+        json_object_foreach(v, key, a) {
+            if (strcmp(key, "kubectl.kubernetes.io/last-applied-configuration")) {
+                put_key(b, &inner, key);
+                put(b, a);
+            }
+        }
+        close_obj(b, inner);
+    }
+    close_obj(b, sep);
+    for (const char *const *f = obj_fields(kind); *f; f++) {
+        if (!(v = json_object_get(obj, *f)))
+            continue;
+        buf_putc(b, ',');
+        buf_json_str(b, *f);
+        buf_putc(b, ':');
+        if (kind == K_CONFIGMAP)
+            put_configmap_data(b, v);
+        else if (!strcmp(*f, "status")) { /* a Job's: its conditions only */
+            sep = "{";
+            if (json_is_array(json_object_get(v, "conditions"))) {
+                put_key(b, &sep, "conditions");
+                put_conditions(b, json_object_get(v, "conditions"));
+            }
+            close_obj(b, sep);
+        } else
+            put(b, v);
+    }
+    buf_putc(b, '}');
+}
+
 static void done(kt_buf *b, const char **s, size_t *len)
 {
     *s = b->data;
@@ -250,7 +350,12 @@ void decode_posture(kt_decoder *d, json_t *obj, kt_object *out)
         put_namespace(b0, obj);
         done(b0, &out->posture[0], &out->posture_len[0]);
         break;
+    case K_SERVICE:
+    case K_STORAGECLASS: /* costing's only */
+        break;
     default:
+        put_object(b0, out->kind, obj);
+        done(b0, &out->posture[0], &out->posture_len[0]);
         break;
     }
 }

@@ -20,8 +20,14 @@
 
 #include "util/strtab.h"
 
+/* K_NODE … K_JOB are what costing reads (the meter's kinds: K_KIND_COUNT of
+ * them); the kinds after them are read only for posture and health, watched
+ * only when the posture texts are kept (watcher.h), and decoded to their
+ * key (kt_named_obj) and posture text alone. */
 enum kt_kind {
-    K_NODE, K_POD, K_NAMESPACE, K_PV, K_PVC, K_SERVICE, K_STORAGECLASS, K_REPLICASET, K_JOB, K_KIND_COUNT
+    K_NODE, K_POD, K_NAMESPACE, K_PV, K_PVC, K_SERVICE, K_STORAGECLASS, K_REPLICASET, K_JOB, K_KIND_COUNT,
+    K_SERVICEACCOUNT = K_KIND_COUNT, K_CONFIGMAP, K_DEPLOYMENT, K_STATEFULSET, K_DAEMONSET, K_CRONJOB, K_PDB, K_HPA,
+    K_NETWORKPOLICY, K_INGRESS, K_ROLE, K_CLUSTERROLE, K_ROLEBINDING, K_CLUSTERROLEBINDING, K_ALL_KINDS
 };
 
 typedef struct kt_kv_id {
@@ -79,6 +85,10 @@ typedef struct kt_owner_obj {               /* ReplicaSet or Job */
     uint32_t namespace_, name, owner_kind, owner;
 } kt_owner_obj;
 
+typedef struct kt_named_obj {              /* a posture-only kind: its key */
+    uint32_t namespace_, name;            /* namespace_ 0 for cluster-scoped kinds */
+} kt_named_obj;
+
 typedef struct kt_storageclass_obj {
     uint32_t name, provisioner, type;     /* parameters.type (gp3, pd-balanced, Premium_LRS …) */
 } kt_storageclass_obj;
@@ -87,7 +97,7 @@ typedef struct kt_object {
     enum kt_kind kind;
     /* Posture facts (decode.h, kube_decoder_keep_posture): compact JSON
      * text of what posture and health checks read — a pod's shape [0] and
-     * status [1], a node's or namespace's [0]; NULL when not kept. */
+     * status [1], any other kind's [0]; NULL when not kept. */
     const char *posture[2];
     size_t posture_len[2];
     union {
@@ -99,6 +109,7 @@ typedef struct kt_object {
         kt_service_obj svc;
         kt_owner_obj owner;
         kt_storageclass_obj sc;
+        kt_named_obj named;               /* kinds from K_KIND_COUNT on */
     } u;
 } kt_object;
 

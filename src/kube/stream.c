@@ -2,7 +2,7 @@
  *
  * Why a hand-driven state machine rather than a blocking loop per resource:
  * one thread per cluster keeps the decoder, meter and strtab lock-free, and
- * curl multi drives the nine streams' connections from that one thread. */
+ * curl multi drives the streams' connections from that one thread. */
 #include "kube/stream.h"
 
 #include <jansson.h>
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "util/clock.h"
+#include "util/json_arena.h"
 #include "util/log.h"
 
 #define KT_MAX_BODY (512u << 20)
@@ -317,9 +318,36 @@ static void error_text(const kt_buf *b, char *out, size_t n)
     json_decref(j);
 }
 
+/* A posture-only kind the server does not serve (404) or does not let
+ * kubetally list (403: an older deploy/ role) is skipped, as `posture
+ * --context` skips it: listed as empty (so the cluster syncs and what was
+ * kept of it goes), logged once, and asked again in 10 minutes.  Costing
+ * needs the kinds before K_KIND_COUNT, so those keep retrying as errors. */
+static int skip_optional(kt_stream *s, long code, const char *what, int64_t now_ms)
+{
+    if (s->kind < K_KIND_COUNT || (code != 403 && code != 404) || s->state != ST_LIST)
+        return 0;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s %s: HTTP %ld, skipped (%s)", what, kube_kind_name(s->kind), code,
+             code == 403 ? "not allowed: see deploy/ RBAC" : "not served");
+    if (strcmp(s->last_msg, msg))
+        log_warn("cluster %s: %s", s->env->target->name, msg);
+    snprintf(s->last_msg, sizeof s->last_msg, "%s", msg);
+    free(s->cont);
+    s->cont = NULL;
+    s->rv[0] = 0;
+    s->listed = s->skipped = 1;
+    s->env->sink.on_resync(s->env->sink.ctx, s->kind, (int64_t)time(NULL));
+    s->state = ST_WAIT;
+    s->wait_until_ms = now_ms + 600 * 1000;
+    return -1;
+}
+
 static int http_failure(kt_stream *s, long code, const char *what, int64_t now_ms)
 {
     char msg[300];
+    if (skip_optional(s, code, what, now_ms))
+        return -1;
     error_text(&s->body, msg, sizeof msg);
     if (code == 410) { /* the resourceVersion or continue token expired */
         log_info("cluster %s: %s %s: 410 Gone, relisting", s->env->target->name, what, kube_kind_name(s->kind));
@@ -370,11 +398,14 @@ static char *early_continue(const kt_buf *b)
 static void list_page(kt_stream *s, CURLM *multi, kt_buf *page, int ahead, int64_t now_ms)
 {
     json_error_t jerr;
+    /* the page's tree lives in the thread's arena until the page is decoded
+     * (util/json_arena.h): nothing below keeps a json_t past json_arena_end */
+    json_arena_begin();
     json_t *j = json_loadb(page->data ? page->data : "", page->len, 0, &jerr);
     json_t *items = json_object_get(j, "items");
     if (!j || !json_is_array(items)) {
         report(s, "list %s: malformed answer (%s)", kube_kind_name(s->kind), j ? "no items array" : jerr.text);
-        json_decref(j);
+        json_arena_end();
         end_transfer(s, multi);
         relist(s);
         back_off(s, now_ms);
@@ -402,12 +433,13 @@ static void list_page(kt_stream *s, CURLM *multi, kt_buf *page, int ahead, int64
             s->env->sink.on_upsert(s->env->sink.ctx, &o, now);
     }
     if (!s->cont) {
+        s->skipped = 0;
         const char *rv = kube_json_str(j, "metadata", "resourceVersion");
         snprintf(s->rv, sizeof s->rv, "%s", rv ? rv : "");
         s->listed = 1;
         s->env->sink.on_resync(s->env->sink.ctx, s->kind, now);
     }
-    json_decref(j);
+    json_arena_end(); /* the tree is dropped whole: no json_decref walk */
     s->backoff_ms = 0;
     if (!ahead) {
         s->state = s->rv[0] ? ST_WATCH : ST_LIST;
@@ -431,6 +463,16 @@ static void list_done(kt_stream *s, CURLM *multi, int64_t now_ms)
         free(s->cont);
         s->cont = next;
         ahead = start(s, multi, now_ms) && s->h;
+        /* curl_multi_add_handle only queues the request: without a turn of
+         * the multi handle it would leave after the page is decoded, and
+         * the server would prepare each page while kubetally waits
+         * (decoding and downloading in series, the --keep-posture sync
+         * twice the raw download).  Other streams' bytes this turn moves
+         * are handled as always; their finished transfers wait in the
+         * multi handle's messages for the caller's loop. */
+        int running;
+        if (ahead)
+            curl_multi_perform(multi, &running);
     }
     list_page(s, multi, &page, ahead, now_ms);
     buf_reset(&page);
@@ -438,6 +480,7 @@ static void list_done(kt_stream *s, CURLM *multi, int64_t now_ms)
     if (!s->cont) { /* listed: no more pages to overlap, and a watch's events are small: */
         buf_free(&s->spare); /* page-sized buffers kept per stream would hold megabytes per cluster */
         buf_free(&s->body);
+        json_arena_release(); /* likewise the page-sized arena (another list refills it) */
     }
 }
 

@@ -4,7 +4,9 @@
  *   LIST page (limit, continue) … last page ⇒ sink.on_resync ⇒ WATCH from
  *   the list's resourceVersion ⇒ events ⇒ (server closes) WATCH again from
  *   the last resourceVersion seen ⇒ … ; errors ⇒ WAIT (backoff) ⇒ WATCH, or
- *   LIST when the resourceVersion is gone (410) or unknown.
+ *   LIST when the resourceVersion is gone (410) or unknown.  A posture-only
+ *   kind (objects.h) answered 403 or 404 counts as listed empty and is
+ *   asked again every 10 minutes.
  *
  * The stream never blocks: stream_start adds a request to the multi handle,
  * the write callback consumes bytes (watch events are decoded line by line
@@ -47,7 +49,8 @@ typedef struct kt_stream {
     char *cont;                       /* list continue token */
     int64_t wait_until_ms, last_byte_ms;
     int backoff_ms;
-    int listed;                       /* a full list has completed */
+    int listed;                       /* a full list has completed (or a posture-only kind was skipped) */
+    int skipped;                      /* a posture-only kind not served or not allowed (403/404): waits 10 min */
     int failed;                       /* the transfer failed in a way already reported */
     int relist_now;                   /* we ended the watch on a 410 event: relist at once */
     int unreachable;                  /* the last failure was a transport one (server down) */

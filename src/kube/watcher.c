@@ -22,13 +22,18 @@ struct kt_watcher {
     kt_decoder *dec;
     CURLM *multi;
     kt_stream_env env;
-    kt_stream streams[K_KIND_COUNT];
+    kt_stream streams[K_ALL_KINDS];
+    int n_kinds;                    /* K_KIND_COUNT, or K_ALL_KINDS with posture */
     CURL *uh;                       /* usage request in flight */
     struct curl_slist *uhdr;
     kt_buf ubody;
     int usage_state;
     int64_t usage_next_ms;
     kt_kubelet *kl;                 /* kubelet_stats: the Summary API poller, else NULL */
+    CURL *vh;                       /* posture: /version request in flight */
+    struct curl_slist *vhdr;
+    kt_buf vbody;
+    int64_t version_next_ms;
 };
 
 static void defaults(kt_watch_opts *o)
@@ -100,7 +105,8 @@ kt_watcher *watcher_new(kt_kube_target *t, const kt_watch_opts *o, kt_strtab *st
                              .watch_timeout = w->o.watch_timeout, .request_timeout = w->o.request_timeout,
                              .connect_timeout = w->o.connect_timeout, .stall_timeout = w->o.stall_timeout,
                              .error = h->on_error, .contact = h->on_contact, .ud = h->ud};
-    for (int k = 0; k < K_KIND_COUNT; k++)
+    w->n_kinds = w->o.posture ? K_ALL_KINDS : K_KIND_COUNT;
+    for (int k = 0; k < w->n_kinds; k++)
         stream_init(&w->streams[k], (enum kt_kind)k, &w->env);
     if (w->o.kubelet_stats && w->o.usage_interval > 0)
         kubelet_start(w);
@@ -119,9 +125,15 @@ void watcher_free(kt_watcher *w)
 {
     if (!w)
         return;
-    for (int k = 0; k < K_KIND_COUNT; k++)
+    for (int k = 0; k < w->n_kinds; k++)
         stream_free(&w->streams[k], w->multi);
     kubelet_free(w->kl, w->multi);
+    if (w->vh) {
+        curl_multi_remove_handle(w->multi, w->vh);
+        curl_easy_cleanup(w->vh);
+    }
+    curl_slist_free_all(w->vhdr);
+    buf_free(&w->vbody);
     if (w->uh) {
         curl_multi_remove_handle(w->multi, w->uh);
         curl_easy_cleanup(w->uh);
@@ -154,14 +166,22 @@ static void usage_start(kt_watcher *w, int64_t now_ms)
     curl_multi_add_handle(w->multi, w->uh);
 }
 
-static void usage_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
+/* A finished one-off request (usage, /version): its HTTP status, the
+ * handle and headers freed. */
+static long end_request(kt_watcher *w, CURL **h, struct curl_slist **hdr)
 {
     long code = 0;
-    curl_easy_getinfo(w->uh, CURLINFO_RESPONSE_CODE, &code);
-    curl_multi_remove_handle(w->multi, w->uh);
-    curl_easy_cleanup(w->uh);
-    curl_slist_free_all(w->uhdr);
-    w->uh = NULL, w->uhdr = NULL;
+    curl_easy_getinfo(*h, CURLINFO_RESPONSE_CODE, &code);
+    curl_multi_remove_handle(w->multi, *h);
+    curl_easy_cleanup(*h);
+    curl_slist_free_all(*hdr);
+    *h = NULL, *hdr = NULL;
+    return code;
+}
+
+static void usage_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
+{
+    long code = end_request(w, &w->uh, &w->uhdr);
     w->usage_next_ms = now_ms + (int64_t)w->o.usage_interval * 1000;
     json_t *j = rc == CURLE_OK && code == 200 ? json_loadb(w->ubody.data ? w->ubody.data : "", w->ubody.len, 0, NULL)
                                               : NULL;
@@ -182,6 +202,34 @@ static void usage_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
     buf_reset(&w->ubody);
 }
 
+/* ---- /version (posture) ---------------------------------------------- */
+
+/* The cluster's version, for the health checks' skew and end-of-life
+ * findings: asked at start and every 10 minutes (an upgrade is rare, and
+ * restarts the API server, which the watches notice anyway). */
+static void version_start(kt_watcher *w, int64_t now_ms)
+{
+    if (!w->o.posture || w->vh || now_ms < w->version_next_ms)
+        return;
+    kt_err err = {0};
+    buf_reset(&w->vbody);
+    w->version_next_ms = now_ms + 600 * 1000;
+    w->vh = kube_request(w->t, "/version", kube_write_buf, &w->vbody, &w->vhdr, w->o.request_timeout,
+                         w->o.connect_timeout, &err);
+    if (w->vh)
+        curl_multi_add_handle(w->multi, w->vh);
+}
+
+static void version_done(kt_watcher *w, CURLcode rc, int64_t now_ms)
+{
+    long code = end_request(w, &w->vh, &w->vhdr);
+    if (rc != CURLE_OK || !code) /* not reached: ask again soon */
+        w->version_next_ms = now_ms + 5000;
+    else if (w->h.on_version)
+        w->h.on_version(w->h.ud, code == 200 ? w->vbody.data : NULL, code == 200 ? w->vbody.len : 0);
+    buf_free(&w->vbody);
+}
+
 /* ---- the turn -------------------------------------------------------- */
 
 static void dispatch(kt_watcher *w, int64_t now_ms)
@@ -197,6 +245,10 @@ static void dispatch(kt_watcher *w, int64_t now_ms)
             usage_done(w, m->data.result, now_ms);
             continue;
         }
+        if (m->easy_handle == w->vh) {
+            version_done(w, m->data.result, now_ms);
+            continue;
+        }
         kt_stream *s = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
         if (s)
@@ -208,11 +260,12 @@ void watcher_turn(kt_watcher *w)
 {
     assert(w && w->env.sink.on_upsert); /* watcher_set_sink (or the hooks) gave a sink */
     int64_t now_ms = kt_mono_ms();
-    for (int k = 0; k < K_KIND_COUNT; k++) {
+    for (int k = 0; k < w->n_kinds; k++) {
         stream_check_stall(&w->streams[k], w->multi, now_ms);
         stream_poll(&w->streams[k], w->multi, now_ms);
     }
     usage_start(w, now_ms);
+    version_start(w, now_ms);
     int running;
     curl_multi_perform(w->multi, &running);
     dispatch(w, kt_mono_ms());
@@ -225,7 +278,7 @@ void watcher_turn(kt_watcher *w)
 static int poll_ms(const kt_watcher *w, int64_t now_ms)
 {
     int64_t wait = 250;
-    for (int k = 0; k < K_KIND_COUNT; k++) {
+    for (int k = 0; k < w->n_kinds; k++) {
         const kt_stream *s = &w->streams[k];
         if (s->h)
             continue;
@@ -258,8 +311,8 @@ void watcher_wakeup(kt_watcher *w)
 int watcher_healthy(const kt_watcher *w)
 {
     assert(w);
-    for (int k = 0; k < K_KIND_COUNT; k++)
-        if (!w->streams[k].listed || w->streams[k].state == ST_WAIT) {
+    for (int k = 0; k < w->n_kinds; k++)
+        if (!w->streams[k].listed || (w->streams[k].state == ST_WAIT && !w->streams[k].skipped)) {
             log_debug("cluster %s: %s not healthy (%s)", w->t->name, kube_kind_name((enum kt_kind)k),
                       w->streams[k].listed ? "waiting to retry" : "never listed");
             return 0;
@@ -271,7 +324,7 @@ void watcher_stats(const kt_watcher *w, kt_watch_stats *s)
 {
     assert(w && s);
     *s = (kt_watch_stats){.synced = 1, .usage = w->kl ? kubelet_answering(w->kl) : w->usage_state == USAGE_YES};
-    for (int k = 0; k < K_KIND_COUNT; k++) {
+    for (int k = 0; k < w->n_kinds; k++) {
         const kt_stream *st = &w->streams[k];
         s->restarts += st->restarts, s->relists += st->relists, s->events += st->events;
         s->synced &= st->listed;

@@ -17,6 +17,10 @@
  * (kubelet.h): the same container samples, plus pods' network counters and
  * claims' used bytes (on_kubelet).
  *
+ * With posture (kt_watch_opts.posture) it also watches the posture-only
+ * kinds (objects.h; a 403 or 404 on one of them skips it, stream.h) and
+ * reads /version at start and every 10 minutes (on_version).
+ *
  * The watcher knows nothing of what is done with what it reads: it reports
  * through kt_watch_hooks, synchronously, on the thread that calls
  * watcher_turn.  Callbacks rather than a queue because a 100,000-pod list
@@ -44,7 +48,8 @@ typedef struct kt_watch_opts {
     int stall_timeout;                /* no bytes on a watch for this long ⇒ resume; default watch_timeout + 60 */
     int page_size;                    /* list limit; default 500 */
     int kubelet_stats;                /* usage from the kubelet Summary API, not metrics.k8s.io */
-    int posture;                      /* decode posture texts too (decode.h: kube_decoder_keep_posture) */
+    int posture;                      /* decode posture texts too (decode.h: kube_decoder_keep_posture),
+                                         watch the posture-only kinds, read /version */
 } kt_watch_opts;
 
 /* What the watcher reports; every callback gets `ud`.  The sink (objects.h
@@ -60,6 +65,9 @@ typedef struct kt_watch_hooks {
     /* An error talking to the cluster (already free of secrets); `log`
      * says the stream's message changed, so a retry loop logs once. */
     void (*on_error)(void *ud, const char *msg, int log);
+    /* posture only (NULL allowed): the body of GET /version (valid during
+     * the call), or NULL when the server answered another status than 200. */
+    void (*on_version)(void *ud, const char *body, size_t len);
     /* A usable answer from the API server at unix time `now`. */
     void (*on_contact)(void *ud, int64_t now);
     void *ud;

@@ -7,21 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kube/decode.h"
 #include "kube/stream.h"
 #include "posture/jx.h"
 #include "util/buf.h"
 #include "util/log.h"
-
-static const char *const lists[] = {
-    "/api/v1/nodes", "/api/v1/namespaces", "/api/v1/pods", "/api/v1/persistentvolumes",
-    "/api/v1/persistentvolumeclaims", "/api/v1/serviceaccounts", "/api/v1/configmaps",
-    "/apis/apps/v1/deployments", "/apis/apps/v1/statefulsets", "/apis/apps/v1/daemonsets",
-    "/apis/apps/v1/replicasets", "/apis/batch/v1/jobs", "/apis/batch/v1/cronjobs",
-    "/apis/policy/v1/poddisruptionbudgets", "/apis/autoscaling/v2/horizontalpodautoscalers",
-    "/apis/networking.k8s.io/v1/networkpolicies", "/apis/networking.k8s.io/v1/ingresses",
-    "/apis/rbac.authorization.k8s.io/v1/roles", "/apis/rbac.authorization.k8s.io/v1/clusterroles",
-    "/apis/rbac.authorization.k8s.io/v1/rolebindings", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-};
 
 /* GET path into body; returns the HTTP status, or -1 with err. */
 static long get(kt_kube_target *t, const char *path, int timeout_s, kt_buf *body, kt_err *err)
@@ -104,34 +94,22 @@ static int fetch_list(kt_kube_target *t, const char *path, int page_size, int ti
     return rc;
 }
 
-/* Lists from index `first` on, then /version; *file as same_cluster. */
-static int fetch_from(kt_kube_target *t, size_t first, int page_size, int timeout_s, kt_manifest *m, const char **file,
-                      kt_err *err)
+/* The /version object v (borrowed; NULL: none) as an object of kind
+ * "ServerVersion" named for the cluster. */
+static int load_version(kt_kube_target *t, json_t *v, kt_manifest *m, const char **file, kt_err *err)
 {
-    if (page_size <= 0) page_size = 500;
-    if (timeout_s <= 0) timeout_s = 60;
-    kt_buf body = {0};
-    int rc = 0;
-    for (size_t i = first; i < sizeof lists / sizeof *lists && !rc; i++)
-        rc = fetch_list(t, lists[i], page_size, timeout_s, m, &body, file, err);
-    if (!rc) {
-        long status = get(t, "/version", timeout_s, &body, err);
-        json_t *v = status == 200 ? json_loadb(body.data, body.len, 0, NULL) : NULL;
-        if (json_is_object(v)) {
-            json_object_set_new(v, "kind", json_string("ServerVersion"));
-            json_object_set_new(v, "metadata", json_pack("{s:s}", "name", t->name));
-            char *text = json_dumps(v, JSON_COMPACT);
-            size_t before = m->n;
-            rc = manifest_load_text(m, t->name, text, strlen(text), err);
-            if (!rc)
-                same_cluster(m, before, file);
-            free(text);
-        } else if (status < 0) {
-            rc = -1;
-        }
-        json_decref(v);
-    }
-    buf_free(&body);
+    if (!json_is_object(v))
+        return 0;
+    json_t *o = json_deep_copy(v);
+    json_object_set_new(o, "kind", json_string("ServerVersion"));
+    json_object_set_new(o, "metadata", json_pack("{s:s}", "name", t->name));
+    char *text = json_dumps(o, JSON_COMPACT);
+    size_t before = m->n;
+    int rc = manifest_load_text(m, t->name, text, strlen(text), err);
+    if (!rc)
+        same_cluster(m, before, file);
+    free(text);
+    json_decref(o);
     return rc;
 }
 
@@ -139,19 +117,31 @@ int live_fetch(kt_kube_target *t, int page_size, int timeout_s, kt_manifest *m, 
 {
     assert(t && m);
     const char *file = NULL;
-    return fetch_from(t, 0, page_size, timeout_s, m, &file, err);
+    if (page_size <= 0) page_size = 500;
+    if (timeout_s <= 0) timeout_s = 60;
+    kt_buf body = {0};
+    int rc = 0;
+    for (size_t i = 0; i < KT_POSTURE_KINDS && !rc; i++)
+        rc = fetch_list(t, kube_kind_path(kube_posture_kinds[i]), page_size, timeout_s, m, &body, &file, err);
+    if (!rc) {
+        long status = get(t, "/version", timeout_s, &body, err);
+        json_t *v = status == 200 ? json_loadb(body.data, body.len, 0, NULL) : NULL;
+        rc = status < 0 ? -1 : load_version(t, v, m, &file, err);
+        json_decref(v);
+    }
+    buf_free(&body);
+    return rc;
 }
 
-int live_fetch_kept(kt_kube_target *t, json_t *const kept[LIVE_KEPT], int page_size, int timeout_s, kt_manifest *m,
-                    kt_err *err)
+int live_fetch_kept(kt_kube_target *t, json_t *const kept[KT_POSTURE_PARTS], kt_manifest *m, kt_err *err)
 {
     assert(t && kept && m);
     const char *file = NULL;
-    for (size_t i = 0; i < LIVE_KEPT; i++) {
+    for (size_t i = 0; i < KT_POSTURE_KINDS; i++) {
         size_t before = m->n;
         if (manifest_load_json(m, t->name, kept[i], err))
             return kt_wrap(err, "cluster %s: ", t->name);
         same_cluster(m, before, &file);
     }
-    return fetch_from(t, LIVE_KEPT, page_size, timeout_s, m, &file, err);
+    return load_version(t, kept[KT_POSTURE_KINDS], m, &file, err);
 }

@@ -108,7 +108,7 @@ TEST(pods_share_texts_and_list_in_key_order)
     CHECK(posture_keep_bytes(k) == one); /* same texts, record array not grown: nothing more */
     upsert_pod(k, "a-b", "web-3", "n1", 3);
     CHECK(posture_keep_count(k, K_POD) == 3);
-    json_t *l[3];
+    json_t *l[KT_POSTURE_PARTS];
     posture_keep_lists(k, l);
     json_t *items = json_object_get(l[2], "items");
     CHECK(json_array_size(items) == 3);
@@ -124,7 +124,7 @@ TEST(pods_share_texts_and_list_in_key_order)
               "2026-11-24T10:00:01Z");
     CHECK_STR(json_string_value(json_object_get(json_object_get(w1, "status"), "phase")), "Running");
     CHECK_STR(json_string_value(json_object_get(l[2], "kind")), "PodList");
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < KT_POSTURE_PARTS; i++)
         json_decref(l[i]);
     posture_keep_free(k);
 }
@@ -151,7 +151,7 @@ TEST(deletes_and_relists)
     }
     posture_keep_resync(k, K_POD);
     CHECK(posture_keep_count(k, K_POD) == 50);
-    json_t *l[3];
+    json_t *l[KT_POSTURE_PARTS];
     posture_keep_lists(k, l);
     json_t *items = json_object_get(l[2], "items");
     CHECK(json_array_size(items) == 50);
@@ -163,7 +163,7 @@ TEST(deletes_and_relists)
         bad += !n || atoi(n + 2) % 2 || atoi(n + 2) >= 100;
     }
     CHECK(bad == 0);
-    for (int j = 0; j < 3; j++)
+    for (int j = 0; j < KT_POSTURE_PARTS; j++)
         json_decref(l[j]);
     /* an empty relist empties the kind */
     posture_keep_resync(k, K_POD);
@@ -191,12 +191,12 @@ TEST(nodes_and_namespaces)
     decode(K_NAMESPACE, ns, &o);
     posture_keep_upsert(k, &o);
     CHECK(posture_keep_count(k, K_NODE) == 1 && posture_keep_count(k, K_NAMESPACE) == 1);
-    json_t *l[3];
+    json_t *l[KT_POSTURE_PARTS];
     posture_keep_lists(k, l);
     CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(l[1], "items"), 0),
                                                                 "metadata"), "name")), "shop");
     CHECK(json_array_size(json_object_get(l[0], "items")) == 1);
-    for (int j = 0; j < 3; j++)
+    for (int j = 0; j < KT_POSTURE_PARTS; j++)
         json_decref(l[j]);
     json_decref(n);
     json_decref(ns);
@@ -248,13 +248,13 @@ TEST(hundred_thousand)
     CHECK(posture_keep_count(k, K_POD) == (size_t)n);
     CHECK(per_pod <= 64);
     t0 = now_s();
-    json_t *l[3];
+    json_t *l[KT_POSTURE_PARTS];
     posture_keep_lists(k, l);
     double lists = now_s() - t0;
     CHECK(json_array_size(json_object_get(l[2], "items")) == (size_t)n);
     printf("100,000 pods (CPU time): decode %.3f s; with posture texts kept %.3f s (+%.1f us/pod); kept state %.1f B/pod; "
            "lists built in %.3f s\n", plain, kept, (kept - plain) / n * 1e6, per_pod, lists);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < KT_POSTURE_PARTS; i++)
         json_decref(l[i]);
     posture_keep_free(k);
     for (int i = 0; i < n; i++)

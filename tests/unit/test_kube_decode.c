@@ -86,8 +86,14 @@ TEST(kinds)
     CHECK_STR(kube_kind_path(K_REPLICASET), "/apis/apps/v1/replicasets");
     CHECK_STR(kube_kind_path(K_JOB), "/apis/batch/v1/jobs");
     CHECK_STR(kube_kind_name(K_PVC), "persistentvolumeclaim");
-    CHECK_STR(kube_kind_name(K_KIND_COUNT), "unknown");
-    CHECK_STR(kube_kind_path(K_KIND_COUNT), "");
+    CHECK_STR(kube_kind_name(K_ALL_KINDS), "unknown");
+    CHECK_STR(kube_kind_path(K_ALL_KINDS), "");
+    /* the posture-only kinds follow costing's, the same API paths live.c lists */
+    CHECK_STR(kube_kind_path(K_KIND_COUNT), "/api/v1/serviceaccounts");
+    CHECK_STR(kube_kind_path(K_HPA), "/apis/autoscaling/v2/horizontalpodautoscalers");
+    CHECK_STR(kube_kind_object(K_PDB), "PodDisruptionBudget");
+    CHECK_STR(kube_kind_api_version(K_CLUSTERROLEBINDING), "rbac.authorization.k8s.io/v1");
+    CHECK(kube_kind_namespaced(K_ROLE) && !kube_kind_namespaced(K_CLUSTERROLE) && !kube_kind_namespaced(K_PV));
 }
 
 /* pod_init.json: containers app, log; init containers migrate, warm.

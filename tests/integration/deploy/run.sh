@@ -38,6 +38,23 @@ grep -q "kind: ClusterRole$" "$tmp/central.yaml" && bad "central has a ClusterRo
   ok "central has no Kubernetes permissions"
 ! grep -qE "verbs: \[.*(create|update|patch|delete)" deploy/agent/rbac.yaml && ok "agent's role only reads" ||
   bad "agent's role writes"
+# the collector watches the kinds posture reads (src/kube/decode.c's posture-only kinds):
+# exactly list and watch on each, nothing more
+python3 - deploy/kubetally-rbac.yaml <<'PY' && ok "kubetally-rbac.yaml: list, watch on exactly the posture kinds" ||
+import sys, yaml
+role = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "ClusterRole"][0]
+posture = {"serviceaccounts", "configmaps", "deployments", "statefulsets", "daemonsets", "cronjobs",
+           "poddisruptionbudgets", "horizontalpodautoscalers", "networkpolicies", "ingresses", "roles",
+           "clusterroles", "rolebindings", "clusterrolebindings"}
+seen = set()
+for r in role["rules"]:
+    for res in r["resources"]:
+        if res in posture:
+            assert r["verbs"] == ["list", "watch"], (res, r["verbs"])
+            seen.add(res)
+assert seen == posture, posture - seen
+PY
+  bad "kubetally-rbac.yaml: posture kinds' verbs"
 # the optional kubelet-stats component: get on nodes/proxy and --kubelet-stats, never in the base
 mkdir -p "$tmp/ov" && cp -r deploy "$tmp/ov/deploy" && mkdir -p "$tmp/ov/o" &&
   printf 'resources: [../deploy/agent]\ncomponents: [../deploy/agent/kubelet-stats]\n' > "$tmp/ov/o/kustomization.yaml"

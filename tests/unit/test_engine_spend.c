@@ -3,6 +3,7 @@
  * (relative 1e-9), over a demo fleet; with days, the daily series sum to
  * the window's total and each filter gets a forecast. */
 #include "check.h"
+#include "demo_fixture.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -92,21 +93,10 @@ TEST(one_pass_equals_one_question_each)
 
 int main(void)
 {
-    if (!mkdtemp(dir))
-        return 1;
-    snprintf(dbpath, sizeof dbpath, "sqlite:%s/demo.db", dir);
-    kt_store *s;
-    kt_err err;
-    kt_demo_stats st;
     kt_demo_opts o = {4, 150, 7, NOW, 1, NULL};
-    if (store_open(dbpath, KT_STORE_CREATE, &s, &err) || demo_write(s, &o, &st, &err)) {
-        fprintf(stderr, "demo: %s\n", err.msg);
+    if (demo_fixture(dir, dbpath, sizeof dbpath, &o))
         return 1;
-    }
-    store_close(s);
     RUN(one_pass_equals_one_question_each);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) {}
+    demo_fixture_remove(dir);
     return check_done();
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "demo_fixture.h"
 #include "demo/fleet.h"
 #include "engine/query.h"
 #include "store/sqlite_internal.h"
@@ -225,22 +226,11 @@ TEST(flush_of_one_cluster_leaves_the_others)
 
 int main(void)
 {
-    if (!mkdtemp(dir))
-        return 1;
-    snprintf(dbpath, sizeof dbpath, "sqlite:%s/demo.db", dir);
-    kt_store *s;
-    kt_err err;
-    kt_demo_stats st;
     kt_demo_opts o = {3, 120, 11, NOW, 1, NULL};
-    if (store_open(dbpath, KT_STORE_CREATE, &s, &err) || demo_write(s, &o, &st, &err)) {
-        fprintf(stderr, "demo: %s\n", err.msg);
+    if (demo_fixture(dir, dbpath, sizeof dbpath, &o))
         return 1;
-    }
-    store_close(s);
     RUN(one_cluster_equals_whole_day);
     RUN(flush_of_one_cluster_leaves_the_others);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) {}
+    demo_fixture_remove(dir);
     return check_done();
 }

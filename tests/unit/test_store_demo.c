@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "demo_fixture.h"
 #include "demo/fleet.h"
 #include "engine/assets.h"
 #include "engine/query.h"
@@ -231,26 +232,15 @@ TEST(replace_semantics_are_idempotent)
 
 int main(void)
 {
-    if (!mkdtemp(dir))
-        return 1;
-    snprintf(dbpath, sizeof dbpath, "sqlite:%s/demo.db", dir);
-    kt_store *s;
-    kt_err err;
-    kt_demo_stats st;
     kt_demo_opts o = {4, 150, 7, NOW, 1, NULL}; /* NULL pricing: OpenCost's default rates */
-    if (store_open(dbpath, KT_STORE_CREATE, &s, &err) || demo_write(s, &o, &st, &err)) {
-        fprintf(stderr, "demo: %s\n", err.msg);
+    if (demo_fixture(dir, dbpath, sizeof dbpath, &o))
         return 1;
-    }
-    store_close(s);
     RUN(conservation_everywhere);
     RUN(pod_sum_equals_namespace_sum);
     RUN(daily_steps_sum_to_window_and_hourly_matches_daily);
     RUN(assets_equal_allocation_assets);
     RUN(bad_databases_are_refused);
     RUN(replace_semantics_are_idempotent);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) {}
+    demo_fixture_remove(dir);
     return check_done();
 }
